@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { GenealogyModule } from '@trace/genealogy';
+import { createKafka, mongooseOptions } from '@trace/platform';
+import { ApiEnv } from './api.config';
+import { HealthController } from './health/health.controller';
+import { HealthService, KAFKA_ADMIN } from './health/health.service';
+import { SerialsController } from './serials/serials.controller';
+import { TraceSerialUseCase } from './serials/trace-serial.use-case';
+
+/** The HTTP API: reads the genealogy graph, never writes it. */
+@Module({})
+export class ApiModule {
+  static forRoot(env: ApiEnv): DynamicModule {
+    const mongo = mongooseOptions(env);
+    return {
+      module: ApiModule,
+      imports: [MongooseModule.forRoot(mongo.uri as string, mongo), GenealogyModule],
+      controllers: [HealthController, SerialsController],
+      providers: [
+        TraceSerialUseCase,
+        HealthService,
+        { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { loadEnv, logLevels } from '@trace/platform';
+import { ApiEnv } from './api.config';
+import { ApiModule } from './api.module';
+
+/** The OpenAPI document of the API (served at /docs and /docs-json). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('EMS traceability API')
+    .setDescription(
+      'Genealogy of electronics units built by an EMS for its brands: which vendors and lots went into a serial, ' +
+        'through every sub-assembly, with the provenance of every fact. Facts come from shop-floor events on Kafka; ' +
+        'see docs/event-contract.md.',
+    )
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Creates the API app (not listening yet) from the given environment. */
+export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
+  const env = loadEnv(ApiEnv, environment);
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
+    logger: logLevels(env.LOG_LEVEL),
+    cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
+  });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return { app, env };
+}
+
+/** Starts the API and resolves with its URL. */
+export async function startApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; url: string }> {
+  const { app, env } = await createApi(environment);
+  await app.listen(env.API_PORT, env.API_HOST);
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://${env.API_HOST}:${address.port}` };
+}

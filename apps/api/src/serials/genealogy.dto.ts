@@ -1,0 +1,187 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EVENT_TYPE_NAMES, EventType, LOT_STATUSES, LotStatus, VENDOR_STATUSES, VendorStatus } from '@trace/contracts';
+import type {
+  Flag,
+  FlagCode,
+  Gap,
+  GapCode,
+  Genealogy,
+  Installation,
+  LotNode,
+  LotSource,
+  Provenance,
+  Shipment,
+  SubAssembly,
+  UnitNode,
+  VendorLotNode,
+  VendorNode,
+} from '@trace/genealogy';
+
+// OpenAPI descriptions of the genealogy answer. Each class implements the lib's type, so the
+// documentation cannot drift from what the traversal returns without the build failing.
+
+export class ProvenanceDto implements Provenance {
+  @ApiProperty({ description: 'The event that established this fact' }) eventId: string;
+  @ApiProperty({ enum: EVENT_TYPE_NAMES }) type: EventType;
+  @ApiProperty({ example: 'site1/smt-line-3' }) source: string;
+  @ApiProperty({ example: '2026-11-20T08:15:00Z' }) occurredAt: string;
+  @ApiProperty({ example: 'trace.production.v1' }) topic: string;
+  @ApiProperty() partition: number;
+  @ApiProperty({ description: 'Kafka offset, as a string (64-bit)' }) offset: string;
+}
+
+export class ShipmentDto implements Shipment {
+  @ApiProperty() shipmentId: string;
+  @ApiProperty() customer: string;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+const LOT_STATUS_OR_UNKNOWN = [...LOT_STATUSES, 'unknown'];
+const VENDOR_STATUS_OR_UNKNOWN = [...VENDOR_STATUSES, 'unknown'];
+
+export class InstallationDto implements Installation {
+  @ApiProperty({ description: 'Package lot (reel, tray, bag) installed' }) lotId: string;
+  @ApiProperty() quantity: number;
+  @ApiProperty({ type: [String], description: 'Reference designators; empty for bulk material' }) refDes: string[];
+  @ApiProperty({ enum: LOT_STATUS_OR_UNKNOWN }) lotStatus: LotStatus | 'unknown';
+  @ApiProperty({ type: [String], description: 'Vendor lots this package lot descends from' }) vendorLotIds: string[];
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class UnitNodeDto implements UnitNode {
+  @ApiProperty() serial: string;
+  @ApiProperty({ description: 'False when no UnitStarted was received (see gaps)' }) started: boolean;
+  @ApiPropertyOptional() brand?: string;
+  @ApiPropertyOptional() productPartNumber?: string;
+  @ApiPropertyOptional() workOrder?: string;
+  @ApiProperty() shipped: boolean;
+  @ApiProperty({ type: [ShipmentDto] }) shipments: ShipmentDto[];
+  @ApiPropertyOptional({ type: ProvenanceDto, description: 'Of the UnitStarted event' }) provenance?: ProvenanceDto;
+  @ApiProperty({ type: [InstallationDto] }) materials: InstallationDto[];
+  @ApiProperty({ type: () => [SubAssemblyDto] }) subAssemblies: SubAssemblyDto[];
+}
+
+export class SubAssemblyDto implements SubAssembly {
+  @ApiPropertyOptional() refDes?: string;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+  @ApiProperty({ type: () => UnitNodeDto }) unit: UnitNodeDto;
+}
+
+export class LotSourceDto implements LotSource {
+  @ApiProperty({ enum: ['split', 'merge'] }) kind: 'split' | 'merge';
+  @ApiProperty({ type: [String] }) lotIds: string[];
+  @ApiPropertyOptional() quantity?: number;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class LotStatusChangeDto {
+  @ApiProperty({ enum: LOT_STATUSES }) status: LotStatus;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class LotReceiptDto {
+  @ApiProperty() receiptId: string;
+  @ApiProperty() vendorLotId: string;
+  @ApiProperty() quantity: number;
+  @ApiProperty() uom: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class LotNodeDto implements LotNode {
+  @ApiProperty() lotId: string;
+  @ApiProperty({ description: 'False when no event established this lot (see gaps)' }) known: boolean;
+  @ApiProperty({ enum: LOT_STATUS_OR_UNKNOWN, description: 'Latest status by occurredAt; released by default' }) status: LotStatus | 'unknown';
+  @ApiProperty({ type: [LotStatusChangeDto] }) statusHistory: LotStatusChangeDto[];
+  @ApiProperty({ enum: ['received', 'split', 'merge', 'unknown'] }) origin: 'received' | 'split' | 'merge' | 'unknown';
+  @ApiPropertyOptional({ type: LotReceiptDto }) receipt?: LotReceiptDto;
+  @ApiProperty({ type: [LotSourceDto], description: 'The lots this lot was split or merged from' }) sources: LotSourceDto[];
+  @ApiProperty({ type: [String] }) vendorLotIds: string[];
+}
+
+export class VendorLotReceiptDto {
+  @ApiProperty() receiptId: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ type: [String] }) lotIds: string[];
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class VendorLotNodeDto implements VendorLotNode {
+  @ApiProperty({ description: 'JSON array [vendorId, mpn, vendorLotCode]', example: '["V-ACME","GRM188R71C104KA01D","L2345"]' })
+  vendorLotId: string;
+  @ApiProperty() vendorId: string;
+  @ApiProperty({ description: 'Manufacturer part number' }) mpn: string;
+  @ApiProperty() vendorLotCode: string;
+  @ApiPropertyOptional() manufacturer?: string;
+  @ApiPropertyOptional() internalPartNumber?: string;
+  @ApiPropertyOptional() dateCode?: string;
+  @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2' }) countryOfOrigin?: string;
+  @ApiProperty({ type: [VendorLotReceiptDto] }) receipts: VendorLotReceiptDto[];
+}
+
+export class VendorStatusChangeDto {
+  @ApiProperty({ enum: VENDOR_STATUSES }) status: VendorStatus;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class VendorNodeDto implements VendorNode {
+  @ApiProperty() vendorId: string;
+  @ApiProperty() registered: boolean;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional() country?: string;
+  @ApiProperty({ enum: VENDOR_STATUS_OR_UNKNOWN }) status: VendorStatus | 'unknown';
+  @ApiProperty({ type: [VendorStatusChangeDto] }) statusHistory: VendorStatusChangeDto[];
+  @ApiPropertyOptional({ type: ProvenanceDto }) provenance?: ProvenanceDto;
+}
+
+export class FlagDto implements Flag {
+  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED'] }) code: FlagCode;
+  @ApiProperty() message: string;
+  @ApiPropertyOptional() vendorId?: string;
+  @ApiPropertyOptional() lotId?: string;
+  @ApiProperty({ type: [String] }) serials: string[];
+}
+
+export class GapDto implements Gap {
+  @ApiProperty({
+    enum: ['SERIAL_NEVER_STARTED', 'CHILD_SERIAL_NEVER_STARTED', 'LOT_NEVER_RECEIVED', 'VENDOR_LOT_NEVER_RECEIVED', 'VENDOR_NEVER_REGISTERED', 'ASSEMBLY_CYCLE', 'LOT_LINEAGE_CYCLE'],
+  })
+  code: GapCode;
+  @ApiProperty() message: string;
+  @ApiProperty() id: string;
+  @ApiProperty({ type: [String] }) referencedBy: string[];
+}
+
+export class SummaryVendorDto {
+  @ApiProperty() vendorId: string;
+  @ApiPropertyOptional() name?: string;
+  @ApiProperty({ enum: VENDOR_STATUS_OR_UNKNOWN }) status: VendorStatus | 'unknown';
+}
+
+export class SummaryVendorLotDto {
+  @ApiProperty() vendorLotId: string;
+  @ApiProperty() vendorId: string;
+  @ApiProperty() mpn: string;
+  @ApiProperty() vendorLotCode: string;
+}
+
+export class GenealogySummaryDto {
+  @ApiProperty({ description: 'Units in the tree, the serial included' }) units: number;
+  @ApiProperty() installations: number;
+  @ApiProperty({ type: [SummaryVendorDto] }) vendors: SummaryVendorDto[];
+  @ApiProperty({ type: [SummaryVendorLotDto] }) vendorLots: SummaryVendorLotDto[];
+  @ApiProperty({ type: [FlagDto] }) flags: FlagDto[];
+}
+
+export class GenealogyDto implements Genealogy {
+  @ApiProperty() serial: string;
+  @ApiProperty({ type: UnitNodeDto, description: 'The assembly tree' }) unit: UnitNodeDto;
+  @ApiProperty({ type: [LotNodeDto], description: 'Every package lot in the genealogy, with its lineage' }) lots: LotNodeDto[];
+  @ApiProperty({ type: [VendorLotNodeDto] }) vendorLots: VendorLotNodeDto[];
+  @ApiProperty({ type: [VendorNodeDto] }) vendors: VendorNodeDto[];
+  @ApiProperty({ type: GenealogySummaryDto }) summary: GenealogySummaryDto;
+  @ApiProperty({ type: [GapDto] }) gaps: GapDto[];
+  @ApiProperty({ description: 'Database round trips the traversal took (grows with depth, not size)' }) roundTrips: number;
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiBadRequestResponse } from '@nestjs/swagger';
+import { Genealogy, SITE_WIDE } from '@trace/genealogy';
+import { ErrorDto } from '../error.dto';
+import { GenealogyDto } from './genealogy.dto';
+import { SerialParams } from './serial.params';
+import { TraceSerialUseCase } from './trace-serial.use-case';
+
+@ApiTags('genealogy')
+@Controller('v1/serials')
+export class SerialsController {
+  constructor(private readonly traceSerial: TraceSerialUseCase) {}
+
+  @Get(':serial/genealogy')
+  @ApiOperation({
+    summary: 'Backward genealogy of a serial',
+    description:
+      'Everything built into the serial through every level of sub-assembly: each installed package lot, its lineage back ' +
+      'through splits and merges to the received package, its vendor lot and vendor; a summary of distinct vendors and ' +
+      'vendor lots with flags (vendors not approved, lots not released); the gaps where the graph has a hole; and the ' +
+      'provenance (event id, source, time, Kafka topic/partition/offset) of every fact.',
+  })
+  @ApiOkResponse({ type: GenealogyDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'The serial is empty or longer than 128 characters' })
+  genealogy(@Param() { serial }: SerialParams): Promise<Genealogy> {
+    return this.traceSerial.execute({ serial, scope: SITE_WIDE });
+  }
+}

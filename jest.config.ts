@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+const moduleNameMapper = {
+  '^@trace/(contracts|genealogy|platform)$': '<rootDir>/libs/$1/src',
+  '^@trace/(contracts|genealogy|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] as [string, object] };
+const common = { rootDir: '.', moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
+
+// Two tiers: unit tests are pure (no server); e2e tests go through the real Kafka and the real
+// database (testcontainers, the local stack, or KAFKA_BROKERS/MONGO_URL), as production does.
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120_000,
+      slowTestThreshold: 30,
+    },
+  ],
+};
+export default config;

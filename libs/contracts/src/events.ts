@@ -1,0 +1,61 @@
+import { LotMergedData, LotSplitData, LotStatusChangedData, lotKey } from './lot';
+import {
+  MaterialInstalledData,
+  UnitAssembledData,
+  UnitShippedData,
+  UnitStartedData,
+  productionKey,
+} from './production';
+import { MaterialReceivedData, receiptKey } from './receipt';
+import { TOPICS, TopicName } from './topics';
+import { VendorRegisteredData, VendorStatusChangedData, vendorKey } from './vendor';
+
+/** The envelope version this contract describes. */
+export const SCHEMA_VERSION = 1;
+
+/** Every event type of contract v1 with its topic, data class and message key. */
+export const EVENT_TYPES = {
+  VendorRegistered: { topic: TOPICS.vendor, data: VendorRegisteredData, key: vendorKey },
+  VendorStatusChanged: { topic: TOPICS.vendor, data: VendorStatusChangedData, key: vendorKey },
+  MaterialReceived: { topic: TOPICS.receipt, data: MaterialReceivedData, key: receiptKey },
+  LotSplit: { topic: TOPICS.lot, data: LotSplitData, key: lotKey },
+  LotMerged: { topic: TOPICS.lot, data: LotMergedData, key: lotKey },
+  LotStatusChanged: { topic: TOPICS.lot, data: LotStatusChangedData, key: lotKey },
+  UnitStarted: { topic: TOPICS.production, data: UnitStartedData, key: productionKey },
+  MaterialInstalled: { topic: TOPICS.production, data: MaterialInstalledData, key: productionKey },
+  UnitAssembled: { topic: TOPICS.production, data: UnitAssembledData, key: productionKey },
+  UnitShipped: { topic: TOPICS.production, data: UnitShippedData, key: productionKey },
+} as const;
+
+export type EventType = keyof typeof EVENT_TYPES;
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+type DataOf<T extends EventType> = InstanceType<(typeof EVENT_TYPES)[T]['data']>;
+
+/** One shop-floor event: the envelope and its typed data. */
+export type TraceEventOf<T extends EventType> = {
+  eventId: string;
+  type: T;
+  schemaVersion: typeof SCHEMA_VERSION;
+  occurredAt: string;
+  source: string;
+  correlationId?: string;
+  data: DataOf<T>;
+};
+
+/** Any event of contract v1, discriminated by `type`. */
+export type TraceEvent = { [T in EventType]: TraceEventOf<T> }[EventType];
+
+/** The topic an event type is published on. */
+export const topicOf = (type: EventType): TopicName => EVENT_TYPES[type].topic;
+
+/** The Kafka message key of an event (the entity id the contract names). */
+export const keyOf = (event: TraceEvent): string =>
+  (EVENT_TYPES[event.type].key as (d: unknown) => string)(event.data);
+
+/** Where an event was read from: enough for an auditor to find the exact message again. */
+export interface KafkaPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+export * from './events';
+export * from './lot';
+export * from './make-event';
+export * from './parse-event';
+export * from './production';
+export * from './receipt';
+export * from './topics';
+export * from './validators';
+export * from './vendor';

@@ -1,0 +1,291 @@
+import { Injectable } from '@nestjs/common';
+import { LotStatus, VendorStatus } from '@trace/contracts';
+import { GenealogyRepository } from './genealogy.repository';
+import {
+  BrandScope,
+  Flag,
+  Gap,
+  GapCode,
+  Genealogy,
+  Installation,
+  LotNode,
+  UnitNode,
+  VendorLotNode,
+  VendorNode,
+  inScope,
+} from './genealogy.types';
+import { FactMap, LotDoc, Timed, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+
+/** The documents a traversal fetched, by id. */
+export interface FetchedGraph {
+  units: Map<string, UnitDoc>;
+  lots: Map<string, LotDoc>;
+  vendorLots: Map<string, VendorLotDoc>;
+  vendors: Map<string, VendorDoc>;
+  roundTrips: number;
+}
+
+/** Walks a serial's genealogy backward: one round trip per level, units, lots and vendors fetched side by side. */
+@Injectable()
+export class BackwardTracer {
+  constructor(private readonly repo: GenealogyRepository) {}
+
+  /** The genealogy of `serial`, or null when the serial is unknown or outside the caller's scope. */
+  async trace(serial: string, scope: BrandScope): Promise<Genealogy | null> {
+    const graph = await this.fetch(serial);
+    const top = graph.units.get(serial);
+    if (!top || !inScope(scope, top.brand)) return null;
+    return assembleGenealogy(serial, graph);
+  }
+
+  /** Fetches every document reachable backward from `serial`, level by level. */
+  async fetch(serial: string): Promise<FetchedGraph> {
+    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0 };
+    const seen = { units: new Set([serial]), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
+    let frontier = { units: [serial], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+    const enqueue = (kind: keyof typeof seen, id: string, next: typeof frontier): void => {
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        next[kind].push(id);
+      }
+    };
+    while (frontier.units.length + frontier.lots.length + frontier.vendorLots.length + frontier.vendors.length > 0) {
+      const [units, lots, vendorLots, vendors] = await Promise.all([
+        this.repo.findUnits(frontier.units),
+        this.repo.findLots(frontier.lots),
+        this.repo.findVendorLots(frontier.vendorLots),
+        this.repo.findVendors(frontier.vendors),
+      ]);
+      g.roundTrips++;
+      if (g.roundTrips === 1 && units.length === 0) return g; // unknown serial: nothing more to read
+      const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+      for (const u of units) {
+        g.units.set(u._id, u);
+        for (const c of values(u.children)) enqueue('units', c.childSerial, next);
+        for (const i of values(u.installs)) enqueue('lots', i.lotId, next);
+      }
+      for (const l of lots) {
+        g.lots.set(l._id, l);
+        for (const s of values(l.sources)) for (const id of s.lotIds) enqueue('lots', id, next);
+        if (l.receipt) {
+          enqueue('vendorLots', l.receipt.vendorLotId, next);
+          enqueue('vendors', l.receipt.vendorId, next); // known from the lot: fetched in the same round as its vendor lot
+        }
+      }
+      for (const vl of vendorLots) {
+        g.vendorLots.set(vl._id, vl);
+        enqueue('vendors', vl.vendorId, next);
+      }
+      for (const v of vendors) g.vendors.set(v._id, v);
+      frontier = next;
+    }
+    return g;
+  }
+}
+
+const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
+// Facts in the order they happened; the event id breaks ties so the order never depends on arrival.
+const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
+  values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (a.prov.eventId < b.prov.eventId ? -1 : a.prov.eventId > b.prov.eventId ? 1 : 0));
+
+/** Builds the answer from fetched documents. Pure: the same documents give the same answer. */
+export function assembleGenealogy(serial: string, g: FetchedGraph): Genealogy {
+  const gaps = new Map<string, Gap>();
+  const gap = (code: GapCode, id: string, by: string, message: string): void => {
+    const key = `${code}\u0000${id}`;
+    const existing = gaps.get(key);
+    if (existing) {
+      if (!existing.referencedBy.includes(by)) existing.referencedBy.push(by);
+    } else gaps.set(key, { code, id, message, referencedBy: [by] });
+  };
+
+  const vendors = new Map<string, VendorNode>();
+  const vendorNode = (vendorId: string, by: string): VendorNode => {
+    let node = vendors.get(vendorId);
+    if (!node) {
+      const doc = g.vendors.get(vendorId);
+      const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+      node = {
+        vendorId,
+        registered: doc?.registration !== undefined,
+        ...(doc?.registration ? { name: doc.registration.name, country: doc.registration.country, provenance: doc.registration.prov } : {}),
+        status: history.at(-1)?.status ?? 'unknown',
+        statusHistory: history,
+      };
+      vendors.set(vendorId, node);
+    }
+    if (!node.registered) gap('VENDOR_NEVER_REGISTERED', vendorId, by, `vendor ${vendorId} supplied material but was never registered`);
+    return node;
+  };
+
+  const vendorLots = new Map<string, VendorLotNode>();
+  const lots = new Map<string, LotNode>();
+  const lotNode = (lotId: string, path: string[]): LotNode => {
+    const done = lots.get(lotId);
+    if (done) return done;
+    const doc = g.lots.get(lotId);
+    const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+    const sources = chronological(doc?.sources).map((s) => ({
+      kind: s.kind,
+      lotIds: s.lotIds,
+      ...(s.quantity !== undefined ? { quantity: s.quantity } : {}),
+      provenance: s.prov,
+    }));
+    const node: LotNode = {
+      lotId,
+      known: doc !== undefined,
+      status: history.at(-1)?.status ?? (doc?.receipt || sources.length > 0 ? 'released' : 'unknown'),
+      statusHistory: history,
+      origin: doc?.receipt ? 'received' : sources[0]?.kind ?? 'unknown',
+      sources,
+      vendorLotIds: [],
+    };
+    lots.set(lotId, node);
+    const roots = new Set<string>();
+    if (doc?.receipt) {
+      const r = doc.receipt;
+      node.receipt = { receiptId: r.receiptId, vendorLotId: r.vendorLotId, quantity: r.quantity, uom: r.uom, receivedAt: r.receivedAt, provenance: r.prov };
+      roots.add(r.vendorLotId);
+      vendorLotNode(r.vendorLotId, r.vendorId, lotId);
+    }
+    for (const s of sources) {
+      for (const src of s.lotIds) {
+        if (path.includes(src)) {
+          gap('LOT_LINEAGE_CYCLE', src, lotId, `lot ${src} descends from itself through ${[...path, lotId].join(' -> ')}`);
+          continue;
+        }
+        const parent = lotNode(src, [...path, lotId]);
+        if (parent.origin === 'unknown') gap('LOT_NEVER_RECEIVED', src, lotId, neverReceived(src));
+        for (const root of parent.vendorLotIds) roots.add(root);
+      }
+    }
+    node.vendorLotIds = [...roots].sort();
+    return node;
+  };
+
+  const vendorLotNode = (id: string, vendorIdFromLot: string, by: string): void => {
+    if (vendorLots.has(id)) return;
+    const doc = g.vendorLots.get(id);
+    if (!doc) {
+      gap('VENDOR_LOT_NEVER_RECEIVED', id, by, `vendor lot ${id} is referenced by lot ${by} but has no receipt`);
+      vendorNode(vendorIdFromLot, id);
+      return;
+    }
+    vendorLots.set(id, {
+      vendorLotId: id,
+      vendorId: doc.vendorId,
+      mpn: doc.mpn,
+      vendorLotCode: doc.vendorLotCode,
+      ...(doc.manufacturer !== undefined ? { manufacturer: doc.manufacturer } : {}),
+      ...(doc.internalPartNumber !== undefined ? { internalPartNumber: doc.internalPartNumber } : {}),
+      ...(doc.dateCode !== undefined ? { dateCode: doc.dateCode } : {}),
+      ...(doc.countryOfOrigin !== undefined ? { countryOfOrigin: doc.countryOfOrigin } : {}),
+      receipts: chronological(doc.receipts).map((r) => ({ receiptId: r.receiptId, receivedAt: r.receivedAt, lotIds: r.lotIds, provenance: r.prov })),
+    });
+    vendorNode(doc.vendorId, id);
+  };
+
+  let unitCount = 0;
+  let installationCount = 0;
+  const lotSerials = new Map<string, Set<string>>();
+  const unitNode = (s: string, path: string[], isTop: boolean): UnitNode => {
+    unitCount++;
+    const doc = g.units.get(s);
+    const started = doc?.started;
+    if (!started) {
+      gap(isTop ? 'SERIAL_NEVER_STARTED' : 'CHILD_SERIAL_NEVER_STARTED', s, path.at(-1) ?? s,
+        isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${path.at(-1)} but was never started`);
+    }
+    const materials: Installation[] = chronological(doc?.installs).map((i) => {
+      installationCount++;
+      const lot = lotNode(i.lotId, []);
+      if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', i.lotId, s, neverReceived(i.lotId));
+      const serials = lotSerials.get(i.lotId) ?? new Set<string>();
+      serials.add(s);
+      lotSerials.set(i.lotId, serials);
+      return { lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: i.prov };
+    });
+    const subAssemblies = chronological(doc?.children).flatMap((c) => {
+      if (c.childSerial === s || path.includes(c.childSerial)) {
+        gap('ASSEMBLY_CYCLE', c.childSerial, s, `serial ${c.childSerial} is assembled into itself through ${[...path, s].join(' -> ')}`);
+        return [];
+      }
+      return [{ ...(c.refDes !== undefined ? { refDes: c.refDes } : {}), provenance: c.prov, unit: unitNode(c.childSerial, [...path, s], false) }];
+    });
+    const shipments = chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov }));
+    return {
+      serial: s,
+      started: started !== undefined,
+      ...(started ? { brand: started.brand, productPartNumber: started.productPartNumber, workOrder: started.workOrder, provenance: started.prov } : {}),
+      shipped: shipments.length > 0,
+      shipments,
+      materials,
+      subAssemblies,
+    };
+  };
+
+  const unit = unitNode(serial, [], true);
+  const flags = flagsFor(lots, vendors, vendorLots, lotSerials);
+  const sortedVendorLots = [...vendorLots.values()].sort((a, b) => a.vendorLotId.localeCompare(b.vendorLotId));
+  const sortedVendors = [...vendors.values()].sort((a, b) => a.vendorId.localeCompare(b.vendorId));
+  return {
+    serial,
+    unit,
+    lots: [...lots.values()].sort((a, b) => a.lotId.localeCompare(b.lotId)),
+    vendorLots: sortedVendorLots,
+    vendors: sortedVendors,
+    summary: {
+      units: unitCount,
+      installations: installationCount,
+      vendors: sortedVendors.map((v) => ({ vendorId: v.vendorId, ...(v.name !== undefined ? { name: v.name } : {}), status: v.status })),
+      vendorLots: sortedVendorLots.map((v) => ({ vendorLotId: v.vendorLotId, vendorId: v.vendorId, mpn: v.mpn, vendorLotCode: v.vendorLotCode })),
+      flags,
+    },
+    gaps: [...gaps.values()],
+    roundTrips: g.roundTrips,
+  };
+}
+
+const neverReceived = (lotId: string): string => `lot ${lotId} is used but no event received, split or merged it`;
+
+const BLOCKING_LOT_STATUSES: readonly (LotStatus | 'unknown')[] = ['hold', 'quarantined', 'scrapped'];
+
+function flagsFor(
+  lots: Map<string, LotNode>,
+  vendors: Map<string, VendorNode>,
+  vendorLots: Map<string, VendorLotNode>,
+  lotSerials: Map<string, Set<string>>,
+): Flag[] {
+  const flags: Flag[] = [];
+  // Serials behind each vendor: through the installed lots whose lineage reaches the vendor's lots.
+  const vendorSerials = new Map<string, Set<string>>();
+  for (const [lotId, serials] of lotSerials) {
+    for (const vl of lots.get(lotId)?.vendorLotIds ?? []) {
+      const vendorId = vendorLots.get(vl)?.vendorId;
+      if (vendorId === undefined) continue;
+      const set = vendorSerials.get(vendorId) ?? new Set<string>();
+      serials.forEach((s) => set.add(s));
+      vendorSerials.set(vendorId, set);
+    }
+  }
+  for (const v of vendors.values()) {
+    const serials = [...(vendorSerials.get(v.vendorId) ?? [])].sort();
+    if (v.status === 'unknown') {
+      flags.push({ code: 'VENDOR_STATUS_UNKNOWN', vendorId: v.vendorId, serials, message: `vendor ${v.vendorId} has no approval status on record` });
+    } else if (v.status !== 'approved') {
+      flags.push({
+        code: 'VENDOR_NOT_APPROVED',
+        vendorId: v.vendorId,
+        serials,
+        message: `material from vendor ${v.name ?? v.vendorId} whose status is ${v.status as VendorStatus}`,
+      });
+    }
+  }
+  for (const l of lots.values()) {
+    if (!BLOCKING_LOT_STATUSES.includes(l.status)) continue;
+    // A blocked ancestor matters only through the installed lots; flag each installed lot that is blocked itself.
+    const serials = [...(lotSerials.get(l.lotId) ?? [])].sort();
+    flags.push({ code: 'LOT_NOT_RELEASED', lotId: l.lotId, serials, message: `lot ${l.lotId} is ${l.status}` });
+  }
+  return flags;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { BackwardTracer } from './backward-trace';
+import { GenealogyRepository } from './genealogy.repository';
+import { GraphWriteRepository } from './graph-write.repository';
+import { LotSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './schemas/graph.schemas';
+
+/** The genealogy graph: its collections, the writer the ingest uses and the readers the API uses. Needs a MongooseModule.forRoot in the app. */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: MODELS.unit, schema: UnitSchema },
+      { name: MODELS.lot, schema: LotSchema },
+      { name: MODELS.vendorLot, schema: VendorLotSchema },
+      { name: MODELS.vendor, schema: VendorSchema },
+    ]),
+  ],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer],
+  exports: [GraphWriteRepository, BackwardTracer],
+})
+export class GenealogyModule {}

@@ -1,0 +1,151 @@
+import type { LotStatus, VendorStatus } from '@trace/contracts';
+import type { Provenance } from './provenance';
+
+/** Which brands a caller may see: every brand of the site, or a list. Part of every query that reads serials. */
+export type BrandScope = { kind: 'site' } | { kind: 'brands'; brands: readonly string[] };
+export const SITE_WIDE: BrandScope = { kind: 'site' };
+export const inScope = (scope: BrandScope, brand: string | undefined): boolean =>
+  scope.kind === 'site' || (brand !== undefined && scope.brands.includes(brand));
+
+export interface Shipment {
+  shipmentId: string;
+  customer: string;
+  provenance: Provenance;
+}
+
+/** A package lot installed into a unit. */
+export interface Installation {
+  lotId: string;
+  quantity: number;
+  refDes: string[];
+  lotStatus: LotStatus | 'unknown';
+  /** The vendor lots this package lot descends from (several after a merge). */
+  vendorLotIds: string[];
+  provenance: Provenance;
+}
+
+export interface SubAssembly {
+  refDes?: string;
+  provenance: Provenance;
+  unit: UnitNode;
+}
+
+/** A serialized unit with what was built into it. */
+export interface UnitNode {
+  serial: string;
+  started: boolean;
+  brand?: string;
+  productPartNumber?: string;
+  workOrder?: string;
+  shipped: boolean;
+  shipments: Shipment[];
+  provenance?: Provenance;
+  materials: Installation[];
+  subAssemblies: SubAssembly[];
+}
+
+export interface LotSource {
+  kind: 'split' | 'merge';
+  lotIds: string[];
+  quantity?: number;
+  provenance: Provenance;
+}
+
+export interface LotStatusChange {
+  status: LotStatus;
+  reason: string;
+  provenance: Provenance;
+}
+
+/** A package lot (reel, tray, bag) with how it came to be. */
+export interface LotNode {
+  lotId: string;
+  known: boolean;
+  status: LotStatus | 'unknown';
+  statusHistory: LotStatusChange[];
+  origin: 'received' | 'split' | 'merge' | 'unknown';
+  receipt?: {
+    receiptId: string;
+    vendorLotId: string;
+    quantity: number;
+    uom: string;
+    receivedAt: string;
+    provenance: Provenance;
+  };
+  sources: LotSource[];
+  vendorLotIds: string[];
+}
+
+export interface VendorLotNode {
+  vendorLotId: string;
+  vendorId: string;
+  mpn: string;
+  vendorLotCode: string;
+  manufacturer?: string;
+  internalPartNumber?: string;
+  dateCode?: string;
+  countryOfOrigin?: string;
+  receipts: { receiptId: string; receivedAt: string; lotIds: string[]; provenance: Provenance }[];
+}
+
+export interface VendorStatusChange {
+  status: VendorStatus;
+  reason: string;
+  provenance: Provenance;
+}
+
+export interface VendorNode {
+  vendorId: string;
+  registered: boolean;
+  name?: string;
+  country?: string;
+  status: VendorStatus | 'unknown';
+  statusHistory: VendorStatusChange[];
+  provenance?: Provenance;
+}
+
+export type FlagCode = 'VENDOR_NOT_APPROVED' | 'VENDOR_STATUS_UNKNOWN' | 'LOT_NOT_RELEASED';
+/** Something an auditor must see: material from a vendor off the approved list, a blocked lot. */
+export interface Flag {
+  code: FlagCode;
+  message: string;
+  vendorId?: string;
+  lotId?: string;
+  /** Serials in this genealogy where the flagged material is installed. */
+  serials: string[];
+}
+
+export type GapCode =
+  | 'SERIAL_NEVER_STARTED'
+  | 'CHILD_SERIAL_NEVER_STARTED'
+  | 'LOT_NEVER_RECEIVED'
+  | 'VENDOR_LOT_NEVER_RECEIVED'
+  | 'VENDOR_NEVER_REGISTERED'
+  | 'ASSEMBLY_CYCLE'
+  | 'LOT_LINEAGE_CYCLE';
+/** A hole in the graph: something referenced that no event has established (yet). */
+export interface Gap {
+  code: GapCode;
+  message: string;
+  id: string;
+  referencedBy: string[];
+}
+
+/** The backward genealogy of a serial: everything built into it, down to vendors. */
+export interface Genealogy {
+  serial: string;
+  unit: UnitNode;
+  lots: LotNode[];
+  vendorLots: VendorLotNode[];
+  vendors: VendorNode[];
+  summary: {
+    units: number;
+    installations: number;
+    vendors: { vendorId: string; name?: string; status: VendorStatus | 'unknown' }[];
+    vendorLots: { vendorLotId: string; vendorId: string; mpn: string; vendorLotCode: string }[];
+    flags: Flag[];
+  };
+  gaps: Gap[];
+  /** Database round trips the traversal took: grows with depth, not with the number of nodes. */
+  roundTrips: number;
+}

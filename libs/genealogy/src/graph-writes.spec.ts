@@ -1,0 +1,134 @@
+import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
+import { assembleGenealogy, FetchedGraph } from './backward-trace';
+import { GraphWrite, graphWritesFor, mergeGraphWrites } from './graph-writes';
+
+// A tiny stand-in for MongoDB's `$set` with dotted paths and upsert, to check the writes' algebra.
+type Store = Record<string, Map<string, Record<string, any>>>;
+function apply(store: Store, writes: GraphWrite[]): void {
+  for (const w of writes) {
+    const coll = (store[w.collection] ??= new Map());
+    const doc = coll.get(w.id) ?? { _id: w.id };
+    for (const [path, value] of Object.entries(w.set)) {
+      const parts = path.split('.');
+      let node = doc;
+      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
+      node[parts.at(-1)!] = structuredClone(value);
+    }
+    coll.set(w.id, doc);
+  }
+}
+// Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not key order.
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' && !(v instanceof Date)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+    : v;
+const snapshot = (s: Store) => JSON.stringify(canonical(Object.fromEntries(Object.entries(s).map(([k, m]) => [k, Object.fromEntries(m)]))));
+
+const at = (i: number): KafkaPosition => ({ topic: 't', partition: 0, offset: String(i) });
+const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+
+function scenario(): TraceEvent[] {
+  return [
+    makeEvent('VendorRegistered', { vendorId: 'V-OK', name: 'Good Parts', country: 'DE', status: 'approved' }, { occurredAt: t(0), eventId: 'e1' }),
+    makeEvent('VendorRegistered', { vendorId: 'V-BAD', name: 'Cheap Parts', country: 'CN', status: 'approved' }, { occurredAt: t(0), eventId: 'e2' }),
+    makeEvent('VendorStatusChanged', { vendorId: 'V-BAD', status: 'disqualified', reason: 'counterfeit' }, { occurredAt: t(5), eventId: 'e3' }),
+    makeEvent('MaterialReceived', { receiptId: 'R1', vendorId: 'V-OK', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C1', vendorLotCode: 'VL1', receivedAt: t(1), uom: 'pcs', packages: [{ lotId: 'REEL-A', quantity: 100 }] }, { occurredAt: t(1), eventId: 'e4' }),
+    makeEvent('MaterialReceived', { receiptId: 'R2', vendorId: 'V-BAD', manufacturer: 'M', mpn: 'RES', internalPartNumber: 'R1', vendorLotCode: 'VL2', receivedAt: t(1), uom: 'pcs', packages: [{ lotId: 'REEL-B', quantity: 50 }, { lotId: 'REEL-C', quantity: 50 }] }, { occurredAt: t(1), eventId: 'e5' }),
+    makeEvent('LotSplit', { sourceLotId: 'REEL-A', newLots: [{ lotId: 'REEL-A1', quantity: 60 }, { lotId: 'REEL-A2', quantity: 40 }] }, { occurredAt: t(2), eventId: 'e6' }),
+    makeEvent('LotMerged', { sourceLotIds: ['REEL-B', 'REEL-C'], lotId: 'REEL-BC' }, { occurredAt: t(2), eventId: 'e7' }),
+    makeEvent('UnitStarted', { serial: 'TOP', brand: 'BrandA', productPartNumber: 'P-TOP', workOrder: 'WO1' }, { occurredAt: t(3), eventId: 'e8' }),
+    makeEvent('UnitStarted', { serial: 'SUB', brand: 'BrandA', productPartNumber: 'P-SUB', workOrder: 'WO2' }, { occurredAt: t(3), eventId: 'e9' }),
+    makeEvent('MaterialInstalled', { serial: 'SUB', lotId: 'REEL-A1', quantity: 2, refDes: ['C1', 'C2'] }, { occurredAt: t(4), eventId: 'e10' }),
+    makeEvent('MaterialInstalled', { serial: 'TOP', lotId: 'REEL-BC', quantity: 1, refDes: ['R1'] }, { occurredAt: t(4), eventId: 'e11' }),
+    makeEvent('UnitAssembled', { serial: 'TOP', childSerial: 'SUB', refDes: 'J1' }, { occurredAt: t(6), eventId: 'e12' }),
+    makeEvent('LotStatusChanged', { lotId: 'REEL-BC', status: 'hold', reason: 'suspect' }, { occurredAt: t(7), eventId: 'e13' }),
+  ];
+}
+
+const fetched = (s: Store): FetchedGraph => ({
+  units: (s.units ?? new Map()) as any,
+  lots: (s.lots ?? new Map()) as any,
+  vendorLots: (s.vendorLots ?? new Map()) as any,
+  vendors: (s.vendors ?? new Map()) as any,
+  roundTrips: 0,
+});
+
+describe('graph writes', () => {
+  it('end in the same documents whatever the order of delivery, replays included', () => {
+    const events = scenario();
+    const ordered: Store = {};
+    events.forEach((e, i) => apply(ordered, graphWritesFor({ event: e, position: at(i) })));
+
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      const shuffled = events.map((e, i) => ({ e, i })).sort(() => random() - 0.5);
+      const withReplays = [...shuffled, ...shuffled.slice(0, 5)];
+      const store: Store = {};
+      for (const { e, i } of withReplays) apply(store, graphWritesFor({ event: e, position: at(i) }));
+      expect(snapshot(store)).toEqual(snapshot(ordered));
+    }
+  });
+
+  it('merged per document give the same documents as applied one by one', () => {
+    const positioned = scenario().map((event, i) => ({ event, position: at(i) }));
+    const oneByOne: Store = {};
+    positioned.forEach((p) => apply(oneByOne, graphWritesFor(p)));
+    const merged: Store = {};
+    const writes = mergeGraphWrites(positioned.flatMap(graphWritesFor));
+    apply(merged, writes);
+    expect(snapshot(merged)).toEqual(snapshot(oneByOne));
+    expect(writes.length).toBeLessThan(positioned.flatMap(graphWritesFor).length);
+  });
+
+  it('record the same event sent twice (at two offsets) once', () => {
+    const e = scenario()[9]!;
+    const store: Store = {};
+    apply(store, graphWritesFor({ event: e, position: at(1) }));
+    apply(store, graphWritesFor({ event: e, position: at(2) }));
+    expect(Object.keys(store.units!.get('SUB')!.installs)).toHaveLength(1);
+  });
+});
+
+describe('assembleGenealogy', () => {
+  const build = (events = scenario()) => {
+    const store: Store = {};
+    events.forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
+    return assembleGenealogy('TOP', fetched(store));
+  };
+
+  it('returns every vendor lot behind a serial through a sub-assembly, a split and a merge', () => {
+    const g = build();
+    expect(g.summary.vendorLots.map((v) => v.vendorLotId)).toEqual([JSON.stringify(['V-BAD', 'RES', 'VL2']), JSON.stringify(['V-OK', 'CAP', 'VL1'])]);
+    expect(g.summary.vendors.map((v) => v.vendorId)).toEqual(['V-BAD', 'V-OK']);
+    expect(g.unit.subAssemblies[0]?.unit.materials[0]?.lotId).toBe('REEL-A1');
+    expect(g.lots.find((l) => l.lotId === 'REEL-BC')?.sources[0]?.lotIds).toEqual(['REEL-B', 'REEL-C']);
+    expect(g.gaps).toEqual([]);
+  });
+
+  it('flags material from a vendor whose latest status is not approved, and a lot on hold', () => {
+    const g = build();
+    const codes = g.summary.flags.map((f) => `${f.code}:${f.vendorId ?? f.lotId}:${f.serials.join('+')}`);
+    expect(codes.sort()).toEqual(['LOT_NOT_RELEASED:REEL-BC:TOP', 'VENDOR_NOT_APPROVED:V-BAD:TOP']);
+  });
+
+  it('decides the latest status by occurredAt, not by arrival', () => {
+    const events = scenario();
+    const requalified = makeEvent('VendorStatusChanged', { vendorId: 'V-BAD', status: 'approved', reason: 'audit passed' }, { occurredAt: t(2), eventId: 'e99' });
+    const g = build([...events, requalified]); // arrives last, happened before the disqualification
+    expect(g.vendors.find((v) => v.vendorId === 'V-BAD')?.status).toBe('disqualified');
+  });
+
+  it('names the gaps instead of failing: lot never received, child never started, vendor never registered', () => {
+    const events = scenario().filter((e) => !['e4', 'e9', 'e2', 'e3'].includes(e.eventId));
+    const g = build(events);
+    const gaps = g.gaps.map((x) => `${x.code}:${x.id}`).sort();
+    expect(gaps).toEqual(['CHILD_SERIAL_NEVER_STARTED:SUB', 'LOT_NEVER_RECEIVED:REEL-A', 'VENDOR_NEVER_REGISTERED:V-BAD']);
+  });
+
+  it('reports an assembly cycle instead of looping', () => {
+    const loop = makeEvent('UnitAssembled', { serial: 'SUB', childSerial: 'TOP' }, { occurredAt: t(8), eventId: 'e100' });
+    const g = build([...scenario(), loop]);
+    expect(g.gaps.map((x) => x.code)).toContain('ASSEMBLY_CYCLE');
+  });
+});

@@ -1,0 +1,155 @@
+import { KafkaPosition, TraceEvent, vendorLotId } from '@trace/contracts';
+import { factKey, provenanceOf } from './provenance';
+import { GraphCollection } from './schemas/graph.documents';
+
+/** One idempotent upsert of one graph document: the fields to $set, by path. */
+export interface GraphWrite {
+  collection: GraphCollection;
+  id: string;
+  set: Record<string, unknown>;
+}
+
+/** An event together with the Kafka position it was read from. */
+export interface PositionedEvent {
+  event: TraceEvent;
+  position: KafkaPosition;
+}
+
+/**
+ * The writes that record one event in the graph. Pure: every write is a $set of fields that only this
+ * event (keyed by its id) or the entity's own identity determines, so applying them twice, or in any
+ * order with the writes of other events, gives the same documents.
+ */
+export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
+  const k = factKey(event.eventId);
+  const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
+  switch (event.type) {
+    case 'VendorRegistered': {
+      const d = event.data;
+      return [
+        {
+          collection: 'vendors',
+          id: d.vendorId,
+          set: {
+            registration: { name: d.name, country: d.country, ...meta },
+            [`statuses.${k}`]: { status: d.status, reason: 'registered', ...meta },
+          },
+        },
+      ];
+    }
+    case 'VendorStatusChanged': {
+      const d = event.data;
+      return [{ collection: 'vendors', id: d.vendorId, set: { [`statuses.${k}`]: { status: d.status, reason: d.reason, ...meta } } }];
+    }
+    case 'MaterialReceived': {
+      const d = event.data;
+      const vl = vendorLotId(d);
+      const lotIds = d.packages.map((p) => p.lotId);
+      return [
+        {
+          collection: 'vendorLots',
+          id: vl,
+          set: {
+            vendorId: d.vendorId,
+            mpn: d.mpn,
+            vendorLotCode: d.vendorLotCode,
+            manufacturer: d.manufacturer,
+            internalPartNumber: d.internalPartNumber,
+            ...(d.dateCode !== undefined ? { dateCode: d.dateCode } : {}),
+            ...(d.countryOfOrigin !== undefined ? { countryOfOrigin: d.countryOfOrigin } : {}),
+            [`receipts.${k}`]: { receiptId: d.receiptId, receivedAt: d.receivedAt, lotIds, ...meta },
+          },
+        },
+        ...d.packages.map(
+          (p): GraphWrite => ({
+            collection: 'lots',
+            id: p.lotId,
+            set: {
+              receipt: {
+                receiptId: d.receiptId,
+                vendorLotId: vl,
+                vendorId: d.vendorId,
+                mpn: d.mpn,
+                quantity: p.quantity,
+                uom: d.uom,
+                receivedAt: d.receivedAt,
+                ...meta,
+              },
+            },
+          }),
+        ),
+      ];
+    }
+    case 'LotSplit': {
+      const d = event.data;
+      return [
+        { collection: 'lots', id: d.sourceLotId, set: { [`derived.${k}`]: { kind: 'split', lotIds: d.newLots.map((l) => l.lotId), ...meta } } },
+        ...d.newLots.map(
+          (l): GraphWrite => ({
+            collection: 'lots',
+            id: l.lotId,
+            set: { [`sources.${k}`]: { kind: 'split', lotIds: [d.sourceLotId], quantity: l.quantity, ...meta } },
+          }),
+        ),
+      ];
+    }
+    case 'LotMerged': {
+      const d = event.data;
+      return [
+        { collection: 'lots', id: d.lotId, set: { [`sources.${k}`]: { kind: 'merge', lotIds: d.sourceLotIds, ...meta } } },
+        ...d.sourceLotIds.map(
+          (src): GraphWrite => ({ collection: 'lots', id: src, set: { [`derived.${k}`]: { kind: 'merge', lotIds: [d.lotId], ...meta } } }),
+        ),
+      ];
+    }
+    case 'LotStatusChanged': {
+      const d = event.data;
+      return [{ collection: 'lots', id: d.lotId, set: { [`statuses.${k}`]: { status: d.status, reason: d.reason, ...meta } } }];
+    }
+    case 'UnitStarted': {
+      const d = event.data;
+      return [
+        {
+          collection: 'units',
+          id: d.serial,
+          set: { brand: d.brand, started: { brand: d.brand, productPartNumber: d.productPartNumber, workOrder: d.workOrder, ...meta } },
+        },
+      ];
+    }
+    case 'MaterialInstalled': {
+      const d = event.data;
+      return [{ collection: 'units', id: d.serial, set: { [`installs.${k}`]: { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes, ...meta } } }];
+    }
+    case 'UnitAssembled': {
+      const d = event.data;
+      return [
+        {
+          collection: 'units',
+          id: d.serial,
+          set: { [`children.${k}`]: { childSerial: d.childSerial, ...(d.refDes !== undefined ? { refDes: d.refDes } : {}), ...meta } },
+        },
+        { collection: 'units', id: d.childSerial, set: { [`parents.${k}`]: { serial: d.serial, ...meta } } },
+      ];
+    }
+    case 'UnitShipped': {
+      const d = event.data;
+      return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }];
+    }
+  }
+}
+
+/**
+ * Folds writes to the same document into one, so a batch costs one operation per touched document.
+ * Safe because the writes of different events set different paths; for the same path (two UnitStarted
+ * of one serial) the later write in the batch wins, as it would applied one by one.
+ */
+export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
+  const merged = new Map<string, GraphWrite>();
+  for (const w of writes) {
+    const key = `${w.collection}\u0000${w.id}`;
+    const existing = merged.get(key);
+    if (existing) Object.assign(existing.set, w.set);
+    else merged.set(key, { collection: w.collection, id: w.id, set: { ...w.set } });
+  }
+  return [...merged.values()];
+}

@@ -1,0 +1,69 @@
+import type { LotStatus, VendorStatus } from '@trace/contracts';
+import type { Provenance } from '../provenance';
+
+// The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
+// writing it twice is writing the same field twice, and facts from different events never collide,
+// so any order of delivery, and any number of replays, ends in the same document.
+
+export type FactMap<T> = Record<string, T>;
+
+export interface Timed {
+  /** occurredAt as a Date, to order facts (status changes) by when they happened, not when they arrived. */
+  at: Date;
+  prov: Provenance;
+}
+
+export interface UnitDoc {
+  _id: string;
+  brand?: string;
+  started?: { brand: string; productPartNumber: string; workOrder: string } & Timed;
+  installs?: FactMap<{ lotId: string; quantity: number; refDes: string[] } & Timed>;
+  children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
+  parents?: FactMap<{ serial: string } & Timed>;
+  shipments?: FactMap<{ shipmentId: string; customer: string } & Timed>;
+}
+
+export interface LotDoc {
+  _id: string;
+  receipt?: {
+    receiptId: string;
+    vendorLotId: string;
+    vendorId: string;
+    mpn: string;
+    quantity: number;
+    uom: string;
+    receivedAt: string;
+  } & Timed;
+  /** How this lot came out of other lots (split from one, merged from several). */
+  sources?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[]; quantity?: number } & Timed>;
+  /** Lots made out of this one: the forward edges, for where-used. */
+  derived?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[] } & Timed>;
+  statuses?: FactMap<{ status: LotStatus; reason: string } & Timed>;
+}
+
+export interface VendorLotDoc {
+  _id: string;
+  vendorId: string;
+  mpn: string;
+  vendorLotCode: string;
+  manufacturer?: string;
+  internalPartNumber?: string;
+  dateCode?: string;
+  countryOfOrigin?: string;
+  receipts?: FactMap<{ receiptId: string; receivedAt: string; lotIds: string[] } & Timed>;
+}
+
+export interface VendorDoc {
+  _id: string;
+  registration?: { name: string; country: string } & Timed;
+  statuses?: FactMap<{ status: VendorStatus; reason: string } & Timed>;
+}
+
+/** The collections of the graph. */
+export const COLLECTIONS = {
+  units: 'units',
+  lots: 'lots',
+  vendorLots: 'vendor_lots',
+  vendors: 'vendors',
+} as const;
+export type GraphCollection = keyof typeof COLLECTIONS;

@@ -1,0 +1,37 @@
+import { Schema } from 'mongoose';
+import { COLLECTIONS, LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+
+// Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
+// traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
+// keys are event-derived, and their shape is fixed by the writer (graph-writes.ts), not by casting.
+const options = { versionKey: false, minimize: false, strict: false } as const;
+
+export const UnitSchema = new Schema<UnitDoc>(
+  { _id: String, brand: String, started: Schema.Types.Mixed, installs: Schema.Types.Mixed, children: Schema.Types.Mixed, parents: Schema.Types.Mixed, shipments: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.units },
+);
+export const LotSchema = new Schema<LotDoc>(
+  { _id: String, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lots },
+);
+export const VendorLotSchema = new Schema<VendorLotDoc>(
+  {
+    _id: String,
+    vendorId: String,
+    mpn: String,
+    vendorLotCode: String,
+    manufacturer: String,
+    internalPartNumber: String,
+    dateCode: String,
+    countryOfOrigin: String,
+    receipts: Schema.Types.Mixed,
+  },
+  { ...options, collection: COLLECTIONS.vendorLots },
+);
+export const VendorSchema = new Schema<VendorDoc>(
+  { _id: String, registration: Schema.Types.Mixed, statuses: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.vendors },
+);
+
+/** Model names, used with @InjectModel inside this lib only. */
+export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor' } as const;

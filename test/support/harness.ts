@@ -1,0 +1,174 @@
+import { INestApplication, INestMicroservice } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
+import { createKafka } from '@trace/platform';
+import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
+import mongoose from 'mongoose';
+import { createApi } from '../../apps/api/src/bootstrap';
+import { startIngest } from '../../apps/ingest/src/bootstrap';
+
+/**
+ * One isolated world per test file: its own topic prefix, consumer group and database on the shared
+ * Kafka and MongoDB, so files run in parallel and in any order.
+ */
+export class TestWorld {
+  readonly id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  readonly env: NodeJS.ProcessEnv;
+  readonly kafka: Kafka;
+  private producer?: Producer;
+  private admin?: Admin;
+  private ingest?: INestMicroservice;
+  private api?: INestApplication;
+  apiUrl = '';
+
+  constructor(name: string) {
+    const brokers = process.env.KAFKA_BROKERS;
+    const mongoUrl = process.env.MONGO_URL;
+    if (!brokers || !mongoUrl) throw new Error('KAFKA_BROKERS and MONGO_URL are not set: run the e2e tests through jest (npm test), whose global setup provides them');
+    this.env = {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      MONGO_URL: mongoUrl,
+      MONGO_DB: `${name}_${this.id}`,
+      MONGO_WRITE_CONCERN: process.env.MONGO_WRITE_CONCERN ?? '1',
+      TOPIC_PREFIX: `${this.id}.`,
+      KAFKA_GROUP_ID: `ingest-${this.id}`,
+      KAFKA_CLIENT_ID: `ingest-${this.id}`,
+      API_PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      INGEST_MAX_BACKOFF_MS: '2000',
+    };
+    this.kafka = createKafka(`test-${this.id}`, brokers);
+  }
+
+  topic(contractTopic: string): string {
+    return `${this.env.TOPIC_PREFIX}${contractTopic}`;
+  }
+
+  /** Creates the topics (as the ingest would) so producing before the ingest starts is possible. */
+  async createTopics(): Promise<void> {
+    const admin = await this.getAdmin();
+    const wanted = [...SOURCE_TOPICS, DEAD_LETTER_TOPIC].map((t) => this.topic(t));
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t));
+    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+  }
+
+  async startIngest(): Promise<void> {
+    this.ingest = await startIngest(this.env);
+  }
+
+  async stopIngest(): Promise<void> {
+    await this.ingest?.close();
+    this.ingest = undefined;
+  }
+
+  /** Runs the ingest as a separate OS process (to kill it for real). */
+  spawnIngest(): ChildProcess {
+    const root = join(__dirname, '..', '..');
+    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
+      cwd: root,
+      env: { ...this.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  async startApi(): Promise<void> {
+    const { app } = await createApi(this.env);
+    await app.listen(0, '127.0.0.1');
+    this.api = app;
+    this.apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  }
+
+  /** Produces events to their contract topics, keyed as the contract says. */
+  async produce(events: TraceEventOf<EventType>[]): Promise<void> {
+    await this.produceRaw(events.map((e) => toMessage(e)));
+  }
+
+  /** Produces raw messages (any bytes) to contract topics. */
+  async produceRaw(messages: { topic: string; key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {
+    const producer = await this.getProducer();
+    const byTopic = new Map<string, typeof messages>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, ms]) => ({ topic: this.topic(topic), messages: ms.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })) })),
+    });
+  }
+
+  /** Resolves once the ingest's group has committed every message produced so far on the source topics. */
+  async waitForIngest(timeoutMs = 60_000): Promise<void> {
+    const admin = await this.getAdmin();
+    const topics = SOURCE_TOPICS.map((t) => this.topic(t));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+      const committed = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics });
+      const behind = ends.flatMap(({ topic, partitions }) =>
+        partitions.filter((p) => {
+          const c = committed.find((x) => x.topic === topic)?.partitions.find((x) => x.partition === p.partition);
+          const done = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
+          return done < Number(p.high);
+        }),
+      );
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`ingest did not catch up within ${timeoutMs} ms: ${behind.length} partitions behind`);
+      await sleep(200);
+    }
+  }
+
+  /** Reads every message on the dead-letter topic. */
+  async readDeadLetters(expected: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+    const consumer = this.kafka.consumer({ groupId: `dlq-reader-${this.id}-${randomBytes(3).toString('hex')}` });
+    const seen: KafkaMessage[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topic(DEAD_LETTER_TOPIC), fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+      const deadline = Date.now() + timeoutMs;
+      while (seen.length < expected && Date.now() < deadline) await sleep(100);
+      await sleep(500); // a moment more, to see extra (duplicated) letters too
+      return seen;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
+  async get<T = any>(path: string): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.apiUrl}${path}`);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** A direct connection to this world's database, for assertions on stored documents. */
+  async db(): Promise<mongoose.mongo.Db> {
+    const conn = await mongoose.createConnection(this.env.MONGO_URL!, { dbName: this.env.MONGO_DB }).asPromise();
+    this.connections.push(conn);
+    return conn.db!;
+  }
+  private connections: mongoose.Connection[] = [];
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.ingest?.close(), this.api?.close(), this.producer?.disconnect(), this.admin?.disconnect(), ...this.connections.map((c) => c.close())]);
+  }
+
+  private async getProducer(): Promise<Producer> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    return this.producer;
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    return this.admin;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
