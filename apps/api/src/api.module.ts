@@ -12,10 +12,9 @@ import { TraceSerialUseCase } from './serials/trace-serial.use-case';
 @Module({})
 export class ApiModule {
   static forRoot(env: ApiEnv): DynamicModule {
-    const mongo = mongooseOptions(env);
     return {
       module: ApiModule,
-      imports: [MongooseModule.forRoot(mongo.uri as string, mongo), GenealogyModule],
+      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
       controllers: [HealthController, SerialsController],
       providers: [
         TraceSerialUseCase,

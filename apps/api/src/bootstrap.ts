@@ -25,6 +25,7 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   const env = loadEnv(ApiEnv, environment);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
     logger: logLevels(env.LOG_LEVEL),
+    abortOnError: false,
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
   app.disable('x-powered-by');

@@ -19,6 +19,7 @@ export async function startIngest(environment: NodeJS.ProcessEnv = process.env):
       maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
     }),
     logger: logLevels(env.LOG_LEVEL),
+    abortOnError: false,
   });
   app.enableShutdownHooks();
   await app.listen();

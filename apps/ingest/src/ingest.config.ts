@@ -4,10 +4,10 @@ import { PlatformEnv } from '@trace/platform';
 /** Settings of the ingest app (see the README's configuration table). */
 export class IngestEnv extends PlatformEnv {
   /** Consumer group: every instance with the same group shares the partitions. */
-  @IsString() @IsNotEmpty() KAFKA_GROUP_ID = 'trace-ingest';
-  @IsString() @IsNotEmpty() KAFKA_CLIENT_ID = 'trace-ingest';
+  @IsString() @IsNotEmpty() KAFKA_GROUP_ID: string = 'trace-ingest';
+  @IsString() @IsNotEmpty() KAFKA_CLIENT_ID: string = 'trace-ingest';
   /** Partitions processed at the same time by one instance. */
-  @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY = 3;
+  @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 3;
   /** Longest wait between two retries of a batch the database could not take. */
-  @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS = 30_000;
+  @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
 }

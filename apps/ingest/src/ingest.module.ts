@@ -14,7 +14,7 @@ export class IngestModule {
   static forRoot(env: IngestEnv): DynamicModule {
     return {
       module: IngestModule,
-      imports: [MongooseModule.forRoot(mongooseOptions(env).uri as string, mongooseOptions(env)), GenealogyModule],
+      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
       controllers: [TraceEventsConsumer],
       providers: [RecordEventsUseCase, { provide: APP_FILTER, useClass: PassThroughRpcFilter }],
     };

@@ -68,7 +68,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const { sources, deadLetter } = prefixedTopics(this.options.topicPrefix);
     this.kafka = createKafka(this.options.clientId, this.options.brokers);
     await this.ensureTopics(this.kafka.admin(), [...sources, deadLetter]);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({
       groupId: this.options.groupId,

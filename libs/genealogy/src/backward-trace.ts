@@ -83,10 +83,12 @@ export class BackwardTracer {
   }
 }
 
+// Code-unit order: the same everywhere, unlike localeCompare.
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
 // Facts in the order they happened; the event id breaks ties so the order never depends on arrival.
 const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
-  values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (a.prov.eventId < b.prov.eventId ? -1 : a.prov.eventId > b.prov.eventId ? 1 : 0));
+  values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));
 
 /** Builds the answer from fetched documents. Pure: the same documents give the same answer. */
 export function assembleGenealogy(serial: string, g: FetchedGraph): Genealogy {
@@ -226,12 +228,12 @@ export function assembleGenealogy(serial: string, g: FetchedGraph): Genealogy {
 
   const unit = unitNode(serial, [], true);
   const flags = flagsFor(lots, vendors, vendorLots, lotSerials);
-  const sortedVendorLots = [...vendorLots.values()].sort((a, b) => a.vendorLotId.localeCompare(b.vendorLotId));
-  const sortedVendors = [...vendors.values()].sort((a, b) => a.vendorId.localeCompare(b.vendorId));
+  const sortedVendorLots = [...vendorLots.values()].sort((a, b) => compare(a.vendorLotId, b.vendorLotId));
+  const sortedVendors = [...vendors.values()].sort((a, b) => compare(a.vendorId, b.vendorId));
   return {
     serial,
     unit,
-    lots: [...lots.values()].sort((a, b) => a.lotId.localeCompare(b.lotId)),
+    lots: [...lots.values()].sort((a, b) => compare(a.lotId, b.lotId)),
     vendorLots: sortedVendorLots,
     vendors: sortedVendors,
     summary: {

@@ -1,17 +1,19 @@
-import { MongooseModuleFactoryOptions } from '@nestjs/mongoose';
+import { MongooseModuleOptions } from '@nestjs/mongoose';
 import { PlatformEnv } from './platform.config';
 
-/** Mongoose connection options from the platform settings. */
-export function mongooseOptions(env: PlatformEnv): MongooseModuleFactoryOptions {
+/** Mongoose connection options from the platform settings (the URI is env.MONGO_URL). */
+export function mongooseOptions(env: PlatformEnv): MongooseModuleOptions {
   const w = /^\d+$/.test(env.MONGO_WRITE_CONCERN) ? Number(env.MONGO_WRITE_CONCERN) : env.MONGO_WRITE_CONCERN;
   return {
-    uri: env.MONGO_URL,
     dbName: dbNameOf(env),
     // Journaled writes: an offset is committed only after its effect survives a database restart.
     writeConcern: { w: w as number | 'majority', journal: true },
     serverSelectionTimeoutMS: 5_000,
-    autoIndex: true,
-    autoCreate: true,
+    // Collections appear with their first write; every query is by _id, which needs no index of ours.
+    autoIndex: false,
+    autoCreate: false,
+    retryAttempts: 5,
+    retryDelay: 2_000,
   };
 }
 

@@ -21,7 +21,7 @@ export class PlatformEnv {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
-  @IsInt() @Min(1) @Max(1_000) KAFKA_TOPIC_PARTITIONS = 3;
+  @IsInt() @Min(1) @Max(1_000) KAFKA_TOPIC_PARTITIONS: number = 3;
 }
 
 /** The logger levels to enable for a LOG_LEVEL. */
