@@ -10,6 +10,7 @@ const common = { rootDir: '.', moduleFileExtensions: ['ts', 'js', 'json'], testE
 // Two tiers: unit tests are pure (no server); e2e tests go through the real Kafka and the real
 // database (testcontainers, the local stack, or KAFKA_BROKERS/MONGO_URL), as production does.
 const config: Config = {
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     {
@@ -18,7 +19,6 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120_000,
       slowTestThreshold: 30,
     },
   ],

@@ -1,0 +1,600 @@
+/**
+ * Local test stack without Docker: a real Apache Kafka 4.1.1 (KRaft, one node) and mongo-java-server 1.47.0
+ * (MongoDB wire protocol, reports MongoDB 7.0.0) run as child JVMs from jars in `.stack/lib`.
+ *
+ * Module: `ensureJars()`, `startLocalStack()`. CLI: `ts-node --transpile-only test/stack/local-stack.ts setup|up`.
+ * See test/stack/README.md.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** Root of the repository (this file lives in test/stack). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Ignored working folder: jars in lib/, one folder per named stack with data and logs. */
+const STACK_ROOT = path.join(REPO_ROOT, '.stack');
+const LIB_DIR = path.join(STACK_ROOT, 'lib');
+const POM = path.join(__dirname, 'pom.xml');
+const MONGO_LAUNCHER = path.join(__dirname, 'MongoLauncher.java');
+/** Written into LIB_DIR once every jar is in place; holds the hash of the pom it was made from. */
+const STAMP_FILE = '.complete';
+const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies';
+/** Jars whose absence means the copy is unusable. */
+const REQUIRED_JARS = [
+  'kafka_2.13-4.1.1.jar',
+  'kafka-server-4.1.1.jar',
+  'log4j-slf4j-impl-2.24.3.jar',
+  'log4j-core-2.24.3.jar',
+  'mongo-java-server-1.47.0.jar',
+  'mongo-java-server-memory-backend-1.47.0.jar',
+  'mongo-java-server-h2-backend-1.47.0.jar',
+];
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+const LOG_TAIL_LINES = 25;
+
+export interface LocalStackOptions {
+  /** Folder name under .stack/ for data, config and logs (letters, digits, `.`, `_`, `-`). */
+  name: string;
+  kafkaPort: number;
+  controllerPort: number;
+  mongoPort: number;
+  /** Address to bind and advertise; default 127.0.0.1. */
+  host?: string;
+  /** Names of the environment variables that override each port, quoted when a port is taken. */
+  portEnv?: { kafka?: string; controller?: string; mongo?: string };
+}
+
+export interface LocalStack {
+  /** `host:port` of the Kafka broker, for kafkajs `brokers`. */
+  kafkaBrokers: string;
+  /** `mongodb://host:port`. */
+  mongoUrl: string;
+  /** SIGTERM both servers and wait for them to exit (SIGKILL after 10 s). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[local-stack] ${message}\n`);
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function jarsReady(): boolean {
+  const stamp = path.join(LIB_DIR, STAMP_FILE);
+  return fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === sha256(fs.readFileSync(POM, 'utf8'));
+}
+
+interface RunResult {
+  code: number | null;
+  output: string;
+  spawnError?: NodeJS.ErrnoException;
+}
+
+/** Runs a command, echoing its output to stderr and keeping it for error messages. */
+function run(command: string, args: string[], cwd: string): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (chunk: Buffer): void => {
+      const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''); // Maven's colour resets, even with -B -q
+      output += text;
+      process.stderr.write(text);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (spawnError: NodeJS.ErrnoException) => resolve({ code: null, output, spawnError }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+function mavenFailure(result: RunResult, commandLine: string): Error {
+  if (result.spawnError?.code === 'ENOENT') {
+    return new Error(
+      "Maven ('mvn') is not on PATH: it is needed once to fetch the Kafka and mongo-java-server jars into .stack/lib. " +
+        'Install Maven 3.6+ and Java 17+ (Debian: apt-get install maven openjdk-17-jdk-headless).',
+    );
+  }
+  if (result.spawnError) {
+    return new Error(`Could not run Maven (${commandLine}): ${result.spawnError.message}`);
+  }
+  const lines = result.output.trim().split('\n');
+  const errors = lines.filter((line) => /^\[ERROR\] \S/.test(line) && !/^\[ERROR\] (To see|Re-run|For more|\[Help)/.test(line));
+  const tail = (errors.length > 0 ? errors.slice(0, 3) : lines.slice(-15)).join('\n');
+  const offline =
+    /Could not transfer|Could not resolve|UnknownHost|Unknown host|Connection refused|Network is unreachable|timed out|Connect to .* failed|offline mode/i.test(
+      result.output,
+    );
+  const reason = offline
+    ? 'Maven could not download the jars: is Maven Central (or the mirror in ~/.m2/settings.xml) reachable from here?'
+    : `Maven exited with code ${String(result.code)} while copying the stack's jars.`;
+  return new Error(`${reason}\nCommand: ${commandLine}\n${tail ? `Maven said:\n${tail}` : '(no output)'}`);
+}
+
+/** Makes sure .stack/lib holds the jars of test/stack/pom.xml, running Maven when they are missing or stale. */
+export async function ensureJars(): Promise<void> {
+  if (jarsReady()) return;
+  const pomHash = sha256(fs.readFileSync(POM, 'utf8'));
+  const staging = `${LIB_DIR}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  const args = ['-B', '-q', '-Dstyle.color=never', '-f', POM, DEPENDENCY_PLUGIN, '-DincludeScope=runtime', `-DoutputDirectory=${staging}`];
+  const commandLine = `mvn ${args.join(' ')}`;
+  log(`fetching the stack's jars (once; needs Maven Central): ${commandLine}`);
+  const started = Date.now();
+  try {
+    const result = await run('mvn', args, REPO_ROOT);
+    if (result.code !== 0) throw mavenFailure(result, commandLine);
+    const jars = fs.readdirSync(staging).filter((file) => file.endsWith('.jar'));
+    const missing = REQUIRED_JARS.filter((jar) => !jars.includes(jar));
+    if (missing.length > 0) {
+      throw new Error(`Maven succeeded but these jars are missing from ${staging}: ${missing.join(', ')}`);
+    }
+    fs.writeFileSync(path.join(staging, STAMP_FILE), `${pomHash}\n`);
+    fs.rmSync(LIB_DIR, { recursive: true, force: true });
+    try {
+      fs.renameSync(staging, LIB_DIR);
+    } catch (err) {
+      if (!jarsReady()) throw err; // another process put the same jars in place meanwhile
+    }
+    log(`${jars.length} jars in ${path.relative(REPO_ROOT, LIB_DIR)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child process bookkeeping: children never outlive this process.
+
+const liveChildren = new Set<ChildProcess>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function killAllNow(): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) {
+    // Someone else (e.g. the `up` CLI) handles the signal and decides when to exit: start a graceful stop.
+    for (const child of liveChildren) child.kill('SIGTERM');
+    return;
+  }
+  process.exit(128 + (os.constants.signals[signal] ?? 1)); // the 'exit' handler kills the children
+}
+
+function track(child: ChildProcess): void {
+  if (liveChildren.size === 0) {
+    process.on('exit', killAllNow);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+  }
+  liveChildren.add(child);
+  child.once('exit', () => {
+    liveChildren.delete(child);
+    if (liveChildren.size === 0) {
+      process.removeListener('exit', killAllNow);
+      for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    }
+  });
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (hasExited(child)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** True if `pid` runs; a zombie (killed, not yet reaped by its new parent) counts as gone. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): trust kill(0)
+  }
+}
+
+interface PidFile {
+  parent: number;
+  children: number[];
+}
+
+/** Kills JVMs of this stack left behind by a parent that died without cleaning up (e.g. SIGKILL); true if any. */
+async function reapOrphans(stackDir: string, tag: string): Promise<boolean> {
+  const pidFile = path.join(stackDir, 'pids.json');
+  if (!fs.existsSync(pidFile)) return false;
+  let recorded: PidFile;
+  try {
+    recorded = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as PidFile;
+  } catch {
+    fs.rmSync(pidFile, { force: true });
+    return false;
+  }
+  if (isAlive(recorded.parent)) return false; // a live stack of another process: the port check will say so
+  let reaped = false;
+  for (const pid of recorded.children) {
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone (or no /proc): nothing to do
+    }
+    if (!cmdline.includes(tag)) continue; // pid reused by something else
+    log(`killing pid ${pid} left over from an earlier run of ${path.basename(stackDir)} (its parent ${recorded.parent} is gone)`);
+    try {
+      process.kill(pid, 'SIGKILL');
+      reaped = true;
+    } catch {
+      continue;
+    }
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  }
+  fs.rmSync(pidFile, { force: true });
+  return reaped;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ports and readiness.
+
+/** Resolves to undefined if `host:port` can be bound, else to the error code (EADDRINUSE, EADDRNOTAVAIL, ...). */
+function bindError(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** One metadata round trip plus a coordinator lookup (creates __consumer_offsets), so consumers join at once. */
+async function kafkaServes(brokers: string): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'local-stack-probe',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    await admin.describeGroups(['local-stack-probe']);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function logTail(file: string): string {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines.slice(-LOG_TAIL_LINES).join('\n') || '(empty)';
+  } catch {
+    return '(no log)';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration files.
+
+function kafkaProperties(host: string, opts: LocalStackOptions, dataDir: string): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${host}:${opts.controllerPort}`,
+    `listeners=PLAINTEXT://${host}:${opts.kafkaPort},CONTROLLER://${host}:${opts.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${opts.kafkaPort}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'auto.create.topics.enable=true',
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+/** Log4j2 for both JVMs: WARN to stdout (which goes to the log file), plus Kafka's one "started" line. */
+const LOG4J2_PROPERTIES = [
+  'status = warn',
+  'shutdownHook = disable', // Console flushes each line; avoids "Unable to register Log4j shutdown hook" at stop
+  'appender.out.type = Console',
+  'appender.out.name = out',
+  'appender.out.layout.type = PatternLayout',
+  'appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n',
+  'rootLogger.level = warn',
+  'rootLogger.appenderRef.out.ref = out',
+  'logger.raft.name = kafka.server.KafkaRaftServer',
+  'logger.raft.level = info',
+  '',
+].join('\n');
+
+/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with '-' (as Kafka's Uuid). */
+function kafkaClusterId(): string {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function javaSpawnFailure(err: NodeJS.ErrnoException): Error {
+  return err.code === 'ENOENT'
+    ? new Error("Java ('java') is not on PATH: the local stack needs Java 17+ (Debian: apt-get install openjdk-17-jdk-headless).")
+    : new Error(`Could not start java: ${err.message}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface PortSpec {
+  what: string;
+  port: number;
+  env?: string;
+}
+
+/** Fails with one message naming every port of `ports` that cannot be bound, and how to choose another. */
+async function checkPorts(name: string, host: string, ports: PortSpec[], waitForRelease: boolean): Promise<void> {
+  if (new Set(ports.map((p) => p.port)).size !== ports.length) {
+    throw new Error(`Stack '${name}': the ports must differ (${ports.map((p) => p.port).join(', ')}).`);
+  }
+  const probe = (): Promise<Array<string | undefined>> => Promise.all(ports.map((p) => bindError(host, p.port)));
+  let errors = await probe();
+  // A killed JVM's main thread turns zombie before its sockets close: after a reap, give the ports a moment.
+  for (let i = 0; waitForRelease && i < 50 && errors.some((e) => e !== undefined); i++) {
+    await sleep(100);
+    errors = await probe();
+  }
+  const lines = ports.flatMap((p, i) => {
+    const code = errors[i];
+    if (code === undefined) return [];
+    const problem = code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${code})`;
+    return [`  - ${p.what} port ${p.port} on ${host} ${problem}${p.env ? `: choose another with ${p.env}=<port>` : ''}`];
+  });
+  if (lines.length === 0) return;
+  const hint = errors.includes('EADDRINUSE')
+    ? `\nIs another stack or a real Kafka/MongoDB running? (see: ss -ltnp | grep -E ':(${ports.map((p) => p.port).join('|')})\\b')`
+    : '';
+  throw new Error(`Cannot start the local stack '${name}':\n${lines.join('\n')}${hint}`);
+}
+
+/** Spawns `java` with stdout and stderr appended to `logFile`; rejects if java cannot be started at all. */
+async function spawnJava(args: string[], logFile: string, truncate: boolean): Promise<ChildProcess> {
+  const fd = fs.openSync(logFile, truncate ? 'w' : 'a');
+  try {
+    const child = spawn('java', args, { cwd: REPO_ROOT, stdio: ['ignore', fd, fd] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err: NodeJS.ErrnoException) => reject(javaSpawnFailure(err)));
+    });
+    track(child);
+    return child;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (hasExited(child)) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+function describeExit(child: ChildProcess): string {
+  return child.signalCode !== null ? `signal ${child.signalCode}` : `code ${String(child.exitCode)}`;
+}
+
+/** Starts Kafka (KRaft, fresh data) and mongo-java-server as child JVMs and resolves once both serve requests. */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
+  if (!jarsReady()) {
+    throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
+  }
+  const stackDir = path.join(STACK_ROOT, opts.name);
+  const pidFile = path.join(stackDir, 'pids.json');
+  const tag = `-Dlocal.stack.dir=${stackDir}`; // marks our JVMs, for reapOrphans
+  fs.mkdirSync(stackDir, { recursive: true });
+  const reaped = await reapOrphans(stackDir, tag);
+  await checkPorts(
+    opts.name,
+    host,
+    [
+      { what: 'Kafka', port: opts.kafkaPort, env: opts.portEnv?.kafka },
+      { what: 'Kafka controller', port: opts.controllerPort, env: opts.portEnv?.controller },
+      { what: 'MongoDB', port: opts.mongoPort, env: opts.portEnv?.mongo },
+    ],
+    reaped,
+  );
+
+  const dataDir = path.join(stackDir, 'kafka-data');
+  const propsFile = path.join(stackDir, 'server.properties');
+  const log4jFile = path.join(stackDir, 'log4j2.properties');
+  const kafkaLog = path.join(stackDir, 'kafka.log');
+  const mongoLog = path.join(stackDir, 'mongo.log');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(propsFile, kafkaProperties(host, opts, dataDir));
+  fs.writeFileSync(log4jFile, LOG4J2_PROPERTIES);
+
+  const classpath = `${LIB_DIR}${path.sep}*`;
+  const jvm = [tag, `-Dlog4j2.configurationFile=${log4jFile}`, '-Djava.awt.headless=true', '-cp', classpath];
+  const kafkaBrokers = `${host}:${opts.kafkaPort}`;
+  const mongoUrl = `mongodb://${host}:${opts.mongoPort}`;
+  const children: ChildProcess[] = [];
+  const recordPids = (): void =>
+    fs.writeFileSync(pidFile, JSON.stringify({ parent: process.pid, children: children.flatMap((c) => c.pid ?? []) } satisfies PidFile));
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  const watch = (child: ChildProcess, what: string, logFile: string): void => {
+    children.push(child);
+    recordPids();
+    child.once('exit', () => {
+      if (phase === 'running') log(`${what} exited unexpectedly (${describeExit(child)}); see ${logFile}`);
+    });
+  };
+  const started = Date.now();
+  const deadline = started + READY_TIMEOUT_MS;
+  const waitFor = async (what: string, child: ChildProcess, logFile: string, ready: () => Promise<boolean>): Promise<void> => {
+    for (;;) {
+      if (phase !== 'starting') return;
+      if (hasExited(child)) {
+        throw new Error(`${what} exited during start-up (${describeExit(child)}); ${logFile} ends with:\n${logTail(logFile)}`);
+      }
+      if (await ready()) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${what} was not ready after ${READY_TIMEOUT_MS / 1000} s; ${logFile} ends with:\n${logTail(logFile)}`);
+      }
+      await sleep(250);
+    }
+  };
+
+  try {
+    // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
+    const mongo = await spawnJava(['-Xmx1g', ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
+    watch(mongo, 'mongo-java-server', mongoLog);
+    const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
+    const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, ...storageTool], kafkaLog, true);
+    if ((await exitOf(format)) !== 0) {
+      throw new Error(`Kafka storage format failed (${describeExit(format)}); ${kafkaLog} ends with:\n${logTail(kafkaLog)}`);
+    }
+    const kafkaArgs = ['-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propsFile];
+    const kafka = await spawnJava(kafkaArgs, kafkaLog, false);
+    watch(kafka, 'Kafka', kafkaLog);
+    await Promise.all([
+      waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort)),
+      waitFor(`Kafka on ${kafkaBrokers}`, kafka, kafkaLog, async () => (await canConnect(host, opts.kafkaPort)) && kafkaServes(kafkaBrokers)),
+    ]);
+  } catch (err) {
+    phase = 'stopping';
+    await Promise.all(children.map((child) => terminate(child, 2000)));
+    fs.rmSync(pidFile, { force: true });
+    throw err;
+  }
+  phase = 'running';
+  // From now on the servers must not keep the host process alive; if it exits, the 'exit' handler kills them.
+  for (const child of children) child.unref();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  log(`stack '${opts.name}' ready in ${seconds} s: kafka ${kafkaBrokers}, mongo ${mongoUrl}; logs in ${path.relative(REPO_ROOT, stackDir)}/`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    kafkaBrokers,
+    mongoUrl,
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        phase = 'stopping';
+        await Promise.all(children.map((child) => terminate(child, STOP_GRACE_MS)));
+        fs.rmSync(pidFile, { force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CLI
+
+function envPort(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${variable}=${raw} is not a TCP port.`);
+  return port;
+}
+
+async function up(): Promise<void> {
+  await ensureJars();
+  const stack = await startLocalStack({
+    name: 'dev',
+    kafkaPort: envPort('KAFKA_PORT', 9092),
+    controllerPort: envPort('KAFKA_CONTROLLER_PORT', 9093),
+    mongoPort: envPort('MONGO_PORT', 27017),
+    portEnv: { kafka: 'KAFKA_PORT', controller: 'KAFKA_CONTROLLER_PORT', mongo: 'MONGO_PORT' },
+  });
+  process.stdout.write(`KAFKA_BROKERS=${stack.kafkaBrokers}\nMONGO_URL=${stack.mongoUrl}\n`);
+  log('running; press Ctrl-C to stop');
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  await new Promise<void>((resolve) => {
+    const onStop = (signal: NodeJS.Signals): void => {
+      for (const s of SIGNALS) process.removeListener(s, onStop);
+      log(`${signal}: stopping`);
+      resolve();
+    };
+    for (const s of SIGNALS) process.on(s, onStop);
+  });
+  await stack.stop();
+  clearInterval(keepAlive);
+  log('stopped');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0];
+  if (command === 'setup') {
+    await ensureJars();
+    log(`jars ready in ${path.relative(REPO_ROOT, LIB_DIR)}`);
+  } else if (command === 'up') {
+    await up();
+  } else {
+    process.stderr.write(
+      'usage: ts-node --transpile-only test/stack/local-stack.ts <setup|up>\n' +
+        '  setup  fetch the jars into .stack/lib (Maven)\n' +
+        '  up     setup + start Kafka (KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093) and MongoDB (MONGO_PORT=27017) until Ctrl-C\n',
+    );
+    process.exitCode = 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`[local-stack] ${errorMessage(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Kafka and MongoDB for tests, from the first source that works:
+ *   1. KAFKA_BROKERS / MONGO_URL from the environment (each overrides only its own backend);
+ *   2. testcontainers (cp-kafka 7.x in KRaft mode, mongo:7) when a Docker engine is reachable;
+ *   3. the local stack of test/stack (real Kafka + mongo-java-server as child JVMs; Java 17 + Maven).
+ * TEST_BACKENDS=testcontainers|local forces one of 2 and 3. Never skips silently: throws what was tried.
+ */
+import { ensureJars, startLocalStack } from '../stack/local-stack';
+
+export type BackendKind = 'env' | 'testcontainers' | 'local';
+
+export interface Backends {
+  /** Comma-separated `host:port` list for kafkajs `brokers`. */
+  kafkaBrokers: string;
+  /** MongoDB connection string. */
+  mongoUrl: string;
+  /** Where the started backends come from ('env' only when both came from the environment). */
+  kind: BackendKind;
+  /** Stops whatever this call started (no-op for the environment's servers). */
+  stop(): Promise<void>;
+}
+
+const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.0';
+const MONGO_IMAGE = 'mongo:7';
+const DOCKER_PROBE_TIMEOUT_MS = 10_000;
+/** The local stack's test ports differ from `npm run stack:up` (9092/9093/27017) so both can run at once. */
+const LOCAL_PORTS = {
+  kafka: { env: 'TEST_KAFKA_PORT', fallback: 19092 },
+  controller: { env: 'TEST_KAFKA_CONTROLLER_PORT', fallback: 19093 },
+  mongo: { env: 'TEST_MONGO_PORT', fallback: 27018 },
+} as const;
+
+interface Needs {
+  kafka: boolean;
+  mongo: boolean;
+}
+
+interface Started {
+  kafkaBrokers?: string;
+  mongoUrl?: string;
+  stop(): Promise<void>;
+}
+
+function errorMessage(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).trim().replace(/\n/g, '\n      ');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function envPort(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${variable}=${raw} is not a TCP port.`);
+  return port;
+}
+
+/** Throws unless a Docker (or compatible) engine answers. */
+async function probeDocker(): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  await withTimeout(getContainerRuntimeClient(), DOCKER_PROBE_TIMEOUT_MS, 'the container runtime');
+}
+
+async function startContainers(needs: Needs): Promise<Started> {
+  const [{ KafkaContainer }, { MongoDBContainer }] = await Promise.all([
+    import('@testcontainers/kafka'),
+    import('@testcontainers/mongodb'),
+  ]);
+  const results = await Promise.allSettled([
+    needs.kafka ? new KafkaContainer(KAFKA_IMAGE).withKraft().start() : Promise.resolve(undefined),
+    needs.mongo ? new MongoDBContainer(MONGO_IMAGE).start() : Promise.resolve(undefined),
+  ]);
+  const kafka = results[0].status === 'fulfilled' ? results[0].value : undefined;
+  const mongo = results[1].status === 'fulfilled' ? results[1].value : undefined;
+  const stop = async (): Promise<void> => {
+    await Promise.all([kafka?.stop(), mongo?.stop()]);
+  };
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${i === 0 ? KAFKA_IMAGE : MONGO_IMAGE}: ${errorMessage(r.reason)}`] : []));
+  if (failures.length > 0) {
+    await stop().catch(() => undefined);
+    throw new Error(failures.join('\n'));
+  }
+  return {
+    kafkaBrokers: kafka ? `${kafka.getHost()}:${kafka.getMappedPort(9093)}` : undefined,
+    // The container is a one-member replica set announcing its container hostname: connect directly.
+    mongoUrl: mongo ? `${mongo.getConnectionString()}/?directConnection=true` : undefined,
+    stop,
+  };
+}
+
+async function startLocal(name: string): Promise<Started> {
+  await ensureJars();
+  const stack = await startLocalStack({
+    name,
+    kafkaPort: envPort(LOCAL_PORTS.kafka.env, LOCAL_PORTS.kafka.fallback),
+    controllerPort: envPort(LOCAL_PORTS.controller.env, LOCAL_PORTS.controller.fallback),
+    mongoPort: envPort(LOCAL_PORTS.mongo.env, LOCAL_PORTS.mongo.fallback),
+    portEnv: { kafka: LOCAL_PORTS.kafka.env, controller: LOCAL_PORTS.controller.env, mongo: LOCAL_PORTS.mongo.env },
+  });
+  return stack;
+}
+
+/** Provides Kafka and MongoDB for the test run `name`: environment, else testcontainers, else the local JVM stack. */
+export async function acquireBackends(name: string): Promise<Backends> {
+  const envKafka = process.env.KAFKA_BROKERS?.trim() || undefined;
+  const envMongo = process.env.MONGO_URL?.trim() || undefined;
+  if (envKafka && envMongo) {
+    return { kafkaBrokers: envKafka, mongoUrl: envMongo, kind: 'env', stop: async () => undefined };
+  }
+  const needs: Needs = { kafka: !envKafka, mongo: !envMongo };
+  const forced = process.env.TEST_BACKENDS?.trim() || undefined;
+  if (forced !== undefined && forced !== 'testcontainers' && forced !== 'local') {
+    throw new Error(`TEST_BACKENDS=${forced}: use 'testcontainers' or 'local' (or unset it).`);
+  }
+
+  const tried: string[] = [
+    `KAFKA_BROKERS=${envKafka ?? '(unset)'}, MONGO_URL=${envMongo ?? '(unset)'}: set both to use servers of your own`,
+  ];
+  const finish = (started: Started, kind: BackendKind): Backends => ({
+    kafkaBrokers: envKafka ?? started.kafkaBrokers ?? '',
+    mongoUrl: envMongo ?? started.mongoUrl ?? '',
+    kind,
+    stop: () => started.stop(),
+  });
+
+  if (forced !== 'local') {
+    let dockerOk = false;
+    try {
+      await probeDocker();
+      dockerOk = true;
+    } catch (err) {
+      tried.push(`testcontainers: no Docker engine reachable (${errorMessage(err)})`);
+    }
+    if (dockerOk) {
+      try {
+        return finish(await startContainers(needs), 'testcontainers');
+      } catch (err) {
+        tried.push(`testcontainers: a Docker engine answered but the containers did not start:\n      ${errorMessage(err)}`);
+      }
+    }
+  } else {
+    tried.push('testcontainers: not tried (TEST_BACKENDS=local)');
+  }
+
+  if (forced !== 'testcontainers') {
+    try {
+      return finish(await startLocal(name), 'local');
+    } catch (err) {
+      tried.push(`local stack (test/stack, Java 17 + Maven, jars in .stack/lib): ${errorMessage(err)}`);
+    }
+  } else {
+    tried.push('local stack: not tried (TEST_BACKENDS=testcontainers)');
+  }
+
+  throw new Error(
+    `No ${[needs.kafka ? 'Kafka' : '', needs.mongo ? 'MongoDB' : ''].filter(Boolean).join(' or ')} for tests '${name}'. Tried:\n` +
+      tried.map((line) => `  - ${line}`).join('\n'),
+  );
+}
