@@ -4,7 +4,7 @@ import { acquireBackends } from './backends';
 // stack) and hands them to the test workers through the environment.
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const backends = await acquireBackends('test');
+  const backends = await acquireBackends(process.env.TEST_STACK_NAME ?? 'test');
   process.env.KAFKA_BROKERS = backends.kafkaBrokers;
   process.env.MONGO_URL = backends.mongoUrl;
   (globalThis as { __traceBackends?: typeof backends }).__traceBackends = backends;
