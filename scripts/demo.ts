@@ -1,0 +1,125 @@
+/**
+ * `npm run demo`: starts the local stack (or uses KAFKA_BROKERS / MONGO_URL), both apps as their own
+ * processes, loads the demo scenario through Kafka, prints where to look, and runs until Ctrl-C; then
+ * stops everything it started.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { toMessage } from '@trace/contracts';
+import { createKafka } from '@trace/platform';
+import { ensureJars, startLocalStack } from '../test/stack/local-stack';
+import { gatewayScenario } from './demo-scenario';
+
+const ROOT = join(__dirname, '..');
+const log = (line: string): void => void process.stdout.write(`[demo] ${line}\n`);
+const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let stopStack = async (): Promise<void> => undefined;
+  let brokers = process.env.KAFKA_BROKERS;
+  let mongoUrl = process.env.MONGO_URL;
+  if (!brokers || !mongoUrl) {
+    await ensureJars();
+    const stack = await startLocalStack({
+      name: 'dev',
+      kafkaPort: port('KAFKA_PORT', 9092),
+      controllerPort: port('KAFKA_CONTROLLER_PORT', 9093),
+      mongoPort: port('MONGO_PORT', 27017),
+      portEnv: { kafka: 'KAFKA_PORT', controller: 'KAFKA_CONTROLLER_PORT', mongo: 'MONGO_PORT' },
+    });
+    brokers ??= stack.kafkaBrokers;
+    mongoUrl ??= `${stack.mongoUrl}/trace`;
+    stopStack = () => stack.stop();
+  }
+  const apiHost = process.env.API_HOST ?? '127.0.0.1';
+  const apiPort = port('API_PORT', 3000);
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: brokers,
+    MONGO_URL: mongoUrl,
+    // The stand-in is a single server: majority means "this server" there, and it is what MongoDB 7 replica sets want.
+    MONGO_WRITE_CONCERN: process.env.MONGO_WRITE_CONCERN ?? 'majority',
+    API_HOST: apiHost,
+    API_PORT: String(apiPort),
+    TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+  };
+  const children = [app('ingest', env), app('api', env)];
+  const stop = async (signal: string): Promise<void> => {
+    log(`${signal}: stopping`);
+    await Promise.all(children.map((c) => terminate(c)));
+    await stopStack();
+    log('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', (s) => void stop(s));
+  process.once('SIGTERM', (s) => void stop(s));
+
+  const base = `http://${apiHost}:${apiPort}`;
+  await waitFor(`the API at ${base}/health`, async () => (await fetch(`${base}/health`)).ok);
+
+  const scenario = gatewayScenario();
+  const producer = createKafka('demo-loader', brokers).producer();
+  await producer.connect();
+  const byTopic = new Map<string, { key: string; value: string }[]>();
+  for (const e of scenario.events) {
+    const m = toMessage(e);
+    byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value }]);
+  }
+  await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: (process.env.TOPIC_PREFIX ?? '') + topic, messages })) });
+  await producer.disconnect();
+  log(`produced ${scenario.events.length} demo events to Kafka`);
+
+  const genealogy = `${base}/v1/serials/${scenario.ids.top}/genealogy`;
+  await waitFor('the demo serial in the genealogy', async () => {
+    const res = await fetch(genealogy);
+    return res.ok && ((await res.json()) as { summary: { installations: number } }).summary.installations === 5;
+  });
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`genealogy of the demo gateway:  ${genealogy}`);
+  log(`its sub-assembly:               ${base}/v1/serials/${scenario.ids.sub}/genealogy`);
+  log(`API reference (OpenAPI):        ${base}/docs`);
+  log(`health:                         ${base}/health`);
+  log('press Ctrl-C to stop');
+}
+
+function app(name: 'api' | 'ingest', env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer): string => chunk.toString().replace(/^(?=.)/gm, `[${name}] `);
+  child.stdout?.on('data', (c: Buffer) => process.stdout.write(prefix(c)));
+  child.stderr?.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal === null) {
+      log(`${name} exited with code ${code}; stopping`);
+      process.kill(process.pid, 'SIGTERM');
+    }
+  });
+  return child;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[demo] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.kill(process.pid, 'SIGTERM');
+});
