@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { TraceEvent, parseEvent, toMessage } from '@trace/contracts';
+import { FetchedGraph, GraphWrite, assembleGenealogy, graphWritesFor } from '@trace/genealogy';
+import { ShopFloorOptions, shopFloorEvents } from './shop-floor';
+
+const small: ShopFloorOptions = { seed: 7, units: 40, partsPerBoard: 60, brands: 3 };
+const events = (o: ShopFloorOptions = small): TraceEvent[] => [...shopFloorEvents(o)];
+const digest = (es: TraceEvent[]): string => createHash('sha256').update(es.map((e) => toMessage(e).value).join('\n')).digest('hex');
+
+describe('shopFloorEvents', () => {
+  it('gives byte-identical streams for the same seed and options', () => {
+    expect(digest(events())).toBe(digest(events()));
+  });
+
+  it('gives a different stream for a different seed, with ids that do not collide', () => {
+    const a = events();
+    const b = events({ ...small, seed: 8 });
+    expect(digest(b)).not.toBe(digest(a));
+    const idsOfA = new Set(a.map((e) => e.eventId));
+    expect(b.some((e) => idsOfA.has(e.eventId))).toBe(false);
+  });
+
+  it('takes times from the simulated clock, not the wall clock, and never goes back in time', () => {
+    const es = events();
+    expect(es[0]!.occurredAt).toBe('2026-01-05T06:00:00.000Z');
+    for (let i = 1; i < es.length; i++) expect(es[i]!.occurredAt >= es[i - 1]!.occurredAt).toBe(true);
+  });
+
+  it('produces only events that pass the contract on their own topic, with unique event ids', () => {
+    const es = events();
+    const refused = es.map((e) => ({ e, r: parseEvent(toMessage(e).value, toMessage(e).topic) })).filter((x) => !x.r.ok);
+    expect(refused.map((x) => ({ eventId: x.e.eventId, r: x.r }))).toEqual([]);
+    expect(new Set(es.map((e) => e.eventId)).size).toBe(es.length);
+  });
+
+  it('simulates every kind of fact the contract has, with vendors in several countries and some not approved', () => {
+    const es = events();
+    expect(new Set(es.map((e) => e.type))).toEqual(
+      new Set(['VendorRegistered', 'VendorStatusChanged', 'MaterialReceived', 'LotSplit', 'LotMerged', 'LotStatusChanged', 'UnitStarted', 'MaterialInstalled', 'UnitAssembled', 'UnitShipped']),
+    );
+    const vendors = es.flatMap((e) => (e.type === 'VendorRegistered' ? [e.data] : []));
+    expect(new Set(vendors.map((v) => v.country)).size).toBeGreaterThanOrEqual(4);
+    expect(vendors.some((v) => v.status === 'conditional')).toBe(true);
+    expect(es.some((e) => e.type === 'VendorStatusChanged' && e.data.status === 'disqualified')).toBe(true);
+    expect(new Set(es.flatMap((e) => (e.type === 'UnitStarted' ? [e.data.brand] : []))).size).toBe(3);
+    expect(new Set(es.filter((e) => e.type === 'MaterialInstalled').map((e) => e.source)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('builds a top-level board with the asked number of placements over tens of distinct parts', () => {
+    const es = events({ ...small, units: 1, partsPerBoard: 300, brands: 1 });
+    const top = es.find((e) => e.type === 'UnitStarted' && !es.some((x) => x.type === 'UnitAssembled' && x.data.childSerial === e.data.serial))!;
+    const installs = es.flatMap((e) => (e.type === 'MaterialInstalled' && e.data.serial === (top.data as { serial: string }).serial ? [e.data] : []));
+    expect(installs.reduce((n, i) => n + i.refDes.length, 0)).toBe(300);
+    expect(installs.filter((i) => i.refDes.length > 0).length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('only installs lots that were received, split or merged before, and only assembles units that were started', () => {
+    const known = new Set<string>();
+    const started = new Set<string>();
+    const vendors = new Set<string>();
+    const problems: string[] = [];
+    for (const e of events()) {
+      switch (e.type) {
+        case 'VendorRegistered':
+          vendors.add(e.data.vendorId);
+          break;
+        case 'MaterialReceived':
+          if (!vendors.has(e.data.vendorId)) problems.push(`${e.eventId}: vendor ${e.data.vendorId} not registered`);
+          e.data.packages.forEach((p) => known.add(p.lotId));
+          break;
+        case 'LotSplit':
+          if (!known.has(e.data.sourceLotId)) problems.push(`${e.eventId}: split of unknown ${e.data.sourceLotId}`);
+          e.data.newLots.forEach((l) => known.add(l.lotId));
+          break;
+        case 'LotMerged':
+          e.data.sourceLotIds.filter((l) => !known.has(l)).forEach((l) => problems.push(`${e.eventId}: merge of unknown ${l}`));
+          known.add(e.data.lotId);
+          break;
+        case 'UnitStarted':
+          started.add(e.data.serial);
+          break;
+        case 'MaterialInstalled':
+          if (!known.has(e.data.lotId)) problems.push(`${e.eventId}: installs unknown lot ${e.data.lotId}`);
+          if (!started.has(e.data.serial)) problems.push(`${e.eventId}: installs into unstarted ${e.data.serial}`);
+          break;
+        case 'UnitAssembled':
+          if (!started.has(e.data.childSerial)) problems.push(`${e.eventId}: assembles unstarted ${e.data.childSerial}`);
+          break;
+        default:
+          break;
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('ends in a graph where every shipped serial traces back to vendors with no gaps, through two or three levels of sub-assemblies', () => {
+    const es = events();
+    const store = applyAll(es.flatMap((e, i) => graphWritesFor({ event: e, position: { topic: 't', partition: 0, offset: String(i) } })));
+    const shipped = [...new Set(es.flatMap((e) => (e.type === 'UnitShipped' ? [e.data.serial] : [])))];
+    expect(shipped.length).toBeGreaterThan(0);
+    const depths = new Set<number>();
+    for (const serial of shipped) {
+      const g = assembleGenealogy(serial, store);
+      expect({ serial, gaps: g.gaps }).toEqual({ serial, gaps: [] });
+      expect(g.summary.vendors.length).toBeGreaterThan(1);
+      const depth = (u: (typeof g)['unit']): number => 1 + Math.max(0, ...u.subAssemblies.map((s) => depth(s.unit)));
+      depths.add(depth(g.unit) - 1);
+    }
+    expect([...depths].every((d) => d === 2 || d === 3)).toBe(true);
+  });
+});
+
+// Applies $set-by-path upserts to in-memory documents, as MongoDB would.
+function applyAll(writes: GraphWrite[]): FetchedGraph {
+  const store: Record<string, Map<string, Record<string, any>>> = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map() };
+  for (const w of writes) {
+    const coll = (store[w.collection] ??= new Map());
+    const doc = coll.get(w.id) ?? { _id: w.id };
+    for (const [path, value] of Object.entries(w.set)) {
+      const parts = path.split('.');
+      let node = doc;
+      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
+      node[parts.at(-1)!] = value;
+    }
+    coll.set(w.id, doc);
+  }
+  return { units: store.units, lots: store.lots, vendorLots: store.vendorLots, vendors: store.vendors, roundTrips: 0 } as unknown as FetchedGraph;
+}

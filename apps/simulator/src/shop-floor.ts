@@ -1,0 +1,400 @@
+import { EventType, TraceEvent, TraceEventOf, makeEvent } from '@trace/contracts';
+import { Random } from './random';
+
+/** What to simulate. The same options give the same events, byte for byte. */
+export interface ShopFloorOptions {
+  seed: number;
+  /** Finished (top-level) units to build; their sub-assemblies are built too. */
+  units: number;
+  /** Placements (reference designators) on a top-level board; sub-assembly boards carry fewer. */
+  partsPerBoard: number;
+  /** Brands the EMS builds for; they share vendors and part of their parts. */
+  brands: number;
+  /** SMT lines on the site, each a `source` of its own. */
+  lines?: number;
+  /** Simulated time of the first event (ms since the epoch); a constant, never the wall clock. */
+  startAt?: number;
+}
+
+/** The first simulated instant when none is given: Monday 5 January 2026, 06:00 UTC. */
+export const DEFAULT_START_AT = Date.UTC(2026, 0, 5, 6, 0, 0);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The world's fixed vocabulary: vendors (distributors, manufacturers' direct sales and brokers) and part kinds.
+
+const VENDORS: readonly (readonly [name: string, country: string])[] = [
+  ['Arrow Electronics', 'US'], ['Avnet', 'US'], ['Future Electronics', 'CA'], ['Rutronik', 'DE'],
+  ['WPG Holdings', 'TW'], ['Murata Electronics', 'JP'], ['Samsung Electro-Mechanics', 'KR'], ['Shenzhen Surplus Trading', 'CN'],
+  ['TTI', 'US'], ['Wurth Elektronik eiSos', 'DE'], ['WT Microelectronics', 'TW'], ['Macnica', 'JP'],
+  ['HK Component Brokers', 'HK'], ['Excelpoint', 'SG'], ['Farnell', 'GB'], ['Comtech', 'CN'],
+  ['Digi-Key', 'US'], ['Mouser Electronics', 'US'], ['Serial Microelectronics', 'HK'], ['Vietnam Component Supply', 'VN'],
+  ['RS Components', 'GB'], ['Yageo', 'TW'], ['Ingram Micro Mexico', 'MX'], ['TDK Europe', 'DE'],
+];
+
+type Packaging = 'REEL' | 'TRAY' | 'BAG' | 'JAR';
+
+interface PartKind {
+  code: string;
+  /** Reference designator prefix on the board (C12, R7, U3...). */
+  refDes: string;
+  /** Relative frequency on a BOM. */
+  weight: number;
+  /** Relative number of placements per BOM line (passives repeat, ICs rarely do). */
+  multiplicity: number;
+  packaging: readonly Packaging[];
+  packQty: readonly [number, number];
+  makers: readonly (readonly [manufacturer: string, mpnPrefix: string])[];
+  origins: readonly string[];
+}
+
+const KINDS: readonly PartKind[] = [
+  { code: 'CAP', refDes: 'C', weight: 34, multiplicity: 5, packaging: ['REEL'], packQty: [2000, 10000], makers: [['Murata', 'GRM188R71'], ['Samsung Electro-Mechanics', 'CL10B'], ['TDK', 'C1608X7R'], ['Yageo', 'CC0603KR'], ['Kemet', 'C0603C']], origins: ['JP', 'KR', 'CN', 'PH', 'TW'] },
+  { code: 'RES', refDes: 'R', weight: 30, multiplicity: 5, packaging: ['REEL'], packQty: [5000, 10000], makers: [['Yageo', 'RC0603FR-07'], ['Vishay', 'CRCW0603'], ['Panasonic', 'ERJ-3EKF'], ['Rohm', 'MCR03EZP'], ['Bourns', 'CR0603-FX-']], origins: ['TW', 'CN', 'JP', 'MY'] },
+  { code: 'IND', refDes: 'L', weight: 5, multiplicity: 2, packaging: ['REEL'], packQty: [1000, 4000], makers: [['Murata', 'LQM21PN'], ['TDK', 'MLZ2012'], ['Wurth Elektronik', '7443'], ['Coilcraft', 'XAL4020-']], origins: ['JP', 'CN', 'DE'] },
+  { code: 'DIO', refDes: 'D', weight: 6, multiplicity: 2, packaging: ['REEL'], packQty: [3000, 10000], makers: [['Nexperia', 'BAS'], ['Diodes Inc', 'BAT54'], ['onsemi', 'MBR0'], ['Vishay', 'SS1']], origins: ['CN', 'PH', 'MY'] },
+  { code: 'TRN', refDes: 'Q', weight: 6, multiplicity: 2, packaging: ['REEL'], packQty: [3000, 10000], makers: [['Nexperia', 'BSS138'], ['onsemi', 'NTR4'], ['Infineon', 'BSC0'], ['Diodes Inc', 'DMG']], origins: ['CN', 'MY', 'DE'] },
+  { code: 'IC', refDes: 'U', weight: 10, multiplicity: 1, packaging: ['TRAY', 'REEL'], packQty: [90, 2500], makers: [['Texas Instruments', 'TPS'], ['Analog Devices', 'ADP'], ['STMicroelectronics', 'STM32F'], ['NXP', 'LPC'], ['Microchip', 'ATSAMD'], ['Renesas', 'R7FA'], ['Infineon', 'XMC']], origins: ['MY', 'PH', 'TW', 'US', 'DE', 'CN'] },
+  { code: 'XTL', refDes: 'Y', weight: 2, multiplicity: 1, packaging: ['REEL'], packQty: [1000, 3000], makers: [['Epson', 'FC-135'], ['Abracon', 'ABM8-'], ['TXC', '7M']], origins: ['JP', 'TW', 'CN'] },
+  { code: 'CON', refDes: 'J', weight: 4, multiplicity: 1, packaging: ['TRAY', 'BAG'], packQty: [50, 500], makers: [['Molex', '5'], ['TE Connectivity', '1-'], ['Amphenol', '10'], ['Wurth Elektronik', '6']], origins: ['CN', 'MX', 'US', 'DE'] },
+  { code: 'LED', refDes: 'LED', weight: 3, multiplicity: 2, packaging: ['REEL'], packQty: [2000, 5000], makers: [['ams OSRAM', 'LT-'], ['Kingbright', 'APT1608'], ['Lite-On', 'LTST-C']], origins: ['MY', 'TW', 'CN'] },
+];
+const KIND_WEIGHT = KINDS.reduce((s, k) => s + k.weight, 0);
+
+const SOLDER_PASTE_KIND: PartKind = {
+  code: 'PASTE', refDes: '', weight: 0, multiplicity: 0, packaging: ['JAR'], packQty: [500, 500],
+  makers: [['Indium', 'SAC305-T4-'], ['MacDermid Alpha', 'OM-340-']], origins: ['US', 'GB'],
+};
+
+const BRANDS: readonly string[] = ['Acme', 'Northwind', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Hooli', 'Vandelay'];
+const REGIONS: readonly string[] = ['Europe', 'Americas', 'APAC'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The simulated world's state.
+
+interface Part {
+  ipn: string;
+  kind: PartKind;
+  manufacturer: string;
+  mpn: string;
+  packaging: Packaging;
+  uom: 'pcs' | 'g';
+  origin: string;
+  vendorIds: string[];
+}
+
+interface BomLine {
+  part: Part;
+  refDes: string[];
+}
+
+interface Product {
+  pn: string;
+  brand: string;
+  line: string;
+  bom: BomLine[];
+  /** Grams of solder paste per board. */
+  paste: number;
+  children: Product[];
+  built: number;
+}
+
+interface Lot {
+  lotId: string;
+  remaining: number;
+}
+
+/**
+ * A simulated EMS site: vendors register, goods-in receives vendor lots as reels, trays, bags and jars,
+ * stores split and merge them, SMT lines build units of several brands with two or three levels of
+ * sub-assemblies, final assembly puts them together and shipping sends some away. Pure: the events
+ * depend on the options alone (ids and times included), and are yielded lazily, oldest first.
+ */
+export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEvent, void, undefined> {
+  const rnd = new Random(options.seed);
+  const tag = `s${options.seed.toString(36)}`;
+  const lineCount = Math.max(1, options.lines ?? 6);
+  const brandCount = Math.max(1, Math.min(options.brands, BRANDS.length));
+  let clock = options.startAt ?? DEFAULT_START_AT;
+  let seq = 0;
+  const counters = new Map<string, number>();
+  const next = (name: string): number => {
+    const n = (counters.get(name) ?? 0) + 1;
+    counters.set(name, n);
+    return n;
+  };
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  const tick = (minSeconds: number, maxSeconds: number): void => void (clock += rnd.int(minSeconds * 1000, maxSeconds * 1000));
+  const event = <T extends EventType>(type: T, data: TraceEventOf<T>['data'], source: string): TraceEventOf<T> =>
+    makeEvent(type, data, { eventId: `sim-${tag}-${pad(++seq, 9)}`, occurredAt: new Date(clock).toISOString(), source });
+  const SITE = 'site1';
+  const at = (place: string): string => `${SITE}/${place}`;
+
+  // Vendors: a pool shared by every brand; a few start as conditional, a few get disqualified mid-run.
+  const vendorPool = VENDORS.slice(0, Math.min(VENDORS.length, 6 + 3 * brandCount)).map(([name, country], i) => ({
+    vendorId: `V-${tag}-${pad(i + 1, 3)}`,
+    name,
+    country,
+    status: 'approved' as 'approved' | 'conditional' | 'disqualified',
+  }));
+  const conditional = new Set<number>();
+  while (conditional.size < Math.max(1, Math.round(vendorPool.length / 8))) conditional.add(rnd.int(0, vendorPool.length - 1));
+  for (const i of conditional) vendorPool[i]!.status = 'conditional';
+  const toDisqualify = vendorPool.filter((v) => v.status === 'approved').filter(() => rnd.chance(0.12)).slice(0, 2);
+  if (toDisqualify.length === 0) toDisqualify.push(vendorPool.find((v) => v.status === 'approved')!);
+  for (const v of vendorPool) {
+    yield event('VendorRegistered', { vendorId: v.vendorId, name: v.name, country: v.country, status: v.status }, at('mes'));
+    tick(1, 30);
+  }
+  const usable = (): typeof vendorPool => vendorPool.filter((v) => v.status !== 'disqualified');
+
+  // Parts: one pool of common parts every brand uses, and one pool per brand.
+  const newPart = (kind: PartKind): Part => {
+    const [manufacturer, mpnPrefix] = rnd.pick(kind.makers);
+    const n = next(`part-${kind.code}`);
+    const suffix = rnd.int(0, 36 ** 4 - 1).toString(36).toUpperCase().padStart(4, '0');
+    const vendors = new Set<string>();
+    const wanted = rnd.int(1, 3);
+    while (vendors.size < wanted) vendors.add(rnd.pick(vendorPool).vendorId);
+    return {
+      ipn: `${kind.code}-${pad(n, 5)}`,
+      kind,
+      manufacturer,
+      mpn: `${mpnPrefix}${suffix}${pad(n, 3)}`,
+      packaging: rnd.pick(kind.packaging),
+      uom: kind === SOLDER_PASTE_KIND ? 'g' : 'pcs',
+      origin: rnd.pick(kind.origins),
+      vendorIds: [...vendors],
+    };
+  };
+  const sharedParts = new Map<PartKind, Part[]>();
+  const brandParts = new Map<string, Map<PartKind, Part[]>>();
+  const solderPaste = newPart(SOLDER_PASTE_KIND);
+  const pickKind = (): PartKind => {
+    let r = rnd.next() * KIND_WEIGHT;
+    for (const k of KINDS) if ((r -= k.weight) < 0) return k;
+    return KINDS[0]!;
+  };
+  const choosePart = (brand: string, kind: PartKind, taken: Set<Part>): Part => {
+    const pools = rnd.chance(0.5) ? sharedParts : (brandParts.get(brand) ?? brandParts.set(brand, new Map()).get(brand)!);
+    const pool = pools.get(kind) ?? pools.set(kind, []).get(kind)!;
+    if (pool.length > 0 && rnd.chance(0.35)) {
+      const candidate = rnd.pick(pool);
+      if (!taken.has(candidate)) return candidate;
+    }
+    const part = newPart(kind);
+    pool.push(part);
+    return part;
+  };
+
+  // Products: per brand a top-level product over two or three levels of sub-assemblies.
+  const makeProduct = (brand: string, code: string, placements: number, level: number, depth: number, lineIndex: number): Product => {
+    const lines = Math.max(2, Math.round(placements / 3));
+    const kinds = Array.from({ length: lines }, pickKind);
+    const counts = kinds.map(() => 1);
+    const weights = kinds.map((k) => k.multiplicity);
+    const weightSum = weights.reduce((a, b) => a + b, 0);
+    for (let extra = placements - lines; extra > 0; extra--) {
+      let r = rnd.next() * weightSum;
+      let i = 0;
+      while ((r -= weights[i]!) >= 0 && i < weights.length - 1) i++;
+      counts[i]!++;
+    }
+    const taken = new Set<Part>();
+    const numbering = new Map<string, number>();
+    const bom = kinds.map((kind, i): BomLine => {
+      const part = choosePart(brand, kind, taken);
+      taken.add(part);
+      const refDes = Array.from({ length: counts[i]! }, () => {
+        const n = (numbering.get(kind.refDes) ?? 0) + 1;
+        numbering.set(kind.refDes, n);
+        return `${kind.refDes}${n}`;
+      });
+      return { part, refDes };
+    });
+    const children: Product[] = [];
+    if (level < depth) {
+      const count = level === 0 ? rnd.int(1, 2) : 1;
+      for (let c = 0; c < count; c++) {
+        children.push(makeProduct(brand, `${code}-S${level + 1}${String.fromCharCode(65 + c)}`, Math.max(6, Math.round(placements / 2)), level + 1, depth, lineIndex + 1 + c));
+      }
+    }
+    return {
+      pn: code,
+      brand,
+      line: at(`smt-line-${(lineIndex % lineCount) + 1}`),
+      bom,
+      paste: Math.round((0.5 + placements / 200) * 10) / 10,
+      children,
+      built: 0,
+    };
+  };
+  const brands = BRANDS.slice(0, brandCount).map((name, b) => ({
+    name,
+    product: makeProduct(name, `${name.slice(0, 3).toUpperCase()}-${100 + b * 10}`, Math.max(6, options.partsPerBoard), 0, rnd.int(2, 3), b * 2),
+    customers: REGIONS.map((r) => `${name} ${r} distribution centre`),
+    awaitingShipment: [] as string[],
+    shipAt: rnd.int(5, 20),
+  }));
+
+  // Material: stores hold lots by part; each line has one feeder lot per part.
+  const stores = new Map<Part, Lot[]>();
+  const feeders = new Map<string, Lot>();
+  const stockOf = (part: Part): Lot[] => stores.get(part) ?? stores.set(part, []).get(part)!;
+  const newLotId = (packaging: Packaging): string => `${packaging}-${tag}-${pad(next('lot'), 7)}`;
+  const packQty = (part: Part): number => {
+    const [min, max] = part.kind.packQty;
+    return part.uom === 'g' ? min : Math.max(min, Math.round(rnd.int(min, max) / 50) * 50);
+  };
+
+  function* receive(part: Part): Generator<TraceEvent, void, undefined> {
+    let candidates = usable().filter((v) => part.vendorIds.includes(v.vendorId));
+    if (candidates.length === 0) {
+      // Every vendor of this part lost its approval: buying moves to another vendor.
+      const fallback = rnd.pick(usable());
+      part.vendorIds.push(fallback.vendorId);
+      candidates = [fallback];
+    }
+    const vendor = rnd.pick(candidates);
+    tick(60, 900);
+    const made = new Date(clock - rnd.int(2, 40) * 7 * 86_400_000);
+    const week = Math.ceil(((made.getTime() - Date.UTC(made.getUTCFullYear(), 0, 1)) / 86_400_000 + 1) / 7);
+    const dateCode = `${String(made.getUTCFullYear()).slice(2)}${pad(week, 2)}`;
+    const packages = Array.from({ length: part.packaging === 'TRAY' || part.uom === 'g' ? rnd.int(1, 2) : rnd.int(1, 4) }, () => ({
+      lotId: newLotId(part.packaging),
+      quantity: packQty(part),
+    }));
+    yield event(
+      'MaterialReceived',
+      {
+        receiptId: `GR-${tag}-${pad(next('receipt'), 6)}`,
+        vendorId: vendor.vendorId,
+        manufacturer: part.manufacturer,
+        mpn: part.mpn,
+        internalPartNumber: part.ipn,
+        vendorLotCode: `${dateCode}${rnd.int(0, 36 ** 3 - 1).toString(36).toUpperCase()}${next('vendor-lot').toString(36).toUpperCase()}`,
+        dateCode,
+        ...(rnd.chance(0.9) ? { countryOfOrigin: part.origin } : {}),
+        receivedAt: new Date(clock).toISOString(),
+        uom: part.uom,
+        packages,
+      },
+      at('goods-in'),
+    );
+    for (const p of packages) {
+      if (rnd.chance(0.02)) {
+        tick(300, 3600);
+        yield event('LotStatusChanged', { lotId: p.lotId, status: 'quarantined', reason: 'incoming inspection: solderability test failed' }, at('quality'));
+        continue; // never released to the lines
+      }
+      if (rnd.chance(0.03)) {
+        tick(300, 3600);
+        yield event('LotStatusChanged', { lotId: p.lotId, status: 'hold', reason: 'awaiting certificate of conformance' }, at('quality'));
+        tick(3600, 86_400);
+        yield event('LotStatusChanged', { lotId: p.lotId, status: 'released', reason: 'certificate of conformance received' }, at('quality'));
+      }
+      stockOf(part).push({ lotId: p.lotId, remaining: p.quantity });
+    }
+  }
+
+  function* takeFromStores(part: Part, quantity: number): Generator<TraceEvent, Lot, undefined> {
+    let stock = stockOf(part);
+    if (stock.length >= 2 && rnd.chance(0.3)) {
+      // Two partial lots of one part are merged into one, to free a feeder slot.
+      stock.sort((a, b) => a.remaining - b.remaining || (a.lotId < b.lotId ? -1 : 1));
+      const [a, b] = stock.splice(0, 2) as [Lot, Lot];
+      const merged: Lot = { lotId: newLotId(part.packaging), remaining: a.remaining + b.remaining };
+      tick(30, 300);
+      yield event('LotMerged', { sourceLotIds: [a.lotId, b.lotId], lotId: merged.lotId }, at('stores'));
+      stock.push(merged);
+    }
+    let index = stock.findIndex((l) => l.remaining >= quantity);
+    while (index < 0) {
+      yield* receive(part);
+      stock = stockOf(part);
+      index = stock.findIndex((l) => l.remaining >= quantity);
+    }
+    let [lot] = stock.splice(index, 1) as [Lot];
+    if (lot.remaining >= 4 * quantity && rnd.chance(0.25)) {
+      // Kitting: part of a reel goes to the line, the rest back to stores as a lot of its own.
+      const toLine = Math.max(quantity, Math.round((lot.remaining * rnd.int(20, 60)) / 100));
+      const first: Lot = { lotId: newLotId(part.packaging), remaining: toLine };
+      const rest: Lot = { lotId: newLotId(part.packaging), remaining: lot.remaining - toLine };
+      tick(30, 300);
+      yield event(
+        'LotSplit',
+        { sourceLotId: lot.lotId, newLots: [{ lotId: first.lotId, quantity: first.remaining }, { lotId: rest.lotId, quantity: rest.remaining }] },
+        at('stores'),
+      );
+      stock.push(rest);
+      lot = first;
+    }
+    return lot;
+  }
+
+  function* consume(line: string, part: Part, quantity: number): Generator<TraceEvent, string, undefined> {
+    const key = `${line}\u0000${part.ipn}`;
+    let lot = feeders.get(key);
+    if (!lot || lot.remaining < quantity) {
+      if (lot && lot.remaining > 0) stockOf(part).push(lot); // the remnant goes back to stores
+      lot = yield* takeFromStores(part, quantity);
+      feeders.set(key, lot);
+    }
+    lot.remaining = Math.round((lot.remaining - quantity) * 1000) / 1000;
+    return lot.lotId;
+  }
+
+  function* build(product: Product, top: boolean): Generator<TraceEvent, string, undefined> {
+    const childSerials: string[] = [];
+    for (const child of product.children) childSerials.push(yield* build(child, false));
+    const n = ++product.built;
+    const serial = `${product.pn}-${tag}-${pad(n, 6)}`;
+    tick(20, 180);
+    yield event('UnitStarted', { serial, brand: product.brand, productPartNumber: product.pn, workOrder: `WO-${tag}-${product.pn}-${pad(Math.ceil(n / 50), 4)}` }, product.line);
+    const paste = yield* consume(product.line, solderPaste, product.paste);
+    yield event('MaterialInstalled', { serial, lotId: paste, quantity: product.paste, refDes: [] }, product.line);
+    for (const line of product.bom) {
+      const lotId = yield* consume(product.line, line.part, line.refDes.length);
+      tick(1, 6);
+      yield event('MaterialInstalled', { serial, lotId, quantity: line.refDes.length, refDes: line.refDes }, product.line);
+    }
+    for (const [i, child] of childSerials.entries()) {
+      tick(10, 120);
+      yield event('UnitAssembled', { serial, childSerial: child, refDes: `J${100 + i}` }, top ? at('final-assembly') : product.line);
+    }
+    return serial;
+  }
+
+  const disqualifyAt = Math.floor(options.units * 0.4);
+  const requalifyAt = Math.floor(options.units * 0.6);
+  for (let u = 0; u < options.units; u++) {
+    if (u === disqualifyAt) {
+      for (const v of toDisqualify) {
+        v.status = 'disqualified';
+        tick(60, 600);
+        yield event('VendorStatusChanged', { vendorId: v.vendorId, status: 'disqualified', reason: 'counterfeit parts found at incoming inspection' }, at('quality'));
+      }
+    }
+    if (u === requalifyAt) {
+      const v = vendorPool.find((x) => x.status === 'conditional');
+      if (v) {
+        v.status = 'approved';
+        tick(60, 600);
+        yield event('VendorStatusChanged', { vendorId: v.vendorId, status: 'approved', reason: 'supplier audit passed' }, at('quality'));
+      }
+    }
+    const brand = brands[u % brands.length]!;
+    const serial = yield* build(brand.product, true);
+    brand.awaitingShipment.push(serial);
+    if (brand.awaitingShipment.length >= brand.shipAt) {
+      // Most finished goods ship in lots of a few to a few dozen; some stay in the warehouse.
+      if (rnd.chance(0.7)) {
+        const shipmentId = `SHP-${tag}-${pad(next('shipment'), 6)}`;
+        const customer = rnd.pick(brand.customers);
+        tick(600, 7200);
+        for (const s of brand.awaitingShipment) yield event('UnitShipped', { serial: s, shipmentId, customer }, at('shipping'));
+      }
+      brand.awaitingShipment = [];
+      brand.shipAt = rnd.int(5, 20);
+    }
+  }
+}
