@@ -86,8 +86,8 @@ export class BackwardTracer {
 // Code-unit order: the same everywhere, unlike localeCompare.
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
-// Facts in the order they happened; the event id breaks ties so the order never depends on arrival.
-const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
+/** Facts in the order they happened; the event id breaks ties so the order never depends on arrival. */
+export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
   values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));
 
 /** Builds the answer from fetched documents. Pure: the same documents give the same answer. */

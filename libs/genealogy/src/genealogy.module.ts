@@ -3,7 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { BackwardTracer } from './backward-trace';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
-import { LotSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './schemas/graph.schemas';
+import { LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './schemas/graph.schemas';
+import { ForwardTracer } from './where-used';
 
 /** The genealogy graph: its collections, the writer the ingest uses and the readers the API uses. Needs a MongooseModule.forRoot in the app. */
 @Module({
@@ -13,9 +14,11 @@ import { LotSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './
       { name: MODELS.lot, schema: LotSchema },
       { name: MODELS.vendorLot, schema: VendorLotSchema },
       { name: MODELS.vendor, schema: VendorSchema },
+      { name: MODELS.lotUses, schema: LotUsesSchema },
+      { name: MODELS.lotUseIndex, schema: LotUseIndexSchema },
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer],
-  exports: [GraphWriteRepository, BackwardTracer],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer],
 })
 export class GenealogyModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Reads graph documents by natural id, as plain objects: one round trip per call, by _id only. */
@@ -12,6 +12,8 @@ export class GenealogyRepository {
     @InjectModel(MODELS.lot) private readonly lots: Model<LotDoc>,
     @InjectModel(MODELS.vendorLot) private readonly vendorLots: Model<VendorLotDoc>,
     @InjectModel(MODELS.vendor) private readonly vendors: Model<VendorDoc>,
+    @InjectModel(MODELS.lotUses) private readonly lotUses: Model<LotUsesDoc>,
+    @InjectModel(MODELS.lotUseIndex) private readonly lotUseIndex: Model<LotUseIndexDoc>,
   ) {}
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
@@ -25,6 +27,14 @@ export class GenealogyRepository {
   }
   findVendors(vendorIds: string[]): Promise<VendorDoc[]> {
     return byIds(this.vendors, vendorIds);
+  }
+  /** Buckets of lots' forward edges, by bucket id (lotUsesId). */
+  findLotUses(ids: string[]): Promise<LotUsesDoc[]> {
+    return byIds(this.lotUses, ids);
+  }
+  /** For each lot, which of its lot_uses buckets are non-empty. */
+  findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]> {
+    return byIds(this.lotUseIndex, lotIds);
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { GraphWrite } from './graph-writes';
-import { GraphCollection, LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { GraphCollection, LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
@@ -15,8 +15,10 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lot) lots: Model<LotDoc>,
     @InjectModel(MODELS.vendorLot) vendorLots: Model<VendorLotDoc>,
     @InjectModel(MODELS.vendor) vendors: Model<VendorDoc>,
+    @InjectModel(MODELS.lotUses) lotUses: Model<LotUsesDoc>,
+    @InjectModel(MODELS.lotUseIndex) lotUseIndex: Model<LotUseIndexDoc>,
   ) {
-    this.models = { units, lots, vendorLots, vendors };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex };
   }
 
   /** Upserts every write; resolves once the database has acknowledged all of them with the connection's write concern. */

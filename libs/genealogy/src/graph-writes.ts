@@ -1,4 +1,5 @@
 import { KafkaPosition, TraceEvent, vendorLotId } from '@trace/contracts';
+import { lotUseBucketOf, lotUsesId } from './lot-uses';
 import { factKey, provenanceOf } from './provenance';
 import { GraphCollection } from './schemas/graph.documents';
 
@@ -46,6 +47,8 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
       const vl = vendorLotId(d);
       const lotIds = d.packages.map((p) => p.lotId);
       return [
+        // The forward edge vendor -> vendor lot, for exposure: one field per vendor lot, replays write it again.
+        { collection: 'vendors', id: d.vendorId, set: { [`vendorLots.${factKey(vl)}`]: vl } },
         {
           collection: 'vendorLots',
           id: vl,
@@ -118,7 +121,13 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
     }
     case 'MaterialInstalled': {
       const d = event.data;
-      return [{ collection: 'units', id: d.serial, set: { [`installs.${k}`]: { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes, ...meta } } }];
+      const bucket = lotUseBucketOf(d.serial);
+      return [
+        { collection: 'units', id: d.serial, set: { [`installs.${k}`]: { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes, ...meta } } },
+        // The forward edge lot -> serial (where-used), bucketed by serial; the unit's installs stay the source of truth.
+        { collection: 'lotUses', id: lotUsesId(d.lotId, bucket), set: { lotId: d.lotId, bucket, [`serials.${factKey(d.serial)}`]: d.serial } },
+        { collection: 'lotUseIndex', id: d.lotId, set: { [`buckets.b${bucket}`]: bucket } },
+      ];
     }
     case 'UnitAssembled': {
       const d = event.data;

@@ -4,3 +4,6 @@ export * from './genealogy.types';
 export * from './graph-write.repository';
 export * from './graph-writes';
 export * from './provenance';
+export * from './lot-uses';
+export * from './where-used';
+export * from './as-built';

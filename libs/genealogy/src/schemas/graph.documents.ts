@@ -57,6 +57,22 @@ export interface VendorDoc {
   _id: string;
   registration?: { name: string; country: string } & Timed;
   statuses?: FactMap<{ status: VendorStatus; reason: string } & Timed>;
+  /** The vendor's vendor lots (forward edge for exposure), keyed by factKey(vendorLotId). */
+  vendorLots?: FactMap<string>;
+}
+
+/** One bucket of a lot's forward edges: serials the lot was installed in, keyed by factKey(serial) (see lot-uses.ts). */
+export interface LotUsesDoc {
+  _id: string;
+  lotId: string;
+  bucket: number;
+  serials?: FactMap<string>;
+}
+
+/** Which buckets of lot_uses hold serials of a lot, keyed `b<bucket>`: bounded by LOT_USE_BUCKETS. */
+export interface LotUseIndexDoc {
+  _id: string;
+  buckets?: FactMap<number>;
 }
 
 /** The collections of the graph. */
@@ -65,5 +81,7 @@ export const COLLECTIONS = {
   lots: 'lots',
   vendorLots: 'vendor_lots',
   vendors: 'vendors',
+  lotUses: 'lot_uses',
+  lotUseIndex: 'lot_use_index',
 } as const;
 export type GraphCollection = keyof typeof COLLECTIONS;

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { COLLECTIONS, LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { COLLECTIONS, LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
 
 // Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
 // traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
@@ -29,9 +29,17 @@ export const VendorLotSchema = new Schema<VendorLotDoc>(
   { ...options, collection: COLLECTIONS.vendorLots },
 );
 export const VendorSchema = new Schema<VendorDoc>(
-  { _id: String, registration: Schema.Types.Mixed, statuses: Schema.Types.Mixed },
+  { _id: String, registration: Schema.Types.Mixed, statuses: Schema.Types.Mixed, vendorLots: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.vendors },
+);
+export const LotUsesSchema = new Schema<LotUsesDoc>(
+  { _id: String, lotId: String, bucket: Number, serials: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lotUses },
+);
+export const LotUseIndexSchema = new Schema<LotUseIndexDoc>(
+  { _id: String, buckets: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lotUseIndex },
 );
 
 /** Model names, used with @InjectModel inside this lib only. */
-export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor' } as const;
+export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex' } as const;

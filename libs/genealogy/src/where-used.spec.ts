@@ -1,0 +1,162 @@
+import { KafkaPosition, TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
+import { SITE_WIDE } from './genealogy.types';
+import { GraphWrite, graphWritesFor } from './graph-writes';
+import { ForwardReader, WhereUsedRow, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+
+// MongoDB's `$set` with dotted paths and upsert, enough to build the documents the ingest would.
+type Store = Record<string, Map<string, Record<string, any>>>;
+function apply(store: Store, writes: GraphWrite[]): void {
+  for (const w of writes) {
+    const coll = (store[w.collection] ??= new Map());
+    const doc = coll.get(w.id) ?? { _id: w.id };
+    for (const [path, value] of Object.entries(w.set)) {
+      const parts = path.split('.');
+      let node = doc;
+      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
+      node[parts.at(-1)!] = structuredClone(value);
+    }
+    coll.set(w.id, doc);
+  }
+}
+
+/** A reader over the store that counts its reads and the ids it was asked for. */
+function readerOf(store: Store): ForwardReader & { reads: { collection: string; ids: string[] }[] } {
+  const reads: { collection: string; ids: string[] }[] = [];
+  const by = (collection: string) => async (ids: string[]) => {
+    reads.push({ collection, ids });
+    return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
+  };
+  return {
+    reads,
+    findLots: by('lots'),
+    findLotUseIndexes: by('lotUseIndex'),
+    findLotUses: by('lotUses'),
+    findUnits: by('units'),
+    findVendorLots: by('vendorLots'),
+    findVendors: by('vendors'),
+  };
+}
+
+const at = (i: number): KafkaPosition => ({ topic: 't', partition: 0, offset: String(i) });
+const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+let n = 0;
+const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], minute = 0) =>
+  makeEvent(type, data as never, { occurredAt: t(minute), eventId: `w${++n}` }) as TraceEvent;
+
+// REEL-A (vendor lot V/CAP/VL1) is split into A1 and A2; A1 is merged with REEL-B into M; M goes into CELL,
+// which is built into MOD, into SUB, into TOP (three levels up); A2 goes into a unit of another brand.
+function scenario(): TraceEvent[] {
+  return [
+    ev('MaterialReceived', { receiptId: 'R1', vendorId: 'V', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: 'VL1', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'REEL-A', quantity: 100 }] }),
+    ev('MaterialReceived', { receiptId: 'R2', vendorId: 'V', manufacturer: 'M', mpn: 'RES', internalPartNumber: 'R', vendorLotCode: 'VL2', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'REEL-B', quantity: 100 }] }),
+    ev('MaterialReceived', { receiptId: 'R3', vendorId: 'W', manufacturer: 'M', mpn: 'IC', internalPartNumber: 'I', vendorLotCode: 'VL3', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'TRAY-X', quantity: 10 }] }),
+    ev('LotSplit', { sourceLotId: 'REEL-A', newLots: [{ lotId: 'A1', quantity: 60 }, { lotId: 'A2', quantity: 40 }] }, 1),
+    ev('LotMerged', { sourceLotIds: ['A1', 'REEL-B'], lotId: 'M' }, 2),
+    ev('UnitStarted', { serial: 'CELL', brand: 'Acme', productPartNumber: 'P-CELL', workOrder: 'WO1' }, 3),
+    ev('MaterialInstalled', { serial: 'CELL', lotId: 'M', quantity: 1, refDes: ['R1'] }, 4),
+    ev('UnitAssembled', { serial: 'MOD', childSerial: 'CELL' }, 5),
+    ev('UnitAssembled', { serial: 'SUB', childSerial: 'MOD' }, 6),
+    ev('UnitAssembled', { serial: 'TOP', childSerial: 'SUB' }, 7),
+    ev('UnitStarted', { serial: 'TOP', brand: 'Acme', productPartNumber: 'P-TOP', workOrder: 'WO2' }, 3),
+    ev('UnitShipped', { serial: 'TOP', shipmentId: 'SHP-1', customer: 'Northwind' }, 8),
+    ev('UnitStarted', { serial: 'OTHER', brand: 'Globex', productPartNumber: 'P-OTHER', workOrder: 'WO3' }, 3),
+    ev('MaterialInstalled', { serial: 'OTHER', lotId: 'A2', quantity: 1, refDes: ['C1'] }, 4),
+    ev('MaterialInstalled', { serial: 'OTHER', lotId: 'TRAY-X', quantity: 1, refDes: ['U1'] }, 4),
+    ev('UnitStarted', { serial: 'UNRELATED', brand: 'Acme', productPartNumber: 'P-TOP', workOrder: 'WO2' }, 3),
+    ev('MaterialInstalled', { serial: 'UNRELATED', lotId: 'TRAY-X', quantity: 1, refDes: ['U1'] }, 4),
+  ];
+}
+const build = (events = scenario()): Store => {
+  const store: Store = {};
+  events.forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
+  return store;
+};
+const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {
+  const out: WhereUsedRow[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+};
+const brief = (r: WhereUsedRow) => `${r.lotId}>${r.serial}>${r.topSerial}`;
+
+describe('where-used of a package lot', () => {
+  it('finds the serials through a split, a merge and three levels of assembly, and nothing else', async () => {
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    const rows = await collect(w.rows({}, SITE_WIDE));
+    expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
+    expect(w.lots.map((l) => l.lotId)).toEqual(['REEL-A', 'A1', 'A2', 'M']);
+  });
+
+  it('gives the top-level unit, its brand, product and shipment, and the path from the lot', async () => {
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    const row = (await collect(w.rows({}, SITE_WIDE))).find((r) => r.serial === 'CELL')!;
+    expect(row).toMatchObject({ topSerial: 'TOP', brand: 'Acme', productPartNumber: 'P-TOP', shipped: true, shipments: [{ shipmentId: 'SHP-1', customer: 'Northwind' }] });
+    expect(row.path.map((p) => `${p.kind}:${p.id}:${p.via}`)).toEqual([
+      'lot:REEL-A:root', 'lot:A1:split', 'lot:M:merge', 'serial:CELL:installed', 'serial:MOD:assembled', 'serial:SUB:assembled', 'serial:TOP:assembled',
+    ]);
+  });
+
+  it('filters on the top-level unit: brand, product, shipped', async () => {
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    expect((await collect(w.rows({ brand: 'Globex' }, SITE_WIDE))).map(brief)).toEqual(['A2>OTHER>OTHER']);
+    expect((await collect(w.rows({ productPartNumber: 'P-TOP' }, SITE_WIDE))).map(brief)).toEqual(['M>CELL>TOP']);
+    expect((await collect(w.rows({ shipped: false }, SITE_WIDE))).map(brief)).toEqual(['A2>OTHER>OTHER']);
+    expect(await collect(w.rows({ shipped: true, brand: 'Globex' }, SITE_WIDE))).toEqual([]);
+  });
+
+  it('lists only units of the brands in scope', async () => {
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    expect((await collect(w.rows({}, { kind: 'brands', brands: ['Acme'] }))).map(brief)).toEqual(['M>CELL>TOP']);
+  });
+
+  it('is the same answer whatever order the events arrived in', async () => {
+    const reversed = [...scenario()].reverse();
+    const a = await collect((await whereUsedOfLot(readerOf(build()), 'REEL-A'))!.rows({}, SITE_WIDE));
+    const b = await collect((await whereUsedOfLot(readerOf(build(reversed)), 'REEL-A'))!.rows({}, SITE_WIDE));
+    expect(b).toEqual(a);
+  });
+
+  it('is null for a lot no event ever named', async () => {
+    expect(await whereUsedOfLot(readerOf(build()), 'NOPE')).toBeNull();
+  });
+
+  it('takes one round trip per level: lot lineage, buckets, then each level of assembly', async () => {
+    const reader = readerOf(build());
+    const w = (await whereUsedOfLot(reader, 'REEL-A'))!;
+    await collect(w.rows({}, SITE_WIDE));
+    // REEL-A; A1+A2; M (+ the empty next level is not read); 1 bucket read; CELL+OTHER, MOD, SUB, TOP.
+    expect(w.stats.roundTrips).toBe(3 + 1 + 4);
+    expect(reader.reads.every((r) => new Set(r.ids).size === r.ids.length)).toBe(true);
+  });
+
+  it('reads only the non-empty buckets of a lot used in thousands of serials, in bounded batches', async () => {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RB', vendorId: 'V', manufacturer: 'M', mpn: 'BIG', internalPartNumber: 'B', vendorLotCode: 'VB', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'BIG', quantity: 1e6 }] })];
+    for (let i = 0; i < 3000; i++) events.push(ev('MaterialInstalled', { serial: `S${i}`, lotId: 'BIG', quantity: 1, refDes: [] }, 1));
+    const store = build(events);
+    const reader = readerOf(store);
+    const w = (await whereUsedOfLot(reader, 'BIG', { buckets: 100, serials: 500 }))!;
+    const rows = await collect(w.rows({}, SITE_WIDE));
+    expect(new Set(rows.map((r) => r.serial)).size).toBe(3000);
+    const bucketReads = reader.reads.filter((r) => r.collection === 'lotUses');
+    expect(bucketReads.every((r) => r.ids.length <= 100)).toBe(true);
+    expect(bucketReads.reduce((s, r) => s + r.ids.length, 0)).toBe(store.lotUses!.size);
+    expect(reader.reads.filter((r) => r.collection === 'units').every((r) => r.ids.length <= 500)).toBe(true);
+  });
+});
+
+describe('where-used of a vendor lot and a vendor', () => {
+  it('starts from every package received of the vendor lot', async () => {
+    const w = (await whereUsedOfVendorLot(readerOf(build()), vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' })))!;
+    const rows = await collect(w.rows({}, SITE_WIDE));
+    expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
+    expect(rows.find((r) => r.serial === 'CELL')!.path.slice(0, 2).map((p) => `${p.kind}:${p.via}`)).toEqual(['vendorLot:root', 'lot:received']);
+  });
+
+  it('reaches every vendor lot of a vendor, each serial once per installed lot', async () => {
+    const w = (await whereUsedOfVendor(readerOf(build()), 'V'))!;
+    expect(w.vendorLots.map((v) => v._id)).toEqual([vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' }), vendorLotId({ vendorId: 'V', mpn: 'RES', vendorLotCode: 'VL2' })]);
+    const rows = await collect(w.rows({}, SITE_WIDE));
+    // M descends from both vendor lots but is reached once.
+    expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
+    expect(await whereUsedOfVendor(readerOf(build()), 'NOPE')).toBeNull();
+  });
+});

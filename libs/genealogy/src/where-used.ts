@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import { installedLots, parentSerials } from './as-built';
+import { chronological } from './backward-trace';
+import { GenealogyRepository } from './genealogy.repository';
+import { BrandScope, inScope } from './genealogy.types';
+import { lotUsesId } from './lot-uses';
+import { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+
+/** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
+export interface ForwardReader {
+  findLots(ids: string[]): Promise<LotDoc[]>;
+  findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
+  findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
+  findUnits(serials: string[]): Promise<UnitDoc[]>;
+  findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
+  findVendors(ids: string[]): Promise<VendorDoc[]>;
+}
+
+export type PathStepKind = 'vendor' | 'vendorLot' | 'lot' | 'serial';
+/** How a step was reached from the one before it: where the query started, or the edge followed. */
+export type PathVia = 'root' | 'supplied' | 'received' | 'split' | 'merge' | 'installed' | 'assembled';
+/** One node on the way from the material to a serial. */
+export interface PathStep {
+  kind: PathStepKind;
+  id: string;
+  via: PathVia;
+}
+
+/** Conditions on the top-level serial of a where-used row. */
+export interface WhereUsedFilter {
+  brand?: string;
+  productPartNumber?: string;
+  shipped?: boolean;
+}
+
+/** One serial that contains the material: where it is installed, and the top-level unit that finally holds it. */
+export interface WhereUsedRow {
+  /** The package lot installed: the material itself or one of its descendants (split, merged). */
+  lotId: string;
+  /** The serial the lot is installed in directly. */
+  serial: string;
+  /** The unit that finally contains `serial` (itself when it is not built into anything). */
+  topSerial: string;
+  brand?: string;
+  productPartNumber?: string;
+  shipped: boolean;
+  shipments: { shipmentId: string; customer: string }[];
+  /** From the material to the top-level serial. */
+  path: PathStep[];
+}
+
+/** A package lot reached from the material, with the way it was reached. */
+export interface ReachedLot {
+  lotId: string;
+  /** False when no event ever named this lot (a derived lot id nothing else mentions). */
+  known: boolean;
+  path: PathStep[];
+}
+
+/** Database round trips taken so far: grows with the depth of the graph and the size of the answer, not of the database. */
+export interface TraversalStats {
+  roundTrips: number;
+}
+
+/** A where-used answer: the lots reached from the material (read eagerly; few) and the rows (read lazily; many). */
+export interface WhereUsed {
+  lots: ReachedLot[];
+  stats: TraversalStats;
+  /** Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the answer. */
+  rows(filter: WhereUsedFilter, scope: BrandScope): AsyncGenerator<WhereUsedRow>;
+}
+
+/** Batch sizes of the lazy part: how many lot_uses buckets per read, how many serials climbed together. */
+export interface ForwardBatching {
+  buckets: number;
+  serials: number;
+}
+const DEFAULT_BATCHING: ForwardBatching = { buckets: 64, serials: 1_000 };
+
+interface Root {
+  lotId: string;
+  path: PathStep[];
+}
+interface ReachedWithBuckets extends ReachedLot {
+  buckets: number[];
+}
+
+/** Where a package lot is used, through its descendants and every level of assembly; null when the lot is unknown. */
+export async function whereUsedOfLot(reader: ForwardReader, lotId: string, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+  const stats: TraversalStats = { roundTrips: 0 };
+  const lots = await reachLots(reader, [{ lotId, path: [{ kind: 'lot', id: lotId, via: 'root' }] }], stats);
+  if (!lots[0]?.known) return null;
+  return answer(reader, lots, stats, batching);
+}
+
+/** Where a vendor lot is used: through every package received of it; null when the vendor lot was never received. */
+export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: string, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+  const stats: TraversalStats = { roundTrips: 1 };
+  const [vendorLot] = await reader.findVendorLots([vendorLotId]);
+  if (!vendorLot) return null;
+  const roots = packagesOf(vendorLot, [{ kind: 'vendorLot', id: vendorLotId, via: 'root' }]);
+  return answer(reader, await reachLots(reader, roots, stats), stats, batching);
+}
+
+/** Where a vendor's material is used: every vendor lot it supplied; null when no event ever named the vendor. */
+export async function whereUsedOfVendor(
+  reader: ForwardReader,
+  vendorId: string,
+  batching = DEFAULT_BATCHING,
+): Promise<(WhereUsed & { vendorLots: VendorLotDoc[] }) | null> {
+  const stats: TraversalStats = { roundTrips: 1 };
+  const [vendor] = await reader.findVendors([vendorId]);
+  if (!vendor) return null;
+  const ids = [...new Set(Object.values(vendor.vendorLots ?? {}))].sort();
+  stats.roundTrips++;
+  const vendorLots = (await reader.findVendorLots(ids)).sort((a, b) => compare(a._id, b._id));
+  const start: PathStep = { kind: 'vendor', id: vendorId, via: 'root' };
+  const roots = vendorLots.flatMap((vl) => packagesOf(vl, [start, { kind: 'vendorLot', id: vl._id, via: 'supplied' }]));
+  return { ...answer(reader, await reachLots(reader, roots, stats), stats, batching), vendorLots };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function packagesOf(vendorLot: VendorLotDoc, path: PathStep[]): Root[] {
+  const lotIds = [...new Set(chronological(vendorLot.receipts).flatMap((r) => r.lotIds))];
+  return lotIds.map((lotId) => ({ lotId, path: [...path, { kind: 'lot', id: lotId, via: 'received' }] }));
+}
+
+// The lots reached from the roots through splits and merges, breadth first (so each lot's path is a shortest
+// one), one round trip per level; each lot's non-empty lot_uses buckets come in the same round trip.
+async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats): Promise<ReachedWithBuckets[]> {
+  const seen = new Set<string>();
+  let frontier = roots.filter((r) => !seen.has(r.lotId) && seen.add(r.lotId));
+  const reached: ReachedWithBuckets[] = [];
+  while (frontier.length > 0) {
+    const ids = frontier.map((f) => f.lotId);
+    const [lots, indexes] = await Promise.all([reader.findLots(ids), reader.findLotUseIndexes(ids)]);
+    stats.roundTrips++;
+    const lotById = new Map(lots.map((l) => [l._id, l]));
+    const indexById = new Map(indexes.map((i) => [i._id, i]));
+    const next: Root[] = [];
+    for (const f of frontier) {
+      const lot = lotById.get(f.lotId);
+      const index = indexById.get(f.lotId);
+      reached.push({ ...f, known: lot !== undefined || index !== undefined, buckets: Object.values(index?.buckets ?? {}).sort((a, b) => a - b) });
+      for (const d of chronological(lot?.derived)) {
+        for (const id of d.lotIds) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          next.push({ lotId: id, path: [...f.path, { kind: 'lot', id, via: d.kind }] });
+        }
+      }
+    }
+    frontier = next;
+  }
+  return reached;
+}
+
+function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching): WhereUsed {
+  return {
+    lots: lots.map(({ lotId, known, path }) => ({ lotId, known, path })),
+    stats,
+    rows: (filter, scope) => rowsOf(reader, lots, filter, scope, stats, batching),
+  };
+}
+
+interface Use {
+  lot: ReachedWithBuckets;
+  serial: string;
+}
+
+async function* rowsOf(
+  reader: ForwardReader,
+  lots: ReachedWithBuckets[],
+  filter: WhereUsedFilter,
+  scope: BrandScope,
+  stats: TraversalStats,
+  batching: ForwardBatching,
+): AsyncGenerator<WhereUsedRow> {
+  const buckets = lots.flatMap((lot) => lot.buckets.map((b) => ({ lot, id: lotUsesId(lot.lotId, b) })));
+  const uses: Use[] = [];
+  for (let i = 0; i < buckets.length; i += batching.buckets) {
+    const batch = buckets.slice(i, i + batching.buckets);
+    const docs = new Map((await reader.findLotUses(batch.map((b) => b.id))).map((d) => [d._id, d]));
+    stats.roundTrips++;
+    for (const { lot, id } of batch) {
+      for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) uses.push({ lot, serial });
+    }
+    while (uses.length >= batching.serials) yield* climb(reader, uses.splice(0, batching.serials), filter, scope, stats);
+  }
+  if (uses.length > 0) yield* climb(reader, uses, filter, scope, stats);
+}
+
+// From the serials that use a lot up to their top-level units, one round trip per level of assembly for the
+// whole batch. The unit document, not the lot_uses index, decides whether the lot is in the serial.
+async function* climb(reader: ForwardReader, uses: Use[], filter: WhereUsedFilter, scope: BrandScope, stats: TraversalStats): AsyncGenerator<WhereUsedRow> {
+  const units = new Map<string, UnitDoc | null>();
+  let need = [...new Set(uses.map((u) => u.serial))];
+  while (need.length > 0) {
+    const docs = await reader.findUnits(need);
+    stats.roundTrips++;
+    for (const s of need) units.set(s, null);
+    for (const d of docs) units.set(d._id, d);
+    const next = new Set<string>();
+    for (const d of docs) for (const p of parentSerials(d)) if (!units.has(p)) next.add(p);
+    need = [...next];
+  }
+  for (const use of uses) {
+    const unit = units.get(use.serial);
+    if (!unit || !installedLots(unit).includes(use.lot.lotId)) continue;
+    for (const chain of chainsUp(use.serial, units, [])) {
+      const topSerial = chain.at(-1)!;
+      const top = units.get(topSerial) ?? undefined;
+      if (!inScope(scope, top?.brand)) continue;
+      const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
+      const row: WhereUsedRow = {
+        lotId: use.lot.lotId,
+        serial: use.serial,
+        topSerial,
+        ...(top?.started ? { brand: top.started.brand, productPartNumber: top.started.productPartNumber } : {}),
+        shipped: shipments.length > 0,
+        shipments,
+        path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
+      };
+      if (matches(row, filter)) yield row;
+    }
+  }
+}
+
+// Every way up from `serial` to a unit built into nothing; a cycle ends the climb where it would repeat.
+function chainsUp(serial: string, units: Map<string, UnitDoc | null>, below: string[]): string[][] {
+  const unit = units.get(serial);
+  const parents = unit ? parentSerials(unit).filter((p) => p !== serial && !below.includes(p)) : [];
+  if (parents.length === 0) return [[serial]];
+  return parents.flatMap((p) => chainsUp(p, units, [...below, serial]).map((chain) => [serial, ...chain]));
+}
+
+/** Whether a row's top-level serial satisfies the filter. */
+export function matches(row: WhereUsedRow, filter: WhereUsedFilter): boolean {
+  return (
+    (filter.brand === undefined || row.brand === filter.brand) &&
+    (filter.productPartNumber === undefined || row.productPartNumber === filter.productPartNumber) &&
+    (filter.shipped === undefined || row.shipped === filter.shipped)
+  );
+}
+
+/** Where-used over the graph in MongoDB: the traversals above on the repository. */
+@Injectable()
+export class ForwardTracer {
+  constructor(private readonly repo: GenealogyRepository) {}
+
+  fromLot(lotId: string): Promise<WhereUsed | null> {
+    return whereUsedOfLot(this.repo, lotId);
+  }
+
+  fromVendorLot(vendorLotId: string): Promise<WhereUsed | null> {
+    return whereUsedOfVendorLot(this.repo, vendorLotId);
+  }
+
+  fromVendor(vendorId: string): Promise<(WhereUsed & { vendorLots: VendorLotDoc[] }) | null> {
+    return whereUsedOfVendor(this.repo, vendorId);
+  }
+}
