@@ -47,13 +47,29 @@ export class TestWorld {
     return `${this.env.TOPIC_PREFIX}${contractTopic}`;
   }
 
-  /** Creates the topics (as the ingest would) so producing before the ingest starts is possible. */
-  async createTopics(): Promise<void> {
-    const admin = await this.getAdmin();
-    const wanted = [...SOURCE_TOPICS, DEAD_LETTER_TOPIC].map((t) => this.topic(t));
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+  private topicsReady?: Promise<void>;
+
+  /** Creates the topics (as the ingest would) and waits for their leaders, so producing never races topic creation. */
+  createTopics(): Promise<void> {
+    this.topicsReady ??= (async () => {
+      const admin = await this.getAdmin();
+      const wanted = [...SOURCE_TOPICS, DEAD_LETTER_TOPIC].map((t) => this.topic(t));
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t));
+      if (missing.length) {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) }).catch((e: Error) => {
+          if (!/already exists/i.test(e.message)) throw e; // the ingest may be creating them at the same moment
+        });
+      }
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const { topics } = await admin.fetchTopicMetadata({ topics: wanted }).catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
+        if (topics.length === wanted.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        if (Date.now() > deadline) throw new Error(`topics ${wanted.join(', ')} have no leaders after 30 s`);
+        await sleep(100);
+      }
+    })();
+    return this.topicsReady;
   }
 
   async startIngest(): Promise<void> {
@@ -89,6 +105,7 @@ export class TestWorld {
 
   /** Produces raw messages (any bytes) to contract topics. */
   async produceRaw(messages: { topic: string; key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {
+    await this.createTopics();
     const producer = await this.getProducer();
     const byTopic = new Map<string, typeof messages>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
@@ -117,6 +134,19 @@ export class TestWorld {
       if (Date.now() > deadline) throw new Error(`ingest did not catch up within ${timeoutMs} ms: ${behind.length} partitions behind`);
       await sleep(200);
     }
+  }
+
+  /** Sum over partitions of the ingest group's committed offsets on a contract topic. */
+  async committedOffset(contractTopic: string): Promise<number> {
+    const admin = await this.getAdmin();
+    const [entry] = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics: [this.topic(contractTopic)] });
+    return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  }
+
+  /** Sum over partitions of the end offsets of a contract topic. */
+  async endOffset(contractTopic: string): Promise<number> {
+    const admin = await this.getAdmin();
+    return (await admin.fetchTopicOffsets(this.topic(contractTopic))).reduce((sum, p) => sum + Number(p.high), 0);
   }
 
   /** Reads every message on the dead-letter topic. */
