@@ -7,6 +7,8 @@ import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
 import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
+import { WhereUsedController } from './where-used/where-used.controller';
+import { WhereUsedUseCase } from './where-used/where-used.use-case';
 
 /** The HTTP API: reads the genealogy graph, never writes it. */
 @Module({})
@@ -15,9 +17,10 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
-      controllers: [HealthController, SerialsController],
+      controllers: [HealthController, SerialsController, WhereUsedController],
       providers: [
         TraceSerialUseCase,
+        WhereUsedUseCase,
         HealthService,
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
       ],

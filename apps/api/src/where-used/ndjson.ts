@@ -1,0 +1,30 @@
+import type { Response } from 'express';
+import { once } from 'node:events';
+
+export const NDJSON = 'application/x-ndjson';
+
+/** Whether the caller asked for the streaming form: `?format=ndjson`, or an Accept header naming NDJSON. */
+export function wantsNdjson(format: string | undefined, accept: string | undefined): boolean {
+  return format === 'ndjson' || (format === undefined && (accept ?? '').split(',').some((a) => a.trim().startsWith(NDJSON)));
+}
+
+/**
+ * Writes rows as NDJSON (one JSON object a line) as they are read, waiting when the client reads slower
+ * than the database answers: memory stays bounded whatever the size of the answer. A failure after the
+ * first byte cannot become an error status any more, so it aborts the response (before it, it throws): the client sees a
+ * truncated body, never a complete-looking one.
+ */
+export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): Promise<void> {
+  res.status(200).setHeader('Content-Type', `${NDJSON}; charset=utf-8`);
+  res.setHeader('Cache-Control', 'no-store');
+  try {
+    for await (const row of rows) {
+      if (res.destroyed) return; // the client went away: stop reading the database
+      if (!res.write(JSON.stringify(row) + '\n')) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) throw error; // nothing sent yet: the usual error answer still can be
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}

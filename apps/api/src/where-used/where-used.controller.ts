@@ -1,0 +1,54 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { SITE_WIDE, WhereUsedFilter } from '@trace/genealogy';
+import type { Response } from 'express';
+import { ErrorDto } from '../error.dto';
+import { NDJSON, wantsNdjson, writeNdjson } from './ndjson';
+import { WhereUsedPageDto } from './where-used.dto';
+import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery } from './where-used.query';
+import { Material, WhereUsedUseCase } from './where-used.use-case';
+
+const ANSWER =
+  'Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of ' +
+  'it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and ' +
+  'shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the ' +
+  'total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line.';
+
+@ApiTags('where-used')
+@Controller('v1')
+export class WhereUsedController {
+  constructor(private readonly whereUsed: WhereUsedUseCase) {}
+
+  @Get('lots/:lotId/where-used')
+  @ApiOperation({ summary: 'Where-used of a package lot', description: ANSWER })
+  @ApiProduces('application/json', NDJSON)
+  @ApiOkResponse({ type: WhereUsedPageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed lot id, filter, limit or cursor' })
+  lot(@Param() { lotId }: LotParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+    return this.answer({ kind: 'lot', lotId }, query, accept, res);
+  }
+
+  @Get('vendor-lots/where-used')
+  @ApiOperation({ summary: 'Where-used of a vendor lot (vendorId, mpn, vendorLotCode)', description: `${ANSWER} Starts from every package received of the vendor lot.` })
+  @ApiProduces('application/json', NDJSON)
+  @ApiOkResponse({ type: WhereUsedPageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or malformed key part, filter, limit or cursor' })
+  vendorLot(@Query() query: VendorLotWhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+    const { vendorId, mpn, vendorLotCode } = query;
+    return this.answer({ kind: 'vendorLot', vendorId, mpn, vendorLotCode }, query, accept, res);
+  }
+
+  private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response): Promise<void> {
+    const filter: WhereUsedFilter = {
+      ...(query.brand !== undefined ? { brand: query.brand } : {}),
+      ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
+      ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
+    };
+    if (wantsNdjson(query.format, accept)) {
+      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: SITE_WIDE }));
+    }
+    res.json(await this.whereUsed.page({ material, filter, scope: SITE_WIDE, limit: query.limit, cursor: query.cursor }));
+  }
+}
