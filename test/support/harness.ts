@@ -57,7 +57,7 @@ export class TestWorld {
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((t) => !existing.has(t));
       if (missing.length) {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) }).catch((e: Error) => {
+        await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) }).catch((e: Error) => {
           if (!/already exists/i.test(e.message)) throw e; // the ingest may be creating them at the same moment
         });
       }
