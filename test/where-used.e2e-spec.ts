@@ -151,8 +151,36 @@ describe('where-used over real Kafka and MongoDB', () => {
     }
   });
 
+  it("gives a vendor's exposure: its vendor lots, every serial holding them, distinct units by brand, product and shipping", async () => {
+    const { status, body } = await w.get('/v1/vendors/V-MURATA/exposure?limit=5');
+    expect(status).toBe(200);
+    expect(body.vendorLots).toEqual([
+      { vendorLotId: JSON.stringify(['V-MURATA', 'GRM155', 'P1']), mpn: 'GRM155', vendorLotCode: 'P1', lotIds: ['REEL-P'] },
+      { vendorLotId: JSON.stringify(['V-MURATA', 'GRM188R71C104KA01D', 'M2345']), mpn: 'GRM188R71C104KA01D', vendorLotCode: 'M2345', lotIds: ['REEL-C1', 'REEL-C2'] },
+    ]);
+    expect(body.total).toBe(4 + 25);
+    expect(body.items).toHaveLength(5);
+    // The rack holds two Murata reels (through the gateway and its power board) and counts once.
+    expect(body.counts).toEqual({
+      units: 28,
+      shipped: 1,
+      notShipped: 27,
+      byBrand: [{ brand: 'Acme', units: 27 }, { brand: 'Globex', units: 1 }],
+      byProduct: [{ productPartNumber: 'PP-1', units: 25 }, { productPartNumber: 'GW-100', units: 1 }, { productPartNumber: 'GX-1', units: 1 }, { productPartNumber: 'RACK-9', units: 1 }],
+    });
+    const shady = await w.get('/v1/vendors/V-SHADY/exposure');
+    expect(shady.body.items.map(brief)).toEqual(['REEL-SM>REG1-0001>RACK-0001']);
+    expect((await w.get('/v1/vendors/NO-SUCH-VENDOR/exposure')).status).toBe(404);
+  });
+
+  it('streams a vendor exposure as NDJSON', async () => {
+    const res = await fetch(`${w.apiUrl}/v1/vendors/V-MURATA/exposure?format=ndjson&product=PP-1`);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Row);
+    expect(lines.map((r) => r.serial).sort()).toEqual(pagingSerials);
+  });
+
   it('documents the where-used endpoints in OpenAPI', async () => {
     const { body } = await w.get('/docs-json');
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/lots/{lotId}/where-used', '/v1/vendor-lots/where-used']));
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/lots/{lotId}/where-used', '/v1/vendor-lots/where-used', '/v1/vendors/{vendorId}/exposure']));
   });
 });

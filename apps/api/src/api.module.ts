@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
 import { ApiEnv } from './api.config';
+import { VendorExposureController } from './exposure/vendor-exposure.controller';
+import { VendorExposureUseCase } from './exposure/vendor-exposure.use-case';
 import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
 import { SerialsController } from './serials/serials.controller';
@@ -17,10 +19,11 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
-      controllers: [HealthController, SerialsController, WhereUsedController],
+      controllers: [HealthController, SerialsController, WhereUsedController, VendorExposureController],
       providers: [
         TraceSerialUseCase,
         WhereUsedUseCase,
+        VendorExposureUseCase,
         HealthService,
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
       ],

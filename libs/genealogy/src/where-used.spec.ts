@@ -153,7 +153,7 @@ describe('where-used of a vendor lot and a vendor', () => {
 
   it('reaches every vendor lot of a vendor, each serial once per installed lot', async () => {
     const w = (await whereUsedOfVendor(readerOf(build()), 'V'))!;
-    expect(w.vendorLots.map((v) => v._id)).toEqual([vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' }), vendorLotId({ vendorId: 'V', mpn: 'RES', vendorLotCode: 'VL2' })]);
+    expect(w.vendorLots.map((v) => v.vendorLotId)).toEqual([vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' }), vendorLotId({ vendorId: 'V', mpn: 'RES', vendorLotCode: 'VL2' })]);
     const rows = await collect(w.rows({}, SITE_WIDE));
     // M descends from both vendor lots but is reached once.
     expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);

@@ -70,6 +70,19 @@ export interface WhereUsed {
   rows(filter: WhereUsedFilter, scope: BrandScope): AsyncGenerator<WhereUsedRow>;
 }
 
+/** A vendor lot a vendor supplied, and the packages received of it. */
+export interface SuppliedVendorLot {
+  vendorLotId: string;
+  mpn: string;
+  vendorLotCode: string;
+  lotIds: string[];
+}
+
+/** Where-used of everything a vendor supplied. */
+export interface VendorWhereUsed extends WhereUsed {
+  vendorLots: SuppliedVendorLot[];
+}
+
 /** Batch sizes of the lazy part: how many lot_uses buckets per read, how many serials climbed together. */
 export interface ForwardBatching {
   buckets: number;
@@ -103,11 +116,7 @@ export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: s
 }
 
 /** Where a vendor's material is used: every vendor lot it supplied; null when no event ever named the vendor. */
-export async function whereUsedOfVendor(
-  reader: ForwardReader,
-  vendorId: string,
-  batching = DEFAULT_BATCHING,
-): Promise<(WhereUsed & { vendorLots: VendorLotDoc[] }) | null> {
+export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string, batching = DEFAULT_BATCHING): Promise<VendorWhereUsed | null> {
   const stats: TraversalStats = { roundTrips: 1 };
   const [vendor] = await reader.findVendors([vendorId]);
   if (!vendor) return null;
@@ -116,7 +125,10 @@ export async function whereUsedOfVendor(
   const vendorLots = (await reader.findVendorLots(ids)).sort((a, b) => compare(a._id, b._id));
   const start: PathStep = { kind: 'vendor', id: vendorId, via: 'root' };
   const roots = vendorLots.flatMap((vl) => packagesOf(vl, [start, { kind: 'vendorLot', id: vl._id, via: 'supplied' }]));
-  return { ...answer(reader, await reachLots(reader, roots, stats), stats, batching), vendorLots };
+  return {
+    ...answer(reader, await reachLots(reader, roots, stats), stats, batching),
+    vendorLots: vendorLots.map((vl) => ({ vendorLotId: vl._id, mpn: vl.mpn, vendorLotCode: vl.vendorLotCode, lotIds: packagesOf(vl, []).map((r) => r.lotId) })),
+  };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -257,7 +269,7 @@ export class ForwardTracer {
     return whereUsedOfVendorLot(this.repo, vendorLotId);
   }
 
-  fromVendor(vendorId: string): Promise<(WhereUsed & { vendorLots: VendorLotDoc[] }) | null> {
+  fromVendor(vendorId: string): Promise<VendorWhereUsed | null> {
     return whereUsedOfVendor(this.repo, vendorId);
   }
 }

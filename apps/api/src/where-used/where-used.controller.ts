@@ -14,6 +14,13 @@ const ANSWER =
   'shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the ' +
   'total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line.';
 
+/** The traversal's filter from the query's. */
+export const filterOf = (query: WhereUsedQuery): WhereUsedFilter => ({
+  ...(query.brand !== undefined ? { brand: query.brand } : {}),
+  ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
+  ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
+});
+
 @ApiTags('where-used')
 @Controller('v1')
 export class WhereUsedController {
@@ -41,11 +48,7 @@ export class WhereUsedController {
   }
 
   private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response): Promise<void> {
-    const filter: WhereUsedFilter = {
-      ...(query.brand !== undefined ? { brand: query.brand } : {}),
-      ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
-      ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
-    };
+    const filter = filterOf(query);
     if (wantsNdjson(query.format, accept)) {
       return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: SITE_WIDE }));
     }

@@ -1,0 +1,33 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { SITE_WIDE } from '@trace/genealogy';
+import type { Response } from 'express';
+import { ErrorDto } from '../error.dto';
+import { NDJSON, wantsNdjson, writeNdjson } from '../where-used/ndjson';
+import { filterOf } from '../where-used/where-used.controller';
+import { WhereUsedQuery } from '../where-used/where-used.query';
+import { VendorExposurePageDto, VendorParams } from './vendor-exposure.dto';
+import { VendorExposureUseCase } from './vendor-exposure.use-case';
+
+@ApiTags('where-used')
+@Controller('v1/vendors')
+export class VendorExposureController {
+  constructor(private readonly exposure: VendorExposureUseCase) {}
+
+  @Get(':vendorId/exposure')
+  @ApiOperation({
+    summary: "A vendor's exposure: its vendor lots and every serial that contains them",
+    description:
+      'Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of ' +
+      'the distinct top-level units by brand, product and shipped state. Same filters, paging and NDJSON form as where-used.',
+  })
+  @ApiProduces('application/json', NDJSON)
+  @ApiOkResponse({ type: VendorExposurePageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this vendor' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed vendor id, filter, limit or cursor' })
+  async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+    const filter = filterOf(query);
+    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: SITE_WIDE }));
+    res.json(await this.exposure.page({ vendorId, filter, scope: SITE_WIDE, limit: query.limit, cursor: query.cursor }));
+  }
+}

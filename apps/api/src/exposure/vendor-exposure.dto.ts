@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsId } from '@trace/contracts';
+import { WhereUsedRowDto } from '../where-used/where-used.dto';
+import type { SuppliedVendorLot } from '@trace/genealogy';
+import type { ExposureCounts, VendorExposurePage } from './vendor-exposure.use-case';
+
+export class VendorParams {
+  @ApiProperty({ maxLength: 128, example: 'V-MURATA' })
+  @IsId()
+  vendorId: string;
+}
+
+export class SuppliedVendorLotDto implements SuppliedVendorLot {
+  @ApiProperty({ description: 'JSON [vendorId, mpn, vendorLotCode]' }) vendorLotId: string;
+  @ApiProperty() mpn: string;
+  @ApiProperty() vendorLotCode: string;
+  @ApiProperty({ type: [String], description: 'Packages received of this vendor lot' }) lotIds: string[];
+}
+
+export class BrandCountDto {
+  @ApiProperty({ description: '(unknown) for units never started' }) brand: string;
+  @ApiProperty() units: number;
+}
+
+export class ProductCountDto {
+  @ApiProperty({ description: '(unknown) for units never started' }) productPartNumber: string;
+  @ApiProperty() units: number;
+}
+
+export class ExposureCountsDto implements ExposureCounts {
+  @ApiProperty({ description: 'Distinct top-level units holding the vendor material' }) units: number;
+  @ApiProperty() shipped: number;
+  @ApiProperty() notShipped: number;
+  @ApiProperty({ type: [BrandCountDto] }) byBrand: BrandCountDto[];
+  @ApiProperty({ type: [ProductCountDto] }) byProduct: ProductCountDto[];
+}
+
+export class VendorExposurePageDto implements VendorExposurePage {
+  @ApiProperty() vendorId: string;
+  @ApiProperty({ type: [SuppliedVendorLotDto] }) vendorLots: SuppliedVendorLotDto[];
+  @ApiProperty({ type: ExposureCountsDto, description: 'Over the whole (filtered) answer, not the page' }) counts: ExposureCountsDto;
+  @ApiProperty({ description: 'Rows of the whole answer, all pages together' }) total: number;
+  @ApiProperty({ type: [WhereUsedRowDto] }) items: WhereUsedRowDto[];
+  @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last page' }) nextCursor?: string;
+  @ApiProperty() roundTrips: number;
+}

@@ -1,0 +1,93 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { BrandScope, ForwardTracer, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
+import { decodeCursor, encodeCursor } from '../where-used/paging';
+
+export interface VendorExposureCommand {
+  vendorId: string;
+  filter: WhereUsedFilter;
+  scope: BrandScope;
+}
+
+export interface VendorExposurePageCommand extends VendorExposureCommand {
+  limit: number;
+  cursor?: string;
+}
+
+/** Top-level units that contain the vendor's material, counted once each however many of its parts they hold. */
+export interface ExposureCounts {
+  units: number;
+  shipped: number;
+  notShipped: number;
+  byBrand: { brand: string; units: number }[];
+  byProduct: { productPartNumber: string; units: number }[];
+}
+
+export interface VendorExposurePage {
+  vendorId: string;
+  vendorLots: SuppliedVendorLot[];
+  counts: ExposureCounts;
+  /** Rows (installations) of the whole answer, all pages together. */
+  total: number;
+  items: WhereUsedRow[];
+  nextCursor?: string;
+  roundTrips: number;
+}
+
+const UNKNOWN = '(unknown)';
+
+/** "This vendor is disqualified: what of ours holds its parts?" — every serial containing any of its vendor lots. */
+@Injectable()
+export class VendorExposureUseCase {
+  constructor(private readonly tracer: ForwardTracer) {}
+
+  async page({ vendorId, filter, scope, limit, cursor }: VendorExposurePageCommand): Promise<VendorExposurePage> {
+    const query = { vendorId, filter };
+    const offset = decodeCursor(cursor, query);
+    const answer = await this.open(vendorId);
+    const items: WhereUsedRow[] = [];
+    let total = 0;
+    // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
+    const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
+    for await (const row of answer.rows(filter, scope)) {
+      if (total >= offset && items.length < limit) items.push(row);
+      total++;
+      if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: row.brand ?? UNKNOWN, product: row.productPartNumber ?? UNKNOWN, shipped: row.shipped });
+    }
+    return {
+      vendorId,
+      vendorLots: answer.vendorLots,
+      counts: countsOf([...tops.values()]),
+      total,
+      items,
+      ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
+      roundTrips: answer.stats.roundTrips,
+    };
+  }
+
+  /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
+  async rows({ vendorId, filter, scope }: VendorExposureCommand): Promise<AsyncGenerator<WhereUsedRow>> {
+    return (await this.open(vendorId)).rows(filter, scope);
+  }
+
+  private async open(vendorId: string): Promise<VendorWhereUsed> {
+    const answer = await this.tracer.fromVendor(vendorId);
+    if (!answer) throw new NotFoundException(`vendor ${JSON.stringify(vendorId)} is not known`);
+    return answer;
+  }
+}
+
+function countsOf(tops: { brand: string; product: string; shipped: boolean }[]): ExposureCounts {
+  const tally = (key: (t: (typeof tops)[number]) => string) => {
+    const m = new Map<string, number>();
+    for (const t of tops) m.set(key(t), (m.get(key(t)) ?? 0) + 1);
+    return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  };
+  const shipped = tops.filter((t) => t.shipped).length;
+  return {
+    units: tops.length,
+    shipped,
+    notShipped: tops.length - shipped,
+    byBrand: tally((t) => t.brand).map(([brand, units]) => ({ brand, units })),
+    byProduct: tally((t) => t.product).map(([productPartNumber, units]) => ({ productPartNumber, units })),
+  };
+}
