@@ -121,8 +121,17 @@ export class TestWorld {
     const topics = SOURCE_TOPICS.map((t) => this.topic(t));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
-      const committed = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics });
+      let ends: { topic: string; partitions: { partition: number; high: string }[] }[];
+      let committed: Awaited<ReturnType<Admin['fetchOffsets']>>;
+      try {
+        ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+        committed = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics });
+      } catch (error) {
+        // A broker busy electing leaders answers NOT_LEADER for a moment: ask again until the deadline.
+        if (Date.now() > deadline) throw error;
+        await sleep(200);
+        continue;
+      }
       const behind = ends.flatMap(({ topic, partitions }) =>
         partitions.filter((p) => {
           const c = committed.find((x) => x.topic === topic)?.partitions.find((x) => x.partition === p.partition);
