@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
 import { ApiEnv } from './api.config';
+import { AnalyseCommonalityUseCase } from './analysis/analyse-commonality.use-case';
+import { AnalysisController } from './analysis/analysis.controller';
 import { VendorExposureController } from './exposure/vendor-exposure.controller';
 import { VendorExposureUseCase } from './exposure/vendor-exposure.use-case';
 import { HealthController } from './health/health.controller';
@@ -19,11 +21,12 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
-      controllers: [HealthController, SerialsController, WhereUsedController, VendorExposureController],
+      controllers: [HealthController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController],
       providers: [
         TraceSerialUseCase,
         WhereUsedUseCase,
         VendorExposureUseCase,
+        AnalyseCommonalityUseCase,
         HealthService,
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
       ],

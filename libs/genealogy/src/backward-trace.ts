@@ -39,10 +39,15 @@ export class BackwardTracer {
   }
 
   /** Fetches every document reachable backward from `serial`, level by level. */
-  async fetch(serial: string): Promise<FetchedGraph> {
+  fetch(serial: string): Promise<FetchedGraph> {
+    return this.fetchMany([serial]);
+  }
+
+  /** Fetches every document reachable backward from any of `serials`: all their levels together, one round trip each. */
+  async fetchMany(serials: readonly string[]): Promise<FetchedGraph> {
     const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0 };
-    const seen = { units: new Set([serial]), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
-    let frontier = { units: [serial], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+    const seen = { units: new Set(serials), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
+    let frontier = { units: [...seen.units], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
     const enqueue = (kind: keyof typeof seen, id: string, next: typeof frontier): void => {
       if (!seen[kind].has(id)) {
         seen[kind].add(id);
@@ -57,7 +62,7 @@ export class BackwardTracer {
         this.repo.findVendors(frontier.vendors),
       ]);
       g.roundTrips++;
-      if (g.roundTrips === 1 && units.length === 0) return g; // unknown serial: nothing more to read
+      if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
         g.units.set(u._id, u);

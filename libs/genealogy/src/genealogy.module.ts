@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BackwardTracer } from './backward-trace';
+import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
 import { LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './schemas/graph.schemas';
@@ -18,7 +19,7 @@ import { ForwardTracer } from './where-used';
       { name: MODELS.lotUseIndex, schema: LotUseIndexSchema },
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
 })
 export class GenealogyModule {}

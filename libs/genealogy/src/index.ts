@@ -1,4 +1,5 @@
 export * from './backward-trace';
+export * from './commonality';
 export * from './genealogy.module';
 export * from './genealogy.types';
 export * from './graph-write.repository';

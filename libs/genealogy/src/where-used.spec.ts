@@ -1,43 +1,8 @@
-import { KafkaPosition, TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
+import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
+import { readerOf, storeOf } from './fake-graph';
 import { SITE_WIDE } from './genealogy.types';
-import { GraphWrite, graphWritesFor } from './graph-writes';
-import { ForwardReader, WhereUsedRow, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { WhereUsedRow, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 
-// MongoDB's `$set` with dotted paths and upsert, enough to build the documents the ingest would.
-type Store = Record<string, Map<string, Record<string, any>>>;
-function apply(store: Store, writes: GraphWrite[]): void {
-  for (const w of writes) {
-    const coll = (store[w.collection] ??= new Map());
-    const doc = coll.get(w.id) ?? { _id: w.id };
-    for (const [path, value] of Object.entries(w.set)) {
-      const parts = path.split('.');
-      let node = doc;
-      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
-      node[parts.at(-1)!] = structuredClone(value);
-    }
-    coll.set(w.id, doc);
-  }
-}
-
-/** A reader over the store that counts its reads and the ids it was asked for. */
-function readerOf(store: Store): ForwardReader & { reads: { collection: string; ids: string[] }[] } {
-  const reads: { collection: string; ids: string[] }[] = [];
-  const by = (collection: string) => async (ids: string[]) => {
-    reads.push({ collection, ids });
-    return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
-  };
-  return {
-    reads,
-    findLots: by('lots'),
-    findLotUseIndexes: by('lotUseIndex'),
-    findLotUses: by('lotUses'),
-    findUnits: by('units'),
-    findVendorLots: by('vendorLots'),
-    findVendors: by('vendors'),
-  };
-}
-
-const at = (i: number): KafkaPosition => ({ topic: 't', partition: 0, offset: String(i) });
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 let n = 0;
 const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], minute = 0) =>
@@ -66,11 +31,7 @@ function scenario(): TraceEvent[] {
     ev('MaterialInstalled', { serial: 'UNRELATED', lotId: 'TRAY-X', quantity: 1, refDes: ['U1'] }, 4),
   ];
 }
-const build = (events = scenario()): Store => {
-  const store: Store = {};
-  events.forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
-  return store;
-};
+const build = (events = scenario()) => storeOf(events);
 const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {
   const out: WhereUsedRow[] = [];
   for await (const r of rows) out.push(r);

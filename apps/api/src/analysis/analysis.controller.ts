@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Commonality, SITE_WIDE } from '@trace/genealogy';
+import { ErrorDto } from '../error.dto';
+import { AnalyseCommonalityUseCase } from './analyse-commonality.use-case';
+import { CommonalityDto, CommonalityRequestDto } from './commonality.dto';
+
+@ApiTags('analysis')
+@Controller('v1/analysis')
+export class AnalysisController {
+  constructor(private readonly commonality: AnalyseCommonalityUseCase) {}
+
+  @Post('commonality')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What a set of serials has in common',
+    description:
+      'The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials ' +
+      '(up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good ' +
+      'units of the same product), ranked by how much more common each is among the given serials than among the comparison ' +
+      'serials, with the counts on both sides. Serials that do not exist are listed, not guessed.',
+  })
+  @ApiOkResponse({ type: CommonalityDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'An empty or oversized serial list, a repeated or malformed serial' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'None of the serials is known' })
+  analyse(@Body() body: CommonalityRequestDto): Promise<Commonality> {
+    return this.commonality.execute({ serials: body.serials, ...(body.comparison ? { comparison: body.comparison } : {}), top: body.top, scope: SITE_WIDE });
+  }
+}
