@@ -1,0 +1,158 @@
+import { INestApplication } from '@nestjs/common';
+import { BackwardTracer } from '@trace/genealogy';
+import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
+import mongoose from 'mongoose';
+import { createApi } from '../apps/api/src/bootstrap';
+import { Latency, latencyOf, now } from './stats';
+
+type Db = mongoose.mongo.Db;
+type Kind = 'units' | 'lots' | 'vendorLots' | 'vendors';
+const KINDS: Kind[] = ['units', 'lots', 'vendorLots', 'vendors'];
+type Level = Record<Kind, string[]>;
+type Doc = Record<string, any>;
+
+/** The API app on one database, with the tracer it uses, for timing from outside (HTTP) and inside (graph reads). */
+export interface ApiUnderTest {
+  url: string;
+  tracer: BackwardTracer;
+  close(): Promise<void>;
+}
+
+export async function startApiOn(env: NodeJS.ProcessEnv): Promise<ApiUnderTest> {
+  const { app } = await createApi({ ...env, API_PORT: '0', LOG_LEVEL: 'warn' });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, tracer: (app as INestApplication).get(BackwardTracer), close: () => app.close() };
+}
+
+// The neighbours the backward trace follows from each kind of document (as libs/genealogy/src/backward-trace.ts).
+function neighbours(kind: Kind, doc: Doc, visit: (kind: Kind, id: string) => void): void {
+  const values = (m: unknown): Doc[] => (m && typeof m === 'object' ? Object.values(m as Doc) : []);
+  if (kind === 'units') {
+    for (const c of values(doc.children)) visit('units', c.childSerial);
+    for (const i of values(doc.installs)) visit('lots', i.lotId);
+  } else if (kind === 'lots') {
+    for (const s of values(doc.sources)) for (const id of s.lotIds as string[]) visit('lots', id);
+    if (doc.receipt) {
+      visit('vendorLots', doc.receipt.vendorLotId);
+      visit('vendors', doc.receipt.vendorId);
+    }
+  } else if (kind === 'vendorLots') visit('vendors', doc.vendorId);
+}
+
+const emptyLevel = (): Level => ({ units: [], lots: [], vendorLots: [], vendors: [] });
+const find = (db: Db, kind: Kind, ids: string[]): Promise<Doc[]> =>
+  ids.length === 0 ? Promise.resolve([]) : db.collection(COLLECTIONS[kind]).find({ _id: { $in: ids as never[] } }).toArray();
+
+/** The ids the trace reads at each level (untimed): what the floor fetches. */
+export async function levelsOf(db: Db, serial: string): Promise<{ levels: Level[]; nodes: number }> {
+  const seen: Record<Kind, Set<string>> = { units: new Set([serial]), lots: new Set(), vendorLots: new Set(), vendors: new Set() };
+  const levels: Level[] = [];
+  let frontier: Level = { ...emptyLevel(), units: [serial] };
+  let nodes = 0;
+  while (KINDS.some((k) => frontier[k].length > 0)) {
+    levels.push(frontier);
+    const next = emptyLevel();
+    const fetched = await Promise.all(KINDS.map((k) => find(db, k, frontier[k])));
+    KINDS.forEach((kind, i) => {
+      nodes += fetched[i]!.length;
+      for (const doc of fetched[i]!) {
+        neighbours(kind, doc, (k, id) => {
+          if (!seen[k].has(id)) {
+            seen[k].add(id);
+            next[k].push(id);
+          }
+        });
+      }
+    });
+    frontier = next;
+  }
+  return { levels, nodes };
+}
+
+/** The floor: one indexed round trip per level (the kinds of a level side by side), ids known in advance, no processing. */
+export async function floorTrace(db: Db, levels: Level[]): Promise<void> {
+  for (const level of levels) await Promise.all(KINDS.map((k) => find(db, k, level[k])));
+}
+
+/** The naive traversal: one query per node, each waiting for the previous (a client walking the graph node by node). */
+export async function naiveTrace(db: Db, serial: string): Promise<number> {
+  const seen = new Set<string>([`units\u0000${serial}`]);
+  const queue: [Kind, string][] = [['units', serial]];
+  let queries = 0;
+  while (queue.length > 0) {
+    const [kind, id] = queue.shift()!;
+    const doc = await db.collection(COLLECTIONS[kind]).findOne({ _id: id as never });
+    queries++;
+    if (!doc) continue;
+    neighbours(kind, doc, (k, childId) => {
+      const key = `${k}\u0000${childId}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        queue.push([k, childId]);
+      }
+    });
+  }
+  return queries;
+}
+
+/** GETs the genealogy over HTTP, reading the whole body; resolves with its size in bytes. */
+export async function apiTrace(api: ApiUnderTest, serial: string): Promise<number> {
+  const res = await fetch(`${api.url}/v1/serials/${encodeURIComponent(serial)}/genealogy`);
+  const body = await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`GET genealogy of ${serial}: ${res.status} ${Buffer.from(body).toString('utf8', 0, 200)}`);
+  return body.byteLength;
+}
+
+export interface GenealogyFigures {
+  serials: number;
+  nodes: number;
+  levels: number;
+  api: Latency;
+  /** The tracer's graph reads alone (BackwardTracer.fetch), in process: no assembly, no JSON, no HTTP. */
+  fetch: Latency;
+  floor: Latency;
+  naive: Latency;
+  naiveQueries: number;
+  /** Median size of the API's answer. */
+  answerBytes: number;
+}
+
+/** Times the genealogy of each serial by every method, round-robin so noise spreads evenly over them. */
+export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[], rounds: { fast: number; naive: number }): Promise<GenealogyFigures> {
+  const shapes = await Promise.all(serials.map((s) => levelsOf(db, s)));
+  const samples = { api: [] as number[], fetch: [] as number[], floor: [] as number[], naive: [] as number[] };
+  const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
+    const t0 = now();
+    await f();
+    into.push(now() - t0);
+  };
+  // Warm-up: one of each, untimed; the answer sizes on the way.
+  const answerBytes: number[] = [];
+  for (const s of serials) answerBytes.push(await apiTrace(api, s));
+  await api.tracer.fetch(serials[0]!);
+  await floorTrace(db, shapes[0]!.levels);
+  for (let r = 0; r < rounds.fast; r++) {
+    const i = r % serials.length;
+    await time(samples.api, () => apiTrace(api, serials[i]!));
+    await time(samples.fetch, () => api.tracer.fetch(serials[i]!));
+    await time(samples.floor, () => floorTrace(db, shapes[i]!.levels));
+  }
+  let naiveQueries = 0;
+  for (let r = 0; r < rounds.naive; r++) {
+    const i = r % serials.length;
+    await time(samples.naive, async () => (naiveQueries = await naiveTrace(db, serials[i]!)));
+  }
+  const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    serials: serials.length,
+    nodes: mid(shapes.map((s) => s.nodes)),
+    levels: mid(shapes.map((s) => s.levels.length)),
+    api: latencyOf(samples.api),
+    fetch: latencyOf(samples.fetch),
+    floor: latencyOf(samples.floor),
+    naive: latencyOf(samples.naive),
+    naiveQueries,
+    answerBytes: mid(answerBytes),
+  };
+}

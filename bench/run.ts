@@ -1,0 +1,233 @@
+/**
+ * `npm run bench [-- --quick]`: starts its own local stack (or uses KAFKA_BROKERS / MONGO_URL), loads simulated
+ * data, and measures each figure against a ceiling or a floor measured in the same run. Prints a table and
+ * writes bench/results/<timestamp>-<shortsha>.json. See bench/README.md for how to read it.
+ */
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import mongoose from 'mongoose';
+import { ensureJars, startLocalStack } from '../test/stack/local-stack';
+import { shopFloorEvents } from '../apps/simulator/src/shop-floor';
+import { ShopFloorOptions } from '../apps/simulator/src/shop-floor';
+import { Dataset, buildDataset, serialsNear } from './datasets';
+import { GenealogyFigures, benchGenealogy, startApiOn } from './genealogy.bench';
+import { documentCounts, loadGraph } from './graph-bulk';
+import { IngestFigures, benchIngest } from './ingest.bench';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
+
+const MODES = {
+  quick: {
+    ingest: [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, { seed: 3, units: 3, partsPerBoard: 2800, brands: 1 }],
+    small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
+    large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
+    growth: { seed: 21, units: 10, partsPerBoard: 700, brands: 3, serials: 4, rounds: 20 },
+  },
+  full: {
+    ingest: [{ seed: 1, units: 300, partsPerBoard: 700, brands: 3 }, { seed: 3, units: 24, partsPerBoard: 2800, brands: 1 }],
+    small: { target: 1_000, serials: 8, rounds: { fast: 80, naive: 16 } },
+    large: { target: 5_000, serials: 6, rounds: { fast: 40, naive: 8 } },
+    growth: { seed: 21, units: 40, partsPerBoard: 700, brands: 3, serials: 8, rounds: 64 },
+  },
+} as const;
+
+const countEvents = (o: ShopFloorOptions): number => {
+  let n = 0;
+  for (const _ of shopFloorEvents(o)) n++;
+  return n;
+};
+
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** The server part of a MongoDB URL: each measurement names its own database. */
+const serverOf = (url: string): string => url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/');
+
+async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo: string; stop(): Promise<void> }> {
+  if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) {
+    return { kind: 'env', kafka: process.env.KAFKA_BROKERS, mongo: serverOf(process.env.MONGO_URL), stop: async () => undefined };
+  }
+  await ensureJars();
+  const stack = await startLocalStack({
+    name: 'bench',
+    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
+    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
+    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
+    portEnv: { kafka: 'BENCH_KAFKA_PORT', controller: 'BENCH_KAFKA_CONTROLLER_PORT', mongo: 'BENCH_MONGO_PORT' },
+  });
+  return { kind: 'local', kafka: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers, mongo: serverOf(process.env.MONGO_URL ?? stack.mongoUrl), stop: () => stack.stop() };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--quick');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: npm run bench [-- --quick]`);
+  const mode = args.includes('--quick') ? 'quick' : 'full';
+  const cfg = MODES[mode];
+  const startedAt = new Date();
+  const runId = startedAt.toISOString().replace(/\D/g, '').slice(2, 14);
+  log(`mode ${mode}, run ${runId}`);
+
+  log('simulating the data sets');
+  const ingestSets = cfg.ingest.map((o, i) => buildDataset(`ingest-${i + 1}`, o));
+  const messages = ingestSets.flatMap((d) => d.messages);
+
+  const be = await backends();
+  const client = await new mongoose.mongo.MongoClient(be.mongo).connect();
+  const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
+  const notMeasured = [
+    { what: 'where-used (latency to first serial, serials/s for a lot in 100,000 serials)', why: 'issue 4 (where-used) is not merged into this commit; nothing to measure yet' },
+    { what: 'scale-out (two ingest instances in one group vs one)', why: 'not in this suite yet' },
+  ];
+  try {
+    const mongoVersion = String((await client.db('admin').command({ buildInfo: 1 })).version ?? '');
+
+    // (a) Ingest against its two ceilings.
+    const ingest = await benchIngest({ brokers: be.kafka, mongoUrl: be.mongo, runId, client, log }, messages);
+
+    // (b) Backward genealogy on the graph the ingest just wrote.
+    const ingestDb = client.db(`bench_${runId}_ingest`);
+    const api = await startApiOn({ ...env, MONGO_DB: ingestDb.databaseName });
+    const pick = (d: Dataset, target: number, n: number): string[] => serialsNear(d, target, n).map((t) => t.serial);
+    let small: GenealogyFigures;
+    let large: GenealogyFigures;
+    try {
+      log(`genealogy of serials near ${cfg.small.target} nodes`);
+      small = await benchGenealogy(ingestDb, api, pick(ingestSets[0]!, cfg.small.target, cfg.small.serials), cfg.small.rounds);
+      log(`genealogy of serials near ${cfg.large.target} nodes`);
+      large = await benchGenealogy(ingestDb, api, pick(ingestSets[1]!, cfg.large.target, cfg.large.serials), cfg.large.rounds);
+    } finally {
+      await api.close();
+    }
+    await ingestDb.dropDatabase();
+
+    // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
+    const g = cfg.growth;
+    const base = buildDataset('growth-1x', g);
+    // Units built before the first vendor status change are identical in both runs (see the README).
+    const early = base.tops.filter((t) => t.index < Math.floor(g.units * 0.4)).slice(0, g.serials).map((t) => t.serial);
+    const growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[] = [];
+    // Early units bring every part's first receipts: find the run length that gives ten times the events.
+    let units10 = g.units * 10;
+    for (let i = 0; i < 3; i++) units10 = Math.round((units10 * 10 * base.messages.length) / countEvents({ ...g, units: units10 }));
+    for (const [size, units] of [['1x', g.units], ['10x', units10]] as const) {
+      const d = size === '1x' ? base : buildDataset(`growth-${size}`, { ...g, units }, false);
+      const db = client.db(`bench_${runId}_growth_${size}`);
+      log(`growth: loading ${d.messages.length} events (${size})`);
+      await loadGraph(db, d.messages);
+      const documents = Object.values(await documentCounts(db)).reduce((a, b) => a + b, 0);
+      const a = await startApiOn({ ...env, MONGO_DB: db.databaseName });
+      try {
+        growth.push({ size, events: d.messages.length, documents, figures: await benchGenealogy(db, a, early, { fast: g.rounds, naive: 0 }) });
+      } finally {
+        await a.close();
+      }
+      await db.dropDatabase();
+    }
+
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    const { table, metrics } = report(ingest, small, large, growth, notMeasured);
+    const result: BenchResult = {
+      format: 1,
+      mode,
+      startedAt: startedAt.toISOString(),
+      seconds: Math.round(seconds),
+      commit: commitInfo(),
+      machine: machineInfo(),
+      backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion },
+      datasets: {
+        ingest: { events: messages.length, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
+        genealogy: { smallSerials: small.serials, largeSerials: large.serials },
+        growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
+      },
+      metrics,
+      notMeasured,
+      table,
+    };
+    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\n${table}\n\n`);
+    process.stdout.write(`commit ${result.commit.short}${result.commit.dirty.length ? ` (+${result.commit.dirty.length} uncommitted files)` : ''}, ` +
+      `${result.machine.cpus} x ${result.machine.cpuModel}, node ${result.machine.node}, mongo ${mongoVersion}; ${mode} run in ${Math.round(seconds)} s\n`);
+    process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
+  } finally {
+    await client.close();
+    await be.stop();
+  }
+}
+
+function report(
+  ingest: IngestFigures,
+  small: GenealogyFigures,
+  large: GenealogyFigures,
+  growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
+  notMeasured: { what: string; why: string }[],
+): { table: string; metrics: Metric[] } {
+  const metrics: Metric[] = [];
+  const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
+    metrics.push({ id, label, value, unit, better, ...(goal ? { goal } : {}) });
+    return value;
+  };
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  const rows: (string[] | string)[] = [];
+  const lower = Math.min(ingest.consumeRate, ingest.bulkWriteRate);
+  const lowerName = ingest.consumeRate <= ingest.bulkWriteRate ? 'raw consume' : 'raw bulk write';
+  m('ingest.rate', 'ingest events/s', ingest.ingestRate, 'ev/s', 'higher');
+  m('ingest.ceiling.consume', 'raw consume events/s', ingest.consumeRate, 'ev/s', 'none');
+  m('ingest.ceiling.bulk', 'raw bulk write events/s', ingest.bulkWriteRate, 'ev/s', 'none');
+  m('ingest.produce', 'produce events/s (info)', ingest.produceRate, 'ev/s', 'none');
+  m('ingest.cpu', 'parse+validate+map events/s (1 thread)', ingest.cpuRate, 'ev/s', 'higher');
+  const rIngest = m('ingest.ratio', 'ingest / lower ceiling', ingest.ingestRate / lower, 'x', 'higher', '>= 0.8');
+  rows.push(`Ingest: ${ingest.events.toLocaleString('en-US')} events; the ingest got ${ingest.batches.count} batches of ${Math.round(ingest.batches.meanMessages)} on average, the raw consumer ${ingest.batches.rawConsume}`);
+  rows.push(['ingest, Kafka -> graph (startIngest)', fmtRate(ingest.ingestRate), '', '', '', '']);
+  rows.push(['ceiling: raw consume, same consumer settings', fmtRate(ingest.consumeRate), 'ingest / consume', fmtRatio(ingest.ingestRate / ingest.consumeRate), '', '']);
+  rows.push(["ceiling: raw bulk write of the ingest's batches", fmtRate(ingest.bulkWriteRate), 'ingest / bulk write', fmtRatio(ingest.ingestRate / ingest.bulkWriteRate), '', '']);
+  rows.push(['ingest against the lower ceiling', '', `/ ${lowerName}`, fmtRatio(rIngest), '>= 0.8', verdict(rIngest >= 0.8)]);
+  rows.push(['(info) CPU only: parse, validate, map, merge', fmtRate(ingest.cpuRate), 'ingest / CPU only', fmtRatio(ingest.ingestRate / ingest.cpuRate), '', '']);
+  rows.push(['(info) produce, one producer, 2,000 a send', fmtRate(ingest.produceRate), '', '', '', '']);
+  rows.push(['(info) graph identical to the bulk-written one', ingest.graphMatches ? 'yes' : 'NO', '', '', '', '']);
+
+  for (const [key, g, naiveGoal] of [['g1k', small, false], ['g5k', large, true]] as const) {
+    const at = key === 'g1k' ? 'genealogy ~1k nodes' : 'genealogy ~5k nodes';
+    const rFloor = m(`${key}.api_over_floor`, `${at}: API p50 / floor p50`, g.api.p50 / g.floor.p50, 'x', 'lower', '<= 1.5');
+    const rFetch = m(`${key}.fetch_over_floor`, `${at}: graph reads p50 / floor p50`, g.fetch.p50 / g.floor.p50, 'x', 'lower');
+    const rNaive = m(`${key}.naive_over_api`, `${at}: naive p50 / API p50`, g.naive.p50 / g.api.p50, 'x', 'higher', naiveGoal ? '>= 20' : undefined);
+    m(`${key}.api.p50`, `${at}: API p50`, g.api.p50, 'ms', 'lower');
+    m(`${key}.api.p99`, `${at}: API p99`, g.api.p99, 'ms', 'lower');
+    m(`${key}.fetch.p50`, `${at}: graph reads p50`, g.fetch.p50, 'ms', 'lower');
+    m(`${key}.floor.p50`, `${at}: floor p50`, g.floor.p50, 'ms', 'none');
+    m(`${key}.naive.p50`, `${at}: naive p50`, g.naive.p50, 'ms', 'none');
+    m(`${key}.nodes`, `${at}: nodes (median)`, g.nodes, 'nodes', 'none');
+    const naiveOverFloor = m(`${key}.naive_over_floor`, `${at}: naive p50 / floor p50`, g.naive.p50 / g.floor.p50, 'x', 'none');
+    rows.push(`Backward genealogy: ${g.nodes.toLocaleString('en-US')} nodes, ${g.levels} levels, ${(g.answerBytes / 1e6).toFixed(1)} MB answer (median of ${g.serials} serials)`);
+    rows.push([`API GET genealogy, p50 / p99 ms (n=${g.api.n})`, `${fmtMs(g.api.p50)} / ${fmtMs(g.api.p99)}`, `floor ${fmtMs(g.floor.p50)} / ${fmtMs(g.floor.p99)}`, fmtRatio(rFloor), '<= 1.5', verdict(rFloor <= 1.5)]);
+    rows.push([`graph reads only (tracer.fetch), p50 / p99 ms`, `${fmtMs(g.fetch.p50)} / ${fmtMs(g.fetch.p99)}`, 'fetch / floor', fmtRatio(rFetch), '', '']);
+    rows.push([`naive, one query per node, p50 / p99 ms (n=${g.naive.n})`, `${fmtMs(g.naive.p50)} / ${fmtMs(g.naive.p99)}`, `naive / API (${g.naiveQueries} queries)`, fmtRatio(rNaive), naiveGoal ? '>= 20' : '', naiveGoal ? verdict(rNaive >= 20) : '']);
+    rows.push(['(info) the most any traversal could gain over naive', '', 'naive / floor', fmtRatio(naiveOverFloor), '', '']);
+  }
+
+  const [g1, g10] = growth as [(typeof growth)[0], (typeof growth)[0]];
+  const sizes = `${(g10.events / g1.events).toFixed(1)}x events, ${(g10.documents / g1.documents).toFixed(1)}x documents`;
+  rows.push(
+    `Growth: the same ${g1.figures.serials} serials (${g1.figures.nodes} nodes) on ${g1.events.toLocaleString('en-US')} and ${g10.events.toLocaleString('en-US')} events ` +
+      `(${g1.documents.toLocaleString('en-US')} and ${g10.documents.toLocaleString('en-US')} documents)`,
+  );
+  const growthOf = (key: 'api' | 'fetch' | 'floor'): number => g10.figures[key].p50 / g1.figures[key].p50;
+  for (const [key, label] of [['api', 'API GET genealogy p50 ms'], ['fetch', 'graph reads p50 ms'], ['floor', 'floor p50 ms (the database alone)']] as const) {
+    const r = m(`growth.${key}`, `growth: ${label}, 10x / 1x`, growthOf(key), 'x', 'lower', key === 'api' ? '<= 1.2' : undefined);
+    rows.push([label, `${fmtMs(g1.figures[key].p50)} -> ${fmtMs(g10.figures[key].p50)}`, sizes, fmtRatio(r), key === 'api' ? '<= 1.2' : '', key === 'api' ? verdict(r <= 1.2) : '']);
+  }
+  const beyond = m('growth.api_beyond_floor', 'growth: API growth / floor growth', growthOf('api') / growthOf('floor'), 'x', 'lower', '<= 1.2');
+  rows.push(['API growth beyond the database\'s own', '', 'API 10x/1x over floor 10x/1x', fmtRatio(beyond), '<= 1.2', verdict(beyond <= 1.2)]);
+  rows.push('Not measured');
+  for (const n of notMeasured) rows.push([n.what, '-', n.why, '', '', '']);
+  return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
