@@ -6,6 +6,7 @@ import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } 
 import { createKafka } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
+import { ApiKeysRepository, Role } from '@trace/access';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { startIngest } from '../../apps/ingest/src/bootstrap';
 
@@ -22,6 +23,8 @@ export class TestWorld {
   private ingest?: INestMicroservice;
   private api?: INestApplication;
   apiUrl = '';
+  /** A site-wide quality key, made when the API starts; sent by get/post unless told otherwise. */
+  key = '';
 
   constructor(name: string) {
     const brokers = process.env.KAFKA_BROKERS;
@@ -95,6 +98,7 @@ export class TestWorld {
     const { app } = await createApi(this.env);
     await app.listen(0, '127.0.0.1');
     this.api = app;
+    this.key = (await this.createKey('quality', '*', 'test harness')).key;
     this.apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   }
 
@@ -175,10 +179,31 @@ export class TestWorld {
     }
   }
 
-  async get<T = any>(path: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.apiUrl}${path}`);
+  /** Creates an API key directly in the world's database (as `npm run cli -- keys create` does). */
+  async createKey(role: Role, brands: string[] | '*', label?: string): Promise<{ key: string; id: string }> {
+    const { key, info } = await this.api!.get(ApiKeysRepository).create(role, brands, label);
+    return { key, id: info.id };
+  }
+
+  /** Request headers with a key (the harness key unless another, or none with null). */
+  headers(key: string | null = this.key, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(key ? { authorization: `Bearer ${key}` } : {}), ...extra };
+  }
+
+  async get<T = any>(path: string, key: string | null = this.key): Promise<{ status: number; body: T; text: string }> {
+    const res = await fetch(`${this.apiUrl}${path}`, { headers: this.headers(key) });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: res.status, body: parseBody(text) as T, text };
+  }
+
+  async post<T = any>(path: string, body: unknown, key: string | null = this.key): Promise<{ status: number; body: T; text: string }> {
+    const res = await fetch(`${this.apiUrl}${path}`, {
+      method: 'POST',
+      headers: this.headers(key, { 'content-type': 'application/json' }),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: parseBody(text) as T, text };
   }
 
   /** A direct connection to this world's database, for assertions on stored documents. */
@@ -209,5 +234,14 @@ export class TestWorld {
     return this.admin;
   }
 }
+
+const parseBody = (text: string): unknown => {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // NDJSON or plain text
+  }
+};
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,35 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiKeysRepository, Role } from '@trace/access';
+import type { Request } from 'express';
+import { AuthenticatedRequest, DEFAULT_ROLES, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+
+/**
+ * Every route needs `Authorization: Bearer <key>` unless marked @Public: no key, a malformed, unknown
+ * or revoked key is 401; a role the route does not allow is 403. The key is looked up on every request
+ * (one read by _id), so a revoked key stops working at once.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('an API key is required: Authorization: Bearer <key>');
+    const principal = await this.keys.authenticate(match[1]!);
+    if (!principal) throw new UnauthorizedException('the API key is not valid or has been revoked');
+    request.principal = principal;
+    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? DEFAULT_ROLES;
+    if (!allowed.includes(principal.role)) {
+      throw new ForbiddenException(`the role ${principal.role} may not do this; allowed: ${allowed.join(', ')}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,35 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Principal, Role } from '@trace/access';
+import type { BrandScope } from '@trace/genealogy';
+
+export const PUBLIC_KEY = 'trace:public';
+export const ROLES_KEY = 'trace:roles';
+
+/** A route anyone may call without a key (health, API docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * The roles that may call a route. Routes that say nothing are data queries: `quality` and `auditor`
+ * (never `admin`, whose keys manage keys and read the access log, not the data).
+ */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+export const DEFAULT_ROLES: readonly Role[] = ['quality', 'auditor'];
+
+/** Request carrying the authenticated principal (set by ApiKeyGuard). */
+export interface AuthenticatedRequest {
+  principal?: Principal;
+}
+
+/** The caller, as authenticated by ApiKeyGuard. */
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('Caller used on a route without ApiKeyGuard'); // a wiring bug, not a client error
+  return principal;
+});
+
+/** The brands the caller may see: the scope every query that reads serials must be given. */
+export const CallerScope = createParamDecorator((_: unknown, ctx: ExecutionContext): BrandScope => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CallerScope used on a route without ApiKeyGuard');
+  return principal.scope;
+});

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ApiKeysRepository } from '@trace/access';
+import { PlatformEnv, loadEnv } from '@trace/platform';
+import { CliModule } from './cli.module';
+import { KEYS_USAGE, UsageError, keysCommand } from './keys.command';
+
+// `npm run -s cli -- keys create --role quality --brand Acme`: administration from a shell, against
+// the database named by MONGO_URL (the first admin key can only be made this way).
+async function main(argv: string[]): Promise<number> {
+  const [group, ...rest] = argv;
+  if (group !== 'keys') {
+    process.stderr.write(`${group ? `unknown command ${group}\n` : ''}${KEYS_USAGE}\n`);
+    return 2;
+  }
+  const env = loadEnv(PlatformEnv);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env), { logger: ['error'], abortOnError: false });
+  try {
+    const lines = await keysCommand(rest, app.get(ApiKeysRepository));
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n${KEYS_USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Schema } from 'mongoose';
+import type { BrandScope } from '@trace/genealogy';
+import { generateKey, parseKey, secretMatches } from './api-key';
+import { Principal, Role } from './principal';
+
+interface ApiKeyDoc {
+  _id: string;
+  hash: string;
+  role: Role;
+  brands: string[] | '*';
+  label?: string;
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export const ApiKeySchema = new Schema<ApiKeyDoc>(
+  { _id: String, hash: String, role: String, brands: Schema.Types.Mixed, label: String, createdAt: Date, revokedAt: Date },
+  { collection: 'api_keys', versionKey: false },
+);
+export const API_KEY_MODEL = 'ApiKey';
+
+/** An API key as listed: everything but the secret and its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  role: Role;
+  brands: string[] | '*';
+  label?: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+const scopeOf = (brands: string[] | '*'): BrandScope => (brands === '*' ? { kind: 'site' } : { kind: 'brands', brands });
+const info = (d: ApiKeyDoc): ApiKeyInfo => ({
+  id: d._id,
+  role: d.role,
+  brands: d.brands,
+  ...(d.label !== undefined ? { label: d.label } : {}),
+  createdAt: new Date(d.createdAt).toISOString(),
+  ...(d.revokedAt ? { revokedAt: new Date(d.revokedAt).toISOString() } : {}),
+});
+
+/** API keys: created with a random secret shown once, stored as a hash, listed without it, revoked at once. */
+@Injectable()
+export class ApiKeysRepository {
+  constructor(@InjectModel(API_KEY_MODEL) private readonly keys: Model<ApiKeyDoc>) {}
+
+  async create(role: Role, brands: string[] | '*', label?: string): Promise<{ key: string; info: ApiKeyInfo }> {
+    const k = generateKey();
+    const doc: ApiKeyDoc = { _id: k.id, hash: k.hash, role, brands, ...(label ? { label } : {}), createdAt: new Date() };
+    await this.keys.create(doc);
+    return { key: k.key, info: info(doc) };
+  }
+
+  async list(): Promise<ApiKeyInfo[]> {
+    const docs = await this.keys.find({}).sort({ createdAt: 1 }).lean().exec();
+    return docs.map(info);
+  }
+
+  /** Revokes by id or by the whole key; false when there is no such key. */
+  async revoke(idOrKey: string): Promise<boolean> {
+    const id = parseKey(idOrKey)?.id ?? idOrKey;
+    const res = await this.keys.updateOne({ _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } }).exec();
+    if (res.matchedCount > 0) return true;
+    return (await this.keys.countDocuments({ _id: id }).exec()) > 0; // already revoked: still a success
+  }
+
+  /** The principal a bearer key stands for, or null (malformed, unknown, wrong secret or revoked). */
+  async authenticate(key: string): Promise<Principal | null> {
+    const parsed = parseKey(key);
+    if (!parsed) return null;
+    const doc = await this.keys.findById(parsed.id).lean().exec();
+    if (!doc || doc.revokedAt || !secretMatches(parsed.secret, doc.hash)) return null;
+    return { keyId: doc._id, role: doc.role, scope: scopeOf(doc.brands), ...(doc.label ? { label: doc.label } : {}) };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './access-log.repository';
+export * from './access.module';
+export * from './api-key';
+export * from './api-keys.repository';
+export * from './principal';

@@ -1,0 +1,13 @@
+import type { BrandScope } from '@trace/genealogy';
+
+export const ROLES = ['quality', 'auditor', 'admin'] as const;
+/** quality: every query and action; auditor: read-only queries and reports; admin: keys and the access log. */
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: an API key's id, role and brand scope. Never holds the key's secret. */
+export interface Principal {
+  keyId: string;
+  role: Role;
+  scope: BrandScope;
+  label?: string;
+}
