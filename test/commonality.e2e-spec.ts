@@ -27,7 +27,7 @@ function events(): TraceEvent[] {
 describe('commonality over real Kafka and MongoDB', () => {
   const w = new TestWorld('commonality');
   const post = async (body: unknown) => {
-    const res = await fetch(`${w.apiUrl}/v1/analysis/commonality`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${w.apiUrl}/v1/analysis/commonality`, { method: 'POST', headers: w.headers(undefined, { 'content-type': 'application/json' }), body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as any };
   };
   const suspect = vendorLotId({ vendorId: 'V-SENS', mpn: 'MPN-1', vendorLotCode: 'BAD' });

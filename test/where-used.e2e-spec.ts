@@ -107,7 +107,7 @@ describe('where-used over real Kafka and MongoDB', () => {
 
   it('streams every row as NDJSON, by query parameter or by Accept header', async () => {
     for (const [path, headers] of [['/v1/lots/REEL-P/where-used?format=ndjson', {}], ['/v1/lots/REEL-P/where-used', { accept: 'application/x-ndjson' }]] as const) {
-      const res = await fetch(`${w.apiUrl}${path}`, { headers });
+      const res = await fetch(`${w.apiUrl}${path}`, { headers: w.headers(undefined, headers) });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/x-ndjson');
       const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Row);
@@ -174,7 +174,7 @@ describe('where-used over real Kafka and MongoDB', () => {
   });
 
   it('streams a vendor exposure as NDJSON', async () => {
-    const res = await fetch(`${w.apiUrl}/v1/vendors/V-MURATA/exposure?format=ndjson&product=PP-1`);
+    const res = await fetch(`${w.apiUrl}/v1/vendors/V-MURATA/exposure?format=ndjson&product=PP-1`, { headers: w.headers() });
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Row);
     expect(lines.map((r) => r.serial).sort()).toEqual(pagingSerials);
   });

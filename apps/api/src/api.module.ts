@@ -1,9 +1,15 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
+import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
+import { AccessLogMiddleware } from './auth/access-log.middleware';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ItemCountInterceptor } from './auth/item-count.interceptor';
+import { NoOperatorsMiddleware } from './auth/no-operators.middleware';
 import { AnalyseCommonalityUseCase } from './analysis/analyse-commonality.use-case';
 import { AnalysisController } from './analysis/analysis.controller';
 import { VendorExposureController } from './exposure/vendor-exposure.controller';
@@ -17,13 +23,15 @@ import { WhereUsedUseCase } from './where-used/where-used.use-case';
 
 /** The HTTP API: reads the genealogy graph, never writes it. */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
   static forRoot(env: ApiEnv): DynamicModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule],
-      controllers: [HealthController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController],
       providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
         TraceSerialUseCase,
         WhereUsedUseCase,
         VendorExposureUseCase,
@@ -32,5 +40,11 @@ export class ApiModule {
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // Every request: operator-looking keys refused first; requests to /v1 recorded in the access log.
+    consumer.apply(NoOperatorsMiddleware).forRoutes('*');
+    consumer.apply(AccessLogMiddleware).forRoutes('v1/*path');
   }
 }

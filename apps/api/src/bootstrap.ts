@@ -1,6 +1,7 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
@@ -16,6 +17,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         'see docs/event-contract.md.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `npm run -s cli -- keys create ...`' })
+    .addSecurityRequirements('bearer')
     .build();
   return SwaggerModule.createDocument(app, config);
 }
@@ -29,6 +32,8 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
   app.disable('x-powered-by');
+  // The Swagger UI needs inline scripts and styles; everything else gets helmet's defaults.
+  app.use(helmet({ contentSecurityPolicy: false }));
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
