@@ -1,7 +1,9 @@
 import { LotMergedData, LotSplitData, LotStatusChangedData, lotKey } from './lot';
 import {
   MaterialInstalledData,
+  MaterialRemovedData,
   UnitAssembledData,
+  UnitDisassembledData,
   UnitShippedData,
   UnitStartedData,
   productionKey,
@@ -25,6 +27,8 @@ export const EVENT_TYPES = {
   MaterialInstalled: { topic: TOPICS.production, data: MaterialInstalledData, key: productionKey },
   UnitAssembled: { topic: TOPICS.production, data: UnitAssembledData, key: productionKey },
   UnitShipped: { topic: TOPICS.production, data: UnitShippedData, key: productionKey },
+  MaterialRemoved: { topic: TOPICS.production, data: MaterialRemovedData, key: productionKey },
+  UnitDisassembled: { topic: TOPICS.production, data: UnitDisassembledData, key: productionKey },
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

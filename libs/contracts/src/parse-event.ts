@@ -104,7 +104,8 @@ function checkSemantics(type: EventType, data: object): string[] {
         ? ['data.newLots must not contain data.sourceLotId']
         : [];
     }
-    case 'UnitAssembled': {
+    case 'UnitAssembled':
+    case 'UnitDisassembled': {
       const d = data as { serial: string; childSerial: string };
       return d.serial === d.childSerial ? ['data.childSerial must differ from data.serial'] : [];
     }

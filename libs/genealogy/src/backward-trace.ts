@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LotStatus, VendorStatus } from '@trace/contracts';
+import { disassemblyOf, removalOf } from './as-built';
 import { GenealogyRepository } from './genealogy.repository';
 import {
   BrandScope,
@@ -30,12 +31,15 @@ export interface FetchedGraph {
 export class BackwardTracer {
   constructor(private readonly repo: GenealogyRepository) {}
 
-  /** The genealogy of `serial`, or null when the serial is unknown or outside the caller's scope. */
-  async trace(serial: string, scope: BrandScope): Promise<Genealogy | null> {
+  /**
+   * The genealogy of `serial` as built now (with `history`, also what was removed since, marked), or null when
+   * the serial is unknown or outside the caller's scope.
+   */
+  async trace(serial: string, scope: BrandScope, options: GenealogyOptions = {}): Promise<Genealogy | null> {
     const graph = await this.fetch(serial);
     const top = graph.units.get(serial);
     if (!top || !inScope(scope, top.brand)) return null;
-    return assembleGenealogy(serial, graph);
+    return assembleGenealogy(serial, graph, options);
   }
 
   /** Fetches every document reachable backward from `serial`, level by level. */
@@ -95,8 +99,16 @@ const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []
 export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
   values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));
 
-/** Builds the answer from fetched documents. Pure: the same documents give the same answer. */
-export function assembleGenealogy(serial: string, g: FetchedGraph): Genealogy {
+/** How a genealogy is told: as built now (default), or with what rework removed since (`history`). */
+export interface GenealogyOptions {
+  history?: boolean;
+}
+
+/**
+ * Builds the answer from fetched documents. Pure: the same documents give the same answer. What rework took
+ * out (decided by occurredAt, see as-built.ts) is left out, or with `history` kept and marked removed.
+ */
+export function assembleGenealogy(serial: string, g: FetchedGraph, { history = false }: GenealogyOptions = {}): Genealogy {
   const gaps = new Map<string, Gap>();
   const gap = (code: GapCode, id: string, by: string, message: string): void => {
     const key = `${code}\u0000${id}`;
@@ -203,21 +215,38 @@ export function assembleGenealogy(serial: string, g: FetchedGraph): Genealogy {
       gap(isTop ? 'SERIAL_NEVER_STARTED' : 'CHILD_SERIAL_NEVER_STARTED', s, path.at(-1) ?? s,
         isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${path.at(-1)} but was never started`);
     }
-    const materials: Installation[] = chronological(doc?.installs).map((i) => {
+    const materials: Installation[] = chronological(doc?.installs).flatMap((i) => {
+      const removal = doc && removalOf(doc, i);
+      if (removal && !history) return [];
       installationCount++;
       const lot = lotNode(i.lotId, []);
       if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', i.lotId, s, neverReceived(i.lotId));
       const serials = lotSerials.get(i.lotId) ?? new Set<string>();
       serials.add(s);
       lotSerials.set(i.lotId, serials);
-      return { lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: i.prov };
+      return [{
+        lotId: i.lotId,
+        quantity: i.quantity,
+        refDes: i.refDes,
+        lotStatus: lot.status,
+        vendorLotIds: lot.vendorLotIds,
+        provenance: i.prov,
+        ...(removal ? { removed: true, removal } : {}),
+      }];
     });
     const subAssemblies = chronological(doc?.children).flatMap((c) => {
+      const removal = doc && disassemblyOf(doc, c);
+      if (removal && !history) return [];
       if (c.childSerial === s || path.includes(c.childSerial)) {
         gap('ASSEMBLY_CYCLE', c.childSerial, s, `serial ${c.childSerial} is assembled into itself through ${[...path, s].join(' -> ')}`);
         return [];
       }
-      return [{ ...(c.refDes !== undefined ? { refDes: c.refDes } : {}), provenance: c.prov, unit: unitNode(c.childSerial, [...path, s], false) }];
+      return [{
+        ...(c.refDes !== undefined ? { refDes: c.refDes } : {}),
+        provenance: c.prov,
+        unit: unitNode(c.childSerial, [...path, s], false),
+        ...(removal ? { removed: true, removal } : {}),
+      }];
     });
     const shipments = chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov }));
     return {

@@ -1,4 +1,5 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
+import type { Removal } from './as-built';
 import type { Provenance } from './provenance';
 
 /** Which brands a caller may see: every brand of the site, or a list. Part of every query that reads serials. */
@@ -22,12 +23,18 @@ export interface Installation {
   /** The vendor lots this package lot descends from (several after a merge). */
   vendorLotIds: string[];
   provenance: Provenance;
+  /** Only in a history answer: the lot was taken out since (rework), and by which event. */
+  removed?: boolean;
+  removal?: Removal;
 }
 
 export interface SubAssembly {
   refDes?: string;
   provenance: Provenance;
   unit: UnitNode;
+  /** Only in a history answer: the sub-assembly was taken out since (rework), and by which event. */
+  removed?: boolean;
+  removal?: Removal;
 }
 
 /** A serialized unit with what was built into it. */

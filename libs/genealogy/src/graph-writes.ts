@@ -144,6 +144,18 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
       const d = event.data;
       return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }];
     }
+    case 'MaterialRemoved': {
+      const d = event.data;
+      // The lot_uses edge stays: it says the lot was once in the serial; the unit's facts say whether it still is.
+      return [{ collection: 'units', id: d.serial, set: { [`removals.${k}`]: { lotId: d.lotId, refDes: d.refDes, reason: d.reason, ...meta } } }];
+    }
+    case 'UnitDisassembled': {
+      const d = event.data;
+      return [
+        { collection: 'units', id: d.serial, set: { [`disassemblies.${k}`]: { childSerial: d.childSerial, reason: d.reason, ...meta } } },
+        { collection: 'units', id: d.childSerial, set: { [`detachments.${k}`]: { serial: d.serial, reason: d.reason, ...meta } } },
+      ];
+    }
   }
 }
 

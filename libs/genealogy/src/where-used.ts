@@ -47,6 +47,8 @@ export interface WhereUsedRow {
   shipments: { shipmentId: string; customer: string }[];
   /** From the material to the top-level serial. */
   path: PathStep[];
+  /** True (only with history) when the lot was removed from the serial, or a unit on the path was taken out of its parent. */
+  removed: boolean;
 }
 
 /** A package lot reached from the material, with the way it was reached. */
@@ -66,8 +68,11 @@ export interface TraversalStats {
 export interface WhereUsed {
   lots: ReachedLot[];
   stats: TraversalStats;
-  /** Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the answer. */
-  rows(filter: WhereUsedFilter, scope: BrandScope): AsyncGenerator<WhereUsedRow>;
+  /**
+   * Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the
+   * answer. As built now by default; with `history`, also what was removed since (rows marked removed).
+   */
+  rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean }): AsyncGenerator<WhereUsedRow>;
 }
 
 /** A vendor lot a vendor supplied, and the packages received of it. */
@@ -172,7 +177,7 @@ function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: Traver
   return {
     lots: lots.map(({ lotId, known, path }) => ({ lotId, known, path })),
     stats,
-    rows: (filter, scope) => rowsOf(reader, lots, filter, scope, stats, batching),
+    rows: (filter, scope, options) => rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching),
   };
 }
 
@@ -181,11 +186,16 @@ interface Use {
   serial: string;
 }
 
+interface RowQuery {
+  filter: WhereUsedFilter;
+  scope: BrandScope;
+  history: boolean;
+}
+
 async function* rowsOf(
   reader: ForwardReader,
   lots: ReachedWithBuckets[],
-  filter: WhereUsedFilter,
-  scope: BrandScope,
+  query: RowQuery,
   stats: TraversalStats,
   batching: ForwardBatching,
 ): AsyncGenerator<WhereUsedRow> {
@@ -198,14 +208,14 @@ async function* rowsOf(
     for (const { lot, id } of batch) {
       for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) uses.push({ lot, serial });
     }
-    while (uses.length >= batching.serials) yield* climb(reader, uses.splice(0, batching.serials), filter, scope, stats);
+    while (uses.length >= batching.serials) yield* climb(reader, uses.splice(0, batching.serials), query, stats);
   }
-  if (uses.length > 0) yield* climb(reader, uses, filter, scope, stats);
+  if (uses.length > 0) yield* climb(reader, uses, query, stats);
 }
 
 // From the serials that use a lot up to their top-level units, one round trip per level of assembly for the
 // whole batch. The unit document, not the lot_uses index, decides whether the lot is in the serial.
-async function* climb(reader: ForwardReader, uses: Use[], filter: WhereUsedFilter, scope: BrandScope, stats: TraversalStats): AsyncGenerator<WhereUsedRow> {
+async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, history }: RowQuery, stats: TraversalStats): AsyncGenerator<WhereUsedRow> {
   const units = new Map<string, UnitDoc | null>();
   let need = [...new Set(uses.map((u) => u.serial))];
   while (need.length > 0) {
@@ -214,13 +224,15 @@ async function* climb(reader: ForwardReader, uses: Use[], filter: WhereUsedFilte
     for (const s of need) units.set(s, null);
     for (const d of docs) units.set(d._id, d);
     const next = new Set<string>();
-    for (const d of docs) for (const p of parentSerials(d)) if (!units.has(p)) next.add(p);
+    for (const d of docs) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
     need = [...next];
   }
   for (const use of uses) {
     const unit = units.get(use.serial);
-    if (!unit || !installedLots(unit).includes(use.lot.lotId)) continue;
-    for (const chain of chainsUp(use.serial, units, [])) {
+    if (!unit) continue;
+    const installedNow = installedLots(unit).includes(use.lot.lotId);
+    if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
+    for (const chain of chainsUp(use.serial, units, [], history)) {
       const topSerial = chain.at(-1)!;
       const top = units.get(topSerial) ?? undefined;
       if (!inScope(scope, top?.brand)) continue;
@@ -233,6 +245,7 @@ async function* climb(reader: ForwardReader, uses: Use[], filter: WhereUsedFilte
         shipped: shipments.length > 0,
         shipments,
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
+        removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
       };
       if (matches(row, filter)) yield row;
     }
@@ -240,11 +253,11 @@ async function* climb(reader: ForwardReader, uses: Use[], filter: WhereUsedFilte
 }
 
 // Every way up from `serial` to a unit built into nothing; a cycle ends the climb where it would repeat.
-function chainsUp(serial: string, units: Map<string, UnitDoc | null>, below: string[]): string[][] {
+function chainsUp(serial: string, units: Map<string, UnitDoc | null>, below: string[], history: boolean): string[][] {
   const unit = units.get(serial);
-  const parents = unit ? parentSerials(unit).filter((p) => p !== serial && !below.includes(p)) : [];
+  const parents = unit ? parentSerials(unit, history).filter((p) => p !== serial && !below.includes(p)) : [];
   if (parents.length === 0) return [[serial]];
-  return parents.flatMap((p) => chainsUp(p, units, [...below, serial]).map((chain) => [serial, ...chain]));
+  return parents.flatMap((p) => chainsUp(p, units, [...below, serial], history).map((chain) => [serial, ...chain]));
 }
 
 /** Whether a row's top-level serial satisfies the filter. */

@@ -27,7 +27,7 @@ export class VendorExposureController {
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed vendor id, filter, limit or cursor' })
   async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
     const filter = filterOf(query);
-    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: SITE_WIDE }));
-    res.json(await this.exposure.page({ vendorId, filter, scope: SITE_WIDE, limit: query.limit, cursor: query.cursor }));
+    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: SITE_WIDE, history: query.history }));
+    res.json(await this.exposure.page({ vendorId, filter, scope: SITE_WIDE, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

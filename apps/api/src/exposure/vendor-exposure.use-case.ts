@@ -6,6 +6,7 @@ export interface VendorExposureCommand {
   vendorId: string;
   filter: WhereUsedFilter;
   scope: BrandScope;
+  history: boolean;
 }
 
 export interface VendorExposurePageCommand extends VendorExposureCommand {
@@ -40,15 +41,15 @@ const UNKNOWN = '(unknown)';
 export class VendorExposureUseCase {
   constructor(private readonly tracer: ForwardTracer) {}
 
-  async page({ vendorId, filter, scope, limit, cursor }: VendorExposurePageCommand): Promise<VendorExposurePage> {
-    const query = { vendorId, filter };
+  async page({ vendorId, filter, scope, history, limit, cursor }: VendorExposurePageCommand): Promise<VendorExposurePage> {
+    const query = { vendorId, filter, history };
     const offset = decodeCursor(cursor, query);
     const answer = await this.open(vendorId);
     const items: WhereUsedRow[] = [];
     let total = 0;
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
     const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
-    for await (const row of answer.rows(filter, scope)) {
+    for await (const row of answer.rows(filter, scope, { history })) {
       if (total >= offset && items.length < limit) items.push(row);
       total++;
       if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: row.brand ?? UNKNOWN, product: row.productPartNumber ?? UNKNOWN, shipped: row.shipped });
@@ -65,8 +66,8 @@ export class VendorExposureUseCase {
   }
 
   /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
-  async rows({ vendorId, filter, scope }: VendorExposureCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(vendorId)).rows(filter, scope);
+  async rows({ vendorId, filter, scope, history }: VendorExposureCommand): Promise<AsyncGenerator<WhereUsedRow>> {
+    return (await this.open(vendorId)).rows(filter, scope, { history });
   }
 
   private async open(vendorId: string): Promise<VendorWhereUsed> {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPE_NAMES, EventType, LOT_STATUSES, LotStatus, VENDOR_STATUSES, VendorStatus } from '@trace/contracts';
 import type {
+  Removal,
   Flag,
   FlagCode,
   Gap,
@@ -36,6 +37,11 @@ export class ShipmentDto implements Shipment {
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
 }
 
+export class RemovalDto implements Removal {
+  @ApiProperty({ description: 'Why it was taken out' }) reason: string;
+  @ApiProperty({ type: ProvenanceDto, description: 'Of the MaterialRemoved or UnitDisassembled event' }) provenance: ProvenanceDto;
+}
+
 const LOT_STATUS_OR_UNKNOWN = [...LOT_STATUSES, 'unknown'];
 const VENDOR_STATUS_OR_UNKNOWN = [...VENDOR_STATUSES, 'unknown'];
 
@@ -46,6 +52,8 @@ export class InstallationDto implements Installation {
   @ApiProperty({ enum: LOT_STATUS_OR_UNKNOWN }) lotStatus: LotStatus | 'unknown';
   @ApiProperty({ type: [String], description: 'Vendor lots this package lot descends from' }) vendorLotIds: string[];
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+  @ApiPropertyOptional({ description: 'Only with history=true: taken out since (rework)' }) removed?: boolean;
+  @ApiPropertyOptional({ type: RemovalDto }) removal?: RemovalDto;
 }
 
 export class UnitNodeDto implements UnitNode {
@@ -65,6 +73,8 @@ export class SubAssemblyDto implements SubAssembly {
   @ApiPropertyOptional() refDes?: string;
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
   @ApiProperty({ type: () => UnitNodeDto }) unit: UnitNodeDto;
+  @ApiPropertyOptional({ description: 'Only with history=true: taken out since (rework)' }) removed?: boolean;
+  @ApiPropertyOptional({ type: RemovalDto }) removal?: RemovalDto;
 }
 
 export class LotSourceDto implements LotSource {

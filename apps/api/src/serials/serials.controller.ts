@@ -1,9 +1,9 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiBadRequestResponse } from '@nestjs/swagger';
 import { Genealogy, SITE_WIDE } from '@trace/genealogy';
 import { ErrorDto } from '../error.dto';
 import { GenealogyDto } from './genealogy.dto';
-import { SerialParams } from './serial.params';
+import { GenealogyQuery, SerialParams } from './serial.params';
 import { TraceSerialUseCase } from './trace-serial.use-case';
 
 @ApiTags('genealogy')
@@ -18,12 +18,14 @@ export class SerialsController {
       'Everything built into the serial through every level of sub-assembly: each installed package lot, its lineage back ' +
       'through splits and merges to the received package, its vendor lot and vendor; a summary of distinct vendors and ' +
       'vendor lots with flags (vendors not approved, lots not released); the gaps where the graph has a hole; and the ' +
-      'provenance (event id, source, time, Kafka topic/partition/offset) of every fact.',
+      'provenance (event id, source, time, Kafka topic/partition/offset) of every fact. As built now: material and ' +
+      'sub-assemblies taken out by rework (MaterialRemoved, UnitDisassembled, ordered by occurredAt) are left out, or ' +
+      'with history=true listed and marked removed.',
   })
   @ApiOkResponse({ type: GenealogyDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'The serial is empty or longer than 128 characters' })
-  genealogy(@Param() { serial }: SerialParams): Promise<Genealogy> {
-    return this.traceSerial.execute({ serial, scope: SITE_WIDE });
+  genealogy(@Param() { serial }: SerialParams, @Query() { history }: GenealogyQuery): Promise<Genealogy> {
+    return this.traceSerial.execute({ serial, scope: SITE_WIDE, history });
   }
 }

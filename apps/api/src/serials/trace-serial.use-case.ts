@@ -4,6 +4,8 @@ import { BackwardTracer, BrandScope, Genealogy } from '@trace/genealogy';
 export interface TraceSerialCommand {
   serial: string;
   scope: BrandScope;
+  /** Also what rework took out since, marked removed. */
+  history?: boolean;
 }
 
 /** "Serial X failed: which vendors and lots are in it?" — the backward genealogy of one serial. */
@@ -11,8 +13,8 @@ export interface TraceSerialCommand {
 export class TraceSerialUseCase {
   constructor(private readonly tracer: BackwardTracer) {}
 
-  async execute({ serial, scope }: TraceSerialCommand): Promise<Genealogy> {
-    const genealogy = await this.tracer.trace(serial, scope);
+  async execute({ serial, scope, history = false }: TraceSerialCommand): Promise<Genealogy> {
+    const genealogy = await this.tracer.trace(serial, scope, { history });
     // Same answer for "never existed" and "outside your scope": a scoped caller learns nothing of other brands.
     if (!genealogy) throw new NotFoundException(`serial ${JSON.stringify(serial)} is not known`);
     return genealogy;

@@ -50,8 +50,8 @@ export class WhereUsedController {
   private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response): Promise<void> {
     const filter = filterOf(query);
     if (wantsNdjson(query.format, accept)) {
-      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: SITE_WIDE }));
+      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: SITE_WIDE, history: query.history }));
     }
-    res.json(await this.whereUsed.page({ material, filter, scope: SITE_WIDE, limit: query.limit, cursor: query.cursor }));
+    res.json(await this.whereUsed.page({ material, filter, scope: SITE_WIDE, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

@@ -34,6 +34,8 @@ export class WhereUsedRowDto implements WhereUsedRow {
   @ApiProperty({ description: 'Whether the top-level unit shipped' }) shipped: boolean;
   @ApiProperty({ type: [WhereUsedShipmentDto] }) shipments: WhereUsedShipmentDto[];
   @ApiProperty({ type: [PathStepDto], description: 'From the material to the top-level unit' }) path: PathStepDto[];
+  @ApiProperty({ description: 'Only with history=true: the lot was removed, or a unit on the path was taken out of its parent (rework)' })
+  removed: boolean;
 }
 
 export class WhereUsedPageDto implements WhereUsedPage {

@@ -29,6 +29,12 @@ export class WhereUsedQuery {
   @IsBoolean({ message: 'shipped must be true or false' })
   shipped?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also serials the material was removed from since (rework), marked removed' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'history must be true or false' })
+  history: boolean = false;
+
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100, description: 'Rows per page (JSON form only)' })
   @IsOptional()
   @Type(() => Number)

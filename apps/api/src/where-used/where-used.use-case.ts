@@ -10,6 +10,8 @@ export interface WhereUsedCommand {
   material: Material;
   filter: WhereUsedFilter;
   scope: BrandScope;
+  /** Also what was removed since (rework). */
+  history: boolean;
 }
 
 export interface WhereUsedPageCommand extends WhereUsedCommand {
@@ -36,11 +38,11 @@ export interface WhereUsedPage {
 export class WhereUsedUseCase {
   constructor(private readonly tracer: ForwardTracer) {}
 
-  async page({ material, filter, scope, limit, cursor }: WhereUsedPageCommand): Promise<WhereUsedPage> {
-    const query = { material, filter };
+  async page({ material, filter, scope, history, limit, cursor }: WhereUsedPageCommand): Promise<WhereUsedPage> {
+    const query = { material, filter, history };
     const offset = decodeCursor(cursor, query);
     const answer = await this.open(material);
-    const { total, items } = await pageOf(answer.rows(filter, scope), offset, limit);
+    const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
     return {
       ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),
       lots: answer.lots,
@@ -52,8 +54,8 @@ export class WhereUsedUseCase {
   }
 
   /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
-  async rows({ material, filter, scope }: WhereUsedCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(material)).rows(filter, scope);
+  async rows({ material, filter, scope, history }: WhereUsedCommand): Promise<AsyncGenerator<WhereUsedRow>> {
+    return (await this.open(material)).rows(filter, scope, { history });
   }
 
   private async open(material: Material): Promise<WhereUsed> {

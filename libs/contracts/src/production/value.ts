@@ -37,3 +37,18 @@ export class UnitShippedData {
   @IsId() shipmentId: string;
   @IsText(256) customer: string;
 }
+
+/** Rework: material taken out of a unit (a part replaced, a reel recalled). Empty `refDes` removes all of the lot. */
+export class MaterialRemovedData {
+  @IsId() serial: string;
+  @IsId() lotId: string;
+  @refDesList refDes: string[];
+  @IsText(1024) reason: string;
+}
+
+/** Rework: a sub-assembly taken out of the unit it was built into. */
+export class UnitDisassembledData {
+  @IsId() serial: string;
+  @IsId() childSerial: string;
+  @IsText(1024) reason: string;
+}

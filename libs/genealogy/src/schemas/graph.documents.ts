@@ -21,6 +21,12 @@ export interface UnitDoc {
   children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
   parents?: FactMap<{ serial: string } & Timed>;
   shipments?: FactMap<{ shipmentId: string; customer: string } & Timed>;
+  /** Rework: material taken out (MaterialRemoved); as-built is decided by occurredAt against installs. */
+  removals?: FactMap<{ lotId: string; refDes: string[]; reason: string } & Timed>;
+  /** Rework: sub-assemblies taken out of this unit (UnitDisassembled, parent side). */
+  disassemblies?: FactMap<{ childSerial: string; reason: string } & Timed>;
+  /** Rework: this unit taken out of a parent (UnitDisassembled, child side). */
+  detachments?: FactMap<{ serial: string; reason: string } & Timed>;
 }
 
 export interface LotDoc {

@@ -7,7 +7,18 @@ import { COLLECTIONS, LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, Ve
 const options = { versionKey: false, minimize: false, strict: false } as const;
 
 export const UnitSchema = new Schema<UnitDoc>(
-  { _id: String, brand: String, started: Schema.Types.Mixed, installs: Schema.Types.Mixed, children: Schema.Types.Mixed, parents: Schema.Types.Mixed, shipments: Schema.Types.Mixed },
+  {
+    _id: String,
+    brand: String,
+    started: Schema.Types.Mixed,
+    installs: Schema.Types.Mixed,
+    children: Schema.Types.Mixed,
+    parents: Schema.Types.Mixed,
+    shipments: Schema.Types.Mixed,
+    removals: Schema.Types.Mixed,
+    disassemblies: Schema.Types.Mixed,
+    detachments: Schema.Types.Mixed,
+  },
   { ...options, collection: COLLECTIONS.units },
 );
 export const LotSchema = new Schema<LotDoc>(
