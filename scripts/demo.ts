@@ -5,8 +5,11 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { ApiKeysRepository } from '@trace/access';
 import { toMessage } from '@trace/contracts';
-import { createKafka } from '@trace/platform';
+import { PlatformEnv, createKafka, loadEnv } from '@trace/platform';
+import { CliModule } from '../apps/cli/src/cli.module';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { gatewayScenario } from './demo-scenario';
 
@@ -70,9 +73,18 @@ async function main(): Promise<void> {
   await producer.disconnect();
   log(`produced ${scenario.events.length} demo events to Kafka`);
 
+  // Keys, as `npm run -s cli -- keys create` makes them: the EMS's own quality engineer sees every
+  // brand; the brand's auditor sees only Acme's units.
+  const keysContext = await NestFactory.createApplicationContext(CliModule.forRoot(loadEnv(PlatformEnv, env)), { logger: ['error'] });
+  const keys = keysContext.get(ApiKeysRepository);
+  const siteKey = (await keys.create('quality', '*', 'demo: site-wide quality engineer')).key;
+  const brandKey = (await keys.create('auditor', ['Acme'], 'demo: Acme auditor')).key;
+  const adminKey = (await keys.create('admin', '*', 'demo: administrator')).key;
+  await keysContext.close();
+
   const genealogy = `${base}/v1/serials/${scenario.ids.top}/genealogy`;
   await waitFor('the demo serial in the genealogy', async () => {
-    const res = await fetch(genealogy);
+    const res = await fetch(genealogy, { headers: { authorization: `Bearer ${siteKey}` } });
     return res.ok && ((await res.json()) as { summary: { installations: number } }).summary.installations === 5;
   });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -80,6 +92,10 @@ async function main(): Promise<void> {
   log(`its sub-assembly:               ${base}/v1/serials/${scenario.ids.sub}/genealogy`);
   log(`API reference (OpenAPI):        ${base}/docs`);
   log(`health:                         ${base}/health`);
+  log(`site-wide quality key:          ${siteKey}`);
+  log(`Acme auditor key:               ${brandKey}`);
+  log(`admin key (keys, access log):   ${adminKey}`);
+  log(`try: curl -H "Authorization: Bearer ${siteKey}" ${genealogy}`);
   log('press Ctrl-C to stop');
 }
 
