@@ -14,6 +14,9 @@ import { AnalyseCommonalityUseCase } from './analysis/analyse-commonality.use-ca
 import { AnalysisController } from './analysis/analysis.controller';
 import { VendorExposureController } from './exposure/vendor-exposure.controller';
 import { VendorExposureUseCase } from './exposure/vendor-exposure.use-case';
+import { ChangeLotStatusUseCase } from './holds/change-lot-status.use-case';
+import { LotStatusController } from './holds/lot-status.controller';
+import { KAFKA_PRODUCER, TOPIC_PREFIX, TraceEventProducer } from './holds/trace-event.producer';
 import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
 import { SerialsController } from './serials/serials.controller';
@@ -28,7 +31,7 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
@@ -36,6 +39,10 @@ export class ApiModule implements NestModule {
         WhereUsedUseCase,
         VendorExposureUseCase,
         AnalyseCommonalityUseCase,
+        ChangeLotStatusUseCase,
+        TraceEventProducer,
+        { provide: KAFKA_PRODUCER, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).producer({ allowAutoTopicCreation: false }) },
+        { provide: TOPIC_PREFIX, useValue: env.TOPIC_PREFIX },
         HealthService,
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
       ],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { LotStatus } from '@trace/contracts';
 import { installedLots, parentSerials } from './as-built';
 import { chronological } from './backward-trace';
 import { GenealogyRepository } from './genealogy.repository';
@@ -56,6 +57,8 @@ export interface ReachedLot {
   lotId: string;
   /** False when no event ever named this lot (a derived lot id nothing else mentions). */
   known: boolean;
+  /** Latest status by occurredAt; released once received, split or merged; unknown for a lot only ever installed. */
+  status: LotStatus | 'unknown';
   path: PathStep[];
 }
 
@@ -159,7 +162,12 @@ async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalS
     for (const f of frontier) {
       const lot = lotById.get(f.lotId);
       const index = indexById.get(f.lotId);
-      reached.push({ ...f, known: lot !== undefined || index !== undefined, buckets: Object.values(index?.buckets ?? {}).sort((a, b) => a - b) });
+      reached.push({
+        ...f,
+        known: lot !== undefined || index !== undefined,
+        status: lotStatusOf(lot),
+        buckets: Object.values(index?.buckets ?? {}).sort((a, b) => a - b),
+      });
       for (const d of chronological(lot?.derived)) {
         for (const id of d.lotIds) {
           if (seen.has(id)) continue;
@@ -173,9 +181,14 @@ async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalS
   return reached;
 }
 
+/** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
+export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
+  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
+}
+
 function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching): WhereUsed {
   return {
-    lots: lots.map(({ lotId, known, path }) => ({ lotId, known, path })),
+    lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
     stats,
     rows: (filter, scope, options) => rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching),
   };

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LOT_STATUSES, LotStatus } from '@trace/contracts';
 import type { PathStep, PathStepKind, PathVia, ReachedLot, WhereUsedRow } from '@trace/genealogy';
 import type { WhereUsedPage } from './where-used.use-case';
 
@@ -17,6 +18,7 @@ export class PathStepDto implements PathStep {
 export class ReachedLotDto implements ReachedLot {
   @ApiProperty() lotId: string;
   @ApiProperty({ description: 'False when no event established this lot' }) known: boolean;
+  @ApiProperty({ enum: [...LOT_STATUSES, 'unknown'], description: 'Latest status by occurredAt (hold, quarantined...)' }) status: LotStatus | 'unknown';
   @ApiProperty({ type: [PathStepDto], description: 'How the lot descends from the material' }) path: PathStepDto[];
 }
 

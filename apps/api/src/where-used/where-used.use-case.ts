@@ -58,7 +58,8 @@ export class WhereUsedUseCase {
     return (await this.open(material)).rows(filter, scope, { history });
   }
 
-  private async open(material: Material): Promise<WhereUsed> {
+  /** The where-used answer of the material, not read yet; a 404 when the material is unknown. */
+  async open(material: Material): Promise<WhereUsed> {
     if (material.kind === 'lot') {
       const answer = await this.tracer.fromLot(material.lotId);
       if (!answer) throw new NotFoundException(`lot ${JSON.stringify(material.lotId)} is not known`);

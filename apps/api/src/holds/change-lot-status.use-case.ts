@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { TraceEventOf, makeEvent } from '@trace/contracts';
+import { BrandScope } from '@trace/genealogy';
+import { randomUUID } from 'node:crypto';
+import { Material, WhereUsedUseCase } from '../where-used/where-used.use-case';
+import { TraceEventProducer } from './trace-event.producer';
+
+/** The statuses an engineer sets from here: a hold on suspect material, and its release. */
+export type ContainmentStatus = 'hold' | 'released';
+
+export interface ChangeLotStatusCommand {
+  material: Material;
+  status: ContainmentStatus;
+  reason: string;
+  scope: BrandScope;
+}
+
+/** What a hold or release did: the events published, and the recall scope at that moment. */
+export interface LotStatusChangeResult {
+  status: ContainmentStatus;
+  reason: string;
+  /** Carried in every event's envelope and Kafka headers: find them all by it. */
+  correlationId: string;
+  /** One LotStatusChanged per package lot: the material and every lot made out of it. */
+  events: { lotId: string; eventId: string }[];
+  /** The serials holding the material now, as where-used counts them. */
+  recallScope: { rows: number; units: number; shippedUnits: number };
+}
+
+/**
+ * Holds (or releases) a lot and every package made out of it, by publishing LotStatusChanged events to Kafka so
+ * the shop floor sees the hold too; the graph follows when the ingest records them, like any other event.
+ */
+@Injectable()
+export class ChangeLotStatusUseCase {
+  constructor(
+    private readonly whereUsed: WhereUsedUseCase,
+    private readonly producer: TraceEventProducer,
+  ) {}
+
+  async execute({ material, status, reason, scope }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
+    const answer = await this.whereUsed.open(material); // 404 for unknown material, before anything is published
+    const correlationId = randomUUID();
+    const occurredAt = new Date().toISOString();
+    const events: TraceEventOf<'LotStatusChanged'>[] = answer.lots
+      .filter((l) => l.known)
+      .map((l) => makeEvent('LotStatusChanged', { lotId: l.lotId, status, reason }, { occurredAt, source: 'api/containment', correlationId }));
+    await this.producer.publish(events, correlationId);
+
+    let rows = 0;
+    const tops = new Map<string, boolean>();
+    for await (const row of answer.rows({}, scope)) {
+      rows++;
+      tops.set(row.topSerial, row.shipped);
+    }
+    return {
+      status,
+      reason,
+      correlationId,
+      events: events.map((e) => ({ lotId: e.data.lotId, eventId: e.eventId })),
+      recallScope: { rows, units: tops.size, shippedUnits: [...tops.values()].filter(Boolean).length },
+    };
+  }
+}

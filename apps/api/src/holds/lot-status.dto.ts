@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsId, IsText } from '@trace/contracts';
+import type { ContainmentStatus, LotStatusChangeResult } from './change-lot-status.use-case';
+
+export class LotStatusChangeRequestDto {
+  @ApiProperty({ maxLength: 1024, example: 'suspect counterfeit: X-ray anomalies on 3 field returns' })
+  @IsText(1024)
+  reason: string;
+}
+
+export class VendorLotStatusChangeRequestDto extends LotStatusChangeRequestDto {
+  @ApiProperty({ example: 'V-MURATA' }) @IsId() vendorId: string;
+  @ApiProperty({ description: 'Manufacturer part number' }) @IsId() mpn: string;
+  @ApiProperty() @IsId() vendorLotCode: string;
+}
+
+export class PublishedStatusEventDto {
+  @ApiProperty() lotId: string;
+  @ApiProperty({ description: 'The LotStatusChanged event published for this lot' }) eventId: string;
+}
+
+export class RecallScopeDto {
+  @ApiProperty({ description: 'Where-used rows (installations) holding the material now' }) rows: number;
+  @ApiProperty({ description: 'Distinct top-level units' }) units: number;
+  @ApiProperty({ description: 'Of which shipped' }) shippedUnits: number;
+}
+
+export class LotStatusChangeResultDto implements LotStatusChangeResult {
+  @ApiProperty({ enum: ['hold', 'released'] }) status: ContainmentStatus;
+  @ApiProperty() reason: string;
+  @ApiProperty({ description: 'In every event envelope and Kafka header' }) correlationId: string;
+  @ApiProperty({ type: [PublishedStatusEventDto], description: 'One per package lot: the material and every lot made out of it' }) events: PublishedStatusEventDto[];
+  @ApiProperty({ type: RecallScopeDto }) recallScope: RecallScopeDto;
+}
