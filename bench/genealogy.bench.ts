@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { ApiKeysRepository } from '@trace/access';
 import { BackwardTracer } from '@trace/genealogy';
 import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
 import mongoose from 'mongoose';
@@ -14,6 +15,8 @@ type Doc = Record<string, any>;
 /** The API app on one database, with the tracer it uses, for timing from outside (HTTP) and inside (graph reads). */
 export interface ApiUnderTest {
   url: string;
+  /** A site-wide quality key (every /v1 route needs one), made in the API's database as the key CLI would. */
+  key: string;
   tracer: BackwardTracer;
   close(): Promise<void>;
 }
@@ -22,7 +25,8 @@ export async function startApiOn(env: NodeJS.ProcessEnv): Promise<ApiUnderTest> 
   const { app } = await createApi({ ...env, API_PORT: '0', LOG_LEVEL: 'warn' });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, tracer: (app as INestApplication).get(BackwardTracer), close: () => app.close() };
+  const { key } = await app.get(ApiKeysRepository).create('quality', '*', 'bench');
+  return { url: `http://127.0.0.1:${port}`, key, tracer: (app as INestApplication).get(BackwardTracer), close: () => app.close() };
 }
 
 // The neighbours the backward trace follows from each kind of document (as libs/genealogy/src/backward-trace.ts).
@@ -98,7 +102,7 @@ export async function naiveTrace(db: Db, serial: string): Promise<number> {
 
 /** GETs the genealogy over HTTP, reading the whole body; resolves with its size in bytes. */
 export async function apiTrace(api: ApiUnderTest, serial: string): Promise<number> {
-  const res = await fetch(`${api.url}/v1/serials/${encodeURIComponent(serial)}/genealogy`);
+  const res = await fetch(`${api.url}/v1/serials/${encodeURIComponent(serial)}/genealogy`, { headers: { authorization: `Bearer ${api.key}` } });
   const body = await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`GET genealogy of ${serial}: ${res.status} ${Buffer.from(body).toString('utf8', 0, 200)}`);
   return body.byteLength;
