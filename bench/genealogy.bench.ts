@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ApiKeysRepository } from '@trace/access';
-import { BackwardTracer } from '@trace/genealogy';
+import { BackwardTracer, assembleGenealogy } from '@trace/genealogy';
 import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
@@ -115,6 +115,10 @@ export interface GenealogyFigures {
   api: Latency;
   /** The tracer's graph reads alone (BackwardTracer.fetch), in process: no assembly, no JSON, no HTTP. */
   fetch: Latency;
+  /** Building the answer from the fetched documents (assembleGenealogy), in process. */
+  assemble: Latency;
+  /** JSON.stringify of the answer, in process. */
+  serialize: Latency;
   floor: Latency;
   naive: Latency;
   naiveQueries: number;
@@ -125,7 +129,7 @@ export interface GenealogyFigures {
 /** Times the genealogy of each serial by every method, round-robin so noise spreads evenly over them. */
 export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[], rounds: { fast: number; naive: number }): Promise<GenealogyFigures> {
   const shapes = await Promise.all(serials.map((s) => levelsOf(db, s)));
-  const samples = { api: [] as number[], fetch: [] as number[], floor: [] as number[], naive: [] as number[] };
+  const samples = { api: [] as number[], fetch: [] as number[], floor: [] as number[], naive: [] as number[], assemble: [] as number[], serialize: [] as number[] };
   const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
     const t0 = now();
     await f();
@@ -139,7 +143,11 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
   for (let r = 0; r < rounds.fast; r++) {
     const i = r % serials.length;
     await time(samples.api, () => apiTrace(api, serials[i]!));
-    await time(samples.fetch, () => api.tracer.fetch(serials[i]!));
+    let fetched: Awaited<ReturnType<BackwardTracer['fetch']>> | undefined;
+    await time(samples.fetch, async () => (fetched = await api.tracer.fetch(serials[i]!)));
+    let answer: unknown;
+    await time(samples.assemble, async () => (answer = assembleGenealogy(serials[i]!, fetched!)));
+    await time(samples.serialize, async () => JSON.stringify(answer));
     await time(samples.floor, () => floorTrace(db, shapes[i]!.levels));
   }
   let naiveQueries = 0;
@@ -154,6 +162,8 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
     levels: mid(shapes.map((s) => s.levels.length)),
     api: latencyOf(samples.api),
     fetch: latencyOf(samples.fetch),
+    assemble: latencyOf(samples.assemble),
+    serialize: latencyOf(samples.serialize),
     floor: latencyOf(samples.floor),
     naive: latencyOf(samples.naive),
     naiveQueries,

@@ -142,7 +142,7 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[]): P
   }
 }
 
-async function produceAll(kafka: Kafka, prefix: string, messages: SimMessage[]): Promise<number> {
+export async function produceAll(kafka: Kafka, prefix: string, messages: SimMessage[]): Promise<number> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const t0 = now();

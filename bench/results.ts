@@ -18,7 +18,7 @@ export interface BenchResult {
   startedAt: string;
   seconds: number;
   commit: { sha: string; short: string; dirty: string[] };
-  machine: { os: string; release: string; arch: string; cpus: number; cpuModel: string; memoryGb: number; node: string };
+  machine: { os: string; release: string; arch: string; cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage1m?: { start: number; end: number } };
   backends: { kind: 'local' | 'env'; kafka: string; mongo: string; mongoVersion?: string };
   datasets: Record<string, unknown>;
   metrics: Metric[];

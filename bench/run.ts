@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
@@ -13,6 +14,7 @@ import { ShopFloorOptions } from '../apps/simulator/src/shop-floor';
 import { Dataset, buildDataset, serialsNear } from './datasets';
 import { GenealogyFigures, benchGenealogy, startApiOn } from './genealogy.bench';
 import { documentCounts, loadGraph } from './graph-bulk';
+import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { BulkCeiling, IngestFigures, benchBulkCeiling, benchIngest } from './ingest.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 
@@ -25,9 +27,9 @@ const MODES = {
   },
   full: {
     ingest: [{ seed: 1, units: 180, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 8, partsPerBoard: 2600, brands: 1 }],
-    small: { target: 1_000, serials: 8, rounds: { fast: 80, naive: 16 } },
-    large: { target: 5_000, serials: 6, rounds: { fast: 40, naive: 8 } },
-    growth: { seed: 21, units: 25, partsPerBoard: 700, brands: 3, serials: 8, rounds: 64 },
+    small: { target: 1_000, serials: 8, rounds: { fast: 120, naive: 16 } },
+    large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
+    growth: { seed: 21, units: 25, partsPerBoard: 700, brands: 3, serials: 8, rounds: 96 },
   },
 } as const;
 
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   const mode = args.includes('--quick') ? 'quick' : 'full';
   const cfg = MODES[mode];
   const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0]!;
   const runId = startedAt.toISOString().replace(/\D/g, '').slice(2, 14);
   log(`mode ${mode}, run ${runId}`);
 
@@ -76,7 +79,6 @@ async function main(): Promise<void> {
   const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
   const notMeasured = [
     { what: 'where-used (latency to first serial, serials/s for a lot in 100,000 serials)', why: 'issue 4 is still open (its endpoint is in progress): not benchmarked yet' },
-    { what: 'scale-out (two ingest instances in one group vs one)', why: 'not in this suite yet' },
   ];
   try {
     const mongoVersion = String((await client.db('admin').command({ buildInfo: 1 })).version ?? '');
@@ -101,6 +103,10 @@ async function main(): Promise<void> {
     await ingestDb.dropDatabase();
     // Ceiling 2 after the queries: one copy of the graph at a time on the stand-in's 1 GB heap.
     const bulk = await benchBulkCeiling({ brokers: be.kafka, mongoUrl: be.mongo, runId, client, log }, ingest);
+    ingest.recorded.length = 0;
+
+    // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
+    const scaleOut = await benchScaleOut({ brokers: be.kafka, mongoUrl: be.mongo, runId, client, log }, messages, 6);
 
     // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
     const g = cfg.growth;
@@ -127,17 +133,18 @@ async function main(): Promise<void> {
     }
 
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, bulk, small, large, growth, notMeasured);
+    const { table, metrics } = report(ingest, bulk, scaleOut, small, large, growth, notMeasured);
     const result: BenchResult = {
       format: 1,
       mode,
       startedAt: startedAt.toISOString(),
       seconds: Math.round(seconds),
       commit: commitInfo(),
-      machine: machineInfo(),
+      machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
       backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion },
       datasets: {
         ingest: { events: messages.length, seconds: { ...ingest.seconds, bulk: bulk.seconds }, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
+        scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials },
         growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
       },
@@ -150,7 +157,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`\n${table}\n\n`);
     process.stdout.write(`commit ${result.commit.short}${result.commit.dirty.length ? ` (+${result.commit.dirty.length} uncommitted files)` : ''}, ` +
-      `${result.machine.cpus} x ${result.machine.cpuModel}, node ${result.machine.node}, mongo ${mongoVersion}; ${mode} run in ${Math.round(seconds)} s\n`);
+      `${result.machine.cpus} x ${result.machine.cpuModel}, node ${result.machine.node}, mongo ${mongoVersion}; ${mode} run in ${Math.round(seconds)} s; ` +
+      `load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end\n`);
     process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
   } finally {
     await client.close();
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
 function report(
   ingest: IngestFigures,
   bulk: BulkCeiling,
+  scaleOut: ScaleOutFigures,
   small: GenealogyFigures,
   large: GenealogyFigures,
   growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
@@ -193,6 +202,15 @@ function report(
   rows.push(['(info) produce, one producer, 2,000 a send', fmtRate(ingest.produceRate), '', '', '', '']);
   rows.push(['(info) graph identical to the bulk-written one', bulk.graphMatches ? 'yes' : 'NO', '', '', '', '']);
 
+  const [one, two] = scaleOut.setups as [ScaleOutFigures['setups'][0], ScaleOutFigures['setups'][0]];
+  m('scaleout.one', 'scale-out: one ingest process events/s', one.rate, 'ev/s', 'higher');
+  m('scaleout.two', 'scale-out: two ingest processes events/s', two.rate, 'ev/s', 'higher');
+  const rScale = m('scaleout.ratio', 'scale-out: two processes / one', two.rate / one.rate, 'x', 'higher');
+  rows.push(`Scale-out: the same events on topics of ${scaleOut.partitions} partitions, each ingest its own process (rate from first to last commit)`);
+  rows.push(['one ingest process', fmtRate(one.rate), '', '', '', '']);
+  rows.push(['two ingest processes, one consumer group', fmtRate(two.rate), 'two / one', fmtRatio(rScale), '', '']);
+  rows.push(['same graph, byte for byte', scaleOut.sameGraph ? 'yes' : 'NO', `${one.documents.toLocaleString('en-US')} documents`, '', 'yes', verdict(scaleOut.sameGraph)]);
+
   for (const [key, g, naiveGoal] of [['g1k', small, false], ['g5k', large, true]] as const) {
     const at = key === 'g1k' ? 'genealogy ~1k nodes' : 'genealogy ~5k nodes';
     const rFloor = m(`${key}.api_over_floor`, `${at}: API p50 / floor p50`, g.api.p50 / g.floor.p50, 'x', 'lower', '<= 1.5');
@@ -208,6 +226,10 @@ function report(
     rows.push(`Backward genealogy: ${g.nodes.toLocaleString('en-US')} nodes, ${g.levels} levels, ${(g.answerBytes / 1e6).toFixed(1)} MB answer (median of ${g.serials} serials)`);
     rows.push([`API GET genealogy, p50 / p99 ms (n=${g.api.n})`, `${fmtMs(g.api.p50)} / ${fmtMs(g.api.p99)}`, `floor ${fmtMs(g.floor.p50)} / ${fmtMs(g.floor.p99)}`, fmtRatio(rFloor), '<= 1.5', verdict(rFloor <= 1.5)]);
     rows.push([`graph reads only (tracer.fetch), p50 / p99 ms`, `${fmtMs(g.fetch.p50)} / ${fmtMs(g.fetch.p99)}`, 'fetch / floor', fmtRatio(rFetch), '', '']);
+    m(`${key}.assemble.p50`, `${at}: assemble p50`, g.assemble.p50, 'ms', 'lower');
+    m(`${key}.serialize.p50`, `${at}: JSON.stringify p50`, g.serialize.p50, 'ms', 'lower');
+    const rest = g.api.p50 - g.fetch.p50 - g.assemble.p50 - g.serialize.p50;
+    rows.push([`(info) API p50 = reads + assemble + JSON + rest, ms`, `${fmtMs(g.fetch.p50)} + ${fmtMs(g.assemble.p50)} + ${fmtMs(g.serialize.p50)} + ${fmtMs(rest)}`, 'rest: HTTP, guard, access log', '', '', '']);
     rows.push([`naive, one query per node, p50 / p99 ms (n=${g.naive.n})`, `${fmtMs(g.naive.p50)} / ${fmtMs(g.naive.p99)}`, `naive / API (${g.naiveQueries} queries)`, fmtRatio(rNaive), naiveGoal ? '>= 20' : '', naiveGoal ? verdict(rNaive >= 20) : '']);
     rows.push(['(info) the most any traversal could gain over naive', '', 'naive / floor', fmtRatio(naiveOverFloor), '', '']);
   }

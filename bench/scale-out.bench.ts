@@ -1,0 +1,152 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
+import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
+import { createKafka } from '@trace/platform';
+import { Kafka } from 'kafkajs';
+import mongoose from 'mongoose';
+import { SimMessage } from '../apps/simulator/src/faults';
+import { IngestContext, produceAll } from './ingest.bench';
+import { now, sleep } from './stats';
+
+const ROOT = path.join(__dirname, '..');
+
+export interface ScaleOutSetup {
+  instances: number;
+  /** Events/s from the first committed progress to the last commit (polled every 100 ms; the same method for every setup). */
+  rate: number;
+  seconds: number;
+  documents: number;
+  digest: string;
+}
+
+export interface ScaleOutFigures {
+  partitions: number;
+  setups: ScaleOutSetup[];
+  /** Every setup ended with the same documents, byte for byte (canonical JSON of every collection). */
+  sameGraph: boolean;
+}
+
+/**
+ * One ingest process, then two in one consumer group, each as its own OS process (as deployed), on topics of
+ * `partitions` partitions holding the same messages; each setup writes its own database.
+ */
+export async function benchScaleOut(ctx: IngestContext, messages: SimMessage[], partitions: number): Promise<ScaleOutFigures> {
+  const prefix = `bench-${ctx.runId}-so.`;
+  const kafka = createKafka(`bench-${ctx.runId}-so`, ctx.brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = SOURCE_TOPICS.map((t) => prefix + t);
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [...topics, prefix + DEAD_LETTER_TOPIC].map((topic) => ({ topic, numPartitions: partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+  await produceAll(kafka, prefix, messages);
+  const setups: ScaleOutSetup[] = [];
+  for (const instances of [1, 2]) {
+    const group = `bench-${ctx.runId}-so${instances}`;
+    const dbName = `bench_${ctx.runId}_so${instances}`;
+    ctx.log(`scale-out: ${instances} ingest process(es) in group ${group}, ${partitions} partitions a topic`);
+    const children = Array.from({ length: instances }, (_, i) =>
+      spawnIngest({
+        ...process.env,
+        KAFKA_BROKERS: ctx.brokers,
+        MONGO_URL: ctx.mongoUrl,
+        MONGO_DB: dbName,
+        MONGO_WRITE_CONCERN: '1',
+        TOPIC_PREFIX: prefix,
+        KAFKA_GROUP_ID: group,
+        KAFKA_CLIENT_ID: `${group}-${i + 1}`,
+        KAFKA_TOPIC_PARTITIONS: String(partitions),
+        LOG_LEVEL: 'warn',
+      }),
+    );
+    let timing: { rate: number; seconds: number };
+    try {
+      timing = await pollCommits(kafka, group, topics, messages.length, children);
+    } finally {
+      await Promise.all(children.map(stop));
+    }
+    const db = ctx.client.db(dbName);
+    const { documents, digest } = await graphDigest(db);
+    await db.dropDatabase();
+    ctx.log(`scale-out: ${instances} process(es): ${Math.round(timing.rate)} events/s, ${documents} documents`);
+    setups.push({ instances, ...timing, documents, digest });
+  }
+  return { partitions, setups, sameGraph: setups.every((s) => s.digest === setups[0]!.digest) };
+}
+
+function spawnIngest(env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let tail = '';
+  child.stderr!.on('data', (d: Buffer) => void (tail = (tail + d.toString()).slice(-2_000)));
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM' && code !== null) process.stderr.write(`[bench] an ingest process exited with ${code}: ${tail}\n`);
+  });
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function pollCommits(kafka: Kafka, groupId: string, topics: string[], total: number, children: ChildProcess[]): Promise<{ rate: number; seconds: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let first: { t: number; committed: number } | undefined;
+    const deadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      if (children.some((c) => c.exitCode !== null)) throw new Error('an ingest process exited before the end');
+      const offsets = await admin.fetchOffsets({ groupId, topics });
+      const t = now();
+      const committed = offsets.flatMap((o) => o.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
+      if (committed > 0) first ??= { t, committed };
+      if (committed >= total) {
+        const seconds = (t - first!.t) / 1000;
+        return { rate: (total - first!.committed) / seconds, seconds };
+      }
+      if (Date.now() > deadline) throw new Error(`committed ${committed} of ${total} in 30 minutes`);
+      await sleep(100);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+// Canonical JSON (keys sorted at every level, dates as ISO strings): equal documents, equal text.
+const canonical = (v: unknown): unknown =>
+  v instanceof Date
+    ? v.toISOString()
+    : Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+
+async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: number; digest: string }> {
+  const hash = createHash('sha256');
+  let documents = 0;
+  for (const name of Object.values(COLLECTIONS).sort()) {
+    const docs = await db.collection(name).find({}).toArray();
+    docs.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
+    hash.update(name);
+    for (const d of docs) hash.update(JSON.stringify(canonical(d)));
+    documents += docs.length;
+  }
+  return { documents, digest: hash.digest('hex') };
+}
