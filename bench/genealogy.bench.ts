@@ -74,9 +74,19 @@ export async function levelsOf(db: Db, serial: string): Promise<{ levels: Level[
   return { levels, nodes };
 }
 
-/** The floor: one indexed round trip per level (the kinds of a level side by side), ids known in advance, no processing. */
+// The stand-in answers a long `$in` faster in chunks sent side by side than in one query; the floor takes the faster.
+const FLOOR_CHUNK = 200;
+
+/**
+ * The floor: one wait for the database per level, ids known in advance, no processing: every kind of a level side by
+ * side, each `$in` in chunks of 200 side by side too, with the raw driver.
+ */
 export async function floorTrace(db: Db, levels: Level[]): Promise<void> {
-  for (const level of levels) await Promise.all(KINDS.map((k) => find(db, k, level[k])));
+  for (const level of levels) {
+    const reads: Promise<Doc[]>[] = [];
+    for (const k of KINDS) for (let i = 0; i < level[k].length; i += FLOOR_CHUNK) reads.push(find(db, k, level[k].slice(i, i + FLOOR_CHUNK)));
+    await Promise.all(reads);
+  }
 }
 
 /** The naive traversal: one query per node, each waiting for the previous (a client walking the graph node by node). */
