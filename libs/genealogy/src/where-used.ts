@@ -96,7 +96,7 @@ export interface ForwardBatching {
   buckets: number;
   serials: number;
 }
-const DEFAULT_BATCHING: ForwardBatching = { buckets: 64, serials: 1_000 };
+const DEFAULT_BATCHING: ForwardBatching = { buckets: 256, serials: 1_000 };
 
 interface Root {
   lotId: string;
@@ -214,14 +214,20 @@ async function* rowsOf(
 ): AsyncGenerator<WhereUsedRow> {
   const buckets = lots.flatMap((lot) => lot.buckets.map((b) => ({ lot, id: lotUsesId(lot.lotId, b) })));
   const uses: Use[] = [];
-  for (let i = 0; i < buckets.length; i += batching.buckets) {
-    const batch = buckets.slice(i, i + batching.buckets);
+  // Batches start small and double up to their bound: the first rows come quickly, the rest in few round trips.
+  let bucketBatch = Math.min(16, batching.buckets);
+  let serialBatch = Math.min(100, batching.serials);
+  for (let i = 0; i < buckets.length; i += bucketBatch, bucketBatch = Math.min(bucketBatch * 2, batching.buckets)) {
+    const batch = buckets.slice(i, i + bucketBatch);
     const docs = new Map((await reader.findLotUses(batch.map((b) => b.id))).map((d) => [d._id, d]));
     stats.roundTrips++;
     for (const { lot, id } of batch) {
       for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) uses.push({ lot, serial });
     }
-    while (uses.length >= batching.serials) yield* climb(reader, uses.splice(0, batching.serials), query, stats);
+    while (uses.length >= serialBatch) {
+      yield* climb(reader, uses.splice(0, serialBatch), query, stats);
+      serialBatch = Math.min(serialBatch * 2, batching.serials);
+    }
   }
   if (uses.length > 0) yield* climb(reader, uses, query, stats);
 }
