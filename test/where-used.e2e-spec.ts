@@ -137,7 +137,7 @@ describe('where-used over real Kafka and MongoDB', () => {
     const first = await w.get('/v1/lots/REEL-P/where-used?limit=10');
     const cases: [string, string][] = [
       ['/v1/lots/REEL-P/where-used?cursor=not-a-cursor', 'cursor is malformed'],
-      [`/v1/lots/REEL-P/where-used?brand=Acme&cursor=${first.body.nextCursor}`, 'cursor belongs to another query'],
+      [`/v1/lots/REEL-P/where-used?brand=Acme&cursor=${first.body.nextCursor}`, 'cursor is not valid for this query'],
       ['/v1/lots/REEL-P/where-used?shipped=maybe', 'shipped must be true or false'],
       ['/v1/lots/REEL-P/where-used?limit=0', 'limit'],
       ['/v1/lots/REEL-P/where-used?limit=5000', 'limit'],

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min, IsNotEmpty } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength, IsNotEmpty } from 'class-validator';
 import { PlatformEnv } from '@trace/platform';
 
 /** Settings of the API app (see the README's configuration table). */
@@ -7,4 +7,10 @@ export class ApiEnv extends PlatformEnv {
   @IsInt() @Min(0) @Max(65_535) API_PORT: number = 3000;
   /** Comma-separated origins allowed by CORS; empty allows none. */
   @IsString() CORS_ORIGINS: string = '';
+  /** The ingest's consumer group, whose lag a report gives as the freshness of its data. */
+  @IsString() @IsNotEmpty() INGEST_GROUP_ID: string = 'trace-ingest';
+  /** Encrypts report signing keys at rest (report_keys); empty stores them unencrypted, with a warning. */
+  @IsString() REPORT_KEY_SECRET: string = '';
+  /** Secret that signs paging cursors; set the same value on every API instance behind one address. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'CURSOR_SECRET must be at least 32 characters' }) CURSOR_SECRET?: string;
 }

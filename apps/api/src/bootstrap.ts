@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
+import { setCursorSecret } from './where-used/paging';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -26,6 +27,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 /** Creates the API app (not listening yet) from the given environment. */
 export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
   const env = loadEnv(ApiEnv, environment);
+  if (env.CURSOR_SECRET) setCursorSecret(env.CURSOR_SECRET);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
     logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Commonality, SITE_WIDE } from '@trace/genealogy';
+import { BrandScope, Commonality } from '@trace/genealogy';
+import { CallerScope } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { AnalyseCommonalityUseCase } from './analyse-commonality.use-case';
 import { CommonalityDto, CommonalityRequestDto } from './commonality.dto';
@@ -23,7 +24,7 @@ export class AnalysisController {
   @ApiOkResponse({ type: CommonalityDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'An empty or oversized serial list, a repeated or malformed serial' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'None of the serials is known' })
-  analyse(@Body() body: CommonalityRequestDto): Promise<Commonality> {
-    return this.commonality.execute({ serials: body.serials, ...(body.comparison ? { comparison: body.comparison } : {}), top: body.top, scope: SITE_WIDE });
+  analyse(@Body() body: CommonalityRequestDto, @CallerScope() scope: BrandScope): Promise<Commonality> {
+    return this.commonality.execute({ serials: body.serials, ...(body.comparison ? { comparison: body.comparison } : {}), top: body.top, scope });
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { SITE_WIDE } from '@trace/genealogy';
+import type { Principal } from '@trace/access';
+import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
 import { NDJSON, wantsNdjson, writeNdjson } from '../where-used/ndjson';
@@ -25,9 +26,9 @@ export class VendorExposureController {
   @ApiOkResponse({ type: VendorExposurePageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this vendor' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed vendor id, filter, limit or cursor' })
-  async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+  async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     const filter = filterOf(query);
-    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: SITE_WIDE, history: query.history }));
-    res.json(await this.exposure.page({ vendorId, filter, scope: SITE_WIDE, history: query.history, limit: query.limit, cursor: query.cursor }));
+    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: caller.scope, history: query.history }));
+    res.json(await this.exposure.page({ vendorId, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

@@ -10,6 +10,8 @@ export interface VendorExposureCommand {
 }
 
 export interface VendorExposurePageCommand extends VendorExposureCommand {
+  /** The caller's key id: a cursor is good only for the caller it was made for. */
+  caller: string;
   limit: number;
   cursor?: string;
 }
@@ -41,8 +43,8 @@ const UNKNOWN = '(unknown)';
 export class VendorExposureUseCase {
   constructor(private readonly tracer: ForwardTracer) {}
 
-  async page({ vendorId, filter, scope, history, limit, cursor }: VendorExposurePageCommand): Promise<VendorExposurePage> {
-    const query = { vendorId, filter, history };
+  async page({ vendorId, filter, scope, history, limit, cursor, caller }: VendorExposurePageCommand): Promise<VendorExposurePage> {
+    const query = { vendorId, filter, history, caller };
     const offset = decodeCursor(cursor, query);
     const answer = await this.open(vendorId);
     const items: WhereUsedRow[] = [];

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SITE_WIDE } from '@trace/genealogy';
-import { Roles } from '../auth/auth.decorators';
+import { BrandScope } from '@trace/genealogy';
+import { CallerScope, Roles } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { LotParams } from '../where-used/where-used.query';
 import { ChangeLotStatusUseCase, ContainmentStatus, LotStatusChangeResult } from './change-lot-status.use-case';
@@ -25,8 +25,8 @@ export class LotStatusController {
   @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or oversized reason, a malformed lot id' })
-  holdLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto): Promise<LotStatusChangeResult> {
-    return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'hold', reason, scope: SITE_WIDE });
+  holdLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto, @CallerScope() scope: BrandScope): Promise<LotStatusChangeResult> {
+    return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'hold', reason, scope });
   }
 
   @Post('lots/:lotId/release')
@@ -35,8 +35,8 @@ export class LotStatusController {
   @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or oversized reason, a malformed lot id' })
-  releaseLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto): Promise<LotStatusChangeResult> {
-    return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'released', reason, scope: SITE_WIDE });
+  releaseLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto, @CallerScope() scope: BrandScope): Promise<LotStatusChangeResult> {
+    return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'released', reason, scope });
   }
 
   @Post('vendor-lots/hold')
@@ -45,8 +45,8 @@ export class LotStatusController {
   @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing key part or reason' })
-  holdVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto): Promise<LotStatusChangeResult> {
-    return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'hold', reason, scope: SITE_WIDE });
+  holdVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto, @CallerScope() scope: BrandScope): Promise<LotStatusChangeResult> {
+    return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'hold', reason, scope });
   }
 
   @Post('vendor-lots/release')
@@ -55,7 +55,7 @@ export class LotStatusController {
   @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing key part or reason' })
-  releaseVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto): Promise<LotStatusChangeResult> {
-    return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'released', reason, scope: SITE_WIDE });
+  releaseVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto, @CallerScope() scope: BrandScope): Promise<LotStatusChangeResult> {
+    return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'released', reason, scope });
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiBadRequestResponse } from '@nestjs/swagger';
-import { Genealogy, SITE_WIDE } from '@trace/genealogy';
+import { BrandScope, Genealogy } from '@trace/genealogy';
+import { CallerScope } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { GenealogyDto } from './genealogy.dto';
 import { GenealogyQuery, SerialParams } from './serial.params';
@@ -25,7 +26,7 @@ export class SerialsController {
   @ApiOkResponse({ type: GenealogyDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'The serial is empty or longer than 128 characters' })
-  genealogy(@Param() { serial }: SerialParams, @Query() { history }: GenealogyQuery): Promise<Genealogy> {
-    return this.traceSerial.execute({ serial, scope: SITE_WIDE, history });
+  genealogy(@Param() { serial }: SerialParams, @Query() { history }: GenealogyQuery, @CallerScope() scope: BrandScope): Promise<Genealogy> {
+    return this.traceSerial.execute({ serial, scope, history });
   }
 }

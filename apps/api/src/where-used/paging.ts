@@ -1,23 +1,33 @@
 import { BadRequestException } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-// An opaque cursor: the position in the answer's stable order, bound to the query it came from, so a
-// cursor pasted into another query is refused instead of silently skipping rows.
+// An opaque cursor: the position in the answer's stable order, signed with a server secret over the
+// query it came from, the caller it was made for and the position itself. A cursor pasted into another
+// query, used by another caller, or edited by hand is refused (400) instead of silently skipping rows
+// or revealing anything. Several API instances behind one address share CURSOR_SECRET.
 interface CursorBody {
-  v: 1;
-  q: string;
+  v: 2;
   o: number;
+  m: string;
 }
 
-const fingerprint = (query: unknown): string => createHash('sha1').update(JSON.stringify(query)).digest('base64url').slice(0, 12);
+let secret: Buffer = randomBytes(32);
 
-/** The cursor of the page that starts after `offset` rows of `query`'s answer. */
+/** Sets the secret cursors are signed with (CURSOR_SECRET); a random one per process otherwise. */
+export function setCursorSecret(value: string): void {
+  secret = Buffer.from(value, 'utf8');
+}
+
+const mac = (query: unknown, offset: number): string =>
+  createHmac('sha256', secret).update(JSON.stringify([query, offset])).digest('base64url').slice(0, 22);
+
+/** The cursor of the page that starts after `offset` rows of `query`'s answer (query includes the caller). */
 export function encodeCursor(query: unknown, offset: number): string {
-  const body: CursorBody = { v: 1, q: fingerprint(query), o: offset };
+  const body: CursorBody = { v: 2, o: offset, m: mac(query, offset) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-/** The offset a cursor stands for; a 400 when it is malformed or belongs to another query. */
+/** The offset a cursor stands for; a 400 when it is malformed, edited, or made for another query or caller. */
 export function decodeCursor(cursor: string | undefined, query: unknown): number {
   if (cursor === undefined) return 0;
   let body: Partial<CursorBody>;
@@ -26,10 +36,14 @@ export function decodeCursor(cursor: string | undefined, query: unknown): number
   } catch {
     throw new BadRequestException('cursor is malformed: pass back the nextCursor of a previous page unchanged');
   }
-  if (body === null || typeof body !== 'object' || body.v !== 1 || typeof body.q !== 'string' || !Number.isSafeInteger(body.o) || (body.o as number) < 0) {
+  if (body === null || typeof body !== 'object' || body.v !== 2 || typeof body.m !== 'string' || !Number.isSafeInteger(body.o) || (body.o as number) < 0) {
     throw new BadRequestException('cursor is malformed: pass back the nextCursor of a previous page unchanged');
   }
-  if (body.q !== fingerprint(query)) throw new BadRequestException('cursor belongs to another query (other material or filters)');
+  const expected = Buffer.from(mac(query, body.o as number));
+  const given = Buffer.from(body.m);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new BadRequestException('cursor is not valid for this query and caller: pass back the nextCursor of a previous page unchanged');
+  }
   return body.o as number;
 }
 

@@ -1,6 +1,8 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { SITE_WIDE, WhereUsedFilter } from '@trace/genealogy';
+import type { Principal } from '@trace/access';
+import { WhereUsedFilter } from '@trace/genealogy';
+import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
 import { NDJSON, wantsNdjson, writeNdjson } from './ndjson';
@@ -32,8 +34,8 @@ export class WhereUsedController {
   @ApiOkResponse({ type: WhereUsedPageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed lot id, filter, limit or cursor' })
-  lot(@Param() { lotId }: LotParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
-    return this.answer({ kind: 'lot', lotId }, query, accept, res);
+  lot(@Param() { lotId }: LotParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
+    return this.answer({ kind: 'lot', lotId }, query, accept, res, caller);
   }
 
   @Get('vendor-lots/where-used')
@@ -42,16 +44,16 @@ export class WhereUsedController {
   @ApiOkResponse({ type: WhereUsedPageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or malformed key part, filter, limit or cursor' })
-  vendorLot(@Query() query: VendorLotWhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+  vendorLot(@Query() query: VendorLotWhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     const { vendorId, mpn, vendorLotCode } = query;
-    return this.answer({ kind: 'vendorLot', vendorId, mpn, vendorLotCode }, query, accept, res);
+    return this.answer({ kind: 'vendorLot', vendorId, mpn, vendorLotCode }, query, accept, res, caller);
   }
 
-  private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response): Promise<void> {
+  private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response, caller: Principal): Promise<void> {
     const filter = filterOf(query);
     if (wantsNdjson(query.format, accept)) {
-      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: SITE_WIDE, history: query.history }));
+      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: caller.scope, history: query.history }));
     }
-    res.json(await this.whereUsed.page({ material, filter, scope: SITE_WIDE, history: query.history, limit: query.limit, cursor: query.cursor }));
+    res.json(await this.whereUsed.page({ material, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

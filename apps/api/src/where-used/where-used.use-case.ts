@@ -15,6 +15,8 @@ export interface WhereUsedCommand {
 }
 
 export interface WhereUsedPageCommand extends WhereUsedCommand {
+  /** The caller's key id: a cursor is good only for the caller it was made for. */
+  caller: string;
   limit: number;
   cursor?: string;
 }
@@ -38,8 +40,8 @@ export interface WhereUsedPage {
 export class WhereUsedUseCase {
   constructor(private readonly tracer: ForwardTracer) {}
 
-  async page({ material, filter, scope, history, limit, cursor }: WhereUsedPageCommand): Promise<WhereUsedPage> {
-    const query = { material, filter, history };
+  async page({ material, filter, scope, history, limit, cursor, caller }: WhereUsedPageCommand): Promise<WhereUsedPage> {
+    const query = { material, filter, history, caller };
     const offset = decodeCursor(cursor, query);
     const answer = await this.open(material);
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
