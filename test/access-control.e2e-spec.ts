@@ -89,6 +89,18 @@ describe('need-to-know: keys, roles, brand scope and the access log', () => {
     expect(JSON.stringify(res.body.message)).toContain('isRoot');
   });
 
+  it('declares the bearer scheme on every endpoint of the OpenAPI document but the public health check', async () => {
+    const { body } = await world.get('/docs-json', null);
+    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const operations = Object.entries(body.paths as Record<string, Record<string, { security?: unknown[] }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path, method, security: op.security ?? body.security })),
+    );
+    expect(operations.length).toBeGreaterThan(5);
+    for (const op of operations) {
+      expect({ ...op, security: op.path === '/health' ? [] : [{ bearer: [] }] }).toEqual(op);
+    }
+  });
+
   it('sends security headers', async () => {
     const res = await fetch(`${world.apiUrl}/health`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -21,7 +21,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `npm run -s cli -- keys create ...`' })
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Public routes need no key: say so, instead of inheriting the document-wide bearer requirement.
+  const health = document.paths['/health']?.get;
+  if (health) health.security = [];
+  return document;
 }
 
 /** Creates the API app (not listening yet) from the given environment. */
