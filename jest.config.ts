@@ -1,8 +1,8 @@
 import type { Config } from 'jest';
 
 const moduleNameMapper = {
-  '^@trace/(access|contracts|genealogy|platform)$': '<rootDir>/libs/$1/src',
-  '^@trace/(access|contracts|genealogy|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@trace/(access|contracts|genealogy|platform|reports)$': '<rootDir>/libs/$1/src',
+  '^@trace/(access|contracts|genealogy|platform|reports)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] as [string, object] };
 const common = { rootDir: '.', moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };

@@ -4,6 +4,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
+import { ReportKeysModule } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
@@ -19,6 +20,9 @@ import { LotStatusController } from './holds/lot-status.controller';
 import { KAFKA_PRODUCER, TOPIC_PREFIX, TraceEventProducer } from './holds/trace-event.producer';
 import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
+import { GenerateReportUseCase } from './reports/generate-report.use-case';
+import { IngestLagService, REPORT_SETTINGS } from './reports/ingest-lag.service';
+import { ReportsController } from './reports/reports.controller';
 import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
 import { WhereUsedController } from './where-used/where-used.controller';
@@ -30,8 +34,8 @@ export class ApiModule implements NestModule {
   static forRoot(env: ApiEnv): DynamicModule {
     return {
       module: ApiModule,
-      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController],
+      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET)],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
@@ -45,6 +49,9 @@ export class ApiModule implements NestModule {
         { provide: TOPIC_PREFIX, useValue: env.TOPIC_PREFIX },
         HealthService,
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
+        GenerateReportUseCase,
+        IngestLagService,
+        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX } },
       ],
     };
   }

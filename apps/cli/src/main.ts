@@ -4,13 +4,15 @@ import { ApiKeysRepository } from '@trace/access';
 import { PlatformEnv, loadEnv } from '@trace/platform';
 import { CliModule } from './cli.module';
 import { KEYS_USAGE, UsageError, keysCommand } from './keys.command';
+import { REPORTS_USAGE, runReports } from './reports.command';
 
 // `npm run -s cli -- keys create --role quality --brand Acme`: administration from a shell, against
 // the database named by MONGO_URL (the first admin key can only be made this way).
 async function main(argv: string[]): Promise<number> {
   const [group, ...rest] = argv;
+  if (group === 'reports') return runReports(rest);
   if (group !== 'keys') {
-    process.stderr.write(`${group ? `unknown command ${group}\n` : ''}${KEYS_USAGE}\n`);
+    process.stderr.write(`${group ? `unknown command ${group}\n` : ''}${KEYS_USAGE}\n${REPORTS_USAGE}\n`);
     return 2;
   }
   const env = loadEnv(PlatformEnv);

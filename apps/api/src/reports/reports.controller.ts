@@ -1,0 +1,109 @@
+import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { BrandScope } from '@trace/genealogy';
+import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, VerificationResult, verifyReport } from '@trace/reports';
+import type { Request, Response } from 'express';
+import { ITEMS_LOCAL } from '../auth/access-log.middleware';
+import { CallerScope, Public, Roles } from '../auth/auth.decorators';
+import { ErrorDto } from '../error.dto';
+import { SerialParams } from '../serials/serial.params';
+import { GenerateReportUseCase } from './generate-report.use-case';
+import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
+
+/** Largest report file POST /v1/reports/verify reads. */
+const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
+
+@ApiTags('reports')
+@Controller('v1')
+export class ReportsController {
+  constructor(
+    private readonly generate: GenerateReportUseCase,
+    private readonly keys: ReportKeysRepository,
+  ) {}
+
+  @Get('serials/:serial/report')
+  @ApiOperation({
+    summary: 'Signed genealogy report of a serial (JSON, CSV or PDF)',
+    description:
+      'The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, ' +
+      'shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of ' +
+      'each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): ' +
+      'JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl.',
+  })
+  @ApiProduces('application/json', 'text/csv', 'application/pdf')
+  @ApiOkResponse({ description: 'The signed report; X-Report-Key-Id names the signing key' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial (or outside the caller\'s brands)' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  async report(@Param() { serial }: SerialParams, @Query() { format }: ReportQuery, @CallerScope() scope: BrandScope, @Res() res: Response): Promise<void> {
+    const signed = await this.generate.execute({ serial, scope, format });
+    res.locals[ITEMS_LOCAL] = 1;
+    res
+      .status(200)
+      .set({ 'content-type': signed.contentType, 'content-disposition': `attachment; filename="${signed.filename}"`, 'x-report-key-id': signed.keyId, 'cache-control': 'no-store' })
+      .end(signed.bytes);
+  }
+
+  @Public()
+  @Get('reports/schema')
+  @ApiOperation({ summary: 'The JSON Schema of a JSON genealogy report' })
+  @ApiOkResponse({ description: 'JSON Schema, draft-07' })
+  schema(): typeof REPORT_JSON_SCHEMA {
+    return REPORT_JSON_SCHEMA;
+  }
+
+  @Public()
+  @Get('reports/keys')
+  @ApiOperation({ summary: 'Every report key ever used, oldest first: what anyone needs to verify a report offline' })
+  @ApiOkResponse({ type: [PublicReportKeyDto] })
+  publicKeys(): Promise<PublicReportKey[]> {
+    return this.keys.publicKeys();
+  }
+
+  @Roles('admin')
+  @Post('reports/keys/rotate')
+  @ApiOperation({ summary: 'Make a new report signing key; the previous one retires but stays published' })
+  @ApiOkResponse({ type: PublicReportKeyDto })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'Only admin keys' })
+  @HttpCode(200)
+  rotate(): Promise<PublicReportKey> {
+    return this.keys.rotate();
+  }
+
+  @Post('reports/verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Whether a report file is authentic and unchanged',
+    description: 'The body is the report file as is, sent as application/octet-stream (e.g. curl --data-binary @report.pdf).',
+  })
+  @ApiConsumes('application/octet-stream')
+  @ApiOkResponse({ type: VerificationDto })
+  @ApiUnauthorizedResponse({ type: ErrorDto })
+  async verify(@Req() req: Request): Promise<VerificationResult> {
+    // Exact bytes are what is verified: a JSON body parser would have rewritten them.
+    if (req.body !== undefined && !Buffer.isBuffer(req.body) && req.readableEnded)
+      throw new UnsupportedMediaTypeException('send the report file as application/octet-stream');
+    const file = await readBody(req, MAX_VERIFY_BYTES);
+    return verifyReport(file, await this.keys.publicKeys());
+  }
+}
+
+async function readBody(req: Request, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLargeException(`a report file is at most ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

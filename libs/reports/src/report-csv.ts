@@ -1,0 +1,51 @@
+import type { BomRow, GenealogyReport } from './genealogy-report';
+
+/** The CSV columns, in order: one row per installed material. */
+export const CSV_COLUMNS = [
+  'path', 'serial', 'refDes', 'packageLot', 'quantity', 'internalPartNumber', 'mpn', 'manufacturer', 'vendorId', 'vendorName',
+  'vendorStatus', 'vendorLotCode', 'dateCode', 'countryOfOrigin', 'lotLineage', 'lotStatus',
+  'eventId', 'eventSource', 'eventTime', 'kafkaTopic', 'kafkaPartition', 'kafkaOffset',
+] as const;
+
+/** A field as RFC 4180 writes it: quoted when it holds a comma, quote or line break, quotes doubled. */
+export function csvField(value: string | number | null): string {
+  const s = value === null ? '' : String(value);
+  // A leading = + - @ would make a spreadsheet run it as a formula: quote it and keep the text as it is.
+  return /[",\r\n]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// A package lot merged from several vendor lots has several values per column: joined with " | ".
+const each = (row: BomRow, pick: (s: BomRow['sources'][number]) => string | null): string => [...new Set(row.sources.map((s) => pick(s) ?? ''))].join(' | ');
+
+/** The as-built BOM of a report as CSV (CRLF line ends, a header line), unsigned. */
+export function renderCsv(report: GenealogyReport): Buffer {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of report.bom) {
+    const values: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
+      path: row.path,
+      serial: row.serial,
+      refDes: row.refDes.join(' '),
+      packageLot: row.packageLot,
+      quantity: row.quantity,
+      internalPartNumber: each(row, (s) => s.internalPartNumber),
+      mpn: each(row, (s) => s.mpn),
+      manufacturer: each(row, (s) => s.manufacturer),
+      vendorId: each(row, (s) => s.vendorId),
+      vendorName: each(row, (s) => s.vendorName),
+      vendorStatus: each(row, (s) => s.vendorStatus),
+      vendorLotCode: each(row, (s) => s.vendorLotCode),
+      dateCode: each(row, (s) => s.dateCode),
+      countryOfOrigin: each(row, (s) => s.countryOfOrigin),
+      lotLineage: row.lotLineage,
+      lotStatus: row.lotStatus,
+      eventId: row.provenance.eventId,
+      eventSource: row.provenance.source,
+      eventTime: row.provenance.occurredAt,
+      kafkaTopic: row.provenance.topic,
+      kafkaPartition: row.provenance.partition,
+      kafkaOffset: row.provenance.offset,
+    };
+    lines.push(CSV_COLUMNS.map((c) => csvField(values[c])).join(','));
+  }
+  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
+}

@@ -1,0 +1,135 @@
+import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+// One signature scheme for the three formats: the Ed25519 signature of the 32-byte SHA-256 digest of the signed
+// content. What the signed content is depends on the format, chosen so that anyone can check it with openssl:
+//   CSV and PDF: every byte before the last line; the last line is the signature trailer
+//                (`#` starts it in CSV, `%` in PDF: a comment in both).
+//   JSON:        the RFC 8785 canonical JSON of the document without its `signature` member; the file itself must be
+//                the canonical JSON of the whole document, so that no byte can change without failing.
+
+export type ReportFormat = 'json' | 'csv' | 'pdf';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv', 'pdf'];
+
+/** The key a report is signed with. */
+export interface ReportSigningKey {
+  keyId: string;
+  privateKey: KeyObject;
+}
+
+/** A published report key: what a verifier needs. */
+export interface PublicReportKey {
+  keyId: string;
+  algorithm: 'Ed25519';
+  /** SubjectPublicKeyInfo, PEM: `openssl pkeyutl -verify -pubin -inkey` reads it as is. */
+  publicKeyPem: string;
+  createdAt: string;
+  /** Set once a newer key took over signing; reports signed before still verify with this key. */
+  retiredAt?: string;
+}
+
+/** The `signature` member of a JSON report. */
+export interface JsonReportSignature {
+  algorithm: 'Ed25519';
+  digest: string;
+  keyId: string;
+  signedContent: string;
+  value: string;
+}
+
+export type VerificationResult =
+  | { valid: true; format: ReportFormat; keyId: string; digest: string }
+  | { valid: false; format?: ReportFormat; keyId?: string; reason: string };
+
+const TRAILER_TAG = 'ems-trace-signature v1';
+const TRAILER = /^([#%])ems-trace-signature v1 alg=Ed25519 key=([A-Za-z0-9._-]{1,64}) sha256=([0-9a-f]{64}) sig=([A-Za-z0-9+/]{86}==)\n$/;
+const SIGNED_CONTENT = 'RFC 8785 canonical JSON of this document without its signature member';
+const JSON_SIGNATURE_MEMBERS = ['algorithm', 'digest', 'keyId', 'signedContent', 'value'];
+
+/** SHA-256 of bytes. */
+export const sha256 = (bytes: Buffer | string): Buffer => createHash('sha256').update(bytes).digest();
+
+/** The key id of a public key: derived from the key itself, so an id can never name two keys. */
+export const keyIdOf = (publicKey: KeyObject): string =>
+  'rk-' + sha256(publicKey.export({ format: 'der', type: 'spki' })).toString('hex').slice(0, 16);
+
+const signDigest = (digest: Buffer, key: ReportSigningKey): string => sign(null, digest, key.privateKey).toString('base64');
+
+/** Signs a CSV or PDF: the content (made to end with a newline) followed by one signature trailer line. */
+export function signWithTrailer(format: 'csv' | 'pdf', content: Buffer, key: ReportSigningKey): Buffer {
+  const body = content.length > 0 && content[content.length - 1] === 0x0a ? content : Buffer.concat([content, Buffer.from('\n')]);
+  const digest = sha256(body);
+  const trailer = `${format === 'csv' ? '#' : '%'}${TRAILER_TAG} alg=Ed25519 key=${key.keyId} sha256=${digest.toString('hex')} sig=${signDigest(digest, key)}\n`;
+  return Buffer.concat([body, Buffer.from(trailer, 'latin1')]);
+}
+
+/** Signs a JSON document: adds a `signature` member; the result is the canonical JSON of the whole. */
+export function signJson(document: Record<string, unknown>, key: ReportSigningKey): Buffer {
+  const { signature: _ignored, ...rest } = document;
+  const digest = sha256(canonicalJson(rest));
+  const signature: JsonReportSignature = {
+    algorithm: 'Ed25519',
+    digest: `sha256:${digest.toString('hex')}`,
+    keyId: key.keyId,
+    signedContent: SIGNED_CONTENT,
+    value: signDigest(digest, key),
+  };
+  return Buffer.from(canonicalJson({ ...rest, signature }), 'utf8');
+}
+
+/** Signs a rendered report of any format. */
+export function signReport(format: ReportFormat, content: Buffer | Record<string, unknown>, key: ReportSigningKey): Buffer {
+  if (format === 'json') return signJson(Buffer.isBuffer(content) ? (JSON.parse(content.toString('utf8')) as Record<string, unknown>) : content, key);
+  if (!Buffer.isBuffer(content)) throw new TypeError(`a ${format} report is bytes`);
+  return signWithTrailer(format, content, key);
+}
+
+/** The format of a signed report, from its first bytes. */
+export function detectFormat(file: Buffer): ReportFormat {
+  if (file.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (file[0] === 0x7b /* { */) return 'json';
+  return 'csv';
+}
+
+/**
+ * Whether a signed report is authentic and unchanged: signed by one of `keys` (by key id) and byte for byte what
+ * was signed. Any changed, added or removed byte fails.
+ */
+export function verifyReport(file: Buffer, keys: readonly PublicReportKey[]): VerificationResult {
+  const format = detectFormat(file);
+  const byId = new Map(keys.map((k) => [k.keyId, k]));
+  const check = (keyId: string, digest: Buffer, stated: string, signature: string): VerificationResult => {
+    if (stated !== digest.toString('hex')) return { valid: false, format, keyId, reason: 'the content does not match the signed digest: the report was changed' };
+    const key = byId.get(keyId);
+    if (!key) return { valid: false, format, keyId, reason: `unknown report key ${keyId}` };
+    const sig = Buffer.from(signature, 'base64');
+    // Base64 has spare bits: a changed character that decodes to the same bytes is still a changed byte.
+    if (sig.length !== 64 || sig.toString('base64') !== signature) return { valid: false, format, keyId, reason: 'the signature is malformed' };
+    const ok = verify(null, digest, createPublicKey(key.publicKeyPem), sig);
+    return ok ? { valid: true, format, keyId, digest: `sha256:${stated}` } : { valid: false, format, keyId, reason: 'the signature does not match: not signed by this key, or changed' };
+  };
+
+  if (format === 'json') {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(file.toString('utf8'));
+    } catch {
+      return { valid: false, format, reason: 'not valid JSON' };
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { valid: false, format, reason: 'not a JSON report' };
+    const { signature, ...rest } = doc as Record<string, unknown>;
+    const s = signature as Partial<JsonReportSignature> | undefined;
+    if (!s || typeof s !== 'object' || canonicalJson(Object.keys(s).sort()) !== canonicalJson(JSON_SIGNATURE_MEMBERS)) return { valid: false, format, reason: 'no signature member' };
+    if (s.algorithm !== 'Ed25519' || s.signedContent !== SIGNED_CONTENT || typeof s.keyId !== 'string' || typeof s.value !== 'string' || typeof s.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(s.digest))
+      return { valid: false, format, reason: 'the signature member is malformed' };
+    if (!Buffer.from(canonicalJson(doc), 'utf8').equals(file)) return { valid: false, format, keyId: s.keyId, reason: 'the file is not the canonical JSON of its content: it was changed' };
+    return check(s.keyId, sha256(canonicalJson(rest)), s.digest.slice('sha256:'.length), s.value);
+  }
+
+  if (file.length === 0 || file[file.length - 1] !== 0x0a) return { valid: false, format, reason: 'no signature trailer (the last line)' };
+  const start = file.lastIndexOf(0x0a, file.length - 2) + 1;
+  const match = TRAILER.exec(file.subarray(start).toString('latin1'));
+  if (!match || match[1] !== (format === 'csv' ? '#' : '%')) return { valid: false, format, reason: 'no signature trailer (the last line)' };
+  const [, , keyId, stated, signature] = match as unknown as [string, string, string, string, string];
+  return check(keyId, sha256(file.subarray(0, start)), stated, signature);
+}

@@ -1,0 +1,223 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CSV_COLUMNS, GenealogyReport } from '@trace/reports';
+import { gatewayScenario } from '../scripts/demo-scenario';
+import { TestWorld } from './support/harness';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..');
+
+/** Exit status and output of a command (never throws for a non-zero status). */
+async function sh(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(file, args, { cwd: root, env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+const hasTool = async (tool: string): Promise<boolean> => (await sh('sh', ['-c', `command -v ${tool}`])).code === 0;
+
+/** The one-byte change in the middle of a file. */
+const tamper = (file: Buffer, at = Math.floor(file.length / 2)): Buffer => {
+  const copy = Buffer.from(file);
+  copy[at] = copy[at]! ^ 0x01;
+  return copy;
+};
+
+describe('genealogy reports: JSON, CSV and PDF, signed', () => {
+  const world = new TestWorld('reports');
+  const scenario = gatewayScenario();
+  const top = scenario.ids.top;
+  let dir = '';
+  let keys = { auditor: '', otherBrand: '', admin: '' };
+
+  /** GET as bytes. */
+  const download = async (path: string, key: string | null = world.key): Promise<{ status: number; bytes: Buffer; headers: Headers }> => {
+    const res = await fetch(`${world.apiUrl}${path}`, { headers: world.headers(key) });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  };
+  const verifyOverHttp = async (bytes: Buffer): Promise<{ valid: boolean; reason?: string; keyId?: string; format?: string }> => {
+    const res = await fetch(`${world.apiUrl}/v1/reports/verify`, { method: 'POST', headers: world.headers(world.key, { 'content-type': 'application/octet-stream' }), body: bytes });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { valid: boolean };
+  };
+  const cli = (args: string[]) =>
+    sh(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], { ...world.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') });
+
+  beforeAll(async () => {
+    world.env.INGEST_GROUP_ID = world.env.KAFKA_GROUP_ID; // the API reports this group's lag
+    await Promise.all([world.startIngest(), world.startApi()]);
+    await world.produce(scenario.events);
+    await world.waitForIngest();
+    keys = {
+      auditor: (await world.createKey('auditor', ['Acme'])).key,
+      otherBrand: (await world.createKey('quality', ['Initech'])).key,
+      admin: (await world.createKey('admin', '*')).key,
+    };
+    dir = await mkdtemp(join(tmpdir(), 'reports-e2e-'));
+  });
+  afterAll(() => world.close());
+
+  it('says in JSON exactly what the genealogy answer says, with a header, tree, BOM, flags and provenance', async () => {
+    const [genealogy, res] = await Promise.all([world.get(`/v1/serials/${top}/genealogy`), download(`/v1/serials/${top}/report?format=json`)]);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const report = JSON.parse(res.bytes.toString('utf8')) as GenealogyReport & { signature: { keyId: string } };
+    expect(report.genealogy).toEqual(genealogy.body);
+    expect(report.header).toMatchObject({
+      serial: top,
+      brand: 'Acme',
+      productPartNumber: 'GW-100',
+      workOrder: 'WO-1001',
+      shipments: [{ shipmentId: 'SHP-9001', customer: 'Northwind Networks' }],
+      freshness: { consumerGroup: world.env.KAFKA_GROUP_ID, consumerLag: 0 },
+    });
+    const starts = scenario.events.filter((e) => e.type === 'UnitStarted' && [top, scenario.ids.sub, scenario.ids.subSub].includes(e.data.serial));
+    expect(report.header.buildPeriod.first).toBe(starts[0]!.occurredAt);
+    expect(report.header.buildPeriod.last).toBe(scenario.events.find((e) => e.type === 'UnitAssembled' && e.data.serial === top)!.occurredAt);
+    expect(report.header.freshness.newestEventAt).toBe(scenario.events.find((e) => e.type === 'UnitShipped')!.occurredAt);
+    expect(report.tree.subAssemblies[0]!).toMatchObject({ serial: scenario.ids.sub, refDes: 'J2', path: `${top} / J2:${scenario.ids.sub}` });
+    expect(report.tree.subAssemblies[0]!.subAssemblies[0]!.serial).toBe(scenario.ids.subSub);
+    expect(report.bom).toHaveLength(genealogy.body.summary.installations);
+    const resistors = report.bom.find((r) => r.packageLot === 'REEL-SM')!;
+    expect(resistors).toMatchObject({ serial: scenario.ids.subSub, refDes: ['R5', 'R6'], lotLineage: 'REEL-SM <- merged from [REEL-S1 <- received GR-1003; REEL-S2 <- received GR-1003]' });
+    expect(resistors.sources[0]).toMatchObject({ mpn: 'CRCW060322R0FKEA', manufacturer: 'Vishay', vendorStatus: 'disqualified', vendorName: 'Shenzhen Surplus Trading', internalPartNumber: 'RES-22R-0603' });
+    expect(report.flags).toEqual([expect.objectContaining({ code: 'VENDOR_NOT_APPROVED', subject: scenario.expected.disqualified, explanation: expect.stringContaining('disqualified ("counterfeit parts found at incoming inspection"') })]);
+    expect(report.provenance.map((p) => p.eventId)).toContain(scenario.events.find((e) => e.type === 'LotMerged')!.eventId);
+    expect(res.headers.get('x-report-key-id')).toBe(report.signature.keyId);
+  });
+
+  it('follows the JSON Schema the API publishes', async () => {
+    const { status, body: schema } = await world.get('/v1/reports/schema', null);
+    expect(status).toBe(200);
+    const { default: Ajv } = await import('ajv');
+    const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
+    const report = JSON.parse((await download(`/v1/serials/${top}/report?format=json`)).bytes.toString('utf8'));
+    expect(validate.errors ?? validate(report)).toBe(true);
+    expect(validate({ ...report, bom: [{ path: 1 }] })).toBe(false);
+  });
+
+  it('gives one CSV row per installed material with the tree path and the installing event', async () => {
+    const [genealogy, res] = await Promise.all([world.get(`/v1/serials/${top}/genealogy`), download(`/v1/serials/${top}/report?format=csv`)]);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = res.bytes.toString('utf8').split('\r\n');
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+    const rows = lines.slice(1, -1);
+    expect(rows).toHaveLength(genealogy.body.summary.installations);
+    expect(lines[lines.length - 1]).toMatch(/^#ems-trace-signature v1 alg=Ed25519 key=rk-[0-9a-f]{16} sha256=[0-9a-f]{64} sig=\S+==\n$/);
+    const tray = rows.find((r) => r.includes(',TRAY-U1,'))!.split(',');
+    const col = (name: (typeof CSV_COLUMNS)[number]) => tray[CSV_COLUMNS.indexOf(name)];
+    const installed = scenario.events.find((e) => e.type === 'MaterialInstalled' && e.data.lotId === 'TRAY-U1')!;
+    expect([col('path'), col('refDes'), col('mpn'), col('manufacturer'), col('vendorStatus'), col('vendorLotCode'), col('dateCode'), col('countryOfOrigin'), col('lotStatus')]).toEqual([
+      top, 'U1', 'MSP430FR2355TPT', 'Texas Instruments', 'approved', 'T9', '2531', 'MY', 'released',
+    ]);
+    expect([col('eventId'), col('eventSource'), col('eventTime'), col('kafkaTopic')]).toEqual([installed.eventId, 'site1/smt-line-1', installed.occurredAt, 'trace.production.v1']);
+    const install = genealogy.body.unit.materials.find((m: { lotId: string }) => m.lotId === 'TRAY-U1');
+    expect([Number(col('kafkaPartition')), col('kafkaOffset')]).toEqual([install.provenance.partition, install.provenance.offset]);
+  });
+
+  it('renders a PDF whose text holds the header, flags, tree, BOM and provenance, and whose pages render', async () => {
+    const res = await download(`/v1/serials/${top}/report?format=pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const file = join(dir, 'report.pdf');
+    await writeFile(file, res.bytes);
+    for (const tool of ['pdftotext', 'pdftoppm']) if (!(await hasTool(tool))) throw new Error(`${tool} (poppler-utils) is needed to check the PDF`);
+    const text = (await sh('pdftotext', ['-layout', file, '-'])).stdout;
+    for (const expected of [`serial ${top}`, 'Acme', 'GW-100', 'WO-1001', 'SHP-9001 to Northwind Networks', 'VENDOR_NOT_APPROVED', 'Assembly tree', scenario.ids.subSub, 'As-built bill of materials (5 installed materials)', 'MSP430FR2355TPT', 'Appendix: provenance']) {
+      expect(text).toContain(expected);
+    }
+    const installed = scenario.events.find((e) => e.type === 'MaterialInstalled' && e.data.lotId === 'TRAY-U1')!;
+    expect(text).toContain(installed.eventId);
+    const rendered = await sh('pdftoppm', ['-png', '-r', '40', file, join(dir, 'page')]);
+    expect(rendered.code).toBe(0);
+    const info = (await sh('pdfinfo', [file])).stdout;
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(4);
+    const png = await readFile(join(dir, 'page-1.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  describe.each(['json', 'csv', 'pdf'] as const)('a %s report', (format) => {
+    let file: Buffer = Buffer.alloc(0);
+    beforeAll(async () => {
+      file = (await download(`/v1/serials/${top}/report?format=${format}`)).bytes;
+      await writeFile(join(dir, `signed.${format}`), file);
+      await writeFile(join(dir, `tampered.${format}`), tamper(file));
+      await writeFile(join(dir, `tampered-trailer.${format}`), tamper(file, file.length - 10));
+      await writeFile(join(dir, 'keys.json'), (await world.get('/v1/reports/keys', null)).text);
+    });
+
+    it('verifies untouched, and fails with one byte changed, over HTTP', async () => {
+      expect(await verifyOverHttp(file)).toMatchObject({ valid: true, format });
+      expect(await verifyOverHttp(tamper(file))).toMatchObject({ valid: false });
+      expect(await verifyOverHttp(tamper(file, file.length - 10))).toMatchObject({ valid: false });
+      expect(await verifyOverHttp(tamper(file, 0))).toMatchObject({ valid: false });
+    });
+
+    it('verifies with the CLI against the database and against a keys file: exit 0 only when unchanged', async () => {
+      const ok = await cli(['reports', 'verify', join(dir, `signed.${format}`)]);
+      expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('authentic and unchanged') });
+      expect((await cli(['reports', 'verify', join(dir, `tampered.${format}`)])).code).toBe(1);
+      expect((await cli(['reports', 'verify', join(dir, `signed.${format}`), '--keys', join(dir, 'keys.json')])).code).toBe(0);
+      expect((await cli(['reports', 'verify', join(dir, `tampered-trailer.${format}`), '--keys', join(dir, 'keys.json')])).code).toBe(1);
+    });
+
+    it('verifies offline with openssl as the README shows', async () => {
+      for (const tool of ['openssl', 'jq']) if (!(await hasTool(tool))) throw new Error(`${tool} is needed for the offline verification`);
+      const script = join(root, 'scripts', 'verify-report-openssl.sh');
+      const ok = await sh('sh', [script, join(dir, `signed.${format}`), join(dir, 'keys.json')]);
+      expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('Signature Verified Successfully') });
+      expect((await sh('sh', [script, join(dir, `tampered.${format}`), join(dir, 'keys.json')])).code).not.toBe(0);
+      expect((await sh('sh', [script, join(dir, `tampered-trailer.${format}`), join(dir, 'keys.json')])).code).not.toBe(0);
+    });
+  });
+
+  it('keeps reports signed before a key rotation verifiable, and signs new ones with the new key', async () => {
+    const before = await download(`/v1/serials/${top}/report?format=csv`);
+    const rotated = await world.post<{ keyId: string }>('/v1/reports/keys/rotate', {}, keys.admin);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.keyId).not.toBe(before.headers.get('x-report-key-id'));
+    const after = await download(`/v1/serials/${top}/report?format=csv`);
+    expect(after.headers.get('x-report-key-id')).toBe(rotated.body.keyId);
+    expect(await verifyOverHttp(before.bytes)).toMatchObject({ valid: true, keyId: before.headers.get('x-report-key-id') });
+    expect(await verifyOverHttp(after.bytes)).toMatchObject({ valid: true, keyId: rotated.body.keyId });
+    const published = (await world.get<{ keyId: string; retiredAt?: string }[]>('/v1/reports/keys', null)).body;
+    expect(published.find((k) => k.keyId === before.headers.get('x-report-key-id'))?.retiredAt).toBeDefined();
+    expect(published.find((k) => k.keyId === rotated.body.keyId)?.retiredAt).toBeUndefined();
+  });
+
+  it('lets only admins rotate the report key', async () => {
+    expect((await world.post('/v1/reports/keys/rotate', {}, keys.auditor)).status).toBe(403);
+    expect((await world.post('/v1/reports/keys/rotate', {})).status).toBe(403);
+  });
+
+  it('lets an auditor of the brand pull reports, and records each pull in the access log', async () => {
+    const res = await download(`/v1/serials/${top}/report?format=pdf`, keys.auditor);
+    expect(res.status).toBe(200);
+    const log = await world.get<{ items: { path: string; role: string; status: number; query: Record<string, string> }[] }>('/v1/access-log?limit=50', keys.admin);
+    expect(log.body.items).toContainEqual(expect.objectContaining({ path: `/v1/serials/${top}/report`, role: 'auditor', status: 200, query: { format: 'pdf' } }));
+  });
+
+  it("answers another brand's key exactly as for a serial that does not exist", async () => {
+    for (const format of ['json', 'csv', 'pdf']) {
+      const other = await world.get(`/v1/serials/${top}/report?format=${format}`, keys.otherBrand);
+      expect(other.status).toBe(404);
+      expect(other.body).toEqual({ statusCode: 404, error: 'Not Found', message: `serial ${JSON.stringify(top)} is not known` });
+    }
+    const unknown = await world.get('/v1/serials/NO-SUCH-SERIAL/report?format=csv');
+    expect(unknown.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'serial "NO-SUCH-SERIAL" is not known' });
+  });
+
+  it('refuses an unknown format and a report without a key', async () => {
+    expect((await world.get(`/v1/serials/${top}/report?format=docx`)).status).toBe(400);
+    expect((await world.get(`/v1/serials/${top}/report`, null)).status).toBe(401);
+  });
+});
