@@ -2,6 +2,7 @@ import { TraceEvent } from '@trace/contracts';
 import { PositionedEvent, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 // The collection names of the graph: read-only use of the lib's constant, to write exactly where the ingest writes.
 import { COLLECTIONS, GraphCollection } from '@trace/genealogy/schemas/graph.documents';
+import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 
 type Db = mongoose.mongo.Db;
@@ -60,4 +61,28 @@ export async function documentCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const name of Object.values(COLLECTIONS)) out[name] = await db.collection(name).countDocuments();
   return out;
+}
+
+// Canonical JSON (keys sorted at every level, dates as ISO strings): equal documents, equal text.
+const canonical = (v: unknown): unknown =>
+  v instanceof Date
+    ? v.toISOString()
+    : Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+
+/** Every document of the graph, canonical JSON in _id order, hashed: equal graphs, equal digests. */
+export async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: number; digest: string }> {
+  const hash = createHash('sha256');
+  let documents = 0;
+  for (const name of Object.values(COLLECTIONS).sort()) {
+    const docs = await db.collection(name).find({}).toArray();
+    docs.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
+    hash.update(name);
+    for (const d of docs) hash.update(JSON.stringify(canonical(d)));
+    documents += docs.length;
+  }
+  return { documents, digest: hash.digest('hex') };
 }

@@ -1,12 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
-import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
 import { createKafka } from '@trace/platform';
 import { Kafka } from 'kafkajs';
-import mongoose from 'mongoose';
 import { SimMessage } from '../apps/simulator/src/faults';
+import { graphDigest } from './graph-bulk';
 import { IngestContext, produceAll } from './ingest.bench';
 import { now, sleep } from './stats';
 
@@ -126,27 +124,4 @@ async function pollCommits(kafka: Kafka, groupId: string, topics: string[], tota
   } finally {
     await admin.disconnect();
   }
-}
-
-// Canonical JSON (keys sorted at every level, dates as ISO strings): equal documents, equal text.
-const canonical = (v: unknown): unknown =>
-  v instanceof Date
-    ? v.toISOString()
-    : Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-
-async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: number; digest: string }> {
-  const hash = createHash('sha256');
-  let documents = 0;
-  for (const name of Object.values(COLLECTIONS).sort()) {
-    const docs = await db.collection(name).find({}).toArray();
-    docs.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
-    hash.update(name);
-    for (const d of docs) hash.update(JSON.stringify(canonical(d)));
-    documents += docs.length;
-  }
-  return { documents, digest: hash.digest('hex') };
 }
