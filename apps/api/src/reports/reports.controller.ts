@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
@@ -11,12 +11,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { BrandScope } from '@trace/genealogy';
-import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, VerificationResult, verifyReport } from '@trace/reports';
+import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, VerificationResult, epcisDocument, verifyReport } from '@trace/reports';
 import type { Request, Response } from 'express';
 import { ITEMS_LOCAL } from '../auth/access-log.middleware';
 import { CallerScope, Public, Roles } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { SerialParams } from '../serials/serial.params';
+import { TraceSerialUseCase } from '../serials/trace-serial.use-case';
 import { GenerateReportUseCase } from './generate-report.use-case';
 import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
 
@@ -29,6 +30,7 @@ export class ReportsController {
   constructor(
     private readonly generate: GenerateReportUseCase,
     private readonly keys: ReportKeysRepository,
+    private readonly traceSerial: TraceSerialUseCase,
   ) {}
 
   @Get('serials/:serial/report')
@@ -51,6 +53,23 @@ export class ReportsController {
       .status(200)
       .set({ 'content-type': signed.contentType, 'content-disposition': `attachment; filename="${signed.filename}"`, 'x-report-key-id': signed.keyId, 'cache-control': 'no-store' })
       .end(signed.bytes);
+  }
+
+  @Get('serials/:serial/epcis')
+  @Header('content-type', 'application/ld+json')
+  @ApiOperation({
+    summary: 'The genealogy of a serial as an EPCIS 2.0 JSON-LD document',
+    description:
+      'GS1 EPCIS 2.0 with the Core Business Vocabulary: commissioning of each unit (ObjectEvent), receiving of each ' +
+      'package lot with its vendor lot as ILMD (ObjectEvent), splits and merges (TransformationEvent, repackaging), ' +
+      'installations (TransformationEvent, installing), sub-assemblies (AggregationEvent, assembling) and shipping ' +
+      '(ObjectEvent). Units and lots have urn:ems-trace: identifiers; the provenance is in ems: extensions.',
+  })
+  @ApiProduces('application/ld+json')
+  @ApiOkResponse({ description: 'EPCISDocument' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial (or outside the caller\'s brands)' })
+  async epcis(@Param() { serial }: SerialParams, @CallerScope() scope: BrandScope): Promise<Record<string, unknown>> {
+    return epcisDocument(await this.traceSerial.execute({ serial, scope }), new Date().toISOString());
   }
 
   @Public()
