@@ -1,8 +1,9 @@
 /**
  * Where-used and commonality latency on a generated graph of at least a million installations.
  *
- *   MONGO_URL=mongodb://127.0.0.1:27049/wu_bench npx ts-node --transpile-only -r tsconfig-paths/register \
- *     --project bench/tsconfig.json bench/where-used.bench.ts [--boards 100000] [--keep]
+ *   java -Xmx10g -cp '.stack/lib/*' test/stack/MongoLauncher.java 127.0.0.1 27049 memory &
+ *   MONGO_URL=mongodb://127.0.0.1:27049/wu_bench TS_NODE_PROJECT=bench/tsconfig.json node --expose-gc \
+ *     -r ts-node/register/transpile-only -r tsconfig-paths/register bench/where-used.bench.ts [--boards 100000] [--keep]
  *
  * Loads the graph through the ingest's own writes (graphWritesFor, merged per batch, unordered upserts), then
  * measures the lib's traversals (no HTTP) against it, and the small where-used once more on an empty database

@@ -104,6 +104,21 @@ describe('where-used of a package lot', () => {
   });
 });
 
+describe('where-used memory', () => {
+  it('reads as many buckets at once as hold about one batch of serials, however full they are', async () => {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RD', vendorId: 'V', manufacturer: 'M', mpn: 'DENSE', internalPartNumber: 'D', vendorLotCode: 'VD', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'DENSE', quantity: 1e6 }] })];
+    for (let i = 0; i < 20_000; i++) events.push(ev('MaterialInstalled', { serial: `D${i}`, lotId: 'DENSE', quantity: 1, refDes: [] }, 1));
+    const reader = readerOf(build(events));
+    const w = (await whereUsedOfLot(reader, 'DENSE', { buckets: 256, serials: 200 }))!;
+    let rows = 0;
+    for await (const _ of w.rows({}, SITE_WIDE)) rows++;
+    expect(rows).toBe(20_000);
+    // ~20 serials a bucket: after the first read, about 200 / 20 = 10 buckets a read, never 256.
+    const sizes = reader.reads.filter((r) => r.collection === 'lotUses').map((r) => r.ids.length);
+    expect(Math.max(...sizes.slice(1))).toBeLessThanOrEqual(12);
+  });
+});
+
 describe('where-used of a vendor lot and a vendor', () => {
   it('starts from every package received of the vendor lot', async () => {
     const w = (await whereUsedOfVendorLot(readerOf(build()), vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' })))!;

@@ -214,16 +214,27 @@ async function* rowsOf(
 ): AsyncGenerator<WhereUsedRow> {
   const buckets = lots.flatMap((lot) => lot.buckets.map((b) => ({ lot, id: lotUsesId(lot.lotId, b) })));
   const uses: Use[] = [];
-  // Batches start small and double up to their bound: the first rows come quickly, the rest in few round trips.
+  // Batches start small and grow: the first rows come quickly, the rest in few round trips. The number of buckets
+  // read at once follows how full they turned out to be, so about one climb's worth of serials is held at a time
+  // (a bucket of a lot used in a million serials holds ~1,000): memory does not grow with the answer.
   let bucketBatch = Math.min(16, batching.buckets);
   let serialBatch = Math.min(100, batching.serials);
-  for (let i = 0; i < buckets.length; i += bucketBatch, bucketBatch = Math.min(bucketBatch * 2, batching.buckets)) {
+  let bucketsRead = 0;
+  let usesRead = 0;
+  for (let i = 0; i < buckets.length; ) {
     const batch = buckets.slice(i, i + bucketBatch);
+    i += batch.length;
     const docs = new Map((await reader.findLotUses(batch.map((b) => b.id))).map((d) => [d._id, d]));
     stats.roundTrips++;
     for (const { lot, id } of batch) {
-      for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) uses.push({ lot, serial });
+      for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) {
+        uses.push({ lot, serial });
+        usesRead++;
+      }
     }
+    bucketsRead += batch.length;
+    const perBucket = Math.max(usesRead / bucketsRead, 1);
+    bucketBatch = Math.max(1, Math.min(batching.buckets, bucketBatch * 2, Math.floor(batching.serials / perBucket)));
     while (uses.length >= serialBatch) {
       yield* climb(reader, uses.splice(0, serialBatch), query, stats);
       serialBatch = Math.min(serialBatch * 2, batching.serials);
