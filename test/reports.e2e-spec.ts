@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CSV_COLUMNS, GenealogyReport } from '@trace/reports';
+import { TraceEvent, makeEvent } from '@trace/contracts';
 import { gatewayScenario } from '../scripts/demo-scenario';
 import { TestWorld } from './support/harness';
 
@@ -259,5 +260,58 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
       expect(other).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found', message: `serial ${JSON.stringify(top)} is not known` } });
       expect((await world.get(`/v1/serials/${top}/epcis`, keys.auditor)).status).toBe(200);
     });
+  });
+
+  it('reports on a serial with 2,000 installed materials in 20 sub-assemblies, and says how long and how much memory it took', async () => {
+    const ns = 'BIG-';
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 5) + i * 1000).toISOString();
+    let n = 0;
+    const opts = () => ({ eventId: `${ns}e${++n}`, occurredAt: at(n), source: 'site1/bulk' });
+    const events: TraceEvent[] = [makeEvent('VendorRegistered', { vendorId: `${ns}V`, name: 'Bulk Parts', country: 'DE', status: 'approved' }, opts())];
+    for (let r = 0; r < 200; r++) {
+      events.push(makeEvent('MaterialReceived', {
+        receiptId: `${ns}GR${r}`, vendorId: `${ns}V`, manufacturer: 'Bulk', mpn: `MPN-${r}`, internalPartNumber: `IPN-${r}`, vendorLotCode: `L${r}`,
+        dateCode: '2540', countryOfOrigin: 'DE', receivedAt: at(n), uom: 'pcs', packages: Array.from({ length: 10 }, (_, k) => ({ lotId: `${ns}R${r}-${k}`, quantity: 1000 })),
+      }, opts()));
+    }
+    events.push(makeEvent('UnitStarted', { serial: `${ns}TOP`, brand: 'Acme', productPartNumber: 'RACK-1', workOrder: `${ns}WO` }, opts()));
+    for (let b = 0; b < 20; b++) {
+      events.push(makeEvent('UnitStarted', { serial: `${ns}B${b}`, brand: 'Acme', productPartNumber: 'BLADE-1', workOrder: `${ns}WO-B` }, opts()));
+      for (let m = 0; m < 100; m++) {
+        const lot = b * 100 + m;
+        events.push(makeEvent('MaterialInstalled', { serial: `${ns}B${b}`, lotId: `${ns}R${Math.floor(lot / 10)}-${lot % 10}`, quantity: 1, refDes: [`R${m}`] }, opts()));
+      }
+      events.push(makeEvent('UnitAssembled', { serial: `${ns}TOP`, childSerial: `${ns}B${b}`, refDes: `S${b}` }, opts()));
+    }
+    await world.produce(events);
+    await world.waitForIngest();
+
+    const measured: string[] = [];
+    const genealogyTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      expect((await world.get(`/v1/serials/${ns}TOP/genealogy`)).status).toBe(200);
+      genealogyTimes.push(performance.now() - started);
+    }
+    measured.push(`genealogy answer: ${genealogyTimes.map((t) => t.toFixed(0)).join(' / ')} ms`);
+    for (const format of ['json', 'csv', 'pdf'] as const) {
+      const times: number[] = [];
+      let size = 0;
+      let file: Buffer = Buffer.alloc(0);
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const res = await download(`/v1/serials/${ns}TOP/report?format=${format}`);
+        times.push(performance.now() - started);
+        expect(res.status).toBe(200);
+        size = res.bytes.length;
+        file = res.bytes;
+      }
+      expect(await verifyOverHttp(file)).toMatchObject({ valid: true });
+      measured.push(`${format}: ${times.map((t) => t.toFixed(0)).join(' / ')} ms, ${(size / 1024).toFixed(0)} KiB`);
+    }
+    const json = JSON.parse((await download(`/v1/serials/${ns}TOP/report?format=json`)).bytes.toString('utf8')) as GenealogyReport;
+    expect(json.bom).toHaveLength(2000);
+    const memory = process.memoryUsage();
+    process.stdout.write(`[reports] serial with 2,000 installations, 21 units, 2,000 lots (3 runs each): ${measured.join('; ')}; rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (whole test process: API, ingest and jest)\n`);
   });
 });

@@ -159,7 +159,9 @@ function table<T>(doc: Doc, heading: string, columns: Column<T>[], rows: T[], hi
   const bottom = PAGE.height - PAGE.margin - 20;
   const line = (cells: string[], font: string, color: string): void => {
     doc.font(font).fontSize(fontSize);
-    const height = Math.max(...cells.map((t, i) => doc.heightOfString(t, { width: widths[i]! }))) + 2;
+    // Most cells fit on one line: measuring their width is much cheaper than laying them out.
+    const oneLine = doc.currentLineHeight(true);
+    const height = Math.max(...cells.map((t, i) => (doc.widthOfString(t) <= widths[i]! ? oneLine : doc.heightOfString(t, { width: widths[i]! })))) + 2;
     if (doc.y + height > bottom) {
       doc.addPage();
       doc.y = PAGE.margin;
