@@ -32,7 +32,7 @@ async function main(out = 'docs/sample-report'): Promise<void> {
   writeFileSync(join(out, 'report.pdf'), signWithTrailer('pdf', await renderPdf(report), key));
   writeFileSync(join(out, 'keys.json'), JSON.stringify([{ keyId: key.keyId, algorithm: 'Ed25519', publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), createdAt: report.header.generatedAt }], null, 2) + '\n');
   try {
-    execFileSync('pdftoppm', ['-png', '-r', '80', join(out, 'report.pdf'), join(out, 'page')]);
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-l', '2', join(out, 'report.pdf'), join(out, 'page')]); // the header and the tree
   } catch {
     process.stderr.write('pdftoppm (poppler-utils) not found: no page images\n');
   }
