@@ -8,52 +8,7 @@ import { IncomingBatch } from '../apps/ingest/src/incoming-batch';
 import { RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { RecordedBatch, bulkOpsFor, documentCounts, graphDigest, loadGraph, writeBulks } from './graph-bulk';
-import { now, sleep } from './stats';
-
-export interface IngestFigures {
-  events: number;
-  produceRate: number;
-  /** Sustained events/s of the real ingest, Kafka to graph, first commit to last. */
-  ingestRate: number;
-  /** Ceiling 1: the same consumer settings reading the same messages, doing nothing with them. */
-  consumeRate: number;
-  /** Not a ceiling: single-threaded CPU rate of parse + validate + graph writes + merge, no I/O. */
-  cpuRate: number;
-  /** The ingest's batches (count, mean size), and how many batches the raw consumer got. */
-  batches: { count: number; meanMessages: number; rawConsume: number };
-  documents: Record<string, number>;
-  seconds: { ingest: number; consume: number };
-  /** The ingest's batches as it got them, for the bulk-write ceiling. */
-  recorded: RecordedBatch[];
-}
-
-export interface BulkCeiling {
-  /** Ceiling 2: the database taking the same bulk writes (the ingest's batches, merged per document, same write concern). */
-  rate: number;
-  seconds: number;
-  /** The bulk-written graph is the ingest's, byte for byte (canonical JSON of every document). */
-  graphMatches: boolean;
-}
-
-/**
- * Replays the ingest's own batches as prepared bulk writes into a fresh database, right after the ingest so both
- * see the same machine. The ingest's database is digested and dropped first (one copy of the graph at a time on the
- * stand-in's heap); the bulk-written one must digest the same, and stays for the queries (the caller drops it).
- */
-export async function benchBulkCeiling(ctx: IngestContext, ingest: IngestFigures, ingestDb: mongoose.mongo.Db): Promise<BulkCeiling & { db: mongoose.mongo.Db }> {
-  const before = await graphDigest(ingestDb);
-  await ingestDb.dropDatabase();
-  ctx.log("ceiling 2: raw bulk writes of the ingest's own batches");
-  const bulks = ingest.recorded.map(bulkOpsFor);
-  const db = ctx.client.db(`bench_${ctx.runId}_bulk`);
-  const t0 = now();
-  await writeBulks(db, bulks, PARTITIONS_CONCURRENTLY);
-  const seconds = (now() - t0) / 1000;
-  const rate = ingest.events / seconds;
-  ctx.log(`bulk writes: ${Math.round(rate)} events/s`);
-  const after = await graphDigest(db);
-  return { rate, seconds, graphMatches: before.digest === after.digest, db };
-}
+import { median, now, sleep } from './stats';
 
 export interface IngestContext {
   brokers: string;
@@ -63,11 +18,47 @@ export interface IngestContext {
   log: (line: string) => void;
 }
 
+/** One ingest run and, right after it on the same machine, the bulk-write ceiling of its own batches. */
+export interface IngestPair {
+  /** Events/s of the real ingest, Kafka to graph: start of its first batch to end of its last. */
+  ingestRate: number;
+  /** Ceiling 2: the ingest's batches as prepared bulk writes (merged per document, same write concern). */
+  bulkRate: number;
+  batches: number;
+}
+
+export interface IngestFigures {
+  events: number;
+  produceRate: number;
+  /** Ceiling 1: the same consumer settings reading the same messages, doing nothing with them. */
+  consumeRate: number;
+  consumeBatches: number;
+  /** Each ingest run with its bulk-write ceiling; the figures are their medians. */
+  pairs: IngestPair[];
+  ingestRate: number;
+  bulkRate: number;
+  /** Median of each pair's ingest / min(consume, bulk write). */
+  ratio: number;
+  /** Not a ceiling: single-threaded CPU rate of parse + validate + graph writes + merge, no I/O (last run's batches). */
+  cpuRate: number;
+  meanBatch: number;
+  documents: Record<string, number>;
+  /** The last bulk-written graph is the last ingest's, byte for byte (canonical JSON of every document). */
+  graphMatches: boolean;
+  /** The last bulk-written graph, kept for the queries; the caller drops it. */
+  graphDb: mongoose.mongo.Db;
+}
+
 // The consumer settings of KafkaBatchTransport (apps/ingest), so the ceiling reads the way the ingest reads.
 const CONSUMER = { sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 200 };
 const PARTITIONS_CONCURRENTLY = 3;
 
-export async function benchIngest(ctx: IngestContext, messages: SimMessage[]): Promise<IngestFigures> {
+/**
+ * Produces the messages, reads them raw (ceiling 1), then `repeats` times: the real ingest into a fresh database
+ * and group, and right after it the bulk writes of its own batches (ceiling 2), so that each ratio compares two
+ * figures measured seconds apart. One copy of the graph at a time lives on the stand-in's heap.
+ */
+export async function benchIngest(ctx: IngestContext, messages: SimMessage[], repeats: number): Promise<IngestFigures> {
   const prefix = `bench-${ctx.runId}.`;
   const kafka = createKafka(`bench-${ctx.runId}`, ctx.brokers);
   const admin = kafka.admin();
@@ -75,76 +66,97 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[]): P
   const topics = SOURCE_TOPICS.map((t) => prefix + t);
   try {
     await admin.createTopics({ waitForLeaders: true, topics: [...topics, prefix + DEAD_LETTER_TOPIC].map((topic) => ({ topic, numPartitions: 3 })) });
-
-    ctx.log(`producing ${messages.length} events to ${prefix}*`);
-    const produceRate = await produceAll(kafka, prefix, messages);
-    ctx.log(`produced at ${Math.round(produceRate)} events/s`);
-
-    ctx.log('ceiling 1: raw consume with the ingest consumer settings');
-    const raw = await rawConsume(kafka, `bench-${ctx.runId}-raw`, topics, messages.length);
-    ctx.log(`raw consume: ${Math.round(raw.rate)} events/s in ${raw.batches} batches`);
-
-    // Warm the database server's JIT on a scratch database, so neither of the timed writers pays for it.
-    const warmDb = ctx.client.db(`bench_${ctx.runId}_warmup`);
-    await loadGraph(warmDb, messages.slice(0, Math.ceil(messages.length / 10)));
-    await warmDb.dropDatabase();
-
-    ctx.log('the real ingest (startIngest), in process');
-    const groupId = `bench-${ctx.runId}-ingest`;
-    const dbName = `bench_${ctx.runId}_ingest`;
-    const app = await startIngest({
-      ...process.env,
-      KAFKA_BROKERS: ctx.brokers,
-      MONGO_URL: ctx.mongoUrl,
-      MONGO_DB: dbName,
-      MONGO_WRITE_CONCERN: '1',
-      TOPIC_PREFIX: prefix,
-      KAFKA_GROUP_ID: groupId,
-      KAFKA_CLIENT_ID: groupId,
-      LOG_LEVEL: 'warn',
-    });
-    // Observe (not change) the use-case the Kafka handler calls: when each batch starts and ends, and what it held.
-    const useCase = app.get(RecordEventsUseCase);
-    const execute = useCase.execute.bind(useCase);
-    const seen: RecordedBatch[] = [];
-    let first = Number.POSITIVE_INFINITY;
-    let last = 0;
-    useCase.execute = async (batch: IncomingBatch) => {
-      const t0 = now();
-      const result = await execute(batch);
-      first = Math.min(first, t0);
-      last = Math.max(last, now());
-      seen.push({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((m) => ({ offset: m.offset, value: m.value?.toString('utf8') ?? '' })) });
-      return result;
-    };
-    try {
-      await waitForCommits(kafka, groupId, topics, messages.length);
-    } finally {
-      await app.close();
-    }
-    const observed = seen.reduce((n, b) => n + b.messages.length, 0);
-    if (observed !== messages.length) throw new Error(`observed ${observed} of ${messages.length} messages in the ingest's batches: the timing would be wrong`);
-    const ingestSeconds = (last - first) / 1000;
-    const ingestRate = messages.length / ingestSeconds;
-    ctx.log(`ingest: ${Math.round(ingestRate)} events/s in ${seen.length} batches`);
-
-    const cpuRate = cpuOnly(seen);
-    ctx.log(`CPU only (parse, validate, map, merge): ${Math.round(cpuRate)} events/s`);
-    const documents = await documentCounts(ctx.client.db(dbName));
-    return {
-      events: messages.length,
-      produceRate,
-      ingestRate,
-      consumeRate: raw.rate,
-      cpuRate,
-      batches: { count: seen.length, meanMessages: messages.length / seen.length, rawConsume: raw.batches },
-      documents,
-      seconds: { ingest: ingestSeconds, consume: raw.seconds },
-      recorded: seen,
-    };
   } finally {
     await admin.disconnect();
   }
+  ctx.log(`producing ${messages.length} events to ${prefix}*`);
+  const produceRate = await produceAll(kafka, prefix, messages);
+  ctx.log(`produced at ${Math.round(produceRate)} events/s`);
+
+  ctx.log('ceiling 1: raw consume with the ingest consumer settings');
+  const raw = await rawConsume(kafka, `bench-${ctx.runId}-raw`, topics, messages.length);
+  ctx.log(`raw consume: ${Math.round(raw.rate)} events/s in ${raw.batches} batches`);
+
+  // Warm the database server's JIT on a scratch database, so neither of the timed writers pays for it.
+  const warmDb = ctx.client.db(`bench_${ctx.runId}_warmup`);
+  await loadGraph(warmDb, messages.slice(0, Math.ceil(messages.length / 10)));
+  await warmDb.dropDatabase();
+
+  const pairs: IngestPair[] = [];
+  let lastRun: { seen: RecordedBatch[]; documents: Record<string, number>; graphMatches: boolean; graphDb: mongoose.mongo.Db } | undefined;
+  for (let rep = 1; rep <= repeats; rep++) {
+    const last = rep === repeats;
+    const run = await ingestOnce(ctx, kafka, prefix, topics, messages.length, rep);
+    const ingestDb = ctx.client.db(run.dbName);
+    const documents = await documentCounts(ingestDb);
+    const before = last ? await graphDigest(ingestDb) : undefined;
+    await ingestDb.dropDatabase();
+    const bulkDb = ctx.client.db(`bench_${ctx.runId}_bulk${rep}`);
+    const bulks = run.seen.map(bulkOpsFor);
+    const t0 = now();
+    await writeBulks(bulkDb, bulks, PARTITIONS_CONCURRENTLY);
+    const bulkRate = messages.length / ((now() - t0) / 1000);
+    ctx.log(`run ${rep}: ingest ${Math.round(run.rate)} events/s in ${run.seen.length} batches; bulk writes of its batches ${Math.round(bulkRate)} events/s`);
+    pairs.push({ ingestRate: run.rate, bulkRate, batches: run.seen.length });
+    if (last) lastRun = { seen: run.seen, documents, graphMatches: (await graphDigest(bulkDb)).digest === before!.digest, graphDb: bulkDb };
+    else await bulkDb.dropDatabase();
+  }
+  const cpuRate = cpuOnly(lastRun!.seen);
+  ctx.log(`CPU only (parse, validate, map, merge): ${Math.round(cpuRate)} events/s`);
+  return {
+    events: messages.length,
+    produceRate,
+    consumeRate: raw.rate,
+    consumeBatches: raw.batches,
+    pairs,
+    ingestRate: median(pairs.map((p) => p.ingestRate)),
+    bulkRate: median(pairs.map((p) => p.bulkRate)),
+    ratio: median(pairs.map((p) => p.ingestRate / Math.min(raw.rate, p.bulkRate))),
+    cpuRate,
+    meanBatch: messages.length / lastRun!.seen.length,
+    documents: lastRun!.documents,
+    graphMatches: lastRun!.graphMatches,
+    graphDb: lastRun!.graphDb,
+  };
+}
+
+/** The real ingest (startIngest) in process, with its own group and database; its use-case observed, not changed. */
+async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], total: number, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string }> {
+  const groupId = `bench-${ctx.runId}-ingest${rep}`;
+  const dbName = `bench_${ctx.runId}_ingest${rep}`;
+  const app = await startIngest({
+    ...process.env,
+    KAFKA_BROKERS: ctx.brokers,
+    MONGO_URL: ctx.mongoUrl,
+    MONGO_DB: dbName,
+    MONGO_WRITE_CONCERN: '1',
+    TOPIC_PREFIX: prefix,
+    KAFKA_GROUP_ID: groupId,
+    KAFKA_CLIENT_ID: groupId,
+    LOG_LEVEL: 'warn',
+  });
+  // When each batch starts and ends, and what it held.
+  const useCase = app.get(RecordEventsUseCase);
+  const execute = useCase.execute.bind(useCase);
+  const seen: RecordedBatch[] = [];
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  useCase.execute = async (batch: IncomingBatch) => {
+    const t0 = now();
+    const result = await execute(batch);
+    first = Math.min(first, t0);
+    last = Math.max(last, now());
+    seen.push({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((m) => ({ offset: m.offset, value: m.value?.toString('utf8') ?? '' })) });
+    return result;
+  };
+  try {
+    await waitForCommits(kafka, groupId, topics, total);
+  } finally {
+    await app.close();
+  }
+  const observed = seen.reduce((n, b) => n + b.messages.length, 0);
+  if (observed !== total) throw new Error(`observed ${observed} of ${total} messages in the ingest's batches: the timing would be wrong`);
+  return { rate: total / ((last - first) / 1000), seen, dbName };
 }
 
 export async function produceAll(kafka: Kafka, prefix: string, messages: SimMessage[]): Promise<number> {
