@@ -314,4 +314,99 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
     const memory = process.memoryUsage();
     process.stdout.write(`[reports] serial with 2,000 installations, 21 units, 2,000 lots (3 runs each): ${measured.join('; ')}; rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (whole test process: API, ingest and jest)\n`);
   });
+
+  describe('reports over many serials', () => {
+    type Job = { id: string; status: string; total: number; done: number; notFound: string[]; rows: number; bytes: number; result?: string };
+    const waitForJob = async (id: string, key = world.key, seen: Job[] = []): Promise<Job> => {
+      for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+        const { status, body } = await world.get<Job>(`/v1/reports/${id}`, key);
+        expect(status).toBe(200);
+        seen.push(body);
+        if (body.status === 'done' || body.status === 'failed') return body;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`report job ${id} did not finish`);
+    };
+
+    it('makes one signed CSV of the BOMs of a list of serials, and names those it has no report for', async () => {
+      const started = await world.post<Job>('/v1/reports', { serials: [top, scenario.ids.other, 'NO-SUCH-SERIAL'] });
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({ status: 'queued', total: 3, done: 0 });
+      const job = await waitForJob(started.body.id);
+      const [a, b] = await Promise.all([world.get(`/v1/serials/${top}/genealogy`), world.get(`/v1/serials/${scenario.ids.other}/genealogy`)]);
+      expect(job).toMatchObject({ status: 'done', total: 3, done: 3, notFound: ['NO-SUCH-SERIAL'], rows: a.body.summary.installations + b.body.summary.installations });
+      const res = await download(job.result!);
+      expect(res.status).toBe(200);
+      expect(res.bytes.length).toBe(job.bytes);
+      const lines = res.bytes.toString('utf8').split('\r\n');
+      expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+      const rowSerials = lines.slice(1, -1).map((l) => l.split(',')[1]);
+      expect(rowSerials).toHaveLength(job.rows);
+      expect(rowSerials.slice(-b.body.summary.installations)).toEqual(Array(b.body.summary.installations).fill(scenario.ids.other));
+      // The same rows as the single-serial CSV reports.
+      const single = (await download(`/v1/serials/${top}/report?format=csv`)).bytes.toString('utf8').split('\r\n').slice(1, -1);
+      expect(lines.slice(1, 1 + single.length)).toEqual(single);
+      expect(await verifyOverHttp(res.bytes)).toMatchObject({ valid: true, format: 'csv' });
+      expect(await verifyOverHttp(tamper(res.bytes))).toMatchObject({ valid: false });
+    });
+
+    it("reports nothing of another brand's serials, and shows a job only to the key that started it", async () => {
+      const started = await world.post<Job>('/v1/reports', { serials: [top] }, keys.otherBrand);
+      const job = await waitForJob(started.body.id, keys.otherBrand);
+      expect(job).toMatchObject({ status: 'done', notFound: [top], rows: 0 });
+      expect((await world.get(`/v1/reports/${started.body.id}`)).status).toBe(404);
+      expect((await world.get(`/v1/reports/${started.body.id}/result`, keys.auditor)).status).toBe(404);
+      expect((await world.get('/v1/reports/rj-000000000000000000000000')).status).toBe(404);
+      expect((await world.post('/v1/reports', { serials: [] })).status).toBe(400);
+      expect((await world.post('/v1/reports', { serials: Array.from({ length: 10_001 }, (_, i) => `S${i}`) })).status).toBe(400);
+    });
+
+    it('reports on 10,000 serials with progress, memory bounded, and says how long it took', async () => {
+      const ns = 'TENK-';
+      const at = (i: number) => new Date(Date.UTC(2026, 10, 6) + i * 1000).toISOString();
+      let n = 0;
+      const opts = () => ({ eventId: `${ns}e${++n}`, occurredAt: at(n), source: 'site1/bulk' });
+      const events: TraceEvent[] = [makeEvent('VendorRegistered', { vendorId: `${ns}V`, name: 'Bulk Parts', country: 'DE', status: 'approved' }, opts())];
+      events.push(makeEvent('MaterialReceived', {
+        receiptId: `${ns}GR`, vendorId: `${ns}V`, manufacturer: 'Bulk', mpn: 'MPN-1', internalPartNumber: 'IPN-1', vendorLotCode: 'L1', receivedAt: at(0), uom: 'pcs',
+        packages: Array.from({ length: 100 }, (_, k) => ({ lotId: `${ns}R${k}`, quantity: 100_000 })),
+      }, opts()));
+      const serials = Array.from({ length: 10_000 }, (_, i) => `${ns}U${i}`);
+      serials.forEach((serial, i) => {
+        events.push(makeEvent('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'NODE-1', workOrder: `${ns}WO` }, opts()));
+        events.push(makeEvent('MaterialInstalled', { serial, lotId: `${ns}R${i % 100}`, quantity: 2, refDes: ['C1', 'C2'] }, opts()));
+      });
+      let t = performance.now();
+      for (let i = 0; i < events.length; i += 5_000) await world.produce(events.slice(i, i + 5_000));
+      await world.waitForIngest(300_000);
+      const ingestMs = performance.now() - t;
+
+      global.gc?.();
+      const baseline = process.memoryUsage().heapUsed;
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
+      t = performance.now();
+      const started = await world.post<Job>('/v1/reports', { serials });
+      expect(started.status).toBe(202);
+      const seen: Job[] = [];
+      const job = await waitForJob(started.body.id, world.key, seen);
+      const jobMs = performance.now() - t;
+      clearInterval(sampler);
+      expect(job).toMatchObject({ status: 'done', total: 10_000, done: 10_000, notFound: [], rows: 10_000 });
+      const progress = [...new Set(seen.map((j) => j.done))];
+      expect(progress.length).toBeGreaterThan(3); // it was seen moving
+      expect(progress).toEqual([...progress].sort((x, y) => x - y));
+
+      t = performance.now();
+      const res = await download(job.result!);
+      const downloadMs = performance.now() - t;
+      expect(res.bytes.length).toBe(job.bytes);
+      expect(await verifyOverHttp(res.bytes)).toMatchObject({ valid: true });
+      process.stdout.write(
+        `[reports] 10,000 serials: ingest of ${events.length} events ${(ingestMs / 1000).toFixed(1)} s; job ${(jobMs / 1000).toFixed(1)} s ` +
+          `(${progress.length} progress values seen); result ${(job.bytes / 2 ** 20).toFixed(1)} MiB, download ${downloadMs.toFixed(0)} ms; ` +
+          `heap of the test process (API, ingest, jest) ${(baseline / 2 ** 20).toFixed(0)} MiB before, peak ${(peak / 2 ** 20).toFixed(0)} MiB during the job\n`,
+      );
+    }, 900_000);
+  });
 });

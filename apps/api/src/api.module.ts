@@ -4,7 +4,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
-import { ReportKeysModule } from '@trace/reports';
+import { ReportJobsModule, ReportKeysModule } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
@@ -22,6 +22,8 @@ import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
 import { GenerateReportUseCase } from './reports/generate-report.use-case';
 import { IngestLagService, REPORT_SETTINGS } from './reports/ingest-lag.service';
+import { ReportJobRunner } from './reports/report-job.runner';
+import { ReportJobsController } from './reports/report-jobs.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
@@ -34,8 +36,8 @@ export class ApiModule implements NestModule {
   static forRoot(env: ApiEnv): DynamicModule {
     return {
       module: ApiModule,
-      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET)],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController],
+      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
@@ -51,6 +53,7 @@ export class ApiModule implements NestModule {
         { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
         GenerateReportUseCase,
         IngestLagService,
+        ReportJobRunner,
         { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX } },
       ],
     };

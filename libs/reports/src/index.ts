@@ -7,3 +7,5 @@ export * from './report-pdf';
 export * from './report-schema';
 export * from './report-signature';
 export * from './epcis';
+export * from './report-jobs.module';
+export * from './report-jobs.repository';

@@ -17,10 +17,12 @@ export function csvField(value: string | number | null): string {
 // A package lot merged from several vendor lots has several values per column: joined with " | ".
 const each = (row: BomRow, pick: (s: BomRow['sources'][number]) => string | null): string => [...new Set(row.sources.map((s) => pick(s) ?? ''))].join(' | ');
 
-/** The as-built BOM of a report as CSV (CRLF line ends, a header line), unsigned. */
-export function renderCsv(report: GenealogyReport): Buffer {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of report.bom) {
+/** The CSV header line, with its line end. */
+export const csvHeader = (): string => CSV_COLUMNS.join(',') + '\r\n';
+
+/** The BOM lines of one report, each with its line end. */
+export function csvRows(report: GenealogyReport): string[] {
+  return report.bom.map((row) => {
     const values: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
       path: row.path,
       serial: row.serial,
@@ -45,7 +47,11 @@ export function renderCsv(report: GenealogyReport): Buffer {
       kafkaPartition: row.provenance.partition,
       kafkaOffset: row.provenance.offset,
     };
-    lines.push(CSV_COLUMNS.map((c) => csvField(values[c])).join(','));
-  }
-  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
+    return CSV_COLUMNS.map((c) => csvField(values[c])).join(',') + '\r\n';
+  });
+}
+
+/** The as-built BOM of a report as CSV (CRLF line ends, a header line), unsigned. */
+export function renderCsv(report: GenealogyReport): Buffer {
+  return Buffer.from(csvHeader() + csvRows(report).join(''), 'utf8');
 }

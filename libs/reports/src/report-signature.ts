@@ -58,9 +58,12 @@ const signDigest = (digest: Buffer, key: ReportSigningKey): string => sign(null,
 /** Signs a CSV or PDF: the content (made to end with a newline) followed by one signature trailer line. */
 export function signWithTrailer(format: 'csv' | 'pdf', content: Buffer, key: ReportSigningKey): Buffer {
   const body = content.length > 0 && content[content.length - 1] === 0x0a ? content : Buffer.concat([content, Buffer.from('\n')]);
-  const digest = sha256(body);
-  const trailer = `${format === 'csv' ? '#' : '%'}${TRAILER_TAG} alg=Ed25519 key=${key.keyId} sha256=${digest.toString('hex')} sig=${signDigest(digest, key)}\n`;
-  return Buffer.concat([body, Buffer.from(trailer, 'latin1')]);
+  return Buffer.concat([body, signatureTrailer(format, sha256(body), key)]);
+}
+
+/** The signature trailer line of a CSV or PDF whose content (ending with a newline) has this SHA-256 digest. */
+export function signatureTrailer(format: 'csv' | 'pdf', digest: Buffer, key: ReportSigningKey): Buffer {
+  return Buffer.from(`${format === 'csv' ? '#' : '%'}${TRAILER_TAG} alg=Ed25519 key=${key.keyId} sha256=${digest.toString('hex')} sig=${signDigest(digest, key)}\n`, 'latin1');
 }
 
 /** Signs a JSON document: adds a `signature` member; the result is the canonical JSON of the whole. */
