@@ -47,8 +47,12 @@ export class BackwardTracer {
     return this.fetchMany([serial]);
   }
 
-  /** Fetches every document reachable backward from any of `serials`: all their levels together, one round trip each. */
-  async fetchMany(serials: readonly string[]): Promise<FetchedGraph> {
+  /**
+   * Fetches every document reachable backward from any of `serials`: all their levels together, one round trip
+   * each. With a scope, a given serial of a brand outside it is neither kept nor followed, so neither the answer
+   * nor the number of round trips says anything about it.
+   */
+  async fetchMany(serials: readonly string[], scope?: BrandScope): Promise<FetchedGraph> {
     const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0 };
     const seen = { units: new Set(serials), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
     let frontier = { units: [...seen.units], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
@@ -69,6 +73,10 @@ export class BackwardTracer {
       if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
+        if (g.roundTrips === 1 && scope && !inScope(scope, u.brand)) {
+          seen.units.delete(u._id); // still followed if an in-scope unit turns out to contain it
+          continue;
+        }
         g.units.set(u._id, u);
         for (const c of values(u.children)) enqueue('units', c.childSerial, next);
         for (const i of values(u.installs)) enqueue('lots', i.lotId, next);

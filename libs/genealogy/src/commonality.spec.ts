@@ -1,6 +1,6 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { commonalityOf } from './commonality';
-import { fetchedOf, storeOf } from './fake-graph';
+import { fetchedOf, readerOf, storeOf } from './fake-graph';
 import { SITE_WIDE } from './genealogy.types';
 
 let n = 0;
@@ -43,6 +43,17 @@ describe('commonality', () => {
     expect(c.factors.map(label)).toEqual([`vendorLot:${SUSPECT}:4/0`, 'lot:REEL-BAD:4/0', 'vendor:V-B:4/1']);
     expect(c.factors[2]!.comparison).toEqual({ count: 1, share: 0.25 });
     expect(c.comparison).toEqual({ serials: ['G1', 'G2', 'G3', 'G4'], unknownSerials: [] });
+  });
+
+  it('reads nothing behind a given serial outside the scope, so round trips say nothing about it', async () => {
+    const { BackwardTracer } = await import('./backward-trace');
+    const store = storeOf(events());
+    const reader = readerOf(store);
+    const tracer = new BackwardTracer(reader as never);
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    const [alone, withForeign] = [await tracer.fetchMany(['F1'], acme), await tracer.fetchMany(['F1', 'OTHER-BRAND'], acme)];
+    expect(withForeign.roundTrips).toBe(alone.roundTrips);
+    expect([...withForeign.units.keys()].sort()).toEqual([...alone.units.keys()].sort());
   });
 
   it('names the serials it does not know or may not see instead of guessing', () => {

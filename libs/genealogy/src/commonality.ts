@@ -106,7 +106,7 @@ export class CommonalityAnalyzer {
   constructor(private readonly tracer: BackwardTracer) {}
 
   async analyse(serials: readonly string[], comparison: readonly string[] | undefined, scope: BrandScope, top: number): Promise<Commonality> {
-    const graph = await this.tracer.fetchMany([...new Set([...serials, ...(comparison ?? [])])]);
+    const graph = await this.tracer.fetchMany([...new Set([...serials, ...(comparison ?? [])])], scope);
     return commonalityOf(graph, serials, comparison, scope, top);
   }
 }
