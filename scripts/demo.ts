@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   log(`genealogy of the demo gateway:  ${genealogy}`);
   log(`its sub-assembly:               ${base}/v1/serials/${scenario.ids.sub}/genealogy`);
+  log(`its signed report (PDF):        ${base}/v1/serials/${scenario.ids.top}/report?format=pdf   (also json, csv; /epcis for EPCIS 2.0)`);
   log(`API reference (OpenAPI):        ${base}/docs`);
   log(`health:                         ${base}/health`);
   log(`site-wide quality key:          ${siteKey}`);

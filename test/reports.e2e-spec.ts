@@ -163,6 +163,12 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
       expect(await verifyOverHttp(tamper(file, 0))).toMatchObject({ valid: false });
     });
 
+    it('is verified only as the exact bytes of the file: a JSON body that a parser would rewrite is refused', async () => {
+      const res = await fetch(`${world.apiUrl}/v1/reports/verify`, { method: 'POST', headers: world.headers(world.key, { 'content-type': 'application/json' }), body: format === 'json' ? file : '{}' });
+      // 415; or 400 first when the parsed body has a key that looks like a MongoDB operator (a JSON report's "$schema").
+      expect([400, 415]).toContain(res.status);
+    });
+
     it('verifies with the CLI against the database and against a keys file: exit 0 only when unchanged', async () => {
       const ok = await cli(['reports', 'verify', join(dir, `signed.${format}`)]);
       expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('authentic and unchanged') });

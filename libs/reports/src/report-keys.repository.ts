@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { Model, Schema } from 'mongoose';
@@ -36,13 +36,17 @@ const published = (d: Omit<ReportKeyDoc, 'privateKeyPem'>): PublicReportKey => (
  * reports signed before a rotation still verify. The collection holds a handful of documents, read whole.
  */
 @Injectable()
-export class ReportKeysRepository {
+export class ReportKeysRepository implements OnModuleInit {
   private readonly logger = new Logger('ReportKeys');
 
   constructor(
     @InjectModel(REPORT_KEY_MODEL) private readonly keys: Model<ReportKeyDoc>,
     @Inject(REPORT_KEY_SECRET) private readonly secret: string,
   ) {}
+
+  onModuleInit(): void {
+    if (!this.secret) this.logger.warn('REPORT_KEY_SECRET is not set: report signing keys are stored UNENCRYPTED in report_keys.');
+  }
 
   /** Every key, oldest first, without private parts. */
   async publicKeys(): Promise<PublicReportKey[]> {

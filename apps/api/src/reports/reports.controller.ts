@@ -74,7 +74,7 @@ export class ReportsController {
 
   @Public()
   @Get('reports/schema')
-  @ApiOperation({ summary: 'The JSON Schema of a JSON genealogy report' })
+  @ApiOperation({ summary: 'The JSON Schema of a JSON genealogy report', security: [] })
   @ApiOkResponse({ description: 'JSON Schema, draft-07' })
   schema(): typeof REPORT_JSON_SCHEMA {
     return REPORT_JSON_SCHEMA;
@@ -82,7 +82,7 @@ export class ReportsController {
 
   @Public()
   @Get('reports/keys')
-  @ApiOperation({ summary: 'Every report key ever used, oldest first: what anyone needs to verify a report offline' })
+  @ApiOperation({ summary: 'Every report key ever used, oldest first: what anyone needs to verify a report offline', security: [] })
   @ApiOkResponse({ type: [PublicReportKeyDto] })
   publicKeys(): Promise<PublicReportKey[]> {
     return this.keys.publicKeys();
