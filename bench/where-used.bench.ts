@@ -23,7 +23,17 @@ import {
 } from '@trace/genealogy';
 import { GenealogyRepository } from '@trace/genealogy/genealogy.repository';
 import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
-import { LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from '@trace/genealogy/schemas/graph.schemas';
+import {
+  LotSchema,
+  LotUseIndexSchema,
+  LotUsesSchema,
+  MODELS,
+  ProductUnitIndexSchema,
+  ProductUnitsSchema,
+  UnitSchema,
+  VendorLotSchema,
+  VendorSchema,
+} from '@trace/genealogy/schemas/graph.schemas';
 import mongoose from 'mongoose';
 
 const arg = (name: string, fallback: number): number => {
@@ -92,6 +102,7 @@ function tracers(conn: mongoose.Connection) {
   const repo = new GenealogyRepository(
     m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
     m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
+    m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
   );
   const backward = new BackwardTracer(repo);
   return { repo, commonality: new CommonalityAnalyzer(backward) };
