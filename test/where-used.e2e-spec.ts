@@ -166,7 +166,13 @@ describe('where-used over real Kafka and MongoDB', () => {
       shipped: 1,
       notShipped: 27,
       byBrand: [{ brand: 'Acme', units: 27 }, { brand: 'Globex', units: 1 }],
-      byProduct: [{ productPartNumber: 'PP-1', units: 25 }, { productPartNumber: 'GW-100', units: 1 }, { productPartNumber: 'GX-1', units: 1 }, { productPartNumber: 'RACK-9', units: 1 }],
+      // With each product's units started: one of the two GW-100 gateways is a top-level unit with Murata parts.
+      byProduct: [
+        { productPartNumber: 'PP-1', units: 25, productUnits: 25, share: 1 },
+        { productPartNumber: 'GW-100', units: 1, productUnits: 2, share: 0.5 },
+        { productPartNumber: 'GX-1', units: 1, productUnits: 1, share: 1 },
+        { productPartNumber: 'RACK-9', units: 1, productUnits: 1, share: 1 },
+      ],
     });
     const shady = await w.get('/v1/vendors/V-SHADY/exposure');
     expect(shady.body.items.map(brief)).toEqual(['REEL-SM>REG1-0001>RACK-0001']);

@@ -1,7 +1,7 @@
 import type { KafkaPosition, TraceEvent } from '@trace/contracts';
 import type { FetchedGraph } from './backward-trace';
 import { GraphWrite, graphWritesFor } from './graph-writes';
-import type { ForwardReader } from './where-used';
+import type { ForwardReader, ProductUnitsReader } from './where-used';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 
@@ -43,7 +43,7 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
-export function readerOf(store: FakeStore): ForwardReader & { reads: { collection: string; ids: string[] }[] } {
+export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -57,5 +57,7 @@ export function readerOf(store: FakeStore): ForwardReader & { reads: { collectio
     findUnits: by('units'),
     findVendorLots: by('vendorLots'),
     findVendors: by('vendors'),
+    findProductUnitIndexes: by('productUnitIndex'),
+    findProductUnits: by('productUnits'),
   };
 }

@@ -4,7 +4,17 @@ import { BackwardTracer } from './backward-trace';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
-import { LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, UnitSchema, VendorLotSchema, VendorSchema } from './schemas/graph.schemas';
+import {
+  LotSchema,
+  LotUseIndexSchema,
+  LotUsesSchema,
+  MODELS,
+  ProductUnitIndexSchema,
+  ProductUnitsSchema,
+  UnitSchema,
+  VendorLotSchema,
+  VendorSchema,
+} from './schemas/graph.schemas';
 import { ForwardTracer } from './where-used';
 
 /** The genealogy graph: its collections, the writer the ingest uses and the readers the API uses. Needs a MongooseModule.forRoot in the app. */
@@ -17,6 +27,8 @@ import { ForwardTracer } from './where-used';
       { name: MODELS.vendor, schema: VendorSchema },
       { name: MODELS.lotUses, schema: LotUsesSchema },
       { name: MODELS.lotUseIndex, schema: LotUseIndexSchema },
+      { name: MODELS.productUnits, schema: ProductUnitsSchema },
+      { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
     ]),
   ],
   providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],

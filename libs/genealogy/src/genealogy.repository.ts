@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Reads graph documents by natural id, as plain objects: one round trip per call, by _id only. */
@@ -14,6 +14,8 @@ export class GenealogyRepository {
     @InjectModel(MODELS.vendor) private readonly vendors: Model<VendorDoc>,
     @InjectModel(MODELS.lotUses) private readonly lotUses: Model<LotUsesDoc>,
     @InjectModel(MODELS.lotUseIndex) private readonly lotUseIndex: Model<LotUseIndexDoc>,
+    @InjectModel(MODELS.productUnits) private readonly productUnits: Model<ProductUnitsDoc>,
+    @InjectModel(MODELS.productUnitIndex) private readonly productUnitIndex: Model<ProductUnitIndexDoc>,
   ) {}
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
@@ -31,6 +33,14 @@ export class GenealogyRepository {
   /** Buckets of lots' forward edges, by bucket id (lotUsesId). */
   findLotUses(ids: string[]): Promise<LotUsesDoc[]> {
     return byIds(this.lotUses, ids);
+  }
+  /** Buckets of products' units, by bucket id (productUnitsId). */
+  findProductUnits(ids: string[]): Promise<ProductUnitsDoc[]> {
+    return byIds(this.productUnits, ids);
+  }
+  /** For each product, which of its product_units buckets (per brand) are non-empty. */
+  findProductUnitIndexes(products: string[]): Promise<ProductUnitIndexDoc[]> {
+    return byIds(this.productUnitIndex, products);
   }
   /** For each lot, which of its lot_uses buckets are non-empty. */
   findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]> {

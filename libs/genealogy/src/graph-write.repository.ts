@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { GraphWrite } from './graph-writes';
-import { GraphCollection, LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { GraphCollection, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
@@ -17,8 +17,10 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.vendor) vendors: Model<VendorDoc>,
     @InjectModel(MODELS.lotUses) lotUses: Model<LotUsesDoc>,
     @InjectModel(MODELS.lotUseIndex) lotUseIndex: Model<LotUseIndexDoc>,
+    @InjectModel(MODELS.productUnits) productUnits: Model<ProductUnitsDoc>,
+    @InjectModel(MODELS.productUnitIndex) productUnitIndex: Model<ProductUnitIndexDoc>,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, productUnits, productUnitIndex };
   }
 
   /** Upserts every write; resolves once the database has acknowledged all of them with the connection's write concern. */

@@ -1,5 +1,5 @@
 import { KafkaPosition, TraceEvent, vendorLotId } from '@trace/contracts';
-import { lotUseBucketOf, lotUsesId } from './lot-uses';
+import { lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
 import { factKey, provenanceOf } from './provenance';
 import { GraphCollection } from './schemas/graph.documents';
 
@@ -111,12 +111,20 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
     }
     case 'UnitStarted': {
       const d = event.data;
+      const bucket = lotUseBucketOf(d.serial);
       return [
         {
           collection: 'units',
           id: d.serial,
           set: { brand: d.brand, started: { brand: d.brand, productPartNumber: d.productPartNumber, workOrder: d.workOrder, ...meta } },
         },
+        // The product's units, bucketed like lot uses: what share of a product's units a vendor's material reaches.
+        {
+          collection: 'productUnits',
+          id: productUnitsId(d.productPartNumber, d.brand, bucket),
+          set: { productPartNumber: d.productPartNumber, brand: d.brand, bucket, [`serials.${factKey(d.serial)}`]: d.serial },
+        },
+        { collection: 'productUnitIndex', id: d.productPartNumber, set: { [`buckets.${factKey(d.brand)}b${bucket}`]: { brand: d.brand, bucket } } },
       ];
     }
     case 'MaterialInstalled': {

@@ -1,7 +1,7 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { readerOf, storeOf } from './fake-graph';
 import { SITE_WIDE } from './genealogy.types';
-import { WhereUsedRow, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { WhereUsedRow, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 let n = 0;
@@ -134,5 +134,16 @@ describe('where-used of a vendor lot and a vendor', () => {
     // M descends from both vendor lots but is reached once.
     expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
     expect(await whereUsedOfVendor(readerOf(build()), 'NOPE')).toBeNull();
+  });
+});
+
+describe('units of a product', () => {
+  it('counts the units started of each product, of the brands in scope only, replays once', async () => {
+    const events = scenario();
+    const store = build([...events, ...events.filter((e) => e.type === 'UnitStarted')]);
+    const site = await unitsOfProducts(readerOf(store), ['P-TOP', 'P-OTHER', 'NOPE'], SITE_WIDE);
+    expect(Object.fromEntries(site)).toEqual({ 'P-TOP': 2, 'P-OTHER': 1, NOPE: 0 });
+    const acme = await unitsOfProducts(readerOf(store), ['P-TOP', 'P-OTHER'], { kind: 'brands', brands: ['Acme'] });
+    expect(Object.fromEntries(acme)).toEqual({ 'P-TOP': 2, 'P-OTHER': 0 });
   });
 });

@@ -24,7 +24,9 @@ export class BrandCountDto {
 
 export class ProductCountDto {
   @ApiProperty({ description: '(unknown) for units never started' }) productPartNumber: string;
-  @ApiProperty() units: number;
+  @ApiProperty({ description: 'Top-level units of this product holding the vendor material' }) units: number;
+  @ApiPropertyOptional({ description: 'Units of this product started (brands in scope)' }) productUnits?: number;
+  @ApiPropertyOptional({ description: 'units / productUnits: how much of the product depends on this vendor' }) share?: number;
 }
 
 export class ExposureCountsDto implements ExposureCounts {

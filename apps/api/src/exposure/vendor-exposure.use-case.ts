@@ -22,7 +22,8 @@ export interface ExposureCounts {
   shipped: number;
   notShipped: number;
   byBrand: { brand: string; units: number }[];
-  byProduct: { productPartNumber: string; units: number }[];
+  /** With each product's units started (brands in scope) and the share that holds the vendor's material: single-source risk. */
+  byProduct: { productPartNumber: string; units: number; productUnits?: number; share?: number }[];
 }
 
 export interface VendorExposurePage {
@@ -59,11 +60,23 @@ export class VendorExposureUseCase {
     return {
       vendorId,
       vendorLots: answer.vendorLots,
-      counts: countsOf([...tops.values()]),
+      counts: await this.withShares(countsOf([...tops.values()]), scope),
       total,
       items,
       ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
       roundTrips: answer.stats.roundTrips,
+    };
+  }
+
+  private async withShares(counts: ExposureCounts, scope: BrandScope): Promise<ExposureCounts> {
+    const products = counts.byProduct.map((p) => p.productPartNumber).filter((p) => p !== UNKNOWN);
+    const totals = await this.tracer.unitsOfProducts(products, scope);
+    return {
+      ...counts,
+      byProduct: counts.byProduct.map((p) => {
+        const productUnits = totals.get(p.productPartNumber);
+        return productUnits ? { ...p, productUnits, share: p.units / productUnits } : p;
+      }),
     };
   }
 

@@ -81,6 +81,21 @@ export interface LotUseIndexDoc {
   buckets?: FactMap<number>;
 }
 
+/** One bucket of a product's units of one brand (for shares of a product's units): serials keyed by factKey(serial). */
+export interface ProductUnitsDoc {
+  _id: string;
+  productPartNumber: string;
+  brand: string;
+  bucket: number;
+  serials?: FactMap<string>;
+}
+
+/** Which buckets of product_units hold units of a product, keyed by factKey(brand) + `b<bucket>`. */
+export interface ProductUnitIndexDoc {
+  _id: string;
+  buckets?: FactMap<{ brand: string; bucket: number }>;
+}
+
 /** The collections of the graph. */
 export const COLLECTIONS = {
   units: 'units',
@@ -89,5 +104,7 @@ export const COLLECTIONS = {
   vendors: 'vendors',
   lotUses: 'lot_uses',
   lotUseIndex: 'lot_use_index',
+  productUnits: 'product_units',
+  productUnitIndex: 'product_unit_index',
 } as const;
 export type GraphCollection = keyof typeof COLLECTIONS;
