@@ -367,6 +367,13 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
       expect((await world.post('/v1/reports', { serials: Array.from({ length: 10_001 }, (_, i) => `S${i}`) })).status).toBe(400);
     });
 
+    it('queues jobs started at once beyond the two an instance runs together, and finishes them all', async () => {
+      const started = await Promise.all(Array.from({ length: 5 }, () => world.post<Job>('/v1/reports', { serials: [top, scenario.ids.sub] })));
+      const jobs = await Promise.all(started.map((s) => waitForJob(s.body.id)));
+      expect(jobs.map((j) => j.status)).toEqual(Array(5).fill('done'));
+      expect(new Set(jobs.map((j) => j.rows)).size).toBe(1);
+    });
+
     it('reports on 10,000 serials with progress, memory bounded, and says how long it took', async () => {
       const ns = 'TENK-';
       const at = (i: number) => new Date(Date.UTC(2026, 10, 6) + i * 1000).toISOString();

@@ -8,6 +8,8 @@ import { IngestLagService } from './ingest-lag.service';
 const BATCH = 100;
 /** Result bytes held before they are written as one stored chunk. */
 const CHUNK_BYTES = 256 * 1024;
+/** Jobs one instance runs at once; more wait, queued, so that memory stays bounded however many are started. */
+const CONCURRENT_JOBS = 2;
 
 /**
  * Makes the report of a job in the background, in the instance that accepted it: batch by batch, the rows
@@ -26,17 +28,39 @@ export class ReportJobRunner {
     private readonly lag: IngestLagService,
   ) {}
 
-  /** Starts the job; failures are recorded on the job, never thrown here. */
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Starts the job (or queues it behind others); failures are recorded on the job, never thrown here. */
   start(job: ReportJob): void {
-    const run = this.run(job)
+    const run = this.turn()
+      .then(() => this.run(job))
       .catch(async (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         this.logger.error(`report job ${job.id} failed: ${message}`);
         await this.jobs.progress(job.id, { status: 'failed', error: message, finishedAt: new Date() });
       })
       .catch((error: unknown) => this.logger.error(`report job ${job.id}: could not record the failure: ${String(error)}`))
-      .finally(() => this.running.delete(run));
+      .finally(() => {
+        this.running.delete(run);
+        this.active--;
+        this.waiting.shift()?.();
+      });
     this.running.add(run);
+  }
+
+  /** Resolves when this job may run: at once if fewer than CONCURRENT_JOBS run, else when one ends. */
+  private turn(): Promise<void> {
+    if (this.active < CONCURRENT_JOBS) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.active++;
+        resolve();
+      }),
+    );
   }
 
   /** Resolves when every job this instance runs has ended (for shutdown and tests). */
