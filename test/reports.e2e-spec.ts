@@ -144,6 +144,16 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
     expect(pages).toBeGreaterThanOrEqual(4);
     const png = await readFile(join(dir, 'page-1.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // Every page drawn, none blank: the share of ink on each page, from grey-scale renderings (PGM: header, then one byte a pixel).
+    expect((await sh('pdftoppm', ['-gray', '-r', '30', file, join(dir, 'gray')])).code).toBe(0);
+    for (let page = 1; page <= pages; page++) {
+      const pgm = await readFile(join(dir, `gray-${page}.pgm`));
+      const [, width, height] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 30).toString('latin1'))!.map(Number) as [number, number, number];
+      const pixels = pgm.subarray(pgm.length - width * height);
+      const ink = pixels.reduce((n, v) => n + (v < 200 ? 1 : 0), 0) / pixels.length;
+      expect(width).toBeGreaterThan(height); // landscape
+      expect(ink).toBeGreaterThan(0.005); // the sparsest page, the tree of three units, has about 1 %
+    }
   });
 
   describe.each(['json', 'csv', 'pdf'] as const)('a %s report', (format) => {
