@@ -38,6 +38,7 @@ export class TestWorld {
       MONGO_WRITE_CONCERN: process.env.MONGO_WRITE_CONCERN ?? '1',
       TOPIC_PREFIX: `${this.id}.`,
       KAFKA_GROUP_ID: `ingest-${this.id}`,
+      INGEST_GROUP_ID: `ingest-${this.id}`, // the API reports this group's lag as freshness
       KAFKA_CLIENT_ID: `ingest-${this.id}`,
       API_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
