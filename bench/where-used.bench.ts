@@ -105,7 +105,7 @@ function tracers(conn: mongoose.Connection) {
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
   );
   const backward = new BackwardTracer(repo);
-  return { repo, commonality: new CommonalityAnalyzer(backward) };
+  return { repo, commonality: new CommonalityAnalyzer(backward, repo) };
 }
 
 interface WhereUsedFigure {

@@ -54,6 +54,15 @@ describe('commonality over real Kafka and MongoDB', () => {
     expect(everywhere).not.toContain('lot:REEL-GOOD');
   });
 
+  it('compares with a sample of other units of the same product when no comparison set is given', async () => {
+    const { status, body } = await post({ serials: ['F1', 'F2', 'F3'], sampleComparison: 10, top: 2 });
+    expect(status).toBe(200);
+    expect(body.comparison.sampledFromProducts).toEqual(['BOARD-1']);
+    expect([...body.comparison.serials].sort()).toEqual(['G1', 'G2', 'G3']);
+    expect(body.factors.map((f: any) => `${f.kind}:${f.id}:${f.count}/${f.comparison.count}`)).toEqual([`vendorLot:${suspect}:3/0`, 'lot:REEL-BAD:3/0']);
+    expect((await post({ serials: ['F1'], comparison: ['G1'], sampleComparison: 5 })).status).toBe(400);
+  });
+
   it('reads all serials level by level together: round trips do not grow with the number of serials', async () => {
     const one = await post({ serials: ['F1'] });
     const six = await post({ serials: ['F1', 'F2', 'F3', 'G1', 'G2', 'G3'] });

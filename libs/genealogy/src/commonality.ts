@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { BackwardTracer, FetchedGraph, assembleGenealogy } from './backward-trace';
+import { GenealogyRepository } from './genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
+import { sampleUnitsOfProducts } from './where-used';
 
 /** What serials can have in common: a vendor lot, a vendor, a package lot (or an ancestor of one), a sub-assembly product. */
 export type CommonFactorKind = 'vendorLot' | 'vendor' | 'lot' | 'subAssemblyProduct';
@@ -23,7 +25,7 @@ export interface Commonality {
   serials: string[];
   /** Given serials that do not exist or are out of scope: left out, never guessed. */
   unknownSerials: string[];
-  comparison?: { serials: string[]; unknownSerials: string[] };
+  comparison?: { serials: string[]; unknownSerials: string[]; sampledFromProducts?: string[] };
   factors: CommonFactor[];
   roundTrips: number;
 }
@@ -100,13 +102,37 @@ export function commonalityOf(graph: FetchedGraph, serials: readonly string[], c
   };
 }
 
+/** A comparison set: given serials, or a sample of this many units of the analysed serials' products. */
+export type ComparisonSet = readonly string[] | { sample: number };
+
 /** Commonality over the graph in MongoDB: one backward traversal for all serials of both sets, level by level. */
 @Injectable()
 export class CommonalityAnalyzer {
-  constructor(private readonly tracer: BackwardTracer) {}
+  constructor(
+    private readonly tracer: BackwardTracer,
+    private readonly repo: GenealogyRepository,
+  ) {}
 
-  async analyse(serials: readonly string[], comparison: readonly string[] | undefined, scope: BrandScope, top: number): Promise<Commonality> {
-    const graph = await this.tracer.fetchMany([...new Set([...serials, ...(comparison ?? [])])], scope);
-    return commonalityOf(graph, serials, comparison, scope, top);
+  async analyse(serials: readonly string[], comparison: ComparisonSet | undefined, scope: BrandScope, top: number): Promise<Commonality> {
+    if (comparison === undefined || Array.isArray(comparison)) {
+      const given = comparison as readonly string[] | undefined;
+      const graph = await this.tracer.fetchMany([...new Set([...serials, ...(given ?? [])])], scope);
+      return commonalityOf(graph, serials, given, scope, top);
+    }
+    // A sample of the same products: known only once the analysed serials are read, so two traversals.
+    const analysed = await this.tracer.fetchMany(serials, scope);
+    const products = [...new Set(serials.flatMap((s) => analysed.units.get(s)?.started?.productPartNumber ?? []))].sort();
+    const sampling = { roundTrips: 0 };
+    const sample = await sampleUnitsOfProducts(this.repo, products, scope, (comparison as { sample: number }).sample, new Set(serials), sampling);
+    const compared = await this.tracer.fetchMany(sample, scope);
+    const graph: FetchedGraph = {
+      units: new Map([...compared.units, ...analysed.units]),
+      lots: new Map([...compared.lots, ...analysed.lots]),
+      vendorLots: new Map([...compared.vendorLots, ...analysed.vendorLots]),
+      vendors: new Map([...compared.vendors, ...analysed.vendors]),
+      roundTrips: analysed.roundTrips + sampling.roundTrips + compared.roundTrips,
+    };
+    const answer = commonalityOf(graph, serials, sample, scope, top);
+    return { ...answer, comparison: { ...answer.comparison!, sampledFromProducts: products } };
   }
 }

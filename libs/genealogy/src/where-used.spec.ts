@@ -1,7 +1,7 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { readerOf, storeOf } from './fake-graph';
 import { SITE_WIDE } from './genealogy.types';
-import { WhereUsedRow, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { WhereUsedRow, sampleUnitsOfProducts, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 let n = 0;
@@ -145,5 +145,18 @@ describe('units of a product', () => {
     expect(Object.fromEntries(site)).toEqual({ 'P-TOP': 2, 'P-OTHER': 1, NOPE: 0 });
     const acme = await unitsOfProducts(readerOf(store), ['P-TOP', 'P-OTHER'], { kind: 'brands', brands: ['Acme'] });
     expect(Object.fromEntries(acme)).toEqual({ 'P-TOP': 2, 'P-OTHER': 0 });
+  });
+});
+
+describe('a sample of a product', () => {
+  it('takes other units of the product, of brands in scope, deterministically', async () => {
+    const events = [...scenario()];
+    for (let i = 0; i < 50; i++) events.push(ev('UnitStarted', { serial: `T${i}`, brand: i % 2 ? 'Acme' : 'Globex', productPartNumber: 'P-TOP', workOrder: 'W' }, 3));
+    const store = build(events);
+    const a = await sampleUnitsOfProducts(readerOf(store), ['P-TOP'], { kind: 'brands', brands: ['Acme'] }, 10, new Set(['TOP']));
+    expect(a).toHaveLength(10);
+    expect(a).not.toContain('TOP');
+    expect(a.every((s) => s === 'UNRELATED' || Number(s.slice(1)) % 2 === 1)).toBe(true);
+    expect(await sampleUnitsOfProducts(readerOf(store), ['P-TOP'], { kind: 'brands', brands: ['Acme'] }, 10, new Set(['TOP']))).toEqual(a);
   });
 });

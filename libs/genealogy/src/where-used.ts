@@ -324,6 +324,42 @@ export async function unitsOfProducts(reader: ProductUnitsReader, products: stri
   return counts;
 }
 
+/**
+ * Up to `size` units of the products (brands in scope), not in `exclude`: a comparison set "of the same product" for
+ * commonality. Deterministic, and spread over the product like a random sample: units are taken bucket by bucket,
+ * and a unit's bucket is a hash of its serial. Reads grow with the sample, not with the product.
+ */
+export async function sampleUnitsOfProducts(
+  reader: ProductUnitsReader,
+  products: string[],
+  scope: BrandScope,
+  size: number,
+  exclude: ReadonlySet<string>,
+  stats: TraversalStats = { roundTrips: 0 },
+): Promise<string[]> {
+  if (products.length === 0 || size <= 0) return [];
+  stats.roundTrips++;
+  const refs = (await reader.findProductUnitIndexes(products))
+    .flatMap((index) =>
+      Object.values(index.buckets ?? {})
+        .filter((b) => inScope(scope, b.brand))
+        .map((b) => ({ bucket: b.bucket, id: productUnitsId(index._id, b.brand, b.bucket) })),
+    )
+    .sort((a, b) => a.bucket - b.bucket || compare(a.id, b.id));
+  const sample: string[] = [];
+  for (let i = 0; i < refs.length && sample.length < size; i += 64) {
+    const batch = refs.slice(i, i + 64);
+    const docs = new Map((await reader.findProductUnits(batch.map((r) => r.id))).map((d) => [d._id, d]));
+    stats.roundTrips++;
+    for (const r of batch) {
+      for (const serial of Object.values(docs.get(r.id)?.serials ?? {}).sort(compare)) {
+        if (sample.length < size && !exclude.has(serial)) sample.push(serial);
+      }
+    }
+  }
+  return sample;
+}
+
 /** Where-used over the graph in MongoDB: the traversals above on the repository. */
 @Injectable()
 export class ForwardTracer {

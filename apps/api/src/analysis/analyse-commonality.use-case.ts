@@ -1,9 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { BrandScope, CommonalityAnalyzer, Commonality } from '@trace/genealogy';
 
 export interface AnalyseCommonalityCommand {
   serials: string[];
   comparison?: string[];
+  /** Compare with a sample of this many units of the same products instead. */
+  sampleComparison?: number;
   top: number;
   scope: BrandScope;
 }
@@ -13,8 +15,9 @@ export interface AnalyseCommonalityCommand {
 export class AnalyseCommonalityUseCase {
   constructor(private readonly analyzer: CommonalityAnalyzer) {}
 
-  async execute({ serials, comparison, top, scope }: AnalyseCommonalityCommand): Promise<Commonality> {
-    const answer = await this.analyzer.analyse(serials, comparison, scope, top);
+  async execute({ serials, comparison, sampleComparison, top, scope }: AnalyseCommonalityCommand): Promise<Commonality> {
+    if (comparison && sampleComparison !== undefined) throw new BadRequestException('give either comparison or sampleComparison, not both');
+    const answer = await this.analyzer.analyse(serials, sampleComparison !== undefined ? { sample: sampleComparison } : comparison, scope, top);
     if (answer.serials.length === 0) throw new NotFoundException(`none of the ${serials.length} serials is known`);
     return answer;
   }

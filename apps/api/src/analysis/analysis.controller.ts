@@ -19,12 +19,19 @@ export class AnalysisController {
       'The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials ' +
       '(up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good ' +
       'units of the same product), ranked by how much more common each is among the given serials than among the comparison ' +
-      'serials, with the counts on both sides. Serials that do not exist are listed, not guessed.',
+      'serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. ' +
+        'Serials that do not exist are listed, not guessed.',
   })
   @ApiOkResponse({ type: CommonalityDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'An empty or oversized serial list, a repeated or malformed serial' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'None of the serials is known' })
   analyse(@Body() body: CommonalityRequestDto, @CallerScope() scope: BrandScope): Promise<Commonality> {
-    return this.commonality.execute({ serials: body.serials, ...(body.comparison ? { comparison: body.comparison } : {}), top: body.top, scope });
+    return this.commonality.execute({
+      serials: body.serials,
+      ...(body.comparison ? { comparison: body.comparison } : {}),
+      ...(body.sampleComparison !== undefined ? { sampleComparison: body.sampleComparison } : {}),
+      top: body.top,
+      scope,
+    });
   }
 }

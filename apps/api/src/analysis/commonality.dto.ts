@@ -23,6 +23,17 @@ export class CommonalityRequestDto {
   @IsId({ each: true })
   comparison?: string[];
 
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_ANALYSED_SERIALS,
+    description: 'Instead of comparison: compare with a sample of this many other units of the same products (spread over each product by a hash of the serial)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ANALYSED_SERIALS)
+  sampleComparison?: number;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 1_000, default: 50, description: 'How many factors to return, most telling first' })
   @IsOptional()
   @IsInt()
@@ -48,6 +59,7 @@ export class CommonFactorDto implements CommonFactor {
 export class ComparisonSetDto {
   @ApiProperty({ type: [String] }) serials: string[];
   @ApiProperty({ type: [String] }) unknownSerials: string[];
+  @ApiPropertyOptional({ type: [String], description: 'With sampleComparison: the products the sample was taken from' }) sampledFromProducts?: string[];
 }
 
 export class CommonalityDto implements Commonality {
