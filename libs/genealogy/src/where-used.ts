@@ -150,7 +150,12 @@ function packagesOf(vendorLot: VendorLotDoc, path: PathStep[]): Root[] {
 // one), one round trip per level; each lot's non-empty lot_uses buckets come in the same round trip.
 async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats): Promise<ReachedWithBuckets[]> {
   const seen = new Set<string>();
-  let frontier = roots.filter((r) => !seen.has(r.lotId) && seen.add(r.lotId));
+  let frontier: Root[] = [];
+  for (const r of roots) {
+    if (seen.has(r.lotId)) continue;
+    seen.add(r.lotId);
+    frontier.push(r);
+  }
   const reached: ReachedWithBuckets[] = [];
   while (frontier.length > 0) {
     const ids = frontier.map((f) => f.lotId);
