@@ -93,11 +93,16 @@ describe('need-to-know: keys, roles, brand scope and the access log', () => {
     const { body } = await world.get('/docs-json', null);
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const operations = Object.entries(body.paths as Record<string, Record<string, { security?: unknown[] }>>).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ path, method, security: op.security ?? body.security })),
+      Object.entries(ops).map(([method, op]) => ({ path, method, public: (op as Record<string, unknown>)['x-public'] === true, security: op.security ?? body.security })),
     );
     expect(operations.length).toBeGreaterThan(5);
+    expect(operations.filter((op) => op.public).map((op) => op.path)).toContain('/health');
     for (const op of operations) {
-      expect({ ...op, security: op.path === '/health' ? [] : [{ bearer: [] }] }).toEqual(op);
+      expect({ ...op, security: op.public ? [] : [{ bearer: [] }] }).toEqual(op);
+    }
+    // Every operation the document calls public really answers without a key.
+    for (const op of operations.filter((o) => o.public && o.method === 'get' && !o.path.includes('{'))) {
+      expect({ path: op.path, status: (await world.get(op.path, null)).status }).toEqual({ path: op.path, status: 200 });
     }
   });
 

@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
+import { PUBLIC_EXTENSION } from './auth/auth.decorators';
 import { setCursorSecret } from './where-used/paging';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
@@ -23,8 +24,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Public routes need no key: say so, instead of inheriting the document-wide bearer requirement.
-  const health = document.paths['/health']?.get;
-  if (health) health.security = [];
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
+      if (op && typeof op === 'object' && op[PUBLIC_EXTENSION]) op.security = [];
+    }
+  }
   return document;
 }
 

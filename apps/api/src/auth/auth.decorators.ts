@@ -1,12 +1,17 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Principal, Role } from '@trace/access';
 import type { BrandScope } from '@trace/genealogy';
 
 export const PUBLIC_KEY = 'trace:public';
 export const ROLES_KEY = 'trace:roles';
 
-/** A route anyone may call without a key (health, API docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+/** OpenAPI extension marking an operation that needs no key (its `security` is emptied in the document). */
+export const PUBLIC_EXTENSION = 'x-public';
+
+/** A route anyone may call without a key (health, published report keys and schema). */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension(PUBLIC_EXTENSION, true)) as MethodDecorator & ClassDecorator;
 
 /**
  * The roles that may call a route. Routes that say nothing are data queries: `quality` and `auditor`

@@ -44,5 +44,5 @@ export class VendorExposurePageDto implements VendorExposurePage {
   @ApiProperty({ description: 'Rows of the whole answer, all pages together' }) total: number;
   @ApiProperty({ type: [WhereUsedRowDto] }) items: WhereUsedRowDto[];
   @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last page' }) nextCursor?: string;
-  @ApiProperty() roundTrips: number;
+  @ApiPropertyOptional({ description: 'Database round trips this page took; site-wide keys only (it depends on other brands\' units)' }) roundTrips?: number;
 }

@@ -34,7 +34,8 @@ export interface VendorExposurePage {
   total: number;
   items: WhereUsedRow[];
   nextCursor?: string;
-  roundTrips: number;
+  /** Site-wide callers only: the count includes climbing through units of every brand. */
+  roundTrips?: number;
 }
 
 const UNKNOWN = '(unknown)';
@@ -64,7 +65,8 @@ export class VendorExposureUseCase {
       total,
       items,
       ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
-      roundTrips: answer.stats.roundTrips,
+      // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
+      ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
     };
   }
 

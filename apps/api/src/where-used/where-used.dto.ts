@@ -46,5 +46,5 @@ export class WhereUsedPageDto implements WhereUsedPage {
   @ApiProperty({ description: 'Rows of the whole answer, all pages together' }) total: number;
   @ApiProperty({ type: [WhereUsedRowDto] }) items: WhereUsedRowDto[];
   @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last page' }) nextCursor?: string;
-  @ApiProperty({ description: 'Database round trips this page took' }) roundTrips: number;
+  @ApiPropertyOptional({ description: 'Database round trips this page took; site-wide keys only (it depends on other brands\' units)' }) roundTrips?: number;
 }

@@ -32,7 +32,8 @@ export interface WhereUsedPage {
   items: WhereUsedRow[];
   /** Absent on the last page. */
   nextCursor?: string;
-  roundTrips: number;
+  /** Site-wide callers only: the count includes climbing through units of every brand. */
+  roundTrips?: number;
 }
 
 /** "This lot is bad: which serials contain it, which shipped, to whom?" — where-used of a package lot or a vendor lot. */
@@ -51,7 +52,8 @@ export class WhereUsedUseCase {
       total,
       items,
       ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
-      roundTrips: answer.stats.roundTrips,
+      // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
+      ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
     };
   }
 
