@@ -91,6 +91,7 @@ function run(command: string, args: string[], cwd: string): Promise<RunResult> {
     let output = '';
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer): void => {
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes are control characters by definition
       const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''); // Maven's colour resets, even with -B -q
       output += text;
       process.stderr.write(text);

@@ -16,7 +16,7 @@ export class CreateReportJobDto {
   @ApiPropertyOptional({ enum: ['csv'], default: 'csv', description: 'One CSV: the BOM rows of every serial, one header, one signature' })
   @IsOptional()
   @IsIn(['csv'])
-  format: 'csv' = 'csv';
+  format = 'csv' as const;
 }
 
 export class ReportJobParams {
