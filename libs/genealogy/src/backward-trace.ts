@@ -65,9 +65,9 @@ export class BackwardTracer {
     while (frontier.units.length + frontier.lots.length + frontier.vendorLots.length + frontier.vendors.length > 0) {
       const [units, lots, vendorLots, vendors] = await Promise.all([
         this.repo.findUnits(frontier.units),
-        this.repo.findLots(frontier.lots),
+        this.repo.findLots(frontier.lots, true),
         this.repo.findVendorLots(frontier.vendorLots),
-        this.repo.findVendors(frontier.vendors),
+        this.repo.findVendors(frontier.vendors, true),
       ]);
       g.roundTrips++;
       if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
