@@ -1,5 +1,6 @@
-import { TraceEvent, toMessage } from '@trace/contracts';
-import { FetchedGraph, GraphWrite, assembleGenealogy, graphWritesFor } from '@trace/genealogy';
+import { toMessage } from '@trace/contracts';
+import { assembleGenealogy } from '@trace/genealogy';
+import { fetchedOf, storeOf } from '@trace/genealogy/fake-graph';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { ShopFloorOptions, shopFloorEvents } from '../apps/simulator/src/shop-floor';
 
@@ -15,7 +16,7 @@ export interface Dataset {
 /** Simulates `options` and sizes every top-level serial's genealogy in memory (the same writes the ingest makes). */
 export function buildDataset(name: string, options: ShopFloorOptions, sizeTops = true): Dataset {
   const events = [...shopFloorEvents(options)];
-  const graph = sizeTops ? inMemoryGraph(events) : undefined;
+  const graph = sizeTops ? fetchedOf(storeOf(events)) : undefined;
   const children = new Set(events.flatMap((e) => (e.type === 'UnitAssembled' ? [e.data.childSerial] : [])));
   const tops = events
     .flatMap((e) => (e.type === 'UnitStarted' && !children.has(e.data.serial) ? [e.data.serial] : []))
@@ -32,19 +33,3 @@ export function serialsNear(d: Dataset, target: number, count: number): Dataset[
   return [...d.tops].sort((a, b) => Math.abs(a.nodes - target) - Math.abs(b.nodes - target) || a.index - b.index).slice(0, count);
 }
 
-function inMemoryGraph(events: TraceEvent[]): FetchedGraph {
-  const store: Record<string, Map<string, Record<string, any>>> = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map() };
-  const apply = (w: GraphWrite): void => {
-    const coll = (store[w.collection] ??= new Map());
-    const doc = coll.get(w.id) ?? { _id: w.id };
-    for (const [path, value] of Object.entries(w.set)) {
-      const parts = path.split('.');
-      let node = doc;
-      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
-      node[parts.at(-1)!] = value;
-    }
-    coll.set(w.id, doc);
-  };
-  events.forEach((event, i) => graphWritesFor({ event, position: { topic: 'bench', partition: 0, offset: String(i) } }).forEach(apply));
-  return { units: store.units, lots: store.lots, vendorLots: store.vendorLots, vendors: store.vendors, roundTrips: 0 } as unknown as FetchedGraph;
-}

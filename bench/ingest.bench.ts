@@ -1,6 +1,6 @@
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS, parseEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-import { createKafka } from '@trace/platform';
+import { createKafka, ensureTopics } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startIngest } from '../apps/ingest/src/bootstrap';
@@ -65,7 +65,7 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
   await admin.connect();
   const topics = SOURCE_TOPICS.map((t) => prefix + t);
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [...topics, prefix + DEAD_LETTER_TOPIC].map((topic) => ({ topic, numPartitions: 3 })) });
+    await ensureTopics(admin, [...topics, prefix + DEAD_LETTER_TOPIC], 3);
   } finally {
     await admin.disconnect();
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
-import { createKafka } from '@trace/platform';
+import { createKafka, ensureTopics } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -29,7 +29,7 @@ export class TestWorld {
   constructor(name: string) {
     const brokers = process.env.KAFKA_BROKERS;
     const mongoUrl = process.env.MONGO_URL;
-    if (!brokers || !mongoUrl) throw new Error('KAFKA_BROKERS and MONGO_URL are not set: run the e2e tests through jest (npm test), whose global setup provides them');
+    if (!brokers || !mongoUrl) throw new Error('KAFKA_BROKERS and MONGO_URL are not set: run the e2e tests through jest (npm run test), whose global setup provides them');
     this.env = {
       ...process.env,
       KAFKA_BROKERS: brokers,
@@ -56,22 +56,8 @@ export class TestWorld {
   /** Creates the topics (as the ingest would) and waits for their leaders, so producing never races topic creation. */
   createTopics(): Promise<void> {
     this.topicsReady ??= (async () => {
-      const admin = await this.getAdmin();
       const wanted = [...SOURCE_TOPICS, DEAD_LETTER_TOPIC].map((t) => this.topic(t));
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((t) => !existing.has(t));
-      if (missing.length) {
-        await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) }).catch((e: Error) => {
-          if (!/already exists/i.test(e.message)) throw e; // the ingest may be creating them at the same moment
-        });
-      }
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const { topics } = await admin.fetchTopicMetadata({ topics: wanted }).catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
-        if (topics.length === wanted.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-        if (Date.now() > deadline) throw new Error(`topics ${wanted.join(', ')} have no leaders after 30 s`);
-        await sleep(100);
-      }
+      await ensureTopics(await this.getAdmin(), wanted, 3, 30_000);
     })();
     return this.topicsReady;
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { DEAD_LETTER_HEADERS } from '@trace/contracts';
-import { contractTopic, createKafka, prefixedTopics } from '@trace/platform';
+import { contractTopic, createKafka, ensureTopics, prefixedTopics } from '@trace/platform';
 import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
@@ -93,24 +93,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private async ensureTopics(admin: Admin, topics: string[]): Promise<void> {
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length > 0) {
-        // Another instance may create them at the same moment: "already exists" is success.
-        const created = await admin
-          .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })) })
-          .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
-        if (created) this.logger.log(`created topics ${missing.join(', ')} with ${this.options.topicPartitions} partitions`);
-      }
-      // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a
-      // moment after creating a topic; wait for every partition to have a leader here instead.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
-        if (metadata && metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-        if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after 60 s`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const created = await ensureTopics(admin, topics, this.options.topicPartitions);
+      if (created.length > 0) this.logger.log(`created topics ${created.join(', ')} with ${this.options.topicPartitions} partitions`);
     } finally {
       await admin.disconnect();
     }

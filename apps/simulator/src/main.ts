@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SOURCE_TOPICS } from '@trace/contracts';
-import { createKafka } from '@trace/platform';
+import { createKafka, ensureTopics } from '@trace/platform';
 import { FaultSummary, SimMessage, describeFaults, emptyFaultSummary } from './faults';
 import { readNdjson, writeNdjson } from './ndjson';
 import { ProgressBar, formatDuration } from './progress';
@@ -97,9 +97,7 @@ async function produce(cli: Cli & { brokers: string }, messages: () => Iterable<
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = SOURCE_TOPICS.map((t) => cli.topicPrefix + t).filter((t) => !existing.has(t));
-    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: cli.partitions })) });
+    await ensureTopics(admin, SOURCE_TOPICS.map((t) => cli.topicPrefix + t), cli.partitions);
   } finally {
     await admin.disconnect();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TraceEvent, parseEvent, toMessage } from '@trace/contracts';
-import { FetchedGraph, GraphWrite, assembleGenealogy, graphWritesFor } from '@trace/genealogy';
+import { assembleGenealogy } from '@trace/genealogy';
+import { fetchedOf, storeOf } from '@trace/genealogy/fake-graph';
 import { ShopFloorOptions, shopFloorEvents } from './shop-floor';
 
 const small: ShopFloorOptions = { seed: 7, units: 40, partsPerBoard: 60, brands: 3 };
@@ -95,7 +96,7 @@ describe('shopFloorEvents', () => {
 
   it('ends in a graph where every shipped serial traces back to vendors with no gaps, through two or three levels of sub-assemblies', () => {
     const es = events();
-    const store = applyAll(es.flatMap((e, i) => graphWritesFor({ event: e, position: { topic: 't', partition: 0, offset: String(i) } })));
+    const store = fetchedOf(storeOf(es));
     const shipped = [...new Set(es.flatMap((e) => (e.type === 'UnitShipped' ? [e.data.serial] : [])))];
     expect(shipped.length).toBeGreaterThan(0);
     const depths = new Set<number>();
@@ -109,20 +110,3 @@ describe('shopFloorEvents', () => {
     expect([...depths].every((d) => d === 2 || d === 3)).toBe(true);
   });
 });
-
-// Applies $set-by-path upserts to in-memory documents, as MongoDB would.
-function applyAll(writes: GraphWrite[]): FetchedGraph {
-  const store: Record<string, Map<string, Record<string, any>>> = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map() };
-  for (const w of writes) {
-    const coll = (store[w.collection] ??= new Map());
-    const doc = coll.get(w.id) ?? { _id: w.id };
-    for (const [path, value] of Object.entries(w.set)) {
-      const parts = path.split('.');
-      let node = doc;
-      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
-      node[parts.at(-1)!] = value;
-    }
-    coll.set(w.id, doc);
-  }
-  return { units: store.units, lots: store.lots, vendorLots: store.vendorLots, vendors: store.vendors, roundTrips: 0 } as unknown as FetchedGraph;
-}

@@ -1,28 +1,14 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
-import { assembleGenealogy, FetchedGraph } from './backward-trace';
-import { GraphWrite, graphWritesFor, mergeGraphWrites } from './graph-writes';
+import { assembleGenealogy } from './backward-trace';
+import { FakeStore, applyWrites as apply, fetchedOf } from './fake-graph';
+import { graphWritesFor, mergeGraphWrites } from './graph-writes';
 
-// A tiny stand-in for MongoDB's `$set` with dotted paths and upsert, to check the writes' algebra.
-type Store = Record<string, Map<string, Record<string, any>>>;
-function apply(store: Store, writes: GraphWrite[]): void {
-  for (const w of writes) {
-    const coll = (store[w.collection] ??= new Map());
-    const doc = coll.get(w.id) ?? { _id: w.id };
-    for (const [path, value] of Object.entries(w.set)) {
-      const parts = path.split('.');
-      let node = doc;
-      for (const p of parts.slice(0, -1)) node = node[p] ??= {};
-      node[parts.at(-1)!] = structuredClone(value);
-    }
-    coll.set(w.id, doc);
-  }
-}
 // Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not key order.
 const canonical = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' && !(v instanceof Date)
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
     : v;
-const snapshot = (s: Store) => JSON.stringify(canonical(Object.fromEntries(Object.entries(s).map(([k, m]) => [k, Object.fromEntries(m)]))));
+const snapshot = (s: FakeStore) => JSON.stringify(canonical(Object.fromEntries(Object.entries(s).map(([k, m]) => [k, Object.fromEntries(m)]))));
 
 const at = (i: number): KafkaPosition => ({ topic: 't', partition: 0, offset: String(i) });
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
@@ -45,18 +31,11 @@ function scenario(): TraceEvent[] {
   ];
 }
 
-const fetched = (s: Store): FetchedGraph => ({
-  units: (s.units ?? new Map()) as any,
-  lots: (s.lots ?? new Map()) as any,
-  vendorLots: (s.vendorLots ?? new Map()) as any,
-  vendors: (s.vendors ?? new Map()) as any,
-  roundTrips: 0,
-});
 
 describe('graph writes', () => {
   it('end in the same documents whatever the order of delivery, replays included', () => {
     const events = scenario();
-    const ordered: Store = {};
+    const ordered: FakeStore = {};
     events.forEach((e, i) => apply(ordered, graphWritesFor({ event: e, position: at(i) })));
 
     let seed = 7;
@@ -64,7 +43,7 @@ describe('graph writes', () => {
     for (let round = 0; round < 20; round++) {
       const shuffled = events.map((e, i) => ({ e, i })).sort(() => random() - 0.5);
       const withReplays = [...shuffled, ...shuffled.slice(0, 5)];
-      const store: Store = {};
+      const store: FakeStore = {};
       for (const { e, i } of withReplays) apply(store, graphWritesFor({ event: e, position: at(i) }));
       expect(snapshot(store)).toEqual(snapshot(ordered));
     }
@@ -72,9 +51,9 @@ describe('graph writes', () => {
 
   it('merged per document give the same documents as applied one by one', () => {
     const positioned = scenario().map((event, i) => ({ event, position: at(i) }));
-    const oneByOne: Store = {};
+    const oneByOne: FakeStore = {};
     positioned.forEach((p) => apply(oneByOne, graphWritesFor(p)));
-    const merged: Store = {};
+    const merged: FakeStore = {};
     const writes = mergeGraphWrites(positioned.flatMap(graphWritesFor));
     apply(merged, writes);
     expect(snapshot(merged)).toEqual(snapshot(oneByOne));
@@ -83,7 +62,7 @@ describe('graph writes', () => {
 
   it('record the same event sent twice (at two offsets) once', () => {
     const e = scenario()[9]!;
-    const store: Store = {};
+    const store: FakeStore = {};
     apply(store, graphWritesFor({ event: e, position: at(1) }));
     apply(store, graphWritesFor({ event: e, position: at(2) }));
     expect(Object.keys(store.units!.get('SUB')!.installs)).toHaveLength(1);
@@ -92,9 +71,9 @@ describe('graph writes', () => {
 
 describe('assembleGenealogy', () => {
   const build = (events = scenario()) => {
-    const store: Store = {};
+    const store: FakeStore = {};
     events.forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
-    return assembleGenealogy('TOP', fetched(store));
+    return assembleGenealogy('TOP', fetchedOf(store));
   };
 
   it('returns every vendor lot behind a serial through a sub-assembly, a split and a merge', () => {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Admin, Kafka, logLevel, LogEntry } from 'kafkajs';
 
 /** A kafkajs client whose logs go through Nest's logger, at warn and above. */
 // kafkajs warns at every producer about a partitioner change of 2019; the contract keys messages, and the
@@ -22,4 +22,32 @@ export function createKafka(clientId: string, brokers: string): Kafka {
         else logger.warn(line);
       },
   });
+}
+
+/**
+ * Creates whichever of `topics` are missing, with `partitions` partitions, and waits until every partition has a
+ * leader. Returns the topics it created. Safe to race with another process creating the same topics.
+ */
+export async function ensureTopics(admin: Admin, topics: string[], partitions: number, timeoutMs = 60_000): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  let created: string[] = [];
+  if (missing.length > 0) {
+    // Another instance may create them at the same moment: "already exists" is success.
+    const done = await admin
+      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+      .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
+    if (done) created = missing;
+  }
+  // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a
+  // moment after creating a topic; wait for every partition to have a leader here instead.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
+    if (metadata && metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+      return created;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
