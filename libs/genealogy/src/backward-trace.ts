@@ -100,8 +100,13 @@ export class BackwardTracer {
   }
 }
 
+/** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
+export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
+  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
+}
+
 // Code-unit order: the same everywhere, unlike localeCompare.
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
 /** Facts in the order they happened; the event id breaks ties so the order never depends on arrival. */
 export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
@@ -161,7 +166,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     const node: LotNode = {
       lotId,
       known: doc !== undefined,
-      status: history.at(-1)?.status ?? (doc?.receipt || sources.length > 0 ? 'released' : 'unknown'),
+      status: lotStatusOf(doc),
       statusHistory: history,
       origin: doc?.receipt ? 'received' : sources[0]?.kind ?? 'unknown',
       sources,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackwardTracer, FetchedGraph, assembleGenealogy } from './backward-trace';
+import { BackwardTracer, FetchedGraph, assembleGenealogy, compare } from './backward-trace';
 import { GenealogyRepository } from './genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
 import { sampleUnitsOfProducts } from './where-used';
@@ -31,7 +31,6 @@ export interface Commonality {
 }
 
 const KIND_ORDER: readonly CommonFactorKind[] = ['vendorLot', 'vendor', 'lot', 'subAssemblyProduct'];
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Everything a serial contains, as factor keys (`kind\0id`), from the fetched graph: the genealogy's own answer. */
 export function factorsOf(serial: string, graph: FetchedGraph): Set<string> {

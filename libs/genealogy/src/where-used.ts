@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LotStatus } from '@trace/contracts';
 import { installedLots, parentSerials } from './as-built';
-import { chronological } from './backward-trace';
+import { chronological, compare, lotStatusOf } from './backward-trace';
 import { GenealogyRepository } from './genealogy.repository';
 import { BrandScope, inScope } from './genealogy.types';
 import { lotUsesId, productUnitsId } from './lot-uses';
@@ -139,7 +139,6 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
   };
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function packagesOf(vendorLot: VendorLotDoc, path: PathStep[]): Root[] {
   const lotIds = [...new Set(chronological(vendorLot.receipts).flatMap((r) => r.lotIds))];
@@ -184,11 +183,6 @@ async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalS
     frontier = next;
   }
   return reached;
-}
-
-/** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
-export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
-  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
 }
 
 function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching): WhereUsed {

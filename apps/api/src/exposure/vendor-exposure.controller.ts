@@ -5,7 +5,7 @@ import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
 import { NDJSON, wantsNdjson, writeNdjson } from '../where-used/ndjson';
-import { filterOf } from '../where-used/where-used.controller';
+import { filterOf } from '../where-used/where-used.query';
 import { WhereUsedQuery } from '../where-used/where-used.query';
 import { VendorExposurePageDto, VendorParams } from './vendor-exposure.dto';
 import { VendorExposureUseCase } from './vendor-exposure.use-case';

@@ -96,7 +96,7 @@ export class ReportJobRunner {
     emit(csvHeader());
     for (let i = 0; i < job.serials.length; i += BATCH) {
       const batch = job.serials.slice(i, i + BATCH);
-      const graph = await this.tracer.fetchMany(batch);
+      const graph = await this.tracer.fetchMany(batch, job.scope); // never walks another brand's units
       const notFound: string[] = [];
       for (const serial of batch) {
         const top = graph.units.get(serial);
@@ -117,7 +117,6 @@ export class ReportJobRunner {
         }
         await flush(false);
       }
-      await flush(false);
       await this.jobs.progress(job.id, { done: Math.min(job.serials.length, i + batch.length), rows, chunks, bytes }, notFound);
     }
     await flush(true);

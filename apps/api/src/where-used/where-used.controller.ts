@@ -1,13 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@trace/access';
-import { WhereUsedFilter } from '@trace/genealogy';
 import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
 import { NDJSON, wantsNdjson, writeNdjson } from './ndjson';
 import { WhereUsedPageDto } from './where-used.dto';
-import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery } from './where-used.query';
+import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery, filterOf } from './where-used.query';
 import { Material, WhereUsedUseCase } from './where-used.use-case';
 
 const ANSWER =
@@ -16,12 +15,6 @@ const ANSWER =
   'shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the ' +
   'total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line.';
 
-/** The traversal's filter from the query's. */
-export const filterOf = (query: WhereUsedQuery): WhereUsedFilter => ({
-  ...(query.brand !== undefined ? { brand: query.brand } : {}),
-  ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
-  ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
-});
 
 @ApiTags('where-used')
 @Controller('v1')

@@ -1,3 +1,4 @@
+import type { WhereUsedFilter } from '@trace/genealogy';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
 import { Transform, Type } from 'class-transformer';
@@ -64,3 +65,10 @@ export class VendorLotWhereUsedQuery extends WhereUsedQuery {
   @ApiProperty({ description: 'Manufacturer part number', example: 'GRM188R71C104KA01D' }) @IsId() mpn: string;
   @ApiProperty({ example: 'M2345' }) @IsId() vendorLotCode: string;
 }
+
+/** The traversal's filter from the query's. */
+export const filterOf = (query: WhereUsedQuery): WhereUsedFilter => ({
+  ...(query.brand !== undefined ? { brand: query.brand } : {}),
+  ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
+  ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
+});
