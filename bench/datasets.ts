@@ -1,6 +1,6 @@
 import { toMessage } from '@trace/contracts';
 import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/fake-graph';
+import { fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { ShopFloorOptions, shopFloorEvents } from '../apps/simulator/src/shop-floor';
 

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { ApiKeysRepository } from '@trace/access';
 import { BackwardTracer, assembleGenealogy } from '@trace/genealogy';
-import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
+import { COLLECTIONS } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
 import { Latency, latencyOf, now } from './stats';

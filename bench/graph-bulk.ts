@@ -1,7 +1,7 @@
 import { TraceEvent } from '@trace/contracts';
 import { PositionedEvent, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 // The collection names of the graph: read-only use of the lib's constant, to write exactly where the ingest writes.
-import { COLLECTIONS, GraphCollection } from '@trace/genealogy/schemas/graph.documents';
+import { COLLECTIONS, GraphCollection } from '@trace/genealogy/testing';
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 

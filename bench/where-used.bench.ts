@@ -21,9 +21,9 @@ import {
   mergeGraphWrites,
   whereUsedOfLot,
 } from '@trace/genealogy';
-import { GenealogyRepository } from '@trace/genealogy/genealogy.repository';
-import { COLLECTIONS } from '@trace/genealogy/schemas/graph.documents';
 import {
+  COLLECTIONS,
+  GenealogyRepository,
   LotSchema,
   LotUseIndexSchema,
   LotUsesSchema,
@@ -33,7 +33,7 @@ import {
   UnitSchema,
   VendorLotSchema,
   VendorSchema,
-} from '@trace/genealogy/schemas/graph.schemas';
+} from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 
 const arg = (name: string, fallback: number): number => {

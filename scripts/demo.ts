@@ -11,7 +11,7 @@ import { toMessage } from '@trace/contracts';
 import { PlatformEnv, createKafka, loadEnv } from '@trace/platform';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
-import { gatewayScenario } from './demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 
 const ROOT = join(__dirname, '..');
 const log = (line: string): void => void process.stdout.write(`[demo] ${line}\n`);

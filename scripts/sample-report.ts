@@ -4,9 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toMessage } from '@trace/contracts';
 import { assembleGenealogy, graphWritesFor } from '@trace/genealogy';
-import { FakeStore, applyWrites, fetchedOf } from '@trace/genealogy/fake-graph';
+import { FakeStore, applyWrites, fetchedOf } from '@trace/genealogy/testing';
 import { buildGenealogyReport, keyIdOf, renderCsv, renderPdf, signJson, signWithTrailer } from '@trace/reports';
-import { gatewayScenario } from './demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 
 // `npm run -s report:sample [OUT_DIR]`: the demo gateway's report in the three formats, signed with a throwaway key,
 // without Kafka or a database (the graph the ingest would build, in memory); and page images of the PDF when

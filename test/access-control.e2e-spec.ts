@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
 // Strips what legitimately differs between two deliveries of the same events: where they sat in Kafka.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TOPICS } from '@trace/contracts';
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { sleep, TestWorld } from './support/harness';
 
 describe('holds over real Kafka and MongoDB', () => {

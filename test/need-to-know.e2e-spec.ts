@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
 // The attack suite of need-to-know. Two brands share a vendor, a vendor lot, a reel split between them

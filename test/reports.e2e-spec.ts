@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CSV_COLUMNS, GenealogyReport } from '@trace/reports';
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { makeEvent, TraceEvent } from '@trace/contracts';
-import { gatewayScenario } from '../scripts/demo-scenario';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
 interface Row {

@@ -1,6 +1,6 @@
 import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/fake-graph';
-import { gatewayScenario } from '../../../scripts/demo-scenario';
+import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { epcisDocument, lotClass, unitEpc } from './epcis';
 
 const { validateEpcisDocument } = require('epcis2.js') as { validateEpcisDocument: (doc: unknown, throwError: boolean) => { success: boolean; errors: string[] } };

@@ -1,6 +1,6 @@
 import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/fake-graph';
-import { gatewayScenario } from '../../../scripts/demo-scenario';
+import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { gatewayScenario } from '@trace/contracts/testing';
 import { buildGenealogyReport } from './genealogy-report';
 import { CSV_COLUMNS, renderCsv } from './report-csv';
 import { renderPdf } from './report-pdf';

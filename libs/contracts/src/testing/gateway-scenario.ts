@@ -1,4 +1,4 @@
-import { TraceEvent, makeEvent } from '@trace/contracts';
+import { TraceEvent, makeEvent } from '../index';
 
 type AnyEvent = TraceEvent;
 

@@ -1,0 +1,5 @@
+// The graph without a database, and the storage handles the bench needs: for specs, bench and scripts only.
+export * from '../fake-graph';
+export { GenealogyRepository } from '../genealogy.repository';
+export { COLLECTIONS, type GraphCollection } from '../schemas/graph.documents';
+export * from '../schemas/graph.schemas';
