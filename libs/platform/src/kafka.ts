@@ -1,11 +1,25 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Kafka, logLevel, LogEntry } from 'kafkajs';
 
-/** A kafkajs client whose logs go through Nest's logger, at warn and above. */
 // kafkajs warns at every producer about a partitioner change of 2019; the contract keys messages, and the
 // default partitioner is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+// The broker's errors that kafkajs itself retries (leader elections, a topic a KRaft broker has just created, a
+// coordinator still loading). kafkajs logs each at ERROR although it recovers; they are expected around fresh topics
+// and failovers, so they go to debug. Everything else keeps its level. Read from kafkajs' own table (pinned 2.2.4).
+const RETRIABLE_BROKER_ERRORS: ReadonlySet<string> = new Set(
+  (require('kafkajs/src/protocol/error') as { errorCodes: { message: string; retriable: boolean }[] }).errorCodes
+    .filter((code) => code.retriable)
+    .map((code) => code.message),
+);
+
+/** True for a kafkajs log entry about a broker error that kafkajs retries by itself. */
+export function isRetriedBrokerError(entry: Record<string, unknown>): boolean {
+  return typeof entry.error === 'string' && RETRIABLE_BROKER_ERRORS.has(entry.error);
+}
+
+/** A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. */
 export function createKafka(clientId: string, brokers: string): Kafka {
   const logger = new Logger(`kafkajs:${clientId}`);
   return new Kafka({
@@ -18,7 +32,8 @@ export function createKafka(clientId: string, brokers: string): Kafka {
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const line = `${message} ${JSON.stringify(extra)}`;
-        if (level <= logLevel.ERROR) logger.error(line);
+        if (isRetriedBrokerError(extra)) logger.debug(line);
+        else if (level <= logLevel.ERROR) logger.error(line);
         else logger.warn(line);
       },
   });

@@ -1,0 +1,30 @@
+import { Logger } from '@nestjs/common';
+import { createKafka, isRetriedBrokerError } from './kafka';
+
+describe('the Kafka client of every app', () => {
+  it('treats the broker errors kafkajs retries by itself as expected, and nothing else', () => {
+    expect(isRetriedBrokerError({ error: 'This server is not the leader for that topic-partition' })).toBe(true);
+    expect(isRetriedBrokerError({ error: 'This server does not host this topic-partition' })).toBe(true);
+    expect(isRetriedBrokerError({ error: 'The group coordinator is not available' })).toBe(true);
+    expect(isRetriedBrokerError({ error: 'Not authorized to access topics: [Topic authorization failed]' })).toBe(false);
+    expect(isRetriedBrokerError({ error: 'The request included a message larger than the max message size the server will accept' })).toBe(false);
+    expect(isRetriedBrokerError({})).toBe(false);
+  });
+
+  it('logs a retried leader election at debug and a real failure at error, through the Nest logger', () => {
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const kafka = createKafka('spec', '127.0.0.1:1');
+      const log = (kafka as unknown as { logger(): { error(m: string, e: object): void } }).logger();
+      log.error('Response Produce(key: 0, version: 7)', { error: 'This server is not the leader for that topic-partition' });
+      log.error('Crash: KafkaJSNumberOfRetriesExceeded', { error: 'Connection error: connect ECONNREFUSED' });
+      expect(debug).toHaveBeenCalledTimes(1);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(String(error.mock.calls[0]![0])).toContain('KafkaJSNumberOfRetriesExceeded');
+    } finally {
+      debug.mockRestore();
+      error.mockRestore();
+    }
+  });
+});
