@@ -17,7 +17,7 @@ function placeOf(absolute) {
   return { top: parts[0], name: parts[0] === 'apps' || parts[0] === 'libs' ? parts[1] : undefined };
 }
 
-const isSpec = (file) => /\.(spec|e2e-spec)\.ts$/.test(file);
+const isSpec = (file) => /\.([a-z0-9]+-)?spec\.ts$/.test(file);
 
 function check(file, source) {
   const here = placeOf(file);

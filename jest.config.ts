@@ -7,12 +7,20 @@ const moduleNameMapper = {
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] as [string, object] };
 const common = { rootDir: '.', moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
 
-// Two tiers: unit tests are pure (no server); e2e tests go through the real Kafka and the real
-// database (testcontainers, the local stack, or KAFKA_BROKERS/MONGO_URL), as production does.
+// Three tiers: unit tests are pure (no server); medium tests run repositories and services against a real
+// database server and nothing else (no Kafka, no HTTP); e2e tests go through the real Kafka and the real database
+// (testcontainers, the local stack, or KAFKA_BROKERS/MONGO_URL), as production does.
 const config: Config = {
   testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/support/medium-setup.ts',
+      globalTeardown: '<rootDir>/test/support/medium-teardown.ts',
+    },
     {
       ...common,
       displayName: 'e2e',

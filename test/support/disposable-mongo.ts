@@ -18,15 +18,16 @@ export interface DisposableMongo {
 
 const ROOT = join(__dirname, '..', '..');
 
-export async function disposableMongo(): Promise<DisposableMongo> {
+/** `backend: 'memory'` for a fast throwaway server (the medium tier); the default `h2` file survives a clean stop. */
+export async function disposableMongo(backend: 'h2' | 'memory' = 'h2'): Promise<DisposableMongo> {
   const { existsSync, readdirSync } = await import('node:fs');
   const lib = join(ROOT, '.stack', 'lib');
-  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('mongo-java-server'))) return localMongo(lib);
+  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('mongo-java-server'))) return localMongo(lib, backend);
   try {
     return await containerMongo();
   } catch (error) {
     throw new Error(
-      `no disposable MongoDB for the outage test: no mongo-java-server jars in .stack/lib (run npm run stack:setup) and no Docker engine (${String(error)})`,
+      `no disposable MongoDB: no mongo-java-server jars in .stack/lib (run npm run stack:setup) and no Docker engine (${String(error)})`,
     );
   }
 }
@@ -42,12 +43,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function localMongo(lib: string): Promise<DisposableMongo> {
+async function localMongo(lib: string, backend: 'h2' | 'memory'): Promise<DisposableMongo> {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'trace-outage-')), 'db.mv');
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), `h2:${file}`], {
+    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : 'memory'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {

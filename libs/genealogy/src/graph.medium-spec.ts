@@ -1,0 +1,66 @@
+import { TestingModule } from '@nestjs/testing';
+import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
+import { gatewayScenario } from '@trace/contracts/testing';
+import { mediumModule } from '@trace/platform/testing';
+import { BackwardTracer, assembleGenealogy } from './backward-trace';
+import { FakeStore, applyWrites, fetchedOf } from './fake-graph';
+import { GenealogyModule } from './genealogy.module';
+import { GenealogyRepository } from './genealogy.repository';
+import { GraphWriteRepository } from './graph-write.repository';
+import { graphWritesFor, mergeGraphWrites } from './graph-writes';
+import { SITE_WIDE } from './genealogy.types';
+import { ForwardTracer } from './where-used';
+
+const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
+const positioned = (events: TraceEvent[]) => events.map((event, i) => ({ event, position: at(i) }));
+const writesOf = (events: TraceEvent[]) => mergeGraphWrites(positioned(events).flatMap(graphWritesFor));
+
+describe('the graph in a real database', () => {
+  let moduleRef: TestingModule;
+  beforeEach(async () => {
+    moduleRef = await mediumModule([GenealogyModule]);
+  });
+  afterEach(() => moduleRef.close());
+
+  it('stores what the writes say, so the genealogy read from the database equals the one built without it, replays included', async () => {
+    const { ids, events } = gatewayScenario('med-');
+    const writer = moduleRef.get(GraphWriteRepository);
+    const delivered = positioned(events);
+    await writer.apply(mergeGraphWrites(delivered.flatMap(graphWritesFor)));
+    // At least once: the same messages again, in another order, one write at a time.
+    for (const message of [...delivered].reverse()) await writer.apply(graphWritesFor(message));
+
+    const fromDatabase = await moduleRef.get(BackwardTracer).trace(ids.top, SITE_WIDE);
+    const store: FakeStore = {};
+    applyWrites(store, delivered.flatMap(graphWritesFor));
+    const withoutDatabase = assembleGenealogy(ids.top, fetchedOf(store));
+    expect(fromDatabase).not.toBeNull();
+    const { roundTrips, ...answer } = fromDatabase!;
+    const { roundTrips: _fake, ...expected } = withoutDatabase;
+    expect(answer).toEqual(expected);
+    expect(roundTrips).toBeGreaterThan(0);
+  });
+
+  it('reads more ids than one $in chunk holds in one call, every one of them, and nothing for unknown ids', async () => {
+    const serials = Array.from({ length: 450 }, (_, i) => `MED-U${String(i).padStart(4, '0')}`);
+    const started = serials.map((serial, i) =>
+      makeEvent('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'P-1', workOrder: 'WO-1' }, { eventId: `med-start-${i}` }),
+    );
+    await moduleRef.get(GraphWriteRepository).apply(writesOf(started));
+
+    const repo = moduleRef.get(GenealogyRepository);
+    const found = await repo.findUnits([...serials, 'MED-NEVER-1', 'MED-NEVER-2']);
+    expect(found.map((u) => u._id).sort()).toEqual(serials);
+    expect(await repo.findUnits([])).toEqual([]);
+  });
+
+  it('finds every serial a lot went into through the forward edges the writes left', async () => {
+    const { ids, events } = gatewayScenario('fwd-');
+    await moduleRef.get(GraphWriteRepository).apply(writesOf(events));
+    const used = await moduleRef.get(ForwardTracer).fromLot('fwd-REEL-C1');
+    expect(used).not.toBeNull();
+    const tops = new Set<string>();
+    for await (const row of used!.rows({}, SITE_WIDE)) tops.add(row.topSerial);
+    expect(tops).toEqual(new Set([ids.top, ids.other]));
+  });
+});
