@@ -1,26 +1,30 @@
 import { ApiKeyInfo, ApiKeysRepository, ROLES, Role } from '@trace/access';
+import { UsageError, parseCommandLine } from './usage';
 
 export const KEYS_USAGE = `usage:
   keys create --role quality|auditor|admin (--brand B [--brand B2 ...] | --all-brands) [--label TEXT]
   keys list
   keys revoke <key id or key>`;
 
-/** A usage error: printed with the usage, exit status 2. */
-export class UsageError extends Error {}
-
 /** Runs `keys <sub-command>`; returns the lines to print (a new key alone on the last line). */
 export async function keysCommand(args: string[], keys: ApiKeysRepository): Promise<string[]> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'create': {
-      const opts = parseFlags(rest, { multi: ['brand'], single: ['role', 'label'], bool: ['all-brands'] });
+      const { values: opts, positionals } = parseCommandLine(rest, {
+        role: { type: 'string' },
+        brand: { type: 'string', multiple: true },
+        'all-brands': { type: 'boolean' },
+        label: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]!}`);
       const role = opts.role as Role | undefined;
       if (!role || !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      const brands = (opts.brand as string[] | undefined) ?? [];
+      const brands = opts.brand ?? [];
       if (opts['all-brands'] && brands.length > 0) throw new UsageError('give --brand or --all-brands, not both');
       if (!opts['all-brands'] && brands.length === 0) throw new UsageError('give at least one --brand, or --all-brands');
       if (brands.some((b) => b.length === 0 || b.length > 128)) throw new UsageError('a brand is 1 to 128 characters');
-      const created = await keys.create(role, opts['all-brands'] ? '*' : brands, opts.label as string | undefined);
+      const created = await keys.create(role, opts['all-brands'] ? '*' : brands, opts.label);
       return [`created key ${created.info.id} (${describe(created.info)}); it is shown once, store it now:`, created.key];
     }
     case 'list': {
@@ -38,22 +42,3 @@ export async function keysCommand(args: string[], keys: ApiKeysRepository): Prom
 }
 
 const describe = (k: ApiKeyInfo): string => `${k.role}, brands ${k.brands === '*' ? 'all (site-wide)' : k.brands.join(', ')}${k.label ? `, "${k.label}"` : ''}`;
-
-function parseFlags(args: string[], spec: { multi: string[]; single: string[]; bool: string[] }): Record<string, string | string[] | boolean> {
-  const out: Record<string, string | string[] | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i]!;
-    if (!flag.startsWith('--')) throw new UsageError(`unexpected argument ${flag}`);
-    const name = flag.slice(2);
-    if (spec.bool.includes(name)) {
-      out[name] = true;
-      continue;
-    }
-    const value = args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    if (spec.multi.includes(name)) out[name] = [...((out[name] as string[] | undefined) ?? []), value];
-    else if (spec.single.includes(name)) out[name] = value;
-    else throw new UsageError(`unknown option ${flag}`);
-  }
-  return out;
-}

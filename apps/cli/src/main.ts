@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { ApiKeysRepository } from '@trace/access';
 import { PlatformEnv, loadEnv } from '@trace/platform';
 import { CliModule } from './cli.module';
-import { KEYS_USAGE, UsageError, keysCommand } from './keys.command';
+import { KEYS_USAGE, keysCommand } from './keys.command';
+import { UsageError } from './usage';
 import { REPORTS_USAGE, runReports } from './reports.command';
 
 // `npm run -s cli -- keys create --role quality --brand Acme`: administration from a shell, against

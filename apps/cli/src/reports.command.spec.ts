@@ -1,4 +1,4 @@
-import { UsageError } from './keys.command';
+import { UsageError } from './usage';
 import { parseReportsArgs } from './reports.command';
 
 describe('reports command line', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PublicReportKey, verifyReport } from '@trace/reports';
-import { UsageError } from './keys.command';
+import { UsageError, parseCommandLine } from './usage';
 
 export const REPORTS_USAGE = `usage:
   reports verify FILE [--keys KEYS.json]   exit 0 only if FILE is an authentic, unchanged report
@@ -15,17 +15,10 @@ export interface ReportsArgs {
 export function parseReportsArgs(args: string[]): ReportsArgs {
   const [sub, ...rest] = args;
   if (sub !== 'verify') throw new UsageError(sub ? `unknown command reports ${sub}` : 'missing command');
-  let file: string | undefined;
-  let keysFile: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--keys') {
-      keysFile = rest[++i];
-      if (!keysFile) throw new UsageError('--keys needs a file');
-    } else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-    else if (file) throw new UsageError('reports verify takes one file');
-    else file = a;
-  }
+  const { values, positionals } = parseCommandLine(rest, { keys: { type: 'string' } });
+  if (positionals.length > 1) throw new UsageError('reports verify takes one file');
+  const [file] = positionals;
+  const keysFile = values.keys;
   if (!file) throw new UsageError('reports verify needs a file');
   return { file, ...(keysFile ? { keysFile } : {}) };
 }
