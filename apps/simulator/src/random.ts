@@ -30,9 +30,4 @@ export class Random {
     if (items.length === 0) throw new Error('pick from an empty list');
     return items[Math.floor(this.next() * items.length)]!;
   }
-
-  /** A new random source derived from this one: consumers that draw from it do not shift this sequence. */
-  fork(salt: number): Random {
-    return new Random(Math.floor(this.next() * 0xffffffff) ^ salt);
-  }
 }
