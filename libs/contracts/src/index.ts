@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 export * from './events';
+export * from './headers';
 export * from './lot';
 export * from './make-event';
 export * from './parse-event';

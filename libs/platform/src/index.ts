@@ -1,5 +1,5 @@
 export * from './env';
-export * from './kafka';
 export * from './mongo';
 export * from './platform.config';
 export * from './topics';
+export * from './kafka';

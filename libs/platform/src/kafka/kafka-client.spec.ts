@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createKafka, isRetriedBrokerError } from './kafka';
+import { createKafka, isRetriedBrokerError } from './kafka-client';
 
 describe('the Kafka client of every app', () => {
   it('treats the broker errors kafkajs retries by itself as expected, and nothing else', () => {

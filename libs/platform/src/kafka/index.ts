@@ -1,0 +1,3 @@
+export * from './kafka-client';
+export * from './kafka-helpers';
+export * from './kafka.module';

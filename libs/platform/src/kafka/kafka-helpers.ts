@@ -1,0 +1,52 @@
+import type { Admin, Producer } from 'kafkajs';
+
+/** A message to produce, to a topic named without the deployment's prefix. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Produces `messages` in one request per call (kafkajs groups them by topic), each topic prefixed, and resolves once
+ * every message is acknowledged by all in-sync replicas (`acks: -1`), the only acknowledgement this service relies on.
+ */
+export async function produceByTopic(producer: Producer, messages: readonly OutgoingMessage[], topicPrefix = ''): Promise<void> {
+  if (messages.length === 0) return;
+  const byTopic = new Map<string, { key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]>();
+  for (const { topic, ...message } of messages) {
+    const list = byTopic.get(topic);
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic: topicPrefix + topic, messages: list })) });
+}
+
+/** How far a consumer group is behind the end of each partition of `topics`. */
+export interface ConsumerLag {
+  /** Messages not yet committed by the group, over every partition. */
+  total: number;
+  partitions: { topic: string; partition: number; lag: number; committed: number; end: number }[];
+}
+
+/**
+ * The group's lag on `topics`: end offset minus committed offset per partition. A partition the group never committed
+ * counts from its low watermark (everything still there is still to be consumed).
+ */
+export async function consumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<ConsumerLag> {
+  const [ends, committed] = await Promise.all([
+    Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+    admin.fetchOffsets({ groupId, topics: [...topics] }),
+  ]);
+  const committedOf = new Map(committed.flatMap((t) => t.partitions.map((p) => [`${t.topic}\u0000${p.partition}`, Number(p.offset)] as const)));
+  const partitions = ends.flatMap(({ topic, partitions: ps }) =>
+    ps.map((p) => {
+      const c = committedOf.get(`${topic}\u0000${p.partition}`);
+      const done = c !== undefined && c >= 0 ? c : Number(p.low);
+      const end = Number(p.high);
+      return { topic, partition: p.partition, lag: Math.max(0, end - done), committed: done, end };
+    }),
+  );
+  return { total: partitions.reduce((sum, p) => sum + p.lag, 0), partitions };
+}
