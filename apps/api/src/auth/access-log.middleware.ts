@@ -1,4 +1,4 @@
-import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { AccessLogEntry, AccessLogRepository } from '@trace/access';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthenticatedRequest } from './auth.decorators';
@@ -91,16 +91,27 @@ export function boundedRequest(url: string, bounds: { path: number; query: numbe
  * started is never served (status null, `aborted`). The Authorization header is never read here.
  */
 @Injectable()
-export class AccessLogMiddleware implements NestMiddleware {
+export class AccessLogMiddleware implements NestMiddleware, BeforeApplicationShutdown {
   private readonly logger = new Logger('AccessLog');
+  /** Entries being written: a shutdown waits for them (the database connection closes after). */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(private readonly log: AccessLogRepository) {}
 
   use(req: Request & AuthenticatedRequest, res: Response, next: NextFunction): void {
     const entry = new PendingEntry(this.log.newId(), new Date().toISOString(), performance.now());
     res.locals[ACCESS_LOG_LOCAL] = entry;
-    res.once('close', () => void this.record(entry, req, res));
+    res.once('close', () => {
+      const written = this.record(entry, req, res).finally(() => this.writing.delete(written));
+      this.writing.add(written);
+    });
     next();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.writing]), new Promise<void>((r) => (timer = setTimeout(r, 5_000)))]);
+    clearTimeout(timer);
   }
 
   private async record(entry: PendingEntry, req: Request & AuthenticatedRequest, res: Response): Promise<void> {
