@@ -112,6 +112,110 @@ describe('need-to-know: keys, roles, brand scope and the access log', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('bounds a brand admin by its own scope: keys made, listed and revoked, and log entries read, within its brands only', async () => {
+    const acmeAdmin = await world.createKey('admin', ['Acme'], 'acme admin');
+    const globexReader = await world.createKey('auditor', ['Globex'], 'globex reader');
+    await world.get(genealogy, keys.acmeAuditor!.key);
+    await world.get(genealogy, globexReader.key);
+
+    for (const body of [{ role: 'quality', allBrands: true }, { role: 'quality', brands: ['Globex'] }, { role: 'admin', brands: ['Acme', 'Globex'] }]) {
+      const refused = await world.post('/v1/keys', body, acmeAdmin.key);
+      expect({ body, status: refused.status }).toEqual({ body, status: 403 });
+    }
+    const made = await world.post('/v1/keys', { role: 'auditor', brands: ['Acme'] }, acmeAdmin.key);
+    expect(made.status).toBe(201);
+    expect(made.body.info.brands).toEqual(['Acme']);
+
+    const listed = (await world.get('/v1/keys', acmeAdmin.key)).body.map((k: { id: string }) => k.id);
+    expect(listed).toEqual(expect.arrayContaining([keys.acmeAuditor!.id, acmeAdmin.id, made.body.info.id]));
+    for (const id of [keys.globex!.id, keys.admin!.id, globexReader.id]) expect(listed).not.toContain(id);
+
+    const foreign = await fetch(`${world.apiUrl}/v1/keys/${globexReader.id}`, { method: 'DELETE', headers: world.headers(acmeAdmin.key) });
+    const unknown = await fetch(`${world.apiUrl}/v1/keys/0123456789abcdef`, { method: 'DELETE', headers: world.headers(acmeAdmin.key) });
+    expect(foreign.status).toBe(404);
+    expect((await foreign.text()).replace(globexReader.id, 'X')).toBe((await unknown.text()).replace('0123456789abcdef', 'X'));
+    expect((await world.get(genealogy, globexReader.key)).status).toBe(404); // still works: not revoked (a Globex key sees no Acme serial)
+
+    const log = (await world.get('/v1/access-log?limit=1000', acmeAdmin.key)).body.items as { keyId: string | null }[];
+    expect(log.some((e) => e.keyId === keys.acmeAuditor!.id)).toBe(true);
+    expect(log.every((e) => e.keyId !== null && listed.includes(e.keyId))).toBe(true);
+    expect((await world.get(`/v1/access-log?keyId=${globexReader.id}`, acmeAdmin.key)).body.items).toEqual([]);
+    expect((await world.get(`/v1/access-log?keyId=${globexReader.id}`, keys.admin!.key)).body.items.length).toBeGreaterThan(0);
+  });
+
+  it('records and serves a request whose query names hold a NUL or a dot, and records the refused $-name too', async () => {
+    const marker = `m${Date.now()}`;
+    const path = '/v1/analysis/commonality?%00=1&a.b=2';
+    const served = await world.post(path, { serials: [acme.ids.top] }, keys.acmeAuditor!.key);
+    expect(served.status).toBe(200);
+    const refused = await world.post('/v1/analysis/commonality?%24where=1&m=' + marker, { serials: [acme.ids.top] }, keys.acmeAuditor!.key);
+    expect(refused.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 300));
+    const [newest] = (await world.get(`/v1/access-log?keyId=${keys.acmeAuditor!.id}&limit=1`, keys.admin!.key)).body.items;
+    expect(newest).toMatchObject({ method: 'POST', path: '/v1/analysis/commonality', query: [['\u0000', '1'], ['a.b', '2']], status: 200, items: 1 });
+    // Refused before the key was read: recorded without one.
+    const all = (await world.get('/v1/access-log?limit=100', keys.admin!.key)).body.items as { query: [string, string][] }[];
+    expect(all.find((e) => e.query.some(([k, v]) => k === 'm' && v === marker))).toMatchObject({ keyId: null, query: [['$where', '1'], ['m', marker]], status: 400 });
+  });
+
+  it('counts the rows of streamed and paged where-used answers in the access log', async () => {
+    const ndjson = await world.get('/v1/lots/REEL-C1/where-used?format=ndjson', keys.acmeAuditor!.key);
+    const rows = ndjson.text.trim().split('\n').length;
+    expect(rows).toBeGreaterThan(0);
+    const page = await world.get('/v1/vendors/V-SHADY/exposure?limit=1', keys.acmeAuditor!.key);
+    expect(page.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const log = (await world.get(`/v1/access-log?keyId=${keys.acmeAuditor!.id}&limit=2`, keys.admin!.key)).body.items;
+    expect(log).toEqual([
+      expect.objectContaining({ path: '/v1/vendors/V-SHADY/exposure', status: 200, items: page.body.items.length }),
+      expect.objectContaining({ path: '/v1/lots/REEL-C1/where-used', status: 200, items: rows }),
+    ]);
+  });
+
+  it('records an unauthenticated request in a bounded form, saying it was cut', async () => {
+    const marker = `m${Date.now()}`;
+    expect((await world.get(`/v1/serials/${marker}${'p'.repeat(5_000)}/genealogy?q=${'v'.repeat(5_000)}&r=1`, null)).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    const entry = (await world.get('/v1/access-log?limit=200', keys.admin!.key)).body.items.find((e: { path: string }) => e.path.startsWith(`/v1/serials/${marker}`));
+    expect(entry).toMatchObject({ keyId: null, status: 401, truncated: true });
+    expect(JSON.stringify(entry).length).toBeLessThan(1_000);
+  });
+
+  it('refuses a body nested thousands deep with 400, not 500', async () => {
+    const deep = `{"serials":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const res = await world.post('/v1/analysis/commonality', deep, keys.acmeAuditor!.key);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('nests deeper');
+  });
+
+  it('refuses access-log bounds its ids cannot represent (after 2106-02-07T06:28:15Z) with 400 instead of wrapping to 1970', async () => {
+    expect((await world.get('/v1/access-log?since=2106-02-07T06:28:15Z', keys.admin!.key)).status).toBe(200);
+    for (const q of ['since=2106-02-07T06:28:16Z', 'until=2200-01-01T00:00:00Z', 'since=2107-01-01T00:00:00.000Z']) {
+      const res = await world.get(`/v1/access-log?${q}`, keys.admin!.key);
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+    }
+  });
+
+  it('marks data answers no-store with a strict Content-Security-Policy, and gives the API reference a policy its page loads under', async () => {
+    for (const [path, key] of [[genealogy, world.key], ['/v1/serials/NOPE/genealogy', world.key], ['/health', null]] as const) {
+      const res = await fetch(`${world.apiUrl}${path}`, { headers: world.headers(key) });
+      expect({ path, cache: res.headers.get('cache-control'), csp: res.headers.get('content-security-policy') }).toEqual({
+        path,
+        cache: 'no-store',
+        csp: "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      });
+    }
+    const docs = await fetch(`${world.apiUrl}/docs`);
+    expect(docs.status).toBe(200);
+    const csp = docs.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    const html = await docs.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>\s*\S/); // no inline script, which the policy would block
+    const scripts = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) expect({ src, status: (await fetch(new URL(src, `${world.apiUrl}/docs`))).status }).toEqual({ src, status: 200 });
+  });
+
   it('creates, lists and revokes keys from the command line, printing a new key alone on its last line', async () => {
     const root = join(__dirname, '..');
     const env = { ...process.env, MONGO_URL: world.env.MONGO_URL, MONGO_DB: world.env.MONGO_DB, MONGO_WRITE_CONCERN: '1', TS_NODE_PROJECT: join(root, 'tsconfig.json') };
@@ -127,5 +231,37 @@ describe('need-to-know: keys, roles, brand scope and the access log', () => {
     await cli('keys', 'revoke', key);
     expect((await world.get(genealogy, key)).status).toBe(401);
     await expect(cli('keys', 'create', '--role', 'root', '--all-brands')).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('per-key rate limits on the expensive routes', () => {
+  const world = new TestWorld('ratelimit');
+
+  beforeAll(async () => {
+    Object.assign(world.env, { RATE_LIMIT_EXPENSIVE: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+    await world.startApi();
+  });
+  afterAll(() => world.close());
+
+  it('answers 429 with Retry-After once a key has used its window, counting each key apart and leaving cheap routes alone', async () => {
+    const other = await world.createKey('auditor', '*', 'a second caller');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await world.get('/v1/lots/NO-SUCH-LOT/where-used')).status);
+    expect(statuses).toEqual([404, 404, 404, 429]);
+    const limited = await fetch(`${world.apiUrl}/v1/analysis/commonality`, { method: 'POST', headers: world.headers(world.key, { 'content-type': 'application/json' }), body: '{"serials":["SN-1"]}' });
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await world.get('/v1/lots/NO-SUCH-LOT/where-used', other.key)).status).toBe(404); // another key has its own count
+    expect((await world.get('/v1/serials/SN-1/genealogy')).status).toBe(404); // not an expensive route
+  });
+
+  it('declares 429 on the expensive routes and 503 on every /v1 route in the OpenAPI document', async () => {
+    const { body } = await world.get('/docs-json', null);
+    expect(Object.keys(body.paths['/v1/lots/{lotId}/where-used'].get.responses)).toEqual(expect.arrayContaining(['429', '503']));
+    expect(Object.keys(body.paths['/v1/lots/{lotId}/hold'].post.responses)).toEqual(expect.arrayContaining(['429', '503']));
+    expect(Object.keys(body.paths['/v1/serials/{serial}/genealogy'].get.responses)).not.toContain('429');
+    expect(Object.keys(body.paths['/v1/serials/{serial}/genealogy'].get.responses)).toContain('503');
   });
 });

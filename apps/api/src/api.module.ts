@@ -1,16 +1,20 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
 import { ReportJobsModule, ReportKeysModule } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
+import { AccessLogInterceptor } from './auth/access-log.interceptor';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ItemCountInterceptor } from './auth/item-count.interceptor';
+import { KeyThrottlerGuard } from './auth/key-throttler.guard';
 import { NoOperatorsMiddleware } from './auth/no-operators.middleware';
+import { UnavailableFilter } from './unavailable.filter';
 import { AnalyseCommonalityUseCase } from './analysis/analyse-commonality.use-case';
 import { AnalysisController } from './analysis/analysis.controller';
 import { VendorExposureController } from './exposure/vendor-exposure.controller';
@@ -36,11 +40,21 @@ export class ApiModule implements NestModule {
   static forRoot(env: ApiEnv): DynamicModule {
     return {
       module: ApiModule,
-      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
+      imports: [
+        // Fail fast when the database cannot be reached: a prompt 503 (UnavailableFilter), not a request parked for 30 s.
+        MongooseModule.forRoot(env.MONGO_URL, { ...mongooseOptions(env), serverSelectionTimeoutMS: 2_000, bufferCommands: false }),
+        // One limit for every @Expensive() route, counted per key (KeyThrottlerGuard); generous by default.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.RATE_LIMIT_WINDOW_MS, limit: env.RATE_LIMIT_EXPENSIVE }], errorMessage: 'too many expensive requests for this key: retry after Retry-After seconds' }),
+        GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
       controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // The access log first: a request is written there before anything else of it runs.
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
+        { provide: APP_FILTER, useClass: UnavailableFilter },
+        KeyThrottlerGuard,
+        AccessLogMiddleware,
         TraceSerialUseCase,
         WhereUsedUseCase,
         VendorExposureUseCase,
@@ -60,8 +74,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Every request: operator-looking keys refused first; requests to /v1 recorded in the access log.
+    // Every request: operator-looking keys refused first. (The access log is mounted before the body parser, in
+    // bootstrap.ts, so that a request is recorded even when its body never arrives.)
     consumer.apply(NoOperatorsMiddleware).forRoutes('*');
-    consumer.apply(AccessLogMiddleware).forRoutes('v1/*path');
   }
 }

@@ -1,11 +1,13 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
+import { AccessLogMiddleware } from './auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './auth/auth.decorators';
 import { setCursorSecret } from './where-used/paging';
 
@@ -23,14 +25,37 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  // Public routes need no key: say so, instead of inheriting the document-wide bearer requirement.
-  for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
-      if (op && typeof op === 'object' && op[PUBLIC_EXTENSION]) op.security = [];
+  // Public routes need no key: say so, instead of inheriting the document-wide bearer requirement. Every /v1 route
+  // may answer 503 (a database, broker or access log out of reach: UnavailableFilter, AccessLogInterceptor), so it is
+  // declared once here rather than on each handler.
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const op of Object.values(item) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[]; responses?: Record<string, unknown> }[]) {
+      if (!op || typeof op !== 'object') continue;
+      if (op[PUBLIC_EXTENSION]) op.security = [];
+      if (path.startsWith('/v1/') && op.responses && !op.responses['503']) {
+        op.responses['503'] = {
+          description: 'The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } },
+        };
+      }
     }
   }
   return document;
 }
+
+/** Content-Security-Policy of every answer but the API reference: nothing loads, runs or frames. */
+export const DATA_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
+/** Content-Security-Policy of the Swagger UI at /docs: its own scripts; inline styles and data: images, which it uses. */
+export const DOCS_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+};
 
 /** Creates the API app (not listening yet) from the given environment. */
 export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
@@ -42,8 +67,18 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
   app.disable('x-powered-by');
-  // The Swagger UI needs inline scripts and styles; everything else gets helmet's defaults.
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // Data answers: nothing cached on the way, nothing in them may run or be framed. The Swagger UI (/docs) needs
+  // its own scripts, inline styles and images, so it gets a policy of its own.
+  const dataHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DATA_CSP } });
+  const docsHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (/^\/docs(?:[/-]|$)/.test(req.path)) return docsHeaders(req, res, next);
+    res.setHeader('Cache-Control', 'no-store');
+    return dataHeaders(req, res, next);
+  });
+  // The access log sees every request to /v1 first, before its body is read: one whose body never arrives is recorded too.
+  const accessLog = app.get(AccessLogMiddleware);
+  app.use('/v1', (req: Request, res: Response, next: NextFunction) => accessLog.use(req, res, next));
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

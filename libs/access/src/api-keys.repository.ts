@@ -31,6 +31,10 @@ export interface ApiKeyInfo {
   revokedAt?: string;
 }
 
+/** Whether a key of `brands` sees nothing outside `scope`: a brand-scoped admin manages only such keys. */
+export const withinScope = (brands: string[] | '*', scope: BrandScope): boolean =>
+  scope.kind === 'site' || (brands !== '*' && brands.every((b) => scope.brands.includes(b)));
+
 const scopeOf = (brands: string[] | '*'): BrandScope => (brands === '*' ? { kind: 'site' } : { kind: 'brands', brands });
 const info = (d: ApiKeyDoc): ApiKeyInfo => ({
   id: d._id,
@@ -53,14 +57,19 @@ export class ApiKeysRepository {
     return { key: k.key, info: info(doc) };
   }
 
-  async list(): Promise<ApiKeyInfo[]> {
+  /** The keys whose brands lie within `scope` (every key for a site-wide scope). */
+  async list(scope: BrandScope = { kind: 'site' }): Promise<ApiKeyInfo[]> {
     const docs = await this.keys.find({}).sort({ createdAt: 1 }).lean().exec();
-    return docs.map(info);
+    return docs.filter((d) => withinScope(d.brands, scope)).map(info);
   }
 
-  /** Revokes by id or by the whole key; false when there is no such key. */
-  async revoke(idOrKey: string): Promise<boolean> {
+  /** Revokes by id or by the whole key; false when there is no such key, or none within `scope`. */
+  async revoke(idOrKey: string, scope: BrandScope = { kind: 'site' }): Promise<boolean> {
     const id = parseKey(idOrKey)?.id ?? idOrKey;
+    if (scope.kind !== 'site') {
+      const doc = await this.keys.findById(id).lean().exec();
+      if (!doc || !withinScope(doc.brands, scope)) return false; // another brand's key answers like no key at all
+    }
     const res = await this.keys.updateOne({ _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } }).exec();
     if (res.matchedCount > 0) return true;
     return (await this.keys.countDocuments({ _id: id }).exec()) > 0; // already revoked: still a success

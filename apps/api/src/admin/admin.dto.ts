@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsMongoId, IsOptional, Max, Min, ValidateIf } from 'class-validator';
-import { ROLES, Role } from '@trace/access';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsMongoId, IsOptional, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { ACCESS_LOG_MAX_TIME, ROLES, Role } from '@trace/access';
 import { IsId, IsText } from '@trace/contracts';
 
 export class CreateKeyDto {
@@ -31,10 +31,23 @@ export class CreatedKeyDto {
   @ApiProperty({ type: ApiKeyInfoDto }) info: ApiKeyInfoDto;
 }
 
+/** An instant the access log can represent: its entry ids hold unsigned 32-bit seconds (1970 to 2106-02-07T06:28:15Z). */
+const IsLoggableInstant = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isLoggableInstant',
+    validator: {
+      validate: (v: unknown) => {
+        const t = typeof v === 'string' ? Date.parse(v) : NaN;
+        return Number.isFinite(t) && t >= 0 && t <= ACCESS_LOG_MAX_TIME.getTime();
+      },
+      defaultMessage: (a) => `${a?.property ?? 'the instant'} must lie between 1970-01-01T00:00:00Z and ${ACCESS_LOG_MAX_TIME.toISOString()}`,
+    },
+  });
+
 export class AccessLogQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsId() keyId?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsISO8601({ strict: true }) since?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, 1970 to 2106-02-07T06:28:15Z' }) @IsOptional() @IsISO8601({ strict: true }) @IsLoggableInstant() since?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, 1970 to 2106-02-07T06:28:15Z' }) @IsOptional() @IsISO8601({ strict: true }) @IsLoggableInstant() until?: string;
   @ApiPropertyOptional({ description: 'The `next` of the previous page' }) @IsOptional() @IsMongoId() cursor?: string;
   @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000) limit?: number;
 }
@@ -47,10 +60,14 @@ export class AccessLogEntryDto {
   @ApiProperty({ nullable: true, oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: ['*'] }] }) scope: string[] | '*' | null;
   @ApiProperty() method: string;
   @ApiProperty() path: string;
-  @ApiProperty({ type: Object }) query: Record<string, unknown>;
-  @ApiProperty() status: number;
+  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 }, description: 'The query string as [name, value] pairs, in order' })
+  query: [string, string][];
+  @ApiProperty({ nullable: true, type: Number, description: 'null while the request is being served' }) status: number | null;
   @ApiProperty({ nullable: true, type: Number }) items: number | null;
-  @ApiProperty() durationMs: number;
+  @ApiProperty({ nullable: true, type: Number }) durationMs: number | null;
+  @ApiPropertyOptional({ description: 'Path or query were cut to bound the entry size' }) truncated?: true;
+  @ApiPropertyOptional({ description: 'The client went away before the answer was complete' }) aborted?: true;
+  @ApiPropertyOptional({ description: 'Correlation id of the events the request published' }) correlationId?: string;
 }
 
 export class AccessLogPageDto {

@@ -5,8 +5,10 @@ import { CallerScope } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { AnalyseCommonalityUseCase } from './analyse-commonality.use-case';
 import { CommonalityDto, CommonalityRequestDto } from './commonality.dto';
+import { Expensive } from '../auth/key-throttler.guard';
 
 @ApiTags('analysis')
+@Expensive()
 @Controller('v1/analysis')
 export class AnalysisController {
   constructor(private readonly commonality: AnalyseCommonalityUseCase) {}

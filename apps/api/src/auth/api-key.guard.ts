@@ -2,11 +2,11 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import { ApiKeysRepository, Role } from '@trace/access';
 import type { Request } from 'express';
-import { AuthenticatedRequest, DEFAULT_ROLES, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { AuthenticatedRequest, DEFAULT_ROLES, PUBLIC_KEY, ROLES_KEY, SITE_ONLY_KEY } from './auth.decorators';
 
 /**
  * Every route needs `Authorization: Bearer <key>` unless marked @Public: no key, a malformed, unknown
- * or revoked key is 401; a role the route does not allow is 403. The key is looked up on every request
+ * or revoked key is 401; a role the route does not allow, or a brand-scoped key on a @SiteOnly route, is 403. The key is looked up on every request
  * (one read by _id), so a revoked key stops working at once.
  */
 @Injectable()
@@ -29,6 +29,9 @@ export class ApiKeyGuard implements CanActivate {
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? DEFAULT_ROLES;
     if (!allowed.includes(principal.role)) {
       throw new ForbiddenException(`the role ${principal.role} may not do this; allowed: ${allowed.join(', ')}`);
+    }
+    if (principal.scope.kind !== 'site' && this.reflector.getAllAndOverride<boolean>(SITE_ONLY_KEY, targets)) {
+      throw new ForbiddenException('only site-wide keys may do this');
     }
     return true;
   }

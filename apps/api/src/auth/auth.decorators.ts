@@ -5,6 +5,7 @@ import type { BrandScope } from '@trace/genealogy';
 
 export const PUBLIC_KEY = 'trace:public';
 export const ROLES_KEY = 'trace:roles';
+export const SITE_ONLY_KEY = 'trace:site-only';
 
 /** OpenAPI extension marking an operation that needs no key (its `security` is emptied in the document). */
 export const PUBLIC_EXTENSION = 'x-public';
@@ -19,6 +20,12 @@ export const Public = (): MethodDecorator & ClassDecorator =>
  */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 export const DEFAULT_ROLES: readonly Role[] = ['quality', 'auditor'];
+
+/**
+ * A route only site-wide keys (`*`) may call: a brand-scoped key gets 403 whatever it names, so the answer tells
+ * it nothing about what exists. For acts on shared things (holds on material several brands may hold).
+ */
+export const SiteOnly = (): MethodDecorator & ClassDecorator => SetMetadata(SITE_ONLY_KEY, true);
 
 /** Request carrying the authenticated principal (set by ApiKeyGuard). */
 export interface AuthenticatedRequest {

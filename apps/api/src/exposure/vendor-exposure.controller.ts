@@ -4,13 +4,15 @@ import type { Principal } from '@trace/access';
 import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
-import { NDJSON, wantsNdjson, writeNdjson } from '../where-used/ndjson';
+import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../where-used/ndjson';
 import { filterOf } from '../where-used/where-used.query';
 import { WhereUsedQuery } from '../where-used/where-used.query';
 import { VendorExposurePageDto, VendorParams } from './vendor-exposure.dto';
 import { VendorExposureUseCase } from './vendor-exposure.use-case';
+import { Expensive } from '../auth/key-throttler.guard';
 
 @ApiTags('where-used')
+@Expensive()
 @Controller('v1/vendors')
 export class VendorExposureController {
   constructor(private readonly exposure: VendorExposureUseCase) {}
@@ -29,6 +31,6 @@ export class VendorExposureController {
   async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     const filter = filterOf(query);
     if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: caller.scope, history: query.history }));
-    res.json(await this.exposure.page({ vendorId, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
+    sendPage(res, await this.exposure.page({ vendorId, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

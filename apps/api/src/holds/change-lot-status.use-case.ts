@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TraceEventOf, makeEvent } from '@trace/contracts';
 import { BrandScope } from '@trace/genealogy';
-import { randomUUID } from 'node:crypto';
 import { Material, WhereUsedUseCase } from '../where-used/where-used.use-case';
 import { TraceEventProducer } from './trace-event.producer';
 
@@ -13,6 +12,10 @@ export interface ChangeLotStatusCommand {
   status: ContainmentStatus;
   reason: string;
   scope: BrandScope;
+  /** The key that asks: named in every event, so the hold can be traced to who placed it. */
+  keyId: string;
+  /** Ties the events to the request (and its access-log entry). */
+  correlationId: string;
 }
 
 /** What a hold or release did: the events published, and the recall scope at that moment. */
@@ -38,13 +41,12 @@ export class ChangeLotStatusUseCase {
     private readonly producer: TraceEventProducer,
   ) {}
 
-  async execute({ material, status, reason, scope }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
+  async execute({ material, status, reason, scope, keyId, correlationId }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
     const answer = await this.whereUsed.open(material); // 404 for unknown material, before anything is published
-    const correlationId = randomUUID();
     const occurredAt = new Date().toISOString();
     const events: TraceEventOf<'LotStatusChanged'>[] = answer.lots
       .filter((l) => l.known)
-      .map((l) => makeEvent('LotStatusChanged', { lotId: l.lotId, status, reason }, { occurredAt, source: 'api/containment', correlationId }));
+      .map((l) => makeEvent('LotStatusChanged', { lotId: l.lotId, status, reason, keyId }, { occurredAt, source: 'api/containment', correlationId }));
     await this.producer.publish(events, correlationId);
 
     let rows = 0;

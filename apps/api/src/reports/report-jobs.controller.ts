@@ -9,6 +9,7 @@ import { Caller } from '../auth/auth.decorators';
 import { ErrorDto } from '../error.dto';
 import { ReportJobRunner } from './report-job.runner';
 import { CreateReportJobDto, ReportJobDto, ReportJobParams, jobView } from './report-jobs.dto';
+import { Expensive } from '../auth/key-throttler.guard';
 
 @ApiTags('reports')
 @Controller('v1/reports')
@@ -18,6 +19,7 @@ export class ReportJobsController {
     private readonly runner: ReportJobRunner,
   ) {}
 
+  @Expensive()
   @Post()
   @HttpCode(202)
   @ApiOperation({

@@ -20,6 +20,7 @@ import { SerialParams } from '../serials/serial.params';
 import { TraceSerialUseCase } from '../serials/trace-serial.use-case';
 import { GenerateReportUseCase } from './generate-report.use-case';
 import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
+import { Expensive } from '../auth/key-throttler.guard';
 
 /** Largest report file POST /v1/reports/verify reads. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
@@ -33,6 +34,7 @@ export class ReportsController {
     private readonly traceSerial: TraceSerialUseCase,
   ) {}
 
+  @Expensive()
   @Get('serials/:serial/report')
   @ApiOperation({
     summary: 'Signed genealogy report of a serial (JSON, CSV or PDF)',
@@ -55,6 +57,7 @@ export class ReportsController {
       .end(signed.bytes);
   }
 
+  @Expensive()
   @Get('serials/:serial/epcis')
   @Header('content-type', 'application/ld+json')
   @ApiOperation({
@@ -98,6 +101,7 @@ export class ReportsController {
     return this.keys.rotate();
   }
 
+  @Expensive()
   @Post('reports/verify')
   @HttpCode(200)
   @ApiOperation({

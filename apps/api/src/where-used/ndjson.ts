@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { once } from 'node:events';
+import { ITEMS_LOCAL } from '../auth/access-log.middleware';
 
 export const NDJSON = 'application/x-ndjson';
 
@@ -17,9 +18,11 @@ export function wantsNdjson(format: string | undefined, accept: string | undefin
 export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): Promise<void> {
   res.status(200).setHeader('Content-Type', `${NDJSON}; charset=utf-8`);
   res.setHeader('Cache-Control', 'no-store');
+  res.locals[ITEMS_LOCAL] = 0; // @Res() bypasses ItemCountInterceptor: the access log gets the rows written
   try {
     for await (const row of rows) {
       if (res.destroyed) return; // the client went away: stop reading the database
+      res.locals[ITEMS_LOCAL] = (res.locals[ITEMS_LOCAL] as number) + 1;
       if (!res.write(JSON.stringify(row) + '\n')) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
     res.end();
@@ -27,4 +30,10 @@ export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): 
     if (!res.headersSent) throw error; // nothing sent yet: the usual error answer still can be
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** Sends a page as JSON from a @Res() handler, counting its items for the access log as ItemCountInterceptor would. */
+export function sendPage(res: Response, page: { items: unknown[] }): void {
+  res.locals[ITEMS_LOCAL] = page.items.length;
+  res.json(page);
 }

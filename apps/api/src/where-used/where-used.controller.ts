@@ -4,10 +4,11 @@ import type { Principal } from '@trace/access';
 import { Caller } from '../auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../error.dto';
-import { NDJSON, wantsNdjson, writeNdjson } from './ndjson';
+import { NDJSON, sendPage, wantsNdjson, writeNdjson } from './ndjson';
 import { WhereUsedPageDto } from './where-used.dto';
 import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery, filterOf } from './where-used.query';
 import { Material, WhereUsedUseCase } from './where-used.use-case';
+import { Expensive } from '../auth/key-throttler.guard';
 
 const ANSWER =
   'Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of ' +
@@ -17,6 +18,7 @@ const ANSWER =
 
 
 @ApiTags('where-used')
+@Expensive()
 @Controller('v1')
 export class WhereUsedController {
   constructor(private readonly whereUsed: WhereUsedUseCase) {}
@@ -47,6 +49,6 @@ export class WhereUsedController {
     if (wantsNdjson(query.format, accept)) {
       return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: caller.scope, history: query.history }));
     }
-    res.json(await this.whereUsed.page({ material, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
+    sendPage(res, await this.whereUsed.page({ material, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
   }
 }

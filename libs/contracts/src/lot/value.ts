@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsNumber,
+  IsOptional,
   IsPositive,
   ValidateNested,
 } from 'class-validator';
@@ -45,4 +46,6 @@ export class LotStatusChangedData {
   @IsId() lotId: string;
   @IsIn(LOT_STATUSES) status: LotStatus;
   @IsText(1024) reason: string;
+  /** The API key that asked for the change, when it came through the API (who, for the audit trail; never the secret). */
+  @IsOptional() @IsId() keyId?: string;
 }
