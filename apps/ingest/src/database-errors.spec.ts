@@ -12,6 +12,9 @@ describe('classifyDatabaseError', () => {
     ['a write concern timeout', named('MongoWriteConcernError', { writeConcernError: { code: 64 } })],
     ['two upserts of one new _id', named('MongoBulkWriteError', { code: 11000, writeErrors: [{ code: 11000 }] })],
     ['an error the server labels retryable', named('MongoServerError', { code: 99999, errorLabels: ['RetryableWriteError'] })],
+    // As the driver raised it when the stand-in was stopped under a connected client (seen in database-outage.e2e-spec.ts).
+    ['a bulk write refused a connection', named('MongoBulkWriteError', { message: 'connect ECONNREFUSED 127.0.0.1:35861', errorLabels: ['SystemOverloadedError', 'RetryableError'], writeErrors: [] })],
+    ['a bulk write whose connection failed, unlabelled', named('MongoBulkWriteError', { message: 'connect ECONNREFUSED', beforeHandshake: false, connectionGeneration: 0, writeErrors: [] })],
   ])('retries %s', (_name, error) => {
     expect(classifyDatabaseError(error)).toBe('transient');
   });

@@ -22,7 +22,8 @@ const TRANSIENT_NAMES = new Set([
   'MongoOperationTimeoutError',
   'MongoStalePrimaryError',
 ]);
-const TRANSIENT_LABELS = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'];
+// Labels the server or the driver puts on errors worth a retry (a refused connection has the last two).
+const TRANSIENT_LABELS = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError', 'RetryableError', 'SystemOverloadedError'];
 
 // Server codes of elections, shutdowns, timeouts and write races (the driver's own retryable set, plus more).
 const TRANSIENT_CODES = new Set([
@@ -71,6 +72,8 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (TRANSIENT_NAMES.has(name)) return 'transient';
   const labels = Array.isArray(e.errorLabels) ? (e.errorLabels as unknown[]) : [];
   if (TRANSIENT_LABELS.some((l) => labels.includes(l) || (typeof e.hasErrorLabel === 'function' && e.hasErrorLabel(l)))) return 'transient';
+  // A bulk write that failed on the network carries the network error's fields, not its class.
+  if (name === 'MongoBulkWriteError' && 'connectionGeneration' in e) return 'transient';
   const codes = collectCodes(error);
   if (codes.some((c) => TRANSIENT_CODES.has(c))) return 'transient';
   if (codes.length > 0 && codes.every((c) => REFUSED_CODES.has(c))) return 'refused';
