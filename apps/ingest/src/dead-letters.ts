@@ -10,9 +10,9 @@ const HEADER_OVERHEAD = 10;
 /** Room kept free in every produce request, for what the estimate does not see. */
 const REQUEST_MARGIN = 1024;
 /** The most the `dlq.errors` header holds; errors past it are counted, not listed. */
-export const MAX_ERRORS_BYTES = 8 * 1024;
+const MAX_ERRORS_BYTES = 8 * 1024;
 /** The most the original headers may take on a dead letter; past it they are dropped (and counted). */
-export const MAX_ORIGINAL_HEADERS_BYTES = 16 * 1024;
+const MAX_ORIGINAL_HEADERS_BYTES = 16 * 1024;
 
 type Headers = Record<string, string>;
 

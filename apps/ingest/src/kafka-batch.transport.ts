@@ -97,11 +97,6 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     return { kafka: this.kafka, consumer: this.consumer, producer: this.producer } as T;
   }
 
-  /** The most one produce request of dead letters may carry (the broker's limit, or the configured one). */
-  get deadLetterLimit(): number {
-    return this.maxRequestBytes;
-  }
-
   private async start(): Promise<void> {
     const { sources, deadLetter } = this.topics;
     this.kafka = createKafka(this.options.clientId, this.options.brokers);
