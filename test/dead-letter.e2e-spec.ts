@@ -54,7 +54,7 @@ describe('invalid messages', () => {
     await world.produceRaw([{ ...toMessage(afterStorm), key }]);
     await world.waitForIngest(180_000);
     letters = await world.readDeadLetters();
-  });
+  }, 300_000);
   afterAll(() => world.close());
 
   const letterOf = (value: string) => letters.find((l) => l.value?.toString('utf8') === value);
