@@ -15,6 +15,8 @@ describe('classifyDatabaseError', () => {
     // As the driver raised it when the stand-in was stopped under a connected client (seen in database-outage.e2e-spec.ts).
     ['a bulk write refused a connection', named('MongoBulkWriteError', { message: 'connect ECONNREFUSED 127.0.0.1:35861', errorLabels: ['SystemOverloadedError', 'RetryableError'], writeErrors: [] })],
     ['a bulk write whose connection failed, unlabelled', named('MongoBulkWriteError', { message: 'connect ECONNREFUSED', beforeHandshake: false, connectionGeneration: 0, writeErrors: [] })],
+    // 14 s later, once server selection gave up: the selection error's fields, no label.
+    ['a bulk write that found no server', named('MongoBulkWriteError', { message: 'connect ECONNREFUSED 127.0.0.1:43227', reason: { type: 'Single', servers: new Map() }, writeErrors: [] })],
   ])('retries %s', (_name, error) => {
     expect(classifyDatabaseError(error)).toBe('transient');
   });
@@ -33,6 +35,7 @@ describe('classifyDatabaseError', () => {
     ['a server error it does not know', named('MongoServerError', { code: 13 })],
     ['a bulk mixing a known refusal with an unknown code', named('MongoBulkWriteError', { code: 2, writeErrors: [{ code: 2 }, { code: 13 }] })],
     ['a driver misuse', named('MongoInvalidArgumentError', { message: 'Update document requires atomic operators' })],
+    ['a bulk write wrapping a driver error of another kind', named('MongoBulkWriteError', { message: 'Update document requires atomic operators', writeErrors: [] })],
     ['a thrown string', 'boom'],
     ['nothing', undefined],
   ])('calls %s unexpected, not transient', (_name, error) => {

@@ -72,14 +72,22 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (TRANSIENT_NAMES.has(name)) return 'transient';
   const labels = Array.isArray(e.errorLabels) ? (e.errorLabels as unknown[]) : [];
   if (TRANSIENT_LABELS.some((l) => labels.includes(l) || (typeof e.hasErrorLabel === 'function' && e.hasErrorLabel(l)))) return 'transient';
-  // A bulk write that failed on the network carries the network error's fields, not its class.
-  if (name === 'MongoBulkWriteError' && 'connectionGeneration' in e) return 'transient';
+  if (name === 'MongoBulkWriteError' && wrapsUnreachableServer(error)) return 'transient';
   const codes = collectCodes(error);
   if (codes.some((c) => TRANSIENT_CODES.has(c))) return 'transient';
   if (codes.length > 0 && codes.every((c) => REFUSED_CODES.has(c))) return 'refused';
   // The driver refuses a document over the server's BSON limit before sending it.
   if (name.startsWith('Mongo') && typeof e.message === 'string' && /larger than the maximum size/i.test(e.message)) return 'refused';
   return 'unexpected';
+}
+
+// A bulk write that failed before reaching the server carries the fields of the driver's error, not its
+// class: a network error's connectionGeneration/beforeHandshake, a server selection error's reason (the
+// topology it saw). Both seen with the stand-in stopped under a connected client.
+function wrapsUnreachableServer(error: object): boolean {
+  const e = error as { connectionGeneration?: unknown; beforeHandshake?: unknown; reason?: unknown };
+  if (e.connectionGeneration !== undefined || e.beforeHandshake !== undefined) return true;
+  return typeof e.reason === 'object' && e.reason !== null && 'servers' in e.reason;
 }
 
 // A bulk write error carries one code per failed operation and maybe a write concern error; a plain server error one.
