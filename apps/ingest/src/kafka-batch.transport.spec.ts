@@ -207,6 +207,18 @@ describe('KafkaBatchTransport', () => {
     expect(b.resolved).toEqual([]);
   });
 
+  it('abandons a batch uncommitted, without stopping, when it fails because consuming stops', async () => {
+    const b = fakeBatch(['{}']);
+    const { transport, onFatal } = transportWith(async () => {
+      b.stop();
+      throw Object.assign(new Error('Operation interrupted because client was closed'), { name: 'MongoClientClosedError' });
+    });
+    await transport.handleBatch(b.payload);
+
+    expect(b.resolved).toEqual([]);
+    expect(onFatal).not.toHaveBeenCalled();
+  });
+
   it('abandons a batch uncommitted when consuming stops while it waits to retry', async () => {
     const b = fakeBatch(['{}']);
     const { transport, onFatal, calls } = transportWith(async () => {

@@ -183,6 +183,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         this.stats.batches++;
         break;
       } catch (error) {
+        // Shutting down or rebalanced: whatever failed (a database client closing under the batch), the batch is
+        // abandoned uncommitted, as above.
+        if (!isRunning() || isStale()) return;
         if (!isTransient(error)) return this.stop(error, where);
         this.stats.retries++;
         const wait = Math.min(this.options.maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
