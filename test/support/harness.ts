@@ -149,19 +149,39 @@ export class TestWorld {
     return (await admin.fetchTopicOffsets(this.topic(contractTopic))).reduce((sum, p) => sum + Number(p.high), 0);
   }
 
-  /** Reads every message on the dead-letter topic. */
-  async readDeadLetters(expected: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: `dlq-reader-${this.id}-${randomBytes(3).toString('hex')}` });
+  /**
+   * Reads the dead-letter topic from its start to the end offsets it has now, so it returns exactly the
+   * letters produced so far (after waitForIngest: every letter of every committed message, since the ingest
+   * commits only after its letters are acknowledged). Throws if the end is not reached in time.
+   */
+  async readDeadLetters({ timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<KafkaMessage[]> {
+    await this.createTopics();
+    const topic = this.topic(DEAD_LETTER_TOPIC);
+    const ends = new Map((await (await this.getAdmin()).fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    const pending = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
     const seen: KafkaMessage[] = [];
+    if (pending.size === 0) return seen;
+    const consumer = this.kafka.consumer({ groupId: `dlq-reader-${this.id}-${randomBytes(3).toString('hex')}` });
+    let reachedEnd!: () => void;
+    const done = new Promise<void>((resolve) => (reachedEnd = resolve));
+    let timer: NodeJS.Timeout | undefined;
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: this.topic(DEAD_LETTER_TOPIC), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-      const deadline = Date.now() + timeoutMs;
-      while (seen.length < expected && Date.now() < deadline) await sleep(100);
-      await sleep(500); // a moment more, to see extra (duplicated) letters too
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const end = ends.get(partition) ?? 0;
+          if (Number(message.offset) < end) seen.push(message);
+          if (Number(message.offset) + 1 >= end && pending.delete(partition) && pending.size === 0) reachedEnd();
+        },
+      });
+      await Promise.race([
+        done,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`dead-letter topic not read to its end within ${timeoutMs} ms: ${seen.length} read`)), timeoutMs))),
+      ]);
       return seen;
     } finally {
+      clearTimeout(timer);
       await consumer.disconnect();
     }
   }

@@ -1,12 +1,19 @@
-import { INestMicroservice } from '@nestjs/common';
+import { INestMicroservice, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadEnv, logLevels } from '@trace/platform';
 import { IngestEnv } from './ingest.config';
 import { IngestModule } from './ingest.module';
 import { KafkaBatchTransport } from './kafka-batch.transport';
 
-/** Starts the ingest with the given environment; resolves once it consumes. */
-export async function startIngest(environment: NodeJS.ProcessEnv = process.env): Promise<INestMicroservice> {
+/**
+ * Starts the ingest with the given environment; resolves once it consumes. `onFatal` is called when
+ * the transport stopped on a failure no retry can fix; by default the ingest closes and the process
+ * exits with status 1, so the orchestrator restarts it and the failure is seen.
+ */
+export async function startIngest(
+  environment: NodeJS.ProcessEnv = process.env,
+  onFatal: (error: unknown, app: INestMicroservice) => void = exitOnFatal,
+): Promise<INestMicroservice> {
   const env = loadEnv(IngestEnv, environment);
   const app = await NestFactory.createMicroservice(IngestModule.forRoot(env), {
     strategy: new KafkaBatchTransport({
@@ -17,6 +24,8 @@ export async function startIngest(environment: NodeJS.ProcessEnv = process.env):
       topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
       partitionsConsumedConcurrently: env.INGEST_PARTITIONS_CONCURRENTLY,
       maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
+      deadLetterMaxBytes: env.INGEST_DEAD_LETTER_MAX_BYTES,
+      onFatal: (error) => onFatal(error, app), // called while consuming, long after `app` is set
     }),
     logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,
@@ -24,4 +33,12 @@ export async function startIngest(environment: NodeJS.ProcessEnv = process.env):
   app.enableShutdownHooks();
   await app.listen();
   return app;
+}
+
+function exitOnFatal(error: unknown, app: INestMicroservice): void {
+  new Logger('Ingest').fatal(`stopping: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+  // Closing waits for the batches in flight; an exit follows in any case.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  void app.close().finally(() => process.exit(1));
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { PlatformEnv } from '@trace/platform';
 
 /** Settings of the ingest app (see the README's configuration table). */
@@ -10,4 +10,6 @@ export class IngestEnv extends PlatformEnv {
   @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 3;
   /** Longest wait between two retries of a batch the database could not take. */
   @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
+  /** A bound on one produce request of dead letters, below the one the broker gives for the dead-letter topic. */
+  @IsOptional() @IsInt() @Min(64 * 1024) @Max(100 * 1024 * 1024) INGEST_DEAD_LETTER_MAX_BYTES?: number;
 }

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { DEAD_LETTER_HEADERS } from '@trace/contracts';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { contractTopic, createKafka, ensureTopics, prefixedTopics } from '@trace/platform';
-import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer, ProducerRecord } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
+import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
+import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult, TransientFailure } from './incoming-batch';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;
@@ -15,28 +15,61 @@ export interface KafkaBatchTransportOptions {
   topicPartitions: number;
   partitionsConsumedConcurrently: number;
   maxBackoffMs: number;
+  /** A bound on one produce request of dead letters; the dead-letter topic's `max.message.bytes` is asked too, the smaller wins. */
+  deadLetterMaxBytes?: number;
+  /** Called once when a failure no retry can fix stopped the consuming; the ingest's bootstrap exits the process. */
+  onFatal: (error: unknown) => void;
 }
 
-/** The context a batch handler gets: which partition it is reading. */
-export class KafkaBatchContext extends BaseRpcContext<[{ topic: string; partition: number; firstOffset: string; lastOffset: string }]> {}
+/** What the transport needs of a batch (kafkajs' EachBatchPayload, or a fake in tests). */
+export type BatchPayload = Pick<EachBatchPayload, 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'> & {
+  batch: Pick<EachBatchPayload['batch'], 'topic' | 'partition' | 'messages' | 'firstOffset' | 'lastOffset'>;
+};
+
+/** What the transport needs of a producer. */
+export type DeadLetterProducer = Pick<Producer, 'send'>;
+
+/** Used when the broker cannot be asked: Kafka's default `message.max.bytes` is 1,048,588. */
+const FALLBACK_MAX_BYTES = 1_000_000;
+/** Dead letters logged one by one per batch; the rest of a batch's are summed up in one line (all are on the topic). */
+const LOGGED_PER_BATCH = 10;
 
 /**
  * A NestJS transport over kafkajs `eachBatch`. Nest's own Kafka transport handles one message at a
- * time, has no dead-letter topic and retries a failing message forever; this one hands a whole batch
- * of a partition to the `@EventPattern(topic)` handler, dead-letters what the handler refuses, retries
- * transient failures with backoff while heartbeating, and commits a batch's offsets only after its
- * effects (graph writes and dead letters) are durable.
+ * time, has no dead-letter topic and retries a failing message forever; this one hands a whole batch of
+ * a partition to the `@EventPattern(topic)` handler and then:
+ * - sends what the handler refuses to the dead-letter topic, in produce requests under the topic's
+ *   `max.message.bytes` (asked of the broker at start), each letter bounded (see deadLetterMessage);
+ * - retries, with backoff and heartbeats, only failures known to be transient: a TransientFailure of
+ *   the handler (the database cannot take the batch now) and kafkajs errors marked retriable (broker
+ *   unavailable, leader elections, timeouts), also when kafkajs gave up retrying them itself;
+ * - on any other failure commits nothing, stops consuming and calls `onFatal` (the process exits
+ *   non-zero and the orchestrator restarts it): such a failure is a bug or a misconfiguration, and
+ *   retrying it would loop forever in silence;
+ * - commits a batch's offsets only after its effects (graph writes and dead letters) are durable, and
+ *   abandons a batch uncommitted on rebalance or shutdown (its messages are delivered again).
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(KafkaBatchTransport.name);
   private kafka?: Kafka;
   private consumer?: Consumer;
-  private producer?: Producer;
+  private producer?: DeadLetterProducer;
+  private ownProducer?: Producer;
+  private readonly topics: { sources: string[]; deadLetter: string };
+  private maxRequestBytes: number;
+  private fatal?: { error: unknown };
   private readonly stats = { events: 0, deadLetters: 0, batches: 0, retries: 0, since: Date.now() };
   private statsTimer?: NodeJS.Timeout;
 
-  constructor(private readonly options: KafkaBatchTransportOptions) {
+  /** `producer` replaces the Kafka producer of dead letters (tests, without a broker). */
+  constructor(
+    private readonly options: KafkaBatchTransportOptions,
+    producer?: DeadLetterProducer,
+  ) {
     super();
+    this.topics = prefixedTopics(options.topicPrefix);
+    this.producer = producer;
+    this.maxRequestBytes = options.deadLetterMaxBytes ?? FALLBACK_MAX_BYTES;
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -52,7 +85,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (this.statsTimer) clearInterval(this.statsTimer);
     // Stopping the consumer waits for the batch in flight; its offsets are committed only if it finished.
     await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await this.ownProducer?.disconnect();
     this.logStats();
   }
 
@@ -65,11 +98,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   private async start(): Promise<void> {
-    const { sources, deadLetter } = prefixedTopics(this.options.topicPrefix);
+    const { sources, deadLetter } = this.topics;
     this.kafka = createKafka(this.options.clientId, this.options.brokers);
-    await this.ensureTopics(this.kafka.admin(), [...sources, deadLetter]);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
-    await this.producer.connect();
+    await this.prepareTopics(this.kafka.admin(), [...sources, deadLetter]);
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
+    await producer.connect();
+    this.producer = this.ownProducer = producer;
     this.consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
@@ -77,32 +111,57 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 200,
     });
+    // kafkajs restarts a crashed consumer for retriable errors; after any other it stops consuming, silently.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.stop(payload.error, `consumer of group ${payload.groupId}`);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: sources, fromBeginning: true });
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.onBatch(payload, deadLetter),
+      eachBatch: (payload) => this.handleBatch(payload),
     });
     this.statsTimer = setInterval(() => this.logStats(), 10_000);
     this.statsTimer.unref();
-    this.logger.log(`consuming ${sources.join(', ')} as group ${this.options.groupId}; dead letters to ${deadLetter}`);
+    this.logger.log(
+      `consuming ${sources.join(', ')} as group ${this.options.groupId}; dead letters to ${deadLetter} in requests of at most ${this.maxRequestBytes} bytes`,
+    );
   }
 
-  private async ensureTopics(admin: Admin, topics: string[]): Promise<void> {
+  private async prepareTopics(admin: Admin, topics: string[]): Promise<void> {
     await admin.connect();
     try {
       const created = await ensureTopics(admin, topics, this.options.topicPartitions);
       if (created.length > 0) this.logger.log(`created topics ${created.join(', ')} with ${this.options.topicPartitions} partitions`);
+      this.maxRequestBytes = Math.min(this.options.deadLetterMaxBytes ?? Infinity, await this.askMaxMessageBytes(admin));
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async onBatch(payload: EachBatchPayload, deadLetterTopic: string): Promise<void> {
+  // The dead-letter topic's effective max.message.bytes (its own setting, else the broker's message.max.bytes).
+  private async askMaxMessageBytes(admin: Admin): Promise<number> {
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: this.topics.deadLetter, configNames: ['max.message.bytes'] }],
+      });
+      const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+      if (Number.isInteger(value) && value > 0) return value;
+      throw new Error(`the broker answered ${JSON.stringify(resources[0]?.configEntries)}`);
+    } catch (error) {
+      const fallback = this.options.deadLetterMaxBytes ?? FALLBACK_MAX_BYTES;
+      this.logger.warn(`could not read max.message.bytes of ${this.topics.deadLetter} (${describe(error)}); dead letters go out in requests of at most ${fallback} bytes`);
+      return fallback;
+    }
+  }
+
+  /** Records one batch of one partition (kafkajs' eachBatch); see the class comment for what happens on failure. */
+  async handleBatch(payload: BatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    if (batch.messages.length === 0) return;
+    if (batch.messages.length === 0 || this.fatal) return;
     const topic = contractTopic(this.options.topicPrefix, batch.topic);
     const incoming: IncomingBatch = {
       topic,
@@ -112,22 +171,25 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     };
     const where = `${batch.topic}[${batch.partition}] offsets ${batch.firstOffset()}..${batch.lastOffset()}`;
     const handler = this.getHandlerByPattern(topic);
-    if (!handler) throw new Error(`no handler for topic ${topic}`); // subscribed topics all have one: a wiring bug
+    if (!handler) return this.stop(new Error(`no handler for topic ${topic}`), where); // subscribed topics all have one: a wiring bug
 
     for (let attempt = 1; ; attempt++) {
       // A batch abandoned here is not resolved: its messages are delivered again, to us or to another instance.
-      if (!isRunning() || isStale()) return;
+      if (this.fatal || !isRunning() || isStale()) return;
       try {
-        const context = new KafkaBatchContext([{ topic, partition: batch.partition, firstOffset: batch.firstOffset() ?? '', lastOffset: batch.lastOffset() }]);
-        const result = await lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming, context)));
-        await this.deadLetter(deadLetterTopic, incoming, result.deadLetters);
+        const result = await lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming)));
+        await this.deadLetter(incoming, result.deadLetters);
         this.stats.events += result.recorded;
         this.stats.batches++;
         break;
       } catch (error) {
+        // Shutting down or rebalanced: whatever failed (a database client closing under the batch), the batch is
+        // abandoned uncommitted, as above.
+        if (!isRunning() || isStale()) return;
+        if (!isTransient(error)) return this.stop(error, where);
         this.stats.retries++;
         const wait = Math.min(this.options.maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
-        this.logger.error(`${where}: attempt ${attempt} failed, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}`);
+        this.logger.warn(`${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}`);
         await this.sleepWithHeartbeat(wait, heartbeat, isRunning);
       }
     }
@@ -136,34 +198,45 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await heartbeat();
   }
 
-  private async deadLetter(topic: string, batch: IncomingBatch, letters: DeadLetter[]): Promise<void> {
+  // Stops consuming for good: no more batches are handled or committed, and the owner is told.
+  private stop(error: unknown, where: string): void {
+    if (this.fatal) return;
+    this.fatal = { error };
+    this.logger.error(`${where}: ${describe(error)}; a retry cannot fix this failure: nothing committed, consuming stops`);
+    this.consumer?.pause(this.topics.sources.map((topic) => ({ topic })));
+    this.options.onFatal(error);
+  }
+
+  private async deadLetter(batch: IncomingBatch, letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
+    this.logDeadLetters(batch, letters);
     const failedAt = new Date().toISOString();
-    for (const l of letters) {
+    const budget = requestBudget(this.maxRequestBytes);
+    const messages: Message[] = letters.map((l) => deadLetterMessage(l, batch, failedAt, budget));
+    for (const chunk of chunkBySize(messages, budget)) {
+      const record: ProducerRecord = { topic: this.topics.deadLetter, acks: -1, messages: chunk };
+      await this.producer!.send(record);
+    }
+    this.stats.deadLetters += letters.length;
+  }
+
+  private logDeadLetters(batch: IncomingBatch, letters: DeadLetter[]): void {
+    const cut = (s: string): string => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
+    for (const l of letters.slice(0, LOGGED_PER_BATCH)) {
       this.logger.warn(
-        `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${l.message.key?.toString('utf8') ?? '(none)'}` +
-          ` correlation=${l.message.headers['correlation-id'] ?? '(none)'}: ${l.reason}: ${l.errors.join('; ')}`,
+        `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
+          ` correlation=${cut(l.message.headers['correlation-id'] ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
       );
     }
-    await this.producer!.send({
-      topic,
-      acks: -1,
-      messages: letters.map((l) => ({
-        key: l.message.key,
-        value: l.message.value,
-        headers: {
-          ...l.message.headers,
-          [DEAD_LETTER_HEADERS.reason]: l.reason,
-          [DEAD_LETTER_HEADERS.errors]: JSON.stringify(l.errors),
-          [DEAD_LETTER_HEADERS.topic]: batch.brokerTopic,
-          [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
-          [DEAD_LETTER_HEADERS.offset]: l.message.offset,
-          ...(l.message.key ? { [DEAD_LETTER_HEADERS.key]: l.message.key } : {}),
-          [DEAD_LETTER_HEADERS.failedAt]: failedAt,
-        },
-      })),
-    });
-    this.stats.deadLetters += letters.length;
+    if (letters.length > LOGGED_PER_BATCH) {
+      const rest = letters.slice(LOGGED_PER_BATCH);
+      const reasons = new Map<string, number>();
+      for (const l of rest) reasons.set(l.reason, (reasons.get(l.reason) ?? 0) + 1);
+      this.logger.warn(
+        `dead-lettered ${rest.length} more of ${batch.brokerTopic}[${batch.partition}] at offsets ${rest[0]!.message.offset}..${rest.at(-1)!.message.offset}: ` +
+          [...reasons].map(([r, n]) => `${r} ×${n}`).join(', '),
+      );
+    }
   }
 
   private async sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
@@ -183,6 +256,18 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     );
     Object.assign(s, { events: 0, deadLetters: 0, batches: 0, retries: 0, since: Date.now() });
   }
+}
+
+/**
+ * Whether a retry can fix `error`: the handler's TransientFailure, or a kafkajs error marked retriable,
+ * anywhere in its cause chain (kafkajs wraps a retriable error it gave up on in a non-retriable one).
+ */
+export function isTransient(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof TransientFailure) return true;
+    if (e.name.startsWith('KafkaJS') && (e as { retriable?: unknown }).retriable === true) return true;
+  }
+  return false;
 }
 
 function stringHeaders(headers: IHeaders | undefined): IncomingMessage['headers'] {

@@ -11,7 +11,21 @@ export type RejectReason =
   | 'UNKNOWN_TYPE'
   | 'UNSUPPORTED_SCHEMA_VERSION'
   | 'WRONG_TOPIC'
-  | 'INVALID_DATA';
+  | 'INVALID_DATA'
+  | 'TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'UNPROCESSABLE';
+
+/** Largest message value the contract reads, in bytes (1 MiB, the order of Kafka's default `message.max.bytes`). */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects a message value may have. The contract's own shapes need 4
+ * (envelope, data, packages, a package); the rest is room for producers' extra fields. Checked on the
+ * raw bytes before any recursive work: class-transformer recurses once per level and a 5,000-deep array
+ * overflows the stack.
+ */
+export const MAX_NESTING_DEPTH = 32;
 
 export type ParseResult =
   | { ok: true; event: TraceEvent }
@@ -42,13 +56,30 @@ const reject = (reason: RejectReason, errors: string[]): ParseResult => ({ ok: f
 
 /**
  * Parses and validates one message value against contract v1. `topic`, when given, must be the
- * topic the event type belongs to. Never throws: every problem is a typed rejection.
+ * topic the event type belongs to. Never throws: every problem is a typed rejection, and an exception
+ * from the parsers themselves is `UNPROCESSABLE`.
  */
 export function parseEvent(value: Buffer | string | null, topic?: string): ParseResult {
+  try {
+    return parseBounded(value, topic);
+  } catch (e) {
+    return reject('UNPROCESSABLE', [`the message could not be parsed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`]);
+  }
+}
+
+function parseBounded(value: Buffer | string | null, topic: string | undefined): ParseResult {
   if (value === null || value.length === 0) return reject('INVALID_JSON', ['message has no value']);
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  if (bytes.length > MAX_EVENT_BYTES) {
+    return reject('TOO_LARGE', [`message value has ${bytes.length} bytes; the contract reads at most ${MAX_EVENT_BYTES}`]);
+  }
+  const depth = nestingDepth(bytes, MAX_NESTING_DEPTH);
+  if (depth > MAX_NESTING_DEPTH) {
+    return reject('TOO_DEEP', [`message value nests arrays and objects deeper than ${MAX_NESTING_DEPTH} levels`]);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    raw = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     return reject('INVALID_JSON', [(e as Error).message]);
   }
@@ -56,12 +87,13 @@ export function parseEvent(value: Buffer | string | null, topic?: string): Parse
     return reject('INVALID_ENVELOPE', ['message value must be a JSON object']);
   }
   const obj = raw as Record<string, unknown>;
-  if (typeof obj.type !== 'string' || !(obj.type in EVENT_TYPES)) {
-    return reject('UNKNOWN_TYPE', [`unknown event type ${JSON.stringify(obj.type)}; known: ${EVENT_TYPE_NAMES.join(', ')}`]);
+  // Own properties only: `"__proto__"`, `"constructor"` or `"toString"` are names of Object.prototype, not event types.
+  if (typeof obj.type !== 'string' || !Object.hasOwn(EVENT_TYPES, obj.type)) {
+    return reject('UNKNOWN_TYPE', [`unknown event type ${String(JSON.stringify(obj.type)).slice(0, 200)}; known: ${EVENT_TYPE_NAMES.join(', ')}`]);
   }
   if (obj.schemaVersion !== SCHEMA_VERSION) {
     return reject('UNSUPPORTED_SCHEMA_VERSION', [
-      `schemaVersion ${JSON.stringify(obj.schemaVersion)} is not supported; this consumer reads ${SCHEMA_VERSION}`,
+      `schemaVersion ${String(JSON.stringify(obj.schemaVersion)).slice(0, 200)} is not supported; this consumer reads ${SCHEMA_VERSION}`,
     ]);
   }
   const type = obj.type as EventType;
@@ -89,6 +121,30 @@ export function parseEvent(value: Buffer | string | null, topic?: string): Parse
     data,
   } as TraceEvent;
   return { ok: true, event };
+}
+
+/**
+ * The deepest nesting of `[` and `{` in JSON bytes, counted without parsing and without recursion; stops
+ * counting once past `limit`. Brackets inside strings do not count. UTF-8 continuation bytes never equal
+ * an ASCII quote, backslash or bracket, so scanning bytes is exact.
+ */
+export function nestingDepth(json: Uint8Array, limit = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 // Rules that span fields, which decorators cannot say.

@@ -14,13 +14,19 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 /** The topics the ingest consumes. */
 export const SOURCE_TOPICS: readonly TopicName[] = Object.values(TOPICS);
 
-/** Header names on a dead-lettered message (its value is the original bytes, unchanged). */
+/**
+ * Header names on a dead-lettered message. Its key is the original key and its value the original bytes,
+ * unless the letter would not fit the dead-letter topic: then the value is cut and `valueTruncated` gives
+ * the original size (likewise `keyTruncated`; `headersDropped` counts original headers left off).
+ */
 export const DEAD_LETTER_HEADERS = {
   reason: 'dlq.reason',
   errors: 'dlq.errors',
   topic: 'dlq.original.topic',
   partition: 'dlq.original.partition',
   offset: 'dlq.original.offset',
-  key: 'dlq.original.key',
   failedAt: 'dlq.failed.at',
+  valueTruncated: 'dlq.original.value.truncated',
+  keyTruncated: 'dlq.original.key.truncated',
+  headersDropped: 'dlq.original.headers.dropped',
 } as const;

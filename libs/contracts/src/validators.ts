@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsNotEmpty, IsString, Matches, MaxLength, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, ValidationOptions, registerDecorator } from 'class-validator';
 
 /** Longest id the contract accepts (vendor ids, lot ids, serials, event ids...). */
 export const MAX_ID_LENGTH = 128;
@@ -25,15 +25,42 @@ export function IsText(max = 512, options?: ValidationOptions): PropertyDecorato
 // ISO 8601 date-time with an explicit offset: "2026-11-22T08:15:00Z" or "...+01:00". A time without
 // an offset is ambiguous on a shop floor that spans time zones, so the contract refuses it.
 const ISO_WITH_OFFSET =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+const daysIn = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/**
+ * Whether `value` is an ISO 8601 date-time with an explicit offset that names a real instant: a month
+ * 1-12, a day that month has (leap years included), hours 0-23, minutes and seconds 0-59, an offset
+ * within ±23:59. A regex alone accepts "2026-02-30" or "2026-13-45T25:61Z", and `Date` turns such a
+ * string into NaN or rolls it into another day, so every field is checked by number.
+ */
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_WITH_OFFSET.exec(value);
+  if (!m) return false;
+  const n = (group: number): number => Number(m[group] ?? 0);
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8)];
+  return (
+    month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) &&
+    hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59 &&
+    Number.isFinite(Date.parse(value))
+  );
+}
 
 /** An ISO 8601 date-time with an explicit UTC offset, that is also a real instant. */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return (target: object, key: string | symbol) => {
-    IsString(options)(target, key);
-    Matches(ISO_WITH_OFFSET, {
-      message: `$property must be an ISO 8601 date-time with an offset (e.g. 2026-11-22T08:15:00Z)`,
-      ...options,
-    })(target, key);
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: key as string,
+      options: {
+        message: `$property must be a real ISO 8601 date-time with an offset (e.g. 2026-11-22T08:15:00Z)`,
+        ...options,
+      },
+      validator: { validate: (value: unknown) => isInstant(value) },
+    });
   };
 }

@@ -1,4 +1,4 @@
-import { KafkaPosition, TraceEvent, vendorLotId } from '@trace/contracts';
+import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
 import { lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
 import { factKey, provenanceOf } from './provenance';
 import { GraphCollection } from './schemas/graph.documents';
@@ -139,11 +139,12 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
     }
     case 'UnitAssembled': {
       const d = event.data;
+      const refDes = assemblyRefDes(d); // the graph keeps one text per assembly; the contract also takes an array
       return [
         {
           collection: 'units',
           id: d.serial,
-          set: { [`children.${k}`]: { childSerial: d.childSerial, ...(d.refDes !== undefined ? { refDes: d.refDes } : {}), ...meta } },
+          set: { [`children.${k}`]: { childSerial: d.childSerial, ...(refDes !== undefined ? { refDes } : {}), ...meta } },
         },
         { collection: 'units', id: d.childSerial, set: { [`parents.${k}`]: { serial: d.serial, ...meta } } },
       ];

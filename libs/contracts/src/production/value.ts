@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsNumber, IsOptional, IsPositive, MaxLength, IsString, IsNotEmpty } from 'class-validator';
+import { ArrayMaxSize, IsArray, registerDecorator, IsNumber, IsOptional, IsPositive, MaxLength, IsString, IsNotEmpty } from 'class-validator';
 import { UniqueBy } from '../unique-by';
 import { IsId, IsText } from '../validators';
 
@@ -9,10 +9,12 @@ export class UnitStartedData {
   @IsId() workOrder: string;
 }
 
+const MAX_REF_DES = 10_000;
+
 /** A reference designator (R12, U3, C101): where on the board a part is placed. */
 const refDesList = (target: object, key: string | symbol): void => {
   IsArray()(target, key);
-  ArrayMaxSize(10_000)(target, key);
+  ArrayMaxSize(MAX_REF_DES)(target, key);
   UniqueBy()(target, key);
   IsString({ each: true })(target, key);
   IsNotEmpty({ each: true })(target, key);
@@ -26,11 +28,31 @@ export class MaterialInstalledData {
   @refDesList refDes: string[];
 }
 
+const isRefDes = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 64;
+
+/** One reference designator, or (a sub-assembly may occupy several positions) a non-empty list of distinct ones. */
+const refDesOneOrMany = (target: object, key: string | symbol): void =>
+  registerDecorator({
+    name: 'refDesOneOrMany',
+    target: target.constructor,
+    propertyName: key as string,
+    options: { message: `$property must be a reference designator (1-64 characters) or an array of 1-${MAX_REF_DES} distinct ones` },
+    validator: {
+      validate: (v: unknown) =>
+        isRefDes(v) || (Array.isArray(v) && v.length >= 1 && v.length <= MAX_REF_DES && v.every(isRefDes) && new Set(v).size === v.length),
+    },
+  });
+
 export class UnitAssembledData {
   @IsId() serial: string;
   @IsId() childSerial: string;
-  @IsOptional() @IsText(64) refDes?: string;
+  /** A string, or a non-empty array of distinct ones (a compatible widening of v1: an array of one is the same as the string). */
+  @IsOptional() @refDesOneOrMany refDes?: string | string[];
 }
+
+/** The reference designators of an assembly as one text (`J1 J2` for an array), or undefined when none was given. */
+export const assemblyRefDes = (data: Pick<UnitAssembledData, 'refDes'>): string | undefined =>
+  Array.isArray(data.refDes) ? data.refDes.join(' ') : data.refDes;
 
 export class UnitShippedData {
   @IsId() serial: string;
