@@ -1,5 +1,5 @@
 import { EventType, TraceEvent, TraceEventOf, makeEvent } from '@trace/contracts';
-import { Random } from './random';
+import { Random } from '../random';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
