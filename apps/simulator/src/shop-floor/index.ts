@@ -1,6 +1,6 @@
-import { EventType, TraceEvent, TraceEventOf, makeEvent } from '@trace/contracts';
-import { Random } from '../random';
+import { TraceEvent } from '@trace/contracts';
 import { BRANDS, KINDS, KIND_WEIGHT, Packaging, PartKind, REGIONS, SOLDER_PASTE_KIND, VENDORS } from './catalog';
+import { Site, pad } from './site';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
@@ -62,59 +62,44 @@ interface Lot {
  * depend on the options alone (ids and times included), and are yielded lazily, oldest first.
  */
 export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEvent, void, undefined> {
-  const rnd = new Random(options.seed);
-  const tag = `s${options.seed.toString(36)}`;
+  const site = new Site(options.seed, options.startAt ?? DEFAULT_START_AT);
   const lineCount = Math.max(1, options.lines ?? 6);
   const brandCount = Math.max(1, Math.min(options.brands, BRANDS.length));
-  let clock = options.startAt ?? DEFAULT_START_AT;
-  let seq = 0;
-  const counters = new Map<string, number>();
-  const next = (name: string): number => {
-    const n = (counters.get(name) ?? 0) + 1;
-    counters.set(name, n);
-    return n;
-  };
-  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-  const tick = (minSeconds: number, maxSeconds: number): void => void (clock += rnd.int(minSeconds * 1000, maxSeconds * 1000));
-  const event = <T extends EventType>(type: T, data: TraceEventOf<T>['data'], source: string): TraceEventOf<T> =>
-    makeEvent(type, data, { eventId: `sim-${tag}-${pad(++seq, 9)}`, occurredAt: new Date(clock).toISOString(), source });
-  const SITE = 'site1';
-  const at = (place: string): string => `${SITE}/${place}`;
 
   // Vendors: a pool shared by every brand; a few start as conditional, a few get disqualified mid-run.
   const vendorPool = VENDORS.slice(0, Math.min(VENDORS.length, 6 + 3 * brandCount)).map(([name, country], i) => ({
-    vendorId: `V-${tag}-${pad(i + 1, 3)}`,
+    vendorId: `V-${site.tag}-${pad(i + 1, 3)}`,
     name,
     country,
     status: 'approved' as 'approved' | 'conditional' | 'disqualified',
   }));
   const conditional = new Set<number>();
-  while (conditional.size < Math.max(1, Math.round(vendorPool.length / 8))) conditional.add(rnd.int(0, vendorPool.length - 1));
+  while (conditional.size < Math.max(1, Math.round(vendorPool.length / 8))) conditional.add(site.rnd.int(0, vendorPool.length - 1));
   for (const i of conditional) vendorPool[i]!.status = 'conditional';
-  const toDisqualify = vendorPool.filter((v) => v.status === 'approved').filter(() => rnd.chance(0.12)).slice(0, 2);
+  const toDisqualify = vendorPool.filter((v) => v.status === 'approved').filter(() => site.rnd.chance(0.12)).slice(0, 2);
   if (toDisqualify.length === 0) toDisqualify.push(vendorPool.find((v) => v.status === 'approved')!);
   for (const v of vendorPool) {
-    yield event('VendorRegistered', { vendorId: v.vendorId, name: v.name, country: v.country, status: v.status }, at('mes'));
-    tick(1, 30);
+    yield site.event('VendorRegistered', { vendorId: v.vendorId, name: v.name, country: v.country, status: v.status }, site.at('mes'));
+    site.tick(1, 30);
   }
   const usable = (): typeof vendorPool => vendorPool.filter((v) => v.status !== 'disqualified');
 
   // Parts: one pool of common parts every brand uses, and one pool per brand.
   const newPart = (kind: PartKind): Part => {
-    const [manufacturer, mpnPrefix] = rnd.pick(kind.makers);
-    const n = next(`part-${kind.code}`);
-    const suffix = rnd.int(0, 36 ** 4 - 1).toString(36).toUpperCase().padStart(4, '0');
+    const [manufacturer, mpnPrefix] = site.rnd.pick(kind.makers);
+    const n = site.next(`part-${kind.code}`);
+    const suffix = site.rnd.int(0, 36 ** 4 - 1).toString(36).toUpperCase().padStart(4, '0');
     const vendors = new Set<string>();
-    const wanted = rnd.int(1, 3);
-    while (vendors.size < wanted) vendors.add(rnd.pick(vendorPool).vendorId);
+    const wanted = site.rnd.int(1, 3);
+    while (vendors.size < wanted) vendors.add(site.rnd.pick(vendorPool).vendorId);
     return {
       ipn: `${kind.code}-${pad(n, 5)}`,
       kind,
       manufacturer,
       mpn: `${mpnPrefix}${suffix}${pad(n, 3)}`,
-      packaging: rnd.pick(kind.packaging),
+      packaging: site.rnd.pick(kind.packaging),
       uom: kind === SOLDER_PASTE_KIND ? 'g' : 'pcs',
-      origin: rnd.pick(kind.origins),
+      origin: site.rnd.pick(kind.origins),
       vendorIds: [...vendors],
     };
   };
@@ -122,15 +107,15 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   const brandParts = new Map<string, Map<PartKind, Part[]>>();
   const solderPaste = newPart(SOLDER_PASTE_KIND);
   const pickKind = (): PartKind => {
-    let r = rnd.next() * KIND_WEIGHT;
+    let r = site.rnd.next() * KIND_WEIGHT;
     for (const k of KINDS) if ((r -= k.weight) < 0) return k;
     return KINDS[0]!;
   };
   const choosePart = (brand: string, kind: PartKind, taken: Set<Part>): Part => {
-    const pools = rnd.chance(0.5) ? sharedParts : (brandParts.get(brand) ?? brandParts.set(brand, new Map()).get(brand)!);
+    const pools = site.rnd.chance(0.5) ? sharedParts : (brandParts.get(brand) ?? brandParts.set(brand, new Map()).get(brand)!);
     const pool = pools.get(kind) ?? pools.set(kind, []).get(kind)!;
-    if (pool.length > 0 && rnd.chance(0.35)) {
-      const candidate = rnd.pick(pool);
+    if (pool.length > 0 && site.rnd.chance(0.35)) {
+      const candidate = site.rnd.pick(pool);
       if (!taken.has(candidate)) return candidate;
     }
     const part = newPart(kind);
@@ -146,7 +131,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     const weights = kinds.map((k) => k.multiplicity);
     const weightSum = weights.reduce((a, b) => a + b, 0);
     for (let extra = placements - lines; extra > 0; extra--) {
-      let r = rnd.next() * weightSum;
+      let r = site.rnd.next() * weightSum;
       let i = 0;
       while ((r -= weights[i]!) >= 0 && i < weights.length - 1) i++;
       counts[i]!++;
@@ -165,7 +150,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     });
     const children: Product[] = [];
     if (level < depth) {
-      const count = level === 0 ? rnd.int(1, 2) : 1;
+      const count = level === 0 ? site.rnd.int(1, 2) : 1;
       for (let c = 0; c < count; c++) {
         children.push(makeProduct(brand, `${code}-S${level + 1}${String.fromCharCode(65 + c)}`, Math.max(6, Math.round(placements / 2)), level + 1, depth, lineIndex + 1 + c));
       }
@@ -173,7 +158,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     return {
       pn: code,
       brand,
-      line: at(`smt-line-${(lineIndex % lineCount) + 1}`),
+      line: site.at(`smt-line-${(lineIndex % lineCount) + 1}`),
       bom,
       paste: Math.round((0.5 + placements / 200) * 10) / 10,
       children,
@@ -182,67 +167,67 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   };
   const brands = BRANDS.slice(0, brandCount).map((name, b) => ({
     name,
-    product: makeProduct(name, `${name.slice(0, 3).toUpperCase()}-${100 + b * 10}`, Math.max(6, options.partsPerBoard), 0, rnd.int(2, 3), b * 2),
+    product: makeProduct(name, `${name.slice(0, 3).toUpperCase()}-${100 + b * 10}`, Math.max(6, options.partsPerBoard), 0, site.rnd.int(2, 3), b * 2),
     customers: REGIONS.map((r) => `${name} ${r} distribution centre`),
     awaitingShipment: [] as string[],
-    shipAt: rnd.int(5, 20),
+    shipAt: site.rnd.int(5, 20),
   }));
 
   // Material: stores hold lots by part; each line has one feeder lot per part.
   const stores = new Map<Part, Lot[]>();
   const feeders = new Map<string, Lot>();
   const stockOf = (part: Part): Lot[] => stores.get(part) ?? stores.set(part, []).get(part)!;
-  const newLotId = (packaging: Packaging): string => `${packaging}-${tag}-${pad(next('lot'), 7)}`;
+  const newLotId = (packaging: Packaging): string => `${packaging}-${site.tag}-${pad(site.next('lot'), 7)}`;
   const packQty = (part: Part): number => {
     const [min, max] = part.kind.packQty;
-    return part.uom === 'g' ? min : Math.max(min, Math.round(rnd.int(min, max) / 50) * 50);
+    return part.uom === 'g' ? min : Math.max(min, Math.round(site.rnd.int(min, max) / 50) * 50);
   };
 
   function* receive(part: Part): Generator<TraceEvent, void, undefined> {
     let candidates = usable().filter((v) => part.vendorIds.includes(v.vendorId));
     if (candidates.length === 0) {
       // Every vendor of this part lost its approval: buying moves to another vendor.
-      const fallback = rnd.pick(usable());
+      const fallback = site.rnd.pick(usable());
       part.vendorIds.push(fallback.vendorId);
       candidates = [fallback];
     }
-    const vendor = rnd.pick(candidates);
-    tick(60, 900);
-    const made = new Date(clock - rnd.int(2, 40) * 7 * 86_400_000);
+    const vendor = site.rnd.pick(candidates);
+    site.tick(60, 900);
+    const made = new Date(site.now - site.rnd.int(2, 40) * 7 * 86_400_000);
     const week = Math.ceil(((made.getTime() - Date.UTC(made.getUTCFullYear(), 0, 1)) / 86_400_000 + 1) / 7);
     const dateCode = `${String(made.getUTCFullYear()).slice(2)}${pad(week, 2)}`;
-    const packages = Array.from({ length: part.packaging === 'TRAY' || part.uom === 'g' ? rnd.int(1, 2) : rnd.int(1, 4) }, () => ({
+    const packages = Array.from({ length: part.packaging === 'TRAY' || part.uom === 'g' ? site.rnd.int(1, 2) : site.rnd.int(1, 4) }, () => ({
       lotId: newLotId(part.packaging),
       quantity: packQty(part),
     }));
-    yield event(
+    yield site.event(
       'MaterialReceived',
       {
-        receiptId: `GR-${tag}-${pad(next('receipt'), 6)}`,
+        receiptId: `GR-${site.tag}-${pad(site.next('receipt'), 6)}`,
         vendorId: vendor.vendorId,
         manufacturer: part.manufacturer,
         mpn: part.mpn,
         internalPartNumber: part.ipn,
-        vendorLotCode: `${dateCode}${rnd.int(0, 36 ** 3 - 1).toString(36).toUpperCase()}${next('vendor-lot').toString(36).toUpperCase()}`,
+        vendorLotCode: `${dateCode}${site.rnd.int(0, 36 ** 3 - 1).toString(36).toUpperCase()}${site.next('vendor-lot').toString(36).toUpperCase()}`,
         dateCode,
-        ...(rnd.chance(0.9) ? { countryOfOrigin: part.origin } : {}),
-        receivedAt: new Date(clock).toISOString(),
+        ...(site.rnd.chance(0.9) ? { countryOfOrigin: part.origin } : {}),
+        receivedAt: new Date(site.now).toISOString(),
         uom: part.uom,
         packages,
       },
-      at('goods-in'),
+      site.at('goods-in'),
     );
     for (const p of packages) {
-      if (rnd.chance(0.02)) {
-        tick(300, 3600);
-        yield event('LotStatusChanged', { lotId: p.lotId, status: 'quarantined', reason: 'incoming inspection: solderability test failed' }, at('quality'));
+      if (site.rnd.chance(0.02)) {
+        site.tick(300, 3600);
+        yield site.event('LotStatusChanged', { lotId: p.lotId, status: 'quarantined', reason: 'incoming inspection: solderability test failed' }, site.at('quality'));
         continue; // never released to the lines
       }
-      if (rnd.chance(0.03)) {
-        tick(300, 3600);
-        yield event('LotStatusChanged', { lotId: p.lotId, status: 'hold', reason: 'awaiting certificate of conformance' }, at('quality'));
-        tick(3600, 86_400);
-        yield event('LotStatusChanged', { lotId: p.lotId, status: 'released', reason: 'certificate of conformance received' }, at('quality'));
+      if (site.rnd.chance(0.03)) {
+        site.tick(300, 3600);
+        yield site.event('LotStatusChanged', { lotId: p.lotId, status: 'hold', reason: 'awaiting certificate of conformance' }, site.at('quality'));
+        site.tick(3600, 86_400);
+        yield site.event('LotStatusChanged', { lotId: p.lotId, status: 'released', reason: 'certificate of conformance received' }, site.at('quality'));
       }
       stockOf(part).push({ lotId: p.lotId, remaining: p.quantity });
     }
@@ -250,13 +235,13 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
 
   function* takeFromStores(part: Part, quantity: number): Generator<TraceEvent, Lot, undefined> {
     let stock = stockOf(part);
-    if (stock.length >= 2 && rnd.chance(0.3)) {
+    if (stock.length >= 2 && site.rnd.chance(0.3)) {
       // Two partial lots of one part are merged into one, to free a feeder slot.
       stock.sort((a, b) => a.remaining - b.remaining || (a.lotId < b.lotId ? -1 : 1));
       const [a, b] = stock.splice(0, 2) as [Lot, Lot];
       const merged: Lot = { lotId: newLotId(part.packaging), remaining: a.remaining + b.remaining };
-      tick(30, 300);
-      yield event('LotMerged', { sourceLotIds: [a.lotId, b.lotId], lotId: merged.lotId }, at('stores'));
+      site.tick(30, 300);
+      yield site.event('LotMerged', { sourceLotIds: [a.lotId, b.lotId], lotId: merged.lotId }, site.at('stores'));
       stock.push(merged);
     }
     let index = stock.findIndex((l) => l.remaining >= quantity);
@@ -266,16 +251,16 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
       index = stock.findIndex((l) => l.remaining >= quantity);
     }
     let [lot] = stock.splice(index, 1) as [Lot];
-    if (lot.remaining >= 4 * quantity && rnd.chance(0.25)) {
+    if (lot.remaining >= 4 * quantity && site.rnd.chance(0.25)) {
       // Kitting: part of a reel goes to the line, the rest back to stores as a lot of its own.
-      const toLine = Math.max(quantity, Math.round((lot.remaining * rnd.int(20, 60)) / 100));
+      const toLine = Math.max(quantity, Math.round((lot.remaining * site.rnd.int(20, 60)) / 100));
       const first: Lot = { lotId: newLotId(part.packaging), remaining: toLine };
       const rest: Lot = { lotId: newLotId(part.packaging), remaining: lot.remaining - toLine };
-      tick(30, 300);
-      yield event(
+      site.tick(30, 300);
+      yield site.event(
         'LotSplit',
         { sourceLotId: lot.lotId, newLots: [{ lotId: first.lotId, quantity: first.remaining }, { lotId: rest.lotId, quantity: rest.remaining }] },
-        at('stores'),
+        site.at('stores'),
       );
       stock.push(rest);
       lot = first;
@@ -299,19 +284,19 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     const childSerials: string[] = [];
     for (const child of product.children) childSerials.push(yield* build(child, false));
     const n = ++product.built;
-    const serial = `${product.pn}-${tag}-${pad(n, 6)}`;
-    tick(20, 180);
-    yield event('UnitStarted', { serial, brand: product.brand, productPartNumber: product.pn, workOrder: `WO-${tag}-${product.pn}-${pad(Math.ceil(n / 50), 4)}` }, product.line);
+    const serial = `${product.pn}-${site.tag}-${pad(n, 6)}`;
+    site.tick(20, 180);
+    yield site.event('UnitStarted', { serial, brand: product.brand, productPartNumber: product.pn, workOrder: `WO-${site.tag}-${product.pn}-${pad(Math.ceil(n / 50), 4)}` }, product.line);
     const paste = yield* consume(product.line, solderPaste, product.paste);
-    yield event('MaterialInstalled', { serial, lotId: paste, quantity: product.paste, refDes: [] }, product.line);
+    yield site.event('MaterialInstalled', { serial, lotId: paste, quantity: product.paste, refDes: [] }, product.line);
     for (const line of product.bom) {
       const lotId = yield* consume(product.line, line.part, line.refDes.length);
-      tick(1, 6);
-      yield event('MaterialInstalled', { serial, lotId, quantity: line.refDes.length, refDes: line.refDes }, product.line);
+      site.tick(1, 6);
+      yield site.event('MaterialInstalled', { serial, lotId, quantity: line.refDes.length, refDes: line.refDes }, product.line);
     }
     for (const [i, child] of childSerials.entries()) {
-      tick(10, 120);
-      yield event('UnitAssembled', { serial, childSerial: child, refDes: `J${100 + i}` }, top ? at('final-assembly') : product.line);
+      site.tick(10, 120);
+      yield site.event('UnitAssembled', { serial, childSerial: child, refDes: `J${100 + i}` }, top ? site.at('final-assembly') : product.line);
     }
     return serial;
   }
@@ -322,16 +307,16 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     if (u === disqualifyAt) {
       for (const v of toDisqualify) {
         v.status = 'disqualified';
-        tick(60, 600);
-        yield event('VendorStatusChanged', { vendorId: v.vendorId, status: 'disqualified', reason: 'counterfeit parts found at incoming inspection' }, at('quality'));
+        site.tick(60, 600);
+        yield site.event('VendorStatusChanged', { vendorId: v.vendorId, status: 'disqualified', reason: 'counterfeit parts found at incoming inspection' }, site.at('quality'));
       }
     }
     if (u === requalifyAt) {
       const v = vendorPool.find((x) => x.status === 'conditional');
       if (v) {
         v.status = 'approved';
-        tick(60, 600);
-        yield event('VendorStatusChanged', { vendorId: v.vendorId, status: 'approved', reason: 'supplier audit passed' }, at('quality'));
+        site.tick(60, 600);
+        yield site.event('VendorStatusChanged', { vendorId: v.vendorId, status: 'approved', reason: 'supplier audit passed' }, site.at('quality'));
       }
     }
     const brand = brands[u % brands.length]!;
@@ -339,14 +324,14 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     brand.awaitingShipment.push(serial);
     if (brand.awaitingShipment.length >= brand.shipAt) {
       // Most finished goods ship in lots of a few to a few dozen; some stay in the warehouse.
-      if (rnd.chance(0.7)) {
-        const shipmentId = `SHP-${tag}-${pad(next('shipment'), 6)}`;
-        const customer = rnd.pick(brand.customers);
-        tick(600, 7200);
-        for (const s of brand.awaitingShipment) yield event('UnitShipped', { serial: s, shipmentId, customer }, at('shipping'));
+      if (site.rnd.chance(0.7)) {
+        const shipmentId = `SHP-${site.tag}-${pad(site.next('shipment'), 6)}`;
+        const customer = site.rnd.pick(brand.customers);
+        site.tick(600, 7200);
+        for (const s of brand.awaitingShipment) yield site.event('UnitShipped', { serial: s, shipmentId, customer }, site.at('shipping'));
       }
       brand.awaitingShipment = [];
-      brand.shipAt = rnd.int(5, 20);
+      brand.shipAt = site.rnd.int(5, 20);
     }
   }
 }
