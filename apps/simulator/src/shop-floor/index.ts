@@ -1,6 +1,7 @@
 import { TraceEvent } from '@trace/contracts';
-import { BRANDS, KINDS, KIND_WEIGHT, Packaging, PartKind, REGIONS, SOLDER_PASTE_KIND, VENDORS } from './catalog';
+import { BRANDS, KINDS, KIND_WEIGHT, Packaging, PartKind, REGIONS, SOLDER_PASTE_KIND } from './catalog';
 import { Site, pad } from './site';
+import { Vendors } from './vendors';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
@@ -66,32 +67,17 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   const lineCount = Math.max(1, options.lines ?? 6);
   const brandCount = Math.max(1, Math.min(options.brands, BRANDS.length));
 
-  // Vendors: a pool shared by every brand; a few start as conditional, a few get disqualified mid-run.
-  const vendorPool = VENDORS.slice(0, Math.min(VENDORS.length, 6 + 3 * brandCount)).map(([name, country], i) => ({
-    vendorId: `V-${site.tag}-${pad(i + 1, 3)}`,
-    name,
-    country,
-    status: 'approved' as 'approved' | 'conditional' | 'disqualified',
-  }));
-  const conditional = new Set<number>();
-  while (conditional.size < Math.max(1, Math.round(vendorPool.length / 8))) conditional.add(site.rnd.int(0, vendorPool.length - 1));
-  for (const i of conditional) vendorPool[i]!.status = 'conditional';
-  const toDisqualify = vendorPool.filter((v) => v.status === 'approved').filter(() => site.rnd.chance(0.12)).slice(0, 2);
-  if (toDisqualify.length === 0) toDisqualify.push(vendorPool.find((v) => v.status === 'approved')!);
-  for (const v of vendorPool) {
-    yield site.event('VendorRegistered', { vendorId: v.vendorId, name: v.name, country: v.country, status: v.status }, site.at('mes'));
-    site.tick(1, 30);
-  }
-  const usable = (): typeof vendorPool => vendorPool.filter((v) => v.status !== 'disqualified');
+  const vendors = new Vendors(site, brandCount);
+  yield* vendors.register();
 
   // Parts: one pool of common parts every brand uses, and one pool per brand.
   const newPart = (kind: PartKind): Part => {
     const [manufacturer, mpnPrefix] = site.rnd.pick(kind.makers);
     const n = site.next(`part-${kind.code}`);
     const suffix = site.rnd.int(0, 36 ** 4 - 1).toString(36).toUpperCase().padStart(4, '0');
-    const vendors = new Set<string>();
+    const vendorIds = new Set<string>();
     const wanted = site.rnd.int(1, 3);
-    while (vendors.size < wanted) vendors.add(site.rnd.pick(vendorPool).vendorId);
+    while (vendorIds.size < wanted) vendorIds.add(site.rnd.pick(vendors.all).vendorId);
     return {
       ipn: `${kind.code}-${pad(n, 5)}`,
       kind,
@@ -100,7 +86,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
       packaging: site.rnd.pick(kind.packaging),
       uom: kind === SOLDER_PASTE_KIND ? 'g' : 'pcs',
       origin: site.rnd.pick(kind.origins),
-      vendorIds: [...vendors],
+      vendorIds: [...vendorIds],
     };
   };
   const sharedParts = new Map<PartKind, Part[]>();
@@ -184,10 +170,10 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   };
 
   function* receive(part: Part): Generator<TraceEvent, void, undefined> {
-    let candidates = usable().filter((v) => part.vendorIds.includes(v.vendorId));
+    let candidates = vendors.usable().filter((v) => part.vendorIds.includes(v.vendorId));
     if (candidates.length === 0) {
       // Every vendor of this part lost its approval: buying moves to another vendor.
-      const fallback = site.rnd.pick(usable());
+      const fallback = site.rnd.pick(vendors.usable());
       part.vendorIds.push(fallback.vendorId);
       candidates = [fallback];
     }
@@ -304,21 +290,8 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   const disqualifyAt = Math.floor(options.units * 0.4);
   const requalifyAt = Math.floor(options.units * 0.6);
   for (let u = 0; u < options.units; u++) {
-    if (u === disqualifyAt) {
-      for (const v of toDisqualify) {
-        v.status = 'disqualified';
-        site.tick(60, 600);
-        yield site.event('VendorStatusChanged', { vendorId: v.vendorId, status: 'disqualified', reason: 'counterfeit parts found at incoming inspection' }, site.at('quality'));
-      }
-    }
-    if (u === requalifyAt) {
-      const v = vendorPool.find((x) => x.status === 'conditional');
-      if (v) {
-        v.status = 'approved';
-        site.tick(60, 600);
-        yield site.event('VendorStatusChanged', { vendorId: v.vendorId, status: 'approved', reason: 'supplier audit passed' }, site.at('quality'));
-      }
-    }
+    if (u === disqualifyAt) yield* vendors.disqualify();
+    if (u === requalifyAt) yield* vendors.requalify();
     const brand = brands[u % brands.length]!;
     const serial = yield* build(brand.product, true);
     brand.awaitingShipment.push(serial);
