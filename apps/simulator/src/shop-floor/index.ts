@@ -1,7 +1,10 @@
 import { TraceEvent } from '@trace/contracts';
-import { BRANDS, KINDS, KIND_WEIGHT, Packaging, PartKind, REGIONS, SOLDER_PASTE_KIND } from './catalog';
+import { BRANDS, Packaging } from './catalog';
 import { Site, pad } from './site';
 import { Vendors } from './vendors';
+import { Part, Parts } from './parts';
+import { Product } from './products';
+import { brandsOf, toWarehouse } from './brands';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
@@ -24,33 +27,6 @@ export const DEFAULT_START_AT = Date.UTC(2026, 0, 5, 6, 0, 0);
 // ---------------------------------------------------------------------------------------------------------------
 // The simulated world's state.
 
-interface Part {
-  ipn: string;
-  kind: PartKind;
-  manufacturer: string;
-  mpn: string;
-  packaging: Packaging;
-  uom: 'pcs' | 'g';
-  origin: string;
-  vendorIds: string[];
-}
-
-interface BomLine {
-  part: Part;
-  refDes: string[];
-}
-
-interface Product {
-  pn: string;
-  brand: string;
-  line: string;
-  bom: BomLine[];
-  /** Grams of solder paste per board. */
-  paste: number;
-  children: Product[];
-  built: number;
-}
-
 interface Lot {
   lotId: string;
   remaining: number;
@@ -63,101 +39,14 @@ interface Lot {
  * depend on the options alone (ids and times included), and are yielded lazily, oldest first.
  */
 export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEvent, void, undefined> {
-  const site = new Site(options.seed, options.startAt ?? DEFAULT_START_AT);
-  const lineCount = Math.max(1, options.lines ?? 6);
+  const site = new Site(options.seed, options.startAt ?? DEFAULT_START_AT, Math.max(1, options.lines ?? 6));
   const brandCount = Math.max(1, Math.min(options.brands, BRANDS.length));
 
   const vendors = new Vendors(site, brandCount);
   yield* vendors.register();
 
-  // Parts: one pool of common parts every brand uses, and one pool per brand.
-  const newPart = (kind: PartKind): Part => {
-    const [manufacturer, mpnPrefix] = site.rnd.pick(kind.makers);
-    const n = site.next(`part-${kind.code}`);
-    const suffix = site.rnd.int(0, 36 ** 4 - 1).toString(36).toUpperCase().padStart(4, '0');
-    const vendorIds = new Set<string>();
-    const wanted = site.rnd.int(1, 3);
-    while (vendorIds.size < wanted) vendorIds.add(site.rnd.pick(vendors.all).vendorId);
-    return {
-      ipn: `${kind.code}-${pad(n, 5)}`,
-      kind,
-      manufacturer,
-      mpn: `${mpnPrefix}${suffix}${pad(n, 3)}`,
-      packaging: site.rnd.pick(kind.packaging),
-      uom: kind === SOLDER_PASTE_KIND ? 'g' : 'pcs',
-      origin: site.rnd.pick(kind.origins),
-      vendorIds: [...vendorIds],
-    };
-  };
-  const sharedParts = new Map<PartKind, Part[]>();
-  const brandParts = new Map<string, Map<PartKind, Part[]>>();
-  const solderPaste = newPart(SOLDER_PASTE_KIND);
-  const pickKind = (): PartKind => {
-    let r = site.rnd.next() * KIND_WEIGHT;
-    for (const k of KINDS) if ((r -= k.weight) < 0) return k;
-    return KINDS[0]!;
-  };
-  const choosePart = (brand: string, kind: PartKind, taken: Set<Part>): Part => {
-    const pools = site.rnd.chance(0.5) ? sharedParts : (brandParts.get(brand) ?? brandParts.set(brand, new Map()).get(brand)!);
-    const pool = pools.get(kind) ?? pools.set(kind, []).get(kind)!;
-    if (pool.length > 0 && site.rnd.chance(0.35)) {
-      const candidate = site.rnd.pick(pool);
-      if (!taken.has(candidate)) return candidate;
-    }
-    const part = newPart(kind);
-    pool.push(part);
-    return part;
-  };
-
-  // Products: per brand a top-level product over two or three levels of sub-assemblies.
-  const makeProduct = (brand: string, code: string, placements: number, level: number, depth: number, lineIndex: number): Product => {
-    const lines = Math.max(2, Math.round(placements / 3));
-    const kinds = Array.from({ length: lines }, pickKind);
-    const counts = kinds.map(() => 1);
-    const weights = kinds.map((k) => k.multiplicity);
-    const weightSum = weights.reduce((a, b) => a + b, 0);
-    for (let extra = placements - lines; extra > 0; extra--) {
-      let r = site.rnd.next() * weightSum;
-      let i = 0;
-      while ((r -= weights[i]!) >= 0 && i < weights.length - 1) i++;
-      counts[i]!++;
-    }
-    const taken = new Set<Part>();
-    const numbering = new Map<string, number>();
-    const bom = kinds.map((kind, i): BomLine => {
-      const part = choosePart(brand, kind, taken);
-      taken.add(part);
-      const refDes = Array.from({ length: counts[i]! }, () => {
-        const n = (numbering.get(kind.refDes) ?? 0) + 1;
-        numbering.set(kind.refDes, n);
-        return `${kind.refDes}${n}`;
-      });
-      return { part, refDes };
-    });
-    const children: Product[] = [];
-    if (level < depth) {
-      const count = level === 0 ? site.rnd.int(1, 2) : 1;
-      for (let c = 0; c < count; c++) {
-        children.push(makeProduct(brand, `${code}-S${level + 1}${String.fromCharCode(65 + c)}`, Math.max(6, Math.round(placements / 2)), level + 1, depth, lineIndex + 1 + c));
-      }
-    }
-    return {
-      pn: code,
-      brand,
-      line: site.at(`smt-line-${(lineIndex % lineCount) + 1}`),
-      bom,
-      paste: Math.round((0.5 + placements / 200) * 10) / 10,
-      children,
-      built: 0,
-    };
-  };
-  const brands = BRANDS.slice(0, brandCount).map((name, b) => ({
-    name,
-    product: makeProduct(name, `${name.slice(0, 3).toUpperCase()}-${100 + b * 10}`, Math.max(6, options.partsPerBoard), 0, site.rnd.int(2, 3), b * 2),
-    customers: REGIONS.map((r) => `${name} ${r} distribution centre`),
-    awaitingShipment: [] as string[],
-    shipAt: site.rnd.int(5, 20),
-  }));
+  const parts = new Parts(site, vendors);
+  const brands = brandsOf(site, parts, brandCount, options.partsPerBoard);
 
   // Material: stores hold lots by part; each line has one feeder lot per part.
   const stores = new Map<Part, Lot[]>();
@@ -273,7 +162,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     const serial = `${product.pn}-${site.tag}-${pad(n, 6)}`;
     site.tick(20, 180);
     yield site.event('UnitStarted', { serial, brand: product.brand, productPartNumber: product.pn, workOrder: `WO-${site.tag}-${product.pn}-${pad(Math.ceil(n / 50), 4)}` }, product.line);
-    const paste = yield* consume(product.line, solderPaste, product.paste);
+    const paste = yield* consume(product.line, parts.solderPaste, product.paste);
     yield site.event('MaterialInstalled', { serial, lotId: paste, quantity: product.paste, refDes: [] }, product.line);
     for (const line of product.bom) {
       const lotId = yield* consume(product.line, line.part, line.refDes.length);
@@ -294,17 +183,6 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     if (u === requalifyAt) yield* vendors.requalify();
     const brand = brands[u % brands.length]!;
     const serial = yield* build(brand.product, true);
-    brand.awaitingShipment.push(serial);
-    if (brand.awaitingShipment.length >= brand.shipAt) {
-      // Most finished goods ship in lots of a few to a few dozen; some stay in the warehouse.
-      if (site.rnd.chance(0.7)) {
-        const shipmentId = `SHP-${site.tag}-${pad(site.next('shipment'), 6)}`;
-        const customer = site.rnd.pick(brand.customers);
-        site.tick(600, 7200);
-        for (const s of brand.awaitingShipment) yield site.event('UnitShipped', { serial: s, shipmentId, customer }, site.at('shipping'));
-      }
-      brand.awaitingShipment = [];
-      brand.shipAt = site.rnd.int(5, 20);
-    }
+    yield* toWarehouse(site, brand, serial);
   }
 }

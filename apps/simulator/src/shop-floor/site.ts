@@ -7,7 +7,7 @@ const SITE = 'site1';
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /**
- * The simulated site's random source, clock and numbering. Every draw, id and time of a stream comes from here, in
+ * The simulated site: its SMT lines, and the random source, clock and numbering of its events. Every draw, id and time of a stream comes from here, in
  * the order the events are made: that order alone is what makes a seed give the same stream byte for byte.
  */
 export class Site {
@@ -18,7 +18,7 @@ export class Site {
   private seq = 0;
   private readonly counters = new Map<string, number>();
 
-  constructor(seed: number, startAt: number) {
+  constructor(seed: number, startAt: number, private readonly lines: number) {
     this.rnd = new Random(seed);
     this.tag = `s${seed.toString(36)}`;
     this.clock = startAt;
@@ -49,5 +49,10 @@ export class Site {
   /** A place on the site, as the `source` of its events (`site1/goods-in`). */
   at(place: string): string {
     return `${SITE}/${place}`;
+  }
+
+  /** The SMT line of an index, counting round the site's lines (`site1/smt-line-3`). */
+  smtLine(index: number): string {
+    return this.at(`smt-line-${(index % this.lines) + 1}`);
   }
 }
