@@ -1,11 +1,11 @@
 import { TraceEvent } from '@trace/contracts';
 import { BRANDS } from './catalog';
-import { Site, pad } from './site';
+import { Site } from './site';
 import { Vendors } from './vendors';
 import { Parts } from './parts';
-import { Product } from './products';
 import { brandsOf, toWarehouse } from './brands';
 import { Stores } from './stores';
+import { Assembly } from './assembly';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
@@ -42,27 +42,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
   const brands = brandsOf(site, parts, brandCount, options.partsPerBoard);
 
   const stores = new Stores(site, vendors);
-
-  function* build(product: Product, top: boolean): Generator<TraceEvent, string, undefined> {
-    const childSerials: string[] = [];
-    for (const child of product.children) childSerials.push(yield* build(child, false));
-    const n = ++product.built;
-    const serial = `${product.pn}-${site.tag}-${pad(n, 6)}`;
-    site.tick(20, 180);
-    yield site.event('UnitStarted', { serial, brand: product.brand, productPartNumber: product.pn, workOrder: `WO-${site.tag}-${product.pn}-${pad(Math.ceil(n / 50), 4)}` }, product.line);
-    const paste = yield* stores.consume(product.line, parts.solderPaste, product.paste);
-    yield site.event('MaterialInstalled', { serial, lotId: paste, quantity: product.paste, refDes: [] }, product.line);
-    for (const line of product.bom) {
-      const lotId = yield* stores.consume(product.line, line.part, line.refDes.length);
-      site.tick(1, 6);
-      yield site.event('MaterialInstalled', { serial, lotId, quantity: line.refDes.length, refDes: line.refDes }, product.line);
-    }
-    for (const [i, child] of childSerials.entries()) {
-      site.tick(10, 120);
-      yield site.event('UnitAssembled', { serial, childSerial: child, refDes: `J${100 + i}` }, top ? site.at('final-assembly') : product.line);
-    }
-    return serial;
-  }
+  const assembly = new Assembly(site, stores, parts.solderPaste);
 
   const disqualifyAt = Math.floor(options.units * 0.4);
   const requalifyAt = Math.floor(options.units * 0.6);
@@ -70,7 +50,7 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
     if (u === disqualifyAt) yield* vendors.disqualify();
     if (u === requalifyAt) yield* vendors.requalify();
     const brand = brands[u % brands.length]!;
-    const serial = yield* build(brand.product, true);
+    const serial = yield* assembly.build(brand.product, true);
     yield* toWarehouse(site, brand, serial);
   }
 }
