@@ -7,8 +7,9 @@ const SITE = 'site1';
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /**
- * The simulated site: its SMT lines, and the random source, clock and numbering of its events. Every draw, id and time of a stream comes from here, in
- * the order the events are made: that order alone is what makes a seed give the same stream byte for byte.
+ * The simulated site: its SMT lines, and the random source, clock and numbering of its events. Every draw, id and
+ * time of a stream comes from here, in the order the events are made: that order alone is what makes a seed give the
+ * same stream byte for byte.
  */
 export class Site {
   readonly rnd: Random;
