@@ -256,13 +256,13 @@ async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, histo
     for (const d of docs) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
     need = [...next];
   }
+  const tops = new Map<string, Map<string, string[]>>();
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
     const installedNow = installedLots(unit).includes(use.lot.lotId);
     if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
-    for (const chain of chainsUp(use.serial, units, [], history)) {
-      const topSerial = chain.at(-1)!;
+    for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
       const top = units.get(topSerial) ?? undefined;
       if (!inScope(scope, top?.brand)) continue;
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
@@ -281,12 +281,36 @@ async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, histo
   }
 }
 
-// Every way up from `serial` to a unit built into nothing; a cycle ends the climb where it would repeat.
-function chainsUp(serial: string, units: Map<string, UnitDoc | null>, below: string[], history: boolean): string[][] {
+// The top-level units above `serial` (units built into nothing), each with one chain up to it: the first found,
+// parents in place before those taken out (history). Memoized per climb, so a unit built into two parents at
+// every level costs the distinct units and tops, not the 2^depth chains; a cycle ends the climb where it would
+// repeat (and what was computed inside one is not kept, being cut short).
+function topsOf(
+  serial: string,
+  units: Map<string, UnitDoc | null>,
+  history: boolean,
+  memo: Map<string, Map<string, string[]>>,
+  walk: { climbing: Set<string>; cuts: number },
+): Map<string, string[]> {
+  const known = memo.get(serial);
+  if (known) return known;
   const unit = units.get(serial);
-  const parents = unit ? parentSerials(unit, history).filter((p) => p !== serial && !below.includes(p)) : [];
-  if (parents.length === 0) return [[serial]];
-  return parents.flatMap((p) => chainsUp(p, units, [...below, serial], history).map((chain) => [serial, ...chain]));
+  const current = unit ? parentSerials(unit) : [];
+  const parents = unit ? [...current, ...parentSerials(unit, history).filter((p) => !current.includes(p))] : [];
+  const cutsBefore = walk.cuts;
+  walk.climbing.add(serial);
+  const found = new Map<string, string[]>();
+  for (const p of parents) {
+    if (p === serial || walk.climbing.has(p)) {
+      walk.cuts++;
+      continue;
+    }
+    for (const [top, chain] of topsOf(p, units, history, memo, walk)) if (!found.has(top)) found.set(top, [serial, ...chain]);
+  }
+  walk.climbing.delete(serial);
+  if (found.size === 0) found.set(serial, [serial]);
+  if (walk.cuts === cutsBefore) memo.set(serial, found);
+  return found;
 }
 
 /** Whether a row's top-level serial satisfies the filter. */
