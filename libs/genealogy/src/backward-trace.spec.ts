@@ -61,7 +61,7 @@ describe('bounded graphs: a unit built into two parents at every level', () => {
   it('answers where-used with one row per serial and top, reading each unit once', async () => {
     const lattice = diamondLattice('W', 15);
     const reader = readerOf(storeOf(lattice.events));
-    const answer = await whereUsedOfLot(reader, lattice.bottomLot);
+    const answer = await whereUsedOfLot(reader, lattice.bottomLot, SITE_WIDE);
     const rows = await collect(answer!.rows({}, SITE_WIDE));
     expect(rows).toHaveLength(lattice.units.length);
     expect(new Set(rows.map((r) => r.topSerial))).toEqual(new Set([lattice.top]));

@@ -1,6 +1,7 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from './backward-trace';
-import { GraphWrite, graphWritesFor } from './graph-writes';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from './graph-writes';
+import type { UnitDoc } from './schemas/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from './where-used';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
@@ -8,8 +9,17 @@ import type { ForwardReader, ProductUnitsReader } from './where-used';
 /** Documents by collection and id. */
 export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
-/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes. */
+/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
+  set(store, writes);
+  const branded = [...brandedUseNeeds(writes)].flatMap(([serial, need]) => {
+    const unit = store.units?.get(serial);
+    return unit ? brandedUseWrites(unit as UnitDoc, need) : [];
+  });
+  set(store, branded);
+}
+
+function set(store: FakeStore, writes: GraphWrite[]): void {
   for (const w of writes) {
     const coll = (store[w.collection] ??= new Map());
     const doc = coll.get(w.id) ?? { _id: w.id };
@@ -54,6 +64,8 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findLots: by('lots'),
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
+    findLotBrandUseIndexes: by('lotBrandUseIndex'),
+    findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),
     findVendorLots: by('vendorLots'),
     findVendors: by('vendors'),

@@ -39,7 +39,7 @@ export class ChangeLotStatusUseCase {
   ) {}
 
   async execute({ material, status, reason, scope }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
-    const answer = await this.whereUsed.open(material); // 404 for unknown material, before anything is published
+    const answer = await this.whereUsed.open(material, scope); // 404 for unknown material, before anything is published
     const correlationId = randomUUID();
     const occurredAt = new Date().toISOString();
     const events: TraceEventOf<'LotStatusChanged'>[] = answer.lots
