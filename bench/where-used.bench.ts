@@ -24,6 +24,8 @@ import {
 import {
   COLLECTIONS,
   GenealogyRepository,
+  LotBrandUseIndexSchema,
+  LotBrandUsesSchema,
   LotSchema,
   LotUseIndexSchema,
   LotUsesSchema,
@@ -103,6 +105,7 @@ function tracers(conn: mongoose.Connection) {
     m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
     m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
+    m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
   );
   const backward = new BackwardTracer(repo);
   return { repo, commonality: new CommonalityAnalyzer(backward, repo) };
@@ -123,7 +126,7 @@ async function whereUsed(repo: GenealogyRepository, lotId: string): Promise<Wher
   let heapPeak = heapBefore;
   if (!global.gc) log('run node with --expose-gc to measure the live heap');
   const t0 = performance.now();
-  const answer = (await whereUsedOfLot(repo, lotId)) as WhereUsed;
+  const answer = (await whereUsedOfLot(repo, lotId, SITE_WIDE)) as WhereUsed;
   let first = 0;
   let rows = 0;
   for await (const _ of answer.rows({}, SITE_WIDE)) {

@@ -1,4 +1,5 @@
 import { gatewayScenario } from '@trace/contracts/testing';
+import { diamondLattice } from '@trace/genealogy/testing';
 import { TestWorld } from './support/harness';
 
 // Strips what legitimately differs between two deliveries of the same events: where they sat in Kafka.
@@ -73,6 +74,8 @@ describe('backward genealogy over real Kafka and MongoDB', () => {
     const { body } = await ordered.get(`/v1/serials/${scenario.ids.top}/genealogy`);
     // top, sub, sub-sub, then the lots of the deepest unit, their sources, receipts' vendor lots and vendors.
     expect(body.roundTrips).toBeLessThanOrEqual(7);
+    // At least the three levels of units and the lots of the deepest: a counter that never counts fails here.
+    expect(body.roundTrips).toBeGreaterThanOrEqual(4);
   });
 
   it('answers 404 with a clear message for an unknown serial', async () => {
@@ -123,5 +126,49 @@ describe('gaps in the graph', () => {
     expect(gaps).toEqual(['CHILD_SERIAL_NEVER_STARTED:REG1-0001:PWR10-0001', 'LOT_NEVER_RECEIVED:TRAY-U1:GW100-0001', 'VENDOR_NEVER_REGISTERED:V-YAGEO:["V-YAGEO","RC0603FR-0710KL","Y77"]']);
     // The rest of the genealogy is still complete.
     expect(body.summary.vendorLots).toHaveLength(3);
+  });
+});
+
+describe('a unit built into two parents at every level (diamond lattice)', () => {
+  const world = new TestWorld('lattice');
+  // Depth 10 is the ~105 events that once gave a 167 MB genealogy; depth 20 doubles the units and squares the paths.
+  const small = diamondLattice('LAT10', 10);
+  const large = diamondLattice('LAT20', 20);
+
+  beforeAll(async () => {
+    await Promise.all([world.startIngest(), world.startApi()]);
+    await world.produce([...small.events, ...large.events]);
+    await world.waitForIngest();
+  });
+  afterAll(() => world.close());
+
+  it('answers with each unit once and a size linear in the units, not in the 2^depth paths', async () => {
+    const [a, b] = [await world.get(`/v1/serials/${small.top}/genealogy`), await world.get(`/v1/serials/${large.top}/genealogy`)];
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(small.events.length).toBeGreaterThanOrEqual(100);
+    expect([a.body.summary.units, b.body.summary.units]).toEqual([small.units.length, large.units.length]);
+    console.log(`lattice genealogy: ${a.text.length} bytes for ${small.units.length} units, ${b.text.length} bytes for ${large.units.length} units`);
+    expect(a.text.length).toBeLessThan(200_000);
+    expect(b.text.length / a.text.length).toBeLessThan(2.5);
+    const ratioOfUnits = large.units.length / small.units.length;
+    expect(b.text.length / a.text.length).toBeLessThan(ratioOfUnits * 1.3);
+  });
+
+  it('shows each shared sub-assembly as a UNIT_IN_TWO_PARENTS gap naming both parents', async () => {
+    const { body } = await world.get(`/v1/serials/${small.top}/genealogy`);
+    const conflicts = body.gaps.filter((g: { code: string }) => g.code === 'UNIT_IN_TWO_PARENTS');
+    expect(conflicts).toHaveLength(2 * 9);
+    expect(conflicts.find((g: { id: string }) => g.id === 'LAT10-L5a')).toMatchObject({ referencedBy: ['LAT10-L4a', 'LAT10-L4b'] });
+  });
+
+  it('exports EPCIS and answers where-used in sizes linear in the units', async () => {
+    const [a, b] = [await world.get(`/v1/serials/${small.top}/epcis`), await world.get(`/v1/serials/${large.top}/epcis`)];
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.text.length / a.text.length).toBeLessThan(2.5);
+    const wu = await world.get(`/v1/lots/${large.bottomLot}/where-used?limit=1000`);
+    expect(wu.status).toBe(200);
+    expect(wu.body.total).toBe(large.units.length); // one row per (lot, serial, top), and every unit has one top
+    const health = await world.get('/health');
+    expect(health.status).toBe(200);
   });
 });

@@ -1,4 +1,10 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { gatewayScenario } from '@trace/contracts/testing';
 import { TestWorld } from './support/harness';
 
@@ -27,8 +33,56 @@ function siteAndAcme(): TraceEvent[] {
       makeEvent('MaterialInstalled', { serial, lotId: 'REEL-MIX', quantity: 1, refDes: ['C2'] }, { occurredAt: at(3), eventId: `a-mix-${i}` }),
     ]),
     makeEvent('UnitShipped', { serial: 'ACME-100', shipmentId: 'SHP-A1', customer: 'Northwind' }, { occurredAt: at(4), eventId: 'a-ship' }),
+    // A reel of the site's that only Globex uses (3,000 units of it in the first world): timing of where-used.
+    makeEvent('MaterialReceived', {
+      receiptId: 'GR-3002', vendorId: 'V-MURATA', manufacturer: 'Murata', mpn: 'GRM033', internalPartNumber: 'CAP-2', vendorLotCode: 'BIG1',
+      receivedAt: at(0), uom: 'pcs', packages: [{ lotId: 'REEL-BIG', quantity: 100_000 }],
+    }, { occurredAt: at(0), eventId: 'shared-4' }),
+    // Receipts of the site (so in both worlds) for the Acme unit that hosts a Globex sub-assembly, and for that sub-assembly.
+    ...[['V-HOST', 'HOST-MPN', 'HOSTLOT', 'GR-HOST', 'REEL-HOST'], ['V-SECRET', 'SECRET-MPN', 'SECRETLOT', 'GR-G-SECRET', 'REEL-G-SECRET']].map(([vendorId, mpn, code, receiptId, lotId], i) =>
+      makeEvent('MaterialReceived', {
+        receiptId: receiptId!, vendorId: vendorId!, manufacturer: 'M', mpn: mpn!, internalPartNumber: 'X', vendorLotCode: code!,
+        receivedAt: at(0), uom: 'pcs', packages: [{ lotId: lotId!, quantity: 10 }],
+      }, { occurredAt: at(0), eventId: `shared-host-${i}` })),
   ];
 }
+
+/** Globex's units that hold REEL-BIG, and a chain of 30 sub-assemblies under GLX-DEEP-0: large for a walk. */
+const BIG_REEL_UNITS = 3_000;
+const DEEP = 30;
+function globexBulk(): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  for (let i = 0; i < BIG_REEL_UNITS; i++) {
+    const serial = `GLX-BIG-${i}`;
+    events.push(makeEvent('UnitStarted', { serial, brand: 'Globex', productPartNumber: 'GX-9', workOrder: 'WO-G' }, { occurredAt: at(2), eventId: `g-big-start-${i}` }));
+    events.push(makeEvent('MaterialInstalled', { serial, lotId: 'REEL-BIG', quantity: 1, refDes: ['C7'] }, { occurredAt: at(3), eventId: `g-big-inst-${i}` }));
+  }
+  for (let i = 0; i <= DEEP; i++) {
+    const serial = `GLX-DEEP-${i}`;
+    events.push(makeEvent('UnitStarted', { serial, brand: 'Globex', productPartNumber: 'GX-9', workOrder: 'WO-G' }, { occurredAt: at(2), eventId: `g-deep-start-${i}` }));
+    events.push(makeEvent('MaterialInstalled', { serial, lotId: 'REEL-SH-B', quantity: 1, refDes: ['C1'] }, { occurredAt: at(3), eventId: `g-deep-inst-${i}` }));
+    if (i > 0) events.push(makeEvent('UnitAssembled', { serial: `GLX-DEEP-${i - 1}`, childSerial: serial }, { occurredAt: at(4), eventId: `g-deep-asm-${i}` }));
+  }
+  return events;
+}
+
+/**
+ * An Acme unit with a Globex sub-assembly built in (first world only): Acme may learn that it is there, its serial
+ * and product, never its customer, shipments, materials or what is built into it.
+ */
+function acmeHostingGlobex(): TraceEvent[] {
+  return [
+    makeEvent('UnitStarted', { serial: 'ACME-HOST', brand: 'Acme', productPartNumber: 'GW-HOST', workOrder: 'WO-A' }, { occurredAt: at(2), eventId: 'h-start' }),
+    makeEvent('MaterialInstalled', { serial: 'ACME-HOST', lotId: 'REEL-HOST', quantity: 1, refDes: ['C1'] }, { occurredAt: at(3), eventId: 'h-inst' }),
+    makeEvent('UnitStarted', { serial: 'GLXSUB-IN-HOST', brand: 'Globex', productPartNumber: 'GXP-MODULE', workOrder: 'WO-GH' }, { occurredAt: at(2), eventId: 'h-g-start' }),
+    makeEvent('MaterialInstalled', { serial: 'GLXSUB-IN-HOST', lotId: 'REEL-G-SECRET', quantity: 1, refDes: ['U9'] }, { occurredAt: at(3), eventId: 'h-g-inst' }),
+    makeEvent('UnitStarted', { serial: 'GLX-INNER', brand: 'Globex', productPartNumber: 'GXP-INNER', workOrder: 'WO-GH' }, { occurredAt: at(2), eventId: 'h-g-inner' }),
+    makeEvent('UnitAssembled', { serial: 'GLXSUB-IN-HOST', childSerial: 'GLX-INNER' }, { occurredAt: at(3), eventId: 'h-g-asm-inner' }),
+    makeEvent('UnitShipped', { serial: 'GLXSUB-IN-HOST', shipmentId: 'SHP-G-MOD', customer: 'Globex Modules Customer' }, { occurredAt: at(3), eventId: 'h-g-ship' }),
+    makeEvent('UnitAssembled', { serial: 'ACME-HOST', childSerial: 'GLXSUB-IN-HOST', refDes: 'J5' }, { occurredAt: at(4), eventId: 'h-asm' }),
+  ];
+}
+const HOSTED_SECRETS = ['Globex', 'REEL-G-SECRET', 'SECRET-MPN', 'SECRETLOT', 'GR-G-SECRET', 'GLX-INNER', 'GXP-INNER', 'SHP-G-MOD', 'Globex Modules Customer', 'WO-GH', 'U9'];
 
 /** Globex's own units: they exist only in the first world. */
 function globex(): TraceEvent[] {
@@ -42,6 +96,8 @@ function globex(): TraceEvent[] {
     makeEvent('MaterialInstalled', { serial: 'GLX-SUB', lotId: 'REEL-C1A', quantity: 1, refDes: ['C3'] }, { occurredAt: at(3), eventId: 'g-sub-inst' }),
     makeEvent('UnitAssembled', { serial: 'GLX-1', childSerial: 'GLX-SUB' }, { occurredAt: at(4), eventId: 'g-asm' }),
     makeEvent('UnitShipped', { serial: 'GLX-1', shipmentId: 'SHP-G1', customer: 'Globex Retail' }, { occurredAt: at(5), eventId: 'g-ship' }),
+    // A lot no receipt, split or merge ever named, installed only by Globex: to Acme, it must not exist.
+    makeEvent('MaterialInstalled', { serial: 'GLX-2', lotId: 'LOT-GLX-ONLY', quantity: 1, refDes: ['C5'] }, { occurredAt: at(3), eventId: 'g-only' }),
   ];
 }
 
@@ -54,11 +110,12 @@ interface Attempt {
 
 const murataVendorLot = `vendorId=V-MURATA&mpn=GRM155&vendorLotCode=SH1`;
 const attempts: Attempt[] = [
-  ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'NEVER-EXISTED'].flatMap((s) => [
+  ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'GLX-DEEP-0', 'NEVER-EXISTED'].flatMap((s) => [
     { name: `genealogy of ${s}`, path: `/v1/serials/${s}/genealogy` },
     { name: `genealogy with history of ${s}`, path: `/v1/serials/${s}/genealogy?history=true` },
+    { name: `EPCIS of ${s}`, path: `/v1/serials/${s}/epcis` },
   ]),
-  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'NO-SUCH-LOT'].flatMap((lot) => [
+  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'LOT-GLX-ONLY', 'REEL-BIG', 'NO-SUCH-LOT'].flatMap((lot) => [
     { name: `where-used of ${lot}`, path: `/v1/lots/${lot}/where-used` },
     { name: `where-used of ${lot} as NDJSON`, path: `/v1/lots/${lot}/where-used?format=ndjson` },
     { name: `where-used of ${lot} filtered on the other brand`, path: `/v1/lots/${lot}/where-used?brand=Globex` },
@@ -86,7 +143,7 @@ const attempts: Attempt[] = [
 ];
 
 // Fields that legitimately differ between two worlds fed the same site events: Kafka positions (the
-// other brand's events interleave) and opaque cursors (compared by presence only). Everything else,
+// other brand's events interleave), the EPCIS document's creation time and opaque cursors (compared by presence only). Everything else,
 // counts and round trips included, must be identical.
 function normalize(text: string): string {
   const lines = text.trim() === '' ? [] : text.trim().split('\n');
@@ -100,7 +157,7 @@ function normalize(text: string): string {
   const clean = (v: unknown): unknown =>
     JSON.parse(
       JSON.stringify(v, (k, x: unknown) =>
-        k === 'partition' || k === 'offset' ? undefined : k === 'nextCursor' ? (x ? '<cursor>' : x) : x,
+        k === 'partition' || k === 'offset' || k === 'creationDate' ? undefined : k === 'nextCursor' ? (x ? '<cursor>' : x) : x,
       ),
     );
   return JSON.stringify(lines.length > 1 ? lines.map((l) => clean(parse(l))) : clean(parse(text)));
@@ -113,7 +170,7 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
 
   beforeAll(async () => {
     await Promise.all([both.startIngest(), acmeOnly.startIngest(), both.startApi(), acmeOnly.startApi()]);
-    await both.produce([...siteAndAcme(), ...globex()]);
+    await both.produce([...siteAndAcme(), ...globex(), ...globexBulk(), ...acmeHostingGlobex()]);
     await acmeOnly.produce(siteAndAcme());
     await Promise.all([both.waitForIngest(), acmeOnly.waitForIngest()]);
     acmeKey.both = (await both.createKey('quality', ['Acme'], 'acme')).key;
@@ -143,6 +200,75 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
       // An attempt that names a secret itself may see it echoed in an error message; that is not a leak.
       for (const s of secrets.filter((x) => !JSON.stringify(a).includes(x))) expect(`${a.name}: ${text}`).not.toContain(s);
     }
+  });
+
+  it('answers a lot only the other brand installed exactly as a lot that never existed (404, same body)', async () => {
+    const [x, y] = [await both.get('/v1/lots/LOT-GLX-ONLY/where-used', acmeKey.both!), await acmeOnly.get('/v1/lots/LOT-GLX-ONLY/where-used', acmeKey.acmeOnly!)];
+    expect([x.status, y.status]).toEqual([404, 404]);
+    expect(x.text).toBe(y.text);
+    // The lot exists for the brand that used it, and for the site.
+    expect((await both.get('/v1/lots/LOT-GLX-ONLY/where-used')).status).toBe(200);
+  });
+
+  it("shows another brand's sub-assembly in your unit by serial and product only, in the genealogy, the reports and EPCIS", async () => {
+    const genealogy = await both.get('/v1/serials/ACME-HOST/genealogy', acmeKey.both!);
+    expect(genealogy.status).toBe(200);
+    const sub = genealogy.body.unit.subAssemblies.find((x: { unit: { serial: string } }) => x.unit.serial === 'GLXSUB-IN-HOST');
+    expect(sub.refDes).toBe('J5');
+    expect(sub.unit).toEqual({ serial: 'GLXSUB-IN-HOST', started: true, productPartNumber: 'GXP-MODULE', withheld: true, shipped: false, shipments: [], materials: [], subAssemblies: [] });
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-pdf-'));
+    try {
+      const pdf = await fetch(`${both.apiUrl}/v1/serials/ACME-HOST/report?format=pdf`, { headers: both.headers(acmeKey.both!) });
+      expect(pdf.status).toBe(200);
+      await writeFile(join(dir, 'r.pdf'), Buffer.from(await pdf.arrayBuffer()));
+      const pdfText = (await promisify(execFile)('pdftotext', ['-raw', join(dir, 'r.pdf'), '-'])).stdout;
+      const answers = {
+        genealogy: genealogy.text,
+        json: (await both.get('/v1/serials/ACME-HOST/report?format=json', acmeKey.both!)).text,
+        csv: (await both.get('/v1/serials/ACME-HOST/report?format=csv', acmeKey.both!)).text,
+        epcis: (await both.get('/v1/serials/ACME-HOST/epcis', acmeKey.both!)).text,
+        pdf: pdfText,
+      };
+      for (const [kind, text] of Object.entries(answers)) {
+        // The BOM (CSV) lists installed material only: a withheld sub-assembly has none to list.
+        if (kind !== 'csv') expect(`${kind}: ${text.includes('GLXSUB-IN-HOST')}`).toBe(`${kind}: true`);
+        for (const secret of HOSTED_SECRETS) expect(`${kind}: ${text}`).not.toContain(secret);
+      }
+      expect(answers.pdf).toContain("another brand's: contents withheld");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // A site-wide key still sees it all.
+    const site = await both.get('/v1/serials/ACME-HOST/genealogy');
+    expect(site.body.unit.subAssemblies[0].unit).toMatchObject({ brand: 'Globex', shipped: true, materials: [expect.objectContaining({ lotId: 'REEL-G-SECRET' })] });
+  });
+
+  // Time as evidence: the other brand's data must not make Acme's answers slower. Each request is timed in both
+  // worlds, interleaved (so a noisy neighbour slows both alike); the medians of 31 must be within 2x + 5 ms. The
+  // walks the fix removed cost 30 round trips (a 30-deep chain) and 3,000 units (a busy reel): 5-15x the median.
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const timed = async (w: TestWorld, key: string, path: string, expectStatus: number): Promise<number> => {
+    const t0 = performance.now();
+    const { status } = await w.get(path, key);
+    const ms = performance.now() - t0;
+    expect(status).toBe(expectStatus);
+    return ms;
+  };
+  it.each([
+    ["genealogy of another brand's serial (a 30-deep chain) against a serial that never existed", '/v1/serials/GLX-DEEP-0/genealogy', 404],
+    ["where-used of a reel in 3,000 of another brand's units against the same reel unused", '/v1/lots/REEL-BIG/where-used', 200],
+  ])('costs what it would if brand B never existed: %s', async (_name, path, status) => {
+    const [withB, withoutB]: number[][] = [[], []];
+    for (let i = 0; i < 3; i++) await Promise.all([timed(both, acmeKey.both!, path, status), timed(acmeOnly, acmeKey.acmeOnly!, path, status)]); // warm up
+    for (let i = 0; i < 31; i++) {
+      withB.push(await timed(both, acmeKey.both!, path, status));
+      withoutB.push(await timed(acmeOnly, acmeKey.acmeOnly!, path, status));
+    }
+    // What the site-wide key pays shows the walk is there to be avoided.
+    const site: number[] = [];
+    for (let i = 0; i < 5; i++) site.push(await timed(both, both.key, path, 200));
+    console.log(`${path}: median ${median(withB).toFixed(1)} ms with brand B, ${median(withoutB).toFixed(1)} ms without; site-wide ${median(site).toFixed(1)} ms`);
+    expect(median(withB)).toBeLessThanOrEqual(2 * median(withoutB) + 5);
   });
 
   it('still shows a site-wide key everything, both brands included', async () => {

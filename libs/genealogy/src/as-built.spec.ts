@@ -84,7 +84,7 @@ describe('genealogy after rework', () => {
 describe('where-used after rework', () => {
   const rows = async (events: TraceEvent[], lotId: string, history = false): Promise<WhereUsedRow[]> => {
     const out: WhereUsedRow[] = [];
-    for await (const r of (await whereUsedOfLot(readerOf(storeOf(events)), lotId))!.rows({}, SITE_WIDE, { history })) out.push(r);
+    for await (const r of (await whereUsedOfLot(readerOf(storeOf(events)), lotId, SITE_WIDE))!.rows({}, SITE_WIDE, { history })) out.push(r);
     return out;
   };
 

@@ -13,6 +13,7 @@ import {
   UnitNode,
   VendorLotNode,
   VendorNode,
+  SITE_WIDE,
   inScope,
 } from './genealogy.types';
 import { FactMap, LotDoc, Timed, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
@@ -24,6 +25,8 @@ export interface FetchedGraph {
   vendorLots: Map<string, VendorLotDoc>;
   vendors: Map<string, VendorDoc>;
   roundTrips: number;
+  /** The scope it was fetched for (absent: site-wide): units outside it were read but not followed. */
+  scope?: BrandScope;
 }
 
 /** Walks a serial's genealogy backward: one round trip per level, units, lots and vendors fetched side by side. */
@@ -36,7 +39,8 @@ export class BackwardTracer {
    * the serial is unknown or outside the caller's scope.
    */
   async trace(serial: string, scope: BrandScope, options: GenealogyOptions = {}): Promise<Genealogy | null> {
-    const graph = await this.fetch(serial);
+    // Scoped: a serial of another brand is read and dropped in the first round trip, like an unknown one.
+    const graph = await this.fetchMany([serial], scope);
     const top = graph.units.get(serial);
     if (!top || !inScope(scope, top.brand)) return null;
     return assembleGenealogy(serial, graph, options);
@@ -49,12 +53,14 @@ export class BackwardTracer {
 
   /**
    * Fetches every document reachable backward from any of `serials`: all their levels together, one round trip
-   * each. With a scope, a given serial of a brand outside it is neither kept nor followed, so neither the answer
-   * nor the number of round trips says anything about it.
+   * each, each document once however many paths lead to it. With a scope, a unit of a brand outside it (or of no
+   * known brand) is read but never followed: a given serial of another brand costs what an unknown one costs, and
+   * another brand's sub-assembly inside a unit in scope costs one read, whatever it contains.
    */
   async fetchMany(serials: readonly string[], scope?: BrandScope): Promise<FetchedGraph> {
-    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0 };
-    const seen = { units: new Set(serials), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
+    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0, ...(scope ? { scope } : {}) };
+    const given = new Set(serials);
+    const seen = { units: new Set(given), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
     let frontier = { units: [...seen.units], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
     const enqueue = (kind: keyof typeof seen, id: string, next: typeof frontier): void => {
       if (!seen[kind].has(id)) {
@@ -73,8 +79,9 @@ export class BackwardTracer {
       if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
-        if (g.roundTrips === 1 && scope && !inScope(scope, u.brand)) {
-          seen.units.delete(u._id); // still followed if an in-scope unit turns out to contain it
+        if (scope && !inScope(scope, u.brand)) {
+          if (g.roundTrips === 1 && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
+          else g.units.set(u._id, withheldDoc(u)); // a sub-assembly: kept for its serial and product; what it holds is not read
           continue;
         }
         g.units.set(u._id, u);
@@ -99,6 +106,13 @@ export class BackwardTracer {
     return g;
   }
 }
+
+// What of another brand's unit a scoped traversal keeps: enough to say a sub-assembly of another brand is there.
+const withheldDoc = (u: UnitDoc): UnitDoc => ({
+  _id: u._id,
+  ...(u.brand !== undefined ? { brand: u.brand } : {}),
+  ...(u.started ? { started: { ...u.started } } : {}),
+});
 
 /** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
 export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
@@ -220,15 +234,35 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
   let unitCount = 0;
   let installationCount = 0;
   const lotSerials = new Map<string, Set<string>>();
+  const scope = g.scope ?? SITE_WIDE;
+  // Each unit is told once, under the first parent that reaches it (depth first, in the order things were built);
+  // every other parent gets a reference: the answer grows with the distinct units, never with the paths to them.
+  const told = new Map<string, { unit: UnitNode; parents: Set<string> }>();
   const unitNode = (s: string, path: string[], isTop: boolean): UnitNode => {
-    unitCount++;
+    const parent = path.at(-1);
+    const already = told.get(s);
+    if (already) {
+      if (parent !== undefined) already.parents.add(parent);
+      return referenceTo(already.unit);
+    }
     const doc = g.units.get(s);
     const started = doc?.started;
-    if (!started) {
-      gap(isTop ? 'SERIAL_NEVER_STARTED' : 'CHILD_SERIAL_NEVER_STARTED', s, path.at(-1) ?? s,
-        isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${path.at(-1)} but was never started`);
+    if (!isTop && started && !inScope(scope, doc.brand)) {
+      // Another brand's sub-assembly: that it is there, its serial and product; nothing it holds, nothing of its owner.
+      const node: UnitNode = { serial: s, started: true, productPartNumber: started.productPartNumber, withheld: true, shipped: false, shipments: [], materials: [], subAssemblies: [] };
+      told.set(s, { unit: node, parents: new Set(parent !== undefined ? [parent] : []) });
+      return node;
     }
-    const materials: Installation[] = chronological(doc?.installs).flatMap((i) => {
+    const entry = { unit: undefined as unknown as UnitNode, parents: new Set(parent !== undefined ? [parent] : []) };
+    told.set(s, entry);
+    unitCount++;
+    if (!started) {
+      gap(isTop ? 'SERIAL_NEVER_STARTED' : 'CHILD_SERIAL_NEVER_STARTED', s, parent ?? s,
+        isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${parent} but was never started`);
+    }
+    // A unit of no known brand is followed only for site-wide callers: its materials could be anyone's.
+    const open = isTop || inScope(scope, doc?.brand);
+    const materials: Installation[] = (open ? chronological(doc?.installs) : []).flatMap((i) => {
       const removal = doc && removalOf(doc, i);
       if (removal && !history) return [];
       installationCount++;
@@ -247,33 +281,45 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
         ...(removal ? { removed: true, removal } : {}),
       }];
     });
-    const subAssemblies = chronological(doc?.children).flatMap((c) => {
+    const node: UnitNode = {
+      serial: s,
+      started: started !== undefined,
+      ...(started ? { brand: started.brand, productPartNumber: started.productPartNumber, workOrder: started.workOrder, provenance: started.prov } : {}),
+      shipped: false,
+      shipments: [],
+      materials,
+      subAssemblies: [],
+      ...(open ? {} : { withheld: true }),
+    };
+    entry.unit = node;
+    node.subAssemblies = (open ? chronological(doc?.children) : []).flatMap((c) => {
       const removal = doc && disassemblyOf(doc, c);
       if (removal && !history) return [];
       if (c.childSerial === s || path.includes(c.childSerial)) {
         gap('ASSEMBLY_CYCLE', c.childSerial, s, `serial ${c.childSerial} is assembled into itself through ${[...path, s].join(' -> ')}`);
         return [];
       }
+      const child = unitNode(c.childSerial, [...path, s], false);
+      // Taken out of one parent and built into another is rework, not a conflict: only links in place count.
+      if (removal) told.get(c.childSerial)?.parents.delete(s);
       return [{
         ...(c.refDes !== undefined ? { refDes: c.refDes } : {}),
         provenance: c.prov,
-        unit: unitNode(c.childSerial, [...path, s], false),
+        unit: child,
         ...(removal ? { removed: true, removal } : {}),
       }];
     });
-    const shipments = chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov }));
-    return {
-      serial: s,
-      started: started !== undefined,
-      ...(started ? { brand: started.brand, productPartNumber: started.productPartNumber, workOrder: started.workOrder, provenance: started.prov } : {}),
-      shipped: shipments.length > 0,
-      shipments,
-      materials,
-      subAssemblies,
-    };
+    node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov })) : [];
+    node.shipped = node.shipments.length > 0;
+    return node;
   };
 
   const unit = unitNode(serial, [], true);
+  for (const [child, { parents }] of told) {
+    if (parents.size < 2) continue;
+    const names = [...parents].sort(compare);
+    for (const p of names) gap('UNIT_IN_TWO_PARENTS', child, p, `sub-assembly ${child} is built into ${names.join(' and ')} at once: it is shown in full under the first and by reference under the others`);
+  }
   const flags = flagsFor(lots, vendors, vendorLots, lotSerials);
   const sortedVendorLots = [...vendorLots.values()].sort((a, b) => compare(a.vendorLotId, b.vendorLotId));
   const sortedVendors = [...vendors.values()].sort((a, b) => compare(a.vendorId, b.vendorId));
@@ -294,6 +340,19 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     roundTrips: g.roundTrips,
   };
 }
+
+/** What a parent other than the first shows of a shared sub-assembly: which unit, and that it is told elsewhere. */
+const referenceTo = (u: UnitNode): UnitNode => ({
+  serial: u.serial,
+  started: u.started,
+  ...(u.productPartNumber !== undefined ? { productPartNumber: u.productPartNumber } : {}),
+  ...(u.withheld ? { withheld: true } : {}),
+  shownElsewhere: true,
+  shipped: false,
+  shipments: [],
+  materials: [],
+  subAssemblies: [],
+});
 
 const neverReceived = (lotId: string): string => `lot ${lotId} is used but no event received, split or merged it`;
 

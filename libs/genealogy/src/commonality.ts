@@ -130,6 +130,7 @@ export class CommonalityAnalyzer {
       vendorLots: new Map([...compared.vendorLots, ...analysed.vendorLots]),
       vendors: new Map([...compared.vendors, ...analysed.vendors]),
       roundTrips: analysed.roundTrips + sampling.roundTrips + compared.roundTrips,
+      scope,
     };
     const answer = commonalityOf(graph, serials, sample, scope, top);
     return { ...answer, comparison: { ...answer.comparison!, sampledFromProducts: products } };

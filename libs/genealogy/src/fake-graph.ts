@@ -1,6 +1,7 @@
-import type { KafkaPosition, TraceEvent } from '@trace/contracts';
+import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from './backward-trace';
-import { GraphWrite, graphWritesFor } from './graph-writes';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from './graph-writes';
+import type { UnitDoc } from './schemas/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from './where-used';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
@@ -8,8 +9,17 @@ import type { ForwardReader, ProductUnitsReader } from './where-used';
 /** Documents by collection and id. */
 export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
-/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes. */
+/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
+  set(store, writes);
+  const branded = [...brandedUseNeeds(writes)].flatMap(([serial, need]) => {
+    const unit = store.units?.get(serial);
+    return unit ? brandedUseWrites(unit as UnitDoc, need) : [];
+  });
+  set(store, branded);
+}
+
+function set(store: FakeStore, writes: GraphWrite[]): void {
   for (const w of writes) {
     const coll = (store[w.collection] ??= new Map());
     const doc = coll.get(w.id) ?? { _id: w.id };
@@ -54,10 +64,44 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findLots: by('lots'),
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
+    findLotBrandUseIndexes: by('lotBrandUseIndex'),
+    findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),
     findVendorLots: by('vendorLots'),
     findVendors: by('vendors'),
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
   };
+}
+
+/**
+ * A diamond lattice `depth` levels deep: one top unit, then two units per level, each built into both units of the
+ * level above (a shop-floor error the ingest accepts); each unit holds a lot merged from both lots of the level
+ * below it, so the lot lineage is a lattice too. 2^depth paths, 2 * depth + 1 units, about 10 events a level.
+ */
+export function diamondLattice(prefix: string, depth: number, brand = 'Acme'): { top: string; bottomLot: string; units: string[]; events: TraceEvent[] } {
+  let n = 0;
+  const at = (): string => new Date(Date.UTC(2026, 10, 1, 6, 0, n)).toISOString();
+  const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent =>
+    makeEvent(type, data as never, { occurredAt: at(), eventId: `${prefix}-e${++n}` }) as TraceEvent;
+  const unitsAt = (level: number): string[] => (level === 0 ? [`${prefix}-L0`] : [`${prefix}-L${level}a`, `${prefix}-L${level}b`]);
+  const lotsAt = (level: number): string[] => [`${prefix}-M${level}`, `${prefix}-N${level}`];
+  const events: TraceEvent[] = [
+    ev('MaterialReceived', {
+      receiptId: `${prefix}-GR`, vendorId: `${prefix}-V`, manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: 'VL',
+      receivedAt: at(), uom: 'pcs', packages: lotsAt(depth + 1).map((lotId) => ({ lotId, quantity: 1_000 })),
+    }),
+  ];
+  // Lots from the bottom up: level i's two lots are each merged from both lots of level i + 1.
+  for (let level = depth; level >= 0; level--) for (const lotId of lotsAt(level)) events.push(ev('LotMerged', { sourceLotIds: lotsAt(level + 1), lotId }));
+  const units: string[] = [];
+  for (let level = 0; level <= depth; level++) {
+    for (const serial of unitsAt(level)) {
+      units.push(serial);
+      events.push(ev('UnitStarted', { serial, brand, productPartNumber: `${prefix}-P${level}`, workOrder: `${prefix}-WO` }));
+      events.push(ev('MaterialInstalled', { serial, lotId: lotsAt(level)[0]!, quantity: 1, refDes: [`R${level}`] }));
+      for (const parent of level === 0 ? [] : unitsAt(level - 1)) events.push(ev('UnitAssembled', { serial: parent, childSerial: serial }));
+    }
+  }
+  return { top: unitsAt(0)[0]!, bottomLot: lotsAt(depth + 1)[0]!, units, events };
 }

@@ -5,6 +5,8 @@ import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
 import {
+  LotBrandUseIndexSchema,
+  LotBrandUsesSchema,
   LotSchema,
   LotUseIndexSchema,
   LotUsesSchema,
@@ -27,6 +29,8 @@ import { ForwardTracer } from './where-used';
       { name: MODELS.vendor, schema: VendorSchema },
       { name: MODELS.lotUses, schema: LotUsesSchema },
       { name: MODELS.lotUseIndex, schema: LotUseIndexSchema },
+      { name: MODELS.lotBrandUses, schema: LotBrandUsesSchema },
+      { name: MODELS.lotBrandUseIndex, schema: LotBrandUseIndexSchema },
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
     ]),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Reads graph documents by natural id, as plain objects: one round trip per call, by _id only. */
@@ -16,6 +16,8 @@ export class GenealogyRepository {
     @InjectModel(MODELS.lotUseIndex) private readonly lotUseIndex: Model<LotUseIndexDoc>,
     @InjectModel(MODELS.productUnits) private readonly productUnits: Model<ProductUnitsDoc>,
     @InjectModel(MODELS.productUnitIndex) private readonly productUnitIndex: Model<ProductUnitIndexDoc>,
+    @InjectModel(MODELS.lotBrandUses) private readonly lotBrandUses: Model<LotBrandUsesDoc>,
+    @InjectModel(MODELS.lotBrandUseIndex) private readonly lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
   ) {}
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
@@ -43,6 +45,14 @@ export class GenealogyRepository {
   /** For each product, which of its product_units buckets (per brand) are non-empty. */
   findProductUnitIndexes(products: string[]): Promise<ProductUnitIndexDoc[]> {
     return byIds(this.productUnitIndex, products);
+  }
+  /** Buckets of lots' forward edges to one brand's units, by bucket id (lotBrandUsesId). */
+  findLotBrandUses(ids: string[]): Promise<LotBrandUsesDoc[]> {
+    return byIds(this.lotBrandUses, ids);
+  }
+  /** For each (lot, brand), which of its lot_brand_uses buckets are non-empty, by id (lotBrandUseIndexId). */
+  findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]> {
+    return byIds(this.lotBrandUseIndex, ids);
   }
   /** For each lot, which of its lot_uses buckets are non-empty. */
   findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]> {

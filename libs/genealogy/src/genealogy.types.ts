@@ -49,6 +49,13 @@ export interface UnitNode {
   provenance?: Provenance;
   materials: Installation[];
   subAssemblies: SubAssembly[];
+  /**
+   * A sub-assembly outside the caller's brands (another brand's, or of no known brand for a scoped caller): only
+   * its serial and product are given; shipments, materials and sub-assemblies are withheld (empty), not absent.
+   */
+  withheld?: boolean;
+  /** This unit is told in full elsewhere in the same answer (under its first parent): here only serial and product. */
+  shownElsewhere?: boolean;
 }
 
 export interface LotSource {
@@ -129,7 +136,9 @@ export type GapCode =
   | 'VENDOR_LOT_NEVER_RECEIVED'
   | 'VENDOR_NEVER_REGISTERED'
   | 'ASSEMBLY_CYCLE'
-  | 'LOT_LINEAGE_CYCLE';
+  | 'LOT_LINEAGE_CYCLE'
+  /** One sub-assembly built into two (or more) parents at once in this genealogy; `referencedBy` names them. */
+  | 'UNIT_IN_TWO_PARENTS';
 /** A hole in the graph: something referenced that no event has established (yet). */
 export interface Gap {
   code: GapCode;

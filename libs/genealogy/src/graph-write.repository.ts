@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { GraphWrite } from './graph-writes';
-import { GraphCollection, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, mergeGraphWrites } from './graph-writes';
+import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
@@ -19,12 +19,31 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lotUseIndex) lotUseIndex: Model<LotUseIndexDoc>,
     @InjectModel(MODELS.productUnits) productUnits: Model<ProductUnitsDoc>,
     @InjectModel(MODELS.productUnitIndex) productUnitIndex: Model<ProductUnitIndexDoc>,
+    @InjectModel(MODELS.lotBrandUses) lotBrandUses: Model<LotBrandUsesDoc>,
+    @InjectModel(MODELS.lotBrandUseIndex) lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, productUnits, productUnitIndex };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex };
   }
 
-  /** Upserts every write; resolves once the database has acknowledged all of them with the connection's write concern. */
+  /**
+   * Upserts every write, then the brand-bucketed forward edges they call for (read back from the units just
+   * written: one more round trip when the batch started units or installed material); resolves once the database
+   * has acknowledged all of it with the connection's write concern. A failure in between is retried whole by the
+   * caller, and every write is idempotent.
+   */
   async apply(writes: GraphWrite[]): Promise<void> {
+    await this.upsert(writes);
+    const needs = brandedUseNeeds(writes);
+    if (needs.size === 0) return;
+    const ids = [...needs.keys()];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
+    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { brand: 1, installs: 1 }).lean().exec() as Promise<UnitDoc[]>;
+    const units = (await Promise.all(chunks.map(read))).flat();
+    await this.upsert(mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, needs.get(u._id)!))));
+  }
+
+  private async upsert(writes: GraphWrite[]): Promise<void> {
     const byCollection = new Map<GraphCollection, AnyBulkWriteOperation[]>();
     for (const w of writes) {
       const ops = byCollection.get(w.collection) ?? [];

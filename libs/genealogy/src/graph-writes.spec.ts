@@ -49,6 +49,17 @@ describe('graph writes', () => {
     }
   });
 
+  it("write each unit's forward edges under its brand, whether the unit was started before or after its material", () => {
+    const edges = (events: TraceEvent[]) => {
+      const store: FakeStore = {};
+      events.forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
+      return [...(store.lotBrandUses?.values() ?? [])].map((d) => `${d.lotId}:${d.brand}:${Object.values(d.serials).join()}`).sort();
+    };
+    const expected = ['REEL-A1:BrandA:SUB', 'REEL-BC:BrandA:TOP'];
+    expect(edges(scenario())).toEqual(expected);
+    expect(edges([...scenario()].reverse())).toEqual(expected);
+  });
+
   it('merged per document give the same documents as applied one by one', () => {
     const positioned = scenario().map((event, i) => ({ event, position: at(i) }));
     const oneByOne: FakeStore = {};

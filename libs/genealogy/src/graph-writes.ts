@@ -1,7 +1,7 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
-import { lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
+import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
 import { factKey, provenanceOf } from './provenance';
-import { GraphCollection } from './schemas/graph.documents';
+import { GraphCollection, UnitDoc } from './schemas/graph.documents';
 
 /** One idempotent upsert of one graph document: the fields to $set, by path. */
 export interface GraphWrite {
@@ -166,6 +166,54 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
       ];
     }
   }
+}
+
+/** Per unit, what a batch of writes set that its brand-bucketed forward edges depend on. */
+export interface BrandedUseNeed {
+  /** The batch set the unit's brand: every lot installed in it needs an edge under that brand. */
+  brandSet: boolean;
+  /** Lots the batch installed in the unit. */
+  lots: Set<string>;
+}
+
+/**
+ * The units whose brand-bucketed forward edges (lot_brand_uses) a batch of writes calls for: those whose brand or
+ * installations it sets. MaterialInstalled does not say the unit's brand and UnitStarted does not say its lots, so
+ * these edges are derived from the unit documents after the writes are durable (GraphWriteRepository.apply).
+ */
+export function brandedUseNeeds(writes: Iterable<GraphWrite>): Map<string, BrandedUseNeed> {
+  const needs = new Map<string, BrandedUseNeed>();
+  for (const w of writes) {
+    if (w.collection !== 'units') continue;
+    for (const [path, value] of Object.entries(w.set)) {
+      const isBrand = path === 'brand';
+      const isInstall = path.startsWith('installs.');
+      if (!isBrand && !isInstall) continue;
+      const need = needs.get(w.id) ?? { brandSet: false, lots: new Set<string>() };
+      if (isBrand) need.brandSet = true;
+      else need.lots.add((value as { lotId: string }).lotId);
+      needs.set(w.id, need);
+    }
+  }
+  return needs;
+}
+
+/**
+ * The brand-bucketed forward edges of a unit as read back after a batch: for the lots the batch installed, or all
+ * its lots when the batch set its brand. Every write is a $set of fields fixed by (lot, brand, serial), so writing
+ * them twice or from two batches ends the same. Whichever of two concurrent batches (one setting the brand, one
+ * installing a lot) reads the unit last sees both facts, since each reads only after its own write is durable.
+ */
+export function brandedUseWrites(unit: Pick<UnitDoc, '_id' | 'brand' | 'installs'>, need: BrandedUseNeed): GraphWrite[] {
+  const brand = unit.brand;
+  if (brand === undefined) return []; // not started yet: its UnitStarted batch writes the edges
+  const installed = new Set(Object.values(unit.installs ?? {}).map((i) => i.lotId));
+  const lots = need.brandSet ? [...installed] : [...need.lots].filter((l) => installed.has(l));
+  const bucket = lotUseBucketOf(unit._id);
+  return lots.sort().flatMap((lotId): GraphWrite[] => [
+    { collection: 'lotBrandUses', id: lotBrandUsesId(lotId, brand, bucket), set: { lotId, brand, bucket, [`serials.${factKey(unit._id)}`]: unit._id } },
+    { collection: 'lotBrandUseIndex', id: lotBrandUseIndexId(lotId, brand), set: { lotId, brand, [`buckets.b${bucket}`]: bucket } },
+  ]);
 }
 
 /**

@@ -8,7 +8,7 @@ import { GenealogyModule } from './genealogy.module';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
 import { graphWritesFor, mergeGraphWrites } from './graph-writes';
-import { SITE_WIDE } from './genealogy.types';
+import { BrandScope, SITE_WIDE } from './genealogy.types';
 import { ForwardTracer } from './where-used';
 
 const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
@@ -54,13 +54,21 @@ describe('the graph in a real database', () => {
     expect(await repo.findUnits([])).toEqual([]);
   });
 
-  it('finds every serial a lot went into through the forward edges the writes left', async () => {
+  it('finds every serial a lot went into through the forward edges the writes left, per brand as well', async () => {
     const { ids, events } = gatewayScenario('fwd-');
     await moduleRef.get(GraphWriteRepository).apply(writesOf(events));
-    const used = await moduleRef.get(ForwardTracer).fromLot('fwd-REEL-C1');
-    expect(used).not.toBeNull();
-    const tops = new Set<string>();
-    for await (const row of used!.rows({}, SITE_WIDE)) tops.add(row.topSerial);
-    expect(tops).toEqual(new Set([ids.top, ids.other]));
+    const tracer = moduleRef.get(ForwardTracer);
+    const topsFor = async (scope: BrandScope): Promise<Set<string> | null> => {
+      const used = await tracer.fromLot('fwd-REEL-C1', scope);
+      if (!used) return null;
+      const tops = new Set<string>();
+      for await (const row of used.rows({}, scope)) tops.add(row.topSerial);
+      return tops;
+    };
+    expect(await topsFor(SITE_WIDE)).toEqual(new Set([ids.top, ids.other]));
+    // The brand edges are written after the batch, from the units it touched: the brand's own key finds the same.
+    expect(await topsFor({ kind: 'brands', brands: ['Acme'] })).toEqual(new Set([ids.top, ids.other]));
+    // A received lot is the site's stock, known to every key; another brand's uses of it are not.
+    expect(await topsFor({ kind: 'brands', brands: ['Initech'] })).toEqual(new Set());
   });
 });

@@ -22,5 +22,11 @@ export const lotUseBucketOf = (serial: string): number =>
 /** The `_id` of one bucket of a lot's uses (JSON, so no lot id can collide with another's bucket). */
 export const lotUsesId = (lotId: string, bucket: number): string => JSON.stringify([lotId, bucket]);
 
+/** The `_id` of one bucket of a lot's uses by units of one brand. */
+export const lotBrandUsesId = (lotId: string, brand: string, bucket: number): string => JSON.stringify([lotId, brand, bucket]);
+
+/** The `_id` of the index of a lot's uses by units of one brand. */
+export const lotBrandUseIndexId = (lotId: string, brand: string): string => JSON.stringify([lotId, brand]);
+
 /** The `_id` of one bucket of a product's units of one brand. */
 export const productUnitsId = (productPartNumber: string, brand: string, bucket: number): string => JSON.stringify([productPartNumber, brand, bucket]);

@@ -41,14 +41,14 @@ const brief = (r: WhereUsedRow) => `${r.lotId}>${r.serial}>${r.topSerial}`;
 
 describe('where-used of a package lot', () => {
   it('finds the serials through a split, a merge and three levels of assembly, and nothing else', async () => {
-    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A', SITE_WIDE))!;
     const rows = await collect(w.rows({}, SITE_WIDE));
     expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
     expect(w.lots.map((l) => l.lotId)).toEqual(['REEL-A', 'A1', 'A2', 'M']);
   });
 
   it('gives the top-level unit, its brand, product and shipment, and the path from the lot', async () => {
-    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A', SITE_WIDE))!;
     const row = (await collect(w.rows({}, SITE_WIDE))).find((r) => r.serial === 'CELL')!;
     expect(row).toMatchObject({ topSerial: 'TOP', brand: 'Acme', productPartNumber: 'P-TOP', shipped: true, shipments: [{ shipmentId: 'SHP-1', customer: 'Northwind' }] });
     expect(row.path.map((p) => `${p.kind}:${p.id}:${p.via}`)).toEqual([
@@ -57,32 +57,55 @@ describe('where-used of a package lot', () => {
   });
 
   it('filters on the top-level unit: brand, product, shipped', async () => {
-    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
+    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A', SITE_WIDE))!;
     expect((await collect(w.rows({ brand: 'Globex' }, SITE_WIDE))).map(brief)).toEqual(['A2>OTHER>OTHER']);
     expect((await collect(w.rows({ productPartNumber: 'P-TOP' }, SITE_WIDE))).map(brief)).toEqual(['M>CELL>TOP']);
     expect((await collect(w.rows({ shipped: false }, SITE_WIDE))).map(brief)).toEqual(['A2>OTHER>OTHER']);
     expect(await collect(w.rows({ shipped: true, brand: 'Globex' }, SITE_WIDE))).toEqual([]);
   });
 
-  it('lists only units of the brands in scope', async () => {
-    const w = (await whereUsedOfLot(readerOf(build()), 'REEL-A'))!;
-    expect((await collect(w.rows({}, { kind: 'brands', brands: ['Acme'] }))).map(brief)).toEqual(['M>CELL>TOP']);
+  it('lists only units of the brands in scope, reached through units of those brands', async () => {
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    const started = ['MOD', 'SUB'].map((serial) => ev('UnitStarted', { serial, brand: 'Acme', productPartNumber: `P-${serial}`, workOrder: 'WO1' }, 3));
+    const w = (await whereUsedOfLot(readerOf(build([...scenario(), ...started])), 'REEL-A', acme))!;
+    expect((await collect(w.rows({}, acme))).map(brief)).toEqual(['M>CELL>TOP']);
+    // MOD and SUB never started: of no known brand, so outside every brand's scope (the genealogy withholds them too).
+    const unstarted = (await whereUsedOfLot(readerOf(build()), 'REEL-A', acme))!;
+    expect(await collect(unstarted.rows({}, acme))).toEqual([]);
+  });
+
+  it("answers a lot used only in another brand's units as it answers an unknown lot", async () => {
+    const events = [...scenario(), ev('MaterialInstalled', { serial: 'OTHER', lotId: 'ONLY-OTHER', quantity: 1, refDes: ['C2'] }, 4)];
+    expect(await whereUsedOfLot(readerOf(build(events)), 'ONLY-OTHER', { kind: 'brands', brands: ['Acme'] })).toBeNull();
+    expect(await whereUsedOfLot(readerOf(build(events)), 'ONLY-OTHER', { kind: 'brands', brands: ['Globex'] })).not.toBeNull();
+  });
+
+  it("reads nothing of another brand's uses of a lot for a scoped caller", async () => {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RS', vendorId: 'V', manufacturer: 'M', mpn: 'S', internalPartNumber: 'S', vendorLotCode: 'VS', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'SHARED', quantity: 1e6 }] })];
+    for (let i = 0; i < 500; i++) {
+      events.push(ev('UnitStarted', { serial: `G${i}`, brand: 'Globex', productPartNumber: 'GX', workOrder: 'WO' }, 1));
+      events.push(ev('MaterialInstalled', { serial: `G${i}`, lotId: 'SHARED', quantity: 1, refDes: [] }, 2));
+    }
+    const reader = readerOf(build(events));
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    expect(await collect((await whereUsedOfLot(reader, 'SHARED', acme))!.rows({}, acme))).toEqual([]);
+    expect(reader.reads.filter((r) => r.collection === 'units' || r.collection === 'lotUses' || r.collection === 'lotBrandUses').flatMap((r) => r.ids)).toEqual([]);
   });
 
   it('is the same answer whatever order the events arrived in', async () => {
     const reversed = [...scenario()].reverse();
-    const a = await collect((await whereUsedOfLot(readerOf(build()), 'REEL-A'))!.rows({}, SITE_WIDE));
-    const b = await collect((await whereUsedOfLot(readerOf(build(reversed)), 'REEL-A'))!.rows({}, SITE_WIDE));
+    const a = await collect((await whereUsedOfLot(readerOf(build()), 'REEL-A', SITE_WIDE))!.rows({}, SITE_WIDE));
+    const b = await collect((await whereUsedOfLot(readerOf(build(reversed)), 'REEL-A', SITE_WIDE))!.rows({}, SITE_WIDE));
     expect(b).toEqual(a);
   });
 
   it('is null for a lot no event ever named', async () => {
-    expect(await whereUsedOfLot(readerOf(build()), 'NOPE')).toBeNull();
+    expect(await whereUsedOfLot(readerOf(build()), 'NOPE', SITE_WIDE)).toBeNull();
   });
 
   it('takes one round trip per level: lot lineage, buckets, then each level of assembly', async () => {
     const reader = readerOf(build());
-    const w = (await whereUsedOfLot(reader, 'REEL-A'))!;
+    const w = (await whereUsedOfLot(reader, 'REEL-A', SITE_WIDE))!;
     await collect(w.rows({}, SITE_WIDE));
     // REEL-A; A1+A2; M (+ the empty next level is not read); 1 bucket read; CELL+OTHER, MOD, SUB, TOP.
     expect(w.stats.roundTrips).toBe(3 + 1 + 4);
@@ -94,7 +117,7 @@ describe('where-used of a package lot', () => {
     for (let i = 0; i < 3000; i++) events.push(ev('MaterialInstalled', { serial: `S${i}`, lotId: 'BIG', quantity: 1, refDes: [] }, 1));
     const store = build(events);
     const reader = readerOf(store);
-    const w = (await whereUsedOfLot(reader, 'BIG', { buckets: 100, serials: 500 }))!;
+    const w = (await whereUsedOfLot(reader, 'BIG', SITE_WIDE, { buckets: 100, serials: 500 }))!;
     const rows = await collect(w.rows({}, SITE_WIDE));
     expect(new Set(rows.map((r) => r.serial)).size).toBe(3000);
     const bucketReads = reader.reads.filter((r) => r.collection === 'lotUses');
@@ -109,7 +132,7 @@ describe('where-used memory', () => {
     const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RD', vendorId: 'V', manufacturer: 'M', mpn: 'DENSE', internalPartNumber: 'D', vendorLotCode: 'VD', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'DENSE', quantity: 1e6 }] })];
     for (let i = 0; i < 20_000; i++) events.push(ev('MaterialInstalled', { serial: `D${i}`, lotId: 'DENSE', quantity: 1, refDes: [] }, 1));
     const reader = readerOf(build(events));
-    const w = (await whereUsedOfLot(reader, 'DENSE', { buckets: 256, serials: 200 }))!;
+    const w = (await whereUsedOfLot(reader, 'DENSE', SITE_WIDE, { buckets: 256, serials: 200 }))!;
     let rows = 0;
     for await (const _ of w.rows({}, SITE_WIDE)) rows++;
     expect(rows).toBe(20_000);
@@ -121,19 +144,19 @@ describe('where-used memory', () => {
 
 describe('where-used of a vendor lot and a vendor', () => {
   it('starts from every package received of the vendor lot', async () => {
-    const w = (await whereUsedOfVendorLot(readerOf(build()), vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' })))!;
+    const w = (await whereUsedOfVendorLot(readerOf(build()), vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' }), SITE_WIDE))!;
     const rows = await collect(w.rows({}, SITE_WIDE));
     expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
     expect(rows.find((r) => r.serial === 'CELL')!.path.slice(0, 2).map((p) => `${p.kind}:${p.via}`)).toEqual(['vendorLot:root', 'lot:received']);
   });
 
   it('reaches every vendor lot of a vendor, each serial once per installed lot', async () => {
-    const w = (await whereUsedOfVendor(readerOf(build()), 'V'))!;
+    const w = (await whereUsedOfVendor(readerOf(build()), 'V', SITE_WIDE))!;
     expect(w.vendorLots.map((v) => v.vendorLotId)).toEqual([vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: 'VL1' }), vendorLotId({ vendorId: 'V', mpn: 'RES', vendorLotCode: 'VL2' })]);
     const rows = await collect(w.rows({}, SITE_WIDE));
     // M descends from both vendor lots but is reached once.
     expect(rows.map(brief).sort()).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
-    expect(await whereUsedOfVendor(readerOf(build()), 'NOPE')).toBeNull();
+    expect(await whereUsedOfVendor(readerOf(build()), 'NOPE', SITE_WIDE)).toBeNull();
   });
 });
 

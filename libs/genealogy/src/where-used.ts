@@ -4,14 +4,16 @@ import { installedLots, parentSerials } from './as-built';
 import { chronological, compare, lotStatusOf } from './backward-trace';
 import { GenealogyRepository } from './genealogy.repository';
 import { BrandScope, inScope } from './genealogy.types';
-import { lotUsesId, productUnitsId } from './lot-uses';
-import { LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId, productUnitsId } from './lot-uses';
+import { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 
 /** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
 export interface ForwardReader {
   findLots(ids: string[]): Promise<LotDoc[]>;
   findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
   findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
+  findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
+  findLotBrandUses(ids: string[]): Promise<LotBrandUsesDoc[]>;
   findUnits(serials: string[]): Promise<UnitDoc[]>;
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
   findVendors(ids: string[]): Promise<VendorDoc[]>;
@@ -73,7 +75,8 @@ export interface WhereUsed {
   stats: TraversalStats;
   /**
    * Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the
-   * answer. As built now by default; with `history`, also what was removed since (rows marked removed).
+   * answer. As built now by default; with `history`, also what was removed since (rows marked removed). Only the
+   * forward edges of the scope the answer was opened with are read; `scope` must be that one.
    */
   rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean }): AsyncGenerator<WhereUsedRow>;
 }
@@ -103,28 +106,32 @@ interface Root {
   path: PathStep[];
 }
 interface ReachedWithBuckets extends ReachedLot {
-  buckets: number[];
+  /** The ids of the lot's non-empty forward-edge buckets the scope reads (lot_uses site-wide, else lot_brand_uses). */
+  buckets: string[];
 }
 
-/** Where a package lot is used, through its descendants and every level of assembly; null when the lot is unknown. */
-export async function whereUsedOfLot(reader: ForwardReader, lotId: string, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+/**
+ * Where a package lot is used, through its descendants and every level of assembly; null when the lot is unknown
+ * to the scope: a lot that only ever appears in another brand's units answers as if it never existed.
+ */
+export async function whereUsedOfLot(reader: ForwardReader, lotId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
   const stats: TraversalStats = { roundTrips: 0 };
-  const lots = await reachLots(reader, [{ lotId, path: [{ kind: 'lot', id: lotId, via: 'root' }] }], stats);
+  const lots = await reachLots(reader, [{ lotId, path: [{ kind: 'lot', id: lotId, via: 'root' }] }], stats, scope);
   if (!lots[0]?.known) return null;
-  return answer(reader, lots, stats, batching);
+  return answer(reader, lots, stats, batching, scope);
 }
 
 /** Where a vendor lot is used: through every package received of it; null when the vendor lot was never received. */
-export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: string, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
   const stats: TraversalStats = { roundTrips: 1 };
   const [vendorLot] = await reader.findVendorLots([vendorLotId]);
   if (!vendorLot) return null;
   const roots = packagesOf(vendorLot, [{ kind: 'vendorLot', id: vendorLotId, via: 'root' }]);
-  return answer(reader, await reachLots(reader, roots, stats), stats, batching);
+  return answer(reader, await reachLots(reader, roots, stats, scope), stats, batching, scope);
 }
 
 /** Where a vendor's material is used: every vendor lot it supplied; null when no event ever named the vendor. */
-export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string, batching = DEFAULT_BATCHING): Promise<VendorWhereUsed | null> {
+export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<VendorWhereUsed | null> {
   const stats: TraversalStats = { roundTrips: 1 };
   const [vendor] = await reader.findVendors([vendorId]);
   if (!vendor) return null;
@@ -134,7 +141,7 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
   const start: PathStep = { kind: 'vendor', id: vendorId, via: 'root' };
   const roots = vendorLots.flatMap((vl) => packagesOf(vl, [start, { kind: 'vendorLot', id: vl._id, via: 'supplied' }]));
   return {
-    ...answer(reader, await reachLots(reader, roots, stats), stats, batching),
+    ...answer(reader, await reachLots(reader, roots, stats, scope), stats, batching, scope),
     vendorLots: vendorLots.map((vl) => ({ vendorLotId: vl._id, mpn: vl.mpn, vendorLotCode: vl.vendorLotCode, lotIds: packagesOf(vl, []).map((r) => r.lotId) })),
   };
 }
@@ -146,8 +153,9 @@ function packagesOf(vendorLot: VendorLotDoc, path: PathStep[]): Root[] {
 }
 
 // The lots reached from the roots through splits and merges, breadth first (so each lot's path is a shortest
-// one), one round trip per level; each lot's non-empty lot_uses buckets come in the same round trip.
-async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats): Promise<ReachedWithBuckets[]> {
+// one), one round trip per level; each lot's non-empty buckets come in the same round trip: of lot_uses for a
+// site-wide caller, of lot_brand_uses of the caller's brands otherwise, so nothing of another brand's uses is read.
+async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats, scope: BrandScope): Promise<ReachedWithBuckets[]> {
   const seen = new Set<string>();
   let frontier: Root[] = [];
   for (const r of roots) {
@@ -158,19 +166,19 @@ async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalS
   const reached: ReachedWithBuckets[] = [];
   while (frontier.length > 0) {
     const ids = frontier.map((f) => f.lotId);
-    const [lots, indexes] = await Promise.all([reader.findLots(ids), reader.findLotUseIndexes(ids)]);
+    const [lots, buckets] = await Promise.all([reader.findLots(ids), bucketsOf(reader, ids, scope)]);
     stats.roundTrips++;
     const lotById = new Map(lots.map((l) => [l._id, l]));
-    const indexById = new Map(indexes.map((i) => [i._id, i]));
     const next: Root[] = [];
     for (const f of frontier) {
       const lot = lotById.get(f.lotId);
-      const index = indexById.get(f.lotId);
+      const own = buckets.get(f.lotId);
       reached.push({
         ...f,
-        known: lot !== undefined || index !== undefined,
+        // Known: a site fact (received, split, merged, a status), or used in a unit the caller may see.
+        known: lot !== undefined || own !== undefined,
         status: lotStatusOf(lot),
-        buckets: Object.values(index?.buckets ?? {}).sort((a, b) => a - b),
+        buckets: own ?? [],
       });
       for (const d of chronological(lot?.derived)) {
         for (const id of d.lotIds) {
@@ -185,13 +193,35 @@ async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalS
   return reached;
 }
 
-function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching): WhereUsed {
+// Per lot, the ids of its non-empty forward-edge buckets for the scope, in bucket order (then brand); absent when
+// the lot has none.
+async function bucketsOf(reader: ForwardReader, lotIds: string[], scope: BrandScope): Promise<Map<string, string[]>> {
+  const out = new Map<string, { bucket: number; id: string }[]>();
+  const add = (lotId: string, bucket: number, id: string): void => void (out.get(lotId) ?? out.set(lotId, []).get(lotId)!).push({ bucket, id });
+  if (scope.kind === 'site') {
+    for (const index of await reader.findLotUseIndexes(lotIds)) for (const b of Object.values(index.buckets ?? {})) add(index._id, b, lotUsesId(index._id, b));
+  } else {
+    const brands = [...new Set(scope.brands)].sort(compare);
+    for (const index of await reader.findLotBrandUseIndexes(lotIds.flatMap((l) => brands.map((b) => lotBrandUseIndexId(l, b))))) {
+      for (const b of Object.values(index.buckets ?? {})) add(index.lotId, b, lotBrandUsesId(index.lotId, index.brand, b));
+    }
+  }
+  return new Map([...out].map(([lotId, list]) => [lotId, list.sort((a, b) => a.bucket - b.bucket || compare(a.id, b.id)).map((x) => x.id)]));
+}
+
+function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching, opened: BrandScope): WhereUsed {
   return {
     lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
     stats,
-    rows: (filter, scope, options) => rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching),
+    rows: (filter, scope, options) => {
+      if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
+      return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching);
+    },
   };
 }
+
+const sameScope = (a: BrandScope, b: BrandScope): boolean =>
+  a.kind === 'site' ? b.kind === 'site' : b.kind === 'brands' && [...a.brands].sort().join('\u0000') === [...b.brands].sort().join('\u0000');
 
 interface Use {
   lot: ReachedWithBuckets;
@@ -211,7 +241,9 @@ async function* rowsOf(
   stats: TraversalStats,
   batching: ForwardBatching,
 ): AsyncGenerator<WhereUsedRow> {
-  const buckets = lots.flatMap((lot) => lot.buckets.map((b) => ({ lot, id: lotUsesId(lot.lotId, b) })));
+  const buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
+  const read = (ids: string[]): Promise<{ _id: string; serials?: Record<string, string> }[]> =>
+    query.scope.kind === 'site' ? reader.findLotUses(ids) : reader.findLotBrandUses(ids);
   const uses: Use[] = [];
   // Batches start small and grow: the first rows come quickly, the rest in few round trips. The number of buckets
   // read at once follows how full they turned out to be, so about one climb's worth of serials is held at a time
@@ -223,7 +255,7 @@ async function* rowsOf(
   for (let i = 0; i < buckets.length; ) {
     const batch = buckets.slice(i, i + bucketBatch);
     i += batch.length;
-    const docs = new Map((await reader.findLotUses(batch.map((b) => b.id))).map((d) => [d._id, d]));
+    const docs = new Map((await read(batch.map((b) => b.id))).map((d) => [d._id, d]));
     stats.roundTrips++;
     for (const { lot, id } of batch) {
       for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) {
@@ -256,15 +288,17 @@ async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, histo
     for (const d of docs) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
     need = [...next];
   }
+  const tops = new Map<string, Map<string, string[]>>();
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
     const installedNow = installedLots(unit).includes(use.lot.lotId);
     if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
-    for (const chain of chainsUp(use.serial, units, [], history)) {
-      const topSerial = chain.at(-1)!;
+    for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
       const top = units.get(topSerial) ?? undefined;
-      if (!inScope(scope, top?.brand)) continue;
+      // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
+      // shown by serial and product only: what it holds is never told, here neither.
+      if (!chain.every((s) => inScope(scope, units.get(s)?.brand))) continue;
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
       const row: WhereUsedRow = {
         lotId: use.lot.lotId,
@@ -281,12 +315,36 @@ async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, histo
   }
 }
 
-// Every way up from `serial` to a unit built into nothing; a cycle ends the climb where it would repeat.
-function chainsUp(serial: string, units: Map<string, UnitDoc | null>, below: string[], history: boolean): string[][] {
+// The top-level units above `serial` (units built into nothing), each with one chain up to it: the first found,
+// parents in place before those taken out (history). Memoized per climb, so a unit built into two parents at
+// every level costs the distinct units and tops, not the 2^depth chains; a cycle ends the climb where it would
+// repeat (and what was computed inside one is not kept, being cut short).
+function topsOf(
+  serial: string,
+  units: Map<string, UnitDoc | null>,
+  history: boolean,
+  memo: Map<string, Map<string, string[]>>,
+  walk: { climbing: Set<string>; cuts: number },
+): Map<string, string[]> {
+  const known = memo.get(serial);
+  if (known) return known;
   const unit = units.get(serial);
-  const parents = unit ? parentSerials(unit, history).filter((p) => p !== serial && !below.includes(p)) : [];
-  if (parents.length === 0) return [[serial]];
-  return parents.flatMap((p) => chainsUp(p, units, [...below, serial], history).map((chain) => [serial, ...chain]));
+  const current = unit ? parentSerials(unit) : [];
+  const parents = unit ? [...current, ...parentSerials(unit, history).filter((p) => !current.includes(p))] : [];
+  const cutsBefore = walk.cuts;
+  walk.climbing.add(serial);
+  const found = new Map<string, string[]>();
+  for (const p of parents) {
+    if (p === serial || walk.climbing.has(p)) {
+      walk.cuts++;
+      continue;
+    }
+    for (const [top, chain] of topsOf(p, units, history, memo, walk)) if (!found.has(top)) found.set(top, [serial, ...chain]);
+  }
+  walk.climbing.delete(serial);
+  if (found.size === 0) found.set(serial, [serial]);
+  if (walk.cuts === cutsBefore) memo.set(serial, found);
+  return found;
 }
 
 /** Whether a row's top-level serial satisfies the filter. */
@@ -364,16 +422,16 @@ export async function sampleUnitsOfProducts(
 export class ForwardTracer {
   constructor(private readonly repo: GenealogyRepository) {}
 
-  fromLot(lotId: string): Promise<WhereUsed | null> {
-    return whereUsedOfLot(this.repo, lotId);
+  fromLot(lotId: string, scope: BrandScope): Promise<WhereUsed | null> {
+    return whereUsedOfLot(this.repo, lotId, scope);
   }
 
-  fromVendorLot(vendorLotId: string): Promise<WhereUsed | null> {
-    return whereUsedOfVendorLot(this.repo, vendorLotId);
+  fromVendorLot(vendorLotId: string, scope: BrandScope): Promise<WhereUsed | null> {
+    return whereUsedOfVendorLot(this.repo, vendorLotId, scope);
   }
 
-  fromVendor(vendorId: string): Promise<VendorWhereUsed | null> {
-    return whereUsedOfVendor(this.repo, vendorId);
+  fromVendor(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed | null> {
+    return whereUsedOfVendor(this.repo, vendorId, scope);
   }
 
   unitsOfProducts(products: string[], scope: BrandScope): Promise<Map<string, number>> {

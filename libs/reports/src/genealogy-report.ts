@@ -37,6 +37,8 @@ export interface ReportTreeNode {
   workOrder: string | null;
   materials: { refDes: string[]; lotId: string; quantity: number }[];
   subAssemblies: ReportTreeNode[];
+  /** `full`; `elsewhere`: a sub-assembly built into two parents, told under the first; `withheld`: another brand's. */
+  shown: 'full' | 'elsewhere' | 'withheld';
 }
 
 /** A vendor lot behind an installed package lot, with its vendor. */
@@ -98,13 +100,14 @@ export function buildGenealogyReport(genealogy: Genealogy, context: { generatedA
   const vendors = new Map(genealogy.vendors.map((v) => [v.vendorId, v]));
   const production: string[] = [];
   const bom: BomRow[] = [];
+  const lineages = new Map<string, string>();
 
   const walk = (unit: UnitNode, refDes: string | null, parentPath: string | null): ReportTreeNode => {
     const path = parentPath === null ? unit.serial : `${parentPath} / ${refDes ? `${refDes}:` : ''}${unit.serial}`;
     if (unit.provenance) production.push(unit.provenance.occurredAt);
     for (const m of unit.materials) {
       production.push(m.provenance.occurredAt);
-      bom.push(bomRow(unit.serial, path, m, lots, vendorLots, vendors));
+      bom.push(bomRow(unit.serial, path, m, lots, vendorLots, vendors, lineages));
     }
     const subAssemblies = unit.subAssemblies.map((s) => {
       production.push(s.provenance.occurredAt);
@@ -119,6 +122,7 @@ export function buildGenealogyReport(genealogy: Genealogy, context: { generatedA
       workOrder: unit.workOrder ?? null,
       materials: unit.materials.map((m) => ({ refDes: m.refDes, lotId: m.lotId, quantity: m.quantity })),
       subAssemblies,
+      shown: unit.shownElsewhere ? 'elsewhere' : unit.withheld ? 'withheld' : 'full',
     };
   };
   const tree = walk(genealogy.unit, null, null);
@@ -152,7 +156,15 @@ export function buildGenealogyReport(genealogy: Genealogy, context: { generatedA
   };
 }
 
-function bomRow(serial: string, path: string, m: Installation, lots: Map<string, LotNode>, vendorLots: Map<string, VendorLotNode>, vendors: Map<string, VendorNode>): BomRow {
+function bomRow(
+  serial: string,
+  path: string,
+  m: Installation,
+  lots: Map<string, LotNode>,
+  vendorLots: Map<string, VendorLotNode>,
+  vendors: Map<string, VendorNode>,
+  lineages: Map<string, string>,
+): BomRow {
   return {
     path,
     serial,
@@ -160,7 +172,7 @@ function bomRow(serial: string, path: string, m: Installation, lots: Map<string,
     packageLot: m.lotId,
     quantity: m.quantity,
     lotStatus: m.lotStatus,
-    lotLineage: lineage(m.lotId, lots, new Set()),
+    lotLineage: lineage(m.lotId, lots, new Set(), lineages),
     sources: m.vendorLotIds.map((id) => {
       const vl = vendorLots.get(id);
       const vendorId = vl?.vendorId ?? vendorIdOf(id);
@@ -192,17 +204,31 @@ const partOf = (vendorLotId: string, i: number): string => {
 };
 const vendorIdOf = (vendorLotId: string): string => partOf(vendorLotId, 0);
 
-/** A package lot's lineage back to received packages, in words. */
-export function lineage(lotId: string, lots: Map<string, LotNode>, seen: Set<string>): string {
+/**
+ * A package lot's lineage back to received packages, in words. A lot reached again (merges of merges share
+ * ancestors) is told once, the second time as `(see above)`: the text grows with the distinct lots, not the paths.
+ */
+export function lineage(lotId: string, lots: Map<string, LotNode>, seen: Set<string>, told: Map<string, string> = new Map()): string {
+  const known = told.get(lotId);
+  if (known !== undefined) return known;
+  const text = lineageOf(lotId, lots, seen, told, new Set());
+  told.set(lotId, text);
+  return text;
+}
+
+function lineageOf(lotId: string, lots: Map<string, LotNode>, seen: Set<string>, told: Map<string, string>, inThisText: Set<string>): string {
   const lot = lots.get(lotId);
   if (!lot || !lot.known) return `${lotId} <- never received (gap)`;
   if (seen.has(lotId)) return `${lotId} <- (cycle)`;
+  if (inThisText.has(lotId)) return `${lotId} (see above)`;
+  inThisText.add(lotId);
   const next = new Set(seen).add(lotId);
   if (lot.origin === 'received' && lot.receipt) return `${lotId} <- received ${lot.receipt.receiptId}`;
   const sources = lot.sources.flatMap((s) => s.lotIds.map((id) => ({ kind: s.kind, id })));
   if (sources.length === 0) return `${lotId} <- ${lot.origin}`;
-  if (sources.length === 1) return `${lotId} <- ${sources[0]!.kind === 'split' ? 'split from' : 'merged from'} ${lineage(sources[0]!.id, lots, next)}`;
-  return `${lotId} <- merged from [${sources.map((s) => lineage(s.id, lots, next)).join('; ')}]`;
+  const say = (id: string): string => lineageOf(id, lots, next, told, inThisText);
+  if (sources.length === 1) return `${lotId} <- ${sources[0]!.kind === 'split' ? 'split from' : 'merged from'} ${say(sources[0]!.id)}`;
+  return `${lotId} <- merged from [${sources.map((s) => say(s.id)).join('; ')}]`;
 }
 
 function explainFlag(f: Flag, vendors: Map<string, VendorNode>): ReportFinding {
@@ -241,6 +267,7 @@ const GAP_WORDS: Record<Gap['code'], string> = {
   VENDOR_NEVER_REGISTERED: 'A vendor is referenced, but was never registered: its name and approval status are unknown.',
   ASSEMBLY_CYCLE: 'The assembly events form a cycle (a unit inside itself): at least one of them is wrong.',
   LOT_LINEAGE_CYCLE: 'The split and merge events form a cycle: at least one of them is wrong.',
+  UNIT_IN_TWO_PARENTS: 'A sub-assembly is built into two parents at once: at least one assembly event is wrong (or a disassembly is missing). It is listed in full under the first parent only.',
 };
 
 const explainGap = (g: Gap): ReportFinding => ({

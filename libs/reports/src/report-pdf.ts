@@ -137,7 +137,11 @@ function treePage(doc: Doc, tree: ReportTreeNode): void {
     doc.text(fit(n.serial), x + 5 * scale, y + 5 * scale, { lineBreak: false });
     doc.font('Helvetica').fontSize(fs * 0.85).fillColor(MUTED);
     doc.text(fit(`${n.productPartNumber ?? 'never started'}${n.workOrder ? `  ${n.workOrder}` : ''}`), x + 5 * scale, y + 18 * scale, { lineBreak: false });
-    doc.text(fit(`${n.materials.length} material(s), ${n.subAssemblies.length} sub-assembl${n.subAssemblies.length === 1 ? 'y' : 'ies'}`), x + 5 * scale, y + 30 * scale, { lineBreak: false });
+    const contents =
+      n.shown === 'elsewhere' ? 'in two parents: shown under the first'
+        : n.shown === 'withheld' ? "another brand's: contents withheld"
+          : `${n.materials.length} material(s), ${n.subAssemblies.length} sub-assembl${n.subAssemblies.length === 1 ? 'y' : 'ies'}`;
+    doc.text(fit(contents), x + 5 * scale, y + 30 * scale, { lineBreak: false });
   }
   doc.restore();
 }

@@ -42,6 +42,7 @@ export const REPORT_JSON_SCHEMA = {
       workOrder: nullableStr,
       materials: { type: 'array', items: obj({ refDes: strings, lotId: str, quantity: { type: 'number' } }) },
       subAssemblies: { type: 'array', items: { $ref: '#/definitions/treeNode' } },
+      shown: { enum: ['full', 'elsewhere', 'withheld'] },
     }),
   },
   ...obj(

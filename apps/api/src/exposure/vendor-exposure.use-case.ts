@@ -48,7 +48,7 @@ export class VendorExposureUseCase {
   async page({ vendorId, filter, scope, history, limit, cursor, caller }: VendorExposurePageCommand): Promise<VendorExposurePage> {
     const query = { vendorId, filter, history, caller };
     const offset = decodeCursor(cursor, query);
-    const answer = await this.open(vendorId);
+    const answer = await this.open(vendorId, scope);
     const items: WhereUsedRow[] = [];
     let total = 0;
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
@@ -84,11 +84,11 @@ export class VendorExposureUseCase {
 
   /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
   async rows({ vendorId, filter, scope, history }: VendorExposureCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(vendorId)).rows(filter, scope, { history });
+    return (await this.open(vendorId, scope)).rows(filter, scope, { history });
   }
 
-  private async open(vendorId: string): Promise<VendorWhereUsed> {
-    const answer = await this.tracer.fromVendor(vendorId);
+  private async open(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed> {
+    const answer = await this.tracer.fromVendor(vendorId, scope);
     if (!answer) throw new NotFoundException(`vendor ${JSON.stringify(vendorId)} is not known`);
     return answer;
   }

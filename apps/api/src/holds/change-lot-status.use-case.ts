@@ -42,7 +42,7 @@ export class ChangeLotStatusUseCase {
   ) {}
 
   async execute({ material, status, reason, scope, keyId, correlationId }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
-    const answer = await this.whereUsed.open(material); // 404 for unknown material, before anything is published
+    const answer = await this.whereUsed.open(material, scope); // 404 for unknown material, before anything is published
     const occurredAt = new Date().toISOString();
     const events: TraceEventOf<'LotStatusChanged'>[] = answer.lots
       .filter((l) => l.known)

@@ -67,6 +67,10 @@ export class UnitNodeDto implements UnitNode {
   @ApiPropertyOptional({ type: ProvenanceDto, description: 'Of the UnitStarted event' }) provenance?: ProvenanceDto;
   @ApiProperty({ type: [InstallationDto] }) materials: InstallationDto[];
   @ApiProperty({ type: () => [SubAssemblyDto] }) subAssemblies: SubAssemblyDto[];
+  @ApiPropertyOptional({ description: "A sub-assembly outside the caller's brands: serial and product only; shipments, materials and sub-assemblies withheld (empty)" })
+  withheld?: boolean;
+  @ApiPropertyOptional({ description: 'Built into two parents: told in full under the first in this answer, here serial and product only' })
+  shownElsewhere?: boolean;
 }
 
 export class SubAssemblyDto implements SubAssembly {
@@ -156,7 +160,7 @@ export class FlagDto implements Flag {
 
 export class GapDto implements Gap {
   @ApiProperty({
-    enum: ['SERIAL_NEVER_STARTED', 'CHILD_SERIAL_NEVER_STARTED', 'LOT_NEVER_RECEIVED', 'VENDOR_LOT_NEVER_RECEIVED', 'VENDOR_NEVER_REGISTERED', 'ASSEMBLY_CYCLE', 'LOT_LINEAGE_CYCLE'],
+    enum: ['SERIAL_NEVER_STARTED', 'CHILD_SERIAL_NEVER_STARTED', 'LOT_NEVER_RECEIVED', 'VENDOR_LOT_NEVER_RECEIVED', 'VENDOR_NEVER_REGISTERED', 'ASSEMBLY_CYCLE', 'LOT_LINEAGE_CYCLE', 'UNIT_IN_TWO_PARENTS'],
   })
   code: GapCode;
   @ApiProperty() message: string;

@@ -44,7 +44,7 @@ export class WhereUsedUseCase {
   async page({ material, filter, scope, history, limit, cursor, caller }: WhereUsedPageCommand): Promise<WhereUsedPage> {
     const query = { material, filter, history, caller };
     const offset = decodeCursor(cursor, query);
-    const answer = await this.open(material);
+    const answer = await this.open(material, scope);
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
     return {
       ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),
@@ -59,17 +59,17 @@ export class WhereUsedUseCase {
 
   /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
   async rows({ material, filter, scope, history }: WhereUsedCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(material)).rows(filter, scope, { history });
+    return (await this.open(material, scope)).rows(filter, scope, { history });
   }
 
-  /** The where-used answer of the material, not read yet; a 404 when the material is unknown. */
-  async open(material: Material): Promise<WhereUsed> {
+  /** The where-used answer of the material, not read yet; a 404 when the material is unknown (to the scope). */
+  async open(material: Material, scope: BrandScope): Promise<WhereUsed> {
     if (material.kind === 'lot') {
-      const answer = await this.tracer.fromLot(material.lotId);
+      const answer = await this.tracer.fromLot(material.lotId, scope);
       if (!answer) throw new NotFoundException(`lot ${JSON.stringify(material.lotId)} is not known`);
       return answer;
     }
-    const answer = await this.tracer.fromVendorLot(vendorLotId(material));
+    const answer = await this.tracer.fromVendorLot(vendorLotId(material), scope);
     if (!answer) {
       const { vendorId, mpn, vendorLotCode } = material;
       throw new NotFoundException(`vendor lot ${JSON.stringify(vendorLotCode)} of MPN ${JSON.stringify(mpn)} from vendor ${JSON.stringify(vendorId)} was never received`);

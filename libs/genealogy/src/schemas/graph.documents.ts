@@ -81,6 +81,27 @@ export interface LotUseIndexDoc {
   buckets?: FactMap<number>;
 }
 
+/**
+ * One bucket of a lot's forward edges to units of one brand (the brand the unit was started with): what a
+ * brand-scoped where-used reads, so its cost follows the caller's units, not every brand's. Derived from the units
+ * once their writes are durable (see brandedUseWrites), serials keyed by factKey(serial).
+ */
+export interface LotBrandUsesDoc {
+  _id: string;
+  lotId: string;
+  brand: string;
+  bucket: number;
+  serials?: FactMap<string>;
+}
+
+/** Which buckets of lot_brand_uses hold serials of a lot and a brand, keyed `b<bucket>`. */
+export interface LotBrandUseIndexDoc {
+  _id: string;
+  lotId: string;
+  brand: string;
+  buckets?: FactMap<number>;
+}
+
 /** One bucket of a product's units of one brand (for shares of a product's units): serials keyed by factKey(serial). */
 export interface ProductUnitsDoc {
   _id: string;
@@ -104,6 +125,8 @@ export const COLLECTIONS = {
   vendors: 'vendors',
   lotUses: 'lot_uses',
   lotUseIndex: 'lot_use_index',
+  lotBrandUses: 'lot_brand_uses',
+  lotBrandUseIndex: 'lot_brand_use_index',
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
 } as const;

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { COLLECTIONS, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { COLLECTIONS, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
 
 // Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
 // traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
@@ -51,6 +51,14 @@ export const LotUseIndexSchema = new Schema<LotUseIndexDoc>(
   { _id: String, buckets: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.lotUseIndex },
 );
+export const LotBrandUsesSchema = new Schema<LotBrandUsesDoc>(
+  { _id: String, lotId: String, brand: String, bucket: Number, serials: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lotBrandUses },
+);
+export const LotBrandUseIndexSchema = new Schema<LotBrandUseIndexDoc>(
+  { _id: String, lotId: String, brand: String, buckets: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lotBrandUseIndex },
+);
 
 export const ProductUnitsSchema = new Schema<ProductUnitsDoc>(
   { _id: String, productPartNumber: String, brand: String, bucket: Number, serials: Schema.Types.Mixed },
@@ -62,4 +70,4 @@ export const ProductUnitIndexSchema = new Schema<ProductUnitIndexDoc>(
 );
 
 /** Model names, used with @InjectModel inside this lib only. */
-export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;
+export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;
