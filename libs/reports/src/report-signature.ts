@@ -80,13 +80,6 @@ export function signJson(document: Record<string, unknown>, key: ReportSigningKe
   return Buffer.from(canonicalJson({ ...rest, signature }), 'utf8');
 }
 
-/** Signs a rendered report of any format. */
-export function signReport(format: ReportFormat, content: Buffer | Record<string, unknown>, key: ReportSigningKey): Buffer {
-  if (format === 'json') return signJson(Buffer.isBuffer(content) ? (JSON.parse(content.toString('utf8')) as Record<string, unknown>) : content, key);
-  if (!Buffer.isBuffer(content)) throw new TypeError(`a ${format} report is bytes`);
-  return signWithTrailer(format, content, key);
-}
-
 /** The format of a signed report, from its first bytes. */
 export function detectFormat(file: Buffer): ReportFormat {
   if (file.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
