@@ -13,4 +13,6 @@ export class ApiEnv extends PlatformEnv {
   @IsString() REPORT_KEY_SECRET: string = '';
   /** Secret that signs paging cursors; set the same value on every API instance behind one address. */
   @IsOptional() @IsString() @MinLength(32, { message: 'CURSOR_SECRET must be at least 32 characters' }) CURSOR_SECRET?: string;
+  /** Largest file POST /v1/reports/verify reads; a larger body answers 413. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) REPORT_VERIFY_MAX_BYTES: number = 64 * 1024 * 1024;
 }

@@ -4,7 +4,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
-import { ReportJobsModule, ReportKeysModule } from '@trace/reports';
+import { ReportJobsModule, ReportKeysModule, ReportVerifier } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
@@ -54,7 +54,8 @@ export class ApiModule implements NestModule {
         GenerateReportUseCase,
         IngestLagService,
         ReportJobRunner,
-        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX } },
+        ReportVerifier,
+        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX, verifyMaxBytes: env.REPORT_VERIFY_MAX_BYTES } },
       ],
     };
   }
