@@ -39,7 +39,10 @@ export class ReportVerifier implements OnModuleDestroy {
   private next = 0;
   private readonly pending = new Map<number, { resolve: (found: ReportInspection) => void; reject: (error: Error) => void }>();
 
-  /** Whether `file` is a report signed by one of `keys` and unchanged; the same verdict as verifyReport. */
+  /**
+   * Whether `file` is a report signed by one of `keys` and unchanged; the same verdict as verifyReport. A buffer that
+   * owns its memory is moved to the worker: do not use `file` afterwards.
+   */
   async verify(file: Buffer, keys: readonly PublicReportKey[]): Promise<VerificationResult> {
     return judgeInspection(await this.inspect(file), keys);
   }
@@ -49,7 +52,10 @@ export class ReportVerifier implements OnModuleDestroy {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, file }); // copied, not transferred: the caller keeps its buffer
+      // A buffer that owns its memory is handed over, not copied (copying 60 MB blocks this thread for a while);
+      // the caller must not use it afterwards. Any other (a slice of a larger one) is copied.
+      const owns = file.byteOffset === 0 && file.buffer.byteLength === file.length && Object.prototype.toString.call(file.buffer) === '[object ArrayBuffer]'; // not instanceof: jest's globals are another realm
+      worker.postMessage({ id, file }, owns ? [file.buffer as ArrayBuffer] : []);
     });
   }
 
