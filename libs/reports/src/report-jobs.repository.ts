@@ -231,7 +231,7 @@ export class ReportJobsRepository {
       const docs = (await this.jobs.find({ _id: { $in: batch } }, { serials: 0, notFound: 0 }).lean().exec()) as unknown as Omit<ReportJobDoc, 'serials' | 'notFound'>[];
       const now = new Date();
       const ended = batch.filter((id) => !docs.some((d) => d._id === id && ACTIVE.includes(d.status) && new Date(d.expiresAt) > now));
-      if (ended.length) await this.registry.updateOne({ _id: 'active' }, { $pull: { ids: { $in: ended } } }).exec();
+      for (const id of ended) await this.registry.updateOne({ _id: 'active' }, { $pull: { ids: id } }).exec(); // a plain $pull: what the stand-in is known to do
       for (const d of docs.filter((x) => ACTIVE.includes(x.status) && new Date(x.expiresAt) > now && new Date(x.leaseUntil) <= now)) {
         const res = await this.jobs
           .updateOne({ _id: d._id, leaseOwner: d.leaseOwner, leaseUntil: d.leaseUntil }, { $set: { leaseOwner, leaseUntil: new Date(Date.now() + leaseMs) }, $inc: { attempts: 1 } })
