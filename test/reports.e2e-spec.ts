@@ -356,8 +356,10 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
       const poller = (async () => {
         while (running) {
           const started = performance.now();
-          // A stalled loop shows as 503 (a probe timed out) or a dropped connection (0).
-          const status = await fetch(`${world.apiUrl}/health`).then(async (res) => (await res.text(), res.status), () => 0);
+          // A stalled loop shows as 503 (a probe timed out) or a dropped connection (0). One reset of a kept-alive
+          // connection was seen with the loop free (252 ms worst delay): asked again once before it counts.
+          const ask = (): Promise<number> => fetch(`${world.apiUrl}/health`).then(async (res) => (await res.text(), res.status));
+          const status = await ask().catch(ask).catch(() => 0);
           times.push(performance.now() - started);
           statuses.add(status);
           await sleep(100);
