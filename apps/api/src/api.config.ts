@@ -17,4 +17,22 @@ export class ApiEnv extends PlatformEnv {
   /** The window of RATE_LIMIT_EXPENSIVE, in milliseconds. */
   @IsInt() @Min(1_000) @Max(86_400_000) RATE_LIMIT_WINDOW_MS: number = 60_000;
   @IsOptional() @IsString() @MinLength(32, { message: 'CURSOR_SECRET must be at least 32 characters' }) CURSOR_SECRET?: string;
+
+  // Report jobs (POST /v1/reports): what one key may hold, and for how long.
+  /** Jobs of one key queued or running at once; one more answers 429. */
+  @IsInt() @Min(1) @Max(1_000) REPORT_JOBS_MAX_ACTIVE_PER_KEY: number = 2;
+  /** Jobs of one key kept (not yet expired) at once, finished ones included; one more answers 429. */
+  @IsInt() @Min(1) @Max(10_000) REPORT_JOBS_MAX_KEPT_PER_KEY: number = 20;
+  /** Bytes of stored results of one key; a queued or running job counts as REPORT_JOB_MAX_BYTES until it ends. */
+  @IsInt() @Min(1024) REPORT_JOBS_MAX_STORED_BYTES_PER_KEY: number = 256 * 1024 * 1024;
+  /** Largest result of one job; a job whose CSV would grow past it fails and its chunks are deleted. */
+  @IsInt() @Min(1024) REPORT_JOB_MAX_BYTES: number = 64 * 1024 * 1024;
+  /** A job and its result are deleted this long after the job was created. */
+  @IsInt() @Min(1) @Max(30 * 24 * 3600) REPORT_JOB_TTL_SECONDS: number = 24 * 3600;
+  /** An instance renews the lease of the jobs it holds every third of this; a job whose lease ran out is taken over. */
+  @IsInt() @Min(500) @Max(3_600_000) REPORT_JOB_LEASE_MS: number = 60_000;
+  /** How often an instance takes over abandoned jobs and deletes expired ones (also once at start). */
+  @IsInt() @Min(100) @Max(3_600_000) REPORT_JOB_MAINTENANCE_MS: number = 60_000;
+  /** Largest file POST /v1/reports/verify reads; a larger body answers 413. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) REPORT_VERIFY_MAX_BYTES: number = 64 * 1024 * 1024;
 }

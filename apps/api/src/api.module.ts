@@ -5,7 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
-import { ReportJobsModule, ReportKeysModule } from '@trace/reports';
+import { ReportJobsModule, ReportKeysModule, ReportVerifier } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { ApiEnv } from './api.config';
 import { AccessLogInterceptor } from './auth/access-log.interceptor';
@@ -26,13 +26,23 @@ import { HealthController } from './health/health.controller';
 import { HealthService, KAFKA_ADMIN } from './health/health.service';
 import { GenerateReportUseCase } from './reports/generate-report.use-case';
 import { IngestLagService, REPORT_SETTINGS } from './reports/ingest-lag.service';
-import { ReportJobRunner } from './reports/report-job.runner';
+import { REPORT_JOB_SETTINGS, ReportJobRunner, ReportJobSettings } from './reports/report-job.runner';
 import { ReportJobsController } from './reports/report-jobs.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
 import { WhereUsedController } from './where-used/where-used.controller';
 import { WhereUsedUseCase } from './where-used/where-used.use-case';
+
+const reportJobSettings = (env: ApiEnv): ReportJobSettings => ({
+  maxActive: env.REPORT_JOBS_MAX_ACTIVE_PER_KEY,
+  maxKept: env.REPORT_JOBS_MAX_KEPT_PER_KEY,
+  maxStoredBytes: env.REPORT_JOBS_MAX_STORED_BYTES_PER_KEY,
+  maxJobBytes: env.REPORT_JOB_MAX_BYTES,
+  ttlMs: env.REPORT_JOB_TTL_SECONDS * 1000,
+  leaseMs: env.REPORT_JOB_LEASE_MS,
+  maintenanceMs: env.REPORT_JOB_MAINTENANCE_MS,
+});
 
 /** The HTTP API: reads the genealogy graph, never writes it. */
 @Module({})
@@ -68,7 +78,9 @@ export class ApiModule implements NestModule {
         GenerateReportUseCase,
         IngestLagService,
         ReportJobRunner,
-        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX } },
+        ReportVerifier,
+        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX, verifyMaxBytes: env.REPORT_VERIFY_MAX_BYTES } },
+        { provide: REPORT_JOB_SETTINGS, useValue: reportJobSettings(env) },
       ],
     };
   }

@@ -9,3 +9,4 @@ export * from './report-signature';
 export * from './epcis';
 export * from './report-jobs.module';
 export * from './report-jobs.repository';
+export * from './report-verifier';

@@ -10,8 +10,17 @@ const FLAG = '#b00020';
 
 type Doc = PDFKit.PDFDocument;
 
-/** The report as a PDF: header, flags and gaps, the assembly tree as a picture, the BOM, a provenance appendix. Unsigned. */
-export function renderPdf(report: GenealogyReport): Promise<Buffer> {
+/** Rows laid out between two yields to the event loop: a few milliseconds of pdfkit's synchronous work. */
+const ROWS_PER_TURN = 20;
+/** Lets timers and I/O (e.g. /health) run between slices of the layout, which pdfkit does synchronously. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The report as a PDF: header, flags and gaps, the assembly tree as a picture, the BOM, a provenance appendix. Unsigned.
+ * Laid out in slices of ROWS_PER_TURN table rows with a yield to the event loop between them, so that a report of
+ * thousands of materials never blocks the API for more than a slice (see the README's "Reports for auditors").
+ */
+export async function renderPdf(report: GenealogyReport): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -34,9 +43,10 @@ export function renderPdf(report: GenealogyReport): Promise<Buffer> {
   const eventNo = new Map(report.provenance.map((p, i) => [p.eventId, `E${i + 1}`]));
   headerPage(doc, report);
   treePage(doc, report.tree);
-  bomPages(doc, report, eventNo);
-  provenancePages(doc, report, eventNo);
-  footers(doc, report);
+  await yieldToLoop();
+  await bomPages(doc, report, eventNo);
+  await provenancePages(doc, report, eventNo);
+  await footers(doc, report);
   doc.end();
   return done;
 }
@@ -153,7 +163,7 @@ interface Column<T> {
 }
 
 /** A table that flows over pages; a cell wraps within its column and the row grows to fit. */
-function table<T>(doc: Doc, heading: string, columns: Column<T>[], rows: T[], highlight: (row: T) => boolean = () => false): void {
+async function table<T>(doc: Doc, heading: string, columns: Column<T>[], rows: T[], highlight: (row: T) => boolean = () => false): Promise<void> {
   doc.addPage();
   title(doc, heading);
   const fontSize = 6.5;
@@ -184,13 +194,16 @@ function table<T>(doc: Doc, heading: string, columns: Column<T>[], rows: T[], hi
   };
   const head = (): void => line(columns.map((c) => c.head), 'Helvetica-Bold', INK);
   head();
-  for (const row of rows) line(columns.map((c) => c.value(row)), 'Helvetica', highlight(row) ? FLAG : INK);
+  for (const [i, row] of rows.entries()) {
+    if (i > 0 && i % ROWS_PER_TURN === 0) await yieldToLoop();
+    line(columns.map((c) => c.value(row)), 'Helvetica', highlight(row) ? FLAG : INK);
+  }
 }
 
-function bomPages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): void {
+function bomPages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): Promise<void> {
   type Row = GenealogyReport['bom'][number];
   const all = (row: Row, pick: (s: Row['sources'][number]) => string | null): string => [...new Set(row.sources.map((s) => pick(s) ?? '-'))].join(' | ');
-  table<Row>(
+  return table<Row>(
     doc,
     `As-built bill of materials (${r.bom.length} installed material${r.bom.length === 1 ? '' : 's'})`,
     [
@@ -213,9 +226,9 @@ function bomPages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): v
   );
 }
 
-function provenancePages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): void {
+function provenancePages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): Promise<void> {
   type Row = GenealogyReport['provenance'][number];
-  table<Row>(
+  return table<Row>(
     doc,
     `Appendix: provenance (${r.provenance.length} events behind this report)`,
     [
@@ -232,9 +245,10 @@ function provenancePages(doc: Doc, r: GenealogyReport, eventNo: Map<string, stri
   );
 }
 
-function footers(doc: Doc, r: GenealogyReport): void {
+async function footers(doc: Doc, r: GenealogyReport): Promise<void> {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
+    if (i % ROWS_PER_TURN === 0) await yieldToLoop();
     doc.switchToPage(i);
     doc.page.margins.bottom = 0; // the footer sits in the bottom margin; without this pdfkit would start a new page
     doc.font('Helvetica').fontSize(7).fillColor(MUTED)

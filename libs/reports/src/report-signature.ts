@@ -41,10 +41,9 @@ export type VerificationResult =
   | { valid: true; format: ReportFormat; keyId: string; digest: string }
   | { valid: false; format?: ReportFormat; keyId?: string; reason: string };
 
+// inspectSignedReport repeats these as literals: it must not refer to anything outside itself.
 const TRAILER_TAG = 'ems-trace-signature v1';
-const TRAILER = /^([#%])ems-trace-signature v1 alg=Ed25519 key=([A-Za-z0-9._-]{1,64}) sha256=([0-9a-f]{64}) sig=([A-Za-z0-9+/]{86}==)\n$/;
 const SIGNED_CONTENT = 'RFC 8785 canonical JSON of this document without its signature member';
-const JSON_SIGNATURE_MEMBERS = ['algorithm', 'digest', 'keyId', 'signedContent', 'value'];
 
 /** SHA-256 of bytes. */
 export const sha256 = (bytes: Buffer | string): Buffer => createHash('sha256').update(bytes).digest();
@@ -80,13 +79,6 @@ export function signJson(document: Record<string, unknown>, key: ReportSigningKe
   return Buffer.from(canonicalJson({ ...rest, signature }), 'utf8');
 }
 
-/** Signs a rendered report of any format. */
-export function signReport(format: ReportFormat, content: Buffer | Record<string, unknown>, key: ReportSigningKey): Buffer {
-  if (format === 'json') return signJson(Buffer.isBuffer(content) ? (JSON.parse(content.toString('utf8')) as Record<string, unknown>) : content, key);
-  if (!Buffer.isBuffer(content)) throw new TypeError(`a ${format} report is bytes`);
-  return signWithTrailer(format, content, key);
-}
-
 /** The format of a signed report, from its first bytes. */
 export function detectFormat(file: Buffer): ReportFormat {
   if (file.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
@@ -95,44 +87,67 @@ export function detectFormat(file: Buffer): ReportFormat {
 }
 
 /**
- * Whether a signed report is authentic and unchanged: signed by one of `keys` (by key id) and byte for byte what
- * was signed. Any changed, added or removed byte fails.
+ * What a signed file states (format, key id, digest, signature) and the digest its content really has: the costly part
+ * of a verification (hashing, and for JSON parsing and canonicalizing), which needs no key. It uses nothing but its
+ * arguments and globals, so that a worker thread can run it from its source text (see report-verifier.ts).
  */
-export function verifyReport(file: Buffer, keys: readonly PublicReportKey[]): VerificationResult {
-  const format = detectFormat(file);
-  const byId = new Map(keys.map((k) => [k.keyId, k]));
-  const check = (keyId: string, digest: Buffer, stated: string, signature: string): VerificationResult => {
-    if (stated !== digest.toString('hex')) return { valid: false, format, keyId, reason: 'the content does not match the signed digest: the report was changed' };
-    const key = byId.get(keyId);
-    if (!key) return { valid: false, format, keyId, reason: `unknown report key ${keyId}` };
-    const sig = Buffer.from(signature, 'base64');
-    // Base64 has spare bits: a changed character that decodes to the same bytes is still a changed byte.
-    if (sig.length !== 64 || sig.toString('base64') !== signature) return { valid: false, format, keyId, reason: 'the signature is malformed' };
-    const ok = verify(null, digest, createPublicKey(key.publicKeyPem), sig);
-    return ok ? { valid: true, format, keyId, digest: `sha256:${stated}` } : { valid: false, format, keyId, reason: 'the signature does not match: not signed by this key, or changed' };
-  };
-
+export function inspectSignedReport(file: Uint8Array, tools: { sha256Hex: (bytes: Uint8Array | string) => string; canonicalJson: (value: unknown) => string }): ReportInspection {
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const format: ReportFormat = bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? 'pdf' : bytes[0] === 0x7b ? 'json' : 'csv';
   if (format === 'json') {
     let doc: unknown;
     try {
-      doc = JSON.parse(file.toString('utf8'));
+      doc = JSON.parse(bytes.toString('utf8'));
     } catch {
-      return { valid: false, format, reason: 'not valid JSON' };
+      return { format, invalid: 'not valid JSON' };
     }
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { valid: false, format, reason: 'not a JSON report' };
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { format, invalid: 'not a JSON report' };
     const { signature, ...rest } = doc as Record<string, unknown>;
     const s = signature as Partial<JsonReportSignature> | undefined;
-    if (!s || typeof s !== 'object' || canonicalJson(Object.keys(s).sort()) !== canonicalJson(JSON_SIGNATURE_MEMBERS)) return { valid: false, format, reason: 'no signature member' };
-    if (s.algorithm !== 'Ed25519' || s.signedContent !== SIGNED_CONTENT || typeof s.keyId !== 'string' || typeof s.value !== 'string' || typeof s.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(s.digest))
-      return { valid: false, format, reason: 'the signature member is malformed' };
-    if (!Buffer.from(canonicalJson(doc), 'utf8').equals(file)) return { valid: false, format, keyId: s.keyId, reason: 'the file is not the canonical JSON of its content: it was changed' };
-    return check(s.keyId, sha256(canonicalJson(rest)), s.digest.slice('sha256:'.length), s.value);
+    if (!s || typeof s !== 'object' || tools.canonicalJson(Object.keys(s).sort()) !== '["algorithm","digest","keyId","signedContent","value"]') return { format, invalid: 'no signature member' };
+    if (
+      s.algorithm !== 'Ed25519' || s.signedContent !== 'RFC 8785 canonical JSON of this document without its signature member' || typeof s.keyId !== 'string' ||
+      typeof s.value !== 'string' || typeof s.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(s.digest)
+    )
+      return { format, invalid: 'the signature member is malformed' };
+    if (!Buffer.from(tools.canonicalJson(doc), 'utf8').equals(bytes)) return { format, keyId: s.keyId, invalid: 'the file is not the canonical JSON of its content: it was changed' };
+    return { format, keyId: s.keyId, digest: tools.sha256Hex(tools.canonicalJson(rest)), stated: s.digest.slice('sha256:'.length), signature: s.value };
   }
-
-  if (file.length === 0 || file[file.length - 1] !== 0x0a) return { valid: false, format, reason: 'no signature trailer (the last line)' };
-  const start = file.lastIndexOf(0x0a, file.length - 2) + 1;
-  const match = TRAILER.exec(file.subarray(start).toString('latin1'));
-  if (!match || match[1] !== (format === 'csv' ? '#' : '%')) return { valid: false, format, reason: 'no signature trailer (the last line)' };
+  if (bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a) return { format, invalid: 'no signature trailer (the last line)' };
+  const start = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+  const match = /^([#%])ems-trace-signature v1 alg=Ed25519 key=([A-Za-z0-9._-]{1,64}) sha256=([0-9a-f]{64}) sig=([A-Za-z0-9+/]{86}==)\n$/.exec(bytes.subarray(start).toString('latin1'));
+  if (!match || match[1] !== (format === 'csv' ? '#' : '%')) return { format, invalid: 'no signature trailer (the last line)' };
   const [, , keyId, stated, signature] = match as unknown as [string, string, string, string, string];
-  return check(keyId, sha256(file.subarray(0, start)), stated, signature);
+  return { format, keyId, digest: tools.sha256Hex(bytes.subarray(0, start)), stated, signature };
+}
+
+/** What inspectSignedReport found: a file that cannot be valid, or what it states and the digest of its content. */
+export type ReportInspection =
+  | { format: ReportFormat; keyId?: string; invalid: string }
+  | { format: ReportFormat; keyId: string; digest: string; stated: string; signature: string };
+
+/** The node:crypto and canonical JSON that inspectSignedReport needs, in this thread. */
+export const INSPECTION_TOOLS = { sha256Hex: (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex'), canonicalJson };
+
+/** The verdict on an inspected report: its stated digest is its content's, and its signature is one of `keys`' over it. */
+export function judgeInspection(found: ReportInspection, keys: readonly PublicReportKey[]): VerificationResult {
+  const { format } = found;
+  if ('invalid' in found) return { valid: false, format, ...(found.keyId ? { keyId: found.keyId } : {}), reason: found.invalid };
+  const { keyId, stated, signature } = found;
+  if (stated !== found.digest) return { valid: false, format, keyId, reason: 'the content does not match the signed digest: the report was changed' };
+  const key = keys.find((k) => k.keyId === keyId);
+  if (!key) return { valid: false, format, keyId, reason: `unknown report key ${keyId}` };
+  const sig = Buffer.from(signature, 'base64');
+  // Base64 has spare bits: a changed character that decodes to the same bytes is still a changed byte.
+  if (sig.length !== 64 || sig.toString('base64') !== signature) return { valid: false, format, keyId, reason: 'the signature is malformed' };
+  const ok = verify(null, Buffer.from(stated, 'hex'), createPublicKey(key.publicKeyPem), sig);
+  return ok ? { valid: true, format, keyId, digest: `sha256:${stated}` } : { valid: false, format, keyId, reason: 'the signature does not match: not signed by this key, or changed' };
+}
+
+/**
+ * Whether a signed report is authentic and unchanged: signed by one of `keys` (by key id) and byte for byte what
+ * was signed. Any changed, added or removed byte fails. Synchronous, in this thread: the API uses ReportVerifier.
+ */
+export function verifyReport(file: Buffer, keys: readonly PublicReportKey[]): VerificationResult {
+  return judgeInspection(inspectSignedReport(file, INSPECTION_TOOLS), keys);
 }

@@ -9,6 +9,8 @@ export interface ReportSettings {
   /** The ingest's consumer group (INGEST_GROUP_ID), whose lag says how fresh the graph is. */
   ingestGroupId: string;
   topicPrefix: string;
+  /** Largest file POST /v1/reports/verify reads (REPORT_VERIFY_MAX_BYTES). */
+  verifyMaxBytes: number;
 }
 
 const TIMEOUT_MS = 3_000;

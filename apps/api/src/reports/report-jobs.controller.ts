@@ -1,5 +1,5 @@
-import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, ConflictException, Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Principal } from '@trace/access';
 import { ReportJob, ReportJobsRepository } from '@trace/reports';
 import type { Response } from 'express';
@@ -23,14 +23,23 @@ export class ReportJobsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Start a report over many serials (up to 10,000)',
-    description: 'Answers at once with the job; GET /v1/reports/{id} shows its progress, and its result once done: one signed CSV.',
+    summary: 'Start a report over many distinct serials (up to 10,000)',
+    description:
+      'Answers at once with the job; GET /v1/reports/{id} shows its progress, and its result once done: one signed CSV. ' +
+      'The job and its result are deleted REPORT_JOB_TTL_SECONDS (default 24 h) after this request. ' +
+      'A key holds a bounded number of active and kept jobs and of stored bytes (429 beyond, with Retry-After when waiting for an expiry helps).',
   })
   @ApiAcceptedResponse({ type: ReportJobDto })
-  async create(@Body() body: CreateReportJobDto, @Caller() caller: Principal): Promise<ReportJobDto> {
-    const job = await this.jobs.create(caller.keyId, caller.scope, body.serials, body.format);
-    this.runner.start(job);
-    return jobView(job);
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Not 1 to 10,000 serials, or a serial given twice' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: "Over this key's quota of report jobs; the message says which" })
+  async create(@Body() body: CreateReportJobDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<ReportJobDto> {
+    const admitted = await this.jobs.admit(caller.keyId, caller.scope, body.serials, body.format, this.runner.instanceId, this.runner.settings);
+    if ('refused' in admitted) {
+      if (admitted.retryAfterS) res.set('retry-after', String(admitted.retryAfterS));
+      throw new HttpException({ statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: admitted.refused }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    this.runner.start(admitted);
+    return jobView(admitted);
   }
 
   @Get(':id')

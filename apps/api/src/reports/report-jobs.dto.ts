@@ -1,15 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, Matches, ValidationArguments } from 'class-validator';
 import type { ReportJob, ReportJobStatus } from '@trace/reports';
 
 export const MAX_JOB_SERIALS = 10_000;
 
+/** The message for a list with repeated serials: which ones (the first few), so that the caller can fix the list. */
+const repeatedSerials = ({ value }: ValidationArguments): string => {
+  const seen = new Set<unknown>();
+  const repeated = new Set<unknown>();
+  for (const s of Array.isArray(value) ? (value as unknown[]) : []) (seen.has(s) ? repeated : seen).add(s);
+  const shown = [...repeated].slice(0, 5).map((s) => JSON.stringify(s));
+  return `serials must be distinct: ${repeated.size} serial(s) given more than once (${shown.join(', ')}${repeated.size > 5 ? ', ...' : ''})`;
+};
+
 export class CreateReportJobDto {
-  @ApiProperty({ type: [String], maxItems: MAX_JOB_SERIALS, description: 'The serials to report on' })
+  @ApiProperty({ type: [String], maxItems: MAX_JOB_SERIALS, uniqueItems: true, description: 'The serials to report on, each once (a repeated serial answers 400)' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_JOB_SERIALS)
+  @ArrayUnique({ message: repeatedSerials })
   @IsId({ each: true })
   serials: string[];
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
@@ -6,12 +6,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { BrandScope } from '@trace/genealogy';
-import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, VerificationResult, epcisDocument, verifyReport } from '@trace/reports';
+import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, ReportVerifier, VerificationResult, epcisDocument } from '@trace/reports';
 import type { Request, Response } from 'express';
 import { ITEMS_LOCAL } from '../auth/access-log.middleware';
 import { CallerScope, Public, Roles } from '../auth/auth.decorators';
@@ -19,11 +20,9 @@ import { ErrorDto } from '../error.dto';
 import { SerialParams } from '../serials/serial.params';
 import { TraceSerialUseCase } from '../serials/trace-serial.use-case';
 import { GenerateReportUseCase } from './generate-report.use-case';
+import { REPORT_SETTINGS, ReportSettings } from './ingest-lag.service';
 import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
 import { Expensive } from '../auth/key-throttler.guard';
-
-/** Largest report file POST /v1/reports/verify reads. */
-const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
 
 @ApiTags('reports')
 @Controller('v1')
@@ -32,6 +31,8 @@ export class ReportsController {
     private readonly generate: GenerateReportUseCase,
     private readonly keys: ReportKeysRepository,
     private readonly traceSerial: TraceSerialUseCase,
+    private readonly verifier: ReportVerifier,
+    @Inject(REPORT_SETTINGS) private readonly settings: ReportSettings,
   ) {}
 
   @Expensive()
@@ -106,27 +107,38 @@ export class ReportsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Whether a report file is authentic and unchanged',
-    description: 'The body is the report file as is, sent as application/octet-stream (e.g. curl --data-binary @report.pdf).',
+    description:
+      'The body is the report file as is, sent as application/octet-stream (e.g. curl --data-binary @report.pdf), ' +
+      'at most REPORT_VERIFY_MAX_BYTES (default 64 MiB). Verified in a worker thread.',
   })
   @ApiConsumes('application/octet-stream')
   @ApiOkResponse({ type: VerificationDto })
   @ApiUnauthorizedResponse({ type: ErrorDto })
+  @ApiPayloadTooLargeResponse({ type: ErrorDto, description: 'The file is larger than REPORT_VERIFY_MAX_BYTES' })
   async verify(@Req() req: Request): Promise<VerificationResult> {
     // Exact bytes are what is verified: a JSON body parser would have rewritten them.
     if (req.body !== undefined && !Buffer.isBuffer(req.body) && req.readableEnded)
       throw new UnsupportedMediaTypeException('send the report file as application/octet-stream');
-    const file = await readBody(req, MAX_VERIFY_BYTES);
-    return verifyReport(file, await this.keys.publicKeys());
+    const file = await readBody(req, this.settings.verifyMaxBytes);
+    return this.verifier.verify(file, await this.keys.publicKeys());
   }
 }
 
+/** The body, refused (413) as soon as its stated or its read length passes `limit`; read into one buffer of its own. */
 async function readBody(req: Request, limit: number): Promise<Buffer> {
+  const tooLarge = (): PayloadTooLargeException => new PayloadTooLargeException(`a report file to verify is at most ${limit} bytes (REPORT_VERIFY_MAX_BYTES)`);
+  const stated = Number(req.headers['content-length'] ?? Number.NaN);
+  if (stated > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new PayloadTooLargeException(`a report file is at most ${limit} bytes`);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  // Not Buffer.concat, whose result may share a pooled ArrayBuffer: the verifier moves this one to its worker.
+  const file = Buffer.from(new ArrayBuffer(size));
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(file, at);
+  return file;
 }
