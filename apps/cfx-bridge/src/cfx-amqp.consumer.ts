@@ -96,7 +96,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     });
     receiver.on('message', (context: EventContext) => {
       this.chain = this.chain
-        .then(() => this.handle(context))
+        .then(() => this.relay(context))
         .catch((error: unknown) => {
           // Left unsettled: the broker redelivers it after a restart. Later messages go on.
           if (!this.stopping) this.logger.error(`CFX message not handled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -106,7 +106,8 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     this.logger.log(`consuming CFX from ${this.options.url} address ${this.options.address}`);
   }
 
-  private async handle(context: EventContext): Promise<void> {
+  /** Maps one delivery, produces what it makes, and only then accepts it (public for the small tests). */
+  async relay(context: Pick<EventContext, 'message' | 'delivery' | 'receiver'>): Promise<void> {
     const message = context.message;
     const delivery = context.delivery;
     if (!message || !delivery || this.stopping) return; // unsettled: the broker redelivers it
