@@ -79,20 +79,22 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     connection.on('disconnected', (context: EventContext) => {
       if (!this.stopping) this.logger.warn(`AMQP connection to ${this.options.url} lost (${context.error?.message ?? 'closed'}); reconnecting`);
     });
-    connection.on('connection_error', (context: EventContext) => this.logger.error(`AMQP connection error: ${context.connection.error?.toString() ?? ''}`));
-    const opened = new Promise<void>((resolve, reject) => {
+    connection.on('connection_error', (context: EventContext) => this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`));
+    let opened = (): void => undefined;
+    const open = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no AMQP receiver on ${this.options.url}/${this.options.address} after 30 s`)), 30_000);
-      connection.once('receiver_open', () => {
+      opened = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
     });
     // Credit is given back one by one as messages are accepted, so unsettled messages never exceed the prefetch.
     const receiver = connection.open_receiver({ source: { address: this.options.address }, autoaccept: false, credit_window: 0 });
-    let credited = false; // once: after a reconnect, rhea restores the receiver's credit itself
+    // rhea sets a link's credit to 0 when it reconnects: top it up at every open, the first and after a reconnect.
     receiver.on('receiver_open', (context: EventContext) => {
-      if (!credited) context.receiver?.add_credit(this.options.prefetch);
-      credited = true;
+      const held = (context.receiver as unknown as { credit?: number } | undefined)?.credit ?? 0;
+      if (held < this.options.prefetch) context.receiver?.add_credit(this.options.prefetch - held);
+      opened(); // here, not on the connection: rhea passes a link's event up only when the link has no listener for it
     });
     receiver.on('message', (context: EventContext) => {
       this.chain = this.chain
@@ -102,7 +104,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
           if (!this.stopping) this.logger.error(`CFX message not handled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         });
     });
-    await opened;
+    await open;
     this.logger.log(`consuming CFX from ${this.options.url} address ${this.options.address}`);
   }
 
