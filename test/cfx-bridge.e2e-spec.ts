@@ -171,6 +171,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
       cwd: ROOT,
       env: {
         ...w.env,
+        LOG_LEVEL: 'log', // its "consuming" line says it is up (the log is kept, not printed)
         TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         CFX_AMQP_URL: amqp.url,
         CFX_ADDRESS: address,
@@ -272,6 +273,11 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
       if (body?.unit?.brand !== 'Acme') missing.push(`FILL-${n}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('came up twice, before and after the SIGKILL, and is still running', () => {
+    expect(bridgeLog.match(/consuming CFX from amqp:\/\/\S+ address cfx\.\S+/g)).toHaveLength(2);
+    expect(bridge?.exitCode).toBeNull();
   });
 
   it('dead-letters each bad message with its reason and original bytes, and not the message it does not use', async () => {
