@@ -1,8 +1,9 @@
 /**
  * Local test stack without Docker: a real Apache Kafka 4.1.1 (KRaft, one node) and mongo-java-server 1.47.0
- * (MongoDB wire protocol, reports MongoDB 7.0.0) run as child JVMs from jars in `.stack/lib`.
+ * (MongoDB wire protocol, reports MongoDB 7.0.0) run as child JVMs from jars in `.stack/lib`; for the CFX bridge's
+ * tests, Apache ActiveMQ Artemis 2.40.0 (AMQP 1.0) from `.stack/lib-amqp`.
  *
- * Module: `ensureJars()`, `startLocalStack()`. CLI: `ts-node --transpile-only test/stack/local-stack.ts setup|up`.
+ * Module: `ensureJars()`, `startLocalStack()`, `startLocalAmqp()`. CLI: `ts-node --transpile-only test/stack/local-stack.ts setup|up`.
  * See test/stack/README.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { create_container } from 'rhea';
 
 /** Root of the repository (this file lives in test/stack). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -20,6 +22,11 @@ const STACK_ROOT = path.join(REPO_ROOT, '.stack');
 const LIB_DIR = path.join(STACK_ROOT, 'lib');
 const POM = path.join(__dirname, 'pom.xml');
 const MONGO_LAUNCHER = path.join(__dirname, 'MongoLauncher.java');
+/** The AMQP 1.0 broker (Artemis, for the CFX bridge) has jars of its own: it needs Netty 4.1, mongo-java-server 4.2. */
+const AMQP_POM = path.join(__dirname, 'amqp-pom.xml');
+const AMQP_LIB_DIR = path.join(STACK_ROOT, 'lib-amqp');
+const ARTEMIS_LAUNCHER = path.join(__dirname, 'ArtemisLauncher.java');
+const AMQP_REQUIRED_JARS = ['artemis-server-2.40.0.jar', 'artemis-amqp-protocol-2.40.0.jar', 'proton-j-0.34.1.jar', 'slf4j-simple-2.0.17.jar'];
 /** Written into LIB_DIR once every jar is in place; holds the hash of the pom it was made from. */
 const STAMP_FILE = '.complete';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies';
@@ -74,9 +81,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function jarsReady(): boolean {
-  const stamp = path.join(LIB_DIR, STAMP_FILE);
-  return fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === sha256(fs.readFileSync(POM, 'utf8'));
+/** One pom and the folder its runtime jars are copied into. */
+interface JarSet {
+  pom: string;
+  libDir: string;
+  required: string[];
+}
+const CORE_JARS: JarSet = { pom: POM, libDir: LIB_DIR, required: REQUIRED_JARS };
+const AMQP_JARS: JarSet = { pom: AMQP_POM, libDir: AMQP_LIB_DIR, required: AMQP_REQUIRED_JARS };
+
+function jarsReady(set: JarSet = CORE_JARS): boolean {
+  const stamp = path.join(set.libDir, STAMP_FILE);
+  return fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === sha256(fs.readFileSync(set.pom, 'utf8'));
 }
 
 interface RunResult {
@@ -126,14 +142,23 @@ function mavenFailure(result: RunResult, commandLine: string): Error {
   return new Error(`${reason}\nCommand: ${commandLine}\n${tail ? `Maven said:\n${tail}` : '(no output)'}`);
 }
 
-/** Makes sure .stack/lib holds the jars of test/stack/pom.xml, running Maven when they are missing or stale. */
+/**
+ * Makes sure .stack/lib holds the jars of test/stack/pom.xml (Kafka, mongo-java-server) and .stack/lib-amqp those of
+ * test/stack/amqp-pom.xml (Artemis), running Maven when they are missing or stale.
+ */
 export async function ensureJars(): Promise<void> {
-  if (jarsReady()) return;
-  const pomHash = sha256(fs.readFileSync(POM, 'utf8'));
-  const staging = `${LIB_DIR}.tmp-${process.pid}`;
+  await ensureJarSet(CORE_JARS);
+  await ensureJarSet(AMQP_JARS);
+}
+
+async function ensureJarSet(set: JarSet): Promise<void> {
+  const { pom, libDir, required } = set;
+  if (jarsReady(set)) return;
+  const pomHash = sha256(fs.readFileSync(pom, 'utf8'));
+  const staging = `${libDir}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
-  const args = ['-B', '-q', '-Dstyle.color=never', '-f', POM, DEPENDENCY_PLUGIN, '-DincludeScope=runtime', `-DoutputDirectory=${staging}`];
+  const args = ['-B', '-q', '-Dstyle.color=never', '-f', pom, DEPENDENCY_PLUGIN, '-DincludeScope=runtime', `-DoutputDirectory=${staging}`];
   const commandLine = `mvn ${args.join(' ')}`;
   log(`fetching the stack's jars (once; needs Maven Central): ${commandLine}`);
   const started = Date.now();
@@ -141,18 +166,18 @@ export async function ensureJars(): Promise<void> {
     const result = await run('mvn', args, REPO_ROOT);
     if (result.code !== 0) throw mavenFailure(result, commandLine);
     const jars = fs.readdirSync(staging).filter((file) => file.endsWith('.jar'));
-    const missing = REQUIRED_JARS.filter((jar) => !jars.includes(jar));
+    const missing = required.filter((jar) => !jars.includes(jar));
     if (missing.length > 0) {
       throw new Error(`Maven succeeded but these jars are missing from ${staging}: ${missing.join(', ')}`);
     }
     fs.writeFileSync(path.join(staging, STAMP_FILE), `${pomHash}\n`);
-    fs.rmSync(LIB_DIR, { recursive: true, force: true });
+    fs.rmSync(libDir, { recursive: true, force: true });
     try {
-      fs.renameSync(staging, LIB_DIR);
+      fs.renameSync(staging, libDir);
     } catch (err) {
-      if (!jarsReady()) throw err; // another process put the same jars in place meanwhile
+      if (!jarsReady(set)) throw err; // another process put the same jars in place meanwhile
     }
-    log(`${jars.length} jars in ${path.relative(REPO_ROOT, LIB_DIR)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(`${jars.length} jars in ${path.relative(REPO_ROOT, libDir)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -533,6 +558,114 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stopped ??= (async () => {
         phase = 'stopping';
         await Promise.all(children.map((child) => terminate(child, STOP_GRACE_MS)));
+        fs.rmSync(pidFile, { force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+export interface LocalAmqpOptions {
+  /** Folder name under .stack/ (the broker's data, log and pids go to `<name>-amqp`). */
+  name: string;
+  port: number;
+  host?: string;
+  /** Name of the environment variable that overrides the port, quoted when it is taken. */
+  portEnv?: string;
+}
+
+export interface LocalAmqp {
+  /** `amqp://host:port`, for rhea (no credentials: the test broker has security off). */
+  url: string;
+  /** SIGTERM the broker and wait for it to exit (SIGKILL after 10 s). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Opens an AMQP 1.0 connection (rhea) and closes it again: true once the broker answers the protocol, not only TCP. */
+async function amqpServes(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const connection = create_container().connect({ host, port, reconnect: false, idle_time_out: 0 });
+    const timer = setTimeout(() => done(false), 2000);
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      connection.removeAllListeners();
+      connection.on('error', () => undefined);
+      connection.on('disconnected', () => undefined);
+      if (connection.is_open()) connection.close();
+      else connection.socket?.destroy?.();
+      resolve(ok);
+    };
+    connection.once('connection_open', () => done(true));
+    connection.once('disconnected', () => done(false));
+    connection.once('connection_error', () => done(false));
+  });
+}
+
+/**
+ * Starts Apache ActiveMQ Artemis (AMQP 1.0, persistent, fresh data) as a child JVM and resolves once it opens AMQP
+ * connections. Separate from startLocalStack: only the tests of the CFX bridge need a broker.
+ */
+export async function startLocalAmqp(opts: LocalAmqpOptions): Promise<LocalAmqp> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
+  if (!jarsReady(AMQP_JARS)) {
+    throw new Error(`The AMQP broker's jars are not in ${AMQP_LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
+  }
+  const stackDir = path.join(STACK_ROOT, `${opts.name}-amqp`);
+  const pidFile = path.join(stackDir, 'pids.json');
+  const tag = `-Dlocal.stack.dir=${stackDir}`;
+  fs.mkdirSync(stackDir, { recursive: true });
+  const reaped = await reapOrphans(stackDir, tag);
+  await checkPorts(opts.name, host, [{ what: 'AMQP', port: opts.port, env: opts.portEnv }], reaped);
+  const dataDir = path.join(stackDir, 'artemis-data');
+  const logFile = path.join(stackDir, 'artemis.log');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const started = Date.now();
+  const args = [
+    tag,
+    '-Xmx512m',
+    '-XX:TieredStopAtLevel=1', // a test broker: quick start over peak throughput
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-Djava.awt.headless=true',
+    '-cp',
+    `${AMQP_LIB_DIR}${path.sep}*`,
+    ARTEMIS_LAUNCHER,
+    host,
+    String(opts.port),
+    dataDir,
+  ];
+  const broker = await spawnJava(args, logFile, true);
+  fs.writeFileSync(pidFile, JSON.stringify({ parent: process.pid, children: broker.pid ? [broker.pid] : [] } satisfies PidFile));
+  let running = false;
+  broker.once('exit', () => {
+    if (running) log(`Artemis exited unexpectedly (${describeExit(broker)}); see ${logFile}`);
+  });
+  try {
+    for (;;) {
+      if (hasExited(broker)) throw new Error(`Artemis exited during start-up (${describeExit(broker)}); ${logFile} ends with:\n${logTail(logFile)}`);
+      if ((await canConnect(host, opts.port)) && (await amqpServes(host, opts.port))) break;
+      if (Date.now() - started > READY_TIMEOUT_MS) {
+        throw new Error(`Artemis on ${host}:${opts.port} was not ready after ${READY_TIMEOUT_MS / 1000} s; ${logFile} ends with:\n${logTail(logFile)}`);
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await terminate(broker, 2000);
+    fs.rmSync(pidFile, { force: true });
+    throw err;
+  }
+  running = true;
+  broker.unref();
+  log(`AMQP broker '${opts.name}' ready in ${((Date.now() - started) / 1000).toFixed(1)} s: amqp://${host}:${opts.port}; log ${path.relative(REPO_ROOT, logFile)}`);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `amqp://${host}:${opts.port}`,
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        running = false;
+        await terminate(broker, STOP_GRACE_MS);
         fs.rmSync(pidFile, { force: true });
       })();
       return stopped;

@@ -5,7 +5,7 @@
  *   3. the local stack of test/stack (real Kafka + mongo-java-server as child JVMs; Java 17 + Maven).
  * TEST_BACKENDS=testcontainers|local forces one of 2 and 3. Never skips silently: throws what was tried.
  */
-import { ensureJars, startLocalStack } from '../stack/local-stack';
+import { ensureJars, startLocalAmqp, startLocalStack } from '../stack/local-stack';
 
 export type BackendKind = 'env' | 'testcontainers' | 'local';
 
@@ -162,4 +162,15 @@ export async function acquireBackends(name: string): Promise<Backends> {
     `No ${[needs.kafka ? 'Kafka' : '', needs.mongo ? 'MongoDB' : ''].filter(Boolean).join(' or ')} for tests '${name}'. Tried:\n` +
       tried.map((line) => `  - ${line}`).join('\n'),
   );
+}
+
+/** The local AMQP broker's test port (`npm run stack:up` does not start one). */
+const LOCAL_AMQP_PORT = { env: 'TEST_AMQP_PORT', fallback: 19672 } as const;
+
+/** An AMQP 1.0 broker for the tests of the CFX bridge: CFX_AMQP_URL from the environment, else a local Artemis. */
+export async function acquireAmqp(name: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const fromEnv = process.env.CFX_AMQP_URL?.trim() || undefined;
+  if (fromEnv) return { url: fromEnv, stop: async () => undefined };
+  await ensureJars();
+  return startLocalAmqp({ name, port: envPort(LOCAL_AMQP_PORT.env, LOCAL_AMQP_PORT.fallback), portEnv: LOCAL_AMQP_PORT.env });
 }

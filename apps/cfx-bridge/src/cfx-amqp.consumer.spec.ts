@@ -1,0 +1,63 @@
+import type { KafkaClients } from '@trace/platform';
+import type { Producer } from 'kafkajs';
+import type { EventContext } from 'rhea';
+import { CFX_DEAD_LETTER_TOPIC } from './cfx-dead-letter';
+import { CfxAmqpConsumer } from './cfx-amqp.consumer';
+import { MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
+
+type Batch = { acks: number; topicMessages: { topic: string; messages: { key: string | null; value: Buffer | string | null; headers?: Record<string, string> }[] }[] };
+
+/** A consumer over a fake Kafka whose sendBatch answers as `answer` says, and a fake AMQP delivery. */
+function setup(answer: (call: number) => Promise<void>) {
+  const batches: Batch[] = [];
+  const producer = { sendBatch: jest.fn(async (batch: Batch) => { batches.push(batch); await answer(batches.length); }) } as unknown as Producer;
+  const kafka = { producer: async () => producer, topicPrefix: 'p.' } as unknown as KafkaClients;
+  const mapper = new MapCfxMessage({ vendorAliases: new Map(), workOrders: new Map([['WO-1', { brand: 'Acme', productPartNumber: 'GW' }]]) });
+  const consumer = new CfxAmqpConsumer({ url: 'amqp://x', address: 'cfx', prefetch: 1, maxBackoffMs: 100 }, kafka, mapper);
+  const accept = jest.fn();
+  const addCredit = jest.fn();
+  const context = (body: string) =>
+    ({ message: { body: { typecode: 0x75, content: Buffer.from(body) }, message_id: 'm-1' }, delivery: { accept }, receiver: { add_credit: addCredit } }) as unknown as EventContext;
+  return { consumer, batches, accept, addCredit, context };
+}
+
+const unitsInitialized = JSON.stringify({
+  MessageName: 'CFX.Production.UnitsInitialized', TimeStamp: '2026-11-02T06:00:00-04:00', UniqueID: 'u-1', Source: 'line',
+  MessageBody: { PrimaryIdentifier: 'B-1', WorkOrderIdentifier: { WorkOrderId: 'WO-1' } },
+});
+
+describe('CfxAmqpConsumer', () => {
+  it('accepts the AMQP message only after Kafka acknowledged its events with acks=all', async () => {
+    let acknowledge = (): void => undefined;
+    const { consumer, batches, accept, addCredit, context } = setup(() => new Promise((resolve) => (acknowledge = resolve)));
+    const relayed = consumer.relay(context(unitsInitialized));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1);
+    expect(batches[0].acks).toBe(-1);
+    expect(batches[0].topicMessages[0].topic).toBe('p.trace.production.v1');
+    expect(accept).not.toHaveBeenCalled();
+    acknowledge();
+    await relayed;
+    expect(accept).toHaveBeenCalledTimes(1);
+    expect(addCredit).toHaveBeenCalledWith(1);
+  });
+
+  it('keeps the message unaccepted while Kafka refuses, and retries until it takes the events', async () => {
+    const { consumer, batches, accept, context } = setup(async (call) => {
+      if (call < 3) throw new Error('broker down');
+    });
+    await consumer.relay(context(unitsInitialized));
+    expect(batches).toHaveLength(3);
+    expect(accept).toHaveBeenCalledTimes(1);
+  });
+
+  it('dead-letters bad CFX with the original bytes and the reason, then accepts it', async () => {
+    const { consumer, batches, accept, context } = setup(async () => undefined);
+    await consumer.relay(context('{not json'));
+    expect(batches[0].topicMessages).toEqual([
+      { topic: `p.${CFX_DEAD_LETTER_TOPIC}`, messages: [expect.objectContaining({ value: Buffer.from('{not json'), headers: expect.objectContaining({ 'dlq.reason': 'INVALID_JSON', 'dlq.amqp.message-id': 'm-1' }) })] },
+    ]);
+    expect(accept).toHaveBeenCalledTimes(1);
+    expect(consumer.counts).toMatchObject({ messages: 1, events: 0, deadLetters: 1 });
+  });
+});

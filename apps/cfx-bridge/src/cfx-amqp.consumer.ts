@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { toMessage } from '@trace/contracts';
+import { KafkaClients, OutgoingMessage, produceByTopic } from '@trace/platform';
+import { Connection, ConnectionOptions, EventContext, create_container } from 'rhea';
+import { deadLetterOf } from './cfx-dead-letter';
+import { MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
+
+/** What the consumer needs of the configuration. */
+export interface CfxAmqpOptions {
+  url: string;
+  address: string;
+  prefetch: number;
+  maxBackoffMs: number;
+}
+
+export const CFX_AMQP_OPTIONS = Symbol('CFX_AMQP_OPTIONS');
+
+/** Counts of what the bridge did, for logs and tests. */
+export interface CfxBridgeCounts {
+  messages: number;
+  events: number;
+  deadLetters: number;
+  /** Messages of CFX the bridge does not map, by MessageName: counted, not dead-lettered. */
+  unused: Record<string, number>;
+}
+
+/** The bytes of an AMQP body: a data section (or several), a binary value, or a string value as UTF-8. */
+export function amqpBodyBytes(body: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body !== null && typeof body === 'object' && (body as { typecode?: unknown }).typecode === 0x75) {
+    const content = (body as { content: unknown }).content;
+    if (Buffer.isBuffer(content)) return content;
+    if (Array.isArray(content) && content.every((c) => Buffer.isBuffer(c))) return Buffer.concat(content);
+  }
+  return undefined;
+}
+
+/** rhea's connection options of an amqp[s]:// URL. */
+export function connectionOptionsOf(url: string): ConnectionOptions {
+  const u = new URL(url);
+  const tls = u.protocol === 'amqps:';
+  const options: ConnectionOptions = {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : tls ? 5671 : 5672,
+    reconnect: true,
+    initial_reconnect_delay: 200,
+    max_reconnect_delay: 5_000,
+  };
+  if (u.username) Object.assign(options, { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  if (tls) Object.assign(options, { transport: 'tls' });
+  return options;
+}
+
+/**
+ * Thin plumbing: takes AMQP messages one at a time in arrival order, lets the mapper make events, produces them with
+ * acks=all and accepts the AMQP message only then. Kafka down is transient: the message stays unsettled and the
+ * produce is retried with backoff (a crash meanwhile leaves it to the broker to redeliver). CFX that can never map is
+ * dead-lettered, then accepted.
+ */
+@Injectable()
+export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CfxAmqpConsumer.name);
+  private connection?: Connection;
+  private chain: Promise<void> = Promise.resolve();
+  private stopping = false;
+  readonly counts: CfxBridgeCounts = { messages: 0, events: 0, deadLetters: 0, unused: {} };
+
+  constructor(
+    @Inject(CFX_AMQP_OPTIONS) private readonly options: CfxAmqpOptions,
+    private readonly kafka: KafkaClients,
+    private readonly mapCfxMessage: MapCfxMessage,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafka.producer(); // fail fast at start if Kafka is unreachable: nothing could be accepted anyway
+    const connection = create_container({ id: `cfx-bridge-${process.pid}` }).connect(connectionOptionsOf(this.options.url));
+    this.connection = connection;
+    connection.on('disconnected', (context: EventContext) => {
+      if (!this.stopping) this.logger.warn(`AMQP connection to ${this.options.url} lost (${context.error?.message ?? 'closed'}); reconnecting`);
+    });
+    connection.on('connection_error', (context: EventContext) => this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`));
+    let opened = (): void => undefined;
+    const open = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no AMQP receiver on ${this.options.url}/${this.options.address} after 30 s`)), 30_000);
+      opened = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    // Credit is given back one by one as messages are accepted, so unsettled messages never exceed the prefetch.
+    const receiver = connection.open_receiver({ source: { address: this.options.address }, autoaccept: false, credit_window: 0 });
+    // rhea sets a link's credit to 0 when it reconnects: top it up at every open, the first and after a reconnect.
+    receiver.on('receiver_open', (context: EventContext) => {
+      const held = (context.receiver as unknown as { credit?: number } | undefined)?.credit ?? 0;
+      if (held < this.options.prefetch) context.receiver?.add_credit(this.options.prefetch - held);
+      opened(); // here, not on the connection: rhea passes a link's event up only when the link has no listener for it
+    });
+    receiver.on('message', (context: EventContext) => {
+      this.chain = this.chain
+        .then(() => this.relay(context))
+        .catch((error: unknown) => {
+          // Left unsettled: the broker redelivers it after a restart. Later messages go on.
+          if (!this.stopping) this.logger.error(`CFX message not handled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        });
+    });
+    await open;
+    this.logger.log(`consuming CFX from ${this.options.url} address ${this.options.address}`);
+  }
+
+  /** Maps one delivery, produces what it makes, and only then accepts it (public for the small tests). */
+  async relay(context: Pick<EventContext, 'message' | 'delivery' | 'receiver'>): Promise<void> {
+    const message = context.message;
+    const delivery = context.delivery;
+    if (!message || !delivery || this.stopping) return; // unsettled: the broker redelivers it
+    const messageId = message.message_id === undefined ? undefined : String(message.message_id);
+    const contentEncoding = message.content_encoding;
+    const body = amqpBodyBytes(message.body);
+    const out: OutgoingMessage[] = [];
+    const now = new Date();
+    if (body === undefined) {
+      out.push(deadLetterOf({ reason: 'INVALID_JSON', errors: ['the AMQP body is no data section, binary or string'] }, Buffer.alloc(0), { messageId, contentEncoding }, now));
+    } else {
+      const mapped = this.mapCfxMessage.execute({ body, contentEncoding });
+      for (const { event, headers } of mapped.events) out.push({ ...toMessage(event), headers });
+      for (const refusal of mapped.refusals) {
+        out.push(deadLetterOf(refusal, body, { messageId, contentEncoding }, now));
+        this.logger.warn(`dead-lettered CFX (AMQP message ${messageId ?? '?'}${refusal.uniqueId ? `, UniqueID ${refusal.uniqueId}` : ''}): ${refusal.reason} ${refusal.errors.join('; ')}`);
+      }
+      for (const name of mapped.unused) this.counts.unused[name] = (this.counts.unused[name] ?? 0) + 1;
+      this.counts.events += mapped.events.length;
+      this.counts.deadLetters += mapped.refusals.length;
+    }
+    await this.produce(out, messageId);
+    if (this.stopping && !this.connection?.is_open()) return; // the broker redelivers what was not accepted
+    delivery.accept();
+    this.counts.messages++;
+    context.receiver?.add_credit(1);
+  }
+
+  /** Produces until Kafka acknowledged every message (acks=all), backing off while it refuses. */
+  private async produce(messages: OutgoingMessage[], messageId: string | undefined): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await produceByTopic(await this.kafka.producer(), messages, this.kafka.topicPrefix);
+        return;
+      } catch (error) {
+        if (this.stopping) throw error;
+        const wait = Math.min(this.options.maxBackoffMs, 200 * 2 ** Math.min(attempt, 10));
+        this.logger.error(`Kafka refused the events of AMQP message ${messageId ?? '?'} (attempt ${attempt + 1}); retrying in ${wait} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.chain.catch(() => undefined); // what is in hand finishes: produced and accepted, or left to the broker
+    const connection = this.connection;
+    if (connection?.is_open()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        connection.once('connection_close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        connection.close();
+      });
+    }
+    connection?.removeAllListeners();
+    this.logger.log(`stopped: ${JSON.stringify(this.counts)}`);
+  }
+}

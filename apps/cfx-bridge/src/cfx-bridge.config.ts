@@ -1,0 +1,52 @@
+import { IsInt, IsJSON, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { PlatformEnv } from '@trace/platform';
+import { CfxMappingConfig, vendorAliasTable } from './map-cfx-message/cfx-mapping.config';
+
+/** Settings of the CFX bridge (see the README's section "IPC-CFX bridge"). */
+export class CfxBridgeEnv extends PlatformEnv {
+  /** The AMQP 1.0 broker the CFX endpoints publish to: amqp[s]://[user:password@]host[:port]. */
+  @IsString() @Matches(/^amqps?:\/\/([^@/]+@)?[^:/@]+(:\d+)?\/?$/, { message: 'CFX_AMQP_URL must be amqp[s]://[user:password@]host[:port]' })
+  CFX_AMQP_URL = 'amqp://127.0.0.1:5672';
+
+  /** The AMQP address (queue) the bridge consumes. */
+  @IsString() @IsNotEmpty() CFX_ADDRESS = 'cfx';
+
+  @IsString() @IsNotEmpty() KAFKA_CLIENT_ID = 'trace-cfx-bridge';
+
+  /** JSON `{ "<vendorId>": ["<name as CFX sends it>", ...] }`: resolves CFX's free-text Vendor to a contract vendor id. */
+  @IsJSON() CFX_VENDOR_ALIASES = '{}';
+
+  /** JSON `{ "<WorkOrderId>": { "brand": "...", "productPartNumber": "..." } }`: brand and product of each work order's units. */
+  @IsJSON() CFX_WORK_ORDERS = '{}';
+
+  /** Messages the broker may hand the bridge before it accepted the earlier ones. */
+  @IsInt() @Min(1) @Max(10_000) CFX_PREFETCH: number = 100;
+
+  /** Longest wait between two attempts to produce to a Kafka that refuses. */
+  @IsInt() @Min(100) CFX_MAX_BACKOFF_MS: number = 30_000;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The mapping tables of CFX_VENDOR_ALIASES and CFX_WORK_ORDERS; throws naming the variable that is wrong. */
+export function mappingConfigOf(env: CfxBridgeEnv): CfxMappingConfig {
+  const aliases: unknown = JSON.parse(env.CFX_VENDOR_ALIASES);
+  if (!isRecord(aliases) || !Object.values(aliases).every((names) => Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    throw new Error('Invalid configuration:\n  CFX_VENDOR_ALIASES must be a JSON object of vendor id to a list of names');
+  }
+  const orders: unknown = JSON.parse(env.CFX_WORK_ORDERS);
+  const fits = (o: unknown): boolean => isRecord(o) && typeof o.brand === 'string' && o.brand !== '' && typeof o.productPartNumber === 'string' && o.productPartNumber !== '';
+  if (!isRecord(orders) || !Object.values(orders).every(fits)) {
+    throw new Error('Invalid configuration:\n  CFX_WORK_ORDERS must be a JSON object of work order to { "brand", "productPartNumber" }');
+  }
+  let vendorAliases: Map<string, string>;
+  try {
+    vendorAliases = vendorAliasTable(aliases as Record<string, string[]>);
+  } catch (error) {
+    throw new Error(`Invalid configuration:\n  CFX_VENDOR_ALIASES: ${(error as Error).message}`);
+  }
+  return {
+    vendorAliases,
+    workOrders: new Map(Object.entries(orders as Record<string, { brand: string; productPartNumber: string }>).map(([k, v]) => [k, { brand: v.brand, productPartNumber: v.productPartNumber }])),
+  };
+}

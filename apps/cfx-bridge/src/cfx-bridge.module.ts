@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KafkaModule } from '@trace/platform';
+import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
+import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
+import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
+
+const USE_CASES = [MapCfxMessage];
+
+/** IPC-CFX over AMQP 1.0 in, contract events out on Kafka. */
+@Module({})
+export class CfxBridgeModule {
+  static forRoot(env: CfxBridgeEnv): DynamicModule {
+    return {
+      module: CfxBridgeModule,
+      imports: [KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX })],
+      providers: [
+        ...USE_CASES,
+        { provide: CFX_MAPPING_CONFIG, useValue: mappingConfigOf(env) },
+        {
+          provide: CFX_AMQP_OPTIONS,
+          useValue: { url: env.CFX_AMQP_URL, address: env.CFX_ADDRESS, prefetch: env.CFX_PREFETCH, maxBackoffMs: env.CFX_MAX_BACKOFF_MS },
+        },
+        CfxAmqpConsumer,
+      ],
+    };
+  }
+}

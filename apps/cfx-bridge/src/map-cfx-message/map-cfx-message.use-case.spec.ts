@@ -1,0 +1,206 @@
+import { gzipSync } from 'node:zlib';
+import { vendorAliasTable } from './cfx-mapping.config';
+import { CFX_HEADERS, MapCfxMessage, MappedMessage, UNRESOLVED_VENDOR_PREFIX } from './map-cfx-message.use-case';
+import { parseTimeSpan } from '../cfx/time-span';
+import { amqpBodyBytes } from '../cfx-amqp.consumer';
+
+const mapper = new MapCfxMessage({
+  vendorAliases: vendorAliasTable({ 'V-MURATA': ['Murata Electronics', 'MURATA MFG. CO.'] }),
+  workOrders: new Map([['WO-1', { brand: 'Acme', productPartNumber: 'GW-100' }]]),
+});
+
+let seq = 0;
+const envelope = (MessageName: string, MessageBody: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  MessageName,
+  Version: '2.1',
+  TimeStamp: '2018-10-03T16:03:05.1091909-04:00',
+  UniqueID: `0c0e6a8e-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+  Source: 'SMTPlus.Line1.Placer1',
+  Target: null,
+  RequestID: null,
+  MessageBody: { $type: `${MessageName}, CFX`, ...(MessageBody as object) },
+  ...extra,
+});
+const map = (value: unknown, contentEncoding?: string): MappedMessage =>
+  mapper.execute({ body: Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), contentEncoding });
+const data = (m: MappedMessage): unknown[] => m.events.map((e) => ({ type: e.event.type, ...e.event.data }));
+
+const installed = (UnitIdentifier: string | null, lot: string | null, components: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
+  UnitIdentifier,
+  UnitPositionNumber: 1,
+  QuantityInstalled: components.length,
+  Material: lot === null ? null : { UniqueIdentifier: lot, InternalPartNumber: 'CAP-100N', Quantity: 3988 },
+  CarrierLocation: { LocationIdentifier: 'FDR-12', LocationName: '1/12' },
+  InstalledComponents: components,
+  ...extra,
+});
+
+describe('MapCfxMessage', () => {
+  it('maps MaterialsInitialized to one MaterialReceived per package, the vendor resolved through its alias', () => {
+    const env = envelope('CFX.Materials.Management.MaterialsInitialized', {
+      Materials: [
+        {
+          UniqueIdentifier: 'REEL-1', InternalPartNumber: 'CAP-100N', Manufacturer: 'Murata', ManufacturerPartNumber: 'GRM188', Vendor: 'murata  electronics',
+          ManufacturerLotCode: 'M2345', ManufactureDate: '2025-10-15T00:00:00+02:00', ReceivedDate: '2026-11-02T06:05:00Z', Quantity: 4000, Units: 'pcs',
+          MaterialData: { $type: 'CFX.Structures.MaterialPackageMSDData, CFX', MSDLevel: 'MSL3', RemainingExposureTime: '6.00:00:00' },
+        },
+      ],
+    });
+    const out = map(env);
+    expect(out.refusals).toEqual([]);
+    expect(data(out)).toEqual([
+      {
+        type: 'MaterialReceived', receiptId: `cfx:${env.UniqueID as string}:0`, vendorId: 'V-MURATA', manufacturer: 'Murata', mpn: 'GRM188', internalPartNumber: 'CAP-100N',
+        vendorLotCode: 'M2345', dateCode: '2542', receivedAt: '2026-11-02T06:05:00Z', uom: 'pcs', packages: [{ lotId: 'REEL-1', quantity: 4000 }],
+      },
+    ]);
+    expect(out.events[0].event.eventId).toBe(`cfx:${env.UniqueID as string}:0`);
+    expect(out.events[0].event.occurredAt).toBe('2018-10-03T16:03:05.1091909-04:00');
+    expect(out.events[0].headers).toMatchObject({ [CFX_HEADERS.msdLevel]: 'MSL3', [CFX_HEADERS.remainingExposureSeconds]: '518400' });
+    expect(out.events[0].headers[CFX_HEADERS.vendorUnresolved]).toBeUndefined();
+  });
+
+  it('flags a vendor the alias table does not know, and still records the receipt (MaterialsReceived too)', () => {
+    const out = map(envelope('CFX.Materials.Management.MaterialsReceived', {
+      Materials: [{ UniqueIdentifier: 'REEL-2', InternalPartNumber: 'R-10K', Manufacturer: 'Yageo', ManufacturerPartNumber: 'RC0603', Vendor: 'Shady Parts Ltd', ManufacturerLotCode: 'L1', Quantity: 5000 }],
+    }));
+    expect(out.events[0].event.data).toMatchObject({ vendorId: `${UNRESOLVED_VENDOR_PREFIX}Shady Parts Ltd`, receivedAt: '2018-10-03T16:03:05.1091909-04:00' });
+    expect(out.events[0].headers[CFX_HEADERS.vendorUnresolved]).toBe('Shady Parts Ltd');
+  });
+
+  it('maps MaterialsSplit to LotSplit', () => {
+    const out = map(envelope('CFX.Materials.Management.MaterialsSplit', {
+      SourceMaterialPackageIdentifier: 'REEL-1', SourceMaterialPackageRemainingQuantity: 3000, NewMaterialPackageIdentifier: 'REEL-1B', NewMaterialPackageQuantity: 1000,
+    }));
+    expect(data(out)).toEqual([{ type: 'LotSplit', sourceLotId: 'REEL-1', newLots: [{ lotId: 'REEL-1B', quantity: 1000 }] }]);
+  });
+
+  it('maps MaterialsInstalled to MaterialInstalled per material with its reference designators, and UnitAssembled per sub-assembly', () => {
+    const env = envelope('CFX.Production.Assembly.MaterialsInstalled', {
+      TransactionId: 'a1b2c3d4-0000-0000-0000-000000000001',
+      InstalledMaterials: [
+        installed('PNL-1-1', 'REEL-1', [
+          { $type: 'CFX.Structures.SMTPlacement.SMTInstalledComponent, CFX', ReferenceDesignator: 'C1' },
+          { ReferenceDesignator: 'C2' },
+          { ReferenceDesignator: 'C2' },
+        ]),
+        installed('GW-1', null, [{ ReferenceDesignator: 'J2', InstalledUnitIdentifier: 'PWR-1' }]),
+      ],
+    });
+    const out = map(env);
+    expect(out.refusals).toEqual([]);
+    expect(data(out)).toEqual([
+      { type: 'MaterialInstalled', serial: 'PNL-1-1', lotId: 'REEL-1', quantity: 3, refDes: ['C1', 'C2'] },
+      { type: 'UnitAssembled', serial: 'GW-1', childSerial: 'PWR-1', refDes: 'J2' },
+    ]);
+    expect(out.events.map((e) => e.event.eventId)).toEqual([`cfx:${env.UniqueID as string}:0`, `cfx:${env.UniqueID as string}:1:0`]);
+    expect(out.events[0].event.correlationId).toBe('a1b2c3d4-0000-0000-0000-000000000001');
+  });
+
+  it('reads TransactionID and TransactionId alike, as any letter case of a field', () => {
+    const body = { transactionID: 'TX-9', installedmaterials: [{ unitidentifier: 'U-1', material: { uniqueidentifier: 'REEL-1' }, installedcomponents: [{ referencedesignator: 'R1' }] }] };
+    const out = map(envelope('CFX.Production.Assembly.MaterialsInstalled', body));
+    expect(data(out)).toEqual([{ type: 'MaterialInstalled', serial: 'U-1', lotId: 'REEL-1', quantity: 1, refDes: ['R1'] }]);
+    expect(out.events[0].event.correlationId).toBe('TX-9');
+  });
+
+  it('maps MaterialsUninstalled to MaterialRemoved, and a sub-assembly taken out to UnitDisassembled', () => {
+    const out = map(envelope('CFX.Production.Assembly.MaterialsUninstalled', {
+      TransactionId: 'TX-2',
+      UninstalledMaterials: [
+        { UnitIdentifier: 'PNL-1-2', Material: { UniqueIdentifier: 'REEL-1' }, Reason: 'DefectiveMaterial', QuantityUninstalled: 1, UninstalledComponents: [{ ReferenceDesignator: 'C2' }] },
+        { UnitIdentifier: 'GW-1', Reason: 'Other', UninstalledComponents: [{ ReferenceDesignator: 'J2', InstalledUnitIdentifier: 'PWR-1' }] },
+      ],
+    }));
+    expect(data(out)).toEqual([
+      { type: 'MaterialRemoved', serial: 'PNL-1-2', lotId: 'REEL-1', refDes: ['C2'], reason: 'CFX MaterialsUninstalled: DefectiveMaterial' },
+      { type: 'UnitDisassembled', serial: 'GW-1', childSerial: 'PWR-1', reason: 'CFX MaterialsUninstalled: Other' },
+    ]);
+  });
+
+  it('maps UnitsInitialized of a panel to one UnitStarted per unit, brand and product from the work order', () => {
+    const out = map(envelope('CFX.Production.UnitsInitialized', {
+      TransactionID: null, PrimaryIdentifier: 'PNL-1', WorkOrderIdentifier: { WorkOrderId: 'WO-1', Batch: null }, UnitCount: 2,
+      Units: [{ UnitIdentifier: 'PNL-1-1', PositionNumber: 1, Status: 'Pass' }, { UnitIdentifier: 'PNL-1-2', PositionNumber: 2, Status: 'Pass' }],
+    }));
+    expect(data(out)).toEqual([
+      { type: 'UnitStarted', serial: 'PNL-1-1', brand: 'Acme', productPartNumber: 'GW-100', workOrder: 'WO-1' },
+      { type: 'UnitStarted', serial: 'PNL-1-2', brand: 'Acme', productPartNumber: 'GW-100', workOrder: 'WO-1' },
+    ]);
+  });
+
+  it('starts the PrimaryIdentifier alone when UnitsInitialized lists no units', () => {
+    const out = map(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'GW-7', WorkOrderIdentifier: { WorkOrderId: 'WO-1' } }));
+    expect(data(out)).toEqual([{ type: 'UnitStarted', serial: 'GW-7', brand: 'Acme', productPartNumber: 'GW-100', workOrder: 'WO-1' }]);
+  });
+
+  it('decodes gzip, by its content encoding or by its magic bytes', () => {
+    const env = envelope('CFX.Materials.Management.MaterialsSplit', { SourceMaterialPackageIdentifier: 'A', NewMaterialPackageIdentifier: 'B', NewMaterialPackageQuantity: 5 });
+    const zipped = gzipSync(Buffer.from(JSON.stringify(env)));
+    expect(data(map(zipped, 'gzip'))).toEqual([{ type: 'LotSplit', sourceLotId: 'A', newLots: [{ lotId: 'B', quantity: 5 }] }]);
+    expect(data(map(zipped))).toHaveLength(1);
+    expect(map(Buffer.from('not gzip at all'), 'gzip').refusals).toEqual([expect.objectContaining({ reason: 'INVALID_ENCODING' })]);
+  });
+
+  it('maps a list of envelopes, each on its own, and refuses only the bad one (with its position)', () => {
+    const good = envelope('CFX.Materials.Management.MaterialsSplit', { SourceMaterialPackageIdentifier: 'A', NewMaterialPackageIdentifier: 'B', NewMaterialPackageQuantity: 5 });
+    const bad = envelope('CFX.Materials.Management.MaterialsSplit', { SourceMaterialPackageIdentifier: 'A', NewMaterialPackageQuantity: 5 });
+    const out = map(`  [${JSON.stringify(good)},${JSON.stringify(bad)}]`);
+    expect(out.events.map((e) => e.event.eventId)).toEqual([`cfx:${good.UniqueID as string}:0`]);
+    expect(out.refusals).toEqual([expect.objectContaining({ reason: 'MISSING_ID', index: 1, uniqueId: bad.UniqueID })]);
+  });
+
+  it('gives the same events for the same bytes: a redelivery changes nothing', () => {
+    const bytes = JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('U-1', 'REEL-1', [{ ReferenceDesignator: 'R1' }])] }));
+    expect(map(bytes)).toEqual(map(bytes));
+  });
+
+  it('counts messages it does not use, without dead-lettering them', () => {
+    const out = map(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: 'x' }));
+    expect(out).toEqual({ events: [], refusals: [], unused: ['CFX.Production.WorkStarted'] });
+  });
+
+  it.each([
+    ['unparseable JSON', '{"MessageName": "CFX.Production.UnitsInitialized",', 'INVALID_JSON'],
+    // The CFX docs' NonInstalledComponents example lacks commas between properties.
+    ['the invalid NonInstalledComponents example of the CFX docs', '{"ReferenceDesignator": "R1" "NonInstallationTime": "2018-10-03T16:03:05-04:00" "Location": "RejectionBox"}', 'INVALID_JSON'],
+    ['a JSON value that is no envelope', '42', 'INVALID_JSON'],
+    ['an envelope without MessageName', JSON.stringify({ UniqueID: 'x', MessageBody: {} }), 'INVALID_ENVELOPE'],
+    ['an envelope without UniqueID', JSON.stringify({ ...envelope('CFX.Production.UnitsInitialized', {}), UniqueID: null }), 'INVALID_ENVELOPE'],
+    ['a TimeStamp without an offset', JSON.stringify({ ...envelope('CFX.Materials.Management.MaterialsSplit', {}), TimeStamp: '2018-10-03T16:03:05' }), 'INVALID_ENVELOPE'],
+    ['an unknown MessageName', JSON.stringify(envelope('Acme.Custom.Thing', {})), 'UNKNOWN_MESSAGE'],
+    ['a body that does not fit (Materials is no list)', JSON.stringify(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: 'REEL-1' })), 'INVALID_BODY'],
+    ['a body that maps to no valid event (a split of zero)', JSON.stringify(envelope('CFX.Materials.Management.MaterialsSplit', { SourceMaterialPackageIdentifier: 'A', NewMaterialPackageIdentifier: 'B', NewMaterialPackageQuantity: 0 })), 'INVALID_BODY'],
+    ['a RemainingExposureTime in ISO 8601 instead of a TimeSpan', JSON.stringify(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: [{ UniqueIdentifier: 'R', InternalPartNumber: 'I', Manufacturer: 'M', ManufacturerPartNumber: 'P', ManufacturerLotCode: 'L', Quantity: 1, MaterialData: { RemainingExposureTime: 'P6D' } }] })), 'INVALID_BODY'],
+    ['an installed material without its unit', JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed(null, 'REEL-1', [{ ReferenceDesignator: 'R1' }])] })), 'MISSING_ID'],
+    ['an installed material without its package', JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('U-1', null, [{ ReferenceDesignator: 'R1' }])] })), 'MISSING_ID'],
+    ['a received package without its id', JSON.stringify(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: [{ InternalPartNumber: 'I', Quantity: 1 }] })), 'MISSING_ID'],
+    ['a unit of a work order with no mapping', JSON.stringify(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'P', WorkOrderIdentifier: { WorkOrderId: 'WO-404' } })), 'UNMAPPED_WORK_ORDER'],
+  ])('refuses %s', (_what, bytes, reason) => {
+    const out = map(bytes);
+    expect(out.events).toEqual([]);
+    expect(out.refusals).toEqual([expect.objectContaining({ reason })]);
+    expect(out.refusals[0].errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('parseTimeSpan', () => {
+  it.each([
+    ['6.00:00:00', 518_400],
+    ['00:30:00', 1_800],
+    ['1.02:03:04.5', 93_784.5],
+    ['-00:00:01', -1],
+  ])('reads the .NET TimeSpan %s', (text, seconds) => expect(parseTimeSpan(text)).toBe(seconds));
+
+  it.each(['P6D', '6 days', '25:00:00', '00:60:00', ''])('refuses %j', (text) => expect(parseTimeSpan(text)).toBeUndefined());
+});
+
+describe('amqpBodyBytes', () => {
+  it('reads a data section, several data sections, a binary value and a string value', () => {
+    expect(amqpBodyBytes({ typecode: 0x75, content: Buffer.from('{}') })?.toString()).toBe('{}');
+    expect(amqpBodyBytes({ typecode: 0x75, content: [Buffer.from('[1,'), Buffer.from('2]')], multiple: true })?.toString()).toBe('[1,2]');
+    expect(amqpBodyBytes(Buffer.from('x'))?.toString()).toBe('x');
+    expect(amqpBodyBytes('{"a":1}')?.toString()).toBe('{"a":1}');
+    expect(amqpBodyBytes({ some: 'map' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,291 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Connection, EventContext, Sender, create_container, message as amqpMessage } from 'rhea';
+import { TOPICS } from '@trace/contracts';
+import { ensureTopics } from '@trace/platform';
+import type { KafkaMessage } from 'kafkajs';
+import { acquireAmqp } from './support/backends';
+import { sleep, TestWorld } from './support/harness';
+
+// A recorded CFX session from one line, sent through a real AMQP 1.0 broker to the bridge (a child process, SIGKILLed
+// halfway), then through Kafka and the ingest; the API's answers must be what the session implies.
+const CFX_DEAD_LETTER_TOPIC = 'trace.cfx-deadletter.v1';
+const ROOT = join(__dirname, '..');
+const FILLERS = 150;
+/** The events the session makes: 3 receipts, 1 split, 5 + FILLERS unit starts, 5 installations, 1 assembly, 1 removal. */
+const EXPECTED_EVENTS = 3 + 1 + 5 + FILLERS + 5 + 1 + 1;
+
+let second = 0;
+/** Session time as a CFX endpoint writes it: local time with its offset, seven fractional digits. */
+const cfxTime = (): string => `${new Date(Date.UTC(2026, 10, 2, 6, 0, second++)).toISOString().slice(0, 19)}.1091909-04:00`;
+const envelope = (MessageName: string, MessageBody: object): Record<string, unknown> => ({
+  MessageName,
+  Version: '2.1',
+  TimeStamp: cfxTime(),
+  UniqueID: randomUUID(),
+  Source: 'SMTPlus.Line1.Placer1',
+  Target: null,
+  RequestID: null,
+  MessageBody: { $type: `${MessageName}, CFX`, ...MessageBody },
+});
+const material = (UniqueIdentifier: string, Vendor: string, ManufacturerPartNumber: string, Quantity: number) => ({
+  UniqueIdentifier, InternalPartNumber: `IPN-${ManufacturerPartNumber}`, Manufacturer: Vendor, ManufacturerPartNumber, Vendor, ManufacturerLotCode: `LOT-${UniqueIdentifier}`,
+  ReceivedDate: '2026-11-02T06:00:00Z', Quantity, Status: 'Active',
+  MaterialData: { $type: 'CFX.Structures.MaterialPackageMSDData, CFX', MSDLevel: 'MSL3', RemainingExposureTime: '6.00:00:00' },
+});
+const install = (UnitIdentifier: string, lot: string | null, components: Record<string, unknown>[]) => ({
+  UnitIdentifier, UnitPositionNumber: null, QuantityInstalled: Math.max(1, components.length), Material: lot ? { UniqueIdentifier: lot } : null,
+  CarrierLocation: { LocationIdentifier: 'FDR-1' }, InstalledComponents: components, NonInstalledComponents: [],
+});
+
+interface Outgoing {
+  body: Buffer;
+  gzip?: boolean;
+}
+const json = (value: unknown, gzip = false): Outgoing => {
+  const text = Buffer.from(JSON.stringify(value));
+  return gzip ? { body: gzipSync(text), gzip } : { body: text };
+};
+
+function session(): { first: Outgoing[]; second: Outgoing[] } {
+  const received = json(envelope('CFX.Materials.Management.MaterialsInitialized', {
+    Materials: [material('REEL-A', 'Murata Electronics', 'GRM188', 4000), material('REEL-B', 'Shady Parts Ltd', 'RC0603', 5000), material('TRAY-P', 'TI', 'TPS54331', 250)],
+  }), true);
+  const split = json(envelope('CFX.Materials.Management.MaterialsSplit', {
+    SourceMaterialPackageIdentifier: 'REEL-A', SourceMaterialPackageRemainingQuantity: 3000, NewMaterialPackageIdentifier: 'REEL-A2', NewMaterialPackageQuantity: 1000,
+  }));
+  const panel = json(envelope('CFX.Production.UnitsInitialized', {
+    TransactionID: null, PrimaryIdentifier: 'PNL-1', HermesIdentifier: null, WorkOrderIdentifier: { WorkOrderId: 'WO-1', Batch: null }, UnitCount: 3,
+    Units: [1, 2, 3].map((n) => ({ UnitIdentifier: `PNL-1-${n}`, PositionNumber: n, PositionName: `Circuit${n}`, Status: 'Pass' })),
+  }));
+  const others = json([
+    envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'PWR-1', WorkOrderIdentifier: { WorkOrderId: 'WO-2' } }),
+    envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'GW-1', WorkOrderIdentifier: { WorkOrderId: 'WO-3' } }),
+  ]);
+  const placed = json(envelope('CFX.Production.Assembly.MaterialsInstalled', {
+    TransactionId: randomUUID(),
+    InstalledMaterials: [
+      ...[1, 2, 3].map((n) => install(`PNL-1-${n}`, 'REEL-A2', [{ $type: 'CFX.Structures.SMTPlacement.SMTInstalledComponent, CFX', ReferenceDesignator: 'C1' }, { ReferenceDesignator: 'C2' }])),
+      install('PNL-1-1', 'REEL-B', [{ ReferenceDesignator: 'R1' }]),
+    ],
+  }), true);
+  const power = json([
+    envelope('CFX.Production.Assembly.MaterialsInstalled', { TransactionId: randomUUID(), InstalledMaterials: [install('PWR-1', 'TRAY-P', [{ ReferenceDesignator: 'U1' }])] }),
+    envelope('CFX.Production.Assembly.MaterialsInstalled', { TransactionId: randomUUID(), InstalledMaterials: [install('GW-1', null, [{ ReferenceDesignator: 'J2', InstalledUnitIdentifier: 'PWR-1' }])] }),
+  ]);
+  const uninstall = json(envelope('CFX.Production.Assembly.MaterialsUninstalled', {
+    TransactionId: randomUUID(),
+    UninstalledMaterials: [{ UnitIdentifier: 'PNL-1-3', Material: { UniqueIdentifier: 'REEL-A2' }, Reason: 'DefectiveMaterial', QuantityUninstalled: 2, UninstalledComponents: [{ ReferenceDesignator: 'C1' }, { ReferenceDesignator: 'C2' }] }],
+  }));
+  const unused = json(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: randomUUID(), Lane: 1 }));
+  const bad: Outgoing[] = [
+    { body: Buffer.from('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ') }, // unparseable JSON
+    json(envelope('Acme.Custom.Telemetry', { value: 1 })), // unknown MessageName
+    json(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: 'REEL-Z' })), // a body that does not fit
+    json(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [install('', 'REEL-A', [{ ReferenceDesignator: 'C9' }])] })), // no unit id
+    { body: Buffer.from('definitely not gzip'), gzip: true }, // a broken gzip body
+  ];
+  // Enough single boards that the SIGKILL lands while the bridge is busy.
+  const fillers = Array.from({ length: FILLERS }, (_, n) =>
+    json(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: `FILL-${n}`, WorkOrderIdentifier: { WorkOrderId: 'WO-1' } })),
+  );
+  return {
+    first: [received, split, bad[0], panel, others, unused, bad[1], ...fillers],
+    second: [placed, bad[2], power, placed /* redelivered, byte for byte */, uninstall, bad[3], bad[4]],
+  };
+}
+
+/** Every message on a topic of the world, read from the beginning (at least `expected`, then a moment more). */
+async function readAll(w: TestWorld, contractTopic: string, expected: number): Promise<KafkaMessage[]> {
+  const consumer = w.kafka.consumer({ groupId: `reader-${w.id}-${randomUUID()}` });
+  const seen: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: w.topic(contractTopic), fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+    const deadline = Date.now() + 30_000;
+    while (seen.length < expected && Date.now() < deadline) await sleep(100);
+    await sleep(500);
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+class CfxLine {
+  private connection?: Connection;
+  private sender?: Sender;
+
+  async open(url: string, address: string): Promise<void> {
+    const u = new URL(url);
+    const connection = create_container().connect({ host: u.hostname, port: Number(u.port), reconnect: false });
+    this.connection = connection;
+    this.sender = await new Promise<Sender>((resolve, reject) => {
+      const sender = connection.open_sender({ target: { address } });
+      sender.once('sendable', () => resolve(sender));
+      connection.once('disconnected', (c: EventContext) => reject(c.error ?? new Error('disconnected')));
+    });
+  }
+
+  /** Sends as the CFX SDK does (a data section, gzip when told), resolving once the broker has the message. */
+  async send(messages: Outgoing[]): Promise<void> {
+    for (const m of messages) {
+      await new Promise<void>((resolve, reject) => {
+        const delivery = this.sender!.send({
+          body: amqpMessage.data_section(m.body),
+          durable: true,
+          message_id: randomUUID(),
+          ...(m.gzip ? { content_encoding: 'gzip' } : {}),
+          application_properties: { 'cfx-handle': 'SMTPlus.Line1.Placer1' },
+        });
+        const settled = (c: EventContext): void => {
+          if (c.delivery !== delivery) return;
+          this.sender!.removeListener('accepted', settled);
+          this.sender!.removeListener('rejected', settled);
+          if (c.delivery.remote_state?.error) reject(new Error(`the broker rejected a message: ${String(c.delivery.remote_state.error)}`));
+          else resolve();
+        };
+        this.sender!.on('accepted', settled);
+        this.sender!.on('rejected', settled);
+      });
+    }
+  }
+
+  close(): void {
+    this.connection?.close();
+  }
+}
+
+describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () => {
+  const w = new TestWorld('cfx_bridge');
+  const address = `cfx.${w.id}`;
+  const line = new CfxLine();
+  let amqp: { url: string; stop(): Promise<void> };
+  let bridge: ChildProcess | undefined;
+  let bridgeLog = '';
+
+  const startBridge = (): ChildProcess => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cfx-bridge/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...w.env,
+        LOG_LEVEL: 'log', // its "consuming" line says it is up (the log is kept, not printed)
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        CFX_AMQP_URL: amqp.url,
+        CFX_ADDRESS: address,
+        KAFKA_CLIENT_ID: `cfx-bridge-${w.id}`,
+        CFX_PREFETCH: '5',
+        CFX_MAX_BACKOFF_MS: '1000',
+        CFX_VENDOR_ALIASES: JSON.stringify({ 'V-MURATA': ['Murata Electronics'], 'V-TI': ['TI', 'Texas Instruments'] }),
+        CFX_WORK_ORDERS: JSON.stringify({
+          'WO-1': { brand: 'Acme', productPartNumber: 'GW-100-MB' },
+          'WO-2': { brand: 'Acme', productPartNumber: 'PWR-10' },
+          'WO-3': { brand: 'Acme', productPartNumber: 'GW-100' },
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => (bridgeLog += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (bridgeLog += c.toString()));
+    return child;
+  };
+  const exited = (child: ChildProcess): Promise<void> =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+
+  /** Resolves once `check` holds, polling; fails with the bridge's log if it never does. */
+  const eventually = async (what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; the bridge said:\n${bridgeLog.slice(-3000)}`);
+      await sleep(250);
+    }
+  };
+
+  beforeAll(async () => {
+    amqp = await acquireAmqp(`${process.env.TEST_STACK_NAME ?? 'test'}-cfx`);
+    await w.createTopics();
+    const admin = w.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [w.topic(CFX_DEAD_LETTER_TOPIC)], 3, 30_000).finally(() => admin.disconnect());
+    await Promise.all([w.startIngest(), w.startApi(), line.open(amqp.url, address)]);
+    const { first, second } = session();
+    bridge = startBridge();
+    await line.send(first);
+    // Kill the bridge while it is busy with the fillers, with the rest of the session still to come.
+    await eventually('the bridge at work', async () => (await w.endOffset(TOPICS.production)) >= 20, 60_000);
+    bridge.kill('SIGKILL');
+    await exited(bridge);
+    await line.send(second);
+    bridge = startBridge();
+    await eventually('the five dead letters', async () => (await w.endOffset(CFX_DEAD_LETTER_TOPIC)) >= 5);
+    await w.waitForIngest();
+  }, 240_000);
+
+  afterAll(async () => {
+    line.close();
+    if (bridge) {
+      bridge.kill('SIGTERM');
+      await exited(bridge);
+    }
+    await w.close();
+    await amqp?.stop();
+  });
+
+  const brief = (r: { lotId: string; serial: string; topSerial: string }): string => `${r.lotId}>${r.serial}>${r.topSerial}`;
+
+  it('gives the where-used the session implies: through the split, the sub-assembly, without the uninstalled unit', async () => {
+    const reelA = await w.get('/v1/lots/REEL-A/where-used');
+    expect(reelA.status).toBe(200);
+    expect(reelA.body.items.map(brief).sort()).toEqual(['REEL-A2>PNL-1-1>PNL-1-1', 'REEL-A2>PNL-1-2>PNL-1-2']);
+    const tray = await w.get('/v1/lots/TRAY-P/where-used');
+    expect(tray.body.items.map(brief)).toEqual(['TRAY-P>PWR-1>GW-1']);
+    expect(tray.body.items[0]).toMatchObject({ brand: 'Acme', productPartNumber: 'GW-100' });
+    const history = await w.get('/v1/lots/REEL-A/where-used?history=true');
+    expect(history.body.items.map((r: { serial: string; removed: boolean }) => `${r.serial}:${r.removed}`).sort()).toEqual(['PNL-1-1:false', 'PNL-1-2:false', 'PNL-1-3:true']);
+  });
+
+  it('gives the genealogy of a panel unit and of the top unit once each, though a message came twice and the bridge was killed', async () => {
+    const unit = await w.get('/v1/serials/PNL-1-1/genealogy');
+    expect(unit.status).toBe(200);
+    expect(unit.body.unit).toMatchObject({ serial: 'PNL-1-1', brand: 'Acme', productPartNumber: 'GW-100-MB', workOrder: 'WO-1' });
+    expect(unit.body.unit.materials.map((m: { lotId: string; refDes: string[] }) => `${m.lotId}:${[...m.refDes].sort().join(',')}`).sort()).toEqual(['REEL-A2:C1,C2', 'REEL-B:R1']);
+    expect(unit.body.summary.installations).toBe(2);
+    expect(unit.body.summary.vendors.map((v: { vendorId: string }) => v.vendorId).sort()).toEqual(['V-MURATA', 'unresolved:Shady Parts Ltd']);
+    const top = await w.get('/v1/serials/GW-1/genealogy');
+    expect(top.body.unit.subAssemblies.map((s: { unit: { serial: string } }) => s.unit.serial)).toEqual(['PWR-1']);
+    expect(top.body.summary).toMatchObject({ units: 2, installations: 1 });
+  });
+
+  it('has every event of the session on Kafka, none lost to the SIGKILL, a repeat only ever byte for byte the same', async () => {
+    const messages = (await Promise.all([TOPICS.receipt, TOPICS.lot, TOPICS.production].map((t) => readAll(w, t, 0)))).flat();
+    const byId = new Map<string, Set<string>>();
+    for (const m of messages) {
+      const id = (JSON.parse(m.value!.toString()) as { eventId: string }).eventId;
+      byId.set(id, (byId.get(id) ?? new Set()).add(m.value!.toString()));
+    }
+    expect(byId.size).toBe(EXPECTED_EVENTS);
+    expect([...byId.values()].filter((versions) => versions.size > 1)).toEqual([]);
+    const missing: string[] = [];
+    for (let n = 0; n < FILLERS; n++) {
+      const { body } = await w.get(`/v1/serials/FILL-${n}/genealogy`);
+      if (body?.unit?.brand !== 'Acme') missing.push(`FILL-${n}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('came up twice, before and after the SIGKILL, and is still running', () => {
+    expect(bridgeLog.match(/consuming CFX from amqp:\/\/\S+ address cfx\.\S+/g)).toHaveLength(2);
+    expect(bridge?.exitCode).toBeNull();
+  });
+
+  it('dead-letters each bad message with its reason and original bytes, and not the message it does not use', async () => {
+    const letters = await readAll(w, CFX_DEAD_LETTER_TOPIC, 5);
+    const reasons = new Map(letters.map((m) => [m.headers?.['dlq.amqp.message-id']?.toString(), m.headers?.['dlq.reason']?.toString()]));
+    expect([...reasons.values()].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE']);
+    const invalidJson = letters.find((m) => m.headers?.['dlq.reason']?.toString() === 'INVALID_JSON');
+    expect(invalidJson?.value?.toString()).toBe('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ');
+    expect(letters.some((m) => m.headers?.['dlq.cfx.message-name']?.toString() === 'CFX.Production.WorkStarted')).toBe(false);
+  });
+});
