@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DisposableMongo, disposableMongo } from './support/disposable-mongo';
 import { TestWorld } from './support/harness';
 
@@ -18,6 +19,8 @@ describe('the API while its database is down', () => {
 
   it('answers data requests 503 within a few seconds, naming the failed check, and serves again once it is back', async () => {
     expect((await world.get('/v1/serials/SN-1/genealogy')).status).toBe(404);
+    // The outage must be raised as errors a monitor sees; captured here so that they are checked, not printed.
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     await mongo.stop();
     for (const path of ['/v1/serials/SN-1/genealogy', '/v1/lots/REEL-1/where-used']) {
       const started = performance.now();
@@ -30,6 +33,9 @@ describe('the API while its database is down', () => {
       });
       expect(ms).toBeLessThan(5_000);
     }
+    const logged = errors.mock.calls.map((call) => String(call[0]));
+    errors.mockRestore();
+    expect(logged.some((line) => line.startsWith('database unavailable'))).toBe(true);
     await mongo.start();
     const deadline = Date.now() + 30_000;
     let status = 0;

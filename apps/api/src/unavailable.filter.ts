@@ -23,6 +23,9 @@ export function unavailableCheck(error: unknown): 'database' | 'broker' | undefi
   return undefined;
 }
 
+/** body-parser's error for a request whose client went away mid-body (raw-body's `request.aborted`). */
+const isClientAbort = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'request.aborted';
+
 /**
  * A database or broker that cannot be reached is `503` with the check that failed (as /health names it), not `500`:
  * the client may retry, a monitor sees an outage rather than a bug. Every other error goes to Nest's own handling.
@@ -32,6 +35,12 @@ export class UnavailableFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Unavailable');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() === 'http' && isClientAbort(exception)) {
+      // The client hung up before its body arrived: nobody to answer (the access log records the request on close).
+      this.logger.debug(`the client closed the request before its body arrived: ${String(exception)}`);
+      host.switchToHttp().getResponse<Response>().destroy();
+      return;
+    }
     const check = host.getType() === 'http' ? unavailableCheck(exception) : undefined;
     if (!check) return super.catch(exception, host);
     const res = host.switchToHttp().getResponse<Response>();

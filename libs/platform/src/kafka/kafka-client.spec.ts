@@ -8,6 +8,9 @@ describe('the Kafka client of every app', () => {
     expect(isRetriedBrokerError({ error: 'The group coordinator is not available' })).toBe(true);
     expect(isRetriedBrokerError({ error: 'Not authorized to access topics: [Topic authorization failed]' })).toBe(false);
     expect(isRetriedBrokerError({ error: 'The request included a message larger than the max message size the server will accept' })).toBe(false);
+    expect(isRetriedBrokerError({ error: 'The group is rebalancing, so a rejoin is needed' })).toBe(true);
+    expect(isRetriedBrokerError({ retryCount: 0 }, 'Failed to send messages: This server is not the leader for that topic-partition')).toBe(true);
+    expect(isRetriedBrokerError({ retryCount: 0 }, 'Failed to send messages: Topic authorization failed')).toBe(false);
     expect(isRetriedBrokerError({})).toBe(false);
   });
 

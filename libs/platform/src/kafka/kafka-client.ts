@@ -8,15 +8,20 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 // The broker's errors that kafkajs itself retries (leader elections, a topic a KRaft broker has just created, a
 // coordinator still loading). kafkajs logs each at ERROR although it recovers; they are expected around fresh topics
 // and failovers, so they go to debug. Everything else keeps its level. Read from kafkajs' own table (pinned 2.2.4).
+// REBALANCE_IN_PROGRESS is not marked retriable there because the consumer handles it by rejoining the group.
 const RETRIABLE_BROKER_ERRORS: ReadonlySet<string> = new Set(
-  (require('kafkajs/src/protocol/error') as { errorCodes: { message: string; retriable: boolean }[] }).errorCodes
-    .filter((code) => code.retriable)
+  (require('kafkajs/src/protocol/error') as { errorCodes: { type: string; message: string; retriable: boolean }[] }).errorCodes
+    .filter((code) => code.retriable || code.type === 'REBALANCE_IN_PROGRESS')
     .map((code) => code.message),
 );
+/** The producer's own line for a send it is about to retry. */
+const RETRYING_SEND = /^Failed to send messages: (.*)$/;
 
-/** True for a kafkajs log entry about a broker error that kafkajs retries by itself. */
-export function isRetriedBrokerError(entry: Record<string, unknown>): boolean {
-  return typeof entry.error === 'string' && RETRIABLE_BROKER_ERRORS.has(entry.error);
+/** True for a kafkajs log entry about a broker error that kafkajs retries (or rejoins after) by itself. */
+export function isRetriedBrokerError(entry: Record<string, unknown>, message = ''): boolean {
+  if (typeof entry.error === 'string' && RETRIABLE_BROKER_ERRORS.has(entry.error)) return true;
+  const retrying = RETRYING_SEND.exec(message);
+  return retrying !== null && RETRIABLE_BROKER_ERRORS.has(retrying[1]!);
 }
 
 /** A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. */
@@ -32,7 +37,7 @@ export function createKafka(clientId: string, brokers: string): Kafka {
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const line = `${message} ${JSON.stringify(extra)}`;
-        if (isRetriedBrokerError(extra)) logger.debug(line);
+        if (isRetriedBrokerError(extra, String(message))) logger.debug(line);
         else if (level <= logLevel.ERROR) logger.error(line);
         else logger.warn(line);
       },
