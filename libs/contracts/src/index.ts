@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+export * from './brand';
 export * from './events';
 export * from './lot';
 export * from './make-event';
