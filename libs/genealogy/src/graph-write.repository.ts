@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { AuthorityRepository } from './authority/authority.repository';
 import { GraphWrite } from './graph-writes';
 import { GraphCollection, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
 import { MODELS } from './schemas/graph.schemas';
@@ -19,8 +20,9 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lotUseIndex) lotUseIndex: Model<LotUseIndexDoc>,
     @InjectModel(MODELS.productUnits) productUnits: Model<ProductUnitsDoc>,
     @InjectModel(MODELS.productUnitIndex) productUnitIndex: Model<ProductUnitIndexDoc>,
+    authority: AuthorityRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, productUnits, productUnitIndex };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, productUnits, productUnitIndex, ...authority.models };
   }
 
   /** Upserts every write; resolves once the database has acknowledged all of them with the connection's write concern. */

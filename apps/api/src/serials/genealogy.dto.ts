@@ -147,7 +147,7 @@ export class VendorNodeDto implements VendorNode {
 }
 
 export class FlagDto implements Flag {
-  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED'] }) code: FlagCode;
+  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED', 'NOT_ON_AVL', 'UNDER_DEVIATION', 'DEVIATION_EXCEEDED', 'AVL_MISSING', 'BOM_MISMATCH'] }) code: FlagCode;
   @ApiProperty() message: string;
   @ApiPropertyOptional() vendorId?: string;
   @ApiPropertyOptional() lotId?: string;
