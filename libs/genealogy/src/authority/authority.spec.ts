@@ -121,16 +121,18 @@ describe('brand authority: rule 2, deviations', () => {
     expect(materialOf((await judged(events, 'U2')).g, 'REEL-ALT').judgement?.verdict).toBe('NOT_ON_AVL');
   });
 
-  it('exhausts a deviation quantity across units in occurredAt order, the event id breaking ties, through a split reel', async () => {
+  it.each([['forward', false], ['backward', true]])('exhausts a deviation quantity across units in occurredAt order, the event id breaking ties, through a split reel (delivered %s)', async (_order, backward) => {
     // 2 pieces each; max 5: U-A (t3) and U-B (t4, event "b") fit, U-C (t4, event "c") and U-D (t5) exceed.
-    const events = [
+    const built = [
       ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20, max: 5 }),
       ev('LotSplit', { sourceLotId: 'REEL-ALT', newLots: [{ lotId: 'ALT-1', quantity: 500 }, { lotId: 'ALT-2', quantity: 500 }] }, { at: 1, id: 'split-alt' }),
       start('U-A', 2), install('U-A', 'REEL-ALT', 3, 2, ['C1', 'C2'], 'i-a'),
-      start('U-C', 2), install('U-C', 'ALT-2', 4, 2, ['C1', 'C2'], 'i-c'),
-      start('U-B', 2), install('U-B', 'ALT-1', 4, 2, ['C1', 'C2'], 'i-b'),
+      // U-C's reel is read before U-B's: only the event id puts U-B first.
+      start('U-C', 2), install('U-C', 'ALT-1', 4, 2, ['C1', 'C2'], 'i-c'),
+      start('U-B', 2), install('U-B', 'ALT-2', 4, 2, ['C1', 'C2'], 'i-b'),
       start('U-D', 2), install('U-D', 'ALT-1', 5, 2, ['C1', 'C2'], 'i-d'),
-    ].reverse();
+    ];
+    const events = backward ? built.reverse() : built;
     const verdicts: Record<string, unknown> = {};
     for (const serial of ['U-A', 'U-B', 'U-C', 'U-D']) {
       const { g } = await judged(events, serial);
