@@ -29,9 +29,10 @@ const shopFloor: TraceEvent[] = [
   start('U2', 20), install('U2', 'ALT-1', 2, ['C1', 'C2'], 21), install('U2', 'REEL-R', 1, ['R9'], 22),
   // Initech's unit holds the same reels: its own AVL judges them, and its pieces never count against Acme's deviation.
   start('N1', 20, 'Initech'), install('N1', 'REEL-OK', 1, ['C1'], 23), install('N1', 'ALT-1', 2, ['C2', 'C3'], 23),
-  // Same instant: the event id decides that U3 (pieces 3-4) comes before U4 (pieces 5-6, beyond the 4 approved).
-  start('U3', 25), install('U3', 'ALT-2', 2, ['C1', 'C2'], 26, 'inst-a-U3'), install('U3', 'REEL-R', 1, ['R1'], 31),
-  start('U4', 25), install('U4', 'ALT-1', 2, ['C1', 'C2'], 26, 'inst-b-U4'), install('U4', 'REEL-R', 1, ['R1'], 27),
+  // Same instant: the event id decides that U4 (pieces 3-4) comes before U3 (pieces 5-6, beyond the 4 approved),
+  // though U3 sorts first by serial, was started first and sits on the reel read first.
+  start('U3', 24), install('U3', 'ALT-1', 2, ['C1', 'C2'], 26, 'inst-b-U3'), install('U3', 'REEL-R', 1, ['R1'], 31),
+  start('U4', 25), install('U4', 'ALT-2', 2, ['C1', 'C2'], 26, 'inst-a-U4'), install('U4', 'REEL-R', 1, ['R1'], 27),
   // Started after revision B (3 capacitors): two are short of it.
   start('U5', 45), install('U5', 'REEL-OK', 2, ['C1', 'C2'], 46), install('U5', 'REEL-R', 1, ['R1'], 29),
   // After the revocation of D1: the alternate is not approved any more.
@@ -90,10 +91,11 @@ describe('brand authority over real Kafka and MongoDB', () => {
     it('counts a deviation over the brand\'s units in occurredAt order, the event id breaking ties, and flags the pieces beyond it', async () => {
       const [u2, u3, u4] = await Promise.all([genealogy(w, 'U2'), genealogy(w, 'U3'), genealogy(w, 'U4')]);
       expect(u2.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ deviationId: 'D1', count: 2 }] });
-      expect(u3.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ deviationId: 'D1', count: 4 }] });
-      expect(u4.materials[0]!.judgement).toMatchObject({ verdict: 'DEVIATION_EXCEEDED', parts: [{ deviationId: 'D1', count: 6 }] });
+      expect(u4.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ deviationId: 'D1', count: 4 }] });
+      expect(u3.materials[0]!.judgement).toMatchObject({ verdict: 'DEVIATION_EXCEEDED', parts: [{ deviationId: 'D1', count: 6 }] });
       expect(u2.flags).toContainEqual(expect.objectContaining({ code: 'UNDER_DEVIATION', serial: 'U2', lotId: 'ALT-1', deviationId: 'D1', count: 2, maxQuantity: 4 }));
-      expect(u4.flags).toEqual([expect.objectContaining({ code: 'DEVIATION_EXCEEDED', serial: 'U4', lotId: 'ALT-1', deviationId: 'D1', count: 6, maxQuantity: 4, rule: 'AVL' })]);
+      expect(u4.flags).toEqual([expect.objectContaining({ code: 'UNDER_DEVIATION', serial: 'U4', lotId: 'ALT-2', deviationId: 'D1', count: 4, maxQuantity: 4, rule: 'AVL' })]);
+      expect(u3.flags).toContainEqual(expect.objectContaining({ code: 'DEVIATION_EXCEEDED', serial: 'U3', lotId: 'ALT-1', deviationId: 'D1', count: 6, maxQuantity: 4, rule: 'AVL' }));
     });
 
     it('applies a withdrawal from its time on, not before', async () => {
@@ -106,7 +108,7 @@ describe('brand authority over real Kafka and MongoDB', () => {
 
     it('applies a revocation from its time on, not before, and keeps a deviation to the products it names', async () => {
       const [u6, u7] = await Promise.all([genealogy(w, 'U6'), genealogy(w, 'U7')]);
-      expect(verdicts(u6.materials)['ALT-2']).toBe('NOT_ON_AVL'); // minute 61, revoked at 60 (U3 at 26 was under it)
+      expect(verdicts(u6.materials)['ALT-2']).toBe('NOT_ON_AVL'); // minute 61, revoked at 60 (U4 at 26 was under it)
       expect(verdicts(u7.materials)['ALT-1']).toBe('NOT_ON_AVL'); // product GW-2, D1 names GW-1 only
     });
 

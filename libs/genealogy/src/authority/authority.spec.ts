@@ -1,11 +1,10 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { assembleGenealogy } from '../backward-trace';
-import { FakeStore, fetchedOf, storeOf } from '../fake-graph';
+import { fetchedOf, storeOf } from '../fake-graph';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
-import type { AuthorityReader } from './authority.repository';
 import { judgeWithReads } from './authority-judge';
-import type { UsageReader } from './deviation-usage';
+import { authorityReaderOf } from './fake-authority';
 
 // A small world: one vendor, the approved capacitor (Murata GRM1) and an alternate (Kemet ALT1) for the brand's
 // internal part CAP-1, each on its own reel; units of brand Acme, product P1, work order WO1 unless told.
@@ -37,19 +36,7 @@ const deviate = (deviationId: string, at: number, o: { from: number; until: numb
     validFrom: t(o.from), validUntil: t(o.until), approvedBy: 'j.doe@acme.example', reason: 'Murata shortage',
   }, { at, id: `dev-${deviationId}` });
 
-/** A reader over the fake store that records every read (collection, ids). */
-function readerOf(store: FakeStore): AuthorityReader & UsageReader & { reads: { collection: string; ids: string[] }[] } {
-  const reads: { collection: string; ids: string[] }[] = [];
-  const by = (collection: string) => async (ids: string[]) => {
-    reads.push({ collection, ids });
-    return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
-  };
-  return {
-    reads,
-    findBrandParts: by('brandParts'), findBrandApprovals: by('brandApprovals'), findBrandDeviations: by('brandDeviations'), findBrandBoms: by('brandBoms'),
-    findPartReceipts: by('partReceipts'), findLots: by('lots'), findLotUseIndexes: by('lotUseIndex'), findLotUses: by('lotUses'), findUnits: by('units'),
-  };
-}
+const readerOf = authorityReaderOf;
 
 async function judged(events: TraceEvent[], serial: string, scope: BrandScope = SITE_WIDE) {
   const store = storeOf(events);
@@ -244,5 +231,22 @@ describe('brand authority: order, brands and need-to-know', () => {
     const trips = before.roundTrips;
     const g = await judgeWithReads(readerOf(store), before, SITE_WIDE);
     expect(g.roundTrips - trips).toBe(2);
+  });
+
+  it('counts a limited deviation with a forward walk: receipts, each lot level, uses, units; in roundTrips for site-wide callers only', async () => {
+    const store = storeOf([
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20, max: 5 }),
+      ev('LotSplit', { sourceLotId: 'REEL-ALT', newLots: [{ lotId: 'ALT-1', quantity: 500 }] }, { at: 1, id: 'split' }),
+      start('U1', 2), install('U1', 'ALT-1', 3),
+    ]);
+    const site = readerOf(store);
+    const before = assembleGenealogy('U1', fetchedOf(store)).roundTrips;
+    expect((await judgeWithReads(site, assembleGenealogy('U1', fetchedOf(store)), SITE_WIDE)).roundTrips - before).toBe(2 + 1 + 2 + 1 + 1);
+    expect(site.reads.map((r) => r.collection)).toEqual([
+      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lots', 'lotUseIndex', 'lots', 'lotUseIndex', 'lotUses', 'units',
+    ]);
+    const scoped = await judgeWithReads(readerOf(store), assembleGenealogy('U1', fetchedOf(store)), { kind: 'brands', brands: ['Acme'] });
+    expect(scoped.roundTrips - before).toBe(2);
+    expect(scoped.unit.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 1 }] });
   });
 });
