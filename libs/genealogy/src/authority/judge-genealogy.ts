@@ -122,7 +122,9 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
   const usesByPart = new Map<string, PartUse[]>();
   const add = (u: PartUse): void => {
     const id = brandPartId(u.brand, u.part.internalPartNumber);
-    usesByPart.set(id, [...(usesByPart.get(id) ?? []), u]);
+    const list = usesByPart.get(id);
+    if (list) list.push(u);
+    else usesByPart.set(id, [u]);
   };
   facts.uses.forEach(add);
   subject.materials.forEach((m) => m.parts.forEach((p) => add(p.use)));
@@ -148,11 +150,17 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
     for (const j of judged) if (j.verdict !== 'APPROVED') flags.push(avlFlag(unit, material, j));
   }
 
+  const materialsOf = new Map<UnitNode, JudgedMaterial[]>();
+  for (const m of subject.materials) {
+    const list = materialsOf.get(m.unit);
+    if (list) list.push(m);
+    else materialsOf.set(m.unit, [m]);
+  }
   for (const unit of subject.units) {
     if (unit.productPartNumber === undefined || !unit.provenance) continue;
     const revision = bomRevisionAt(facts.boms.get(brandBomId(unit.brand, unit.productPartNumber)), time(unit.provenance.occurredAt));
     if (!revision) continue;
-    const mine = subject.materials.filter((m) => m.unit === unit && !m.material.removed);
+    const mine = (materialsOf.get(unit) ?? []).filter((m) => !m.material.removed);
     const items: BuiltItem[] = [
       ...mine.map((m) => ({
         internalPartNumbers: [...new Set(m.parts.map((p) => p.use.part.internalPartNumber))],
