@@ -149,6 +149,14 @@ describe('brand authority over real Kafka and MongoDB', () => {
     }
   });
 
+  it('describes the judgement and the new flags in its OpenAPI document', async () => {
+    const { body } = await ordered.get('/docs-json');
+    expect(body.components.schemas.FlagDto.properties.code.enum).toEqual(expect.arrayContaining(['NOT_ON_AVL', 'UNDER_DEVIATION', 'DEVIATION_EXCEEDED', 'AVL_MISSING', 'BOM_MISMATCH']));
+    expect(body.components.schemas.FlagDto.properties).toHaveProperty('deviationId');
+    expect(JSON.stringify(body.components.schemas.InstallationDto.properties.judgement)).toContain('#/components/schemas/MaterialJudgementDto');
+    expect(body.components.schemas.MaterialJudgementDto.properties.verdict.enum).toEqual(['APPROVED', 'UNDER_DEVIATION', 'NOT_JUDGED', 'AVL_MISSING', 'DEVIATION_EXCEEDED', 'NOT_ON_AVL']);
+  });
+
   it('tells a key scoped to another brand nothing: the same 404 as for a serial that never existed', async () => {
     const initech = (await ordered.createKey('auditor', ['Initech'])).key;
     const [foreign, unknown] = await Promise.all([ordered.get('/v1/serials/U4/genealogy', initech), ordered.get('/v1/serials/NO-SUCH/genealogy', initech)]);
