@@ -28,4 +28,9 @@ export class TraceEventsConsumer {
   production(@Payload() batch: IncomingBatch): Promise<RecordResult> {
     return this.recordEvents.execute(batch);
   }
+
+  @EventPattern(TOPICS.brand)
+  brands(@Payload() batch: IncomingBatch): Promise<RecordResult> {
+    return this.recordEvents.execute(batch);
+  }
 }

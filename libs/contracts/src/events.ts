@@ -1,3 +1,11 @@
+import {
+  BomReleasedData,
+  DeviationApprovedData,
+  DeviationRevokedData,
+  PartApprovalWithdrawnData,
+  PartApprovedData,
+  brandKey,
+} from './brand';
 import { LotMergedData, LotSplitData, LotStatusChangedData, lotKey } from './lot';
 import {
   MaterialInstalledData,
@@ -29,6 +37,11 @@ export const EVENT_TYPES = {
   UnitShipped: { topic: TOPICS.production, data: UnitShippedData, key: productionKey },
   MaterialRemoved: { topic: TOPICS.production, data: MaterialRemovedData, key: productionKey },
   UnitDisassembled: { topic: TOPICS.production, data: UnitDisassembledData, key: productionKey },
+  PartApproved: { topic: TOPICS.brand, data: PartApprovedData, key: brandKey },
+  PartApprovalWithdrawn: { topic: TOPICS.brand, data: PartApprovalWithdrawnData, key: brandKey },
+  DeviationApproved: { topic: TOPICS.brand, data: DeviationApprovedData, key: brandKey },
+  DeviationRevoked: { topic: TOPICS.brand, data: DeviationRevokedData, key: brandKey },
+  BomReleased: { topic: TOPICS.brand, data: BomReleasedData, key: brandKey },
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+export * from './brand';
 export * from './events';
 export * from './headers';
 export * from './lot';

@@ -4,6 +4,7 @@ export const TOPICS = {
   receipt: 'trace.receipt.v1',
   lot: 'trace.lot.v1',
   production: 'trace.production.v1',
+  brand: 'trace.brand.v1',
 } as const;
 
 /** Where the ingest puts messages it can never process, with the reason in the headers. */

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { LotStatus, VendorStatus } from '@trace/contracts';
 import { disassemblyOf, removalOf } from './as-built';
+import { AuthorityJudge } from './authority/authority-judge';
 import { GenealogyRepository } from './genealogy.repository';
 import {
   BrandScope,
@@ -32,7 +33,7 @@ export interface FetchedGraph {
 /** Walks a serial's genealogy backward: one round trip per level, units, lots and vendors fetched side by side. */
 @Injectable()
 export class BackwardTracer {
-  constructor(private readonly repo: GenealogyRepository) {}
+  constructor(private readonly repo: GenealogyRepository, @Optional() private readonly authority?: AuthorityJudge) {}
 
   /**
    * The genealogy of `serial` as built now (with `history`, also what was removed since, marked), or null when
@@ -43,7 +44,8 @@ export class BackwardTracer {
     const graph = await this.fetchMany([serial], scope);
     const top = graph.units.get(serial);
     if (!top || !inScope(scope, top.brand)) return null;
-    return assembleGenealogy(serial, graph, options);
+    const genealogy = assembleGenealogy(serial, graph, options);
+    return this.authority ? this.authority.judge(genealogy, scope) : genealogy; // brand authority: judgements and flags
   }
 
   /** Fetches every document reachable backward from `serial`, level by level. */

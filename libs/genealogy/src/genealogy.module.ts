@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AuthorityJudge } from './authority/authority-judge';
+import { AuthorityRepository } from './authority/authority.repository';
+import { AUTHORITY_FEATURES } from './authority/authority.schemas';
 import { BackwardTracer } from './backward-trace';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
@@ -33,9 +36,10 @@ import { ForwardTracer } from './where-used';
       { name: MODELS.lotBrandUseIndex, schema: LotBrandUseIndexSchema },
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
+      ...AUTHORITY_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge],
   exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
 })
 export class GenealogyModule {}

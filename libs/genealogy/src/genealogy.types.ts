@@ -1,5 +1,6 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import type { Removal } from './as-built';
+import type { AuthorityFlagCode, AuthorityFlagFields, MaterialJudgement } from './authority/authority.types';
 import type { Provenance } from './provenance';
 
 /** Which brands a caller may see: every brand of the site, or a list. Part of every query that reads serials. */
@@ -26,6 +27,8 @@ export interface Installation {
   /** Only in a history answer: the lot was taken out since (rework), and by which event. */
   removed?: boolean;
   removal?: Removal;
+  /** How the material stands against what the unit's brand approved when it was installed (brand authority). */
+  judgement?: MaterialJudgement;
 }
 
 export interface SubAssembly {
@@ -118,9 +121,9 @@ export interface VendorNode {
   provenance?: Provenance;
 }
 
-export type FlagCode = 'VENDOR_NOT_APPROVED' | 'VENDOR_STATUS_UNKNOWN' | 'LOT_NOT_RELEASED';
+export type FlagCode = 'VENDOR_NOT_APPROVED' | 'VENDOR_STATUS_UNKNOWN' | 'LOT_NOT_RELEASED' | AuthorityFlagCode;
 /** Something an auditor must see: material from a vendor off the approved list, a blocked lot. */
-export interface Flag {
+export interface Flag extends AuthorityFlagFields {
   code: FlagCode;
   message: string;
   vendorId?: string;

@@ -1,4 +1,5 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
+import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from './authority/authority-writes';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
 import { factKey, provenanceOf } from './provenance';
 import { GraphCollection, UnitDoc } from './schemas/graph.documents';
@@ -24,6 +25,7 @@ export interface PositionedEvent {
 export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
   const k = factKey(event.eventId);
   const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
+  if (isAuthorityEvent(event)) return authorityWritesFor(event, k, meta);
   switch (event.type) {
     case 'VendorRegistered': {
       const d = event.data;
@@ -49,6 +51,7 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
       return [
         // The forward edge vendor -> vendor lot, for exposure: one field per vendor lot, replays write it again.
         { collection: 'vendors', id: d.vendorId, set: { [`vendorLots.${factKey(vl)}`]: vl } },
+        partReceiptsWrite(d, vl, k),
         {
           collection: 'vendorLots',
           id: vl,

@@ -2,6 +2,8 @@ import { TestingModule } from '@nestjs/testing';
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import { gatewayScenario } from '@trace/contracts/testing';
 import { mediumModule } from '@trace/platform/testing';
+import { judgeWithReads } from './authority/authority-judge';
+import { authorityReaderOf } from './authority/fake-authority';
 import { BackwardTracer, assembleGenealogy } from './backward-trace';
 import { FakeStore, applyWrites, fetchedOf } from './fake-graph';
 import { GenealogyModule } from './genealogy.module';
@@ -33,7 +35,7 @@ describe('the graph in a real database', () => {
     const fromDatabase = await moduleRef.get(BackwardTracer).trace(ids.top, SITE_WIDE);
     const store: FakeStore = {};
     applyWrites(store, delivered.flatMap(graphWritesFor));
-    const withoutDatabase = assembleGenealogy(ids.top, fetchedOf(store));
+    const withoutDatabase = await judgeWithReads(authorityReaderOf(store), assembleGenealogy(ids.top, fetchedOf(store)), SITE_WIDE); // judged alike
     expect(fromDatabase).not.toBeNull();
     const { roundTrips, ...answer } = fromDatabase!;
     const { roundTrips: _fake, ...expected } = withoutDatabase;

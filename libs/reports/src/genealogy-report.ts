@@ -256,6 +256,12 @@ function explainFlag(f: Flag, vendors: Map<string, VendorNode>): ReportFinding {
         serials: f.serials,
         explanation: `Package lot ${f.lotId} is ${where} and is not released (on hold, quarantined or scrapped): it should not be in a unit that ships. ${f.message}`,
       };
+    case 'NOT_ON_AVL':
+    case 'UNDER_DEVIATION':
+    case 'DEVIATION_EXCEEDED':
+    case 'AVL_MISSING':
+    case 'BOM_MISMATCH': // brand authority: the judgement per BOM line is a later phase; the flag's own words meanwhile
+      return { code: f.code, subject: f.lotId ?? f.serial ?? '', serials: f.serials, explanation: f.message };
   }
 }
 

@@ -17,6 +17,7 @@ import type {
   VendorLotNode,
   VendorNode,
 } from '@trace/genealogy';
+import { AuthorityFlagFieldsDto, MaterialJudgementDto } from './authority.dto';
 
 // OpenAPI descriptions of the genealogy answer. Each class implements the lib's type, so the
 // documentation cannot drift from what the traversal returns without the build failing.
@@ -54,6 +55,7 @@ export class InstallationDto implements Installation {
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
   @ApiPropertyOptional({ description: 'Only with history=true: taken out since (rework)' }) removed?: boolean;
   @ApiPropertyOptional({ type: RemovalDto }) removal?: RemovalDto;
+  @ApiPropertyOptional({ type: MaterialJudgementDto, description: "Against what the unit's brand approved at the installation" }) judgement?: MaterialJudgementDto;
 }
 
 export class UnitNodeDto implements UnitNode {
@@ -150,8 +152,8 @@ export class VendorNodeDto implements VendorNode {
   @ApiPropertyOptional({ type: ProvenanceDto }) provenance?: ProvenanceDto;
 }
 
-export class FlagDto implements Flag {
-  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED'] }) code: FlagCode;
+export class FlagDto extends AuthorityFlagFieldsDto implements Flag {
+  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED', 'NOT_ON_AVL', 'UNDER_DEVIATION', 'DEVIATION_EXCEEDED', 'AVL_MISSING', 'BOM_MISMATCH'] }) code: FlagCode;
   @ApiProperty() message: string;
   @ApiPropertyOptional() vendorId?: string;
   @ApiPropertyOptional() lotId?: string;

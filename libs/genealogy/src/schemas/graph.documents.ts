@@ -1,4 +1,5 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
+import { AUTHORITY_COLLECTIONS } from '../authority/authority.documents';
 import type { Provenance } from '../provenance';
 
 // The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
@@ -129,5 +130,6 @@ export const COLLECTIONS = {
   lotBrandUseIndex: 'lot_brand_use_index',
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
+  ...AUTHORITY_COLLECTIONS,
 } as const;
 export type GraphCollection = keyof typeof COLLECTIONS;

@@ -1,0 +1,105 @@
+import type { FactMap, Timed } from '../schemas/graph.documents';
+
+// The stored shape of what brands publish (trace.brand.v1), and of one index the judgement needs. Like the rest of
+// the graph: documents keyed by a natural id, every fact under factKey(eventId), so replays and any order of
+// delivery end in the same documents. Nothing here is "current": what was in force when is decided at read time.
+
+/** The terms of a PartApproved, as stored. */
+export interface ApprovalTerms {
+  approvalId: string;
+  internalPartNumber: string;
+  manufacturer: string;
+  mpn: string;
+  vendorIds?: string[];
+  reason?: string;
+}
+
+/** The terms of a DeviationApproved, as stored. */
+export interface DeviationTerms {
+  deviationId: string;
+  internalPartNumber: string;
+  manufacturer: string;
+  mpn: string;
+  vendorIds?: string[];
+  productPartNumbers?: string[];
+  workOrders?: string[];
+  maxQuantity?: number;
+  validFrom: string;
+  validUntil: string;
+  approvedBy: string;
+  reason: string;
+}
+
+export interface BomLineDoc {
+  internalPartNumber: string;
+  quantity: number;
+  refDes?: string[];
+}
+
+/** Per (brand, internal part number): every approval and deviation the brand published for it (the index by part). */
+export interface BrandPartDoc {
+  _id: string;
+  brand: string;
+  internalPartNumber: string;
+  approvals?: FactMap<ApprovalTerms & Timed>;
+  deviations?: FactMap<DeviationTerms & Timed>;
+}
+
+/**
+ * Per (brand, approvalId): the approval and its withdrawals. A withdrawal names only the approval id, so it cannot be
+ * written to the part's document without reading first; both meet here, by id.
+ */
+export interface BrandApprovalDoc {
+  _id: string;
+  brand: string;
+  approvalId: string;
+  approvals?: FactMap<ApprovalTerms & Timed>;
+  withdrawals?: FactMap<{ reason: string } & Timed>;
+}
+
+/** Per (brand, deviationId): the deviation and its revocations (a revocation names only the deviation id). */
+export interface BrandDeviationDoc {
+  _id: string;
+  brand: string;
+  deviationId: string;
+  approvals?: FactMap<DeviationTerms & Timed>;
+  revocations?: FactMap<{ reason: string } & Timed>;
+}
+
+/** Per (brand, product part number): every BOM revision released. */
+export interface BrandBomDoc {
+  _id: string;
+  brand: string;
+  productPartNumber: string;
+  revisions?: FactMap<{ revision: string; effectiveFrom: string; lines: BomLineDoc[] } & Timed>;
+}
+
+/**
+ * Per (internal part number, manufacturer, MPN): the receipts of that part, with their vendor lot and packages. The
+ * forward index a deviation's usage count starts from: every package of the part, whichever vendor lot it came in.
+ */
+export interface PartReceiptsDoc {
+  _id: string;
+  internalPartNumber: string;
+  manufacturer: string;
+  mpn: string;
+  receipts?: FactMap<{ vendorLotId: string; vendorId: string; lotIds: string[] }>;
+}
+
+/** The collections of brand authority (graph collections like the others, written by the ingest). */
+export const AUTHORITY_COLLECTIONS = {
+  brandParts: 'brand_parts',
+  brandApprovals: 'brand_approvals',
+  brandDeviations: 'brand_deviations',
+  brandBoms: 'brand_boms',
+  partReceipts: 'part_receipts',
+} as const;
+export type AuthorityCollection = keyof typeof AUTHORITY_COLLECTIONS;
+
+// JSON arrays, so no id can collide with another's whatever characters it holds.
+export const brandPartId = (brand: string, internalPartNumber: string): string => JSON.stringify([brand, internalPartNumber]);
+export const brandApprovalId = (brand: string, approvalId: string): string => JSON.stringify([brand, approvalId]);
+export const brandDeviationId = (brand: string, deviationId: string): string => JSON.stringify([brand, deviationId]);
+export const brandBomId = (brand: string, productPartNumber: string): string => JSON.stringify([brand, productPartNumber]);
+export const partReceiptsId = (internalPartNumber: string, manufacturer: string, mpn: string): string =>
+  JSON.stringify([internalPartNumber, manufacturer, mpn]);

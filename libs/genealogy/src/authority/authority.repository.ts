@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandPartDoc, PartReceiptsDoc } from './authority.documents';
+import { AUTHORITY_MODELS } from './authority.schemas';
+
+/** The reads the judgement makes, each one round trip by `_id`. AuthorityRepository is one; tests pass fakes. */
+export interface AuthorityReader {
+  findBrandParts(ids: string[]): Promise<BrandPartDoc[]>;
+  findBrandApprovals(ids: string[]): Promise<BrandApprovalDoc[]>;
+  findBrandDeviations(ids: string[]): Promise<BrandDeviationDoc[]>;
+  findBrandBoms(ids: string[]): Promise<BrandBomDoc[]>;
+  findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
+}
+
+/** Brand authority documents by id, as plain objects; also hands its models to the graph writer. */
+@Injectable()
+export class AuthorityRepository implements AuthorityReader {
+  readonly models: Record<AuthorityCollection, Model<any>>;
+
+  constructor(
+    @InjectModel(AUTHORITY_MODELS.brandParts) brandParts: Model<BrandPartDoc>,
+    @InjectModel(AUTHORITY_MODELS.brandApprovals) brandApprovals: Model<BrandApprovalDoc>,
+    @InjectModel(AUTHORITY_MODELS.brandDeviations) brandDeviations: Model<BrandDeviationDoc>,
+    @InjectModel(AUTHORITY_MODELS.brandBoms) brandBoms: Model<BrandBomDoc>,
+    @InjectModel(AUTHORITY_MODELS.partReceipts) partReceipts: Model<PartReceiptsDoc>,
+  ) {
+    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts };
+  }
+
+  findBrandParts(ids: string[]): Promise<BrandPartDoc[]> {
+    return byIds(this.models.brandParts, ids);
+  }
+  findBrandApprovals(ids: string[]): Promise<BrandApprovalDoc[]> {
+    return byIds(this.models.brandApprovals, ids);
+  }
+  findBrandDeviations(ids: string[]): Promise<BrandDeviationDoc[]> {
+    return byIds(this.models.brandDeviations, ids);
+  }
+  findBrandBoms(ids: string[]): Promise<BrandBomDoc[]> {
+    return byIds(this.models.brandBoms, ids);
+  }
+  findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]> {
+    return byIds(this.models.partReceipts, ids);
+  }
+}
+
+// Chunked side by side like GenealogyRepository's reads: still one wait for the database.
+const IN_CHUNK = 200;
+async function byIds<T>(model: Model<T>, ids: string[]): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) chunks.push(ids.slice(i, i + IN_CHUNK));
+  return (await Promise.all(chunks.map(async (chunk) => (await model.find({ _id: { $in: chunk } }).lean().exec()) as T[]))).flat();
+}

@@ -1,0 +1,252 @@
+import { BrandScope, SITE_WIDE } from '../genealogy.types';
+import { TraceEvent, makeEvent } from '@trace/contracts';
+import { assembleGenealogy } from '../backward-trace';
+import { fetchedOf, storeOf } from '../fake-graph';
+import type { Flag, Genealogy, Installation } from '../genealogy.types';
+import { judgeWithReads } from './authority-judge';
+import { authorityReaderOf } from './fake-authority';
+
+// A small world: one vendor, the approved capacitor (Murata GRM1) and an alternate (Kemet ALT1) for the brand's
+// internal part CAP-1, each on its own reel; units of brand Acme, product P1, work order WO1 unless told.
+const t = (m: number): string => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+type Opts = { at: number; id?: string };
+let seq = 0;
+const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], o: Opts): TraceEvent =>
+  makeEvent(type, data as never, { occurredAt: t(o.at), eventId: o.id ?? `ev-${type}-${++seq}` }) as TraceEvent;
+
+const receive = (lotId: string, mpn: string, manufacturer: string, vendorId = 'V1', ipn = 'CAP-1', quantity = 1000): TraceEvent =>
+  ev('MaterialReceived', { receiptId: `GR-${lotId}`, vendorId, manufacturer, mpn, internalPartNumber: ipn, vendorLotCode: `VL-${lotId}`, receivedAt: t(0), uom: 'pcs', packages: [{ lotId, quantity }] }, { at: 0, id: `rcv-${lotId}` });
+const base = (): TraceEvent[] => [
+  ev('VendorRegistered', { vendorId: 'V1', name: 'Distri', country: 'DE', status: 'approved' }, { at: 0, id: 'vr-V1' }),
+  ev('VendorRegistered', { vendorId: 'V2', name: 'Broker', country: 'US', status: 'approved' }, { at: 0, id: 'vr-V2' }),
+  receive('REEL-OK', 'GRM1', 'Murata'),
+  receive('REEL-ALT', 'ALT1', 'Kemet'),
+  receive('REEL-V2', 'GRM1', 'Murata', 'V2'),
+];
+const start = (serial: string, at: number, o: { brand?: string; product?: string; wo?: string } = {}): TraceEvent =>
+  ev('UnitStarted', { serial, brand: o.brand ?? 'Acme', productPartNumber: o.product ?? 'P1', workOrder: o.wo ?? 'WO1' }, { at, id: `start-${serial}` });
+const install = (serial: string, lotId: string, at: number, quantity = 1, refDes = ['C1'], id?: string): TraceEvent =>
+  ev('MaterialInstalled', { serial, lotId, quantity, refDes }, { at, id: id ?? `inst-${serial}-${lotId}-${at}` });
+const approve = (approvalId: string, at: number, o: { mpn?: string; manufacturer?: string; vendorIds?: string[]; brand?: string; ipn?: string } = {}): TraceEvent =>
+  ev('PartApproved', { brand: o.brand ?? 'Acme', approvalId, internalPartNumber: o.ipn ?? 'CAP-1', manufacturer: o.manufacturer ?? 'Murata', mpn: o.mpn ?? 'GRM1', ...(o.vendorIds ? { vendorIds: o.vendorIds } : {}) }, { at, id: `appr-${approvalId}` });
+const deviate = (deviationId: string, at: number, o: { from: number; until: number; max?: number; products?: string[]; workOrders?: string[]; brand?: string }): TraceEvent =>
+  ev('DeviationApproved', {
+    brand: o.brand ?? 'Acme', deviationId, internalPartNumber: 'CAP-1', manufacturer: 'Kemet', mpn: 'ALT1',
+    ...(o.products ? { productPartNumbers: o.products } : {}), ...(o.workOrders ? { workOrders: o.workOrders } : {}), ...(o.max !== undefined ? { maxQuantity: o.max } : {}),
+    validFrom: t(o.from), validUntil: t(o.until), approvedBy: 'j.doe@acme.example', reason: 'Murata shortage',
+  }, { at, id: `dev-${deviationId}` });
+
+const readerOf = authorityReaderOf;
+
+async function judged(events: TraceEvent[], serial: string, scope: BrandScope = SITE_WIDE) {
+  const store = storeOf(events);
+  const reader = readerOf(store);
+  const g = await judgeWithReads(reader, assembleGenealogy(serial, fetchedOf(store)), scope);
+  return { g, reader };
+}
+const materialOf = (g: Genealogy, lotId: string): Installation => {
+  const all: Installation[] = [];
+  const walk = (u: Genealogy['unit']): void => { all.push(...u.materials); u.subAssemblies.forEach((s) => walk(s.unit)); };
+  walk(g.unit);
+  return all.find((m) => m.lotId === lotId)!;
+};
+const authorityFlags = (g: Genealogy): Flag[] => g.summary.flags.filter((f) => f.rule !== undefined);
+
+describe('brand authority: rule 1, the approved parts', () => {
+  it('approves a part whose approval for the IPN, manufacturer and MPN was in force at the installation', async () => {
+    const { g } = await judged([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)], 'U1');
+    expect(materialOf(g, 'REEL-OK').judgement).toMatchObject({ verdict: 'APPROVED', parts: [{ verdict: 'APPROVED', approvalId: 'A1', internalPartNumber: 'CAP-1', mpn: 'GRM1', vendorId: 'V1' }] });
+    expect(authorityFlags(g)).toEqual([]);
+  });
+
+  it('does not approve material bought from a vendor the approval does not name', async () => {
+    const { g } = await judged([...base(), approve('A1', 1, { vendorIds: ['V1'] }), start('U1', 2), install('U1', 'REEL-V2', 3)], 'U1');
+    expect(materialOf(g, 'REEL-V2').judgement?.verdict).toBe('NOT_ON_AVL');
+    expect(authorityFlags(g)).toEqual([expect.objectContaining({ code: 'NOT_ON_AVL', serial: 'U1', lotId: 'REEL-V2', vendorId: 'V2', rule: 'AVL', internalPartNumber: 'CAP-1', mpn: 'GRM1' })]);
+  });
+
+  it('says the brand has not spoken (AVL_MISSING) when it approved nothing for the IPN by then, and NOT_ON_AVL once it approved another part', async () => {
+    const missing = await judged([...base(), approve('A1', 5), start('U1', 2), install('U1', 'REEL-OK', 3)], 'U1');
+    expect(materialOf(missing.g, 'REEL-OK').judgement?.verdict).toBe('AVL_MISSING');
+    expect(authorityFlags(missing.g)).toEqual([expect.objectContaining({ code: 'AVL_MISSING', serial: 'U1', lotId: 'REEL-OK' })]);
+    const other = await judged([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-ALT', 3)], 'U1');
+    expect(materialOf(other.g, 'REEL-ALT').judgement?.verdict).toBe('NOT_ON_AVL');
+  });
+
+  it('applies a withdrawal from its time on, not before', async () => {
+    const events = [
+      ...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3), start('U2', 2), install('U2', 'REEL-OK', 6),
+      ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A1', reason: 'EOL' }, { at: 5, id: 'wd-A1' }),
+    ];
+    expect(materialOf((await judged(events, 'U1')).g, 'REEL-OK').judgement?.verdict).toBe('APPROVED');
+    expect(materialOf((await judged(events, 'U2')).g, 'REEL-OK').judgement?.verdict).toBe('NOT_ON_AVL');
+  });
+});
+
+describe('brand authority: rule 2, deviations', () => {
+  it('covers an alternate part within the deviation validity, product and work order, and nothing outside them', async () => {
+    const events = [
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 2, until: 10, products: ['P1'], workOrders: ['WO1'] }),
+      start('IN', 2), install('IN', 'REEL-ALT', 4),
+      start('LATE', 2), install('LATE', 'REEL-ALT', 11),
+      start('OTHER-P', 2, { product: 'P2' }), install('OTHER-P', 'REEL-ALT', 4),
+      start('OTHER-WO', 2, { wo: 'WO2' }), install('OTHER-WO', 'REEL-ALT', 4),
+    ];
+    const inside = (await judged(events, 'IN')).g;
+    expect(materialOf(inside, 'REEL-ALT').judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ deviationId: 'D1', count: 1 }] });
+    expect(authorityFlags(inside)).toEqual([expect.objectContaining({ code: 'UNDER_DEVIATION', serial: 'IN', deviationId: 'D1', count: 1, lotId: 'REEL-ALT' })]);
+    for (const serial of ['LATE', 'OTHER-P', 'OTHER-WO']) expect(materialOf((await judged(events, serial)).g, 'REEL-ALT').judgement?.verdict).toBe('NOT_ON_AVL');
+  });
+
+  it('applies a revocation from its time on, not before', async () => {
+    const events = [
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20 }),
+      start('U1', 2), install('U1', 'REEL-ALT', 3), start('U2', 2), install('U2', 'REEL-ALT', 7),
+      ev('DeviationRevoked', { brand: 'Acme', deviationId: 'D1', reason: 'Murata back in stock' }, { at: 5, id: 'rv-D1' }),
+    ];
+    expect(materialOf((await judged(events, 'U1')).g, 'REEL-ALT').judgement?.verdict).toBe('UNDER_DEVIATION');
+    expect(materialOf((await judged(events, 'U2')).g, 'REEL-ALT').judgement?.verdict).toBe('NOT_ON_AVL');
+  });
+
+  it.each([['forward', false], ['backward', true]])('exhausts a deviation quantity across units in occurredAt order, the event id breaking ties, through a split reel (delivered %s)', async (_order, backward) => {
+    // 2 pieces each; max 5: U-A (t3) and U-B (t4, event "b") fit, U-C (t4, event "c") and U-D (t5) exceed.
+    const built = [
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20, max: 5 }),
+      ev('LotSplit', { sourceLotId: 'REEL-ALT', newLots: [{ lotId: 'ALT-1', quantity: 500 }, { lotId: 'ALT-2', quantity: 500 }] }, { at: 1, id: 'split-alt' }),
+      start('U-A', 2), install('U-A', 'REEL-ALT', 3, 2, ['C1', 'C2'], 'i-a'),
+      // U-C's reel is read before U-B's: only the event id puts U-B first.
+      start('U-C', 2), install('U-C', 'ALT-1', 4, 2, ['C1', 'C2'], 'i-c'),
+      start('U-B', 2), install('U-B', 'ALT-2', 4, 2, ['C1', 'C2'], 'i-b'),
+      start('U-D', 2), install('U-D', 'ALT-1', 5, 2, ['C1', 'C2'], 'i-d'),
+    ];
+    const events = backward ? built.reverse() : built;
+    const verdicts: Record<string, unknown> = {};
+    for (const serial of ['U-A', 'U-B', 'U-C', 'U-D']) {
+      const { g } = await judged(events, serial);
+      const j = g.unit.materials[0]!.judgement!;
+      verdicts[serial] = [j.verdict, j.parts[0]!.count];
+    }
+    expect(verdicts).toEqual({ 'U-A': ['UNDER_DEVIATION', 2], 'U-B': ['UNDER_DEVIATION', 4], 'U-C': ['DEVIATION_EXCEEDED', 6], 'U-D': ['DEVIATION_EXCEEDED', 8] });
+    const { g } = await judged(events, 'U-C');
+    expect(authorityFlags(g)).toEqual([expect.objectContaining({ code: 'DEVIATION_EXCEEDED', serial: 'U-C', deviationId: 'D1', count: 6, maxQuantity: 5 })]);
+  });
+
+  it('counts only the brand\'s own units against its deviation', async () => {
+    const events = [
+      ...base(), deviate('D1', 1, { from: 1, until: 20, max: 2 }),
+      start('OTHER', 2, { brand: 'Initech' }), install('OTHER', 'REEL-ALT', 3, 2),
+      start('MINE', 2), install('MINE', 'REEL-ALT', 4, 2),
+    ];
+    expect(materialOf((await judged(events, 'MINE')).g, 'REEL-ALT').judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 2 }] });
+  });
+});
+
+describe('brand authority: the BOM revision in force at the unit start', () => {
+  const bom = (revision: string, from: number, lines: { internalPartNumber: string; quantity: number; refDes?: string[] }[], at = 0): TraceEvent =>
+    ev('BomReleased', { brand: 'Acme', productPartNumber: 'P1', revision, effectiveFrom: t(from), lines }, { at, id: `bom-${revision}` });
+
+  it('flags a line short of its quantity, a part not on the BOM and a reference designator not on its line', async () => {
+    const events = [
+      ...base(), receive('REEL-R', 'RC0603', 'Yageo', 'V1', 'RES-1'), approve('A1', 1), approve('A2', 1, { ipn: 'RES-1', manufacturer: 'Yageo', mpn: 'RC0603' }),
+      bom('A', 0, [{ internalPartNumber: 'CAP-1', quantity: 3, refDes: ['C1', 'C2', 'C3'] }]),
+      start('U1', 2), install('U1', 'REEL-OK', 3, 2, ['C1', 'C9']), install('U1', 'REEL-R', 3, 1, ['R1']),
+    ];
+    const { g } = await judged(events, 'U1');
+    expect(authorityFlags(g).map((f) => f.difference)).toEqual([
+      { kind: 'LINE_SHORT', internalPartNumber: 'CAP-1', required: 3, installed: 2 },
+      { kind: 'REFDES_NOT_ON_LINE', internalPartNumber: 'CAP-1', refDes: ['C9'], lotIds: ['REEL-OK'] },
+      { kind: 'NOT_ON_BOM', internalPartNumber: 'RES-1', lotIds: ['REEL-R'] },
+    ]);
+    expect(authorityFlags(g)[0]).toMatchObject({ code: 'BOM_MISMATCH', rule: 'BOM', serial: 'U1', revision: 'A', productPartNumber: 'P1' });
+  });
+
+  it('judges a unit against the revision in force when it started: a revision released mid-run applies to units started after it', async () => {
+    const events = [
+      ...base(), approve('A1', 1),
+      bom('A', 0, [{ internalPartNumber: 'CAP-1', quantity: 1 }]),
+      bom('B', 5, [{ internalPartNumber: 'CAP-1', quantity: 2 }], 5),
+      start('EARLY', 2), install('EARLY', 'REEL-OK', 6, 1),
+      start('LATE', 6), install('LATE', 'REEL-OK', 7, 1),
+    ];
+    expect(authorityFlags((await judged(events, 'EARLY')).g)).toEqual([]);
+    expect(authorityFlags((await judged(events, 'LATE')).g)).toEqual([
+      expect.objectContaining({ code: 'BOM_MISMATCH', revision: 'B', difference: { kind: 'LINE_SHORT', internalPartNumber: 'CAP-1', required: 2, installed: 1 } }),
+    ]);
+  });
+});
+
+describe('brand authority: order, brands and need-to-know', () => {
+  const world = (): TraceEvent[] => [
+    ...base(), approve('A1', 1, { vendorIds: ['V1'] }), deviate('D1', 1, { from: 1, until: 20, max: 3 }),
+    ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A1', reason: 'EOL' }, { at: 9, id: 'wd-A1' }),
+    ev('DeviationRevoked', { brand: 'Acme', deviationId: 'D1', reason: 'done' }, { at: 12, id: 'rv-D1' }),
+    ev('BomReleased', { brand: 'Acme', productPartNumber: 'P1', revision: 'A', effectiveFrom: t(0), lines: [{ internalPartNumber: 'CAP-1', quantity: 4 }] }, { at: 0, id: 'bom-A' }),
+    ev('LotMerged', { sourceLotIds: ['REEL-OK', 'REEL-V2'], lotId: 'REEL-MIX' }, { at: 1, id: 'merge' }),
+    start('U1', 2), install('U1', 'REEL-OK', 3), install('U1', 'REEL-ALT', 4, 2), install('U1', 'REEL-MIX', 5), install('U1', 'REEL-ALT', 10, 2, ['C5']),
+    start('U0', 2), install('U0', 'REEL-ALT', 3, 1),
+  ];
+  const withoutPositions = (g: unknown): unknown => JSON.parse(JSON.stringify(g, (k, v) => (k === 'partition' || k === 'offset' ? undefined : v)));
+
+  it('ends in the same judgement whatever the order of delivery, duplicates included', async () => {
+    const expected = withoutPositions((await judged(world(), 'U1')).g);
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 10; round++) {
+      const shuffled = world().sort(() => random() - 0.5);
+      const { g } = await judged([...shuffled, ...shuffled.slice(0, 6)], 'U1');
+      expect(withoutPositions(g)).toEqual(expected);
+    }
+    const g = expected as Genealogy;
+    expect(g.unit.materials.map((m) => m.judgement?.verdict)).toEqual(['APPROVED', 'UNDER_DEVIATION', 'NOT_ON_AVL', 'DEVIATION_EXCEEDED']);
+    expect(g.unit.materials.map((m) => m.judgement?.parts.at(-1)?.count)).toEqual([undefined, 3, undefined, 5]); // U0's piece came first
+    // The merged reel holds the approved vendor's part and another vendor's: judged per part, the worst counts.
+    expect(g.unit.materials[2]!.judgement!.parts.map((p) => [p.vendorId, p.verdict])).toEqual([['V1', 'APPROVED'], ['V2', 'NOT_ON_AVL']]);
+  });
+
+  it('judges the same reel differently for two brands with different approved parts', async () => {
+    const events = [
+      ...base(), approve('A1', 1), approve('I1', 1, { brand: 'Initech', mpn: 'OTHER' }),
+      start('ACME-1', 2), install('ACME-1', 'REEL-OK', 3), start('INITECH-1', 2, { brand: 'Initech' }), install('INITECH-1', 'REEL-OK', 3),
+    ];
+    expect(materialOf((await judged(events, 'ACME-1')).g, 'REEL-OK').judgement?.verdict).toBe('APPROVED');
+    expect(materialOf((await judged(events, 'INITECH-1')).g, 'REEL-OK').judgement?.verdict).toBe('NOT_ON_AVL');
+  });
+
+  it('reads brand documents only for the brands of units the caller may see', async () => {
+    const events = [
+      ...base(), approve('A1', 1), approve('I1', 1, { brand: 'Initech' }),
+      start('TOP', 2), install('TOP', 'REEL-OK', 3), start('SUB', 2, { brand: 'Initech' }), install('SUB', 'REEL-OK', 3),
+      ev('UnitAssembled', { serial: 'TOP', childSerial: 'SUB' }, { at: 4, id: 'asm' }),
+    ];
+    const { g, reader } = await judged(events, 'TOP', { kind: 'brands', brands: ['Acme'] });
+    const brandReads = reader.reads.filter((r) => r.collection.startsWith('brand')).flatMap((r) => r.ids.map((id) => JSON.parse(id)[0]));
+    expect(brandReads.length).toBeGreaterThan(0);
+    expect(new Set(brandReads)).toEqual(new Set(['Acme']));
+    expect(materialOf(g, 'REEL-OK').judgement?.verdict).toBe('APPROVED');
+  });
+
+  it('costs two round trips for the brand documents, none more without a limited deviation', async () => {
+    const store = storeOf([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)]);
+    const before = assembleGenealogy('U1', fetchedOf(store));
+    const trips = before.roundTrips;
+    const g = await judgeWithReads(readerOf(store), before, SITE_WIDE);
+    expect(g.roundTrips - trips).toBe(2);
+  });
+
+  it('counts a limited deviation with a forward walk: receipts, each lot level, uses, units; in roundTrips for site-wide callers only', async () => {
+    const store = storeOf([
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20, max: 5 }),
+      ev('LotSplit', { sourceLotId: 'REEL-ALT', newLots: [{ lotId: 'ALT-1', quantity: 500 }] }, { at: 1, id: 'split' }),
+      start('U1', 2), install('U1', 'ALT-1', 3),
+    ]);
+    const site = readerOf(store);
+    const before = assembleGenealogy('U1', fetchedOf(store)).roundTrips;
+    expect((await judgeWithReads(site, assembleGenealogy('U1', fetchedOf(store)), SITE_WIDE)).roundTrips - before).toBe(2 + 1 + 2 + 1 + 1);
+    expect(site.reads.map((r) => r.collection)).toEqual([
+      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lots', 'lotUseIndex', 'lots', 'lotUseIndex', 'lotUses', 'units',
+    ]);
+    const scoped = await judgeWithReads(readerOf(store), assembleGenealogy('U1', fetchedOf(store)), { kind: 'brands', brands: ['Acme'] });
+    expect(scoped.roundTrips - before).toBe(2);
+    expect(scoped.unit.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 1 }] });
+  });
+});

@@ -1,0 +1,103 @@
+import { lotUsesId } from '../lot-uses';
+import type { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc } from '../schemas/graph.documents';
+import type { PartReceiptsDoc } from './authority.documents';
+import { Part, PartUse, partKeyOf } from './authority-rules';
+
+/** The reads of a deviation's usage count, each one round trip by `_id` (GenealogyRepository and AuthorityRepository). */
+export interface UsageReader {
+  findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
+  findLots(ids: string[]): Promise<LotDoc[]>;
+  findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
+  findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
+  findUnits(serials: string[]): Promise<UnitDoc[]>;
+}
+
+/**
+ * Every installation, in units of `brands`, of material received as one of the parts `partReceiptIds` (partReceiptsId:
+ * IPN, manufacturer, MPN), through any splits and merges: what a deviation's quantity is counted over. Forward from
+ * the part's receipts: one round trip for the receipts, one per level of lot lineage, one for the lots' uses, one for
+ * the units. Removed material counts too: the pieces were installed under the deviation.
+ *
+ * Not the where-used traversal: that climbs to the top-level units and keeps paths; a count needs the units that
+ * hold the material directly, and which part each lot carries.
+ */
+export async function usesOfParts(reader: UsageReader, partReceiptIds: string[], brands: ReadonlySet<string>, stats: { roundTrips: number }): Promise<PartUse[]> {
+  if (partReceiptIds.length === 0 || brands.size === 0) return [];
+  const receipts = await reader.findPartReceipts(partReceiptIds);
+  stats.roundTrips++;
+  const rootParts = new Map<string, Map<string, Part>>();
+  for (const doc of receipts) {
+    for (const r of Object.values(doc.receipts ?? {})) {
+      const part: Part = { vendorId: r.vendorId, internalPartNumber: doc.internalPartNumber, manufacturer: doc.manufacturer, mpn: doc.mpn };
+      for (const lotId of r.lotIds) {
+        const parts = rootParts.get(lotId) ?? new Map<string, Part>();
+        parts.set(partKeyOf(part), part);
+        rootParts.set(lotId, parts);
+      }
+    }
+  }
+
+  // The lots made out of the received packages, level by level; each lot's non-empty use buckets come alongside.
+  const lots = new Map<string, LotDoc | undefined>();
+  const buckets: string[] = [];
+  let frontier = [...rootParts.keys()];
+  frontier.forEach((id) => lots.set(id, undefined));
+  while (frontier.length > 0) {
+    const [docs, indexes] = await Promise.all([reader.findLots(frontier), reader.findLotUseIndexes(frontier)]);
+    stats.roundTrips++;
+    for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotUsesId(index._id, b));
+    const next: string[] = [];
+    for (const doc of docs) {
+      lots.set(doc._id, doc);
+      for (const d of Object.values(doc.derived ?? {})) {
+        for (const id of d.lotIds) {
+          if (lots.has(id)) continue;
+          lots.set(id, undefined);
+          next.push(id);
+        }
+      }
+    }
+    frontier = next;
+  }
+
+  // Which parts each lot carries: a merge of two parts carries both, so parts flow along every edge until nothing changes.
+  const lotParts = new Map<string, Map<string, Part>>();
+  const work = [...rootParts.entries()];
+  while (work.length > 0) {
+    const [lotId, parts] = work.pop()!;
+    const have = lotParts.get(lotId) ?? new Map<string, Part>();
+    const added = [...parts].filter(([k]) => !have.has(k));
+    if (added.length === 0 && lotParts.has(lotId)) continue;
+    added.forEach(([k, p]) => have.set(k, p));
+    lotParts.set(lotId, have);
+    for (const d of Object.values(lots.get(lotId)?.derived ?? {})) for (const child of d.lotIds) work.push([child, new Map(added)]);
+  }
+
+  if (buckets.length === 0) return [];
+  const uses = await reader.findLotUses([...new Set(buckets)]);
+  stats.roundTrips++;
+  const serials = [...new Set(uses.flatMap((u) => Object.values(u.serials ?? {})))];
+  if (serials.length === 0) return [];
+  const units = await reader.findUnits(serials);
+  stats.roundTrips++;
+
+  const result: PartUse[] = [];
+  for (const unit of units) {
+    const started = unit.started;
+    if (!started || !brands.has(started.brand)) continue; // another brand's unit: read, never counted, never told
+    for (const install of Object.values(unit.installs ?? {})) {
+      for (const part of lotParts.get(install.lotId)?.values() ?? []) {
+        result.push({
+          eventId: install.prov.eventId,
+          at: new Date(install.at).getTime(),
+          quantity: install.quantity,
+          brand: started.brand,
+          productPartNumber: started.productPartNumber,
+          workOrder: started.workOrder,
+          part,
+        });
+      }
+    }
+  }
+  return result;
+}
