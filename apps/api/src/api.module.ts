@@ -1,7 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AccessModule } from '@trace/access';
+import { AccessModule, SESSION_LIFETIME } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
 import { ReportJobsModule, ReportKeysModule } from '@trace/reports';
@@ -29,6 +29,10 @@ import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
 import { WhereUsedController } from './where-used/where-used.controller';
 import { WhereUsedUseCase } from './where-used/where-used.use-case';
+import { SearchController } from './search/search.controller';
+import { SessionAuthenticator } from './sessions/session-authenticator';
+import { SessionController } from './sessions/session.controller';
+import { SessionLifetimeSettings } from './sessions/session-lifetime';
 
 /** The HTTP API: reads the genealogy graph, never writes it. */
 @Module({})
@@ -37,7 +41,7 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController, SessionController, SearchController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
@@ -55,6 +59,9 @@ export class ApiModule implements NestModule {
         IngestLagService,
         ReportJobRunner,
         { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX } },
+        SessionAuthenticator,
+        { provide: SESSION_LIFETIME, useValue: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 } },
+        SessionLifetimeSettings,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { PUBLIC_EXTENSION } from './auth/auth.decorators';
 import { setCursorSecret } from './where-used/paging';
+import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -48,6 +49,7 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  serveWebApp(app, env.WEB_ROOT || undefined); // the people's workspace at /, with its own strict CSP
   return { app, env };
 }
 

@@ -4,6 +4,7 @@ import { BackwardTracer } from './backward-trace';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
+import { IdLookup } from './id-lookup';
 import {
   LotSchema,
   LotUseIndexSchema,
@@ -31,7 +32,7 @@ import { ForwardTracer } from './where-used';
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
 })
 export class GenealogyModule {}

@@ -8,3 +8,4 @@ export * from './provenance';
 export * from './lot-uses';
 export * from './where-used';
 export * from './as-built';
+export * from './id-lookup';
