@@ -47,7 +47,7 @@ export function serveWebApp(app: NestExpressApplication, root = resolve(process.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebPath(req.path)) return next();
     files(req, res, () => {
-      if (req.path.startsWith('/assets/') || !(req.headers.accept ?? '').includes('text/html')) return next();
+      if (req.path.startsWith('/assets/') || !req.accepts('html')) return next();
       if (!index && existsSync(indexFile)) index = readFileSync(indexFile);
       res.setHeader('content-security-policy', WEB_CSP);
       res.setHeader('cache-control', 'no-cache');
