@@ -192,7 +192,7 @@ function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: bool
                   </td>
                   <td>
                     <button type="button" className="fact" aria-label={`Provenance of ${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`} onClick={() => onProvenance({ what: `${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`, provenance: m.provenance })}>
-                      ⓘ
+                      event
                     </button>
                   </td>
                 </tr>
