@@ -82,7 +82,8 @@ describe('the web workspace in a browser', () => {
   it('signs a quality engineer in with a pasted key, keeps no key in the page, and walks a three-level serial', async () => {
     const { page, context } = await signIn(keys.quality);
     await page.getByLabel('Signed in as').getByText('quality').waitFor();
-    expect(await page.evaluate(() => [document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)])).toEqual(['', '{}', '{}']);
+    // Evaluated in the page (a string, since the test's own TypeScript has no DOM library).
+    expect(await page.evaluate('[document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)]')).toEqual(['', '{}', '{}']);
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: 'trace_session', httpOnly: true, sameSite: 'Strict' });
     await page.getByRole('status', { name: 'Freshness' }).getByText(/up to date|behind/).waitFor();
