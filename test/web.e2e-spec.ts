@@ -24,7 +24,12 @@ describe('the web workspace in a browser', () => {
     w.env.WEB_ROOT = webRoot;
     await Promise.all([w.startIngest(), w.startApi()]);
     browser = await launchChromium();
-    await w.produce([...scenario.events, makeEvent('UnitStarted', { serial: otherBrandSerial, brand: 'Globex', productPartNumber: 'GX-1', workOrder: 'WO-GX-1' }, { source: 'site1/mes' })]);
+    await w.produce([
+      ...scenario.events,
+      makeEvent('UnitStarted', { serial: otherBrandSerial, brand: 'Globex', productPartNumber: 'GX-1', workOrder: 'WO-GX-1' }, { source: 'site1/mes' }),
+      // REEL-C2 twice inside the gateway (C10 on it, C20 on its power board): installations and units differ in the recall scope.
+      makeEvent('MaterialInstalled', { serial: sub, lotId: 'REEL-C2', quantity: 1, refDes: ['C20'] }, { source: 'site1/smt-line-2' }),
+    ]);
     keys = {
       quality: (await w.createKey('quality', '*', 'web test quality')).key,
       auditor: (await w.createKey('auditor', '*', 'web test auditor')).key,
@@ -140,6 +145,7 @@ describe('the web workspace in a browser', () => {
     const rows = (await w.get<{ items: { topSerial: string; shipped: boolean }[] }>('/v1/lots/REEL-C2/where-used')).body.items;
     const units = new Set(rows.map((r) => r.topSerial)).size;
     const shipped = new Set(rows.filter((r) => r.shipped).map((r) => r.topSerial)).size;
+    expect(rows.length).toBeGreaterThan(units);
     await dialog.getByText(`Recall scope: ${units} top-level units hold this material now, ${shipped} of them shipped (${rows.length} installations).`).waitFor();
     const reason = `suspect dielectric ${randomBytes(3).toString('hex')}`;
     await dialog.getByLabel('Reason').fill(reason);
