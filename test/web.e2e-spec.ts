@@ -204,6 +204,18 @@ describe('the web workspace in a browser', () => {
     expect(replayed.status).toBe(401); // the session is gone on the server, not only in the browser
   });
 
+  it('ends the old session when a browser signs in again over it', async () => {
+    const signInOver = async (cookie?: string): Promise<string> => {
+      const res = await fetch(`${w.apiUrl}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ key: keys.auditor }) });
+      expect(res.status).toBe(200);
+      return /^(trace_session=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+    };
+    const first = await signInOver();
+    const second = await signInOver(first);
+    expect((await fetch(`${w.apiUrl}/v1/session`, { headers: { cookie: second } })).status).toBe(200);
+    expect((await fetch(`${w.apiUrl}/v1/session`, { headers: { cookie: first } })).status).toBe(401);
+  });
+
   it('refuses a state change from a session without its CSRF token', async () => {
     const { page } = await signIn(keys.quality, '/lots/REEL-K1');
     await heading(page, 'Lot REEL-K1').waitFor();

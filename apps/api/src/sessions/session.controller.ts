@@ -47,6 +47,9 @@ export class SessionController {
   async signIn(@Body() { key }: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
     const principal = await this.keys.authenticate(key);
     if (!principal) throw new UnauthorizedException('the API key is not valid or has been revoked');
+    // A sign-in over an old session ends that one: one cookie, one live session.
+    const previous = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (previous) await this.sessions.delete(previous);
     const { token, session } = await this.sessions.create(principal.keyId);
     res.setHeader('set-cookie', sessionCookie(token, { secure: req.secure, maxAgeSeconds: (session.expiresAt.getTime() - Date.now()) / 1000 }));
     res.setHeader('cache-control', 'no-store');
