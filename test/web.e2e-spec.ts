@@ -29,6 +29,8 @@ describe('the web workspace in a browser', () => {
       makeEvent('UnitStarted', { serial: otherBrandSerial, brand: 'Globex', productPartNumber: 'GX-1', workOrder: 'WO-GX-1' }, { source: 'site1/mes' }),
       // REEL-C2 twice inside the gateway (C10 on it, C20 on its power board): installations and units differ in the recall scope.
       makeEvent('MaterialInstalled', { serial: sub, lotId: 'REEL-C2', quantity: 1, refDes: ['C20'] }, { source: 'site1/smt-line-2' }),
+      // Rework on the power board: its resistors taken out, so the history switch has something to show.
+      makeEvent('MaterialRemoved', { serial: sub, lotId: 'REEL-R1', refDes: ['R1', 'R2'], reason: 'rework: tombstoned resistors' }, { source: 'site1/rework' }),
     ]);
     keys = {
       quality: (await w.createKey('quality', '*', 'web test quality')).key,
@@ -110,8 +112,14 @@ describe('the web workspace in a browser', () => {
     const provenance = page.getByRole('region', { name: 'Provenance' });
     expect(await provenance.innerText()).toMatch(new RegExp(`MaterialInstalled[\\s\\S]*${TOPICS.production.replace(/\./g, '\\.')} partition \\d+ offset \\d+`));
 
+    expect(await subMaterials.getByRole('link', { name: 'REEL-R1' }).count()).toBe(0); // as built now: reworked away
+    await page.getByRole('checkbox', { name: /History/ }).check();
+    await subMaterials.getByRole('row').filter({ hasText: 'REEL-R1' }).getByText('removed').waitFor();
+    expect(page.url()).toBe(`${w.apiUrl}/serials/${top}?history=true`);
+
     await page.reload();
     await heading(page, `Serial ${top}`).waitFor(); // the deep link survives a reload, signed in still
+    expect(await page.getByRole('checkbox', { name: /History/ }).isChecked()).toBe(true);
 
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'PDF', exact: true }).click();
