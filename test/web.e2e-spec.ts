@@ -142,6 +142,11 @@ describe('the web workspace in a browser', () => {
 
     await page.goto(`${w.apiUrl}/lots/REEL-C1?shipped=true`); // filters have deep links too
     await page.getByRole('status', { name: 'Where-used count' }).getByText(await countOf('/v1/lots/REEL-C1/where-used?shipped=true')).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\r\n');
+    const shipped = (await w.get<{ items: { topSerial: string }[] }>('/v1/lots/REEL-C1/where-used?shipped=true')).body.items;
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(shipped.map((r) => r.topSerial)); // the filtered rows, as shown
   });
 
   it('holds a lot with a reason after showing the recall scope, and the LotStatusChanged goes to Kafka', async () => {

@@ -4,6 +4,7 @@ import { ApiError, apiJson, enc } from '../api';
 import type { LotStatusChangeResult, SessionInfo, WhereUsedPage } from '../api-types';
 import { Link, lotPath, navigate } from '../router';
 import { type WhereUsedFilters, filtersFromSearch, whereUsedQuery } from '../where-used-filters';
+import { whereUsedCsv } from '../where-used-csv';
 import { useWhereUsedStream } from './use-where-used-stream';
 import { WhereUsedTable } from './where-used-table';
 
@@ -47,6 +48,9 @@ export function LotPage({ lotId, search, session }: { lotId: string; search: str
         {stream.count.rows} rows · {stream.count.unitCount} top-level units · {stream.count.shippedUnits} shipped{stream.done ? '' : ' · streaming…'}
       </p>
       {stream.error && <p role="alert">{stream.error}</p>}
+      <button type="button" disabled={!stream.done || stream.rows.length === 0} onClick={() => downloadCsv(`where-used-${lotId}.csv`, whereUsedCsv(stream.rows))}>
+        Download CSV
+      </button>
       <WhereUsedTable rows={stream.rows} label={`Where-used of ${lotId}`} />
     </section>
   );
@@ -149,4 +153,16 @@ function Containment({ lotId, units, onChanged }: { lotId: string; units: { rows
       </dialog>
     </div>
   );
+}
+
+/** Saves text as a file: the rows are already in the page, so the browser writes them without asking the API again. */
+function downloadCsv(filename: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
