@@ -152,14 +152,14 @@ describe('the web workspace in a browser', () => {
   it('holds a lot with a reason after showing the recall scope, and the LotStatusChanged goes to Kafka', async () => {
     const { page } = await signIn(keys.quality, '/lots/REEL-C2');
     await heading(page, 'Lot REEL-C2').waitFor();
-    await page.getByRole('status', { name: 'Where-used count' }).getByText(/^\d+ rows .* · \d+ shipped$/).waitFor();
+    await page.getByRole('status', { name: 'Where-used count' }).getByText(/^\d+ rows? .* · \d+ shipped$/).waitFor();
     await page.getByRole('button', { name: 'Hold' }).click();
     const dialog = page.getByRole('dialog');
     const rows = (await w.get<{ items: { topSerial: string; shipped: boolean }[] }>('/v1/lots/REEL-C2/where-used')).body.items;
     const units = new Set(rows.map((r) => r.topSerial)).size;
     const shipped = new Set(rows.filter((r) => r.shipped).map((r) => r.topSerial)).size;
     expect(rows.length).toBeGreaterThan(units);
-    await dialog.getByText(`Recall scope: ${units} top-level units hold this material now, ${shipped} of them shipped (${rows.length} installations).`).waitFor();
+    await dialog.getByText(`Recall scope: ${plural(units, 'top-level unit')} hold this material now (${shipped} shipped), through ${plural(rows.length, 'installation')}.`).waitFor();
     const reason = `suspect dielectric ${randomBytes(3).toString('hex')}`;
     await dialog.getByLabel('Reason').fill(reason);
     await dialog.getByRole('button', { name: 'Confirm hold' }).click();
@@ -247,13 +247,15 @@ describe('the web workspace in a browser', () => {
     expect(await lotStatusEvents('forged', 0)).toEqual([]);
   });
 
+  const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
   /** The running count the page must end on, from the API's own (paged JSON) answer. */
   async function countOf(path: string): Promise<string> {
     const rows = (await w.get<{ items: { topSerial: string; shipped: boolean }[] }>(path)).body.items;
     const units = new Set(rows.map((r) => r.topSerial)).size;
     const shipped = new Set(rows.filter((r) => r.shipped).map((r) => r.topSerial)).size;
     expect(rows.length).toBeGreaterThan(0);
-    return `${rows.length} rows · ${units} top-level units · ${shipped} shipped`;
+    return `${plural(rows.length, 'row')} · ${plural(units, 'top-level unit')} · ${shipped} shipped`;
   }
 
   /** LotStatusChanged events on this world's lot topic with the reason. */

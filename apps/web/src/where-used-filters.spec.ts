@@ -1,5 +1,5 @@
 import type { WhereUsedRow } from './api-types';
-import { RunningCount, filtersFromSearch, whereUsedQuery } from './where-used-filters';
+import { RunningCount, filtersFromSearch, plural, whereUsedQuery } from './where-used-filters';
 
 const row = (topSerial: string, shipped: boolean): WhereUsedRow => ({ lotId: 'L', serial: topSerial, topSerial, shipped, shipments: [], path: [] });
 
@@ -16,5 +16,9 @@ describe('where-used filters', () => {
     count.add([row('GW1', false), row('GW1', false), row('GW2', true)]);
     count.add([row('GW3', false), row('GW1', true)]);
     expect([count.rows, count.unitCount, count.shippedUnits]).toEqual([5, 3, 2]);
+  });
+
+  it('words a count with its noun', () => {
+    expect([plural(0, 'row'), plural(1, 'row'), plural(2, 'top-level unit')]).toEqual(['0 rows', '1 row', '2 top-level units']);
   });
 });

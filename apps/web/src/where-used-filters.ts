@@ -49,3 +49,6 @@ export class RunningCount {
     return n;
   }
 }
+
+/** A count with its noun: `1 row`, `2 rows`. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
 import type { LotStatusChangeResult, SessionInfo, WhereUsedPage } from '../api-types';
 import { Link, lotPath, navigate } from '../router';
-import { type WhereUsedFilters, filtersFromSearch, whereUsedQuery } from '../where-used-filters';
+import { type WhereUsedFilters, filtersFromSearch, plural, whereUsedQuery } from '../where-used-filters';
 import { whereUsedCsv } from '../where-used-csv';
 import { useWhereUsedStream } from './use-where-used-stream';
 import { WhereUsedTable } from './where-used-table';
@@ -45,7 +45,7 @@ export function LotPage({ lotId, search, session }: { lotId: string; search: str
       <h2>Where used</h2>
       <FilterBar filters={filters} onChange={setFilters} />
       <p role="status" aria-label="Where-used count">
-        {stream.count.rows} rows · {stream.count.unitCount} top-level units · {stream.count.shippedUnits} shipped{stream.done ? '' : ' · streaming…'}
+        {plural(stream.count.rows, 'row')} · {plural(stream.count.unitCount, 'top-level unit')} · {stream.count.shippedUnits} shipped{stream.done ? '' : ' · streaming…'}
       </p>
       {stream.error && <p role="alert">{stream.error}</p>}
       <button type="button" disabled={!stream.done || stream.rows.length === 0} onClick={() => downloadCsv(`where-used-${lotId}.csv`, whereUsedCsv(stream.rows))}>
@@ -128,7 +128,7 @@ function Containment({ lotId, units, onChanged }: { lotId: string; units: { rows
       </button>
       {done && (
         <p role="status" aria-label="Containment result">
-          {done.status === 'hold' ? 'On hold' : 'Released'}: {done.events.length} LotStatusChanged published ({done.events.map((e) => e.lotId).join(', ')}). Recall scope: {done.recallScope.units} units, {done.recallScope.shippedUnits} shipped.
+          {done.status === 'hold' ? 'On hold' : 'Released'}: {done.events.length} LotStatusChanged published ({done.events.map((e) => e.lotId).join(', ')}). Recall scope: {plural(done.recallScope.units, 'unit')}, {done.recallScope.shippedUnits} shipped.
         </p>
       )}
       <dialog ref={dialog} aria-labelledby="containment-title" onClose={() => setAction(undefined)}>
@@ -136,7 +136,7 @@ function Containment({ lotId, units, onChanged }: { lotId: string; units: { rows
           <h2 id="containment-title">{action === 'release' ? 'Release' : 'Hold'} lot {lotId} and every lot made from it</h2>
           <p>
             Recall scope:{' '}
-            {units ? `${units.unitCount} top-level units hold this material now, ${units.shippedUnits} of them shipped (${units.rows} installations).` : 'counting in the where-used table below…'}
+            {units ? `${plural(units.unitCount, 'top-level unit')} hold this material now (${units.shippedUnits} shipped), through ${plural(units.rows, 'installation')}.` : 'counting in the where-used table below…'}
           </p>
           <label htmlFor="containment-reason">Reason</label>
           <textarea id="containment-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={1024} />

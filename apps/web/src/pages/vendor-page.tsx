@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, apiJson, enc } from '../api';
 import type { VendorExposurePage } from '../api-types';
 import { Link, lotPath } from '../router';
+import { plural } from '../where-used-filters';
 import { useWhereUsedStream } from './use-where-used-stream';
 import { WhereUsedTable } from './where-used-table';
 
@@ -71,7 +72,7 @@ export function VendorPage({ vendorId }: { vendorId: string }) {
       )}
       <h2>Every unit</h2>
       <p role="status" aria-label="Exposure count">
-        {stream.count.rows} rows · {stream.count.unitCount} top-level units{stream.done ? '' : ' · streaming…'}
+        {plural(stream.count.rows, 'row')} · {plural(stream.count.unitCount, 'top-level unit')}{stream.done ? '' : ' · streaming…'}
       </p>
       {stream.error && !page.isError && <p role="alert">{stream.error}</p>}
       <WhereUsedTable rows={stream.rows} label={`Exposure of ${vendorId}`} />
