@@ -149,6 +149,16 @@ describe('the web workspace in a browser', () => {
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(shipped.map((r) => r.topSerial)); // the filtered rows, as shown
   });
 
+  it("follows a serial's flag to the vendor's exposure", async () => {
+    const { page } = await signIn(keys.auditor, `/serials/${top}`);
+    await page.getByRole('region', { name: 'Flags and gaps' }).getByRole('link', { name: 'vendor V-SHADY' }).click();
+    await heading(page, 'Vendor V-SHADY').waitFor();
+    const exposure = (await w.get<{ counts: { units: number }; total: number }>('/v1/vendors/V-SHADY/exposure')).body;
+    await page.getByRole('status', { name: 'Exposure count' }).getByText(new RegExp(`^${plural(exposure.total, 'row')} · ${plural(exposure.counts.units, 'top-level unit')}$`)).waitFor();
+    expect(await page.getByRole('table', { name: 'Exposure by brand' }).innerText()).toContain('Acme');
+    await page.getByRole('table', { name: 'Exposure of V-SHADY' }).getByRole('link', { name: top }).first().waitFor();
+  });
+
   it('holds a lot with a reason after showing the recall scope, and the LotStatusChanged goes to Kafka', async () => {
     const { page } = await signIn(keys.quality, '/lots/REEL-C2');
     await heading(page, 'Lot REEL-C2').waitFor();
