@@ -1,9 +1,9 @@
 /**
- * `npm run demo`: starts the local stack (or uses KAFKA_BROKERS / MONGO_URL), both apps as their own
- * processes, loads the demo scenario through Kafka, prints where to look, and runs until Ctrl-C; then
+ * `npm run demo`: builds the web app, starts the local stack (or uses KAFKA_BROKERS / MONGO_URL), both apps as their own
+ * processes, loads the demo scenario through Kafka, prints the one URL to open and the keys to sign in with, and runs until Ctrl-C; then
  * stops everything it started.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ApiKeysRepository } from '@trace/access';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     API_PORT: String(apiPort),
     TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
   };
+  buildWebApp();
   const children = [app('ingest', env), app('api', env)];
   const stop = async (signal: string): Promise<void> => {
     log(`${signal}: stopping`);
@@ -88,16 +89,22 @@ async function main(): Promise<void> {
     return res.ok && ((await res.json()) as { summary: { installations: number } }).summary.installations === 5;
   });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  log(`genealogy of the demo gateway:  ${genealogy}`);
-  log(`its sub-assembly:               ${base}/v1/serials/${scenario.ids.sub}/genealogy`);
-  log(`its signed report (PDF):        ${base}/v1/serials/${scenario.ids.top}/report?format=pdf   (also json, csv; /epcis for EPCIS 2.0)`);
-  log(`API reference (OpenAPI):        ${base}/docs`);
-  log(`health:                         ${base}/health`);
-  log(`site-wide quality key:          ${siteKey}`);
-  log(`Acme auditor key:               ${brandKey}`);
-  log(`admin key (keys, access log):   ${adminKey}`);
-  log(`try: curl -H "Authorization: Bearer ${siteKey}" ${genealogy}`);
+  log('');
+  log(`open ${base}/ and sign in with one of these keys:`);
+  log(`  site-wide quality engineer (every brand; may hold and release):  ${siteKey}`);
+  log(`  Acme auditor (Acme's units only; read-only):                      ${brandKey}`);
+  log(`  administrator (keys and the access log, no genealogy data):       ${adminKey}`);
+  log(`then search ${scenario.ids.top} (the demo gateway), follow its flagged vendor and the where-used of its split reel.`);
+  log('the API itself: /v1 on the same address with Authorization: Bearer <key>; its reference at /docs; /health');
   log('press Ctrl-C to stop');
+}
+
+/** Builds the web app (vite, a few seconds) into dist/web, which the API serves at `/`. */
+function buildWebApp(): void {
+  const t = Date.now();
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'web', 'vite.config.mts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building the web app failed (see above)');
+  log(`web app built into dist/web in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
 function app(name: 'api' | 'ingest', env: NodeJS.ProcessEnv): ChildProcess {

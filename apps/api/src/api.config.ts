@@ -16,6 +16,12 @@ export class ApiEnv extends PlatformEnv {
   @IsInt() @Min(1) RATE_LIMIT_EXPENSIVE: number = 1_000;
   /** The window of RATE_LIMIT_EXPENSIVE, in milliseconds. */
   @IsInt() @Min(1_000) @Max(86_400_000) RATE_LIMIT_WINDOW_MS: number = 60_000;
+  /** Browser sessions end after this many minutes without a request... */
+  @IsInt() @Min(1) @Max(24 * 60) SESSION_IDLE_MINUTES: number = 30;
+  /** ...and this many hours after sign-in, however busy. */
+  @IsInt() @Min(1) @Max(24 * 7) SESSION_MAX_HOURS: number = 12;
+  /** The built web app (vite's output) served at /; empty: dist/web under the working directory. */
+  @IsString() WEB_ROOT: string = '';
   @IsOptional() @IsString() @MinLength(32, { message: 'CURSOR_SECRET must be at least 32 characters' }) CURSOR_SECRET?: string;
 
   // Report jobs (POST /v1/reports): what one key may hold, and for how long.

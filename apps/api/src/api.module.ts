@@ -2,7 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AccessModule } from '@trace/access';
+import { AccessModule, SESSION_LIFETIME } from '@trace/access';
 import { GenealogyModule } from '@trace/genealogy';
 import { createKafka, mongooseOptions } from '@trace/platform';
 import { ReportJobsModule, ReportKeysModule, ReportVerifier } from '@trace/reports';
@@ -33,6 +33,10 @@ import { SerialsController } from './serials/serials.controller';
 import { TraceSerialUseCase } from './serials/trace-serial.use-case';
 import { WhereUsedController } from './where-used/where-used.controller';
 import { WhereUsedUseCase } from './where-used/where-used.use-case';
+import { SearchController } from './search/search.controller';
+import { SessionAuthenticator } from './sessions/session-authenticator';
+import { SessionController } from './sessions/session.controller';
+import { SessionLifetimeSettings } from './sessions/session-lifetime';
 
 const reportJobSettings = (env: ApiEnv): ReportJobSettings => ({
   maxActive: env.REPORT_JOBS_MAX_ACTIVE_PER_KEY,
@@ -56,7 +60,7 @@ export class ApiModule implements NestModule {
         // One limit for every @Expensive() route, counted per key (KeyThrottlerGuard); generous by default.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.RATE_LIMIT_WINDOW_MS, limit: env.RATE_LIMIT_EXPENSIVE }], errorMessage: 'too many expensive requests for this key: retry after Retry-After seconds' }),
         GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController],
+      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController, SessionController, SearchController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // The access log first: a request is written there before anything else of it runs.
@@ -81,6 +85,9 @@ export class ApiModule implements NestModule {
         ReportVerifier,
         { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX, verifyMaxBytes: env.REPORT_VERIFY_MAX_BYTES } },
         { provide: REPORT_JOB_SETTINGS, useValue: reportJobSettings(env) },
+        SessionAuthenticator,
+        { provide: SESSION_LIFETIME, useValue: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 } },
+        SessionLifetimeSettings,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './auth/auth.decorators';
 import { setCursorSecret } from './where-used/paging';
+import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -83,6 +84,7 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  serveWebApp(app, env.WEB_ROOT || undefined); // the people's workspace at /, with its own strict CSP
   return { app, env };
 }
 

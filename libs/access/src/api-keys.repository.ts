@@ -83,4 +83,11 @@ export class ApiKeysRepository {
     if (!doc || doc.revokedAt || !secretMatches(parsed.secret, doc.hash)) return null;
     return { keyId: doc._id, role: doc.role, scope: scopeOf(doc.brands), ...(doc.label ? { label: doc.label } : {}) };
   }
+
+  /** The principal of a key by its id, or null (unknown or revoked): what a browser session, which holds only the id, is checked against. */
+  async principalById(id: string): Promise<Principal | null> {
+    const doc = await this.keys.findById(id).lean().exec();
+    if (!doc || doc.revokedAt) return null;
+    return { keyId: doc._id, role: doc.role, scope: scopeOf(doc.brands), ...(doc.label ? { label: doc.label } : {}) };
+  }
 }

@@ -7,6 +7,7 @@ import { BackwardTracer } from './backward-trace';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';
+import { IdLookup } from './id-lookup';
 import {
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
@@ -39,7 +40,7 @@ import { ForwardTracer } from './where-used';
       ...AUTHORITY_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer],
+  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
 })
 export class GenealogyModule {}

@@ -9,3 +9,4 @@ export * from './lot-uses';
 export * from './where-used';
 export * from './as-built';
 export * from './authority';
+export * from './id-lookup';

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BrandScope, IdLookup } from '@trace/genealogy';
+import { CallerScope } from '../auth/auth.decorators';
+import { ErrorDto } from '../error.dto';
+import { SearchQuery, SearchResultDto } from './search.dto';
+
+@ApiTags('search')
+@Controller('v1')
+export class SearchController {
+  constructor(private readonly lookup: IdLookup) {}
+
+  @Get('search')
+  @ApiOperation({
+    summary: 'What an id names: a serial, a package lot, a vendor',
+    description:
+      'Exact-id lookups only (one read by _id per kind, side by side): what the search box of the web UI asks. A serial ' +
+      "of a brand outside the caller's scope is not a match, exactly as if it did not exist.",
+  })
+  @ApiOkResponse({ type: SearchResultDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'q is missing, empty or longer than 128 characters' })
+  async search(@Query() { q }: SearchQuery, @CallerScope() scope: BrandScope): Promise<SearchResultDto> {
+    return { q, matches: await this.lookup.find(q, scope) };
+  }
+}

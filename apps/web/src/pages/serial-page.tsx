@@ -1,0 +1,206 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { ApiError, apiJson, enc } from '../api';
+import type { Genealogy, Provenance } from '../api-types';
+import { Link, lotPath, navigate, serialPath, vendorPath } from '../router';
+import { type TreeUnit, allKeys, assemblyTree, visibleUnits } from '../tree';
+import { ProvenancePanel } from './provenance';
+
+/** A serial's genealogy: header, flags and gaps first, the assembly tree with every material, downloads. */
+export function SerialPage({ serial, search }: { serial: string; search: string }) {
+  const history = new URLSearchParams(search).get('history') === 'true';
+  const answer = useQuery({ queryKey: ['genealogy', serial, history], queryFn: () => apiJson<Genealogy>(`/v1/serials/${enc(serial)}/genealogy${history ? '?history=true' : ''}`) });
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set([serial]));
+  const [shown, setShown] = useState<{ what: string; provenance: Provenance } | undefined>();
+  const tree = useMemo(() => (answer.data ? assemblyTree(answer.data) : undefined), [answer.data]);
+  const toggle = (key: string): void =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+
+  return (
+    <section>
+      <h1>Serial {serial}</h1>
+      {answer.isPending && <p>Tracing {serial}…</p>}
+      {answer.isError && (
+        // Another brand's serial answers 404 exactly like one that does not exist; the page says the same for both.
+        <p role="alert">{answer.error instanceof ApiError && answer.error.status === 404 ? `No serial ${serial} in your scope.` : answer.error.message}</p>
+      )}
+      {answer.data && tree && (
+        <>
+          <UnitHeader g={answer.data} onProvenance={setShown} />
+          <FlagsAndGaps g={answer.data} />
+          <nav aria-label="Downloads" className="downloads">
+            Downloads:{' '}
+            {(['pdf', 'csv', 'json'] as const).map((f) => (
+              <a key={f} href={`/v1/serials/${enc(serial)}/report?format=${f}`} download>
+                {f.toUpperCase()}
+              </a>
+            ))}
+            <a href={`/v1/serials/${enc(serial)}/epcis`} download={`${serial}.epcis.jsonld`}>
+              EPCIS
+            </a>
+          </nav>
+          <div className="tree-controls">
+            <label>
+              <input type="checkbox" checked={history} onChange={(e) => navigate(serialPath(serial) + (e.target.checked ? '?history=true' : ''), { replace: true })} /> History
+              (removed and retracted material, marked)
+            </label>
+            <button type="button" onClick={() => setExpanded(new Set(allKeys(tree)))}>
+              Expand all
+            </button>
+            <button type="button" onClick={() => setExpanded(new Set())}>
+              Collapse all
+            </button>
+          </div>
+          <h2>Assembly</h2>
+          <ul className="tree" role="tree" aria-label="Assembly tree">
+            {visibleUnits(tree, expanded).map((u) => (
+              <UnitItem key={u.key} u={u} open={expanded.has(u.key)} onToggle={() => toggle(u.key)} onProvenance={setShown} />
+            ))}
+          </ul>
+          {shown && <ProvenancePanel what={shown.what} provenance={shown.provenance} onClose={() => setShown(undefined)} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function UnitHeader({ g, onProvenance }: { g: Genealogy; onProvenance: (p: { what: string; provenance: Provenance }) => void }) {
+  const u = g.unit;
+  return (
+    <dl className="header-facts">
+      <dt>Brand</dt>
+      <dd>{u.brand ?? 'unknown'}</dd>
+      <dt>Product</dt>
+      <dd>{u.productPartNumber ?? 'unknown'}</dd>
+      <dt>Work order</dt>
+      <dd>{u.workOrder ?? 'unknown'}</dd>
+      <dt>Shipped</dt>
+      <dd>
+        {u.shipments.length === 0
+          ? 'not shipped'
+          : u.shipments.map((s) => (
+              <button key={s.shipmentId} type="button" className="fact" onClick={() => onProvenance({ what: `shipment ${s.shipmentId}`, provenance: s.provenance })}>
+                {s.shipmentId} to {s.customer}
+              </button>
+            ))}
+      </dd>
+    </dl>
+  );
+}
+
+function FlagsAndGaps({ g }: { g: Genealogy }) {
+  const flags = g.summary.flags;
+  if (flags.length === 0 && g.gaps.length === 0) return <p className="ok">No flags, no gaps: every vendor approved, every lot released, the graph complete.</p>;
+  return (
+    <section className="flags" aria-label="Flags and gaps">
+      <h2>Flags and gaps</h2>
+      <ul>
+        {flags.map((f, i) => (
+          <li key={`f${i}`} className="flag">
+            {f.message}
+            {f.vendorId && (
+              <>
+                {' '}
+                (<Link to={vendorPath(f.vendorId)}>vendor {f.vendorId}</Link>)
+              </>
+            )}
+            {f.lotId && (
+              <>
+                {' '}
+                (<Link to={lotPath(f.lotId)}>lot {f.lotId}</Link>)
+              </>
+            )}
+          </li>
+        ))}
+        {g.gaps.map((gap, i) => (
+          <li key={`g${i}`} className="gap">
+            Gap: {gap.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: boolean; onToggle: () => void; onProvenance: (p: { what: string; provenance: Provenance }) => void }) {
+  const unit = u.unit;
+  return (
+    <li role="treeitem" aria-level={u.depth + 1} aria-expanded={u.hasChildren ? open : undefined} aria-selected={false} className={`unit depth-${Math.min(u.depth, 6)}${u.removed ? ' removed' : ''}`} style={{ marginLeft: `${u.depth * 1.5}rem` }}>
+      <div className="unit-line">
+        {u.hasChildren && (
+          <button type="button" aria-expanded={open} aria-label={`${open ? 'Collapse' : 'Expand'} ${unit.serial}`} onClick={onToggle}>
+            {open ? '▾' : '▸'}
+          </button>
+        )}{' '}
+        {u.refDes && <span className="refdes">{u.refDes}: </span>}
+        {u.depth === 0 ? <strong>{unit.serial}</strong> : <Link to={serialPath(unit.serial)}>{unit.serial}</Link>}{' '}
+        <span className="muted">
+          {unit.brand ?? ''} {unit.productPartNumber ?? ''} {unit.workOrder ? `WO ${unit.workOrder}` : ''} {unit.started ? '' : '(never started: a gap)'}
+        </span>
+        {u.removed && <span className="tag">removed</span>}
+      </div>
+      {open && u.materials.length > 0 && (
+        <table className="materials" aria-label={`Materials of ${unit.serial}`}>
+          <thead>
+            <tr>
+              <th>RefDes</th>
+              <th>IPN</th>
+              <th>MPN</th>
+              <th>Manufacturer</th>
+              <th>Vendor (status)</th>
+              <th>Vendor lot</th>
+              <th>Date code</th>
+              <th>Origin</th>
+              <th>Package lot</th>
+              <th>Lot lineage</th>
+              <th>Lot status</th>
+              <th>Provenance</th>
+            </tr>
+          </thead>
+          <tbody>
+            {u.materials.map((m) => {
+              const vls = m.vendorLots.length > 0 ? m.vendorLots : [undefined];
+              return vls.map((vl, i) => (
+                <tr key={`${m.lotId}|${m.refDes.join(',')}|${i}`} className={m.removed ? 'removed' : undefined}>
+                  <td>
+                    {m.refDes.join(' ')}
+                    {m.removed && <span className="tag">removed</span>}
+                  </td>
+                  <td>{vl?.ipn ?? ''}</td>
+                  <td>{vl?.mpn ?? ''}</td>
+                  <td>{vl?.manufacturer ?? ''}</td>
+                  <td>
+                    {vl && (
+                      <>
+                        <Link to={vendorPath(vl.vendorId)}>{vl.vendorName ?? vl.vendorId}</Link> <span className={`status status-${vl.vendorStatus}`}>({vl.vendorStatus})</span>
+                      </>
+                    )}
+                  </td>
+                  <td>{vl?.vendorLotCode ?? ''}</td>
+                  <td>{vl?.dateCode ?? ''}</td>
+                  <td>{vl?.countryOfOrigin ?? ''}</td>
+                  <td>
+                    <Link to={lotPath(m.lotId)}>{m.lotId}</Link>
+                  </td>
+                  <td className="lineage">{m.lineage.join('; ')}</td>
+                  <td>
+                    <span className={`status status-${m.lotStatus}`}>{m.lotStatus}</span>
+                  </td>
+                  <td>
+                    <button type="button" className="fact" aria-label={`Provenance of ${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`} onClick={() => onProvenance({ what: `${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`, provenance: m.provenance })}>
+                      event
+                    </button>
+                  </td>
+                </tr>
+              ));
+            })}
+          </tbody>
+        </table>
+      )}
+    </li>
+  );
+}

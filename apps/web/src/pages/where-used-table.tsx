@@ -1,0 +1,69 @@
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { WhereUsedRow } from '../api-types';
+import { Link, serialPath } from '../router';
+
+const column = createColumnHelper<WhereUsedRow>();
+const columns = [
+  column.accessor('topSerial', { header: 'Top-level unit', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
+  column.accessor('brand', { header: 'Brand', cell: (c) => c.getValue() ?? '' }),
+  column.accessor('productPartNumber', { header: 'Product', cell: (c) => c.getValue() ?? '' }),
+  column.accessor('shipped', { header: 'Shipped', cell: (c) => (c.getValue() ? c.row.original.shipments.map((s) => `${s.shipmentId} to ${s.customer}`).join(', ') || 'yes' : 'no') }),
+  column.accessor('serial', { header: 'Installed in', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
+  column.accessor('lotId', { header: 'Lot installed' }),
+  column.accessor((r) => r.path.map((p) => p.id).join(' → '), { id: 'path', header: 'Path' }),
+];
+
+const ROW_HEIGHT = 32;
+
+/**
+ * Where-used rows as a table that draws only the rows in view (TanStack Virtual over TanStack Table's row model),
+ * so a 100,000-row answer scrolls like a 10-row one. Grid semantics keep the row count readable by screen readers.
+ */
+export function WhereUsedTable({ rows, label }: { rows: WhereUsedRow[]; label: string }) {
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel() });
+  const scroller = useRef<HTMLDivElement>(null);
+  const model = table.getRowModel().rows;
+  const virtualizer = useVirtualizer({ count: model.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  return (
+    <div ref={scroller} className="virtual-scroll">
+      <table aria-label={label} aria-rowcount={model.length + 1} className="where-used">
+        <thead>
+          {table.getHeaderGroups().map((g) => (
+            <tr key={g.id} aria-rowindex={1}>
+              {g.headers.map((h) => (
+                <th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {before > 0 && (
+            <tr aria-hidden="true">
+              <td style={{ height: before }} colSpan={columns.length} />
+            </tr>
+          )}
+          {items.map((v) => {
+            const row = model[v.index]!;
+            return (
+              <tr key={row.id} aria-rowindex={v.index + 2} className={row.original.removed ? 'removed' : undefined} style={{ height: ROW_HEIGHT }}>
+                {row.getVisibleCells().map((cell) => (
+                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                ))}
+              </tr>
+            );
+          })}
+          {after > 0 && (
+            <tr aria-hidden="true">
+              <td style={{ height: after }} colSpan={columns.length} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

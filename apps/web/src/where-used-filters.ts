@@ -1,0 +1,54 @@
+import type { WhereUsedRow } from './api-types';
+
+/** The where-used filters a person can set; each applies to the top-level unit, as the API's do. */
+export interface WhereUsedFilters {
+  brand?: string;
+  product?: string;
+  shipped?: boolean;
+}
+
+/** The query string of a where-used request with these filters (empty filters are left out). */
+export function whereUsedQuery(filters: WhereUsedFilters, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (filters.brand?.trim()) params.set('brand', filters.brand.trim());
+  if (filters.product?.trim()) params.set('product', filters.product.trim());
+  if (filters.shipped !== undefined) params.set('shipped', String(filters.shipped));
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Filters from a page's URL (?brand=&product=&shipped=), so a filtered table has a deep link. */
+export function filtersFromSearch(search: string): WhereUsedFilters {
+  const p = new URLSearchParams(search);
+  const shipped = p.get('shipped');
+  return {
+    ...(p.get('brand') ? { brand: p.get('brand')! } : {}),
+    ...(p.get('product') ? { product: p.get('product')! } : {}),
+    ...(shipped === 'true' ? { shipped: true } : shipped === 'false' ? { shipped: false } : {}),
+  };
+}
+
+/** Running totals of a streamed answer: rows, distinct top-level units, of which shipped. */
+export class RunningCount {
+  rows = 0;
+  private readonly units = new Map<string, boolean>();
+
+  add(rows: readonly WhereUsedRow[]): void {
+    this.rows += rows.length;
+    for (const r of rows) this.units.set(r.topSerial, r.shipped || this.units.get(r.topSerial) === true);
+  }
+
+  get unitCount(): number {
+    return this.units.size;
+  }
+
+  get shippedUnits(): number {
+    let n = 0;
+    for (const shipped of this.units.values()) if (shipped) n += 1;
+    return n;
+  }
+}
+
+/** A count with its noun: `1 row`, `2 rows`. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { GenealogyRepository } from './genealogy.repository';
+import { BrandScope, inScope } from './genealogy.types';
+
+/** What an exact id names in the graph. */
+export type IdMatchKind = 'serial' | 'lot' | 'vendor';
+export interface IdMatch {
+  kind: IdMatchKind;
+  id: string;
+  /** A few words to tell matches apart: the unit's product, the lot's origin, the vendor's name. */
+  label?: string;
+}
+
+/**
+ * Exact-id lookups for a search box: one read by `_id` per kind, all side by side, without the forward edges.
+ * A serial outside the scope is not a match (it looks exactly like one that does not exist).
+ */
+@Injectable()
+export class IdLookup {
+  constructor(private readonly repo: GenealogyRepository) {}
+
+  async find(id: string, scope: BrandScope): Promise<IdMatch[]> {
+    const [units, lots, vendors] = await Promise.all([this.repo.findUnits([id]), this.repo.findLots([id], true), this.repo.findVendors([id], true)]);
+    const matches: IdMatch[] = [];
+    for (const u of units) {
+      const brand = u.brand ?? u.started?.brand;
+      if (!inScope(scope, brand)) continue;
+      matches.push({ kind: 'serial', id: u._id, ...(u.started ? { label: `${u.started.brand} ${u.started.productPartNumber}, WO ${u.started.workOrder}` } : {}) });
+    }
+    for (const l of lots) matches.push({ kind: 'lot', id: l._id, ...(l.receipt ? { label: `received ${l.receipt.mpn} from ${l.receipt.vendorId}` } : {}) });
+    for (const v of vendors) matches.push({ kind: 'vendor', id: v._id, ...(v.registration ? { label: v.registration.name } : {}) });
+    return matches;
+  }
+}
