@@ -7,9 +7,9 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
-import { AccessLogMiddleware } from './auth/access-log.middleware';
-import { PUBLIC_EXTENSION } from './auth/auth.decorators';
-import { setCursorSecret } from './where-used/paging';
+import { AccessLogMiddleware } from './common/auth/access-log.middleware';
+import { PUBLIC_EXTENSION } from './common/auth/auth.decorators';
+import { setCursorSecret } from './common/paging';
 import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */

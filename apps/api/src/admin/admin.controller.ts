@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccessLogRepository, ApiKeyInfo, ApiKeysRepository, Principal, withinScope } from '@trace/access';
-import { ErrorDto } from '../error.dto';
-import { Caller, Roles } from '../auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
+import { Caller, Roles } from '../common/auth/auth.decorators';
 import { AccessLogPageDto, AccessLogQueryDto, ApiKeyInfoDto, CreateKeyDto, CreatedKeyDto } from './admin.dto';
 
 @ApiTags('admin')

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { BrandScope, ForwardTracer, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
-import { decodeCursor, encodeCursor } from '../where-used/paging';
+import { decodeCursor, encodeCursor } from '../common/paging';
 
 export interface VendorExposureCommand {
   vendorId: string;

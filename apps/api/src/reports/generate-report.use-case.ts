@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { BrandScope } from '@trace/genealogy';
 import { GenealogyReport, ReportFormat, ReportKeysRepository, buildGenealogyReport, renderCsv, renderPdf, signJson, signWithTrailer } from '@trace/reports';
-import { TraceSerialUseCase } from '../serials/trace-serial.use-case';
-import { IngestLagService } from './ingest-lag.service';
+import { TraceSerialUseCase } from '../genealogy/trace-serial.use-case';
+import { IngestLagService } from '../common/ingest-freshness.service';
 
 export interface GenerateReportCommand {
   serial: string;

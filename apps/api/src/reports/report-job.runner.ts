@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackwardTracer, assembleGenealogy, inScope } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
-import { IngestLagService } from './ingest-lag.service';
+import { IngestLagService } from '../common/ingest-freshness.service';
 
 /** Serials traced together: one round trip per level of the graph for the whole batch. */
 const BATCH = 100;

@@ -4,12 +4,12 @@ import type { Principal } from '@trace/access';
 import { ReportJob, ReportJobsRepository } from '@trace/reports';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { ITEMS_LOCAL } from '../auth/access-log.middleware';
-import { Caller } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
+import { ITEMS_LOCAL } from '../common/auth/access-log.middleware';
+import { Caller } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
 import { ReportJobRunner } from './report-job.runner';
 import { CreateReportJobDto, ReportJobDto, ReportJobParams, jobView } from './report-jobs.dto';
-import { Expensive } from '../auth/key-throttler.guard';
+import { Expensive } from '../common/auth/key-throttler.guard';
 
 @ApiTags('reports')
 @Controller('v1/reports')

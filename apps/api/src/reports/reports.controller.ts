@@ -14,15 +14,15 @@ import {
 import type { BrandScope } from '@trace/genealogy';
 import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, ReportVerifier, VerificationResult, epcisDocument } from '@trace/reports';
 import type { Request, Response } from 'express';
-import { ITEMS_LOCAL } from '../auth/access-log.middleware';
-import { CallerScope, Public, Roles } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
-import { SerialParams } from '../serials/serial.params';
-import { TraceSerialUseCase } from '../serials/trace-serial.use-case';
+import { ITEMS_LOCAL } from '../common/auth/access-log.middleware';
+import { CallerScope, Public, Roles } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
+import { SerialParams } from '../common/serial.params';
+import { TraceSerialUseCase } from '../genealogy/trace-serial.use-case';
 import { GenerateReportUseCase } from './generate-report.use-case';
-import { REPORT_SETTINGS, ReportSettings } from './ingest-lag.service';
+import { REPORT_SETTINGS, ReportSettings } from '../common/ingest-freshness.service';
 import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
-import { Expensive } from '../auth/key-throttler.guard';
+import { Expensive } from '../common/auth/key-throttler.guard';
 
 @ApiTags('reports')
 @Controller('v1')

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BrandScope, IdLookup } from '@trace/genealogy';
-import { CallerScope } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
+import { CallerScope } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
 import { SearchQuery, SearchResultDto } from './search.dto';
 
 @ApiTags('search')

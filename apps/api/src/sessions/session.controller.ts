@@ -2,10 +2,10 @@ import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Post, Req,
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeysRepository, Principal, SessionsRepository, csrfMatches, type Session } from '@trace/access';
 import type { Request, Response } from 'express';
-import { Caller, Public, Roles } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
-import { IngestLagService } from '../reports/ingest-lag.service';
-import { CSRF_HEADER, SESSION_COOKIE, cookieValue, sessionCookie } from './session.cookie';
+import { Caller, Public, Roles } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
+import { IngestLagService } from '../common/ingest-freshness.service';
+import { CSRF_HEADER, SESSION_COOKIE, cookieValue, sessionCookie } from '../common/auth/session.cookie';
 import { FreshnessDto, SessionDto, SignInDto } from './session.dto';
 
 const EVERY_ROLE = ['quality', 'auditor', 'admin'] as const;

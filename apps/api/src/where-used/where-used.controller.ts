@@ -1,14 +1,14 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@trace/access';
-import { Caller } from '../auth/auth.decorators';
+import { Caller } from '../common/auth/auth.decorators';
 import type { Response } from 'express';
-import { ErrorDto } from '../error.dto';
-import { NDJSON, sendPage, wantsNdjson, writeNdjson } from './ndjson';
+import { ErrorDto } from '../common/error.dto';
+import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../common/ndjson';
 import { WhereUsedPageDto } from './where-used.dto';
 import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery, filterOf } from './where-used.query';
 import { Material, WhereUsedUseCase } from './where-used.use-case';
-import { Expensive } from '../auth/key-throttler.guard';
+import { Expensive } from '../common/auth/key-throttler.guard';
 
 const ANSWER =
   'Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of ' +

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { VendorLotKey, vendorLotId } from '@trace/contracts';
 import { BrandScope, ForwardTracer, ReachedLot, WhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
-import { decodeCursor, encodeCursor, pageOf } from './paging';
+import { decodeCursor, encodeCursor, pageOf } from '../common/paging';
 
 /** The material a where-used question starts from: a package lot, or a vendor lot by its natural key. */
 export type Material = { kind: 'lot'; lotId: string } | ({ kind: 'vendorLot' } & VendorLotKey);

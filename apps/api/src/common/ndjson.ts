@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { ITEMS_LOCAL } from '../auth/access-log.middleware';
+import { ITEMS_LOCAL } from './auth/access-log.middleware';
 
 export const NDJSON = 'application/x-ndjson';
 

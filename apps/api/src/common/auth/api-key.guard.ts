@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import { ApiKeysRepository, Principal, Role } from '@trace/access';
 import type { Request } from 'express';
-import { SessionAuthenticator } from '../sessions/session-authenticator';
+import { SessionAuthenticator } from './session-authenticator';
 import { AuthenticatedRequest, DEFAULT_ROLES, PUBLIC_KEY, ROLES_KEY, SITE_ONLY_KEY } from './auth.decorators';
 
 /**

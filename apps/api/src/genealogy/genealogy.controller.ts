@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiBadRequestResponse } from '@nestjs/swagger';
 import { BrandScope, Genealogy } from '@trace/genealogy';
-import { CallerScope } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
+import { CallerScope } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
 import { GenealogyDto } from './genealogy.dto';
-import { GenealogyQuery, SerialParams } from './serial.params';
+import { GenealogyQuery, SerialParams } from '../common/serial.params';
 import { TraceSerialUseCase } from './trace-serial.use-case';
 
 @ApiTags('genealogy')

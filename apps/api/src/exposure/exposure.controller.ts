@@ -1,15 +1,15 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@trace/access';
-import { Caller } from '../auth/auth.decorators';
+import { Caller } from '../common/auth/auth.decorators';
 import type { Response } from 'express';
-import { ErrorDto } from '../error.dto';
-import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../where-used/ndjson';
+import { ErrorDto } from '../common/error.dto';
+import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../common/ndjson';
 import { filterOf } from '../where-used/where-used.query';
 import { WhereUsedQuery } from '../where-used/where-used.query';
-import { VendorExposurePageDto, VendorParams } from './vendor-exposure.dto';
+import { VendorExposurePageDto, VendorParams } from './exposure.dto';
 import { VendorExposureUseCase } from './vendor-exposure.use-case';
-import { Expensive } from '../auth/key-throttler.guard';
+import { Expensive } from '../common/auth/key-throttler.guard';
 
 @ApiTags('where-used')
 @Expensive()

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BrandScope, Commonality } from '@trace/genealogy';
-import { CallerScope } from '../auth/auth.decorators';
-import { ErrorDto } from '../error.dto';
+import { CallerScope } from '../common/auth/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
 import { AnalyseCommonalityUseCase } from './analyse-commonality.use-case';
 import { CommonalityDto, CommonalityRequestDto } from './commonality.dto';
-import { Expensive } from '../auth/key-throttler.guard';
+import { Expensive } from '../common/auth/key-throttler.guard';
 
 @ApiTags('analysis')
 @Expensive()

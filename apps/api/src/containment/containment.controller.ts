@@ -3,13 +3,13 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiHe
 import type { Principal } from '@trace/access';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CORRELATION_LOCAL } from '../auth/access-log.middleware';
-import { Caller, Roles, SiteOnly } from '../auth/auth.decorators';
-import { Expensive } from '../auth/key-throttler.guard';
-import { ErrorDto } from '../error.dto';
+import { CORRELATION_LOCAL } from '../common/auth/access-log.middleware';
+import { Caller, Roles, SiteOnly } from '../common/auth/auth.decorators';
+import { Expensive } from '../common/auth/key-throttler.guard';
+import { ErrorDto } from '../common/error.dto';
 import { LotParams } from '../where-used/where-used.query';
-import { ChangeLotStatusUseCase, ContainmentStatus, LotStatusChangeResult } from './change-lot-status.use-case';
-import { LotStatusChangeRequestDto, LotStatusChangeResultDto, VendorLotStatusChangeRequestDto } from './lot-status.dto';
+import { ChangeLotStatusUseCase, ContainmentStatus, LotStatusChangeResult } from './change-containment-status.use-case';
+import { LotStatusChangeRequestDto, LotStatusChangeResultDto, VendorLotStatusChangeRequestDto } from './containment.dto';
 
 const DESCRIPTION = (verb: string, status: ContainmentStatus) =>
   `${verb} the lot and every package made out of it (splits, merges): publishes one LotStatusChanged (status ${status}) per ` +

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsId, IsText } from '@trace/contracts';
-import type { ContainmentStatus, LotStatusChangeResult } from './change-lot-status.use-case';
+import type { ContainmentStatus, LotStatusChangeResult } from './change-containment-status.use-case';
 
 export class LotStatusChangeRequestDto {
   @ApiProperty({ maxLength: 1024, example: 'suspect counterfeit: X-ray anomalies on 3 field returns' })
