@@ -1,54 +1,22 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AccessModule, SESSION_LIFETIME } from '@trace/access';
-import { GenealogyModule } from '@trace/genealogy';
-import { createKafka, mongooseOptions } from '@trace/platform';
-import { ReportJobsModule, ReportKeysModule, ReportVerifier } from '@trace/reports';
-import { AdminController } from './admin/admin.controller';
+import { KafkaModule, mongooseOptions } from '@trace/platform';
+import { AdminModule } from './admin/admin.module';
 import { ApiEnv } from './api.config';
-import { AccessLogInterceptor } from './common/auth/access-log.interceptor';
-import { AccessLogMiddleware } from './common/auth/access-log.middleware';
-import { ApiKeyGuard } from './common/auth/api-key.guard';
-import { ItemCountInterceptor } from './common/auth/item-count.interceptor';
-import { KeyThrottlerGuard } from './common/auth/key-throttler.guard';
 import { NoOperatorsMiddleware } from './common/auth/no-operators.middleware';
-import { UnavailableFilter } from './common/unavailable.filter';
-import { AnalyseCommonalityUseCase } from './commonality/analyse-commonality.use-case';
-import { AnalysisController } from './commonality/commonality.controller';
-import { VendorExposureController } from './exposure/exposure.controller';
-import { VendorExposureUseCase } from './exposure/vendor-exposure.use-case';
-import { ChangeLotStatusUseCase } from './containment/change-containment-status.use-case';
-import { LotStatusController } from './containment/containment.controller';
-import { KAFKA_PRODUCER, TOPIC_PREFIX, TraceEventProducer } from './containment/trace-event.producer';
-import { HealthController } from './health/health.controller';
-import { HealthService, KAFKA_ADMIN } from './health/health.service';
-import { GenerateReportUseCase } from './reports/generate-report.use-case';
-import { IngestLagService, REPORT_SETTINGS } from './common/ingest-freshness.service';
-import { REPORT_JOB_SETTINGS, ReportJobRunner, ReportJobSettings } from './reports/report-job.runner';
-import { ReportJobsController } from './reports/report-jobs.controller';
-import { ReportsController } from './reports/reports.controller';
-import { SerialsController } from './genealogy/genealogy.controller';
-import { TraceSerialUseCase } from './genealogy/trace-serial.use-case';
-import { WhereUsedController } from './where-used/where-used.controller';
-import { WhereUsedUseCase } from './where-used/where-used.use-case';
-import { SearchController } from './search/search.controller';
-import { SessionAuthenticator } from './common/auth/session-authenticator';
-import { SessionController } from './sessions/session.controller';
-import { SessionLifetimeSettings } from './sessions/session-lifetime';
+import { CommonModule } from './common/common.module';
+import { CommonalityModule } from './commonality/commonality.module';
+import { ContainmentModule } from './containment/containment.module';
+import { ExposureModule } from './exposure/exposure.module';
+import { GenealogyModule } from './genealogy/genealogy.module';
+import { HealthModule } from './health/health.module';
+import { ReportsModule } from './reports/reports.module';
+import { SearchModule } from './search/search.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { WhereUsedModule } from './where-used/where-used.module';
 
-const reportJobSettings = (env: ApiEnv): ReportJobSettings => ({
-  maxActive: env.REPORT_JOBS_MAX_ACTIVE_PER_KEY,
-  maxKept: env.REPORT_JOBS_MAX_KEPT_PER_KEY,
-  maxStoredBytes: env.REPORT_JOBS_MAX_STORED_BYTES_PER_KEY,
-  maxJobBytes: env.REPORT_JOB_MAX_BYTES,
-  ttlMs: env.REPORT_JOB_TTL_SECONDS * 1000,
-  leaseMs: env.REPORT_JOB_LEASE_MS,
-  maintenanceMs: env.REPORT_JOB_MAINTENANCE_MS,
-});
-
-/** The HTTP API: reads the genealogy graph, never writes it. */
+/** The HTTP API: one module per feature; reads the genealogy graph, never writes it (a hold is an event on Kafka). */
 @Module({})
 export class ApiModule implements NestModule {
   static forRoot(env: ApiEnv): DynamicModule {
@@ -59,35 +27,19 @@ export class ApiModule implements NestModule {
         MongooseModule.forRoot(env.MONGO_URL, { ...mongooseOptions(env), serverSelectionTimeoutMS: 2_000, bufferCommands: false }),
         // One limit for every @Expensive() route, counted per key (KeyThrottlerGuard); generous by default.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.RATE_LIMIT_WINDOW_MS, limit: env.RATE_LIMIT_EXPENSIVE }], errorMessage: 'too many expensive requests for this key: retry after Retry-After seconds' }),
-        GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
-      controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController, SessionController, SearchController],
-      providers: [
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        // The access log first: a request is written there before anything else of it runs.
-        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: ItemCountInterceptor },
-        { provide: APP_FILTER, useClass: UnavailableFilter },
-        KeyThrottlerGuard,
-        AccessLogMiddleware,
-        TraceSerialUseCase,
-        WhereUsedUseCase,
-        VendorExposureUseCase,
-        AnalyseCommonalityUseCase,
-        ChangeLotStatusUseCase,
-        TraceEventProducer,
-        { provide: KAFKA_PRODUCER, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).producer({ allowAutoTopicCreation: false }) },
-        { provide: TOPIC_PREFIX, useValue: env.TOPIC_PREFIX },
-        HealthService,
-        { provide: KAFKA_ADMIN, useFactory: () => createKafka('trace-api', env.KAFKA_BROKERS).admin() },
-        GenerateReportUseCase,
-        IngestLagService,
-        ReportJobRunner,
-        ReportVerifier,
-        { provide: REPORT_SETTINGS, useValue: { ingestGroupId: env.INGEST_GROUP_ID, topicPrefix: env.TOPIC_PREFIX, verifyMaxBytes: env.REPORT_VERIFY_MAX_BYTES } },
-        { provide: REPORT_JOB_SETTINGS, useValue: reportJobSettings(env) },
-        SessionAuthenticator,
-        { provide: SESSION_LIFETIME, useValue: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 } },
-        SessionLifetimeSettings,
+        // The producer (holds) and the admin (health, the ingest's lag), connected on first use.
+        KafkaModule.forRoot({ clientId: 'trace-api', brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
+        CommonModule.forRoot(env),
+        HealthModule,
+        AdminModule,
+        SessionsModule,
+        SearchModule,
+        GenealogyModule,
+        WhereUsedModule,
+        ExposureModule,
+        CommonalityModule,
+        ContainmentModule,
+        ReportsModule.forRoot(env),
       ],
     };
   }

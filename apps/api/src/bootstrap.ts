@@ -9,7 +9,6 @@ import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './common/auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './common/auth/auth.decorators';
-import { setCursorSecret } from './common/paging';
 import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
@@ -61,7 +60,6 @@ export const DOCS_CSP = {
 /** Creates the API app (not listening yet) from the given environment. */
 export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
   const env = loadEnv(ApiEnv, environment);
-  if (env.CURSOR_SECRET) setCursorSecret(env.CURSOR_SECRET);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
     logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,

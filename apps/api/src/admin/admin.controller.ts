@@ -1,9 +1,13 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AccessLogRepository, ApiKeyInfo, ApiKeysRepository, Principal, withinScope } from '@trace/access';
+import type { ApiKeyInfo, Principal } from '@trace/access';
 import { ErrorDto } from '../common/error.dto';
 import { Caller, Roles } from '../common/auth/auth.decorators';
 import { AccessLogPageDto, AccessLogQueryDto, ApiKeyInfoDto, CreateKeyDto, CreatedKeyDto } from './admin.dto';
+import { CreateKeyUseCase } from './create-key.use-case';
+import { ListKeysUseCase } from './list-keys.use-case';
+import { ReadAccessLogUseCase } from './read-access-log.use-case';
+import { RevokeKeyUseCase } from './revoke-key.use-case';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -15,42 +19,35 @@ import { AccessLogPageDto, AccessLogQueryDto, ApiKeyInfoDto, CreateKeyDto, Creat
 @Controller('v1')
 export class AdminController {
   constructor(
-    private readonly keys: ApiKeysRepository,
-    private readonly accessLog: AccessLogRepository,
+    private readonly createKeys: CreateKeyUseCase,
+    private readonly listKeysOf: ListKeysUseCase,
+    private readonly revokeKeys: RevokeKeyUseCase,
+    private readonly readLog: ReadAccessLogUseCase,
   ) {}
 
   @Post('keys')
   @ApiCreatedResponse({ type: CreatedKeyDto, description: 'The key is in the answer once, and never again' })
   createKey(@Body() dto: CreateKeyDto, @Caller() caller: Principal): Promise<{ key: string; info: ApiKeyInfo }> {
-    const brands = dto.allBrands ? '*' : dto.brands!;
-    if (!withinScope(brands, caller.scope)) throw new ForbiddenException('an admin key makes keys within its own brands only');
-    return this.keys.create(dto.role, brands, dto.label);
+    return this.createKeys.execute({ role: dto.role, brands: dto.allBrands ? '*' : dto.brands!, ...(dto.label !== undefined ? { label: dto.label } : {}), caller });
   }
 
   @Get('keys')
   @ApiOkResponse({ type: [ApiKeyInfoDto] })
   listKeys(@Caller() caller: Principal): Promise<ApiKeyInfo[]> {
-    return this.keys.list(caller.scope);
+    return this.listKeysOf.execute({ caller });
   }
 
   @Delete('keys/:id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked: the key stops working at once' })
-  async revokeKey(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
-    if (!(await this.keys.revoke(id, caller.scope))) throw new NotFoundException(`no key ${JSON.stringify(id)}`);
+  revokeKey(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
+    return this.revokeKeys.execute({ id, caller });
   }
 
   @Get('access-log')
   @ApiOkResponse({ type: AccessLogPageDto, description: 'Newest first' })
-  async readAccessLog(@Query() q: AccessLogQueryDto, @Caller() caller: Principal): Promise<AccessLogPageDto> {
-    const keyIds = caller.scope.kind === 'site' ? undefined : (await this.keys.list(caller.scope)).map((k) => k.id);
-    return this.accessLog.find({
-      ...(q.keyId ? { keyId: q.keyId } : {}),
-      ...(keyIds ? { keyIds } : {}),
-      ...(q.since ? { since: new Date(q.since) } : {}),
-      ...(q.until ? { until: new Date(q.until) } : {}),
-      ...(q.cursor ? { before: q.cursor } : {}),
-      limit: q.limit ?? 100,
-    });
+  readAccessLog(@Query() q: AccessLogQueryDto, @Caller() caller: Principal): Promise<AccessLogPageDto> {
+    const { keyId, since, until, cursor, limit } = q;
+    return this.readLog.execute({ caller, ...(keyId ? { keyId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(cursor ? { cursor } : {}), ...(limit !== undefined ? { limit } : {}) });
   }
 }

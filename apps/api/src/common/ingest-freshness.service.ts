@@ -1,33 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { prefixedTopics } from '@trace/platform';
-import { Admin } from 'kafkajs';
-import { KAFKA_ADMIN } from '../health/health.service';
-
-export const REPORT_SETTINGS = Symbol('REPORT_SETTINGS');
-/** What reports need of the API's settings. */
-export interface ReportSettings {
-  /** The ingest's consumer group (INGEST_GROUP_ID), whose lag says how fresh the graph is. */
-  ingestGroupId: string;
-  topicPrefix: string;
-  /** Largest file POST /v1/reports/verify reads (REPORT_VERIFY_MAX_BYTES). */
-  verifyMaxBytes: number;
-}
+import { Injectable } from '@nestjs/common';
+import { consumerLag, KafkaClients, prefixedTopics } from '@trace/platform';
+import { ApiEnv } from '../api.config';
 
 const TIMEOUT_MS = 3_000;
 
-/** How far behind the source topics the ingest's consumer group is, for a report's freshness line. */
+/** How fresh the graph is, as a report states it: the ingest's group, and its lag or why that is not known. */
+export interface ReportFreshness {
+  consumerGroup: string;
+  consumerLag: number | null;
+  lagError?: string;
+}
+
+/** How far behind the source topics the ingest's consumer group (INGEST_GROUP_ID) is: a report's freshness, GET /v1/freshness. */
 @Injectable()
-export class IngestLagService {
-  private connected?: Promise<void>;
-
+export class IngestFreshness {
   constructor(
-    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
-    @Inject(REPORT_SETTINGS) private readonly settings: ReportSettings,
+    private readonly kafka: KafkaClients,
+    private readonly env: ApiEnv,
   ) {}
-
-  get groupId(): string {
-    return this.settings.ingestGroupId;
-  }
 
   /** Messages on the source topics not yet committed by the group, or why it is not known (a report never fails for it). */
   async lag(): Promise<{ lag: number | null; error?: string }> {
@@ -46,26 +36,15 @@ export class IngestLagService {
     }
   }
 
+  /** The freshness lines of a report. Read it before the graph: everything the lag counts was written before the read. */
+  async ofReport(): Promise<ReportFreshness> {
+    const { lag, error } = await this.lag();
+    return { consumerGroup: this.env.INGEST_GROUP_ID, consumerLag: lag, ...(error ? { lagError: error } : {}) };
+  }
+
   private async measure(): Promise<{ lag: number }> {
-    this.connected ??= this.admin.connect();
-    await this.connected.catch((e: unknown) => {
-      this.connected = undefined;
-      throw e;
-    });
-    const topics = prefixedTopics(this.settings.topicPrefix).sources;
-    const [ends, committed] = await Promise.all([
-      Promise.all(topics.map(async (topic) => ({ topic, partitions: await this.admin.fetchTopicOffsets(topic) }))),
-      this.admin.fetchOffsets({ groupId: this.settings.ingestGroupId, topics }),
-    ]);
-    let lag = 0;
-    for (const { topic, partitions } of ends) {
-      for (const p of partitions) {
-        const c = committed.find((x) => x.topic === topic)?.partitions.find((x) => x.partition === p.partition);
-        // No commit yet (-1): everything from the low watermark on is still to be ingested.
-        const done = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
-        lag += Math.max(0, Number(p.high) - done);
-      }
-    }
-    return { lag };
+    const admin = await this.kafka.admin();
+    const { total } = await consumerLag(admin, this.env.INGEST_GROUP_ID, prefixedTopics(this.kafka.topicPrefix).sources);
+    return { lag: total };
   }
 }

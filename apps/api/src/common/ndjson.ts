@@ -37,3 +37,29 @@ export function sendPage(res: Response, page: { items: unknown[] }): void {
   res.locals[ITEMS_LOCAL] = page.items.length;
   res.json(page);
 }
+
+/** What a use case with a streaming form answers: one page (JSON), or every row, read lazily (NDJSON). */
+export type PagedAnswer<P extends { items: unknown[] }, R> = { page: P } | { rows: AsyncIterable<R> };
+
+/** Writes a use case's answer from a @Res() handler: the page as JSON, or the rows as NDJSON. */
+export async function sendAnswer<P extends { items: unknown[] }, R>(res: Response, answer: PagedAnswer<P, R>): Promise<void> {
+  if ('rows' in answer) return writeNdjson(res, answer.rows);
+  sendPage(res, answer.page);
+}
+
+/** A file answered as it is read (a stored report), with its headers and the items it counts for the access log. */
+export interface StreamedFile {
+  headers: Record<string, string>;
+  items: number;
+  chunks: AsyncIterable<Buffer>;
+}
+
+/** Writes a streamed file from a @Res() handler, waiting when the client reads slower than the chunks arrive. */
+export async function sendFile(res: Response, file: StreamedFile): Promise<void> {
+  res.locals[ITEMS_LOCAL] = file.items;
+  res.status(200).set(file.headers);
+  for await (const chunk of file.chunks) {
+    if (!res.write(chunk)) await once(res, 'drain');
+  }
+  res.end();
+}

@@ -7,10 +7,10 @@ import { AnalyseCommonalityUseCase } from './analyse-commonality.use-case';
 import { CommonalityDto, CommonalityRequestDto } from './commonality.dto';
 import { Expensive } from '../common/auth/key-throttler.guard';
 
-@ApiTags('analysis')
+@ApiTags('commonality')
 @Expensive()
 @Controller('v1/analysis')
-export class AnalysisController {
+export class CommonalityController {
   constructor(private readonly commonality: AnalyseCommonalityUseCase) {}
 
   @Post('commonality')

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TraceEventOf, makeEvent } from '@trace/contracts';
-import { BrandScope } from '@trace/genealogy';
-import { Material, WhereUsedUseCase } from '../where-used/where-used.use-case';
+import { BrandScope, ForwardTracer } from '@trace/genealogy';
+import { Material, whereUsedOf } from '../common/material';
 import { TraceEventProducer } from './trace-event.producer';
 
 /** The statuses an engineer sets from here: a hold on suspect material, and its release. */
 export type ContainmentStatus = 'hold' | 'released';
 
-export interface ChangeLotStatusCommand {
+export interface ChangeContainmentStatusCommand {
   material: Material;
   status: ContainmentStatus;
   reason: string;
@@ -19,7 +19,7 @@ export interface ChangeLotStatusCommand {
 }
 
 /** What a hold or release did: the events published, and the recall scope at that moment. */
-export interface LotStatusChangeResult {
+export interface ContainmentStatusChange {
   status: ContainmentStatus;
   reason: string;
   /** Carried in every event's envelope and Kafka headers: find them all by it. */
@@ -35,14 +35,14 @@ export interface LotStatusChangeResult {
  * the shop floor sees the hold too; the graph follows when the ingest records them, like any other event.
  */
 @Injectable()
-export class ChangeLotStatusUseCase {
+export class ChangeContainmentStatusUseCase {
   constructor(
-    private readonly whereUsed: WhereUsedUseCase,
+    private readonly tracer: ForwardTracer,
     private readonly producer: TraceEventProducer,
   ) {}
 
-  async execute({ material, status, reason, scope, keyId, correlationId }: ChangeLotStatusCommand): Promise<LotStatusChangeResult> {
-    const answer = await this.whereUsed.open(material, scope); // 404 for unknown material, before anything is published
+  async execute({ material, status, reason, scope, keyId, correlationId }: ChangeContainmentStatusCommand): Promise<ContainmentStatusChange> {
+    const answer = await whereUsedOf(this.tracer, material, scope); // 404 for unknown material, before anything is published
     const occurredAt = new Date().toISOString();
     const events: TraceEventOf<'LotStatusChanged'>[] = answer.lots
       .filter((l) => l.known)

@@ -7,9 +7,9 @@ import { CORRELATION_LOCAL } from '../common/auth/access-log.middleware';
 import { Caller, Roles, SiteOnly } from '../common/auth/auth.decorators';
 import { Expensive } from '../common/auth/key-throttler.guard';
 import { ErrorDto } from '../common/error.dto';
-import { LotParams } from '../where-used/where-used.query';
-import { ChangeLotStatusUseCase, ContainmentStatus, LotStatusChangeResult } from './change-containment-status.use-case';
-import { LotStatusChangeRequestDto, LotStatusChangeResultDto, VendorLotStatusChangeRequestDto } from './containment.dto';
+import { LotParams } from '../common/material';
+import { ChangeContainmentStatusUseCase, ContainmentStatus, ContainmentStatusChange } from './change-containment-status.use-case';
+import { ContainmentRequestDto, ContainmentStatusChangeDto, VendorLotContainmentRequestDto } from './containment.dto';
 
 const DESCRIPTION = (verb: string, status: ContainmentStatus) =>
   `${verb} the lot and every package made out of it (splits, merges): publishes one LotStatusChanged (status ${status}) per ` +
@@ -42,46 +42,46 @@ const RequestCorrelationId = createParamDecorator((_: unknown, ctx: ExecutionCon
 @SiteOnly()
 @Expensive()
 @Controller('v1')
-export class LotStatusController {
-  constructor(private readonly changeStatus: ChangeLotStatusUseCase) {}
+export class ContainmentController {
+  constructor(private readonly changeStatus: ChangeContainmentStatusUseCase) {}
 
   @Post('lots/:lotId/hold')
   @HttpCode(202)
   @ApiOperation({ summary: 'Put a package lot and its descendants on hold', description: DESCRIPTION('Holds', 'hold') })
-  @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
+  @ApiAcceptedResponse({ type: ContainmentStatusChangeDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or oversized reason, a malformed lot id' })
-  holdLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<LotStatusChangeResult> {
+  holdLot(@Param() { lotId }: LotParams, @Body() { reason }: ContainmentRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<ContainmentStatusChange> {
     return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'hold', reason, scope: caller.scope, keyId: caller.keyId, correlationId });
   }
 
   @Post('lots/:lotId/release')
   @HttpCode(202)
   @ApiOperation({ summary: 'Release a package lot and its descendants', description: DESCRIPTION('Releases', 'released') })
-  @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
+  @ApiAcceptedResponse({ type: ContainmentStatusChangeDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this lot' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing or oversized reason, a malformed lot id' })
-  releaseLot(@Param() { lotId }: LotParams, @Body() { reason }: LotStatusChangeRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<LotStatusChangeResult> {
+  releaseLot(@Param() { lotId }: LotParams, @Body() { reason }: ContainmentRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<ContainmentStatusChange> {
     return this.changeStatus.execute({ material: { kind: 'lot', lotId }, status: 'released', reason, scope: caller.scope, keyId: caller.keyId, correlationId });
   }
 
   @Post('vendor-lots/hold')
   @HttpCode(202)
   @ApiOperation({ summary: 'Put every package of a vendor lot, and their descendants, on hold', description: DESCRIPTION('Holds', 'hold') })
-  @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
+  @ApiAcceptedResponse({ type: ContainmentStatusChangeDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing key part or reason' })
-  holdVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<LotStatusChangeResult> {
+  holdVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotContainmentRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<ContainmentStatusChange> {
     return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'hold', reason, scope: caller.scope, keyId: caller.keyId, correlationId });
   }
 
   @Post('vendor-lots/release')
   @HttpCode(202)
   @ApiOperation({ summary: 'Release every package of a vendor lot, and their descendants', description: DESCRIPTION('Releases', 'released') })
-  @ApiAcceptedResponse({ type: LotStatusChangeResultDto })
+  @ApiAcceptedResponse({ type: ContainmentStatusChangeDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'The vendor lot was never received' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A missing key part or reason' })
-  releaseVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotStatusChangeRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<LotStatusChangeResult> {
+  releaseVendorLot(@Body() { vendorId, mpn, vendorLotCode, reason }: VendorLotContainmentRequestDto, @Caller() caller: Principal, @RequestCorrelationId() correlationId: string): Promise<ContainmentStatusChange> {
     return this.changeStatus.execute({ material: { kind: 'vendorLot', vendorId, mpn, vendorLotCode }, status: 'released', reason, scope: caller.scope, keyId: caller.keyId, correlationId });
   }
 }

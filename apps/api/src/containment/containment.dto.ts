@@ -1,14 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsId, IsText } from '@trace/contracts';
-import type { ContainmentStatus, LotStatusChangeResult } from './change-containment-status.use-case';
+import type { ContainmentStatus, ContainmentStatusChange } from './change-containment-status.use-case';
 
-export class LotStatusChangeRequestDto {
+export class ContainmentRequestDto {
   @ApiProperty({ maxLength: 1024, example: 'suspect counterfeit: X-ray anomalies on 3 field returns' })
   @IsText(1024)
   reason: string;
 }
 
-export class VendorLotStatusChangeRequestDto extends LotStatusChangeRequestDto {
+export class VendorLotContainmentRequestDto extends ContainmentRequestDto {
   @ApiProperty({ example: 'V-MURATA' }) @IsId() vendorId: string;
   @ApiProperty({ description: 'Manufacturer part number' }) @IsId() mpn: string;
   @ApiProperty() @IsId() vendorLotCode: string;
@@ -25,7 +25,7 @@ export class RecallScopeDto {
   @ApiProperty({ description: 'Of which shipped' }) shippedUnits: number;
 }
 
-export class LotStatusChangeResultDto implements LotStatusChangeResult {
+export class ContainmentStatusChangeDto implements ContainmentStatusChange {
   @ApiProperty({ enum: ['hold', 'released'] }) status: ContainmentStatus;
   @ApiProperty() reason: string;
   @ApiProperty({ description: 'In every event envelope and Kafka header' }) correlationId: string;

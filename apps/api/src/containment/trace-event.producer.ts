@@ -1,9 +1,6 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { EventType, TraceEventOf, parseEvent, toMessage } from '@trace/contracts';
-import { Producer } from 'kafkajs';
-
-export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
-export const TOPIC_PREFIX = Symbol('TOPIC_PREFIX');
+import { Injectable } from '@nestjs/common';
+import { CORRELATION_ID_HEADER, EventType, TraceEventOf, parseEvent, toMessage } from '@trace/contracts';
+import { KafkaClients, produceByTopic } from '@trace/platform';
 
 /**
  * Publishes contract events to Kafka, for actions of the API whose effect is an event (a hold): the API never
@@ -11,13 +8,8 @@ export const TOPIC_PREFIX = Symbol('TOPIC_PREFIX');
  * contract before it leaves, as any consumer would.
  */
 @Injectable()
-export class TraceEventProducer implements OnModuleDestroy {
-  private connected?: Promise<void>;
-
-  constructor(
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
-    @Inject(TOPIC_PREFIX) private readonly prefix: string,
-  ) {}
+export class TraceEventProducer {
+  constructor(private readonly kafka: KafkaClients) {}
 
   /** Resolves once every event is acknowledged by all in-sync replicas. */
   async publish(events: TraceEventOf<EventType>[], correlationId: string): Promise<void> {
@@ -25,21 +17,8 @@ export class TraceEventProducer implements OnModuleDestroy {
       const parsed = parseEvent(JSON.stringify(e));
       if (!parsed.ok) throw new Error(`refusing to publish an invalid ${e.type}: ${parsed.errors.join('; ')}`);
     }
-    this.connected ??= this.producer.connect();
-    await this.connected.catch((e: unknown) => {
-      this.connected = undefined;
-      throw e;
-    });
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-    for (const e of events) {
-      const m = toMessage(e);
-      const topic = this.prefix + m.topic;
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: m.key, value: m.value, headers: { 'correlation-id': correlationId } }]);
-    }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.producer.disconnect();
+    const producer = await this.kafka.producer();
+    const messages = events.map((e) => ({ ...toMessage(e), headers: { [CORRELATION_ID_HEADER]: correlationId } }));
+    await produceByTopic(producer, messages, this.kafka.topicPrefix);
   }
 }

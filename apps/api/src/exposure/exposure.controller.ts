@@ -4,17 +4,16 @@ import type { Principal } from '@trace/access';
 import { Caller } from '../common/auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../common/error.dto';
-import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../common/ndjson';
-import { filterOf } from '../where-used/where-used.query';
-import { WhereUsedQuery } from '../where-used/where-used.query';
+import { NDJSON, sendAnswer, wantsNdjson } from '../common/ndjson';
+import { WhereUsedQuery, filterOf } from '../common/where-used.query';
 import { VendorExposurePageDto, VendorParams } from './exposure.dto';
 import { VendorExposureUseCase } from './vendor-exposure.use-case';
 import { Expensive } from '../common/auth/key-throttler.guard';
 
-@ApiTags('where-used')
+@ApiTags('exposure')
 @Expensive()
 @Controller('v1/vendors')
-export class VendorExposureController {
+export class ExposureController {
   constructor(private readonly exposure: VendorExposureUseCase) {}
 
   @Get(':vendorId/exposure')
@@ -29,8 +28,8 @@ export class VendorExposureController {
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this vendor' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed vendor id, filter, limit or cursor' })
   async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
-    const filter = filterOf(query);
-    if (wantsNdjson(query.format, accept)) return writeNdjson(res, await this.exposure.rows({ vendorId, filter, scope: caller.scope, history: query.history }));
-    sendPage(res, await this.exposure.page({ vendorId, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
+    const { history, limit, cursor } = query;
+    const format = wantsNdjson(query.format, accept) ? 'ndjson' : 'json';
+    return sendAnswer(res, await this.exposure.execute({ vendorId, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, ...(cursor !== undefined ? { cursor } : {}) }));
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
-import { WhereUsedRowDto } from '../where-used/where-used.dto';
+import { WhereUsedRowDto } from '../common/where-used-row.dto';
 import type { SuppliedVendorLot } from '@trace/genealogy';
 import type { ExposureCounts, VendorExposurePage } from './vendor-exposure.use-case';
 

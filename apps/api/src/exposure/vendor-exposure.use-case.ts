@@ -1,17 +1,17 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { BrandScope, ForwardTracer, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
-import { decodeCursor, encodeCursor } from '../common/paging';
+import { PagedAnswer } from '../common/ndjson';
+import { CursorSigner, pageOf } from '../common/paging';
 
 export interface VendorExposureCommand {
   vendorId: string;
   filter: WhereUsedFilter;
   scope: BrandScope;
-  history: boolean;
-}
-
-export interface VendorExposurePageCommand extends VendorExposureCommand {
   /** The caller's key id: a cursor is good only for the caller it was made for. */
   caller: string;
+  history: boolean;
+  /** One page with the counts (JSON), or every row read lazily (NDJSON: limit and cursor do not apply). */
+  format: 'json' | 'ndjson';
   limit: number;
   cursor?: string;
 }
@@ -43,30 +43,33 @@ const UNKNOWN = '(unknown)';
 /** "This vendor is disqualified: what of ours holds its parts?" — every serial containing any of its vendor lots. */
 @Injectable()
 export class VendorExposureUseCase {
-  constructor(private readonly tracer: ForwardTracer) {}
+  constructor(
+    private readonly tracer: ForwardTracer,
+    private readonly cursors: CursorSigner,
+  ) {}
 
-  async page({ vendorId, filter, scope, history, limit, cursor, caller }: VendorExposurePageCommand): Promise<VendorExposurePage> {
+  /** The page, or every row; the 404 of an unknown vendor comes before the first row either way. */
+  async execute({ vendorId, filter, scope, history, format, limit, cursor, caller }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
+    if (format === 'ndjson') return { rows: (await this.open(vendorId, scope)).rows(filter, scope, { history }) };
     const query = { vendorId, filter, history, caller };
-    const offset = decodeCursor(cursor, query);
+    const offset = this.cursors.decode(cursor, query);
     const answer = await this.open(vendorId, scope);
-    const items: WhereUsedRow[] = [];
-    let total = 0;
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
     const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
-    for await (const row of answer.rows(filter, scope, { history })) {
-      if (total >= offset && items.length < limit) items.push(row);
-      total++;
+    const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit, (row) => {
       if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: row.brand ?? UNKNOWN, product: row.productPartNumber ?? UNKNOWN, shipped: row.shipped });
-    }
+    });
     return {
-      vendorId,
-      vendorLots: answer.vendorLots,
-      counts: await this.withShares(countsOf([...tops.values()]), scope),
-      total,
-      items,
-      ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
-      // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
-      ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
+      page: {
+        vendorId,
+        vendorLots: answer.vendorLots,
+        counts: await this.withShares(countsOf([...tops.values()]), scope),
+        total,
+        items,
+        ...(offset + items.length < total ? { nextCursor: this.cursors.encode(query, offset + items.length) } : {}),
+        // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
+        ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
+      },
     };
   }
 
@@ -80,11 +83,6 @@ export class VendorExposureUseCase {
         return productUnits ? { ...p, productUnits, share: p.units / productUnits } : p;
       }),
     };
-  }
-
-  /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
-  async rows({ vendorId, filter, scope, history }: VendorExposureCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(vendorId, scope)).rows(filter, scope, { history });
   }
 
   private async open(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed> {

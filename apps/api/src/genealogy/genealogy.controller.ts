@@ -4,12 +4,13 @@ import { BrandScope, Genealogy } from '@trace/genealogy';
 import { CallerScope } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
 import { GenealogyDto } from './genealogy.dto';
-import { GenealogyQuery, SerialParams } from '../common/serial.params';
+import { SerialParams } from '../common/serial.params';
+import { GenealogyQuery } from './genealogy.query';
 import { TraceSerialUseCase } from './trace-serial.use-case';
 
 @ApiTags('genealogy')
 @Controller('v1/serials')
-export class SerialsController {
+export class GenealogyController {
   constructor(private readonly traceSerial: TraceSerialUseCase) {}
 
   @Get(':serial/genealogy')

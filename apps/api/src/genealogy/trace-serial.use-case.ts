@@ -1,5 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { BackwardTracer, BrandScope, Genealogy } from '@trace/genealogy';
+import { genealogyOf } from '../common/serial-genealogy';
 
 export interface TraceSerialCommand {
   serial: string;
@@ -13,10 +14,7 @@ export interface TraceSerialCommand {
 export class TraceSerialUseCase {
   constructor(private readonly tracer: BackwardTracer) {}
 
-  async execute({ serial, scope, history = false }: TraceSerialCommand): Promise<Genealogy> {
-    const genealogy = await this.tracer.trace(serial, scope, { history });
-    // Same answer for "never existed" and "outside your scope": a scoped caller learns nothing of other brands.
-    if (!genealogy) throw new NotFoundException(`serial ${JSON.stringify(serial)} is not known`);
-    return genealogy;
+  execute({ serial, scope, history = false }: TraceSerialCommand): Promise<Genealogy> {
+    return genealogyOf(this.tracer, serial, scope, history);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { BrandScope } from '@trace/genealogy';
-import { GenealogyReport, ReportFormat, ReportKeysRepository, buildGenealogyReport, renderCsv, renderPdf, signJson, signWithTrailer } from '@trace/reports';
-import { TraceSerialUseCase } from '../genealogy/trace-serial.use-case';
-import { IngestLagService } from '../common/ingest-freshness.service';
+import { BackwardTracer, BrandScope } from '@trace/genealogy';
+import { ReportFormat, ReportKeysRepository, buildGenealogyReport, renderCsv, renderPdf, signJson, signWithTrailer } from '@trace/reports';
+import { IngestFreshness } from '../common/ingest-freshness.service';
+import { genealogyOf } from '../common/serial-genealogy';
 
 export interface GenerateReportCommand {
   serial: string;
@@ -23,23 +23,17 @@ const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', 
 @Injectable()
 export class GenerateReportUseCase {
   constructor(
-    private readonly traceSerial: TraceSerialUseCase,
-    private readonly lag: IngestLagService,
+    private readonly tracer: BackwardTracer,
+    private readonly freshness: IngestFreshness,
     private readonly keys: ReportKeysRepository,
   ) {}
 
-  /** The report (unsigned) of a serial in the caller's scope; 404 outside it, as the genealogy. */
-  async report(serial: string, scope: BrandScope): Promise<GenealogyReport> {
-    // Committed offsets are read before the graph: everything they count was written before the read, so the
-    // report never claims more freshness than its data had.
-    const { lag, error } = await this.lag.lag();
-    const genealogy = await this.traceSerial.execute({ serial, scope });
-    const generatedAt = new Date().toISOString();
-    return buildGenealogyReport(genealogy, { generatedAt, consumerGroup: this.lag.groupId, consumerLag: lag, ...(error ? { lagError: error } : {}) });
-  }
-
   async execute({ serial, scope, format }: GenerateReportCommand): Promise<SignedReport> {
-    const report = await this.report(serial, scope);
+    // Committed offsets are read before the graph: everything they count was written before the read, so the
+    // report never claims more freshness than its data had. 404 outside the caller's scope, as the genealogy.
+    const freshness = await this.freshness.ofReport();
+    const genealogy = await genealogyOf(this.tracer, serial, scope);
+    const report = buildGenealogyReport(genealogy, { generatedAt: new Date().toISOString(), ...freshness });
     const key = await this.keys.signingKey();
     const bytes =
       format === 'json'

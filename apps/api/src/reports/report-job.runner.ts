@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackwardTracer, assembleGenealogy, inScope } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
-import { IngestLagService } from '../common/ingest-freshness.service';
+import { IngestFreshness } from '../common/ingest-freshness.service';
 
 /** Serials traced together: one round trip per level of the graph for the whole batch. */
 const BATCH = 100;
@@ -53,7 +53,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly tracer: BackwardTracer,
     private readonly jobs: ReportJobsRepository,
     private readonly keys: ReportKeysRepository,
-    private readonly lag: IngestLagService,
+    private readonly freshness: IngestFreshness,
     @Inject(REPORT_JOB_SETTINGS) readonly settings: ReportJobSettings,
   ) {}
 
@@ -150,7 +150,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     };
     stillOurs(!this.stopping && (await this.jobs.restart(job.id, me)));
     const key = await this.keys.signingKey();
-    const { lag, error: lagError } = await this.lag.lag();
+    const freshness = await this.freshness.ofReport();
     const generatedAt = new Date().toISOString();
     const hash = createHash('sha256');
     const maxBytes = this.settings.maxJobBytes;
@@ -188,12 +188,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
           notFound.push(serial);
           continue;
         }
-        const report = buildGenealogyReport(assembleGenealogy(serial, graph), {
-          generatedAt,
-          consumerGroup: this.lag.groupId,
-          consumerLag: lag,
-          ...(lagError ? { lagError } : {}),
-        });
+        const report = buildGenealogyReport(assembleGenealogy(serial, graph), { generatedAt, ...freshness });
         for (const line of csvRows(report)) {
           emit(line);
           rows++;

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, Param, PayloadTooLargeException, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
@@ -12,15 +12,17 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { BrandScope } from '@trace/genealogy';
-import { PublicReportKey, REPORT_JSON_SCHEMA, ReportKeysRepository, ReportVerifier, VerificationResult, epcisDocument } from '@trace/reports';
+import { PublicReportKey, REPORT_JSON_SCHEMA, VerificationResult } from '@trace/reports';
 import type { Request, Response } from 'express';
 import { ITEMS_LOCAL } from '../common/auth/access-log.middleware';
 import { CallerScope, Public, Roles } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
 import { SerialParams } from '../common/serial.params';
-import { TraceSerialUseCase } from '../genealogy/trace-serial.use-case';
+import { ExportEpcisUseCase } from './export-epcis.use-case';
 import { GenerateReportUseCase } from './generate-report.use-case';
-import { REPORT_SETTINGS, ReportSettings } from '../common/ingest-freshness.service';
+import { ListReportKeysUseCase } from './list-report-keys.use-case';
+import { RotateReportKeyUseCase } from './rotate-report-key.use-case';
+import { VerifyReportUseCase } from './verify-report.use-case';
 import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
 import { Expensive } from '../common/auth/key-throttler.guard';
 
@@ -29,10 +31,10 @@ import { Expensive } from '../common/auth/key-throttler.guard';
 export class ReportsController {
   constructor(
     private readonly generate: GenerateReportUseCase,
-    private readonly keys: ReportKeysRepository,
-    private readonly traceSerial: TraceSerialUseCase,
-    private readonly verifier: ReportVerifier,
-    @Inject(REPORT_SETTINGS) private readonly settings: ReportSettings,
+    private readonly exportEpcis: ExportEpcisUseCase,
+    private readonly listKeys: ListReportKeysUseCase,
+    private readonly rotateKey: RotateReportKeyUseCase,
+    private readonly verifyReport: VerifyReportUseCase,
   ) {}
 
   @Expensive()
@@ -72,8 +74,8 @@ export class ReportsController {
   @ApiProduces('application/ld+json')
   @ApiOkResponse({ description: 'EPCISDocument' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial (or outside the caller\'s brands)' })
-  async epcis(@Param() { serial }: SerialParams, @CallerScope() scope: BrandScope): Promise<Record<string, unknown>> {
-    return epcisDocument(await this.traceSerial.execute({ serial, scope }), new Date().toISOString());
+  epcis(@Param() { serial }: SerialParams, @CallerScope() scope: BrandScope): Promise<Record<string, unknown>> {
+    return this.exportEpcis.execute({ serial, scope });
   }
 
   @Public()
@@ -89,7 +91,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Every report key ever used, oldest first: what anyone needs to verify a report offline', security: [] })
   @ApiOkResponse({ type: [PublicReportKeyDto] })
   publicKeys(): Promise<PublicReportKey[]> {
-    return this.keys.publicKeys();
+    return this.listKeys.execute();
   }
 
   @Roles('admin')
@@ -99,7 +101,7 @@ export class ReportsController {
   @ApiForbiddenResponse({ type: ErrorDto, description: 'Only admin keys' })
   @HttpCode(200)
   rotate(): Promise<PublicReportKey> {
-    return this.keys.rotate();
+    return this.rotateKey.execute();
   }
 
   @Expensive()
@@ -115,30 +117,9 @@ export class ReportsController {
   @ApiOkResponse({ type: VerificationDto })
   @ApiUnauthorizedResponse({ type: ErrorDto })
   @ApiPayloadTooLargeResponse({ type: ErrorDto, description: 'The file is larger than REPORT_VERIFY_MAX_BYTES' })
-  async verify(@Req() req: Request): Promise<VerificationResult> {
-    // Exact bytes are what is verified: a JSON body parser would have rewritten them.
-    if (req.body !== undefined && !Buffer.isBuffer(req.body) && req.readableEnded)
-      throw new UnsupportedMediaTypeException('send the report file as application/octet-stream');
-    const file = await readBody(req, this.settings.verifyMaxBytes);
-    return this.verifier.verify(file, await this.keys.publicKeys());
+  verify(@Req() req: Request): Promise<VerificationResult> {
+    const parsed = req.body !== undefined && !Buffer.isBuffer(req.body) && req.readableEnded;
+    const statedLength = req.headers['content-length'];
+    return this.verifyReport.execute({ body: req as AsyncIterable<Buffer>, parsed, ...(statedLength !== undefined ? { statedLength } : {}) });
   }
-}
-
-/** The body, refused (413) as soon as its stated or its read length passes `limit`; read into one buffer of its own. */
-async function readBody(req: Request, limit: number): Promise<Buffer> {
-  const tooLarge = (): PayloadTooLargeException => new PayloadTooLargeException(`a report file to verify is at most ${limit} bytes (REPORT_VERIFY_MAX_BYTES)`);
-  const stated = Number(req.headers['content-length'] ?? Number.NaN);
-  if (stated > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  // Not Buffer.concat, whose result may share a pooled ArrayBuffer: the verifier moves this one to its worker.
-  const file = Buffer.from(new ArrayBuffer(size));
-  let at = 0;
-  for (const chunk of chunks) at += chunk.copy(file, at);
-  return file;
 }

@@ -1,14 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BrandScope, IdLookup } from '@trace/genealogy';
+import type { BrandScope } from '@trace/genealogy';
 import { CallerScope } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
 import { SearchQuery, SearchResultDto } from './search.dto';
+import { SearchUseCase } from './search.use-case';
 
 @ApiTags('search')
 @Controller('v1')
 export class SearchController {
-  constructor(private readonly lookup: IdLookup) {}
+  constructor(private readonly searchIds: SearchUseCase) {}
 
   @Get('search')
   @ApiOperation({
@@ -19,7 +20,7 @@ export class SearchController {
   })
   @ApiOkResponse({ type: SearchResultDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'q is missing, empty or longer than 128 characters' })
-  async search(@Query() { q }: SearchQuery, @CallerScope() scope: BrandScope): Promise<SearchResultDto> {
-    return { q, matches: await this.lookup.find(q, scope) };
+  search(@Query() { q }: SearchQuery, @CallerScope() scope: BrandScope): Promise<SearchResultDto> {
+    return this.searchIds.execute({ q, scope });
   }
 }

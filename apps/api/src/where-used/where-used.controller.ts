@@ -4,10 +4,12 @@ import type { Principal } from '@trace/access';
 import { Caller } from '../common/auth/auth.decorators';
 import type { Response } from 'express';
 import { ErrorDto } from '../common/error.dto';
-import { NDJSON, sendPage, wantsNdjson, writeNdjson } from '../common/ndjson';
+import { NDJSON, sendAnswer, wantsNdjson } from '../common/ndjson';
+import { LotParams, Material } from '../common/material';
+import { WhereUsedQuery, filterOf } from '../common/where-used.query';
 import { WhereUsedPageDto } from './where-used.dto';
-import { LotParams, VendorLotWhereUsedQuery, WhereUsedQuery, filterOf } from './where-used.query';
-import { Material, WhereUsedUseCase } from './where-used.use-case';
+import { VendorLotWhereUsedQuery } from './where-used.query';
+import { WhereUsedUseCase } from './where-used.use-case';
 import { Expensive } from '../common/auth/key-throttler.guard';
 
 const ANSWER =
@@ -45,10 +47,8 @@ export class WhereUsedController {
   }
 
   private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response, caller: Principal): Promise<void> {
-    const filter = filterOf(query);
-    if (wantsNdjson(query.format, accept)) {
-      return writeNdjson(res, await this.whereUsed.rows({ material, filter, scope: caller.scope, history: query.history }));
-    }
-    sendPage(res, await this.whereUsed.page({ material, filter, scope: caller.scope, caller: caller.keyId, history: query.history, limit: query.limit, cursor: query.cursor }));
+    const { history, limit, cursor } = query;
+    const format = wantsNdjson(query.format, accept) ? 'ndjson' : 'json';
+    return sendAnswer(res, await this.whereUsed.execute({ material, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, ...(cursor !== undefined ? { cursor } : {}) }));
   }
 }

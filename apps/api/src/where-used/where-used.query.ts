@@ -1,63 +1,6 @@
-import type { WhereUsedFilter } from '@trace/genealogy';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-
-export const MAX_PAGE_SIZE = 1_000;
-
-export class LotParams {
-  @ApiProperty({ description: 'Package lot id (reel, tray, bag)', maxLength: 128, example: 'REEL-C1' })
-  @IsId()
-  lotId: string;
-}
-
-/** Filters, paging and format of a where-used answer. */
-export class WhereUsedQuery {
-  @ApiPropertyOptional({ description: 'Only top-level units of this brand' })
-  @IsOptional()
-  @IsId()
-  brand?: string;
-
-  @ApiPropertyOptional({ description: 'Only top-level units of this product part number' })
-  @IsOptional()
-  @IsId()
-  product?: string;
-
-  @ApiPropertyOptional({ type: Boolean, description: 'Only top-level units that shipped (true) or did not (false)' })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'shipped must be true or false' })
-  shipped?: boolean;
-
-  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also serials the material was removed from since (rework), marked removed' })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'history must be true or false' })
-  history: boolean = false;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100, description: 'Rows per page (JSON form only)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 100;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page, unchanged' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-
-  @ApiPropertyOptional({
-    enum: ['json', 'ndjson'],
-    description: 'ndjson streams every row, one JSON object a line, without paging (same as Accept: application/x-ndjson)',
-  })
-  @IsOptional()
-  @IsIn(['json', 'ndjson'])
-  format?: 'json' | 'ndjson';
-}
+import { WhereUsedQuery } from '../common/where-used.query';
 
 /** A vendor lot by its natural key, with the where-used filters. */
 export class VendorLotWhereUsedQuery extends WhereUsedQuery {
@@ -66,9 +9,3 @@ export class VendorLotWhereUsedQuery extends WhereUsedQuery {
   @ApiProperty({ example: 'M2345' }) @IsId() vendorLotCode: string;
 }
 
-/** The traversal's filter from the query's. */
-export const filterOf = (query: WhereUsedQuery): WhereUsedFilter => ({
-  ...(query.brand !== undefined ? { brand: query.brand } : {}),
-  ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
-  ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
-});

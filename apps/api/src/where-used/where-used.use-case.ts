@@ -1,22 +1,20 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { VendorLotKey, vendorLotId } from '@trace/contracts';
-import { BrandScope, ForwardTracer, ReachedLot, WhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
-import { decodeCursor, encodeCursor, pageOf } from '../common/paging';
-
-/** The material a where-used question starts from: a package lot, or a vendor lot by its natural key. */
-export type Material = { kind: 'lot'; lotId: string } | ({ kind: 'vendorLot' } & VendorLotKey);
+import { Injectable } from '@nestjs/common';
+import { vendorLotId } from '@trace/contracts';
+import { BrandScope, ForwardTracer, ReachedLot, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
+import { Material, whereUsedOf } from '../common/material';
+import { PagedAnswer } from '../common/ndjson';
+import { CursorSigner, pageOf } from '../common/paging';
 
 export interface WhereUsedCommand {
   material: Material;
   filter: WhereUsedFilter;
   scope: BrandScope;
-  /** Also what was removed since (rework). */
-  history: boolean;
-}
-
-export interface WhereUsedPageCommand extends WhereUsedCommand {
   /** The caller's key id: a cursor is good only for the caller it was made for. */
   caller: string;
+  /** Also what was removed since (rework). */
+  history: boolean;
+  /** One page (JSON), or every row read lazily (NDJSON: limit and cursor do not apply). */
+  format: 'json' | 'ndjson';
   limit: number;
   cursor?: string;
 }
@@ -39,41 +37,28 @@ export interface WhereUsedPage {
 /** "This lot is bad: which serials contain it, which shipped, to whom?" — where-used of a package lot or a vendor lot. */
 @Injectable()
 export class WhereUsedUseCase {
-  constructor(private readonly tracer: ForwardTracer) {}
+  constructor(
+    private readonly tracer: ForwardTracer,
+    private readonly cursors: CursorSigner,
+  ) {}
 
-  async page({ material, filter, scope, history, limit, cursor, caller }: WhereUsedPageCommand): Promise<WhereUsedPage> {
+  /** The page, or every row; the 404 of an unknown material comes before the first row either way. */
+  async execute({ material, filter, scope, history, format, limit, cursor, caller }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
+    if (format === 'ndjson') return { rows: (await whereUsedOf(this.tracer, material, scope)).rows(filter, scope, { history }) };
     const query = { material, filter, history, caller };
-    const offset = decodeCursor(cursor, query);
-    const answer = await this.open(material, scope);
+    const offset = this.cursors.decode(cursor, query);
+    const answer = await whereUsedOf(this.tracer, material, scope);
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
     return {
-      ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),
-      lots: answer.lots,
-      total,
-      items,
-      ...(offset + items.length < total ? { nextCursor: encodeCursor(query, offset + items.length) } : {}),
-      // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
-      ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
+      page: {
+        ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),
+        lots: answer.lots,
+        total,
+        items,
+        ...(offset + items.length < total ? { nextCursor: this.cursors.encode(query, offset + items.length) } : {}),
+        // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
+        ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
+      },
     };
-  }
-
-  /** Every row, read lazily (for streaming). Throws the 404 before the first row. */
-  async rows({ material, filter, scope, history }: WhereUsedCommand): Promise<AsyncGenerator<WhereUsedRow>> {
-    return (await this.open(material, scope)).rows(filter, scope, { history });
-  }
-
-  /** The where-used answer of the material, not read yet; a 404 when the material is unknown (to the scope). */
-  async open(material: Material, scope: BrandScope): Promise<WhereUsed> {
-    if (material.kind === 'lot') {
-      const answer = await this.tracer.fromLot(material.lotId, scope);
-      if (!answer) throw new NotFoundException(`lot ${JSON.stringify(material.lotId)} is not known`);
-      return answer;
-    }
-    const answer = await this.tracer.fromVendorLot(vendorLotId(material), scope);
-    if (!answer) {
-      const { vendorId, mpn, vendorLotCode } = material;
-      throw new NotFoundException(`vendor lot ${JSON.stringify(vendorLotCode)} of MPN ${JSON.stringify(mpn)} from vendor ${JSON.stringify(vendorId)} was never received`);
-    }
-    return answer;
   }
 }

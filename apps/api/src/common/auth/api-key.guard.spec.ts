@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { ApiKeysRepository, Principal } from '@trace/access';
 import request from 'supertest';
 import { ApiKeyGuard } from './api-key.guard';
+import { SessionAuthenticator } from './session-authenticator';
 import { Public, Roles, SiteOnly } from './auth.decorators';
 
 @Controller()
@@ -39,7 +40,12 @@ describe('ApiKeyGuard', () => {
     };
     const moduleRef = await Test.createTestingModule({
       controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: ApiKeysRepository, useValue: keys }],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: ApiKeysRepository, useValue: keys },
+        // No request here carries a session cookie: bearer keys only.
+        { provide: SessionAuthenticator, useValue: { hasCookie: () => false } },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();

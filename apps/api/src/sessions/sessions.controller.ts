@@ -1,33 +1,36 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeysRepository, Principal, SessionsRepository, csrfMatches, type Session } from '@trace/access';
+import type { Principal } from '@trace/access';
 import type { Request, Response } from 'express';
 import { Caller, Public, Roles } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
-import { IngestLagService } from '../common/ingest-freshness.service';
-import { CSRF_HEADER, SESSION_COOKIE, cookieValue, sessionCookie } from '../common/auth/session.cookie';
+import { CSRF_HEADER, SESSION_COOKIE, cookieValue } from '../common/auth/session.cookie';
+import { CurrentSessionUseCase } from './current-session.use-case';
+import { MeasureFreshnessUseCase } from './measure-freshness.use-case';
+import { SessionAnswer } from './session.view';
+import { SignInUseCase } from './sign-in.use-case';
+import { SignOutUseCase } from './sign-out.use-case';
 import { FreshnessDto, SessionDto, SignInDto } from './session.dto';
 
 const EVERY_ROLE = ['quality', 'auditor', 'admin'] as const;
 
-const view = (principal: Principal, session: Session): SessionDto => ({
-  keyId: principal.keyId,
-  role: principal.role,
-  brands: principal.scope.kind === 'site' ? '*' : [...principal.scope.brands],
-  ...(principal.label ? { label: principal.label } : {}),
-  csrfToken: session.csrfToken,
-  expiresAt: session.expiresAt.toISOString(),
-  idleExpiresAt: session.idleExpiresAt.toISOString(),
-});
+/** Sends a session use case's answer: its cookie, never cached. */
+function answer<T>(res: Response, { body, setCookie }: SessionAnswer<T>): T {
+  if (setCookie !== undefined) res.setHeader('set-cookie', setCookie);
+  return body;
+}
+
+const tokenOf = (req: Request): string | undefined => cookieValue(req.headers.cookie, SESSION_COOKIE);
 
 /** Browser sign-in: an API key pasted once becomes an HttpOnly session cookie bound to the key's id. */
-@ApiTags('session')
+@ApiTags('sessions')
 @Controller('v1')
-export class SessionController {
+export class SessionsController {
   constructor(
-    private readonly keys: ApiKeysRepository,
-    private readonly sessions: SessionsRepository,
-    private readonly lag: IngestLagService,
+    private readonly signInWithKey: SignInUseCase,
+    private readonly currentSession: CurrentSessionUseCase,
+    private readonly signOutOf: SignOutUseCase,
+    private readonly measureFreshness: MeasureFreshnessUseCase,
   ) {}
 
   @Public()
@@ -45,15 +48,10 @@ export class SessionController {
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'The key is not valid or has been revoked' })
   @ApiBadRequestResponse({ type: ErrorDto })
   async signIn(@Body() { key }: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
-    const principal = await this.keys.authenticate(key);
-    if (!principal) throw new UnauthorizedException('the API key is not valid or has been revoked');
-    // A sign-in over an old session ends that one: one cookie, one live session.
-    const previous = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (previous) await this.sessions.delete(previous);
-    const { token, session } = await this.sessions.create(principal.keyId);
-    res.setHeader('set-cookie', sessionCookie(token, { secure: req.secure, maxAgeSeconds: (session.expiresAt.getTime() - Date.now()) / 1000 }));
+    const previousToken = tokenOf(req);
+    const signedIn = await this.signInWithKey.execute({ key, secure: req.secure, ...(previousToken ? { previousToken } : {}) });
     res.setHeader('cache-control', 'no-store');
-    return view(principal, session);
+    return answer(res, signedIn);
   }
 
   @Roles(...EVERY_ROLE)
@@ -62,11 +60,10 @@ export class SessionController {
   @ApiOkResponse({ type: SessionDto })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'No live session (signed out, expired, or the key revoked)' })
   async current(@Caller() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
-    const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    const session = token ? await this.sessions.find(token) : null;
-    if (!session) throw new UnauthorizedException('sign in first: this answers only to a session cookie');
+    const token = tokenOf(req);
+    const session = await this.currentSession.execute({ principal, ...(token ? { token } : {}) });
     res.setHeader('cache-control', 'no-store');
-    return view(principal, session);
+    return session;
   }
 
   @Public()
@@ -76,21 +73,17 @@ export class SessionController {
   @ApiNoContentResponse({ description: 'Signed out (also when there was no session)' })
   @ApiForbiddenResponse({ type: ErrorDto, description: 'The CSRF token is missing or wrong' })
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (token) {
-      const session = await this.sessions.find(token);
-      const given = req.headers[CSRF_HEADER];
-      if (session && !csrfMatches(session.csrfToken, Array.isArray(given) ? given[0] : given)) throw new ForbiddenException("signing out needs the session's CSRF token in X-CSRF-Token");
-      await this.sessions.delete(token);
-    }
-    res.setHeader('set-cookie', sessionCookie('', { secure: req.secure, maxAgeSeconds: 0 }));
+    const token = tokenOf(req);
+    const given = req.headers[CSRF_HEADER];
+    const csrfToken = Array.isArray(given) ? given[0] : given;
+    answer(res, await this.signOutOf.execute({ secure: req.secure, ...(token ? { token } : {}), ...(csrfToken !== undefined ? { csrfToken } : {}) }));
   }
 
   @Roles(...EVERY_ROLE)
   @Get('freshness')
   @ApiOperation({ summary: 'How far the graph is behind the shop floor: the ingest consumer group\'s lag on the source topics' })
   @ApiOkResponse({ type: FreshnessDto })
-  async freshness(): Promise<FreshnessDto> {
-    return { ...(await this.lag.lag()), measuredAt: new Date().toISOString() };
+  freshness(): Promise<FreshnessDto> {
+    return this.measureFreshness.execute();
   }
 }

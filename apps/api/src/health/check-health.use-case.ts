@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Admin } from 'kafkajs';
+import { KafkaClients } from '@trace/platform';
 import { Connection } from 'mongoose';
 
 export interface Check {
@@ -13,38 +13,26 @@ export interface HealthReport {
   checks: { database: Check; broker: Check };
 }
 
-export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 const TIMEOUT_MS = 3_000;
 
 /** Whether the database answers a ping and the broker answers a metadata request, each within 3 s. */
 @Injectable()
-export class HealthService implements OnModuleDestroy {
-  private adminConnected?: Promise<void>;
-
+export class CheckHealthUseCase {
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    private readonly kafka: KafkaClients,
   ) {}
 
-  async check(): Promise<HealthReport> {
+  async execute(): Promise<HealthReport> {
     const [database, broker] = await Promise.all([
       probe(async () => {
         await this.connection.db!.admin().ping();
       }),
       probe(async () => {
-        this.adminConnected ??= this.admin.connect();
-        await this.adminConnected.catch((e: unknown) => {
-          this.adminConnected = undefined;
-          throw e;
-        });
-        await this.admin.describeCluster();
+        await (await this.kafka.admin()).describeCluster();
       }),
     ]);
     return { status: database.status === 'up' && broker.status === 'up' ? 'ok' : 'error', checks: { database, broker } };
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.admin.disconnect();
   }
 }
 

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { PathStep, PathStepKind, PathVia, WhereUsedRow } from '@trace/genealogy';
+
+// OpenAPI descriptions of a where-used row, shared by every answer made of them (where-used, exposure).
+
+export class PathStepDto implements PathStep {
+  @ApiProperty({ enum: ['vendor', 'vendorLot', 'lot', 'serial'] }) kind: PathStepKind;
+  @ApiProperty() id: string;
+  @ApiProperty({
+    enum: ['root', 'supplied', 'received', 'split', 'merge', 'installed', 'assembled'],
+    description: 'The edge that led here from the previous step (root for the first)',
+  })
+  via: PathVia;
+}
+
+export class WhereUsedShipmentDto {
+  @ApiProperty() shipmentId: string;
+  @ApiProperty() customer: string;
+}
+
+export class WhereUsedRowDto implements WhereUsedRow {
+  @ApiProperty({ description: 'The package lot installed: the material or one of its descendants' }) lotId: string;
+  @ApiProperty({ description: 'The serial the lot is installed in directly' }) serial: string;
+  @ApiProperty({ description: 'The top-level unit that finally contains it' }) topSerial: string;
+  @ApiPropertyOptional({ description: 'Brand of the top-level unit' }) brand?: string;
+  @ApiPropertyOptional({ description: 'Product part number of the top-level unit' }) productPartNumber?: string;
+  @ApiProperty({ description: 'Whether the top-level unit shipped' }) shipped: boolean;
+  @ApiProperty({ type: [WhereUsedShipmentDto] }) shipments: WhereUsedShipmentDto[];
+  @ApiProperty({ type: [PathStepDto], description: 'From the material to the top-level unit' }) path: PathStepDto[];
+  @ApiProperty({ description: 'Only with history=true: the lot was removed, or a unit on the path was taken out of its parent (rework)' })
+  removed: boolean;
+}
+

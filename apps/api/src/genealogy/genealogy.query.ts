@@ -1,0 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { BooleanQuery } from '../common/query';
+
+export class GenealogyQuery {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also what the unit once contained and rework took out, marked removed' })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean({ message: 'history must be true or false' })
+  history: boolean = false;
+}
