@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ApiKeysRepository, Principal } from '@trace/access';
 import request from 'supertest';
+import { SessionAuthenticator } from '../sessions/session-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { Public, Roles, SiteOnly } from './auth.decorators';
 
@@ -39,7 +40,12 @@ describe('ApiKeyGuard', () => {
     };
     const moduleRef = await Test.createTestingModule({
       controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: ApiKeysRepository, useValue: keys }],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: ApiKeysRepository, useValue: keys },
+        // No browser here: without a bearer key there is no session cookie either (sessions have tests of their own).
+        { provide: SessionAuthenticator, useValue: { hasCookie: () => false, principal: () => Promise.resolve(null) } },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
