@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { createApi } from '../apps/api/src/bootstrap';
@@ -170,6 +170,8 @@ describe('report jobs: distinct serials, quotas, expiry, and jobs of stopped ins
     await db.collection('report_jobs').insertMany([killed(again!, 1), killed(tooOften!, 3)] as never[]);
     await db.collection('report_job_registry').updateOne({ _id: 'active' } as never, { $addToSet: { ids: { $each: [again, tooOften] } } } as never, { upsert: true });
 
+    // Giving up on a job is an error a monitor must see: captured here so that it is checked, not printed.
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const r = await startInstance({});
     await r.app.get(ReportJobRunner).maintain(); // already done once at start; waits for it if still under way
     const resumed = await waitForJob(r.url, started.body.id, owner.key);
@@ -178,6 +180,9 @@ describe('report jobs: distinct serials, quotas, expiry, and jobs of stopped ins
     expect(new Set(resumed.notFound).size).toBe(9_999);
     expect(await waitForJob(r.url, again!, owner.key)).toMatchObject({ status: 'done', rows: 20 });
     expect(await waitForJob(r.url, tooOften!, owner.key)).toMatchObject({ status: 'failed', error: 'given up after 3 runs that did not finish (the API instances running them stopped)' });
+    const logged = errors.mock.calls.map((call) => String(call[0]));
+    errors.mockRestore();
+    expect(logged).toContain(`report job ${tooOften!}: 3 runs were cut short; failing it`);
     const csv = Buffer.from(await (await fetch(`${r.url}${resumed.result!}`, { headers: world.headers(owner.key) })).arrayBuffer());
     const verified = await fetch(`${r.url}/v1/reports/verify`, { method: 'POST', headers: world.headers(owner.key, { 'content-type': 'application/octet-stream' }), body: csv });
     expect(await verified.json()).toMatchObject({ valid: true, format: 'csv' });

@@ -147,7 +147,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       } catch (error) {
         if (this.stopping) throw error;
         const wait = Math.min(this.options.maxBackoffMs, 200 * 2 ** Math.min(attempt, 10));
-        this.logger.error(`Kafka refused the events of AMQP message ${messageId ?? '?'} (attempt ${attempt + 1}); retrying in ${wait} ms: ${(error as Error).message}`);
+        this.logger.warn(`Kafka refused the events of AMQP message ${messageId ?? '?'} (attempt ${attempt + 1}); retrying in ${wait} ms: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

@@ -11,6 +11,9 @@ const BATCH = 100;
 const CHUNK_BYTES = 256 * 1024;
 /** Jobs one instance runs at once; more wait, queued, so that memory stays bounded however many are started. */
 const CONCURRENT_JOBS = 2;
+/** A job whose result would pass REPORT_JOB_MAX_BYTES. */
+class ReportTooLarge extends Error {}
+
 /** Runs of one job that may be cut short (its instance stopped) before it is failed instead of run again. */
 const MAX_ATTEMPTS = 3;
 /** Room kept in REPORT_JOB_MAX_BYTES for the signature line (about 220 bytes). */
@@ -110,7 +113,9 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
           return;
         }
         const message = error instanceof Error ? error.message : String(error);
-        this.logger.error(`report job ${job.id} failed: ${message}`);
+        // A job its caller made too large is the caller's to fix (it says so on the job), not a fault of the service.
+        if (error instanceof ReportTooLarge) this.logger.warn(`report job ${job.id} failed: ${message}`);
+        else this.logger.error(`report job ${job.id} failed: ${message}`);
         await this.jobs.fail(job.id, this.instanceId, message);
       })
       .catch((error: unknown) => this.logger.error(`report job ${job.id}: could not record the failure: ${String(error)}`))
@@ -163,7 +168,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
       const b = Buffer.from(text, 'utf8');
       bytes += b.length;
       if (bytes + TRAILER_ROOM > maxBytes)
-        throw new Error(`the result would be larger than ${maxBytes} bytes (REPORT_JOB_MAX_BYTES) after ${rows} rows: ask for fewer serials per job`);
+        throw new ReportTooLarge(`the result would be larger than ${maxBytes} bytes (REPORT_JOB_MAX_BYTES) after ${rows} rows: ask for fewer serials per job`);
       hash.update(b);
       pending.push(b);
       pendingBytes += b.length;

@@ -43,8 +43,8 @@ describe('ApiKeyGuard', () => {
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: ApiKeysRepository, useValue: keys },
-        // No request here carries a session cookie: bearer keys only.
-        { provide: SessionAuthenticator, useValue: { hasCookie: () => false } },
+        // No browser here: without a bearer key there is no session cookie either (sessions have tests of their own).
+        { provide: SessionAuthenticator, useValue: { hasCookie: () => false, principal: () => Promise.resolve(null) } },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
