@@ -75,14 +75,14 @@ function acmeHostingGlobex(): TraceEvent[] {
     makeEvent('UnitStarted', { serial: 'ACME-HOST', brand: 'Acme', productPartNumber: 'GW-HOST', workOrder: 'WO-A' }, { occurredAt: at(2), eventId: 'h-start' }),
     makeEvent('MaterialInstalled', { serial: 'ACME-HOST', lotId: 'REEL-HOST', quantity: 1, refDes: ['C1'] }, { occurredAt: at(3), eventId: 'h-inst' }),
     makeEvent('UnitStarted', { serial: 'GLXSUB-IN-HOST', brand: 'Globex', productPartNumber: 'GXP-MODULE', workOrder: 'WO-GH' }, { occurredAt: at(2), eventId: 'h-g-start' }),
-    makeEvent('MaterialInstalled', { serial: 'GLXSUB-IN-HOST', lotId: 'REEL-G-SECRET', quantity: 1, refDes: ['U9'] }, { occurredAt: at(3), eventId: 'h-g-inst' }),
+    makeEvent('MaterialInstalled', { serial: 'GLXSUB-IN-HOST', lotId: 'REEL-G-SECRET', quantity: 1, refDes: ['U9-GLX-HIDDEN'] }, { occurredAt: at(3), eventId: 'h-g-inst' }),
     makeEvent('UnitStarted', { serial: 'GLX-INNER', brand: 'Globex', productPartNumber: 'GXP-INNER', workOrder: 'WO-GH' }, { occurredAt: at(2), eventId: 'h-g-inner' }),
     makeEvent('UnitAssembled', { serial: 'GLXSUB-IN-HOST', childSerial: 'GLX-INNER' }, { occurredAt: at(3), eventId: 'h-g-asm-inner' }),
     makeEvent('UnitShipped', { serial: 'GLXSUB-IN-HOST', shipmentId: 'SHP-G-MOD', customer: 'Globex Modules Customer' }, { occurredAt: at(3), eventId: 'h-g-ship' }),
     makeEvent('UnitAssembled', { serial: 'ACME-HOST', childSerial: 'GLXSUB-IN-HOST', refDes: 'J5' }, { occurredAt: at(4), eventId: 'h-asm' }),
   ];
 }
-const HOSTED_SECRETS = ['Globex', 'REEL-G-SECRET', 'SECRET-MPN', 'SECRETLOT', 'GR-G-SECRET', 'GLX-INNER', 'GXP-INNER', 'SHP-G-MOD', 'Globex Modules Customer', 'WO-GH', 'U9'];
+const HOSTED_SECRETS = ['Globex', 'REEL-G-SECRET', 'SECRET-MPN', 'SECRETLOT', 'GR-G-SECRET', 'GLX-INNER', 'GXP-INNER', 'SHP-G-MOD', 'Globex Modules Customer', 'WO-GH', 'U9-GLX-HIDDEN'];
 
 /** Globex's own units: they exist only in the first world. */
 function globex(): TraceEvent[] {
