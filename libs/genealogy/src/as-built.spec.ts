@@ -1,7 +1,7 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { installedLots, parentSerials } from './as-built';
 import { assembleGenealogy } from './backward-trace';
-import { fetchedOf, readerOf, storeOf } from './fake-graph';
+import { fetchedOf, readerOf, storeOf } from './testing/fake-graph';
 import { SITE_WIDE } from './genealogy.types';
 import { whereUsedOfLot, WhereUsedRow } from './where-used';
 

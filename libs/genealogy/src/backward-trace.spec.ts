@@ -1,6 +1,6 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { BackwardTracer, assembleGenealogy } from './backward-trace';
-import { diamondLattice, fetchedOf, readerOf, storeOf } from './fake-graph';
+import { diamondLattice, fetchedOf, readerOf, storeOf } from './testing/fake-graph';
 import { BrandScope, SITE_WIDE, UnitNode } from './genealogy.types';
 import { WhereUsedRow, whereUsedOfLot } from './where-used';
 

@@ -1,6 +1,6 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { commonalityOf } from './commonality';
-import { fetchedOf, readerOf, storeOf } from './fake-graph';
+import { fetchedOf, readerOf, storeOf } from './testing/fake-graph';
 import { SITE_WIDE } from './genealogy.types';
 
 let n = 0;

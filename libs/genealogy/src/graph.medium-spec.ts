@@ -5,7 +5,7 @@ import { mediumModule } from '@trace/platform/testing';
 import { judgeWithReads } from './authority/authority-judge';
 import { authorityReaderOf } from './authority/fake-authority';
 import { BackwardTracer, assembleGenealogy } from './backward-trace';
-import { FakeStore, applyWrites, fetchedOf } from './fake-graph';
+import { FakeStore, applyWrites, fetchedOf } from './testing/fake-graph';
 import { GenealogyModule } from './genealogy.module';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from './graph-write.repository';

@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
-import { readerOf, storeOf } from './fake-graph';
+import { readerOf, storeOf } from './testing/fake-graph';
 import { SITE_WIDE } from './genealogy.types';
 import { WhereUsedRow, sampleUnitsOfProducts, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 

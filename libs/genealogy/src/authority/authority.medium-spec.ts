@@ -2,7 +2,7 @@ import { TestingModule } from '@nestjs/testing';
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import { mediumModule } from '@trace/platform/testing';
 import { BackwardTracer, assembleGenealogy } from '../backward-trace';
-import { fetchedOf, storeOf } from '../fake-graph';
+import { fetchedOf, storeOf } from '../testing/fake-graph';
 import { GenealogyModule } from '../genealogy.module';
 import { SITE_WIDE } from '../genealogy.types';
 import { GraphWriteRepository } from '../graph-write.repository';
