@@ -46,7 +46,7 @@ describe('commonality', () => {
   });
 
   it('reads nothing behind a given serial outside the scope, so round trips say nothing about it', async () => {
-    const { BackwardTracer } = await import('./backward-trace');
+    const { BackwardTracer } = await import('./backward/backward-tracer');
     const store = storeOf(events());
     const reader = readerOf(store);
     const tracer = new BackwardTracer(reader as never);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BackwardTracer, FetchedGraph, assembleGenealogy, compare } from './backward-trace';
-import { GenealogyRepository } from './genealogy.repository';
+import { BackwardTracer, FetchedGraph, assembleGenealogy, compare } from './backward/backward-tracer';
+import { GenealogyRepository } from './storage/genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
-import { sampleUnitsOfProducts } from './where-used';
+import { sampleUnitsOfProducts } from './forward/where-used';
 
 /** What serials can have in common: a vendor lot, a vendor, a package lot (or an ancestor of one), a sub-assembly product. */
 export type CommonFactorKind = 'vendorLot' | 'vendor' | 'lot' | 'subAssemblyProduct';

@@ -1,6 +1,6 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
-import { readerOf, storeOf } from './testing/fake-graph';
-import { SITE_WIDE } from './genealogy.types';
+import { readerOf, storeOf } from '../testing/fake-graph';
+import { SITE_WIDE } from '../genealogy.types';
 import { WhereUsedRow, sampleUnitsOfProducts, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();

@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { LotStatus, VendorStatus } from '@trace/contracts';
-import { disassemblyOf, removalOf } from './as-built';
-import { AuthorityJudge } from './authority/authority-judge';
-import { GenealogyRepository } from './genealogy.repository';
+import { disassemblyOf, removalOf } from '../facts/as-built';
+import { AuthorityJudge } from '../authority/authority-judge';
+import { GenealogyRepository } from '../storage/genealogy.repository';
 import {
   BrandScope,
   Flag,
@@ -16,8 +16,8 @@ import {
   VendorNode,
   SITE_WIDE,
   inScope,
-} from './genealogy.types';
-import { FactMap, LotDoc, Timed, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+} from '../genealogy.types';
+import { FactMap, LotDoc, Timed, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 
 /** The documents a traversal fetched, by id. */
 export interface FetchedGraph {

@@ -1,5 +1,5 @@
 import type { Provenance } from './provenance';
-import { Timed, UnitDoc } from './schemas/graph.documents';
+import { Timed, UnitDoc } from '../storage/graph.documents';
 
 // What a unit contains and what contains it, read from its document. The traversals ask these questions
 // through here, so what "contains" means under rework is decided in one place: by occurredAt, never by

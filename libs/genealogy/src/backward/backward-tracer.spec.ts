@@ -1,8 +1,8 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { BackwardTracer, assembleGenealogy } from './backward-trace';
-import { diamondLattice, fetchedOf, readerOf, storeOf } from './testing/fake-graph';
-import { BrandScope, SITE_WIDE, UnitNode } from './genealogy.types';
-import { WhereUsedRow, whereUsedOfLot } from './where-used';
+import { BackwardTracer, assembleGenealogy } from './backward-tracer';
+import { diamondLattice, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
+import { BrandScope, SITE_WIDE, UnitNode } from '../genealogy.types';
+import { WhereUsedRow, whereUsedOfLot } from '../forward/where-used';
 
 const acme: BrandScope = { kind: 'brands', brands: ['Acme'] };
 const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {

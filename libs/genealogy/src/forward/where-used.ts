@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { LotStatus } from '@trace/contracts';
-import { installedLots, parentSerials } from './as-built';
-import { chronological, compare, lotStatusOf } from './backward-trace';
-import { GenealogyRepository } from './genealogy.repository';
-import { BrandScope, inScope } from './genealogy.types';
-import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId, productUnitsId } from './lot-uses';
-import { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
+import { installedLots, parentSerials } from '../facts/as-built';
+import { chronological, compare, lotStatusOf } from '../backward/backward-tracer';
+import { GenealogyRepository } from '../storage/genealogy.repository';
+import { BrandScope, inScope } from '../genealogy.types';
+import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId, productUnitsId } from '../storage/lot-uses';
+import { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 
 /** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
 export interface ForwardReader {
