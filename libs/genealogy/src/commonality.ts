@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BackwardTracer, FetchedGraph, assembleGenealogy, compare } from './backward/backward-tracer';
+import { assembleGenealogy } from './backward/assemble-genealogy';
+import { BackwardTracer, FetchedGraph } from './backward/backward-tracer';
+import { compare } from './facts/facts';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
-import { sampleUnitsOfProducts } from './forward/where-used';
+import { sampleUnitsOfProducts } from './forward/product-units';
 
 /** What serials can have in common: a vendor lot, a vendor, a package lot (or an ancestor of one), a sub-assembly product. */
 export type CommonFactorKind = 'vendorLot' | 'vendor' | 'lot' | 'subAssemblyProduct';

@@ -1,4 +1,6 @@
 export * from './backward/backward-tracer';
+export * from './backward/assemble-genealogy';
+export { chronological, compare, lotStatusOf } from './facts/facts';
 export * from './commonality';
 export * from './genealogy.module';
 export * from './genealogy.types';
@@ -7,6 +9,10 @@ export * from './write/graph-writes';
 export * from './facts/provenance';
 export * from './storage/lot-uses';
 export * from './forward/where-used';
+export * from './forward/where-used.types';
+export * from './forward/forward-reader';
+export { matches } from './forward/filters';
+export * from './forward/product-units';
 export * from './facts/as-built';
 export * from './authority';
 export * from './id-lookup';

@@ -1,7 +1,8 @@
 import { TestingModule } from '@nestjs/testing';
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import { mediumModule } from '@trace/platform/testing';
-import { BackwardTracer, assembleGenealogy } from '../backward/backward-tracer';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
+import { BackwardTracer } from '../backward/backward-tracer';
 import { fetchedOf, storeOf } from '../testing/fake-graph';
 import { GenealogyModule } from '../genealogy.module';
 import { SITE_WIDE } from '../genealogy.types';

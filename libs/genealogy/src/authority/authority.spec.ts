@@ -1,6 +1,6 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { assembleGenealogy } from '../backward/backward-tracer';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { fetchedOf, storeOf } from '../testing/fake-graph';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeWithReads } from './authority-judge';

@@ -1,8 +1,10 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { BackwardTracer, assembleGenealogy } from './backward-tracer';
+import { assembleGenealogy } from './assemble-genealogy';
+import { BackwardTracer } from './backward-tracer';
 import { diamondLattice, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
 import { BrandScope, SITE_WIDE, UnitNode } from '../genealogy.types';
-import { WhereUsedRow, whereUsedOfLot } from '../forward/where-used';
+import { whereUsedOfLot } from '../forward/where-used';
+import type { WhereUsedRow } from '../forward/where-used.types';
 
 const acme: BrandScope = { kind: 'brands', brands: ['Acme'] };
 const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {

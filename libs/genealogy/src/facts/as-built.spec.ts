@@ -1,9 +1,10 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { installedLots, parentSerials } from './as-built';
-import { assembleGenealogy } from '../backward/backward-tracer';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
-import { whereUsedOfLot, WhereUsedRow } from '../forward/where-used';
+import { whereUsedOfLot } from '../forward/where-used';
+import type { WhereUsedRow } from '../forward/where-used.types';
 
 let n = 0;
 const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], minute: number): TraceEvent =>

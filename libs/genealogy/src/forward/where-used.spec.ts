@@ -1,7 +1,9 @@
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
-import { WhereUsedRow, sampleUnitsOfProducts, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { sampleUnitsOfProducts, unitsOfProducts } from './product-units';
+import { whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import type { WhereUsedRow } from './where-used.types';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 let n = 0;

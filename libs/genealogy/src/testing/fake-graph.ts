@@ -2,7 +2,7 @@ import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/backward-tracer';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
-import type { ForwardReader, ProductUnitsReader } from '../forward/where-used';
+import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 

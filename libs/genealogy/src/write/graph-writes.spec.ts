@@ -1,5 +1,5 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
-import { assembleGenealogy } from '../backward/backward-tracer';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { FakeStore, applyWrites as apply, fetchedOf } from '../testing/fake-graph';
 import { graphWritesFor, mergeGraphWrites } from './graph-writes';
 

@@ -1,0 +1,235 @@
+import { disassemblyOf, removalOf } from '../facts/as-built';
+import { chronological, compare, lotStatusOf } from '../facts/facts';
+import { Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
+import type { FetchedGraph } from './backward-tracer';
+import { flagsFor } from './flags';
+
+/** How a genealogy is told: as built now (default), or with what rework removed since (`history`). */
+export interface GenealogyOptions {
+  history?: boolean;
+}
+
+/**
+ * Builds the answer from fetched documents. Pure: the same documents give the same answer. What rework took
+ * out (decided by occurredAt, see as-built.ts) is left out, or with `history` kept and marked removed.
+ */
+export function assembleGenealogy(serial: string, g: FetchedGraph, { history = false }: GenealogyOptions = {}): Genealogy {
+  const gaps = new Map<string, Gap>();
+  const gap = (code: GapCode, id: string, by: string, message: string): void => {
+    const key = `${code}\u0000${id}`;
+    const existing = gaps.get(key);
+    if (existing) {
+      if (!existing.referencedBy.includes(by)) existing.referencedBy.push(by);
+    } else gaps.set(key, { code, id, message, referencedBy: [by] });
+  };
+
+  const vendors = new Map<string, VendorNode>();
+  const vendorNode = (vendorId: string, by: string): VendorNode => {
+    let node = vendors.get(vendorId);
+    if (!node) {
+      const doc = g.vendors.get(vendorId);
+      const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+      node = {
+        vendorId,
+        registered: doc?.registration !== undefined,
+        ...(doc?.registration ? { name: doc.registration.name, country: doc.registration.country, provenance: doc.registration.prov } : {}),
+        status: history.at(-1)?.status ?? 'unknown',
+        statusHistory: history,
+      };
+      vendors.set(vendorId, node);
+    }
+    if (!node.registered) gap('VENDOR_NEVER_REGISTERED', vendorId, by, `vendor ${vendorId} supplied material but was never registered`);
+    return node;
+  };
+
+  const vendorLots = new Map<string, VendorLotNode>();
+  const lots = new Map<string, LotNode>();
+  const lotNode = (lotId: string, path: string[]): LotNode => {
+    const done = lots.get(lotId);
+    if (done) return done;
+    const doc = g.lots.get(lotId);
+    const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+    const sources = chronological(doc?.sources).map((s) => ({
+      kind: s.kind,
+      lotIds: s.lotIds,
+      ...(s.quantity !== undefined ? { quantity: s.quantity } : {}),
+      provenance: s.prov,
+    }));
+    const node: LotNode = {
+      lotId,
+      known: doc !== undefined,
+      status: lotStatusOf(doc),
+      statusHistory: history,
+      origin: doc?.receipt ? 'received' : sources[0]?.kind ?? 'unknown',
+      sources,
+      vendorLotIds: [],
+    };
+    lots.set(lotId, node);
+    const roots = new Set<string>();
+    if (doc?.receipt) {
+      const r = doc.receipt;
+      node.receipt = { receiptId: r.receiptId, vendorLotId: r.vendorLotId, quantity: r.quantity, uom: r.uom, receivedAt: r.receivedAt, provenance: r.prov };
+      roots.add(r.vendorLotId);
+      vendorLotNode(r.vendorLotId, r.vendorId, lotId);
+    }
+    for (const s of sources) {
+      for (const src of s.lotIds) {
+        if (path.includes(src)) {
+          gap('LOT_LINEAGE_CYCLE', src, lotId, `lot ${src} descends from itself through ${[...path, lotId].join(' -> ')}`);
+          continue;
+        }
+        const parent = lotNode(src, [...path, lotId]);
+        if (parent.origin === 'unknown') gap('LOT_NEVER_RECEIVED', src, lotId, neverReceived(src));
+        for (const root of parent.vendorLotIds) roots.add(root);
+      }
+    }
+    node.vendorLotIds = [...roots].sort();
+    return node;
+  };
+
+  const vendorLotNode = (id: string, vendorIdFromLot: string, by: string): void => {
+    if (vendorLots.has(id)) return;
+    const doc = g.vendorLots.get(id);
+    if (!doc) {
+      gap('VENDOR_LOT_NEVER_RECEIVED', id, by, `vendor lot ${id} is referenced by lot ${by} but has no receipt`);
+      vendorNode(vendorIdFromLot, id);
+      return;
+    }
+    vendorLots.set(id, {
+      vendorLotId: id,
+      vendorId: doc.vendorId,
+      mpn: doc.mpn,
+      vendorLotCode: doc.vendorLotCode,
+      ...(doc.manufacturer !== undefined ? { manufacturer: doc.manufacturer } : {}),
+      ...(doc.internalPartNumber !== undefined ? { internalPartNumber: doc.internalPartNumber } : {}),
+      ...(doc.dateCode !== undefined ? { dateCode: doc.dateCode } : {}),
+      ...(doc.countryOfOrigin !== undefined ? { countryOfOrigin: doc.countryOfOrigin } : {}),
+      receipts: chronological(doc.receipts).map((r) => ({ receiptId: r.receiptId, receivedAt: r.receivedAt, lotIds: r.lotIds, provenance: r.prov })),
+    });
+    vendorNode(doc.vendorId, id);
+  };
+
+  let unitCount = 0;
+  let installationCount = 0;
+  const lotSerials = new Map<string, Set<string>>();
+  const scope = g.scope ?? SITE_WIDE;
+  // Each unit is told once, under the first parent that reaches it (depth first, in the order things were built);
+  // every other parent gets a reference: the answer grows with the distinct units, never with the paths to them.
+  const told = new Map<string, { unit: UnitNode; parents: Set<string> }>();
+  const unitNode = (s: string, path: string[], isTop: boolean): UnitNode => {
+    const parent = path.at(-1);
+    const already = told.get(s);
+    if (already) {
+      if (parent !== undefined) already.parents.add(parent);
+      return referenceTo(already.unit);
+    }
+    const doc = g.units.get(s);
+    const started = doc?.started;
+    if (!isTop && started && !inScope(scope, doc.brand)) {
+      // Another brand's sub-assembly: that it is there, its serial and product; nothing it holds, nothing of its owner.
+      const node: UnitNode = { serial: s, started: true, productPartNumber: started.productPartNumber, withheld: true, shipped: false, shipments: [], materials: [], subAssemblies: [] };
+      told.set(s, { unit: node, parents: new Set(parent !== undefined ? [parent] : []) });
+      return node;
+    }
+    const entry = { unit: undefined as unknown as UnitNode, parents: new Set(parent !== undefined ? [parent] : []) };
+    told.set(s, entry);
+    unitCount++;
+    if (!started) {
+      gap(isTop ? 'SERIAL_NEVER_STARTED' : 'CHILD_SERIAL_NEVER_STARTED', s, parent ?? s,
+        isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${parent} but was never started`);
+    }
+    // A unit of no known brand is followed only for site-wide callers: its materials could be anyone's.
+    const open = isTop || inScope(scope, doc?.brand);
+    const materials: Installation[] = (open ? chronological(doc?.installs) : []).flatMap((i) => {
+      const removal = doc && removalOf(doc, i);
+      if (removal && !history) return [];
+      installationCount++;
+      const lot = lotNode(i.lotId, []);
+      if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', i.lotId, s, neverReceived(i.lotId));
+      const serials = lotSerials.get(i.lotId) ?? new Set<string>();
+      serials.add(s);
+      lotSerials.set(i.lotId, serials);
+      return [{
+        lotId: i.lotId,
+        quantity: i.quantity,
+        refDes: i.refDes,
+        lotStatus: lot.status,
+        vendorLotIds: lot.vendorLotIds,
+        provenance: i.prov,
+        ...(removal ? { removed: true, removal } : {}),
+      }];
+    });
+    const node: UnitNode = {
+      serial: s,
+      started: started !== undefined,
+      ...(started ? { brand: started.brand, productPartNumber: started.productPartNumber, workOrder: started.workOrder, provenance: started.prov } : {}),
+      shipped: false,
+      shipments: [],
+      materials,
+      subAssemblies: [],
+      ...(open ? {} : { withheld: true }),
+    };
+    entry.unit = node;
+    node.subAssemblies = (open ? chronological(doc?.children) : []).flatMap((c) => {
+      const removal = doc && disassemblyOf(doc, c);
+      if (removal && !history) return [];
+      if (c.childSerial === s || path.includes(c.childSerial)) {
+        gap('ASSEMBLY_CYCLE', c.childSerial, s, `serial ${c.childSerial} is assembled into itself through ${[...path, s].join(' -> ')}`);
+        return [];
+      }
+      const child = unitNode(c.childSerial, [...path, s], false);
+      // Taken out of one parent and built into another is rework, not a conflict: only links in place count.
+      if (removal) told.get(c.childSerial)?.parents.delete(s);
+      return [{
+        ...(c.refDes !== undefined ? { refDes: c.refDes } : {}),
+        provenance: c.prov,
+        unit: child,
+        ...(removal ? { removed: true, removal } : {}),
+      }];
+    });
+    node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov })) : [];
+    node.shipped = node.shipments.length > 0;
+    return node;
+  };
+
+  const unit = unitNode(serial, [], true);
+  for (const [child, { parents }] of told) {
+    if (parents.size < 2) continue;
+    const names = [...parents].sort(compare);
+    for (const p of names) gap('UNIT_IN_TWO_PARENTS', child, p, `sub-assembly ${child} is built into ${names.join(' and ')} at once: it is shown in full under the first and by reference under the others`);
+  }
+  const flags = flagsFor(lots, vendors, vendorLots, lotSerials);
+  const sortedVendorLots = [...vendorLots.values()].sort((a, b) => compare(a.vendorLotId, b.vendorLotId));
+  const sortedVendors = [...vendors.values()].sort((a, b) => compare(a.vendorId, b.vendorId));
+  return {
+    serial,
+    unit,
+    lots: [...lots.values()].sort((a, b) => compare(a.lotId, b.lotId)),
+    vendorLots: sortedVendorLots,
+    vendors: sortedVendors,
+    summary: {
+      units: unitCount,
+      installations: installationCount,
+      vendors: sortedVendors.map((v) => ({ vendorId: v.vendorId, ...(v.name !== undefined ? { name: v.name } : {}), status: v.status })),
+      vendorLots: sortedVendorLots.map((v) => ({ vendorLotId: v.vendorLotId, vendorId: v.vendorId, mpn: v.mpn, vendorLotCode: v.vendorLotCode })),
+      flags,
+    },
+    gaps: [...gaps.values()],
+    roundTrips: g.roundTrips,
+  };
+}
+
+/** What a parent other than the first shows of a shared sub-assembly: which unit, and that it is told elsewhere. */
+const referenceTo = (u: UnitNode): UnitNode => ({
+  serial: u.serial,
+  started: u.started,
+  ...(u.productPartNumber !== undefined ? { productPartNumber: u.productPartNumber } : {}),
+  ...(u.withheld ? { withheld: true } : {}),
+  shownElsewhere: true,
+  shipped: false,
+  shipments: [],
+  materials: [],
+  subAssemblies: [],
+});
+
+const neverReceived = (lotId: string): string => `lot ${lotId} is used but no event received, split or merged it`;
