@@ -46,10 +46,10 @@ describe('commonality', () => {
   });
 
   it('reads nothing behind a given serial outside the scope, so round trips say nothing about it', async () => {
-    const { BackwardTracer } = await import('./backward/backward-tracer');
+    const { GraphFetcher } = await import('./backward/graph-fetcher');
     const store = storeOf(events());
     const reader = readerOf(store);
-    const tracer = new BackwardTracer(reader as never);
+    const tracer = new GraphFetcher(reader as never);
     const acme = { kind: 'brands', brands: ['Acme'] } as const;
     const [alone, withForeign] = [await tracer.fetchMany(['F1'], acme), await tracer.fetchMany(['F1', 'OTHER-BRAND'], acme)];
     expect(withForeign.roundTrips).toBe(alone.roundTrips);

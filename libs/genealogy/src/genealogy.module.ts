@@ -4,6 +4,7 @@ import { AuthorityJudge } from './authority/authority-judge';
 import { AuthorityRepository } from './authority/authority.repository';
 import { AUTHORITY_FEATURES } from './authority/authority.schemas';
 import { BackwardTracer } from './backward/backward-tracer';
+import { GraphFetcher } from './backward/graph-fetcher';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { GraphWriteRepository } from './write/graph-write.repository';
@@ -40,7 +41,7 @@ import { ForwardTracer } from './forward/where-used';
       ...AUTHORITY_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
+  providers: [GenealogyRepository, GraphWriteRepository, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
   exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
 })
 export class GenealogyModule {}

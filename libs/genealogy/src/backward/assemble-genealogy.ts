@@ -1,7 +1,7 @@
 import { disassemblyOf, removalOf } from '../facts/as-built';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import { Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
-import type { FetchedGraph } from './backward-tracer';
+import type { FetchedGraph } from './graph-fetcher';
 import { flagsFor } from './flags';
 
 /** How a genealogy is told: as built now (default), or with what rework removed since (`history`). */

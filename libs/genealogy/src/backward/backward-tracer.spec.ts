@@ -1,6 +1,7 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { assembleGenealogy } from './assemble-genealogy';
 import { BackwardTracer } from './backward-tracer';
+import { GraphFetcher } from './graph-fetcher';
 import { diamondLattice, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
 import { BrandScope, SITE_WIDE, UnitNode } from '../genealogy.types';
 import { whereUsedOfLot } from '../forward/where-used';
@@ -14,7 +15,7 @@ const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow
 };
 const tracerOver = (events: TraceEvent[]) => {
   const reader = readerOf(storeOf(events));
-  return { reader, tracer: new BackwardTracer(reader as never), unitReads: () => reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids) };
+  return { reader, tracer: new BackwardTracer(new GraphFetcher(reader as never)), fetcher: new GraphFetcher(reader as never), unitReads: () => reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids) };
 };
 const size = (v: unknown): number => JSON.stringify(v).length;
 const nodes = (u: UnitNode): UnitNode[] => [u, ...u.subAssemblies.flatMap((s) => nodes(s.unit))];
@@ -53,8 +54,8 @@ describe('bounded graphs: a unit built into two parents at every level', () => {
 
   it('reads every unit of the lattice once, one level per round trip', async () => {
     const lattice = diamondLattice('R', 15);
-    const { tracer, unitReads } = tracerOver(lattice.events);
-    const graph = await tracer.fetchMany([lattice.top], SITE_WIDE);
+    const { fetcher, unitReads } = tracerOver(lattice.events);
+    const graph = await fetcher.fetchMany([lattice.top], SITE_WIDE);
     expect(unitReads().sort()).toEqual([...lattice.units].sort());
     expect(graph.roundTrips).toBeGreaterThanOrEqual(16);
     expect(graph.roundTrips).toBeLessThanOrEqual(15 + 5);

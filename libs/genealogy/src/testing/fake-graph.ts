@@ -1,5 +1,5 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
-import type { FetchedGraph } from '../backward/backward-tracer';
+import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
