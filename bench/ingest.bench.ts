@@ -4,8 +4,7 @@ import { createKafka, ensureTopics } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startIngest } from '../apps/ingest/src/bootstrap';
-import { IncomingBatch } from '../apps/ingest/src/incoming-batch';
-import { RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
+import { RecordEventsCommand, RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { RecordedBatch, bulkOpsFor, documentCounts, graphDigest, loadGraph, writeBulks } from './graph-bulk';
 import { median, now, sleep } from './stats';
@@ -135,18 +134,19 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
     KAFKA_CLIENT_ID: groupId,
     LOG_LEVEL: 'warn',
   });
-  // When each batch starts and ends, and what it held.
+  // When each batch's recording starts and ends (after the consumer validated its messages), and what it held.
   const useCase = app.get(RecordEventsUseCase);
   const execute = useCase.execute.bind(useCase);
   const seen: RecordedBatch[] = [];
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  useCase.execute = async (batch: IncomingBatch) => {
+  useCase.execute = async (command: RecordEventsCommand) => {
     const t0 = now();
-    const result = await execute(batch);
+    const result = await execute(command);
     first = Math.min(first, t0);
     last = Math.max(last, now());
-    seen.push({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((m) => ({ offset: m.offset, value: m.value?.toString('utf8') ?? '' })) });
+    const at = command.events[0]?.position;
+    if (at) seen.push({ topic: at.topic, partition: at.partition, messages: command.events.map((e) => ({ offset: e.position.offset, value: JSON.stringify(e.event) })) });
     return result;
   };
   try {

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DEAD_LETTER_HEADERS, TOPICS } from '@trace/contracts';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Message, ProducerRecord } from 'kafkajs';
-import { DeadLetter, IncomingBatch, RecordResult, TransientFailure } from './incoming-batch';
+import { DeadLetter, IncomingBatch, RecordResult } from './incoming-batch';
+import { TransientFailure } from './transient-failure';
 import { BatchPayload, KafkaBatchTransport, isTransient } from './kafka-batch.transport';
 import { recordBytes } from './dead-letters';
 

@@ -4,7 +4,8 @@ import { contractTopic, createKafka, ensureTopics, prefixedTopics } from '@trace
 import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer, ProducerRecord } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
-import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult, TransientFailure } from './incoming-batch';
+import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
+import { TransientFailure } from './transient-failure';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;
