@@ -41,14 +41,10 @@ export class TraceEventsConsumer {
   private async record(batch: IncomingBatch): Promise<RecordResult> {
     const { events, deadLetters } = eventsOf(batch);
     const { recorded, refused } = await this.recordEvents.execute({ events });
-    const byOffset = new Map(batch.messages.map((m) => [m.offset, m]));
-    const order = (l: DeadLetter): [number, bigint] => [l.reason === 'REJECTED_BY_DATABASE' ? 1 : 0, BigInt(l.message.offset)];
-    const letters = [...deadLetters, ...refused.map((r): DeadLetter => ({ message: byOffset.get(r.position.offset)!, reason: r.reason, errors: r.errors }))];
-    letters.sort((a, b) => {
-      const [x, y] = [order(a), order(b)];
-      return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
-    });
-    return { recorded, deadLetters: letters };
+    const byOffset = new Map(batch.messages.map((m, i) => [m.offset, { message: m, index: i }]));
+    const letters = [...deadLetters, ...refused.map((r): DeadLetter => ({ message: byOffset.get(r.position.offset)!.message, reason: r.reason, errors: r.errors }))];
+    const rank = (l: DeadLetter): number => (l.reason === 'REJECTED_BY_DATABASE' ? batch.messages.length : 0) + byOffset.get(l.message.offset)!.index;
+    return { recorded, deadLetters: letters.sort((a, b) => rank(a) - rank(b)) };
   }
 }
 

@@ -22,6 +22,7 @@ export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Com
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
 export { GraphWriteRepository } from './write/graph-write.repository';
 export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent } from './write/graph-writes';
+export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
 export type { Removal } from './facts/as-built';
 export * from './authority';

@@ -8,7 +8,7 @@ export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
   return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
 }
 
-// Code-unit order: the same everywhere, unlike localeCompare.
+/** Code-unit order of strings: the same on every machine and locale, unlike localeCompare. */
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** The facts of a map, in no particular order. */
 export const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
