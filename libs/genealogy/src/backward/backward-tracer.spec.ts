@@ -1,4 +1,5 @@
-import { TraceEvent, makeEvent } from '@trace/contracts';
+import { TraceEvent } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
 import { assembleGenealogy } from './assemble-genealogy';
 import { BackwardTracer } from './backward-tracer';
 import { GraphFetcher } from './graph-fetcher';
@@ -74,9 +75,7 @@ describe('bounded graphs: a unit built into two parents at every level', () => {
   });
 });
 
-let n = 0;
-const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']) =>
-  makeEvent(type, data as never, { occurredAt: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(), eventId: `b${++n}` }) as TraceEvent;
+const ev = testEvents('b');
 
 // Acme's HOST holds a sub-assembly of Globex (GLX-SUB), which holds a reel, a sub-sub-assembly and was shipped.
 function withForeignSubAssembly(): TraceEvent[] {
