@@ -1,6 +1,5 @@
 import { toMessage } from '@trace/contracts';
-import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { assembleGenealogy, fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { ShopFloorOptions, shopFloorEvents } from '../apps/simulator/src/shop-floor';
 

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ApiKeysRepository } from '@trace/access';
-import { BackwardTracer, assembleGenealogy } from '@trace/genealogy';
-import { COLLECTIONS } from '@trace/genealogy/testing';
+import { COLLECTIONS, FetchedGraph, GraphFetcher, assembleGenealogy } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
 import { Latency, latencyOf, now } from './stats';
@@ -12,12 +11,13 @@ const KINDS: Kind[] = ['units', 'lots', 'vendorLots', 'vendors'];
 type Level = Record<Kind, string[]>;
 type Doc = Record<string, any>;
 
-/** The API app on one database, with the tracer it uses, for timing from outside (HTTP) and inside (graph reads). */
+/** The API app on one database, with its graph reader, for timing from outside (HTTP) and inside (graph reads). */
 export interface ApiUnderTest {
   url: string;
   /** A site-wide quality key (every /v1 route needs one), made in the API's database as the key CLI would. */
   key: string;
-  tracer: BackwardTracer;
+  /** The graph reads the genealogy route makes, without the assembly. */
+  graph: GraphFetcher;
   close(): Promise<void>;
 }
 
@@ -26,10 +26,10 @@ export async function startApiOn(env: NodeJS.ProcessEnv): Promise<ApiUnderTest> 
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const { key } = await app.get(ApiKeysRepository).create('quality', '*', 'bench');
-  return { url: `http://127.0.0.1:${port}`, key, tracer: (app as INestApplication).get(BackwardTracer), close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, key, graph: (app as INestApplication).get(GraphFetcher), close: () => app.close() };
 }
 
-// The neighbours the backward trace follows from each kind of document (as libs/genealogy/src/backward-trace.ts).
+// The neighbours the backward trace follows from each kind of document (as libs/genealogy/src/backward/graph-fetcher.ts).
 function neighbours(kind: Kind, doc: Doc, visit: (kind: Kind, id: string) => void): void {
   const values = (m: unknown): Doc[] => (m && typeof m === 'object' ? Object.values(m as Doc) : []);
   if (kind === 'units') {
@@ -123,7 +123,7 @@ export interface GenealogyFigures {
   nodes: number;
   levels: number;
   api: Latency;
-  /** The tracer's graph reads alone (BackwardTracer.fetch), in process: no assembly, no JSON, no HTTP. */
+  /** The tracer's graph reads alone (GraphFetcher.fetch), in process: no assembly, no JSON, no HTTP. */
   fetch: Latency;
   /** Building the answer from the fetched documents (assembleGenealogy), in process. */
   assemble: Latency;
@@ -148,13 +148,13 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
   // Warm-up: one of each, untimed; the answer sizes on the way.
   const answerBytes: number[] = [];
   for (const s of serials) answerBytes.push(await apiTrace(api, s));
-  await api.tracer.fetch(serials[0]!);
+  await api.graph.fetch(serials[0]!);
   await floorTrace(db, shapes[0]!.levels);
   for (let r = 0; r < rounds.fast; r++) {
     const i = r % serials.length;
     await time(samples.api, () => apiTrace(api, serials[i]!));
-    let fetched: Awaited<ReturnType<BackwardTracer['fetch']>> | undefined;
-    await time(samples.fetch, async () => (fetched = await api.tracer.fetch(serials[i]!)));
+    let fetched: FetchedGraph | undefined;
+    await time(samples.fetch, async () => (fetched = await api.graph.fetch(serials[i]!)));
     let answer: unknown;
     await time(samples.assemble, async () => (answer = assembleGenealogy(serials[i]!, fetched!)));
     await time(samples.serialize, async () => JSON.stringify(answer));

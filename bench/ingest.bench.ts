@@ -1,11 +1,10 @@
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS, parseEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-import { createKafka, ensureTopics } from '@trace/platform';
+import { consumerLag, createKafka, ensureTopics, produceByTopic } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startIngest } from '../apps/ingest/src/bootstrap';
-import { IncomingBatch } from '../apps/ingest/src/incoming-batch';
-import { RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
+import { RecordEventsCommand, RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { RecordedBatch, bulkOpsFor, documentCounts, graphDigest, loadGraph, writeBulks } from './graph-bulk';
 import { median, now, sleep } from './stats';
@@ -135,18 +134,19 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
     KAFKA_CLIENT_ID: groupId,
     LOG_LEVEL: 'warn',
   });
-  // When each batch starts and ends, and what it held.
+  // When each batch's recording starts and ends (after the consumer validated its messages), and what it held.
   const useCase = app.get(RecordEventsUseCase);
   const execute = useCase.execute.bind(useCase);
   const seen: RecordedBatch[] = [];
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  useCase.execute = async (batch: IncomingBatch) => {
+  useCase.execute = async (command: RecordEventsCommand) => {
     const t0 = now();
-    const result = await execute(batch);
+    const result = await execute(command);
     first = Math.min(first, t0);
     last = Math.max(last, now());
-    seen.push({ topic: batch.topic, partition: batch.partition, messages: batch.messages.map((m) => ({ offset: m.offset, value: m.value?.toString('utf8') ?? '' })) });
+    const at = command.events[0]?.position;
+    if (at) seen.push({ topic: at.topic, partition: at.partition, messages: command.events.map((e) => ({ offset: e.position.offset, value: JSON.stringify(e.event) })) });
     return result;
   };
   try {
@@ -165,9 +165,7 @@ export async function produceAll(kafka: Kafka, prefix: string, messages: SimMess
   const t0 = now();
   try {
     for (let i = 0; i < messages.length; i += 2_000) {
-      const byTopic = new Map<string, { key: string; value: string }[]>();
-      for (const m of messages.slice(i, i + 2_000)) (byTopic.get(m.topic) ?? byTopic.set(m.topic, []).get(m.topic)!).push({ key: m.key, value: m.value });
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, ms]) => ({ topic: prefix + topic, messages: ms })) });
+      await produceByTopic(producer, messages.slice(i, i + 2_000).map((m) => ({ topic: m.topic, key: m.key, value: m.value })), prefix);
     }
   } finally {
     await producer.disconnect();
@@ -232,8 +230,7 @@ async function waitForCommits(kafka: Kafka, groupId: string, topics: string[], t
   try {
     const deadline = Date.now() + 30 * 60_000;
     for (;;) {
-      const offsets = await admin.fetchOffsets({ groupId, topics });
-      const committed = offsets.flatMap((o) => o.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
+      const committed = (await consumerLag(admin, groupId, topics)).partitions.reduce((s, p) => s + p.committed, 0);
       if (committed >= total) return;
       if (Date.now() > deadline) throw new Error(`the ingest committed ${committed} of ${total} messages in 30 minutes`);
       await sleep(100);

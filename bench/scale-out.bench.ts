@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
-import { createKafka, ensureTopics } from '@trace/platform';
+import { consumerLag, createKafka, ensureTopics } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { graphDigest } from './graph-bulk';
@@ -110,9 +110,9 @@ async function pollCommits(kafka: Kafka, groupId: string, topics: string[], tota
     const deadline = Date.now() + 30 * 60_000;
     for (;;) {
       if (children.some((c) => c.exitCode !== null)) throw new Error('an ingest process exited before the end');
-      const offsets = await admin.fetchOffsets({ groupId, topics });
+      const lag = await consumerLag(admin, groupId, topics);
       const t = now();
-      const committed = offsets.flatMap((o) => o.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
+      const committed = lag.partitions.reduce((s, p) => s + p.committed, 0);
       if (committed > 0) first ??= { t, committed };
       if (committed >= total) {
         const seconds = (t - first!.t) / 1000;

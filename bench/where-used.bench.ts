@@ -13,17 +13,17 @@
 import 'reflect-metadata';
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import {
-  BackwardTracer,
   CommonalityAnalyzer,
+  ForwardTracer,
   SITE_WIDE,
   WhereUsed,
   graphWritesFor,
   mergeGraphWrites,
-  whereUsedOfLot,
 } from '@trace/genealogy';
 import {
   COLLECTIONS,
   GenealogyRepository,
+  GraphFetcher,
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
   LotSchema,
@@ -107,8 +107,7 @@ function tracers(conn: mongoose.Connection) {
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
     m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
   );
-  const backward = new BackwardTracer(repo);
-  return { repo, commonality: new CommonalityAnalyzer(backward, repo) };
+  return { repo, commonality: new CommonalityAnalyzer(new GraphFetcher(repo), repo) };
 }
 
 interface WhereUsedFigure {
@@ -126,7 +125,7 @@ async function whereUsed(repo: GenealogyRepository, lotId: string): Promise<Wher
   let heapPeak = heapBefore;
   if (!global.gc) log('run node with --expose-gc to measure the live heap');
   const t0 = performance.now();
-  const answer = (await whereUsedOfLot(repo, lotId, SITE_WIDE)) as WhereUsed;
+  const answer = (await new ForwardTracer(repo).fromLot(lotId, SITE_WIDE)) as WhereUsed;
   let first = 0;
   let rows = 0;
   for await (const _ of answer.rows({}, SITE_WIDE)) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ApiKeysRepository } from '@trace/access';
 import { toMessage } from '@trace/contracts';
-import { PlatformEnv, createKafka, loadEnv } from '@trace/platform';
+import { PlatformEnv, createKafka, loadEnv, produceByTopic } from '@trace/platform';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { gatewayScenario } from '@trace/contracts/testing';
@@ -65,12 +65,7 @@ async function main(): Promise<void> {
   const scenario = gatewayScenario();
   const producer = createKafka('demo-loader', brokers).producer();
   await producer.connect();
-  const byTopic = new Map<string, { key: string; value: string }[]>();
-  for (const e of scenario.events) {
-    const m = toMessage(e);
-    byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value }]);
-  }
-  await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: (process.env.TOPIC_PREFIX ?? '') + topic, messages })) });
+  await produceByTopic(producer, scenario.events.map((e) => toMessage(e)), process.env.TOPIC_PREFIX ?? '');
   await producer.disconnect();
   log(`produced ${scenario.events.length} demo events to Kafka`);
 

@@ -3,8 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toMessage } from '@trace/contracts';
-import { assembleGenealogy, graphWritesFor } from '@trace/genealogy';
-import { FakeStore, applyWrites, fetchedOf } from '@trace/genealogy/testing';
+import { graphWritesFor } from '@trace/genealogy';
+import { FakeStore, applyWrites, assembleGenealogy, fetchedOf } from '@trace/genealogy/testing';
 import { buildGenealogyReport, keyIdOf, renderCsv, renderPdf, signJson, signWithTrailer } from '@trace/reports';
 import { gatewayScenario } from '@trace/contracts/testing';
 

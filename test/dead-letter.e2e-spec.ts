@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, TOPICS, makeEvent, toMessage } from '@trace/contracts';
+import { CORRELATION_ID_HEADER, DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC, TOPICS, makeEvent, toMessage } from '@trace/contracts';
 import { ConfigResourceTypes, KafkaMessage } from 'kafkajs';
 import { TestWorld } from './support/harness';
 
@@ -42,7 +42,7 @@ describe('invalid messages', () => {
 
     await world.produceRaw([
       { ...toMessage(valid), key },
-      ...poison.map((p, i) => ({ topic: TOPICS.production, key, value: p.value, headers: { 'correlation-id': `corr-${i}` } })),
+      ...poison.map((p, i) => ({ topic: TOPICS.production, key, value: p.value, headers: { [CORRELATION_ID_HEADER]: `corr-${i}` } })),
       { ...toMessage(afterPoison), key },
     ]);
     await world.produceRaw([{ topic: TOPICS.production, key, value: huge }]);
@@ -69,7 +69,7 @@ describe('invalid messages', () => {
       expect(h(letter, DEAD_LETTER_HEADERS.topic)).toBe(world.topic(TOPICS.production));
       expect(h(letter, DEAD_LETTER_HEADERS.partition)).toMatch(/^\d+$/);
       expect(h(letter, DEAD_LETTER_HEADERS.offset)).toMatch(/^\d+$/);
-      expect(h(letter, 'correlation-id')).toBe(`corr-${i}`);
+      expect(h(letter, CORRELATION_ID_HEADER)).toBe(`corr-${i}`);
       expect(letter!.key?.toString()).toBe(key);
       expect(h(letter, 'dlq.original.key')).toBeUndefined(); // the key is kept once, as the key
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { TOPICS } from '@trace/contracts';
+import { CORRELATION_ID_HEADER, TOPICS } from '@trace/contracts';
 import { gatewayScenario } from '@trace/contracts/testing';
 import { sleep, TestWorld } from './support/harness';
 
@@ -33,7 +33,7 @@ describe('holds over real Kafka and MongoDB', () => {
         eachMessage: async ({ message }) => {
           const e = JSON.parse(message.value!.toString());
           if (e.type === 'LotStatusChanged' && e.correlationId === correlationId) {
-            seen.push({ lotId: e.data.lotId, status: e.data.status, keyId: e.data.keyId, header: message.headers?.['correlation-id']?.toString() ?? '' });
+            seen.push({ lotId: e.data.lotId, status: e.data.status, keyId: e.data.keyId, header: message.headers?.[CORRELATION_ID_HEADER]?.toString() ?? '' });
           }
         },
       });

@@ -1,6 +1,5 @@
 import { TraceEvent } from '@trace/contracts';
-import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { assembleGenealogy, fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { ShopFloorOptions, shopFloorEvents } from '../apps/simulator/src/shop-floor';
 
 // The simulator speaks only the contract; whether its streams make a sound genealogy is checked here, where both meet.

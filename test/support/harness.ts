@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
-import { createKafka, ensureTopics } from '@trace/platform';
+import { ConsumerLag, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -98,12 +98,7 @@ export class TestWorld {
   async produceRaw(messages: { topic: string; key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {
     await this.createTopics();
     const producer = await this.getProducer();
-    const byTopic = new Map<string, typeof messages>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, ms]) => ({ topic: this.topic(topic), messages: ms.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })) })),
-    });
+    await produceByTopic(producer, messages.map((m) => ({ topic: m.topic, key: m.key ?? null, value: m.value, ...(m.headers ? { headers: m.headers } : {}) })), this.env.TOPIC_PREFIX);
   }
 
   /** Resolves once the ingest's group has committed every message produced so far on the source topics. */
@@ -112,24 +107,16 @@ export class TestWorld {
     const topics = SOURCE_TOPICS.map((t) => this.topic(t));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      let ends: { topic: string; partitions: { partition: number; high: string }[] }[];
-      let committed: Awaited<ReturnType<Admin['fetchOffsets']>>;
+      let lag: ConsumerLag;
       try {
-        ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
-        committed = await admin.fetchOffsets({ groupId: this.env.KAFKA_GROUP_ID!, topics });
+        lag = await consumerLag(admin, this.env.KAFKA_GROUP_ID!, topics);
       } catch (error) {
         // A broker busy electing leaders answers NOT_LEADER for a moment: ask again until the deadline.
         if (Date.now() > deadline) throw error;
         await sleep(200);
         continue;
       }
-      const behind = ends.flatMap(({ topic, partitions }) =>
-        partitions.filter((p) => {
-          const c = committed.find((x) => x.topic === topic)?.partitions.find((x) => x.partition === p.partition);
-          const done = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
-          return done < Number(p.high);
-        }),
-      );
+      const behind = lag.partitions.filter((p) => p.lag > 0);
       if (behind.length === 0) return;
       if (Date.now() > deadline) throw new Error(`ingest did not catch up within ${timeoutMs} ms: ${behind.length} partitions behind`);
       await sleep(200);
@@ -157,33 +144,7 @@ export class TestWorld {
   async readDeadLetters({ timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<KafkaMessage[]> {
     await this.createTopics();
     const topic = this.topic(DEAD_LETTER_TOPIC);
-    const ends = new Map((await (await this.getAdmin()).fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-    const pending = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
-    const seen: KafkaMessage[] = [];
-    if (pending.size === 0) return seen;
-    const consumer = this.kafka.consumer({ groupId: `dlq-reader-${this.id}-${randomBytes(3).toString('hex')}` });
-    let reachedEnd!: () => void;
-    const done = new Promise<void>((resolve) => (reachedEnd = resolve));
-    let timer: NodeJS.Timeout | undefined;
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          const end = ends.get(partition) ?? 0;
-          if (Number(message.offset) < end) seen.push(message);
-          if (Number(message.offset) + 1 >= end && pending.delete(partition) && pending.size === 0) reachedEnd();
-        },
-      });
-      await Promise.race([
-        done,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`dead-letter topic not read to its end within ${timeoutMs} ms: ${seen.length} read`)), timeoutMs))),
-      ]);
-      return seen;
-    } finally {
-      clearTimeout(timer);
-      await consumer.disconnect();
-    }
+    return readTopicToEnd(this.kafka, await this.getAdmin(), topic, `dlq-reader-${this.id}-${randomBytes(3).toString('hex')}`, timeoutMs);
   }
 
   /** Creates an API key directly in the world's database (as `npm run cli -- keys create` does). */

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { DEAD_LETTER_HEADERS, TOPICS } from '@trace/contracts';
+import { CORRELATION_ID_HEADER, DEAD_LETTER_HEADERS, TOPICS } from '@trace/contracts';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Message, ProducerRecord } from 'kafkajs';
-import { DeadLetter, IncomingBatch, RecordResult, TransientFailure } from './incoming-batch';
+import { DeadLetter, IncomingBatch, RecordResult } from './incoming-batch';
+import { TransientFailure } from './transient-failure';
 import { BatchPayload, KafkaBatchTransport, isTransient } from './kafka-batch.transport';
 import { recordBytes } from './dead-letters';
 
@@ -17,7 +18,7 @@ function fakeBatch(values: (string | Buffer)[], opts: { key?: string; headers?: 
     offset: String(100 + i),
     key: Buffer.from(opts.key ?? 'SN-1'),
     value: Buffer.isBuffer(v) ? v : Buffer.from(v),
-    headers: opts.headers ?? { 'correlation-id': `corr-${i}` },
+    headers: opts.headers ?? { [CORRELATION_ID_HEADER]: `corr-${i}` },
     timestamp: '0',
     attributes: 0,
   }));
@@ -96,7 +97,7 @@ describe('KafkaBatchTransport', () => {
     expect(header(first!, DEAD_LETTER_HEADERS.topic)).toBe(`${PREFIX}${TOPICS.production}`);
     expect(header(first!, DEAD_LETTER_HEADERS.partition)).toBe('2');
     expect(header(first!, DEAD_LETTER_HEADERS.offset)).toBe('100');
-    expect(header(first!, 'correlation-id')).toBe('corr-0');
+    expect(header(first!, CORRELATION_ID_HEADER)).toBe('corr-0');
     expect(header(first!, 'dlq.original.key')).toBeUndefined();
     expect(header(first!, DEAD_LETTER_HEADERS.valueTruncated)).toBeUndefined();
     expect(b.resolved).toEqual(['101']);
@@ -136,7 +137,7 @@ describe('KafkaBatchTransport', () => {
   it('bounds a letter whose errors, headers and key are huge too', async () => {
     const errors = Array.from({ length: 10_000 }, (_, i) => `data.packages.${i}.quantity must be a positive number`);
     const { transport, producer } = transportWith(refuseAll('INVALID_DATA', errors));
-    const b = fakeBatch(['{}'], { key: 'K'.repeat(LIMIT), headers: { 'correlation-id': 'c', big: 'h'.repeat(LIMIT) } });
+    const b = fakeBatch(['{}'], { key: 'K'.repeat(LIMIT), headers: { [CORRELATION_ID_HEADER]: 'c', big: 'h'.repeat(LIMIT) } });
     await transport.handleBatch(b.payload);
 
     const [letter] = producer.letters();

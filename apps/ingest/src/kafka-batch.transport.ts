@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CORRELATION_ID_HEADER } from '@trace/contracts';
 import { contractTopic, createKafka, ensureTopics, prefixedTopics } from '@trace/platform';
 import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer, ProducerRecord } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
-import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult, TransientFailure } from './incoming-batch';
+import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
+import { TransientFailure } from './transient-failure';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;
@@ -225,7 +227,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     for (const l of letters.slice(0, LOGGED_PER_BATCH)) {
       this.logger.warn(
         `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
-          ` correlation=${cut(l.message.headers['correlation-id'] ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
+          ` correlation=${cut(l.message.headers[CORRELATION_ID_HEADER] ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
       );
     }
     if (letters.length > LOGGED_PER_BATCH) {

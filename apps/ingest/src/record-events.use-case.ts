@@ -1,16 +1,33 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { parseEvent } from '@trace/contracts';
-import { GraphWrite, GraphWriteRepository, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
+import type { KafkaPosition, RejectReason } from '@trace/contracts';
+import { GraphWrite, GraphWriteRepository, PositionedEvent, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 import { classifyDatabaseError } from './database-errors';
-import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult, TransientFailure } from './incoming-batch';
+import { TransientFailure } from './transient-failure';
+
+/** Events to record, each with the position it was read from (its provenance). */
+export interface RecordEventsCommand {
+  events: PositionedEvent[];
+}
+
+/** An event the graph can never take, and why. */
+export interface RefusedEvent {
+  position: KafkaPosition;
+  reason: Extract<RejectReason, 'UNPROCESSABLE'> | 'REJECTED_BY_DATABASE';
+  errors: string[];
+}
+
+/** What recording did: how many events are in the graph now, and the ones refused. */
+export interface RecordEventsResult {
+  recorded: number;
+  refused: RefusedEvent[];
+}
 
 /**
- * Records a batch of shop-floor events in the genealogy graph: validates each message, writes the
- * valid ones in one bulk, and returns the ones that can never be recorded. Nothing one message holds
- * can make it throw: every exception while parsing or mapping a message makes that message a dead
- * letter. Throws TransientFailure when the database cannot take the batch now (the caller retries the
- * whole batch, nothing is lost); throws the error itself when a write failed in a way it does not know,
- * which the caller treats as a bug.
+ * Records validated shop-floor events in the genealogy graph: writes them in one bulk and returns the ones that
+ * can never be recorded. Nothing one event holds can make it throw: an exception while mapping an event to graph
+ * writes refuses that event. Throws TransientFailure when the database cannot take the events now (the caller
+ * retries them all, nothing is lost); throws the error itself when a write failed in a way it does not know, which
+ * the caller treats as a bug.
  */
 @Injectable()
 export class RecordEventsUseCase {
@@ -18,20 +35,21 @@ export class RecordEventsUseCase {
 
   constructor(private readonly graph: GraphWriteRepository) {}
 
-  async execute(batch: IncomingBatch): Promise<RecordResult> {
-    const valid: { writes: GraphWrite[]; message: IncomingMessage }[] = [];
-    const deadLetters: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      const prepared = this.prepare(batch, message);
-      if ('writes' in prepared) valid.push({ writes: prepared.writes, message });
-      else deadLetters.push(prepared);
+  async execute({ events }: RecordEventsCommand): Promise<RecordEventsResult> {
+    const valid: { writes: GraphWrite[]; position: KafkaPosition }[] = [];
+    const refused: RefusedEvent[] = [];
+    for (const e of events) {
+      const prepared = this.prepare(e);
+      if ('writes' in prepared) valid.push({ writes: prepared.writes, position: e.position });
+      else refused.push(prepared);
     }
     try {
       await this.graph.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)));
-      return { recorded: valid.length, deadLetters };
+      return { recorded: valid.length, refused };
     } catch (error) {
       if (classifyDatabaseError(error) === 'transient') throw new TransientFailure(error);
-      this.logger.warn(`the database refused a batch of ${batch.topic}[${batch.partition}]: ${String(error)}; isolating the event at fault`);
+      const at = events[0]?.position;
+      this.logger.warn(`the database refused a batch of ${at ? `${at.topic}[${at.partition}]` : 'events'}: ${String(error)}; isolating the event at fault`);
     }
     // The bulk was refused: apply one event at a time so only the event at fault is set aside.
     let recorded = 0;
@@ -43,21 +61,22 @@ export class RecordEventsUseCase {
         const kind = classifyDatabaseError(error);
         if (kind === 'transient') throw new TransientFailure(error);
         if (kind === 'unexpected') throw error;
-        deadLetters.push({ message: v.message, reason: 'REJECTED_BY_DATABASE', errors: [String(error)] });
+        refused.push({ position: v.position, reason: 'REJECTED_BY_DATABASE', errors: [String(error)] });
       }
     }
-    return { recorded, deadLetters };
+    return { recorded, refused };
   }
 
-  // A message's graph writes, or why it has none. Catches everything: one message must never stop the ingest.
-  private prepare(batch: IncomingBatch, message: IncomingMessage): { writes: GraphWrite[] } | DeadLetter {
+  // An event's graph writes, or why it has none. Catches everything: one event must never stop the ingest.
+  private prepare(e: PositionedEvent): { writes: GraphWrite[] } | RefusedEvent {
     try {
-      const parsed = parseEvent(message.value, batch.topic);
-      if (!parsed.ok) return { message, reason: parsed.reason, errors: parsed.errors };
-      const position = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      return { writes: graphWritesFor({ event: parsed.event, position }) };
+      return { writes: graphWritesFor(e) };
     } catch (error) {
-      return { message, reason: 'UNPROCESSABLE', errors: [`the event could not be mapped to graph writes: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`] };
+      return {
+        position: e.position,
+        reason: 'UNPROCESSABLE',
+        errors: [`the event could not be mapped to graph writes: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`],
+      };
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SOURCE_TOPICS } from '@trace/contracts';
-import { createKafka, ensureTopics } from '@trace/platform';
+import { createKafka, ensureTopics, produceByTopic } from '@trace/platform';
 import { FaultSummary, SimMessage, describeFaults, emptyFaultSummary } from './faults';
 import { readNdjson, writeNdjson } from './ndjson';
 import { ProgressBar, formatDuration } from './progress';
@@ -105,12 +105,7 @@ async function produce(cli: Cli & { brokers: string }, messages: () => Iterable<
   await producer.connect();
   const bar = new ProgressBar(total, `producing to ${cli.brokers}`);
   const send = async (chunk: SimMessage[]): Promise<void> => {
-    const byTopic = new Map<string, { key: string; value: string }[]>();
-    for (const m of chunk) {
-      const list = byTopic.get(m.topic) ?? byTopic.set(m.topic, []).get(m.topic)!;
-      list.push({ key: m.key, value: m.value });
-    }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, ms]) => ({ topic: cli.topicPrefix + topic, messages: ms })) });
+    await produceByTopic(producer, chunk.map((m) => ({ topic: m.topic, key: m.key, value: m.value })), cli.topicPrefix);
     bar.add(chunk.length);
   };
   try {

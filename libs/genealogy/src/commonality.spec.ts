@@ -1,11 +1,10 @@
-import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
+import { TraceEvent, vendorLotId } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
 import { commonalityOf } from './commonality';
-import { fetchedOf, readerOf, storeOf } from './fake-graph';
+import { fetchedOf, readerOf, storeOf } from './testing/fake-graph';
 import { SITE_WIDE } from './genealogy.types';
 
-let n = 0;
-const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']) =>
-  makeEvent(type, data as never, { occurredAt: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(), eventId: `c${++n}` }) as TraceEvent;
+const ev = testEvents('c');
 const receive = (vendorId: string, code: string, lotId: string) =>
   ev('MaterialReceived', { receiptId: `R-${lotId}`, vendorId, manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: code, receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId, quantity: 1000 }] });
 const unit = (serial: string, brand = 'Acme', product = 'P') => ev('UnitStarted', { serial, brand, productPartNumber: product, workOrder: 'WO' });
@@ -46,10 +45,10 @@ describe('commonality', () => {
   });
 
   it('reads nothing behind a given serial outside the scope, so round trips say nothing about it', async () => {
-    const { BackwardTracer } = await import('./backward-trace');
+    const { GraphFetcher } = await import('./backward/graph-fetcher');
     const store = storeOf(events());
     const reader = readerOf(store);
-    const tracer = new BackwardTracer(reader as never);
+    const tracer = new GraphFetcher(reader as never);
     const acme = { kind: 'brands', brands: ['Acme'] } as const;
     const [alone, withForeign] = [await tracer.fetchMany(['F1'], acme), await tracer.fetchMany(['F1', 'OTHER-BRAND'], acme)];
     expect(withForeign.roundTrips).toBe(alone.roundTrips);

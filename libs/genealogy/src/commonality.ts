@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BackwardTracer, FetchedGraph, assembleGenealogy, compare } from './backward-trace';
-import { GenealogyRepository } from './genealogy.repository';
+import { assembleGenealogy } from './backward/assemble-genealogy';
+import { FetchedGraph, GraphFetcher } from './backward/graph-fetcher';
+import { compare } from './facts/facts';
+import { GenealogyRepository } from './storage/genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
-import { sampleUnitsOfProducts } from './where-used';
+import { sampleUnitsOfProducts } from './forward/product-units';
 
 /** What serials can have in common: a vendor lot, a vendor, a package lot (or an ancestor of one), a sub-assembly product. */
 export type CommonFactorKind = 'vendorLot' | 'vendor' | 'lot' | 'subAssemblyProduct';
@@ -108,22 +110,22 @@ export type ComparisonSet = readonly string[] | { sample: number };
 @Injectable()
 export class CommonalityAnalyzer {
   constructor(
-    private readonly tracer: BackwardTracer,
+    private readonly graph: GraphFetcher,
     private readonly repo: GenealogyRepository,
   ) {}
 
   async analyse(serials: readonly string[], comparison: ComparisonSet | undefined, scope: BrandScope, top: number): Promise<Commonality> {
     if (comparison === undefined || Array.isArray(comparison)) {
       const given = comparison as readonly string[] | undefined;
-      const graph = await this.tracer.fetchMany([...new Set([...serials, ...(given ?? [])])], scope);
+      const graph = await this.graph.fetchMany([...new Set([...serials, ...(given ?? [])])], scope);
       return commonalityOf(graph, serials, given, scope, top);
     }
     // A sample of the same products: known only once the analysed serials are read, so two traversals.
-    const analysed = await this.tracer.fetchMany(serials, scope);
+    const analysed = await this.graph.fetchMany(serials, scope);
     const products = [...new Set(serials.flatMap((s) => analysed.units.get(s)?.started?.productPartNumber ?? []))].sort();
     const sampling = { roundTrips: 0 };
     const sample = await sampleUnitsOfProducts(this.repo, products, scope, (comparison as { sample: number }).sample, new Set(serials), sampling);
-    const compared = await this.tracer.fetchMany(sample, scope);
+    const compared = await this.graph.fetchMany(sample, scope);
     const graph: FetchedGraph = {
       units: new Map([...compared.units, ...analysed.units]),
       lots: new Map([...compared.lots, ...analysed.lots]),

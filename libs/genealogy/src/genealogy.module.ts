@@ -3,10 +3,11 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AuthorityJudge } from './authority/authority-judge';
 import { AuthorityRepository } from './authority/authority.repository';
 import { AUTHORITY_FEATURES } from './authority/authority.schemas';
-import { BackwardTracer } from './backward-trace';
+import { BackwardTracer } from './backward/backward-tracer';
+import { GraphFetcher } from './backward/graph-fetcher';
 import { CommonalityAnalyzer } from './commonality';
-import { GenealogyRepository } from './genealogy.repository';
-import { GraphWriteRepository } from './graph-write.repository';
+import { GenealogyRepository } from './storage/genealogy.repository';
+import { GraphWriteRepository } from './write/graph-write.repository';
 import { IdLookup } from './id-lookup';
 import {
   LotBrandUseIndexSchema,
@@ -20,8 +21,8 @@ import {
   UnitSchema,
   VendorLotSchema,
   VendorSchema,
-} from './schemas/graph.schemas';
-import { ForwardTracer } from './where-used';
+} from './storage/graph.schemas';
+import { ForwardTracer } from './forward/where-used';
 
 /** The genealogy graph: its collections, the writer the ingest uses and the readers the API uses. Needs a MongooseModule.forRoot in the app. */
 @Module({
@@ -40,7 +41,7 @@ import { ForwardTracer } from './where-used';
       ...AUTHORITY_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
+  providers: [GenealogyRepository, GraphWriteRepository, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
   exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
 })
 export class GenealogyModule {}

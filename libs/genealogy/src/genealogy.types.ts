@@ -1,7 +1,7 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
-import type { Removal } from './as-built';
+import type { Removal } from './facts/as-built';
 import type { AuthorityFlagCode, AuthorityFlagFields, MaterialJudgement } from './authority/authority.types';
-import type { Provenance } from './provenance';
+import type { Provenance } from './facts/provenance';
 
 /** Which brands a caller may see: every brand of the site, or a list. Part of every query that reads serials. */
 export type BrandScope = { kind: 'site' } | { kind: 'brands'; brands: readonly string[] };

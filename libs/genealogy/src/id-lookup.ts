@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GenealogyRepository } from './genealogy.repository';
+import { GenealogyRepository } from './storage/genealogy.repository';
 import { BrandScope, inScope } from './genealogy.types';
 
 /** What an exact id names in the graph. */

@@ -1,5 +1,4 @@
-import { assembleGenealogy } from '@trace/genealogy';
-import { diamondLattice, fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { assembleGenealogy, diamondLattice, fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { epcisDocument } from './epcis';
 import { buildGenealogyReport } from './genealogy-report';
 import { renderCsv } from './report-csv';

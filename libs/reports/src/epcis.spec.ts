@@ -1,5 +1,4 @@
-import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { assembleGenealogy, fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { gatewayScenario } from '@trace/contracts/testing';
 import { epcisDocument, lotClass, unitEpc } from './epcis';
 

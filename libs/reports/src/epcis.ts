@@ -1,3 +1,4 @@
+import { compare } from '@trace/genealogy';
 import type { Genealogy, LotNode, Provenance, UnitNode } from '@trace/genealogy';
 
 // The genealogy as an EPCIS 2.0 JSON-LD document with the Core Business Vocabulary. Our identifiers are not GS1
@@ -127,7 +128,7 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
   };
   genealogy.lots.forEach(lot);
 
-  events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0));
+  events.sort((a, b) => compare(a.eventTime, b.eventTime) || compare(a.eventID, b.eventID));
   return {
     '@context': [EPCIS_CONTEXT, { ems: EMS_NAMESPACE }],
     type: 'EPCISDocument',

@@ -1,5 +1,4 @@
-import { assembleGenealogy } from '@trace/genealogy';
-import { fetchedOf, storeOf } from '@trace/genealogy/testing';
+import { assembleGenealogy, fetchedOf, storeOf } from '@trace/genealogy/testing';
 import { gatewayScenario } from '@trace/contracts/testing';
 import { buildGenealogyReport } from './genealogy-report';
 import { CSV_COLUMNS, renderCsv } from './report-csv';

@@ -1,3 +1,4 @@
+import { compare } from '@trace/genealogy';
 import type { Flag, Gap, Genealogy, Installation, LotNode, Provenance, UnitNode, VendorLotNode, VendorNode } from '@trace/genealogy';
 
 export const REPORT_SCHEMA_ID = 'https://ems-trace.example/schemas/genealogy-report-v1.json';
@@ -296,5 +297,5 @@ export function provenanceOf(genealogy: Genealogy): Provenance[] {
     }
   };
   visit(genealogy);
-  return [...byId.values()].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  return [...byId.values()].sort((a, b) => compare(a.occurredAt, b.occurredAt) || compare(a.eventId, b.eventId));
 }

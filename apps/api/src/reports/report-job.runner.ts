@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BackwardTracer, assembleGenealogy, inScope } from '@trace/genealogy';
+import { BackwardTracer } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
 import { IngestFreshness } from '../common/ingest-freshness.service';
 
@@ -184,16 +184,16 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     for (let i = 0; i < job.serials.length; i += BATCH) {
       if (Date.now() >= Date.parse(job.expiresAt)) throw new Error(`the job expired (at ${job.expiresAt}) before it finished`);
       const batch = job.serials.slice(i, i + BATCH);
-      const graph = await this.tracer.fetchMany(batch, job.scope); // never walks another brand's units
+      const genealogies = await this.tracer.traceMany(batch, job.scope); // never walks another brand's units
       const notFound: string[] = [];
       for (const serial of batch) {
-        const top = graph.units.get(serial);
+        const genealogy = genealogies.get(serial);
         // Unknown and outside the caller's brands look the same, as everywhere.
-        if (!top || !inScope(job.scope, top.brand)) {
+        if (!genealogy) {
           notFound.push(serial);
           continue;
         }
-        const report = buildGenealogyReport(assembleGenealogy(serial, graph), { generatedAt, ...freshness });
+        const report = buildGenealogyReport(genealogy, { generatedAt, ...freshness });
         for (const line of csvRows(report)) {
           emit(line);
           rows++;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GenealogyRepository } from '../genealogy.repository';
+import { GenealogyRepository } from '../storage/genealogy.repository';
 import { BrandScope, Genealogy } from '../genealogy.types';
 import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId } from './authority.documents';
 import { AuthorityReader, AuthorityRepository } from './authority.repository';

@@ -1,4 +1,4 @@
-import type { FactMap, Timed } from '../schemas/graph.documents';
+import type { FactMap, Timed } from '../storage/graph.documents';
 import {
   ApprovalTerms,
   BomLineDoc,

@@ -1,6 +1,6 @@
 import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/contracts';
-import type { GraphWrite } from '../graph-writes';
-import type { Timed } from '../schemas/graph.documents';
+import type { GraphWrite } from '../write/graph-writes';
+import type { Timed } from '../storage/graph.documents';
 import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 
 /** The event types of trace.brand.v1: what a brand publishes about its own authority. */

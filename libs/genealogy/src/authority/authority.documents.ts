@@ -1,4 +1,4 @@
-import type { FactMap, Timed } from '../schemas/graph.documents';
+import type { FactMap, Timed } from '../storage/graph.documents';
 
 // The stored shape of what brands publish (trace.brand.v1), and of one index the judgement needs. Like the rest of
 // the graph: documents keyed by a natural id, every fact under factKey(eventId), so replays and any order of

@@ -1,12 +1,13 @@
 import { TestingModule } from '@nestjs/testing';
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import { mediumModule } from '@trace/platform/testing';
-import { BackwardTracer, assembleGenealogy } from '../backward-trace';
-import { fetchedOf, storeOf } from '../fake-graph';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
+import { BackwardTracer } from '../backward/backward-tracer';
+import { fetchedOf, storeOf } from '../testing/fake-graph';
 import { GenealogyModule } from '../genealogy.module';
 import { SITE_WIDE } from '../genealogy.types';
-import { GraphWriteRepository } from '../graph-write.repository';
-import { graphWritesFor, mergeGraphWrites } from '../graph-writes';
+import { GraphWriteRepository } from '../write/graph-write.repository';
+import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
 import { judgeWithReads } from './authority-judge';
 import { AuthorityRepository } from './authority.repository';
 import { authorityReaderOf } from './fake-authority';

@@ -1,7 +1,7 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { assembleGenealogy } from '../backward-trace';
-import { fetchedOf, storeOf } from '../fake-graph';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
+import { fetchedOf, storeOf } from '../testing/fake-graph';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeWithReads } from './authority-judge';
 import { authorityReaderOf } from './fake-authority';

@@ -1,4 +1,4 @@
-import type { Provenance } from '../provenance';
+import type { Provenance } from '../facts/provenance';
 
 // What the genealogy answer says about brand authority: per installed material, how it stands against what its
 // unit's brand approved at the moment of installation; per unit, how its direct installations stand against the BOM

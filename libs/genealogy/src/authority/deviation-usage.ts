@@ -1,5 +1,5 @@
-import { lotUsesId } from '../lot-uses';
-import type { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc } from '../schemas/graph.documents';
+import { lotUsesId } from '../storage/lot-uses';
+import type { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc } from '../storage/graph.documents';
 import type { PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
 

@@ -1,4 +1,4 @@
-import type { FakeStore } from '../fake-graph';
+import type { FakeStore } from '../testing/fake-graph';
 import type { AuthorityReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
 

@@ -1,6 +1,9 @@
-// The graph without a database, and the storage handles the bench needs: for specs, bench and scripts only.
-export * from '../fake-graph';
+// The graph without a database, and the storage handles the bench needs: for specs, test, bench and scripts only.
+export * from './fake-graph';
 export { authorityReaderOf } from '../authority/fake-authority';
-export { GenealogyRepository } from '../genealogy.repository';
-export { COLLECTIONS, type GraphCollection } from '../schemas/graph.documents';
-export * from '../schemas/graph.schemas';
+export { assembleGenealogy } from '../backward/assemble-genealogy';
+export { GraphFetcher, type FetchedGraph } from '../backward/graph-fetcher';
+export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
+export { GenealogyRepository } from '../storage/genealogy.repository';
+export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
+export * from '../storage/graph.schemas';

@@ -1,4 +1,4 @@
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
 
 /** A message to produce, to a topic named without the deployment's prefix. */
 export interface OutgoingMessage {
@@ -49,4 +49,39 @@ export async function consumerLag(admin: Admin, groupId: string, topics: readonl
     }),
   );
   return { total: partitions.reduce((sum, p) => sum + p.lag, 0), partitions };
+}
+
+/**
+ * Reads `topic` from its start to the end offsets it has when called, so it returns exactly the messages produced
+ * before the call (in the order they arrived, partitions interleaved), through a consumer of the throwaway group
+ * `groupId`. Rejects if the end is not reached within `timeoutMs`.
+ */
+export async function readTopicToEnd(kafka: Pick<Kafka, 'consumer'>, admin: Pick<Admin, 'fetchTopicOffsets'>, topic: string, groupId: string, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  const pending = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
+  const seen: KafkaMessage[] = [];
+  if (pending.size === 0) return seen;
+  const consumer = kafka.consumer({ groupId });
+  let reachedEnd!: () => void;
+  const done = new Promise<void>((resolve) => (reachedEnd = resolve));
+  let timer: NodeJS.Timeout | undefined;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const end = ends.get(partition) ?? 0;
+        if (Number(message.offset) < end) seen.push(message);
+        if (Number(message.offset) + 1 >= end && pending.delete(partition) && pending.size === 0) reachedEnd();
+      },
+    });
+    await Promise.race([
+      done,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${topic} not read to its end within ${timeoutMs} ms: ${seen.length} read`)), timeoutMs))),
+    ]);
+    return seen;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
 }

@@ -1,6 +1,6 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
-import { assembleGenealogy } from './backward-trace';
-import { FakeStore, applyWrites as apply, fetchedOf } from './fake-graph';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
+import { FakeStore, applyWrites as apply, fetchedOf } from '../testing/fake-graph';
 import { graphWritesFor, mergeGraphWrites } from './graph-writes';
 
 // Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not key order.

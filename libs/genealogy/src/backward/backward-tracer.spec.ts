@@ -1,8 +1,12 @@
-import { TraceEvent, makeEvent } from '@trace/contracts';
-import { BackwardTracer, assembleGenealogy } from './backward-trace';
-import { diamondLattice, fetchedOf, readerOf, storeOf } from './fake-graph';
-import { BrandScope, SITE_WIDE, UnitNode } from './genealogy.types';
-import { WhereUsedRow, whereUsedOfLot } from './where-used';
+import { TraceEvent } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
+import { assembleGenealogy } from './assemble-genealogy';
+import { BackwardTracer } from './backward-tracer';
+import { GraphFetcher } from './graph-fetcher';
+import { diamondLattice, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
+import { BrandScope, SITE_WIDE, UnitNode } from '../genealogy.types';
+import { whereUsedOfLot } from '../forward/where-used';
+import type { WhereUsedRow } from '../forward/where-used.types';
 
 const acme: BrandScope = { kind: 'brands', brands: ['Acme'] };
 const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {
@@ -12,7 +16,7 @@ const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow
 };
 const tracerOver = (events: TraceEvent[]) => {
   const reader = readerOf(storeOf(events));
-  return { reader, tracer: new BackwardTracer(reader as never), unitReads: () => reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids) };
+  return { reader, tracer: new BackwardTracer(new GraphFetcher(reader as never)), fetcher: new GraphFetcher(reader as never), unitReads: () => reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids) };
 };
 const size = (v: unknown): number => JSON.stringify(v).length;
 const nodes = (u: UnitNode): UnitNode[] => [u, ...u.subAssemblies.flatMap((s) => nodes(s.unit))];
@@ -51,8 +55,8 @@ describe('bounded graphs: a unit built into two parents at every level', () => {
 
   it('reads every unit of the lattice once, one level per round trip', async () => {
     const lattice = diamondLattice('R', 15);
-    const { tracer, unitReads } = tracerOver(lattice.events);
-    const graph = await tracer.fetchMany([lattice.top], SITE_WIDE);
+    const { fetcher, unitReads } = tracerOver(lattice.events);
+    const graph = await fetcher.fetchMany([lattice.top], SITE_WIDE);
     expect(unitReads().sort()).toEqual([...lattice.units].sort());
     expect(graph.roundTrips).toBeGreaterThanOrEqual(16);
     expect(graph.roundTrips).toBeLessThanOrEqual(15 + 5);
@@ -71,9 +75,7 @@ describe('bounded graphs: a unit built into two parents at every level', () => {
   });
 });
 
-let n = 0;
-const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']) =>
-  makeEvent(type, data as never, { occurredAt: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(), eventId: `b${++n}` }) as TraceEvent;
+const ev = testEvents('b');
 
 // Acme's HOST holds a sub-assembly of Globex (GLX-SUB), which holds a reel, a sub-sub-assembly and was shipped.
 function withForeignSubAssembly(): TraceEvent[] {

@@ -1,6 +1,6 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AUTHORITY_COLLECTIONS } from '../authority/authority.documents';
-import type { Provenance } from '../provenance';
+import type { Provenance } from '../facts/provenance';
 
 // The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
 // writing it twice is writing the same field twice, and facts from different events never collide,

@@ -1,5 +1,6 @@
+import { compare } from './facts';
 import type { Provenance } from './provenance';
-import { Timed, UnitDoc } from './schemas/graph.documents';
+import { Timed, UnitDoc } from '../storage/graph.documents';
 
 // What a unit contains and what contains it, read from its document. The traversals ask these questions
 // through here, so what "contains" means under rework is decided in one place: by occurredAt, never by
@@ -14,7 +15,7 @@ export interface Removal {
 
 const time = (t: Timed): number => new Date(t.at).getTime();
 const earliest = <T extends Timed>(facts: T[]): T | undefined =>
-  facts.sort((a, b) => time(a) - time(b) || (a.prov.eventId < b.prov.eventId ? -1 : a.prov.eventId > b.prov.eventId ? 1 : 0))[0];
+  facts.sort((a, b) => time(a) - time(b) || compare(a.prov.eventId, b.prov.eventId))[0];
 const removal = (fact: { reason: string } & Timed): Removal => ({ reason: fact.reason, provenance: fact.prov });
 
 /**

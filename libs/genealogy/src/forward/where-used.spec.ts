@@ -1,12 +1,13 @@
-import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
-import { readerOf, storeOf } from './fake-graph';
-import { SITE_WIDE } from './genealogy.types';
-import { WhereUsedRow, sampleUnitsOfProducts, unitsOfProducts, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { TraceEvent, vendorLotId } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
+import { readerOf, storeOf } from '../testing/fake-graph';
+import { SITE_WIDE } from '../genealogy.types';
+import { sampleUnitsOfProducts, unitsOfProducts } from './product-units';
+import { whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import type { WhereUsedRow } from './where-used.types';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
-let n = 0;
-const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], minute = 0) =>
-  makeEvent(type, data as never, { occurredAt: t(minute), eventId: `w${++n}` }) as TraceEvent;
+const ev = testEvents('w', { minute: 0 });
 
 // REEL-A (vendor lot V/CAP/VL1) is split into A1 and A2; A1 is merged with REEL-B into M; M goes into CELL,
 // which is built into MOD, into SUB, into TOP (three levels up); A2 goes into a unit of another brand.

@@ -1,8 +1,8 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
-import type { FetchedGraph } from './backward-trace';
-import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from './graph-writes';
-import type { UnitDoc } from './schemas/graph.documents';
-import type { ForwardReader, ProductUnitsReader } from './where-used';
+import type { FetchedGraph } from '../backward/graph-fetcher';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
+import type { UnitDoc } from '../storage/graph.documents';
+import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 

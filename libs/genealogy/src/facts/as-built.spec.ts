@@ -1,13 +1,13 @@
-import { TraceEvent, makeEvent } from '@trace/contracts';
+import { TraceEvent } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
 import { installedLots, parentSerials } from './as-built';
-import { assembleGenealogy } from './backward-trace';
-import { fetchedOf, readerOf, storeOf } from './fake-graph';
-import { SITE_WIDE } from './genealogy.types';
-import { whereUsedOfLot, WhereUsedRow } from './where-used';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
+import { fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
+import { SITE_WIDE } from '../genealogy.types';
+import { whereUsedOfLot } from '../forward/where-used';
+import type { WhereUsedRow } from '../forward/where-used.types';
 
-let n = 0;
-const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data'], minute: number): TraceEvent =>
-  makeEvent(type, data as never, { occurredAt: new Date(Date.UTC(2026, 10, 1, 8, minute)).toISOString(), eventId: `r${++n}` }) as TraceEvent;
+const ev = testEvents('r');
 const receive = (vendorId: string, lotId: string) =>
   ev('MaterialReceived', { receiptId: `R-${lotId}`, vendorId, manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: lotId, receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId, quantity: 100 }] }, 0);
 const unitOf = (events: TraceEvent[], serial: string) => storeOf(events).units!.get(serial) as any;

@@ -1,8 +1,8 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
-import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from './authority/authority-writes';
-import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from './lot-uses';
-import { factKey, provenanceOf } from './provenance';
-import { GraphCollection, UnitDoc } from './schemas/graph.documents';
+import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
+import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
+import { factKey, provenanceOf } from '../facts/provenance';
+import { GraphCollection, UnitDoc } from '../storage/graph.documents';
 
 /** One idempotent upsert of one graph document: the fields to $set, by path. */
 export interface GraphWrite {

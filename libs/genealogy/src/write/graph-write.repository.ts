@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { AuthorityRepository } from './authority/authority.repository';
+import { AuthorityRepository } from '../authority/authority.repository';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, mergeGraphWrites } from './graph-writes';
-import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './schemas/graph.documents';
-import { MODELS } from './schemas/graph.schemas';
+import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import { MODELS } from '../storage/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
 @Injectable()

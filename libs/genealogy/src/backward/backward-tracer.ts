@@ -1,0 +1,39 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AuthorityJudge } from '../authority/authority-judge';
+import { BrandScope, Genealogy, inScope } from '../genealogy.types';
+import { GenealogyOptions, assembleGenealogy } from './assemble-genealogy';
+import { GraphFetcher } from './graph-fetcher';
+
+/** Answers a serial's genealogy backward, down to vendors: one round trip per level of the graph. */
+@Injectable()
+export class BackwardTracer {
+  constructor(private readonly graph: GraphFetcher, @Optional() private readonly authority?: AuthorityJudge) {}
+
+  /**
+   * The genealogy of `serial` as built now (with `history`, also what was removed since, marked), or null when
+   * the serial is unknown or outside the caller's scope.
+   */
+  async trace(serial: string, scope: BrandScope, options: GenealogyOptions = {}): Promise<Genealogy | null> {
+    // Scoped: a serial of another brand is read and dropped in the first round trip, like an unknown one.
+    const graph = await this.graph.fetchMany([serial], scope);
+    const top = graph.units.get(serial);
+    if (!top || !inScope(scope, top.brand)) return null;
+    const genealogy = assembleGenealogy(serial, graph, options);
+    return this.authority ? this.authority.judge(genealogy, scope) : genealogy; // brand authority: judgements and flags
+  }
+
+  /**
+   * The genealogies of many serials from one walk (one round trip per level for all of them, never into another
+   * brand's units), as built now, by serial: only those known and in the scope (an unknown serial and one of another
+   * brand are both absent). Without the brand authority's judgements, which `trace` adds.
+   */
+  async traceMany(serials: readonly string[], scope: BrandScope): Promise<Map<string, Genealogy>> {
+    const graph = await this.graph.fetchMany(serials, scope);
+    const found = new Map<string, Genealogy>();
+    for (const serial of serials) {
+      const top = graph.units.get(serial);
+      if (top && inScope(scope, top.brand) && !found.has(serial)) found.set(serial, assembleGenealogy(serial, graph));
+    }
+    return found;
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { values } from '../facts/facts';
+import { BrandScope, inScope } from '../genealogy.types';
+import { GenealogyRepository } from '../storage/genealogy.repository';
+import { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+
+/** The documents a traversal fetched, by id. */
+export interface FetchedGraph {
+  units: Map<string, UnitDoc>;
+  lots: Map<string, LotDoc>;
+  vendorLots: Map<string, VendorLotDoc>;
+  vendors: Map<string, VendorDoc>;
+  roundTrips: number;
+  /** The scope it was fetched for (absent: site-wide): units outside it were read but not followed. */
+  scope?: BrandScope;
+}
+
+/**
+ * Reads every document reachable backward from serials, level by level: one round trip per level, units, lots and
+ * vendors side by side. The stored documents it returns stay inside this lib (the assembly, commonality).
+ */
+@Injectable()
+export class GraphFetcher {
+  constructor(private readonly repo: GenealogyRepository) {}
+
+  /** Fetches every document reachable backward from `serial`, level by level. */
+  fetch(serial: string): Promise<FetchedGraph> {
+    return this.fetchMany([serial]);
+  }
+
+  /**
+   * Fetches every document reachable backward from any of `serials`: all their levels together, one round trip
+   * each, each document once however many paths lead to it. With a scope, a unit of a brand outside it (or of no
+   * known brand) is read but never followed: a given serial of another brand costs what an unknown one costs, and
+   * another brand's sub-assembly inside a unit in scope costs one read, whatever it contains.
+   */
+  async fetchMany(serials: readonly string[], scope?: BrandScope): Promise<FetchedGraph> {
+    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0, ...(scope ? { scope } : {}) };
+    const given = new Set(serials);
+    const seen = { units: new Set(given), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
+    let frontier = { units: [...seen.units], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+    const enqueue = (kind: keyof typeof seen, id: string, next: typeof frontier): void => {
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        next[kind].push(id);
+      }
+    };
+    while (frontier.units.length + frontier.lots.length + frontier.vendorLots.length + frontier.vendors.length > 0) {
+      const [units, lots, vendorLots, vendors] = await Promise.all([
+        this.repo.findUnits(frontier.units),
+        this.repo.findLots(frontier.lots, true),
+        this.repo.findVendorLots(frontier.vendorLots),
+        this.repo.findVendors(frontier.vendors, true),
+      ]);
+      g.roundTrips++;
+      if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
+      const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+      for (const u of units) {
+        if (scope && !inScope(scope, u.brand)) {
+          if (g.roundTrips === 1 && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
+          else g.units.set(u._id, withheldDoc(u)); // a sub-assembly: kept for its serial and product; what it holds is not read
+          continue;
+        }
+        g.units.set(u._id, u);
+        for (const c of values(u.children)) enqueue('units', c.childSerial, next);
+        for (const i of values(u.installs)) enqueue('lots', i.lotId, next);
+      }
+      for (const l of lots) {
+        g.lots.set(l._id, l);
+        for (const s of values(l.sources)) for (const id of s.lotIds) enqueue('lots', id, next);
+        if (l.receipt) {
+          enqueue('vendorLots', l.receipt.vendorLotId, next);
+          enqueue('vendors', l.receipt.vendorId, next); // known from the lot: fetched in the same round as its vendor lot
+        }
+      }
+      for (const vl of vendorLots) {
+        g.vendorLots.set(vl._id, vl);
+        enqueue('vendors', vl.vendorId, next);
+      }
+      for (const v of vendors) g.vendors.set(v._id, v);
+      frontier = next;
+    }
+    return g;
+  }
+}
+
+// What of another brand's unit a scoped traversal keeps: enough to say a sub-assembly of another brand is there.
+const withheldDoc = (u: UnitDoc): UnitDoc => ({
+  _id: u._id,
+  ...(u.brand !== undefined ? { brand: u.brand } : {}),
+  ...(u.started ? { started: { ...u.started } } : {}),
+});

@@ -1,0 +1,17 @@
+import type { LotStatus } from '@trace/contracts';
+import type { FactMap, LotDoc, Timed } from '../storage/graph.documents';
+
+// Reading facts out of documents: every traversal orders them and decides the current state the same way.
+
+/** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
+export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
+  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
+}
+
+/** Code-unit order of strings: the same on every machine and locale, unlike localeCompare. */
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The facts of a map, in no particular order. */
+export const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
+/** Facts in the order they happened; the event id breaks ties so the order never depends on arrival. */
+export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
+  values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));

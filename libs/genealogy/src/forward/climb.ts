@@ -1,0 +1,93 @@
+import { chronological } from '../facts/facts';
+import { installedLots, parentSerials } from '../facts/as-built';
+import { BrandScope, inScope } from '../genealogy.types';
+import type { UnitDoc } from '../storage/graph.documents';
+import { matches } from './filters';
+import type { ForwardReader } from './forward-reader';
+import type { ReachedWithBuckets } from './lineage';
+import type { PathStep, TraversalStats, WhereUsedFilter, WhereUsedRow } from './where-used.types';
+
+/** A serial that a lot of the answer was installed in, as read from a forward-edge bucket. */
+export interface Use {
+  lot: ReachedWithBuckets;
+  serial: string;
+}
+
+export interface RowQuery {
+  filter: WhereUsedFilter;
+  scope: BrandScope;
+  history: boolean;
+}
+
+// From the serials that use a lot up to their top-level units, one round trip per level of assembly for the
+// whole batch. The unit document, not the lot_uses index, decides whether the lot is in the serial.
+export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, history }: RowQuery, stats: TraversalStats): AsyncGenerator<WhereUsedRow> {
+  const units = new Map<string, UnitDoc | null>();
+  let need = [...new Set(uses.map((u) => u.serial))];
+  while (need.length > 0) {
+    const docs = await reader.findUnits(need);
+    stats.roundTrips++;
+    for (const s of need) units.set(s, null);
+    for (const d of docs) units.set(d._id, d);
+    const next = new Set<string>();
+    for (const d of docs) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
+    need = [...next];
+  }
+  const tops = new Map<string, Map<string, string[]>>();
+  for (const use of uses) {
+    const unit = units.get(use.serial);
+    if (!unit) continue;
+    const installedNow = installedLots(unit).includes(use.lot.lotId);
+    if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
+    for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
+      const top = units.get(topSerial) ?? undefined;
+      // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
+      // shown by serial and product only: what it holds is never told, here neither.
+      if (!chain.every((s) => inScope(scope, units.get(s)?.brand))) continue;
+      const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
+      const row: WhereUsedRow = {
+        lotId: use.lot.lotId,
+        serial: use.serial,
+        topSerial,
+        ...(top?.started ? { brand: top.started.brand, productPartNumber: top.started.productPartNumber } : {}),
+        shipped: shipments.length > 0,
+        shipments,
+        path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
+        removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
+      };
+      if (matches(row, filter)) yield row;
+    }
+  }
+}
+
+// The top-level units above `serial` (units built into nothing), each with one chain up to it: the first found,
+// parents in place before those taken out (history). Memoized per climb, so a unit built into two parents at
+// every level costs the distinct units and tops, not the 2^depth chains; a cycle ends the climb where it would
+// repeat (and what was computed inside one is not kept, being cut short).
+export function topsOf(
+  serial: string,
+  units: Map<string, UnitDoc | null>,
+  history: boolean,
+  memo: Map<string, Map<string, string[]>>,
+  walk: { climbing: Set<string>; cuts: number },
+): Map<string, string[]> {
+  const known = memo.get(serial);
+  if (known) return known;
+  const unit = units.get(serial);
+  const current = unit ? parentSerials(unit) : [];
+  const parents = unit ? [...current, ...parentSerials(unit, history).filter((p) => !current.includes(p))] : [];
+  const cutsBefore = walk.cuts;
+  walk.climbing.add(serial);
+  const found = new Map<string, string[]>();
+  for (const p of parents) {
+    if (p === serial || walk.climbing.has(p)) {
+      walk.cuts++;
+      continue;
+    }
+    for (const [top, chain] of topsOf(p, units, history, memo, walk)) if (!found.has(top)) found.set(top, [serial, ...chain]);
+  }
+  walk.climbing.delete(serial);
+  if (found.size === 0) found.set(serial, [serial]);
+  if (walk.cuts === cutsBefore) memo.set(serial, found);
+  return found;
+}

@@ -1,0 +1,19 @@
+import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+
+/** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
+export interface ForwardReader {
+  findLots(ids: string[]): Promise<LotDoc[]>;
+  findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
+  findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
+  findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
+  findLotBrandUses(ids: string[]): Promise<LotBrandUsesDoc[]>;
+  findUnits(serials: string[]): Promise<UnitDoc[]>;
+  findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
+  findVendors(ids: string[]): Promise<VendorDoc[]>;
+}
+
+/** The reads that count a product's units. */
+export interface ProductUnitsReader {
+  findProductUnitIndexes(products: string[]): Promise<ProductUnitIndexDoc[]>;
+  findProductUnits(ids: string[]): Promise<ProductUnitsDoc[]>;
+}

@@ -1,0 +1,61 @@
+import { compare } from '../facts/facts';
+import type { BrandScope } from '../genealogy.types';
+import { RowQuery, Use, climb } from './climb';
+import { sameScope } from './filters';
+import type { ForwardReader } from './forward-reader';
+import type { ReachedWithBuckets } from './lineage';
+import type { ForwardBatching, TraversalStats, WhereUsed, WhereUsedRow } from './where-used.types';
+
+// The lazy part of a where-used answer: the forward-edge buckets read in growing batches, the serials climbed in batches.
+
+/** The answer over the reached lots: the lots now, the rows when asked for, only in the scope it was opened with. */
+export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats: TraversalStats, batching: ForwardBatching, opened: BrandScope): WhereUsed {
+  return {
+    lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
+    stats,
+    rows: (filter, scope, options) => {
+      if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
+      return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching);
+    },
+  };
+}
+
+async function* rowsOf(
+  reader: ForwardReader,
+  lots: ReachedWithBuckets[],
+  query: RowQuery,
+  stats: TraversalStats,
+  batching: ForwardBatching,
+): AsyncGenerator<WhereUsedRow> {
+  const buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
+  const read = (ids: string[]): Promise<{ _id: string; serials?: Record<string, string> }[]> =>
+    query.scope.kind === 'site' ? reader.findLotUses(ids) : reader.findLotBrandUses(ids);
+  const uses: Use[] = [];
+  // Batches start small and grow: the first rows come quickly, the rest in few round trips. The number of buckets
+  // read at once follows how full they turned out to be, so about one climb's worth of serials is held at a time
+  // (a bucket of a lot used in a million serials holds ~1,000): memory does not grow with the answer.
+  let bucketBatch = Math.min(16, batching.buckets);
+  let serialBatch = Math.min(100, batching.serials);
+  let bucketsRead = 0;
+  let usesRead = 0;
+  for (let i = 0; i < buckets.length; ) {
+    const batch = buckets.slice(i, i + bucketBatch);
+    i += batch.length;
+    const docs = new Map((await read(batch.map((b) => b.id))).map((d) => [d._id, d]));
+    stats.roundTrips++;
+    for (const { lot, id } of batch) {
+      for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) {
+        uses.push({ lot, serial });
+        usesRead++;
+      }
+    }
+    bucketsRead += batch.length;
+    const perBucket = Math.max(usesRead / bucketsRead, 1);
+    bucketBatch = Math.max(1, Math.min(batching.buckets, bucketBatch * 2, Math.floor(batching.serials / perBucket)));
+    while (uses.length >= serialBatch) {
+      yield* climb(reader, uses.splice(0, serialBatch), query, stats);
+      serialBatch = Math.min(serialBatch * 2, batching.serials);
+    }
+  }
+  if (uses.length > 0) yield* climb(reader, uses, query, stats);
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { compare } from '../facts/facts';
+import type { BrandScope } from '../genealogy.types';
+import { GenealogyRepository } from '../storage/genealogy.repository';
+import type { ForwardReader } from './forward-reader';
+import { packagesOf, reachLots } from './lineage';
+import { unitsOfProducts } from './product-units';
+import { answer } from './rows';
+import type { ForwardBatching, PathStep, TraversalStats, VendorWhereUsed, WhereUsed } from './where-used.types';
+
+const DEFAULT_BATCHING: ForwardBatching = { buckets: 256, serials: 1_000 };
+
+/**
+ * Where a package lot is used, through its descendants and every level of assembly; null when the lot is unknown
+ * to the scope: a lot that only ever appears in another brand's units answers as if it never existed.
+ */
+export async function whereUsedOfLot(reader: ForwardReader, lotId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+  const stats: TraversalStats = { roundTrips: 0 };
+  const lots = await reachLots(reader, [{ lotId, path: [{ kind: 'lot', id: lotId, via: 'root' }] }], stats, scope);
+  if (!lots[0]?.known) return null;
+  return answer(reader, lots, stats, batching, scope);
+}
+
+/** Where a vendor lot is used: through every package received of it; null when the vendor lot was never received. */
+export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<WhereUsed | null> {
+  const stats: TraversalStats = { roundTrips: 1 };
+  const [vendorLot] = await reader.findVendorLots([vendorLotId]);
+  if (!vendorLot) return null;
+  const roots = packagesOf(vendorLot, [{ kind: 'vendorLot', id: vendorLotId, via: 'root' }]);
+  return answer(reader, await reachLots(reader, roots, stats, scope), stats, batching, scope);
+}
+
+/** Where a vendor's material is used: every vendor lot it supplied; null when no event ever named the vendor. */
+export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<VendorWhereUsed | null> {
+  const stats: TraversalStats = { roundTrips: 1 };
+  const [vendor] = await reader.findVendors([vendorId]);
+  if (!vendor) return null;
+  const ids = [...new Set(Object.values(vendor.vendorLots ?? {}))].sort();
+  stats.roundTrips++;
+  const vendorLots = (await reader.findVendorLots(ids)).sort((a, b) => compare(a._id, b._id));
+  const start: PathStep = { kind: 'vendor', id: vendorId, via: 'root' };
+  const roots = vendorLots.flatMap((vl) => packagesOf(vl, [start, { kind: 'vendorLot', id: vl._id, via: 'supplied' }]));
+  return {
+    ...answer(reader, await reachLots(reader, roots, stats, scope), stats, batching, scope),
+    vendorLots: vendorLots.map((vl) => ({ vendorLotId: vl._id, mpn: vl.mpn, vendorLotCode: vl.vendorLotCode, lotIds: packagesOf(vl, []).map((r) => r.lotId) })),
+  };
+}
+
+/** Where-used over the graph in MongoDB: the traversals above on the repository. */
+@Injectable()
+export class ForwardTracer {
+  constructor(private readonly repo: GenealogyRepository) {}
+
+  fromLot(lotId: string, scope: BrandScope): Promise<WhereUsed | null> {
+    return whereUsedOfLot(this.repo, lotId, scope);
+  }
+
+  fromVendorLot(vendorLotId: string, scope: BrandScope): Promise<WhereUsed | null> {
+    return whereUsedOfVendorLot(this.repo, vendorLotId, scope);
+  }
+
+  fromVendor(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed | null> {
+    return whereUsedOfVendor(this.repo, vendorId, scope);
+  }
+
+  unitsOfProducts(products: string[], scope: BrandScope): Promise<Map<string, number>> {
+    return unitsOfProducts(this.repo, products, scope);
+  }
+}

@@ -1,0 +1,83 @@
+import type { LotStatus } from '@trace/contracts';
+import type { BrandScope } from '../genealogy.types';
+
+export type PathStepKind = 'vendor' | 'vendorLot' | 'lot' | 'serial';
+/** How a step was reached from the one before it: where the query started, or the edge followed. */
+export type PathVia = 'root' | 'supplied' | 'received' | 'split' | 'merge' | 'installed' | 'assembled';
+/** One node on the way from the material to a serial. */
+export interface PathStep {
+  kind: PathStepKind;
+  id: string;
+  via: PathVia;
+}
+
+/** Conditions on the top-level serial of a where-used row. */
+export interface WhereUsedFilter {
+  brand?: string;
+  productPartNumber?: string;
+  shipped?: boolean;
+}
+
+/** One serial that contains the material: where it is installed, and the top-level unit that finally holds it. */
+export interface WhereUsedRow {
+  /** The package lot installed: the material itself or one of its descendants (split, merged). */
+  lotId: string;
+  /** The serial the lot is installed in directly. */
+  serial: string;
+  /** The unit that finally contains `serial` (itself when it is not built into anything). */
+  topSerial: string;
+  brand?: string;
+  productPartNumber?: string;
+  shipped: boolean;
+  shipments: { shipmentId: string; customer: string }[];
+  /** From the material to the top-level serial. */
+  path: PathStep[];
+  /** True (only with history) when the lot was removed from the serial, or a unit on the path was taken out of its parent. */
+  removed: boolean;
+}
+
+/** A package lot reached from the material, with the way it was reached. */
+export interface ReachedLot {
+  lotId: string;
+  /** False when no event ever named this lot (a derived lot id nothing else mentions). */
+  known: boolean;
+  /** Latest status by occurredAt; released once received, split or merged; unknown for a lot only ever installed. */
+  status: LotStatus | 'unknown';
+  path: PathStep[];
+}
+
+/** Database round trips taken so far: grows with the depth of the graph and the size of the answer, not of the database. */
+export interface TraversalStats {
+  roundTrips: number;
+}
+
+/** A where-used answer: the lots reached from the material (read eagerly; few) and the rows (read lazily; many). */
+export interface WhereUsed {
+  lots: ReachedLot[];
+  stats: TraversalStats;
+  /**
+   * Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the
+   * answer. As built now by default; with `history`, also what was removed since (rows marked removed). Only the
+   * forward edges of the scope the answer was opened with are read; `scope` must be that one.
+   */
+  rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean }): AsyncGenerator<WhereUsedRow>;
+}
+
+/** A vendor lot a vendor supplied, and the packages received of it. */
+export interface SuppliedVendorLot {
+  vendorLotId: string;
+  mpn: string;
+  vendorLotCode: string;
+  lotIds: string[];
+}
+
+/** Where-used of everything a vendor supplied. */
+export interface VendorWhereUsed extends WhereUsed {
+  vendorLots: SuppliedVendorLot[];
+}
+
+/** Batch sizes of the lazy part: how many lot_uses buckets per read, how many serials climbed together. */
+export interface ForwardBatching {
+  buckets: number;
+  serials: number;
+}
