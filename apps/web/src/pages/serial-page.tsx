@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
 import type { Genealogy, Provenance } from '../api-types';
 import { Link, lotPath, navigate, serialPath, vendorPath } from '../router';
+import { groupFlags, judgementInWords } from '../judgement';
 import { type TreeUnit, allKeys, assemblyTree, visibleUnits } from '../tree';
 import { ProvenancePanel } from './provenance';
 
@@ -98,24 +99,33 @@ function FlagsAndGaps({ g }: { g: Genealogy }) {
   return (
     <section className="flags" aria-label="Flags and gaps">
       <h2>Flags and gaps</h2>
+      {groupFlags(flags).map((group) => (
+        <section key={group.code} aria-label={group.title} className={`flag-group flag-${group.code}`}>
+          <h3>
+            {group.title} ({group.flags.length})
+          </h3>
+          <ul>
+            {group.flags.map((f, i) => (
+              <li key={i} className="flag">
+                {f.message}
+                {f.vendorId && (
+                  <>
+                    {' '}
+                    (<Link to={vendorPath(f.vendorId)}>vendor {f.vendorId}</Link>)
+                  </>
+                )}
+                {f.lotId && (
+                  <>
+                    {' '}
+                    (<Link to={lotPath(f.lotId)}>lot {f.lotId}</Link>)
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
       <ul>
-        {flags.map((f, i) => (
-          <li key={`f${i}`} className="flag">
-            {f.message}
-            {f.vendorId && (
-              <>
-                {' '}
-                (<Link to={vendorPath(f.vendorId)}>vendor {f.vendorId}</Link>)
-              </>
-            )}
-            {f.lotId && (
-              <>
-                {' '}
-                (<Link to={lotPath(f.lotId)}>lot {f.lotId}</Link>)
-              </>
-            )}
-          </li>
-        ))}
         {g.gaps.map((gap, i) => (
           <li key={`g${i}`} className="gap">
             Gap: {gap.message}
@@ -158,6 +168,7 @@ function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: bool
               <th>Package lot</th>
               <th>Lot lineage</th>
               <th>Lot status</th>
+              <th>Brand judgement</th>
               <th>Provenance</th>
             </tr>
           </thead>
@@ -190,6 +201,7 @@ function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: bool
                   <td>
                     <span className={`status status-${m.lotStatus}`}>{m.lotStatus}</span>
                   </td>
+                  <td className={`verdict verdict-${m.judgement?.verdict ?? 'none'}`}>{judgementInWords(m.judgement)}</td>
                   <td>
                     <button type="button" className="fact" aria-label={`Provenance of ${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`} onClick={() => onProvenance({ what: `${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`, provenance: m.provenance })}>
                       event
