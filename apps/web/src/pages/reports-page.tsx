@@ -101,6 +101,8 @@ function VerifyReport() {
     <section aria-label="Verify a report">
       <h2>Verify a report file</h2>
       <div
+        role="group"
+        aria-label="Drop a report file here"
         className={`drop-zone${over ? ' over' : ''}`}
         onDragOver={(e) => {
           e.preventDefault();
