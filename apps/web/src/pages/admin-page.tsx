@@ -29,10 +29,12 @@ function CreateKey({ session }: { session: SessionInfo }) {
   const [brands, setBrands] = useState('');
   const [label, setLabel] = useState('');
   const [copied, setCopied] = useState(false);
+  const [copyFailed, setCopyFailed] = useState(false);
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => apiJson<{ key: string; info: ApiKeyInfo }>('/v1/keys', { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: () => {
       setCopied(false);
+      setCopyFailed(false);
       void client.invalidateQueries({ queryKey: ['keys'] });
     },
   });
@@ -77,16 +79,19 @@ function CreateKey({ session }: { session: SessionInfo }) {
           <code aria-label="The new key">{made.key}</code>{' '}
           <button
             type="button"
-            onClick={() =>
+            onClick={() => {
+              // The clipboard API exists in secure contexts only (HTTPS, localhost): elsewhere the key stays selectable.
+              if (!('clipboard' in navigator)) return setCopyFailed(true);
               void navigator.clipboard.writeText(made.key).then(
                 () => setCopied(true),
-                () => setCopied(false),
-              )
-            }
+                () => setCopyFailed(true),
+              );
+            }}
           >
             Copy key
           </button>
-          {copied && <span role="status"> Copied.</span>}{' '}
+          {copied && <span role="status"> Copied.</span>}
+          {copyFailed && <span role="alert"> This browser did not let the page copy: select the key and copy it yourself.</span>}{' '}
           <button type="button" onClick={() => create.reset()}>
             Done, hide it
           </button>
