@@ -151,7 +151,7 @@ describe('the web workspace in a browser', () => {
 
   it("follows a serial's flag to the vendor's exposure", async () => {
     const { page } = await signIn(keys.auditor, `/serials/${top}`);
-    await page.getByRole('region', { name: 'Flags and gaps' }).getByRole('listitem').filter({ hasText: 'material from vendor' }).getByRole('link', { name: 'vendor V-SHADY' }).click();
+    await page.getByRole('region', { name: 'Flags and gaps' }).getByRole('region', { name: 'Vendor not approved' }).getByRole('link', { name: 'vendor V-SHADY' }).click();
     await heading(page, 'Vendor V-SHADY').waitFor();
     const exposure = (await w.get<{ counts: { units: number }; total: number }>('/v1/vendors/V-SHADY/exposure')).body;
     await page.getByRole('status', { name: 'Exposure count' }).getByText(new RegExp(`^${plural(exposure.total, 'row')} · ${plural(exposure.counts.units, 'top-level unit')}$`)).waitFor();

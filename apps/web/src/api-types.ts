@@ -43,6 +43,46 @@ export interface Installation {
   provenance: Provenance;
   removed?: boolean;
   removal?: Removal;
+  /** The brand's judgement of the material at the moment it was installed (see the README, "Brand authority"). */
+  judgement?: MaterialJudgement;
+}
+
+export type Verdict = 'APPROVED' | 'UNDER_DEVIATION' | 'NOT_JUDGED' | 'AVL_MISSING' | 'DEVIATION_EXCEEDED' | 'NOT_ON_AVL';
+
+export interface PartJudgement {
+  verdict: Exclude<Verdict, 'NOT_JUDGED'>;
+  vendorId: string;
+  internalPartNumber: string;
+  manufacturer: string;
+  mpn: string;
+  vendorLotIds: string[];
+  approvalId?: string;
+  deviationId?: string;
+  count?: number;
+  maxQuantity?: number;
+}
+
+export interface MaterialJudgement {
+  verdict: Verdict;
+  parts: PartJudgement[];
+  reason?: string;
+}
+
+export interface Flag {
+  code: string;
+  message: string;
+  vendorId?: string;
+  lotId?: string;
+  serials: string[];
+  serial?: string;
+  brand?: string;
+  rule?: 'AVL' | 'BOM';
+  internalPartNumber?: string;
+  deviationId?: string;
+  count?: number;
+  maxQuantity?: number;
+  productPartNumber?: string;
+  revision?: string;
 }
 
 export interface SubAssembly {
@@ -103,7 +143,7 @@ export interface Genealogy {
   lots: LotNode[];
   vendorLots: VendorLotNode[];
   vendors: VendorNode[];
-  summary: { units: number; installations: number; flags: { code: string; message: string; vendorId?: string; lotId?: string; serials: string[] }[] };
+  summary: { units: number; installations: number; flags: Flag[] };
   gaps: { code: string; message: string; id: string; referencedBy: string[] }[];
 }
 
@@ -150,4 +190,79 @@ export interface LotStatusChangeResult {
   correlationId: string;
   events: { lotId: string; eventId: string }[];
   recallScope: { rows: number; units: number; shippedUnits: number };
+}
+
+export type FactorKind = 'vendorLot' | 'vendor' | 'lot' | 'subAssemblyProduct';
+
+export interface CommonFactor {
+  kind: FactorKind;
+  /** Vendor lot id (JSON [vendorId, mpn, vendorLotCode]), vendor id, lot id or product part number. */
+  id: string;
+  count: number;
+  share: number;
+  serials: string[];
+  comparison?: { count: number; share: number };
+}
+
+export interface Commonality {
+  serials: string[];
+  unknownSerials: string[];
+  comparison?: { serials: string[]; unknownSerials: string[]; sampledFromProducts?: string[] };
+  factors: CommonFactor[];
+  roundTrips: number;
+}
+
+export interface ReportJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  notFound: string[];
+  rows: number;
+  bytes: number;
+  keyId?: string;
+  digest?: string;
+  error?: string;
+  createdAt: string;
+  finishedAt?: string;
+  result?: string;
+}
+
+export interface Verification {
+  valid: boolean;
+  format?: 'json' | 'csv' | 'pdf';
+  keyId?: string;
+  digest?: string;
+  reason?: string;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  role: Role;
+  brands: string[] | '*';
+  label?: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface AccessLogEntry {
+  id: string;
+  at: string;
+  keyId: string | null;
+  role: string | null;
+  scope: string[] | '*' | null;
+  method: string;
+  path: string;
+  query: [string, string][];
+  status: number | null;
+  items: number | null;
+  durationMs: number | null;
+  truncated?: true;
+  aborted?: true;
+  correlationId?: string;
+}
+
+export interface AccessLogPage {
+  items: AccessLogEntry[];
+  next: string | null;
 }

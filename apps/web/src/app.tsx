@@ -2,7 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
 import type { SessionInfo } from './api-types';
+import { AdminPage } from './pages/admin-page';
+import { CommonalityPage } from './pages/commonality-page';
 import { LotPage } from './pages/lot-page';
+import { ReportsPage } from './pages/reports-page';
 import { SearchPage } from './pages/search-page';
 import { SerialPage } from './pages/serial-page';
 import { VendorPage } from './pages/vendor-page';
@@ -67,6 +70,11 @@ function Workspace({ session }: { session: SessionInfo }) {
           ems-trace
         </Link>
         {canReadData(session) && <SearchBox key={path + search} initial={path === '/search' ? (new URLSearchParams(search).get('q') ?? '') : ''} />}
+        {canReadData(session) && (
+          <nav aria-label="Pages" className="pages">
+            <Link to="/commonality">Commonality</Link> <Link to="/reports">Reports</Link>
+          </nav>
+        )}
         {canReadData(session) && <Freshness />}
         <span className="who" aria-label="Signed in as">
           <span className="role">{session.role}</span> · {session.brands === '*' ? 'all brands' : session.brands.join(', ')}
@@ -76,13 +84,13 @@ function Workspace({ session }: { session: SessionInfo }) {
           Sign out
         </button>
       </header>
-      <main>{canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminHome />}</main>
+      <main>{canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminPage search={path === '/admin' ? search : ''} session={session} />}</main>
     </>
   );
 }
 
 function Page({ path, search, session }: { path: string; search: string; session: SessionInfo }) {
-  const [, kind, rawId] = /^\/(serials|lots|vendors)\/([^/]+)$/.exec(path) ?? [];
+  const [, kind, rawId] = /^\/(serials|lots|vendors|reports)\/([^/]+)$/.exec(path) ?? [];
   const id = rawId ? decodeURIComponent(rawId) : '';
   switch (kind) {
     case 'serials':
@@ -91,8 +99,13 @@ function Page({ path, search, session }: { path: string; search: string; session
       return <LotPage key={id} lotId={id} search={search} session={session} />;
     case 'vendors':
       return <VendorPage key={id} vendorId={id} />;
+    case 'reports':
+      return <ReportsPage key={id} jobId={id} />;
     default:
-      return path === '/search' ? <SearchPage q={new URLSearchParams(search).get('q') ?? ''} /> : <Home />;
+      if (path === '/search') return <SearchPage q={new URLSearchParams(search).get('q') ?? ''} />;
+      if (path === '/commonality') return <CommonalityPage search={search} />;
+      if (path === '/reports') return <ReportsPage />;
+      return <Home />;
   }
 }
 
@@ -101,15 +114,9 @@ function Home() {
     <section>
       <h1>Trace</h1>
       <p>Type any id you have in hand into Search: a serial, a package lot (reel, tray, bag) or a vendor id.</p>
-    </section>
-  );
-}
-
-function AdminHome() {
-  return (
-    <section>
-      <h1>Administration</h1>
-      <p>An admin key manages keys and reads the access log; it sees no genealogy data. Use the CLI or the API (/docs) for keys until the admin pages arrive.</p>
+      <p>
+        <Link to="/commonality">Commonality</Link>: what failed serials share. <Link to="/reports">Reports</Link>: a signed report over many serials, and verifying a report file.
+      </p>
     </section>
   );
 }

@@ -38,6 +38,4 @@ export function Link({ to, ...rest }: { to: string } & AnchorHTMLAttributes<HTML
   return <a href={to} onClick={onClick} {...rest} />;
 }
 
-export const serialPath = (serial: string): string => `/serials/${encodeURIComponent(serial)}`;
-export const lotPath = (lotId: string): string => `/lots/${encodeURIComponent(lotId)}`;
-export const vendorPath = (vendorId: string): string => `/vendors/${encodeURIComponent(vendorId)}`;
+export { lotPath, reportPath, serialPath, vendorPath } from './paths';

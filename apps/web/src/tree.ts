@@ -1,4 +1,4 @@
-import type { Genealogy, Installation, LotNode, Provenance, UnitNode, VendorLotNode, VendorNode } from './api-types';
+import type { Genealogy, Installation, LotNode, MaterialJudgement, Provenance, UnitNode, VendorLotNode, VendorNode } from './api-types';
 
 /** One line of a unit's material list: the installation joined with its lot, vendor lots and vendors. */
 export interface MaterialLine {
@@ -23,6 +23,8 @@ export interface MaterialLine {
   }[];
   provenance: Provenance;
   removed: boolean;
+  /** The brand's judgement at the moment of installation, when the unit is in the caller's scope. */
+  judgement?: MaterialJudgement;
 }
 
 /** A unit in the assembly tree, with the key that names its place (serials from the top, joined by `/`). */
@@ -91,6 +93,7 @@ function materialLine(m: Installation, lots: Map<string, LotNode>, vendorLots: M
     }),
     provenance: m.provenance,
     removed: m.removed === true,
+    ...(m.judgement ? { judgement: m.judgement } : {}),
   };
 }
 

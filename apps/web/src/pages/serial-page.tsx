@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
 import type { Genealogy, Provenance } from '../api-types';
 import { Link, lotPath, navigate, serialPath, vendorPath } from '../router';
+import { groupFlags, judgementInWords } from '../judgement';
 import { type TreeUnit, allKeys, assemblyTree, visibleUnits } from '../tree';
 import { ProvenancePanel } from './provenance';
 
@@ -56,11 +58,7 @@ export function SerialPage({ serial, search }: { serial: string; search: string 
             </button>
           </div>
           <h2>Assembly</h2>
-          <ul className="tree" role="tree" aria-label="Assembly tree">
-            {visibleUnits(tree, expanded).map((u) => (
-              <UnitItem key={u.key} u={u} open={expanded.has(u.key)} onToggle={() => toggle(u.key)} onProvenance={setShown} />
-            ))}
-          </ul>
+          <AssemblyTree units={visibleUnits(tree, expanded)} expanded={expanded} onToggle={toggle} onProvenance={setShown} />
           {shown && <ProvenancePanel what={shown.what} provenance={shown.provenance} onClose={() => setShown(undefined)} />}
         </>
       )}
@@ -98,24 +96,33 @@ function FlagsAndGaps({ g }: { g: Genealogy }) {
   return (
     <section className="flags" aria-label="Flags and gaps">
       <h2>Flags and gaps</h2>
+      {groupFlags(flags).map((group) => (
+        <section key={group.code} aria-label={group.title} className={`flag-group flag-${group.code}`}>
+          <h3>
+            {group.title} ({group.flags.length})
+          </h3>
+          <ul>
+            {group.flags.map((f, i) => (
+              <li key={i} className="flag">
+                {f.message}
+                {f.vendorId && (
+                  <>
+                    {' '}
+                    (<Link to={vendorPath(f.vendorId)}>vendor {f.vendorId}</Link>)
+                  </>
+                )}
+                {f.lotId && (
+                  <>
+                    {' '}
+                    (<Link to={lotPath(f.lotId)}>lot {f.lotId}</Link>)
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
       <ul>
-        {flags.map((f, i) => (
-          <li key={`f${i}`} className="flag">
-            {f.message}
-            {f.vendorId && (
-              <>
-                {' '}
-                (<Link to={vendorPath(f.vendorId)}>vendor {f.vendorId}</Link>)
-              </>
-            )}
-            {f.lotId && (
-              <>
-                {' '}
-                (<Link to={lotPath(f.lotId)}>lot {f.lotId}</Link>)
-              </>
-            )}
-          </li>
-        ))}
         {g.gaps.map((gap, i) => (
           <li key={`g${i}`} className="gap">
             Gap: {gap.message}
@@ -126,10 +133,40 @@ function FlagsAndGaps({ g }: { g: Genealogy }) {
   );
 }
 
-function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: boolean; onToggle: () => void; onProvenance: (p: { what: string; provenance: Provenance }) => void }) {
+/**
+ * The visible units of the tree, drawn only near the window's view (TanStack Virtual over the page's scroll, each unit
+ * measured as drawn): "Expand all" on 1,250 units draws a few dozen, not 1,250 material tables. The first 20 units
+ * beyond the view are always drawn, so a small tree is drawn whole.
+ */
+function AssemblyTree({ units, expanded, onToggle, onProvenance }: { units: TreeUnit[]; expanded: ReadonlySet<string>; onToggle: (key: string) => void; onProvenance: (p: { what: string; provenance: Provenance }) => void }) {
+  const list = useRef<HTMLUListElement>(null);
+  const virtualizer = useWindowVirtualizer({
+    count: units.length,
+    estimateSize: (i) => 40 + (expanded.has(units[i]!.key) ? 40 + 36 * units[i]!.materials.length : 0),
+    overscan: 20,
+    scrollMargin: list.current?.offsetTop ?? 0,
+    getItemKey: (i) => units[i]!.key,
+  });
+  const items = virtualizer.getVirtualItems();
+  const margin = virtualizer.options.scrollMargin;
+  const before = Math.max(0, (items[0]?.start ?? margin) - margin);
+  const after = Math.max(0, virtualizer.getTotalSize() - ((items[items.length - 1]?.end ?? margin) - margin));
+  return (
+    <ul ref={list} className="tree" role="tree" aria-label="Assembly tree">
+      {before > 0 && <li aria-hidden="true" style={{ height: before }} />}
+      {items.map((v) => {
+        const u = units[v.index]!;
+        return <UnitItem key={u.key} u={u} index={v.index} count={units.length} measure={virtualizer.measureElement} open={expanded.has(u.key)} onToggle={() => onToggle(u.key)} onProvenance={onProvenance} />;
+      })}
+      {after > 0 && <li aria-hidden="true" style={{ height: after }} />}
+    </ul>
+  );
+}
+
+function UnitItem({ u, index, count, measure, open, onToggle, onProvenance }: { u: TreeUnit; index: number; count: number; measure: (el: Element | null) => void; open: boolean; onToggle: () => void; onProvenance: (p: { what: string; provenance: Provenance }) => void }) {
   const unit = u.unit;
   return (
-    <li role="treeitem" aria-level={u.depth + 1} aria-expanded={u.hasChildren ? open : undefined} aria-selected={false} className={`unit depth-${Math.min(u.depth, 6)}${u.removed ? ' removed' : ''}`} style={{ marginLeft: `${u.depth * 1.5}rem` }}>
+    <li ref={measure} data-index={index} aria-posinset={index + 1} aria-setsize={count} role="treeitem" aria-level={u.depth + 1} aria-expanded={u.hasChildren ? open : undefined} aria-selected={false} className={`unit depth-${Math.min(u.depth, 6)}${u.removed ? ' removed' : ''}`} style={{ marginLeft: `${u.depth * 1.5}rem` }}>
       <div className="unit-line">
         {u.hasChildren && (
           <button type="button" aria-expanded={open} aria-label={`${open ? 'Collapse' : 'Expand'} ${unit.serial}`} onClick={onToggle}>
@@ -158,6 +195,7 @@ function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: bool
               <th>Package lot</th>
               <th>Lot lineage</th>
               <th>Lot status</th>
+              <th>Brand judgement</th>
               <th>Provenance</th>
             </tr>
           </thead>
@@ -190,6 +228,7 @@ function UnitItem({ u, open, onToggle, onProvenance }: { u: TreeUnit; open: bool
                   <td>
                     <span className={`status status-${m.lotStatus}`}>{m.lotStatus}</span>
                   </td>
+                  <td className={`verdict verdict-${m.judgement?.verdict ?? 'none'}`}>{judgementInWords(m.judgement)}</td>
                   <td>
                     <button type="button" className="fact" aria-label={`Provenance of ${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`} onClick={() => onProvenance({ what: `${m.lotId} at ${m.refDes.join(' ')} in ${unit.serial}`, provenance: m.provenance })}>
                       event
