@@ -11,6 +11,7 @@ import { ApiEnv } from './api.config';
 import { AccessLogInterceptor } from './auth/access-log.interceptor';
 import { AccessLogMiddleware } from './auth/access-log.middleware';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { BrandsModule } from './brands/brands.module';
 import { ItemCountInterceptor } from './auth/item-count.interceptor';
 import { KeyThrottlerGuard } from './auth/key-throttler.guard';
 import { NoOperatorsMiddleware } from './auth/no-operators.middleware';
@@ -59,7 +60,7 @@ export class ApiModule implements NestModule {
         MongooseModule.forRoot(env.MONGO_URL, { ...mongooseOptions(env), serverSelectionTimeoutMS: 2_000, bufferCommands: false }),
         // One limit for every @Expensive() route, counted per key (KeyThrottlerGuard); generous by default.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.RATE_LIMIT_WINDOW_MS, limit: env.RATE_LIMIT_EXPENSIVE }], errorMessage: 'too many expensive requests for this key: retry after Retry-After seconds' }),
-        GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule],
+        GenealogyModule, AccessModule, ReportKeysModule.register(env.REPORT_KEY_SECRET), ReportJobsModule, BrandsModule.register(env)],
       controllers: [HealthController, AdminController, SerialsController, WhereUsedController, VendorExposureController, AnalysisController, LotStatusController, ReportsController, ReportJobsController, SessionController, SearchController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
