@@ -144,6 +144,10 @@ describe('brand authority published through the API', () => {
       ...unit(s('U1'), t(1), [[lot('REEL-OK'), 2, ['C1', 'C2']], [lot('REEL-R'), 1, ['R1']]]),
       ...unit(s('U2'), t(2), [[lot('REEL-ALT'), 2, ['C1', 'C2']], [lot('REEL-R'), 1, ['R1']]]),
       ...unit(s('U3'), t(3), [[lot('REEL-ALT'), 2, ['C1', 'C2']], [lot('REEL-R'), 1, ['R1']]]),
+      // U2 is built into a system that ships: the deviation's recall scope reaches the customer.
+      ev('UnitStarted', { serial: s('SYS-1'), brand, productPartNumber: 'SYS', workOrder: 'WO-2' }, t(4)),
+      ev('UnitAssembled', { serial: s('SYS-1'), childSerial: s('U2'), refDes: 'J1' }, t(5)),
+      ev('UnitShipped', { serial: s('SYS-1'), shipmentId: s('SH-1'), customer: 'Globex' }, t(6)),
     ]);
     await w.waitForIngest();
     const u1 = await verdicts(s('U1'));
@@ -154,6 +158,18 @@ describe('brand authority published through the API', () => {
     const bomFlags = (await w.get(`/v1/serials/${s('U1')}/genealogy`)).body.summary.flags.filter((f: { code: string }) => f.code === 'BOM_MISMATCH');
     expect(bomFlags).toEqual([]); // built to the revision released through the API
 
+    // The deviation and its recall scope: every serial under it with its top-level unit and shipments; the pieces beyond it.
+    const d1 = await w.get(`/v1/brands/${brand}/deviations/D1`, keys.approver);
+    expect(d1.status).toBe(200);
+    expect(d1.body).toMatchObject({ brand, deviationId: 'D1', state: 'IN_FORCE', maxQuantity: 2, piecesUsed: 4, piecesLeft: 0, approvedBy: 'quality@acme.example' });
+    expect(d1.body.serials).toEqual([
+      { serial: s('U2'), productPartNumber: 'GW-1', workOrder: 'WO-1', pieces: 2, topSerial: s('SYS-1'), shipments: [{ shipmentId: s('SH-1'), customer: 'Globex', at: t(6) }] },
+      { serial: s('U3'), productPartNumber: 'GW-1', workOrder: 'WO-1', pieces: 2, topSerial: s('U3'), shipments: [] },
+    ]);
+    expect(d1.body.installations.map((i: { serial: string; count: number }) => [i.serial, i.count])).toEqual([[s('U2'), 2], [s('U3'), 4]]);
+    expect(d1.body.exceeded).toEqual([expect.objectContaining({ serial: s('U3'), lotId: lot('REEL-ALT'), quantity: 2, count: 4, at: t(3) })]);
+    expect((await w.get(`/v1/brands/${brand}/deviations/D1`)).body).toEqual(d1.body); // a site-wide key sees every brand
+
     // A withdrawal and a revocation apply from their publication on, not before.
     const withdrawn = await post(`/v1/brands/${brand}/approved-parts/A-RES/withdraw`, { reason: 'end of life' });
     const revoked = await post(`/v1/brands/${brand}/deviations/D1/revoke`, { reason: 'Murata back in stock' });
@@ -163,6 +179,16 @@ describe('brand authority published through the API', () => {
     await w.waitForIngest();
     expect((await verdicts(s('U4'))).verdicts).toEqual({ [lot('REEL-ALT')]: 'NOT_ON_AVL', [lot('REEL-OK')]: 'APPROVED', [lot('REEL-R')]: 'NOT_ON_AVL' });
     expect((await verdicts(s('U2'))).verdicts).toEqual({ [lot('REEL-ALT')]: 'UNDER_DEVIATION', [lot('REEL-R')]: 'APPROVED' });
+    const revokedD1 = (await w.get(`/v1/brands/${brand}/deviations/D1`, keys.approver)).body;
+    expect(revokedD1).toMatchObject({ state: 'REVOKED', revoked: { at: revoked.occurredAt, reason: 'Murata back in stock' }, piecesUsed: 4 }); // U4's piece came after the revocation
+
+    // Another brand's key learns nothing: the same 404 as a deviation never published.
+    const unknown = await w.get(`/v1/brands/${brand}/deviations/NEVER`, keys.approver);
+    const foreign = await w.get(`/v1/brands/${brand}/deviations/D1`, keys.otherApprover);
+    const foreignUnknown = await w.get(`/v1/brands/${brand}/deviations/NEVER`, keys.otherApprover);
+    expect(unknown.status).toBe(404);
+    expect(foreign).toEqual({ ...foreignUnknown, text: foreign.text.replace('"D1"', '"NEVER"'), body: { ...foreignUnknown.body, message: foreign.body.message } });
+    expect(foreign.body.message).toBe(`deviation "D1" of brand "${brand}" is not known`);
 
     // Every publication is in the access log, with the approver's key and the correlation id.
     const log = await w.get(`/v1/access-log?keyId=${approverKeyId}&limit=100`, keys.admin);

@@ -41,6 +41,6 @@ import { ForwardTracer } from './where-used';
     ]),
   ],
   providers: [GenealogyRepository, GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
 })
 export class GenealogyModule {}

@@ -81,3 +81,51 @@ export class PublishedBrandEventDto {
   @ApiProperty({ description: 'In the envelope, the Kafka headers and the access-log entry of the request' }) correlationId: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The data as the contract defines it, brand included' }) data: Record<string, unknown>;
 }
+
+export class DeviationShipmentDto {
+  @ApiProperty() shipmentId: string;
+  @ApiProperty() customer: string;
+  @ApiProperty() at: string;
+}
+
+export class DeviationSerialDto {
+  @ApiProperty() serial: string;
+  @ApiPropertyOptional() productPartNumber?: string;
+  @ApiPropertyOptional() workOrder?: string;
+  @ApiProperty({ description: 'Pieces of this serial counted against the deviation' }) pieces: number;
+  @ApiProperty({ description: 'The highest unit above it the key may see (itself when not built into one)' }) topSerial: string;
+  @ApiProperty({ type: [DeviationShipmentDto], description: "The top-level unit's shipments" }) shipments: DeviationShipmentDto[];
+}
+
+export class DeviationInstallationDto {
+  @ApiProperty() serial: string;
+  @ApiProperty() lotId: string;
+  @ApiProperty() quantity: number;
+  @ApiProperty({ description: 'occurredAt of the MaterialInstalled' }) at: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty({ description: 'Pieces under the deviation over all units of the brand, up to and including this one' }) count: number;
+}
+
+export class DeviationReportDto {
+  @ApiProperty() brand: string;
+  @ApiProperty() deviationId: string;
+  @ApiProperty() internalPartNumber: string;
+  @ApiProperty() manufacturer: string;
+  @ApiProperty() mpn: string;
+  @ApiPropertyOptional({ type: [String] }) vendorIds?: string[];
+  @ApiPropertyOptional({ type: [String] }) productPartNumbers?: string[];
+  @ApiPropertyOptional({ type: [String] }) workOrders?: string[];
+  @ApiPropertyOptional() maxQuantity?: number;
+  @ApiProperty() validFrom: string;
+  @ApiProperty() validUntil: string;
+  @ApiProperty() approvedBy: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: ['NOT_YET_IN_FORCE', 'IN_FORCE', 'EXPIRED', 'REVOKED'] }) state: string;
+  @ApiProperty({ description: 'occurredAt of the DeviationApproved' }) approvedAt: string;
+  @ApiPropertyOptional({ type: 'object', properties: { at: { type: 'string' }, reason: { type: 'string' } } }) revoked?: { at: string; reason: string };
+  @ApiProperty({ description: 'Pieces counted against it (beyond maxQuantity included)' }) piecesUsed: number;
+  @ApiPropertyOptional({ description: 'maxQuantity - piecesUsed, never below 0; absent without a limit' }) piecesLeft?: number;
+  @ApiProperty({ type: [DeviationSerialDto], description: 'Every serial built under it: the recall scope' }) serials: DeviationSerialDto[];
+  @ApiProperty({ type: [DeviationInstallationDto], description: 'Every installation counted against it, in counting order' }) installations: DeviationInstallationDto[];
+  @ApiProperty({ type: [DeviationInstallationDto], description: 'The installations beyond maxQuantity (DEVIATION_EXCEEDED)' }) exceeded: DeviationInstallationDto[];
+}

@@ -1,14 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { GenealogyModule } from '@trace/genealogy';
 import { createKafka } from '@trace/platform';
 import type { ApiEnv } from '../api.config';
 import { KAFKA_PRODUCER, TOPIC_PREFIX, TraceEventProducer } from '../holds/trace-event.producer';
 import { BrandPublishingController } from './brand-publishing.controller';
+import { DeviationsController } from './deviations.controller';
+import { GetDeviationUseCase } from './get-deviation.use-case';
 import { PublishBrandEventUseCase } from './publish-brand-event.use-case';
 
-const USE_CASES = [PublishBrandEventUseCase];
+const USE_CASES = [PublishBrandEventUseCase, GetDeviationUseCase];
 
 /**
- * A brand's authority through the API: publishing its approvals, deviations and BOM revisions to trace.brand.v1.
+ * A brand's authority through the API: publishing its approvals, deviations and BOM revisions to trace.brand.v1, and
+ * reading its deviations with their recall scope.
  * Its own producer (one more connection per API instance) keeps the module free of the root module's wiring.
  */
 @Module({})
@@ -16,7 +20,8 @@ export class BrandsModule {
   static register(env: ApiEnv): DynamicModule {
     return {
       module: BrandsModule,
-      controllers: [BrandPublishingController],
+      imports: [GenealogyModule],
+      controllers: [BrandPublishingController, DeviationsController],
       providers: [
         ...USE_CASES,
         TraceEventProducer,

@@ -4,6 +4,7 @@ import { BrandScope, Genealogy } from '../genealogy.types';
 import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId } from './authority.documents';
 import { AuthorityReader, AuthorityRepository } from './authority.repository';
 import { PartAuthority, partAuthorityOf } from './authority-rules';
+import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 
@@ -67,5 +68,10 @@ export class AuthorityJudge {
   /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
   judge(g: Genealogy, scope: BrandScope): Promise<Genealogy> {
     return judgeWithReads(this.reader, g, scope);
+  }
+
+  /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */
+  deviation(brand: string, deviationId: string, scope: BrandScope, now = Date.now()): Promise<DeviationReport | undefined> {
+    return deviationReport(this.reader, brand, deviationId, scope, now);
   }
 }
