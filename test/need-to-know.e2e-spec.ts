@@ -102,10 +102,10 @@ function globex(): TraceEvent[] {
     makeEvent('MaterialInstalled', { serial: 'GLX-SUB', lotId: 'REEL-C1A', quantity: 1, refDes: ['C3'] }, { occurredAt: at(3), eventId: 'g-sub-inst' }),
     makeEvent('UnitAssembled', { serial: 'GLX-1', childSerial: 'GLX-SUB' }, { occurredAt: at(4), eventId: 'g-asm' }),
     makeEvent('UnitShipped', { serial: 'GLX-1', shipmentId: 'SHP-G1', customer: 'Globex Retail' }, { occurredAt: at(5), eventId: 'g-ship' }),
-    // Globex's authority: an approval, a deviation and a BOM of its own, for the part Acme uses too.
+    // Globex's authority: an approval for the part Acme uses too, a deviation (the big reel, run out) and a BOM of its own.
     makeEvent('PartApproved', { brand: 'Globex', approvalId: 'G-CAP', internalPartNumber: 'CAP-1N', manufacturer: 'Murata', mpn: 'GRM155' }, { occurredAt: at(0), eventId: 'g-pa', source: 'globex/plm' }),
     makeEvent('DeviationApproved', {
-      brand: 'Globex', deviationId: 'GDEV-1', internalPartNumber: 'CAP-1N', manufacturer: 'Murata', mpn: 'GRM155', maxQuantity: 2,
+      brand: 'Globex', deviationId: 'GDEV-1', internalPartNumber: 'CAP-2', manufacturer: 'Murata', mpn: 'GRM033', maxQuantity: 2,
       validFrom: at(0), validUntil: at(600), approvedBy: 'quality@globex.example', reason: 'secret shortage',
     }, { occurredAt: at(0), eventId: 'g-dev', source: 'globex/plm' }),
     makeEvent('BomReleased', { brand: 'Globex', productPartNumber: 'GX-9', revision: 'G1', effectiveFrom: at(0), lines: [{ internalPartNumber: 'CAP-1N', quantity: 1 }] }, { occurredAt: at(0), eventId: 'g-bom', source: 'globex/plm' }),
@@ -325,7 +325,8 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
     expect(own.body).toMatchObject({ piecesUsed: 4, state: 'EXPIRED' }); // REEL-SH-A and REEL-MIX (merged from a CAP-1N reel) in each
     const foreign = await both.get('/v1/brands/Globex/deviations/GDEV-1');
     expect(foreign.status).toBe(200);
-    expect(foreign.body.exceeded.length).toBeGreaterThan(0); // Globex's pieces, which Acme's key never sees
+    expect(foreign.body).toMatchObject({ piecesUsed: BIG_REEL_UNITS, piecesLeft: 0 }); // Globex's pieces, which Acme's key never sees
+    expect(foreign.body.exceeded).toHaveLength(BIG_REEL_UNITS - 2);
   });
 
   it('refuses a cursor made for another caller (400)', async () => {
