@@ -148,6 +148,8 @@ describe('brand authority published through the API', () => {
       ev('UnitStarted', { serial: s('SYS-1'), brand, productPartNumber: 'SYS', workOrder: 'WO-2' }, t(4)),
       ev('UnitAssembled', { serial: s('SYS-1'), childSerial: s('U2'), refDes: 'J1' }, t(5)),
       ev('UnitShipped', { serial: s('SYS-1'), shipmentId: s('SH-1'), customer: 'Globex' }, t(6)),
+      ev('UnitShipped', { serial: s('U3'), shipmentId: s('SH-2'), customer: 'Northwind' }, t(6)),
+      ev('UnitShipped', { serial: s('U1'), shipmentId: s('SH-2'), customer: 'Northwind' }, t(7)),
     ]);
     await w.waitForIngest();
     const u1 = await verdicts(s('U1'));
@@ -164,11 +166,25 @@ describe('brand authority published through the API', () => {
     expect(d1.body).toMatchObject({ brand, deviationId: 'D1', state: 'IN_FORCE', maxQuantity: 2, piecesUsed: 4, piecesLeft: 0, approvedBy: 'quality@acme.example' });
     expect(d1.body.serials).toEqual([
       { serial: s('U2'), productPartNumber: 'GW-1', workOrder: 'WO-1', pieces: 2, topSerial: s('SYS-1'), shipments: [{ shipmentId: s('SH-1'), customer: 'Globex', at: t(6) }] },
-      { serial: s('U3'), productPartNumber: 'GW-1', workOrder: 'WO-1', pieces: 2, topSerial: s('U3'), shipments: [] },
+      { serial: s('U3'), productPartNumber: 'GW-1', workOrder: 'WO-1', pieces: 2, topSerial: s('U3'), shipments: [{ shipmentId: s('SH-2'), customer: 'Northwind', at: t(6) }] },
     ]);
     expect(d1.body.installations.map((i: { serial: string; count: number }) => [i.serial, i.count])).toEqual([[s('U2'), 2], [s('U3'), 4]]);
     expect(d1.body.exceeded).toEqual([expect.objectContaining({ serial: s('U3'), lotId: lot('REEL-ALT'), quantity: 2, count: 4, at: t(3) })]);
     expect((await w.get(`/v1/brands/${brand}/deviations/D1`)).body).toEqual(d1.body); // a site-wide key sees every brand
+
+    // A shipment's compliance: every unit's materials judged (through its sub-assemblies), a verdict per unit.
+    const sh1 = await w.get(`/v1/shipments/${s('SH-1')}/compliance`, keys.approver);
+    expect(sh1.status).toBe(200);
+    expect(sh1.body.units).toEqual([expect.objectContaining({ serial: s('SYS-1'), customer: 'Globex', verdict: 'CONFORMING_UNDER_DEVIATIONS', bomDifferences: [] })]);
+    expect(sh1.body.units[0].materials.map((m: { serial: string; lotId: string; judgement: { verdict: string } }) => [m.serial, m.lotId, m.judgement.verdict]).sort()).toEqual(
+      [[s('U2'), lot('REEL-ALT'), 'UNDER_DEVIATION'], [s('U2'), lot('REEL-R'), 'APPROVED']].sort(),
+    );
+    const sh2 = await w.get(`/v1/shipments/${s('SH-2')}/compliance`);
+    expect(sh2.body.units.map((u: { serial: string; verdict: string }) => [u.serial, u.verdict])).toEqual([[s('U1'), 'CONFORMING'], [s('U3'), 'NOT_CONFORMING']]);
+    const foreignShipment = await w.get(`/v1/shipments/${s('SH-2')}/compliance`, keys.otherApprover);
+    const neverShipped = await w.get(`/v1/shipments/${s('SH-NEVER')}/compliance`, keys.otherApprover);
+    expect([foreignShipment.status, neverShipped.status]).toEqual([404, 404]);
+    expect(foreignShipment.text.replace(s('SH-2'), s('SH-NEVER'))).toBe(neverShipped.text);
 
     // A withdrawal and a revocation apply from their publication on, not before.
     const withdrawn = await post(`/v1/brands/${brand}/approved-parts/A-RES/withdraw`, { reason: 'end of life' });

@@ -171,6 +171,7 @@ const attempts: Attempt[] = [
   { name: 'regex-looking serial', path: `/v1/serials/${encodeURIComponent('GLX.*')}/genealogy` },
   { name: 'tampered cursor', path: '/v1/lots/REEL-SH-A/where-used?limit=1&cursor=eyJ2IjoxLCJxIjoieCIsIm8iOjF9' },
   ...deviationReads,
+  ...['SHP-G1', 'SHP-G-MOD', 'SHP-A1', 'NO-SUCH-SHIPMENT'].map((sh) => ({ name: `compliance of shipment ${sh}`, path: `/v1/shipments/${sh}/compliance` })),
   ...deviationReads.map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
   ...brandPublications('Globex'),
   ...brandPublications('Globex').map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),

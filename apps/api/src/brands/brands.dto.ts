@@ -129,3 +129,33 @@ export class DeviationReportDto {
   @ApiProperty({ type: [DeviationInstallationDto], description: 'Every installation counted against it, in counting order' }) installations: DeviationInstallationDto[];
   @ApiProperty({ type: [DeviationInstallationDto], description: 'The installations beyond maxQuantity (DEVIATION_EXCEEDED)' }) exceeded: DeviationInstallationDto[];
 }
+
+export class ShipmentParams {
+  @ApiProperty({ maxLength: 128, example: 'SHP-1' })
+  @IsId()
+  shipmentId: string;
+}
+
+export class ComplianceMaterialDto {
+  @ApiProperty({ description: 'The unit it is installed in (the shipped one or a sub-assembly)' }) serial: string;
+  @ApiProperty() lotId: string;
+  @ApiProperty() quantity: number;
+  @ApiProperty({ type: [String] }) refDes: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'As in the genealogy answer: verdict, parts' }) judgement?: Record<string, unknown>;
+}
+
+export class UnitComplianceDto {
+  @ApiProperty() serial: string;
+  @ApiPropertyOptional() brand?: string;
+  @ApiPropertyOptional() productPartNumber?: string;
+  @ApiProperty() customer: string;
+  @ApiProperty({ enum: ['CONFORMING', 'CONFORMING_UNDER_DEVIATIONS', 'NOT_CONFORMING'] }) verdict: string;
+  @ApiProperty({ type: [ComplianceMaterialDto] }) materials: ComplianceMaterialDto[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'serial, revision, difference (LINE_SHORT, NOT_ON_BOM, REFDES_NOT_ON_LINE)' })
+  bomDifferences: Record<string, unknown>[];
+}
+
+export class ShipmentComplianceDto {
+  @ApiProperty() shipmentId: string;
+  @ApiProperty({ type: [UnitComplianceDto] }) units: UnitComplianceDto[];
+}

@@ -7,12 +7,14 @@ import { BrandPublishingController } from './brand-publishing.controller';
 import { DeviationsController } from './deviations.controller';
 import { GetDeviationUseCase } from './get-deviation.use-case';
 import { PublishBrandEventUseCase } from './publish-brand-event.use-case';
+import { ShipmentComplianceController } from './shipment-compliance.controller';
+import { ShipmentComplianceUseCase } from './shipment-compliance.use-case';
 
-const USE_CASES = [PublishBrandEventUseCase, GetDeviationUseCase];
+const USE_CASES = [PublishBrandEventUseCase, GetDeviationUseCase, ShipmentComplianceUseCase];
 
 /**
  * A brand's authority through the API: publishing its approvals, deviations and BOM revisions to trace.brand.v1, and
- * reading its deviations with their recall scope.
+ * reading its deviations with their recall scope and its shipments' compliance.
  * Its own producer (one more connection per API instance) keeps the module free of the root module's wiring.
  */
 @Module({})
@@ -21,7 +23,7 @@ export class BrandsModule {
     return {
       module: BrandsModule,
       imports: [GenealogyModule],
-      controllers: [BrandPublishingController, DeviationsController],
+      controllers: [BrandPublishingController, DeviationsController, ShipmentComplianceController],
       providers: [
         ...USE_CASES,
         TraceEventProducer,

@@ -51,7 +51,7 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
 export class AuthorityJudge {
   private readonly reader: AuthorityReader & UsageReader;
 
-  constructor(authority: AuthorityRepository, graph: GenealogyRepository) {
+  constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
     this.reader = {
       findBrandParts: (ids) => authority.findBrandParts(ids),
       findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
@@ -68,6 +68,13 @@ export class AuthorityJudge {
   /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
   judge(g: Genealogy, scope: BrandScope): Promise<Genealogy> {
     return judgeWithReads(this.reader, g, scope);
+  }
+
+  /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
+  async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
+    const [doc] = await this.authority.findShipmentUnits([shipmentId]);
+    const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
+    return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
   }
 
   /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */
