@@ -172,6 +172,19 @@ describe('brand authority published through the API', () => {
     expect(d1.body.exceeded).toEqual([expect.objectContaining({ serial: s('U3'), lotId: lot('REEL-ALT'), quantity: 2, count: 4, at: t(3) })]);
     expect((await w.get(`/v1/brands/${brand}/deviations/D1`)).body).toEqual(d1.body); // a site-wide key sees every brand
 
+    // The report (JSON, CSV) and EPCIS give the same judgement per BOM line.
+    const json = await w.get(`/v1/serials/${s('U3')}/report?format=json`);
+    expect(json.status).toBe(200);
+    const rows = (json.body.bom as { packageLot: string; judgement: string }[]).map((r) => [r.packageLot, r.judgement]);
+    expect(rows.sort()).toEqual([[lot('REEL-ALT'), 'DEVIATION_EXCEEDED D1 4/2'], [lot('REEL-R'), 'APPROVED A-RES']].sort());
+    const csv = (await w.get(`/v1/serials/${s('U3')}/report?format=csv`)).text.trim().split('\r\n');
+    const column = csv[0]!.split(',').indexOf('judgement');
+    expect(column).toBeGreaterThan(-1);
+    expect(csv.slice(1).map((line) => line.split(',')[column]).sort()).toEqual(['APPROVED A-RES', 'DEVIATION_EXCEEDED D1 4/2']);
+    const epcis = await w.get(`/v1/serials/${s('U3')}/epcis`);
+    const installing = (epcis.body.epcisBody.eventList as { bizStep?: string; 'ems:judgement'?: string }[]).filter((e) => e.bizStep === 'installing');
+    expect(installing.map((e) => e['ems:judgement']).sort()).toEqual(['APPROVED A-RES', 'DEVIATION_EXCEEDED D1 4/2']);
+
     // A shipment's compliance: every unit's materials judged (through its sub-assemblies), a verdict per unit.
     const sh1 = await w.get(`/v1/shipments/${s('SH-1')}/compliance`, keys.approver);
     expect(sh1.status).toBe(200);
