@@ -228,4 +228,25 @@ describe('brand authority published through the API', () => {
     );
     expect(posts.every((e) => e.correlationId === correlationId)).toBe(true);
   });
+
+  it('describes every brand route in the OpenAPI document, with its body and answer', async () => {
+    const { body } = await w.get('/docs-json', null);
+    const ops: [string, string, string][] = [
+      ['/v1/brands/{brand}/approved-parts', 'post', 'PartApprovalRequestDto'],
+      ['/v1/brands/{brand}/approved-parts/{approvalId}/withdraw', 'post', 'ReasonRequestDto'],
+      ['/v1/brands/{brand}/deviations', 'post', 'DeviationRequestDto'],
+      ['/v1/brands/{brand}/deviations/{deviationId}/revoke', 'post', 'RevocationRequestDto'],
+      ['/v1/brands/{brand}/boms', 'post', 'BomRequestDto'],
+    ];
+    for (const [path, method, request] of ops) {
+      const op = body.paths[path]?.[method];
+      expect({ path, request: op?.requestBody?.content?.['application/json']?.schema?.$ref }).toEqual({ path, request: `#/components/schemas/${request}` });
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['202', '400', '403']));
+    }
+    expect(Object.keys(body.components.schemas.DeviationRequestDto.properties)).toEqual(expect.arrayContaining(['deviationId', 'maxQuantity', 'validFrom', 'validUntil', 'approvedBy']));
+    expect(body.components.schemas.BomRequestDto.properties.lines.items.$ref).toBe('#/components/schemas/BomLineDto');
+    expect(body.paths['/v1/brands/{brand}/deviations/{deviationId}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/DeviationReportDto');
+    expect(body.paths['/v1/shipments/{shipmentId}/compliance'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/ShipmentComplianceDto');
+    expect(body.components.schemas.UnitComplianceDto.properties.verdict.enum).toEqual(['CONFORMING', 'CONFORMING_UNDER_DEVIATIONS', 'NOT_CONFORMING']);
+  });
 });

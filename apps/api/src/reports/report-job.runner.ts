@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BackwardTracer, assembleGenealogy, inScope } from '@trace/genealogy';
+import { AuthorityJudge, BackwardTracer, assembleGenealogy, inScope } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
 import { IngestLagService } from './ingest-lag.service';
 
@@ -55,6 +55,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly keys: ReportKeysRepository,
     private readonly lag: IngestLagService,
     @Inject(REPORT_JOB_SETTINGS) readonly settings: ReportJobSettings,
+    private readonly authority: AuthorityJudge,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -188,7 +189,8 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
           notFound.push(serial);
           continue;
         }
-        const report = buildGenealogyReport(assembleGenealogy(serial, graph), {
+        // Judged like a single report, so both give each BOM line the same judgement.
+        const report = buildGenealogyReport(await this.authority.judge(assembleGenealogy(serial, graph), job.scope), {
           generatedAt,
           consumerGroup: this.lag.groupId,
           consumerLag: lag,
