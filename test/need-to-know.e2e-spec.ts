@@ -33,6 +33,12 @@ function siteAndAcme(): TraceEvent[] {
       makeEvent('MaterialInstalled', { serial, lotId: 'REEL-MIX', quantity: 1, refDes: ['C2'] }, { occurredAt: at(3), eventId: `a-mix-${i}` }),
     ]),
     makeEvent('UnitShipped', { serial: 'ACME-100', shipmentId: 'SHP-A1', customer: 'Northwind' }, { occurredAt: at(4), eventId: 'a-ship' }),
+    // Acme's deviation for the shared reel's part: its pieces are counted over Acme's units only, though Globex's
+    // units hold the same reels (read on the forward walk, never counted, never told).
+    makeEvent('DeviationApproved', {
+      brand: 'Acme', deviationId: 'ADEV-1', internalPartNumber: 'CAP-1N', manufacturer: 'Murata', mpn: 'GRM155',
+      validFrom: at(0), validUntil: at(600), approvedBy: 'quality@acme.example', reason: 'shortage',
+    }, { occurredAt: at(0), eventId: 'a-dev', source: 'acme/plm' }),
     // A reel of the site's that only Globex uses (3,000 units of it in the first world): timing of where-used.
     makeEvent('MaterialReceived', {
       receiptId: 'GR-3002', vendorId: 'V-MURATA', manufacturer: 'Murata', mpn: 'GRM033', internalPartNumber: 'CAP-2', vendorLotCode: 'BIG1',
@@ -96,6 +102,13 @@ function globex(): TraceEvent[] {
     makeEvent('MaterialInstalled', { serial: 'GLX-SUB', lotId: 'REEL-C1A', quantity: 1, refDes: ['C3'] }, { occurredAt: at(3), eventId: 'g-sub-inst' }),
     makeEvent('UnitAssembled', { serial: 'GLX-1', childSerial: 'GLX-SUB' }, { occurredAt: at(4), eventId: 'g-asm' }),
     makeEvent('UnitShipped', { serial: 'GLX-1', shipmentId: 'SHP-G1', customer: 'Globex Retail' }, { occurredAt: at(5), eventId: 'g-ship' }),
+    // Globex's authority: an approval for the part Acme uses too, a deviation (the big reel, run out) and a BOM of its own.
+    makeEvent('PartApproved', { brand: 'Globex', approvalId: 'G-CAP', internalPartNumber: 'CAP-1N', manufacturer: 'Murata', mpn: 'GRM155' }, { occurredAt: at(0), eventId: 'g-pa', source: 'globex/plm' }),
+    makeEvent('DeviationApproved', {
+      brand: 'Globex', deviationId: 'GDEV-1', internalPartNumber: 'CAP-2', manufacturer: 'Murata', mpn: 'GRM033', maxQuantity: 2,
+      validFrom: at(0), validUntil: at(600), approvedBy: 'quality@globex.example', reason: 'secret shortage',
+    }, { occurredAt: at(0), eventId: 'g-dev', source: 'globex/plm' }),
+    makeEvent('BomReleased', { brand: 'Globex', productPartNumber: 'GX-9', revision: 'G1', effectiveFrom: at(0), lines: [{ internalPartNumber: 'CAP-1N', quantity: 1 }] }, { occurredAt: at(0), eventId: 'g-bom', source: 'globex/plm' }),
     // A lot no receipt, split or merge ever named, installed only by Globex: to Acme, it must not exist.
     makeEvent('MaterialInstalled', { serial: 'GLX-2', lotId: 'LOT-GLX-ONLY', quantity: 1, refDes: ['C5'] }, { occurredAt: at(3), eventId: 'g-only' }),
   ];
@@ -106,7 +119,24 @@ interface Attempt {
   method?: 'GET' | 'POST';
   path: string;
   body?: unknown;
+  /** Acme's approver key instead of its quality key. */
+  asApprover?: true;
 }
+
+const until = at(600);
+const brandPublications = (brand: string): Attempt[] => [
+  { name: `approve a part for ${brand}`, method: 'POST', path: `/v1/brands/${brand}/approved-parts`, body: { approvalId: 'G-CAP', internalPartNumber: 'CAP-1N', manufacturer: 'Murata', mpn: 'GRM155' } },
+  { name: `withdraw an approval of ${brand}`, method: 'POST', path: `/v1/brands/${brand}/approved-parts/G-CAP/withdraw`, body: { reason: 'x' } },
+  { name: `grant a deviation for ${brand}`, method: 'POST', path: `/v1/brands/${brand}/deviations`, body: { deviationId: 'GDEV-1', internalPartNumber: 'CAP-1N', manufacturer: 'M', mpn: 'X', validFrom: at(0), validUntil: until, approvedBy: 'a', reason: 'r' } },
+  { name: `revoke a deviation of ${brand}`, method: 'POST', path: `/v1/brands/${brand}/deviations/GDEV-1/revoke`, body: { reason: 'x' } },
+  { name: `release a BOM for ${brand}`, method: 'POST', path: `/v1/brands/${brand}/boms`, body: { productPartNumber: 'GX-9', revision: 'G2', effectiveFrom: at(0), lines: [{ internalPartNumber: 'CAP-1N', quantity: 1 }] } },
+];
+const deviationReads: Attempt[] = [
+  ...['GDEV-1', 'NEVER'].map((d) => ({ name: `deviation ${d} of the other brand`, path: `/v1/brands/Globex/deviations/${d}` })),
+  { name: "Acme's own deviation on the reels both brands use", path: '/v1/brands/Acme/deviations/ADEV-1' },
+  { name: "the other brand's deviation id under Acme", path: '/v1/brands/Acme/deviations/GDEV-1' },
+  { name: 'deviation of a brand that never existed', path: '/v1/brands/Nobody/deviations/GDEV-1' },
+];
 
 const murataVendorLot = `vendorId=V-MURATA&mpn=GRM155&vendorLotCode=SH1`;
 const attempts: Attempt[] = [
@@ -140,6 +170,13 @@ const attempts: Attempt[] = [
   { name: 'dot segments in a serial', path: '/v1/serials/%2e%2e%2fGLX-1/genealogy' },
   { name: 'regex-looking serial', path: `/v1/serials/${encodeURIComponent('GLX.*')}/genealogy` },
   { name: 'tampered cursor', path: '/v1/lots/REEL-SH-A/where-used?limit=1&cursor=eyJ2IjoxLCJxIjoieCIsIm8iOjF9' },
+  ...deviationReads,
+  ...['SHP-G1', 'SHP-G-MOD', 'SHP-A1', 'NO-SUCH-SHIPMENT'].map((sh) => ({ name: `compliance of shipment ${sh}`, path: `/v1/shipments/${sh}/compliance` })),
+  ...deviationReads.map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
+  ...brandPublications('Globex'),
+  ...brandPublications('Globex').map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
+  // Acme's approver with a body the contract refuses: 400 in both worlds, nothing published.
+  ...brandPublications('Acme').map((a) => ({ ...a, name: `${a.name}, refused body`, body: { ...(a.body as object), unknownField: 1 }, asApprover: true as const })),
 ];
 
 // Fields that legitimately differ between two worlds fed the same site events: Kafka positions (the
@@ -167,6 +204,7 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
   const both = new TestWorld('ntk_both');
   const acmeOnly = new TestWorld('ntk_acme');
   const acmeKey: Record<string, string> = {};
+  const acmeApprover: Record<string, string> = {};
 
   beforeAll(async () => {
     await Promise.all([both.startIngest(), acmeOnly.startIngest(), both.startApi(), acmeOnly.startApi()]);
@@ -175,11 +213,15 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
     await Promise.all([both.waitForIngest(), acmeOnly.waitForIngest()]);
     acmeKey.both = (await both.createKey('quality', ['Acme'], 'acme')).key;
     acmeKey.acmeOnly = (await acmeOnly.createKey('quality', ['Acme'], 'acme')).key;
+    acmeApprover.both = (await both.createKey('approver', ['Acme'], 'acme approver')).key;
+    acmeApprover.acmeOnly = (await acmeOnly.createKey('approver', ['Acme'], 'acme approver')).key;
   });
   afterAll(() => Promise.all([both.close(), acmeOnly.close()]));
 
-  const call = async (w: TestWorld, key: string, a: Attempt) =>
-    a.method === 'POST' ? w.post(a.path, a.body, key) : w.get(a.path, key);
+  const call = async (w: TestWorld, quality: string, a: Attempt) => {
+    const key = a.asApprover ? acmeApprover[w === both ? 'both' : 'acmeOnly']! : quality;
+    return a.method === 'POST' ? w.post(a.path, a.body, key) : w.get(a.path, key);
+  };
 
   it(`answers all ${attempts.length} attempts exactly as if brand B did not exist`, async () => {
     const leaks: string[] = [];
@@ -275,6 +317,17 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
     const { body } = await both.get('/v1/lots/REEL-SH/where-used');
     const brands = new Set(body.items.map((r: { brand: string }) => r.brand));
     expect([...brands].sort()).toEqual(['Acme', 'Globex']);
+  });
+
+  it("counts Acme's deviation over Acme's units only, and shows a site-wide key the other brand's deviation", async () => {
+    const own = await both.get('/v1/brands/Acme/deviations/ADEV-1', acmeApprover.both!);
+    expect(own.status).toBe(200);
+    expect(own.body.serials.map((x: { serial: string; topSerial: string }) => [x.serial, x.topSerial])).toEqual([['ACME-100', 'ACME-100'], ['ACME-101', 'ACME-101']]);
+    expect(own.body).toMatchObject({ piecesUsed: 4, state: 'EXPIRED' }); // REEL-SH-A and REEL-MIX (merged from a CAP-1N reel) in each
+    const foreign = await both.get('/v1/brands/Globex/deviations/GDEV-1');
+    expect(foreign.status).toBe(200);
+    expect(foreign.body).toMatchObject({ piecesUsed: BIG_REEL_UNITS, piecesLeft: 0 }); // Globex's pieces, which Acme's key never sees
+    expect(foreign.body.exceeded).toHaveLength(BIG_REEL_UNITS - 2);
   });
 
   it('refuses a cursor made for another caller (400)', async () => {

@@ -15,6 +15,7 @@ import { ReportsModule } from './reports/reports.module';
 import { SearchModule } from './search/search.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WhereUsedModule } from './where-used/where-used.module';
+import { BrandsModule } from './brands/brands.module';
 
 /** The HTTP API: one module per feature; reads the genealogy graph, never writes it (a hold is an event on Kafka). */
 @Module({})
@@ -40,6 +41,7 @@ export class ApiModule implements NestModule {
         CommonalityModule,
         ContainmentModule,
         ReportsModule.forRoot(env),
+        BrandsModule,
       ],
     };
   }

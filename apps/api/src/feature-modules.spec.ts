@@ -8,6 +8,8 @@ import { KafkaClients, loadEnv } from '@trace/platform';
 import { ReportJobsRepository, ReportKeysRepository } from '@trace/reports';
 import { AdminController } from './admin/admin.controller';
 import { AdminModule } from './admin/admin.module';
+import { BrandsModule } from './brands/brands.module';
+import { PublishBrandEventUseCase } from './brands/publish-brand-event.use-case';
 import { ApiEnv } from './api.config';
 import { IngestFreshness } from './common/ingest-freshness.service';
 import { CursorSigner } from './common/paging';
@@ -104,6 +106,15 @@ describe('the feature modules of the API', () => {
     const command = { material: { kind: 'lot', lotId: 'L-1' }, status: 'hold', reason: 'r', scope: { kind: 'site' }, keyId: 'k', correlationId: 'c' } as const;
     await expect(ref.get(ChangeContainmentStatusUseCase).execute(command)).rejects.toMatchObject({ status: 404 });
     expect(producer).not.toHaveBeenCalled();
+  });
+
+  it('brands: publishes a brand event through the app\'s one producer, to the prefixed brand topic, keyed by brand', async () => {
+    const sendBatch = jest.fn(() => Promise.resolve([]));
+    const ref = await compile(BrandsModule, [[KafkaClients, { topicPrefix: 'p.', producer: () => Promise.resolve({ sendBatch }) }]]);
+    const data = { brand: 'Acme', approvalId: 'A-1', internalPartNumber: 'IPN-1', manufacturer: 'M', mpn: 'MPN-1' };
+    const event = await ref.get(PublishBrandEventUseCase).execute({ type: 'PartApproved', data, correlationId: 'c-1' });
+    expect(event).toMatchObject({ type: 'PartApproved', data, correlationId: 'c-1' });
+    expect(sendBatch).toHaveBeenCalledWith({ acks: -1, topicMessages: [{ topic: 'p.trace.brand.v1', messages: [expect.objectContaining({ key: 'Acme', headers: { 'correlation-id': 'c-1' } })] }] });
   });
 
   it('search: the controller answers the lookup of the id, in the caller scope', async () => {

@@ -23,7 +23,15 @@ describe('keys command line', () => {
     expect(create).toHaveBeenCalledWith('admin', '*', undefined);
   });
 
+  it('creates an approver key for exactly one brand', async () => {
+    const { repo, create } = fakeKeys();
+    await keysCommand(['create', '--role', 'approver', '--brand', 'Acme'], repo);
+    expect(create).toHaveBeenCalledWith('approver', ['Acme'], undefined);
+  });
+
   it.each([
+    [['create', '--role', 'approver', '--all-brands']],
+    [['create', '--role', 'approver', '--brand', 'Acme', '--brand', 'Initech']],
     [['create', '--role', 'root', '--all-brands']],
     [['create', '--brand', 'Acme']],
     [['create', '--role', 'quality']],

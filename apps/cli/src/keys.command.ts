@@ -3,6 +3,7 @@ import { UsageError, parseCommandLine } from './usage';
 
 export const KEYS_USAGE = `usage:
   keys create --role quality|auditor|admin (--brand B [--brand B2 ...] | --all-brands) [--label TEXT]
+  keys create --role approver --brand B [--label TEXT]
   keys list
   keys revoke <key id or key>`;
 
@@ -24,6 +25,8 @@ export async function keysCommand(args: string[], keys: ApiKeysRepository): Prom
       if (opts['all-brands'] && brands.length > 0) throw new UsageError('give --brand or --all-brands, not both');
       if (!opts['all-brands'] && brands.length === 0) throw new UsageError('give at least one --brand, or --all-brands');
       if (brands.some((b) => b.length === 0 || b.length > 128)) throw new UsageError('a brand is 1 to 128 characters');
+      // The brand keeps the authority: an approver speaks for exactly one brand, never for the site.
+      if (role === 'approver' && brands.length !== 1) throw new UsageError('an approver key is scoped to exactly one --brand');
       const created = await keys.create(role, opts['all-brands'] ? '*' : brands, opts.label);
       return [`created key ${created.info.id} (${describe(created.info)}); it is shown once, store it now:`, created.key];
     }

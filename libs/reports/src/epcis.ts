@@ -1,5 +1,6 @@
 import { compare } from '@trace/genealogy';
 import type { Genealogy, LotNode, Provenance, UnitNode } from '@trace/genealogy';
+import { judgementText } from './genealogy-report';
 
 // The genealogy as an EPCIS 2.0 JSON-LD document with the Core Business Vocabulary. Our identifiers are not GS1
 // keys (no SGTIN/LGTIN), so units and package lots get private URNs; EPCIS 2.0 allows any URI. One EPCIS event per
@@ -55,6 +56,7 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
         inputQuantityList: [{ epcClass: lotClass(m.lotId), quantity: m.quantity }],
         outputEPCList: [unitEpc(u.serial)],
         ...(m.refDes.length ? { 'ems:refDes': m.refDes } : {}),
+        ...(m.judgement ? { 'ems:judgement': judgementText(m.judgement) } : {}),
       });
     }
     for (const s of u.subAssemblies) {

@@ -1,5 +1,5 @@
 import { compare } from '@trace/genealogy';
-import type { Flag, Gap, Genealogy, Installation, LotNode, Provenance, UnitNode, VendorLotNode, VendorNode } from '@trace/genealogy';
+import type { Flag, Gap, Genealogy, Installation, LotNode, MaterialJudgement, Provenance, UnitNode, VendorLotNode, VendorNode } from '@trace/genealogy';
 
 export const REPORT_SCHEMA_ID = 'https://ems-trace.example/schemas/genealogy-report-v1.json';
 
@@ -67,8 +67,21 @@ export interface BomRow {
   /** How the package lot came to be, back to the received packages: `REEL-A <- split from REEL-1 <- received GR-7`. */
   lotLineage: string;
   sources: BomSource[];
+  /**
+   * How the material stands against what the unit's brand approved when it was installed, as one text the JSON, CSV,
+   * PDF and EPCIS share: the verdict, then the approval or the deviation with its count (`UNDER_DEVIATION D1 2/4`).
+   * Null when the answer carries no judgement (a unit outside the authority's reach).
+   */
+  judgement: string | null;
   /** The MaterialInstalled event. */
   provenance: Provenance;
+}
+
+/** The judgement of one installed material as the report and EPCIS write it (see BomRow.judgement). */
+export function judgementText(j: MaterialJudgement | undefined): string | null {
+  if (!j) return null;
+  const ids = [...new Set(j.parts.flatMap((p) => (p.deviationId !== undefined ? [`${p.deviationId}${p.count !== undefined ? ` ${p.count}${p.maxQuantity !== undefined ? `/${p.maxQuantity}` : ''}` : ''}`] : p.approvalId !== undefined ? [p.approvalId] : [])))];
+  return [j.verdict, ...ids, ...(j.reason ? [`(${j.reason})`] : [])].join(' ');
 }
 
 export interface ReportFinding {
@@ -174,6 +187,7 @@ function bomRow(
     quantity: m.quantity,
     lotStatus: m.lotStatus,
     lotLineage: lineage(m.lotId, lots, new Set(), lineages),
+    judgement: judgementText(m.judgement),
     sources: m.vendorLotIds.map((id) => {
       const vl = vendorLots.get(id);
       const vendorId = vl?.vendorId ?? vendorIdOf(id);

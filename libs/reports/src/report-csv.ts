@@ -3,7 +3,7 @@ import type { BomRow, GenealogyReport } from './genealogy-report';
 /** The CSV columns, in order: one row per installed material. */
 export const CSV_COLUMNS = [
   'path', 'serial', 'refDes', 'packageLot', 'quantity', 'internalPartNumber', 'mpn', 'manufacturer', 'vendorId', 'vendorName',
-  'vendorStatus', 'vendorLotCode', 'dateCode', 'countryOfOrigin', 'lotLineage', 'lotStatus',
+  'vendorStatus', 'vendorLotCode', 'dateCode', 'countryOfOrigin', 'lotLineage', 'lotStatus', 'judgement',
   'eventId', 'eventSource', 'eventTime', 'kafkaTopic', 'kafkaPartition', 'kafkaOffset',
 ] as const;
 
@@ -40,6 +40,7 @@ export function csvRows(report: GenealogyReport): string[] {
       countryOfOrigin: each(row, (s) => s.countryOfOrigin),
       lotLineage: row.lotLineage,
       lotStatus: row.lotStatus,
+      judgement: row.judgement,
       eventId: row.provenance.eventId,
       eventSource: row.provenance.source,
       eventTime: row.provenance.occurredAt,

@@ -207,7 +207,7 @@ function bomPages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): P
     doc,
     `As-built bill of materials (${r.bom.length} installed material${r.bom.length === 1 ? '' : 's'})`,
     [
-      { head: 'Unit path', width: 120, value: (x) => x.path },
+      { head: 'Unit path', width: 95, value: (x) => x.path },
       { head: 'RefDes', width: 45, value: (x) => x.refDes.join(' ') || '(bulk)' },
       { head: 'Package lot', width: 55, value: (x) => `${x.packageLot} x${x.quantity}` },
       { head: 'Internal PN', width: 55, value: (x) => all(x, (s) => s.internalPartNumber) },
@@ -217,12 +217,13 @@ function bomPages(doc: Doc, r: GenealogyReport, eventNo: Map<string, string>): P
       { head: 'Vendor lot', width: 35, value: (x) => all(x, (s) => s.vendorLotCode) },
       { head: 'Date code', width: 28, value: (x) => all(x, (s) => s.dateCode) },
       { head: 'Origin', width: 22, value: (x) => all(x, (s) => s.countryOfOrigin) },
-      { head: 'Lot lineage', width: 120, value: (x) => x.lotLineage },
+      { head: 'Lot lineage', width: 100, value: (x) => x.lotLineage },
       { head: 'Lot status', width: 35, value: (x) => x.lotStatus },
+      { head: 'Judgement', width: 45, value: (x) => x.judgement ?? '-' },
       { head: 'Event', width: 20, value: (x) => eventNo.get(x.provenance.eventId) ?? '' },
     ],
     r.bom,
-    (x) => x.lotStatus !== 'released' || x.sources.some((s) => s.vendorStatus !== 'approved'),
+    (x) => x.lotStatus !== 'released' || x.sources.some((s) => s.vendorStatus !== 'approved') || (x.judgement !== null && !x.judgement.startsWith('APPROVED')),
   );
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TraceEventOf, makeEvent } from '@trace/contracts';
 import { BrandScope, ForwardTracer } from '@trace/genealogy';
 import { Material, whereUsedOf } from '../common/material';
-import { TraceEventProducer } from './trace-event.producer';
+import { TraceEventProducer } from '../common/trace-event.producer';
 
 /** The statuses an engineer sets from here: a hold on suspect material, and its release. */
 export type ContainmentStatus = 'hold' | 'released';

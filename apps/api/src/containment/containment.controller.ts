@@ -1,11 +1,9 @@
-import { BadRequestException, Body, Controller, createParamDecorator, ExecutionContext, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@trace/access';
-import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
-import { CORRELATION_LOCAL } from '../common/auth/access-log.middleware';
 import { Caller, Roles, SiteOnly } from '../common/auth/auth.decorators';
 import { Expensive } from '../common/auth/key-throttler.guard';
+import { RequestCorrelationId } from '../common/correlation-id';
 import { ErrorDto } from '../common/error.dto';
 import { LotParams } from '../common/material';
 import { ChangeContainmentStatusUseCase, ContainmentStatus, ContainmentStatusChange } from './change-containment-status.use-case';
@@ -15,22 +13,6 @@ const DESCRIPTION = (verb: string, status: ContainmentStatus) =>
   `${verb} the lot and every package made out of it (splits, merges): publishes one LotStatusChanged (status ${status}) per ` +
   'lot to trace.lot.v1, so the shop floor sees it too, and answers with the events and the recall scope (the serials holding ' +
   'the material now). 202: the genealogy and where-used answers show the new status once the ingest has recorded the events.';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/**
- * The request's correlation id: the caller's `X-Correlation-Id` (validated), else a new one. Carried in every event
- * published and in the request's access-log entry, so an event leads back to the request that caused it.
- */
-const RequestCorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const header = ctx.switchToHttp().getRequest<Request>().headers['x-correlation-id'];
-  if (header !== undefined && (typeof header !== 'string' || !CORRELATION_ID.test(header))) {
-    throw new BadRequestException('X-Correlation-Id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
-  }
-  const id = header ?? randomUUID();
-  ctx.switchToHttp().getResponse<Response>().locals[CORRELATION_LOCAL] = id;
-  return id;
-});
 
 // Site-only: a package lot sits in the EMS's stores and is often shared by several brands' work orders, and a hold
 // stops the shop floor using it for everyone; who placed a hold is the site's record. A brand asks the site's quality

@@ -4,6 +4,7 @@ import { BrandScope, Genealogy } from '../genealogy.types';
 import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId } from './authority.documents';
 import { AuthorityReader, AuthorityRepository } from './authority.repository';
 import { PartAuthority, partAuthorityOf } from './authority-rules';
+import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 
@@ -50,7 +51,7 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
 export class AuthorityJudge {
   private readonly reader: AuthorityReader & UsageReader;
 
-  constructor(authority: AuthorityRepository, graph: GenealogyRepository) {
+  constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
     this.reader = {
       findBrandParts: (ids) => authority.findBrandParts(ids),
       findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
@@ -67,5 +68,17 @@ export class AuthorityJudge {
   /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
   judge(g: Genealogy, scope: BrandScope): Promise<Genealogy> {
     return judgeWithReads(this.reader, g, scope);
+  }
+
+  /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
+  async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
+    const [doc] = await this.authority.findShipmentUnits([shipmentId]);
+    const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
+    return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
+  }
+
+  /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */
+  deviation(brand: string, deviationId: string, scope: BrandScope, now = Date.now()): Promise<DeviationReport | undefined> {
+    return deviationReport(this.reader, brand, deviationId, scope, now);
   }
 }

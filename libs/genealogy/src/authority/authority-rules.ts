@@ -48,6 +48,9 @@ export const NO_AUTHORITY: PartAuthority = { approvals: [], deviations: [] };
 /** One installation of one part in a unit: what the deviation quantities are counted over. */
 export interface PartUse {
   eventId: string;
+  /** The unit and the lot installed (set by the forward count; the judgement of one answer does without them). */
+  serial?: string;
+  lotId?: string;
   at: number;
   quantity: number;
   brand: string;

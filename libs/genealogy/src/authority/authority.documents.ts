@@ -86,6 +86,15 @@ export interface PartReceiptsDoc {
   receipts?: FactMap<{ vendorLotId: string; vendorId: string; lotIds: string[] }>;
 }
 
+/**
+ * Per shipment: the serials shipped under it (one field per UnitShipped). The units carry their shipments; this is the
+ * reverse index, so a shipment's units are one read by `_id` (a compliance answer), never a scan.
+ */
+export interface ShipmentUnitsDoc {
+  _id: string;
+  units?: FactMap<{ serial: string; customer: string } & Timed>;
+}
+
 /** The collections of brand authority (graph collections like the others, written by the ingest). */
 export const AUTHORITY_COLLECTIONS = {
   brandParts: 'brand_parts',
@@ -93,6 +102,7 @@ export const AUTHORITY_COLLECTIONS = {
   brandDeviations: 'brand_deviations',
   brandBoms: 'brand_boms',
   partReceipts: 'part_receipts',
+  shipmentUnits: 'shipment_units',
 } as const;
 export type AuthorityCollection = keyof typeof AUTHORITY_COLLECTIONS;
 

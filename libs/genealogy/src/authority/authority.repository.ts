@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandPartDoc, PartReceiptsDoc } from './authority.documents';
+import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitsDoc } from './authority.documents';
 import { AUTHORITY_MODELS } from './authority.schemas';
 
 /** The reads the judgement makes, each one round trip by `_id`. AuthorityRepository is one; tests pass fakes. */
@@ -24,8 +24,14 @@ export class AuthorityRepository implements AuthorityReader {
     @InjectModel(AUTHORITY_MODELS.brandDeviations) brandDeviations: Model<BrandDeviationDoc>,
     @InjectModel(AUTHORITY_MODELS.brandBoms) brandBoms: Model<BrandBomDoc>,
     @InjectModel(AUTHORITY_MODELS.partReceipts) partReceipts: Model<PartReceiptsDoc>,
+    @InjectModel(AUTHORITY_MODELS.shipmentUnits) shipmentUnits: Model<ShipmentUnitsDoc>,
   ) {
-    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts };
+    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits };
+  }
+
+  /** The serials shipped under each shipment id (the reverse index of UnitShipped). */
+  findShipmentUnits(ids: string[]): Promise<ShipmentUnitsDoc[]> {
+    return byIds(this.models.shipmentUnits, ids);
   }
 
   findBrandParts(ids: string[]): Promise<BrandPartDoc[]> {

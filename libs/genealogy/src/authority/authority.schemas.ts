@@ -6,6 +6,7 @@ import {
   BrandDeviationDoc,
   BrandPartDoc,
   PartReceiptsDoc,
+  ShipmentUnitsDoc,
 } from './authority.documents';
 
 // Keyed by _id only (the one index every MongoDB-wire server serves); fact maps are Mixed, shaped by authority-writes.ts.
@@ -32,6 +33,8 @@ export const PartReceiptsSchema = new Schema<PartReceiptsDoc>(
   { ...options, collection: AUTHORITY_COLLECTIONS.partReceipts },
 );
 
+export const ShipmentUnitsSchema = new Schema<ShipmentUnitsDoc>({ _id: String, units: Schema.Types.Mixed }, { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnits });
+
 /** Model names, used with @InjectModel inside this lib only. */
 export const AUTHORITY_MODELS = {
   brandParts: 'BrandPart',
@@ -39,6 +42,7 @@ export const AUTHORITY_MODELS = {
   brandDeviations: 'BrandDeviation',
   brandBoms: 'BrandBom',
   partReceipts: 'PartReceipts',
+  shipmentUnits: 'ShipmentUnits',
 } as const;
 
 /** For MongooseModule.forFeature in GenealogyModule. */
@@ -48,4 +52,5 @@ export const AUTHORITY_FEATURES = [
   { name: AUTHORITY_MODELS.brandDeviations, schema: BrandDeviationSchema },
   { name: AUTHORITY_MODELS.brandBoms, schema: BrandBomSchema },
   { name: AUTHORITY_MODELS.partReceipts, schema: PartReceiptsSchema },
+  { name: AUTHORITY_MODELS.shipmentUnits, schema: ShipmentUnitsSchema },
 ];

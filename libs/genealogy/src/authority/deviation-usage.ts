@@ -89,6 +89,8 @@ export async function usesOfParts(reader: UsageReader, partReceiptIds: string[],
       for (const part of lotParts.get(install.lotId)?.values() ?? []) {
         result.push({
           eventId: install.prov.eventId,
+          serial: unit._id,
+          lotId: install.lotId,
           at: new Date(install.at).getTime(),
           quantity: install.quantity,
           brand: started.brand,

@@ -4,3 +4,4 @@ export type { AuthorityReader } from './authority.repository';
 export type { UsageReader } from './deviation-usage';
 export { AUTHORITY_EVENT_TYPES, isAuthorityEvent, type AuthorityEvent, type AuthorityEventType } from './authority-writes';
 export * from './authority.types';
+export type { DeviationInstallation, DeviationReport, DeviationSerial, DeviationState } from './deviation-report';

@@ -1,5 +1,6 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
+import { shipmentUnitsWrite } from '../authority/shipment-units';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
 import { factKey, provenanceOf } from '../facts/provenance';
 import { GraphCollection, UnitDoc } from '../storage/graph.documents';
@@ -154,7 +155,7 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
     }
     case 'UnitShipped': {
       const d = event.data;
-      return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }];
+      return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }, shipmentUnitsWrite(d, k, meta)];
     }
     case 'MaterialRemoved': {
       const d = event.data;
