@@ -221,8 +221,17 @@ describe('genealogy reports: JSON, CSV and PDF, signed', () => {
   it('lets an auditor of the brand pull reports, and records each pull in the access log', async () => {
     const res = await download(`/v1/serials/${top}/report?format=pdf`, keys.auditor);
     expect(res.status).toBe(200);
-    const log = await world.get<{ items: { path: string; role: string; status: number; query: [string, string][] }[] }>('/v1/access-log?limit=50', keys.admin);
-    expect(log.body.items).toContainEqual(expect.objectContaining({ path: `/v1/serials/${top}/report`, role: 'auditor', status: 200, query: [['format', 'pdf']] }));
+    // The entry is written before the report is served and completed (status, items) once the response has closed.
+    type Entry = { path: string; role: string; status: number | null; query: [string, string][] };
+    const isThePull = (e: Entry) => e.path === `/v1/serials/${top}/report` && e.role === 'auditor' && JSON.stringify(e.query) === '[["format","pdf"]]';
+    const deadline = Date.now() + 10_000;
+    let entry: Entry | undefined;
+    do {
+      entry = (await world.get<{ items: Entry[] }>('/v1/access-log?limit=50', keys.admin)).body.items.find(isThePull);
+      if (entry?.status !== null && entry?.status !== undefined) break;
+      await sleep(100);
+    } while (Date.now() < deadline);
+    expect(entry).toMatchObject({ status: 200 });
   });
 
   it("answers another brand's key exactly as for a serial that does not exist", async () => {

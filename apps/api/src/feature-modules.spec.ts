@@ -130,6 +130,9 @@ describe('the feature modules of the API', () => {
     const brandAdmin: Principal = { keyId: 'k-b', role: 'admin', scope: { kind: 'brands', brands: ['Acme'] } };
     await expect(admin.createKey({ role: 'quality', allBrands: true }, brandAdmin)).rejects.toMatchObject({ status: 403 });
     expect(keys.create).not.toHaveBeenCalled();
+    await expect(admin.createKey({ role: 'approver', allBrands: true }, SITE_ADMIN)).rejects.toMatchObject({ status: 400 });
+    await expect(admin.createKey({ role: 'approver', brands: ['Acme', 'Globex'] }, SITE_ADMIN)).rejects.toMatchObject({ status: 400 });
+    expect(keys.create).not.toHaveBeenCalled();
     await expect(admin.listKeys(SITE_ADMIN)).resolves.toEqual([]);
     await expect(admin.revokeKey('k-none', SITE_ADMIN)).rejects.toMatchObject({ status: 404 });
   });

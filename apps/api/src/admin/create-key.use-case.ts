@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { ApiKeyInfo, ApiKeysRepository, Principal, Role, withinScope } from '@trace/access';
 
 export interface CreateKeyCommand {
@@ -16,6 +16,8 @@ export class CreateKeyUseCase {
 
   async execute({ role, brands, label, caller }: CreateKeyCommand): Promise<{ key: string; info: ApiKeyInfo }> {
     if (!withinScope(brands, caller.scope)) throw new ForbiddenException('an admin key makes keys within its own brands only');
+    // The brand keeps the authority: an approver speaks for exactly one brand (as the CLI requires too).
+    if (role === 'approver' && (brands === '*' || brands.length !== 1)) throw new BadRequestException('an approver key is scoped to exactly one brand');
     return this.keys.create(role, brands, label);
   }
 }
