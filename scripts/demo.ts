@@ -11,7 +11,7 @@ import { toMessage } from '@trace/contracts';
 import { PlatformEnv, createKafka, loadEnv, produceByTopic } from '@trace/platform';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
-import { gatewayScenario } from '@trace/contracts/testing';
+import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
 
 const ROOT = join(__dirname, '..');
 const log = (line: string): void => void process.stdout.write(`[demo] ${line}\n`);
@@ -62,12 +62,14 @@ async function main(): Promise<void> {
   const base = `http://${apiHost}:${apiPort}`;
   await waitFor(`the API at ${base}/health`, async () => (await fetch(`${base}/health`)).ok);
 
+  // The shop floor's events, and the brand's approvals and deviation that judge what was built (trace.brand.v1).
   const scenario = gatewayScenario();
+  const events = [...scenario.events, ...gatewayAuthority()];
   const producer = createKafka('demo-loader', brokers).producer();
   await producer.connect();
-  await produceByTopic(producer, scenario.events.map((e) => toMessage(e)), process.env.TOPIC_PREFIX ?? '');
+  await produceByTopic(producer, events.map((e) => toMessage(e)), process.env.TOPIC_PREFIX ?? '');
   await producer.disconnect();
-  log(`produced ${scenario.events.length} demo events to Kafka`);
+  log(`produced ${events.length} demo events to Kafka`);
 
   // Keys, as `npm run -s cli -- keys create` makes them: the EMS's own quality engineer sees every
   // brand; the brand's auditor sees only Acme's units.

@@ -6,8 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeEvent } from '@trace/contracts';
-import { gatewayScenario } from '@trace/contracts/testing';
+import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
 import type { Page } from 'playwright-core';
 import { acquireBackends } from '../test/support/backends';
 import { buildWebApp, launchChromium } from '../test/support/browser';
@@ -28,20 +27,7 @@ async function main(): Promise<void> {
     await Promise.all([w.startIngest(), w.startApi()]);
     const scenario = gatewayScenario();
     const { top, sub, other } = scenario.ids;
-    const plm = (eventId: string) => ({ eventId, occurredAt: '2026-11-01T00:00:00.000Z', source: 'acme/plm' });
-    await w.produce([
-      ...scenario.events,
-      makeEvent('PartApproved', { brand: 'Acme', approvalId: 'A-MCU', internalPartNumber: 'MCU-2355', manufacturer: 'Texas Instruments', mpn: 'MSP430FR2355TPT' }, plm('shot-pa-mcu')),
-      makeEvent('PartApproved', { brand: 'Acme', approvalId: 'A-CAP-K', internalPartNumber: 'CAP-100N-0603', manufacturer: 'Kemet', mpn: 'C0603C104K' }, plm('shot-pa-cap')),
-      makeEvent(
-        'DeviationApproved',
-        {
-          brand: 'Acme', deviationId: 'D-RES', internalPartNumber: 'RES-10K-0603', manufacturer: 'Yageo', mpn: 'RC0603FR-0710KL', productPartNumbers: ['PWR-10'], maxQuantity: 100,
-          validFrom: '2026-11-01T00:00:00.000Z', validUntil: '2026-12-31T00:00:00.000Z', approvedBy: 'quality@acme.example', reason: 'until the AVL lists it',
-        },
-        plm('shot-da-res'),
-      ),
-    ]);
+    await w.produce([...scenario.events, ...gatewayAuthority()]);
     const quality = (await w.createKey('quality', '*', 'quality engineer')).key;
     const admin = (await w.createKey('admin', '*', 'ops')).key;
     await w.createKey('auditor', ['Acme'], 'Acme auditor');
