@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitsDoc } from './authority.documents';
+import { byIds } from '../storage/by-ids';
 import { AUTHORITY_MODELS } from './authority.schemas';
 
 /** The reads the judgement makes, each one round trip by `_id`. AuthorityRepository is one; tests pass fakes. */
@@ -49,13 +50,4 @@ export class AuthorityRepository implements AuthorityReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]> {
     return byIds(this.models.partReceipts, ids);
   }
-}
-
-// Chunked side by side like GenealogyRepository's reads: still one wait for the database.
-const IN_CHUNK = 200;
-async function byIds<T>(model: Model<T>, ids: string[]): Promise<T[]> {
-  if (ids.length === 0) return [];
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) chunks.push(ids.slice(i, i + IN_CHUNK));
-  return (await Promise.all(chunks.map(async (chunk) => (await model.find({ _id: { $in: chunk } }).lean().exec()) as T[]))).flat();
 }
