@@ -74,7 +74,8 @@ describe('RecordEventsUseCase', () => {
 
   it('throws the error itself, not a TransientFailure, when a write fails in a way it does not know', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'collection')");
-    const { useCase } = fakeGraph(() => bug);
-    await expect(useCase.execute(batchOf([started('SN-1')]))).rejects.toBe(bug);
+    const { graph, useCase } = fakeGraph(() => bug);
+    await expect(useCase.execute(batchOf([started('SN-1'), started('SN-2')]))).rejects.toBe(bug);
+    expect(graph.apply).toHaveBeenCalledTimes(1); // thrown from the bulk, not retried event by event
   });
 });

@@ -47,7 +47,10 @@ export class RecordEventsUseCase {
       await this.graph.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)));
       return { recorded: valid.length, refused };
     } catch (error) {
-      if (classifyDatabaseError(error) === 'transient') throw new TransientFailure(error);
+      const kind = classifyDatabaseError(error);
+      if (kind === 'transient') throw new TransientFailure(error);
+      // Only a refusal (an invalid document) is worth isolating; an unknown failure is thrown, as the class says.
+      if (kind === 'unexpected') throw error;
       const at = events[0]?.position;
       this.logger.warn(`the database refused a batch of ${at ? `${at.topic}[${at.partition}]` : 'events'}: ${String(error)}; isolating the event at fault`);
     }
