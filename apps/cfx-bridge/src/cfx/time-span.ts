@@ -11,11 +11,3 @@ export function parseTimeSpan(text: string): number | undefined {
     Number(days ?? 0) * 86_400 + Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds) + Number(`0.${fraction ?? '0'}`);
   return minus ? -total : total;
 }
-
-// An ISO 8601 instant as CFX sends it, always with an offset (the SDK writes DateTime with its local offset).
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** True for a date-time with an explicit offset that is a real instant. */
-export function isInstant(text: string): boolean {
-  return INSTANT.test(text) && !Number.isNaN(Date.parse(text));
-}

@@ -168,6 +168,7 @@ describe('MapCfxMessage', () => {
     ['an envelope without MessageName', JSON.stringify({ UniqueID: 'x', MessageBody: {} }), 'INVALID_ENVELOPE'],
     ['an envelope without UniqueID', JSON.stringify({ ...envelope('CFX.Production.UnitsInitialized', {}), UniqueID: null }), 'INVALID_ENVELOPE'],
     ['a TimeStamp without an offset', JSON.stringify({ ...envelope('CFX.Materials.Management.MaterialsSplit', {}), TimeStamp: '2018-10-03T16:03:05' }), 'INVALID_ENVELOPE'],
+    ['a TimeStamp of a day that does not exist', JSON.stringify({ ...envelope('CFX.Materials.Management.MaterialsSplit', {}), TimeStamp: '2026-02-30T10:00:00Z' }), 'INVALID_ENVELOPE'],
     ['an unknown MessageName', JSON.stringify(envelope('Acme.Custom.Thing', {})), 'UNKNOWN_MESSAGE'],
     ['a body that does not fit (Materials is no list)', JSON.stringify(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: 'REEL-1' })), 'INVALID_BODY'],
     ['a body that maps to no valid event (a split of zero)', JSON.stringify(envelope('CFX.Materials.Management.MaterialsSplit', { SourceMaterialPackageIdentifier: 'A', NewMaterialPackageIdentifier: 'B', NewMaterialPackageQuantity: 0 })), 'INVALID_BODY'],

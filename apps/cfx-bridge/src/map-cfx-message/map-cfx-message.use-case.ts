@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, TraceEvent, TraceEventOf, makeEvent, parseEvent, toMessage } from '@trace/contracts';
+import { CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, TraceEvent, TraceEventOf, isInstant, makeEvent, parseEvent, toMessage } from '@trace/contracts';
 import { CfxFields } from '../cfx/cfx-fields';
 import { MAPPED_MESSAGES, MappedMessageName, isCfxMessageName, mappedMessage } from '../cfx/cfx-messages';
 import { CfxRejectReason, decodeCfx } from '../cfx/decode-cfx';
-import { isInstant, parseTimeSpan } from '../cfx/time-span';
+import { parseTimeSpan } from '../cfx/time-span';
 import { CfxMappingConfig, normalizeVendorName } from './cfx-mapping.config';
 import { MapCfxMessageCommand } from './map-cfx-message.command';
 

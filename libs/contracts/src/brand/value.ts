@@ -3,18 +3,16 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsPositive,
-  IsString,
-  MaxLength,
   ValidateNested,
   ValidationArguments,
   registerDecorator,
 } from 'class-validator';
 import { UniqueBy } from '../unique-by';
 import { IsId, IsInstant, IsText } from '../validators';
+import { refDesList } from '../production/value';
 
 // What a brand publishes about its own authority: which manufacturer parts it approves for each of its internal part
 // numbers (its AVL), the deviations it grants from that, and the BOM revisions of its products.
@@ -97,14 +95,7 @@ export class DeviationRevokedData {
 export class BomLine {
   @IsId() internalPartNumber: string;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() quantity: number;
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10_000)
-  @UniqueBy()
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(64, { each: true })
-  refDes?: string[];
+  @IsOptional() @refDesList refDes?: string[];
 }
 
 export class BomReleasedData {

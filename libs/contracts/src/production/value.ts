@@ -9,10 +9,10 @@ export class UnitStartedData {
   @IsId() workOrder: string;
 }
 
-const MAX_REF_DES = 10_000;
+export const MAX_REF_DES = 10_000;
 
-/** A reference designator (R12, U3, C101): where on the board a part is placed. */
-const refDesList = (target: object, key: string | symbol): void => {
+/** A list of distinct reference designators (R12, U3, C101): where on the board parts are placed. */
+export const refDesList = (target: object, key: string | symbol): void => {
   IsArray()(target, key);
   ArrayMaxSize(MAX_REF_DES)(target, key);
   UniqueBy()(target, key);
