@@ -36,6 +36,7 @@ export const withinScope = (brands: string[] | '*', scope: BrandScope): boolean 
   scope.kind === 'site' || (brands !== '*' && brands.every((b) => scope.brands.includes(b)));
 
 const scopeOf = (brands: string[] | '*'): BrandScope => (brands === '*' ? { kind: 'site' } : { kind: 'brands', brands });
+const principalOf = (d: ApiKeyDoc): Principal => ({ keyId: d._id, role: d.role, scope: scopeOf(d.brands), ...(d.label ? { label: d.label } : {}) });
 const info = (d: ApiKeyDoc): ApiKeyInfo => ({
   id: d._id,
   role: d.role,
@@ -81,13 +82,13 @@ export class ApiKeysRepository {
     if (!parsed) return null;
     const doc = await this.keys.findById(parsed.id).lean().exec();
     if (!doc || doc.revokedAt || !secretMatches(parsed.secret, doc.hash)) return null;
-    return { keyId: doc._id, role: doc.role, scope: scopeOf(doc.brands), ...(doc.label ? { label: doc.label } : {}) };
+    return principalOf(doc);
   }
 
   /** The principal of a key by its id, or null (unknown or revoked): what a browser session, which holds only the id, is checked against. */
   async principalById(id: string): Promise<Principal | null> {
     const doc = await this.keys.findById(id).lean().exec();
     if (!doc || doc.revokedAt) return null;
-    return { keyId: doc._id, role: doc.role, scope: scopeOf(doc.brands), ...(doc.label ? { label: doc.label } : {}) };
+    return principalOf(doc);
   }
 }

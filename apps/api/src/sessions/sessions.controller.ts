@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Principal } from '@trace/access';
+import { ROLES, type Principal } from '@trace/access';
 import type { Request, Response } from 'express';
 import { Caller, Public, Roles } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
@@ -12,7 +12,6 @@ import { SignInUseCase } from './sign-in.use-case';
 import { SignOutUseCase } from './sign-out.use-case';
 import { FreshnessDto, SessionDto, SignInDto } from './session.dto';
 
-const EVERY_ROLE = ['quality', 'auditor', 'admin'] as const;
 
 /** Sends a session use case's answer: its cookie, never cached. */
 function answer<T>(res: Response, { body, setCookie }: SessionAnswer<T>): T {
@@ -54,7 +53,7 @@ export class SessionsController {
     return answer(res, signedIn);
   }
 
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @Get('session')
   @ApiOperation({ summary: 'The signed-in session: role, brands, CSRF token and expiry (what a reloaded page needs)' })
   @ApiOkResponse({ type: SessionDto })
@@ -79,7 +78,7 @@ export class SessionsController {
     answer(res, await this.signOutOf.execute({ secure: req.secure, ...(token ? { token } : {}), ...(csrfToken !== undefined ? { csrfToken } : {}) }));
   }
 
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @Get('freshness')
   @ApiOperation({ summary: 'How far the graph is behind the shop floor: the ingest consumer group\'s lag on the source topics' })
   @ApiOkResponse({ type: FreshnessDto })
