@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { makeEvent } from '@trace/contracts';
-import { gatewayScenario } from '@trace/contracts/testing';
+import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildWebApp, launchChromium } from './support/browser';
 import { TestWorld } from './support/harness';
@@ -12,7 +11,6 @@ describe('the web workspace in a browser: analysis, reports, administration', ()
   const w = new TestWorld('webws');
   const scenario = gatewayScenario();
   const { top, sub, other } = scenario.ids;
-  const plm = (eventId: string) => ({ eventId, occurredAt: '2026-11-01T00:00:00.000Z', source: 'acme/plm' });
   let browser: Browser;
   let webRoot: string;
   let keys: Record<'quality' | 'auditor' | 'admin', string>;
@@ -28,16 +26,7 @@ describe('the web workspace in a browser: analysis, reports, administration', ()
       ...scenario.events,
       // Acme's authority, published the day before the build: the MCU approved, another capacitor approved for the
       // capacitors' IPN (so Murata's is not on the AVL), and a deviation for the resistors of the power board.
-      makeEvent('PartApproved', { brand: 'Acme', approvalId: 'A-MCU', internalPartNumber: 'MCU-2355', manufacturer: 'Texas Instruments', mpn: 'MSP430FR2355TPT' }, plm('ws-pa-mcu')),
-      makeEvent('PartApproved', { brand: 'Acme', approvalId: 'A-CAP-K', internalPartNumber: 'CAP-100N-0603', manufacturer: 'Kemet', mpn: 'C0603C104K' }, plm('ws-pa-cap')),
-      makeEvent(
-        'DeviationApproved',
-        {
-          brand: 'Acme', deviationId: 'D-RES', internalPartNumber: 'RES-10K-0603', manufacturer: 'Yageo', mpn: 'RC0603FR-0710KL', productPartNumbers: ['PWR-10'], maxQuantity: 100,
-          validFrom: '2026-11-01T00:00:00.000Z', validUntil: '2026-12-31T00:00:00.000Z', approvedBy: 'quality@acme.example', reason: 'until the AVL lists it',
-        },
-        plm('ws-da-res'),
-      ),
+      ...gatewayAuthority('ws-'),
     ]);
     keys = {
       quality: (await w.createKey('quality', '*', 'workspace quality')).key,
