@@ -44,18 +44,31 @@ export function createKafka(clientId: string, brokers: string): Kafka {
   });
 }
 
+/** A topic setting, as the broker takes it at creation (`retention.ms` = `-1`). */
+export interface TopicSetting {
+  name: string;
+  value: string;
+}
+
 /**
- * Creates whichever of `topics` are missing, with `partitions` partitions, and waits until every partition has a
- * leader. Returns the topics it created. Safe to race with another process creating the same topics.
+ * Creates whichever of `topics` are missing, with `partitions` partitions and the settings `settingsOf` gives each
+ * (none: the broker's defaults), and waits until every partition has a leader. Returns the topics it created. Safe to
+ * race with another process creating the same topics. An existing topic's settings are left as they are.
  */
-export async function ensureTopics(admin: Admin, topics: string[], partitions: number, timeoutMs = 60_000): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  partitions: number,
+  timeoutMs = 60_000,
+  settingsOf: (topic: string) => readonly TopicSetting[] | undefined = () => undefined,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   let created: string[] = [];
   if (missing.length > 0) {
     // Another instance may create them at the same moment: "already exists" is success.
     const done = await admin
-      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries: [...(settingsOf(topic) ?? [])] })) })
       .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
     if (done) created = missing;
   }
