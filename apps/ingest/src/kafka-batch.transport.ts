@@ -6,7 +6,7 @@ import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka
 import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
 import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
-import { TransientFailure } from './transient-failure';
+import { TransientFailure } from '@trace/genealogy';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;

@@ -22,6 +22,9 @@ export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Com
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
 export { GraphWriteRepository } from './write/graph-write.repository';
 export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent } from './write/graph-writes';
+export { EventRecorder, type RecordedEvents, type RefusedEvent } from './write/event-recorder';
+export { TransientFailure } from './write/transient-failure';
+export { classifyDatabaseError, type DatabaseFailure } from './write/database-errors';
 export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
 export type { Removal } from './facts/as-built';
