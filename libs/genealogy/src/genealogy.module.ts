@@ -7,6 +7,7 @@ import { BackwardTracer } from './backward/backward-tracer';
 import { GraphFetcher } from './backward/graph-fetcher';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './storage/genealogy.repository';
+import { GraphDigester } from './digest/graph-digest';
 import { EventRecorder } from './write/event-recorder';
 import { GraphWriteRepository } from './write/graph-write.repository';
 import { IdLookup } from './id-lookup';
@@ -42,7 +43,7 @@ import { ForwardTracer } from './forward/where-used';
       ...AUTHORITY_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, EventRecorder, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
-  exports: [GraphWriteRepository, EventRecorder, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
+  providers: [GenealogyRepository, GraphWriteRepository, EventRecorder, GraphDigester, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
+  exports: [GraphWriteRepository, EventRecorder, GraphDigester, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
 })
 export class GenealogyModule {}

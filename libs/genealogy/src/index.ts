@@ -22,6 +22,8 @@ export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Com
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
 export { GraphWriteRepository } from './write/graph-write.repository';
 export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent } from './write/graph-writes';
+export { GraphDigester, GRAPH_COLLECTIONS, digestOf, formatDigest, type CollectionDigest, type GraphDigest } from './digest/graph-digest';
+export { canonicalDocument } from './digest/canonical-document';
 export { EventRecorder, type RecordedEvents, type RefusedEvent } from './write/event-recorder';
 export { TransientFailure } from './write/transient-failure';
 export { classifyDatabaseError, type DatabaseFailure } from './write/database-errors';
