@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Admin, Kafka, logLevel, LogEntry, RetryOptions } from 'kafkajs';
 
 // kafkajs warns at every producer about a partitioner change of 2019; the contract keys messages, and the
 // default partitioner is what we want.
@@ -24,14 +24,17 @@ export function isRetriedBrokerError(entry: Record<string, unknown>, message = '
   return retrying !== null && RETRIABLE_BROKER_ERRORS.has(retrying[1]!);
 }
 
-/** A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. */
-export function createKafka(clientId: string, brokers: string): Kafka {
+/**
+ * A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. `retry`
+ * replaces the apps' patient default (a command line gives up sooner on a broker that is not there).
+ */
+export function createKafka(clientId: string, brokers: string, retry: RetryOptions = { initialRetryTime: 300, retries: 10 }): Kafka {
   const logger = new Logger(`kafkajs:${clientId}`);
   return new Kafka({
     clientId,
     brokers: brokers.split(','),
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 300, retries: 10 },
+    retry,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
