@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { TOPICS, makeEvent, toMessage } from '@trace/contracts';
+import { SOURCE_TOPICS, TOPICS, makeEvent, toMessage } from '@trace/contracts';
 import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -85,6 +85,20 @@ describe('a graph rebuilt from the trace topics', () => {
     expect(lines.at(-1)![0]).toBe('graph');
     expect(lines.slice(0, -1).filter(([, n]) => n === '0').map(([c]) => c)).toEqual([]);
     expect((await world.readDeadLetters()).length).toBe(deadLetters);
+
+    // Its group has committed the end offsets it stopped at: an ingest of the new graph with that group goes on from there.
+    const group = /consumer group (\S+)/.exec(rebuilt.stderr)![1]!;
+    const admin = world.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of SOURCE_TOPICS.map((t) => world.topic(t))) {
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > 0);
+        expect(committed!.partitions.filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, p.offset]).sort()).toEqual(ends.map((p) => [p.partition, p.high]).sort());
+      }
+    } finally {
+      await admin.disconnect();
+    }
 
     const again = await cli(world, ['graph', 'rebuild', '--target', target]);
     expect(again.code).toBe(3);

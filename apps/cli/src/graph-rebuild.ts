@@ -125,6 +125,7 @@ async function consumeToEnds(
   counts: { messages: number; recorded: number; invalid: number },
   options: ReplayOptions,
 ): Promise<void> {
+  const ranges = [...pending.values()];
   const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 200 });
   let finish!: () => void;
   let fail!: (error: unknown) => void;
@@ -179,6 +180,9 @@ async function consumeToEnds(
       eachBatch: (payload) => handleBatch(payload).catch(stopWith),
     });
     await finished;
+    // The group's offsets at the end offsets, whatever the runner committed last: an ingest of the new graph started
+    // with this group goes on from exactly there.
+    await consumer.commitOffsets(ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: String(r.end) })));
   } finally {
     await consumer.disconnect();
   }
