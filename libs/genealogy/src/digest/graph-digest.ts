@@ -34,6 +34,9 @@ const BATCH = 1_000;
  */
 @Injectable()
 export class GraphDigester {
+  /** Documents per range and per batch (a test makes them small to cross their bounds). */
+  bounds = { range: RANGE, batch: BATCH };
+
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async digest(onDocuments: (n: number) => void = () => undefined): Promise<GraphDigest> {
@@ -59,8 +62,8 @@ export class GraphDigester {
         .collection(collection)
         .find(after === undefined ? {} : { _id: { $gt: after } } as never)
         .sort({ _id: 1 })
-        .limit(RANGE)
-        .batchSize(BATCH);
+        .limit(this.bounds.range)
+        .batchSize(this.bounds.batch);
       let read = 0;
       for await (const doc of cursor) {
         if (after !== undefined && typeof doc._id !== typeof after) throw new Error(`${collection} holds _ids of more than one type: no digest in one _id order`);
@@ -68,11 +71,11 @@ export class GraphDigester {
         hash.update('\n');
         after = doc._id;
         read++;
-        if (read % BATCH === 0) onDocuments(BATCH);
+        if (read % this.bounds.batch === 0) onDocuments(this.bounds.batch);
       }
-      onDocuments(read % BATCH);
+      onDocuments(read % this.bounds.batch);
       documents += read;
-      if (read < RANGE) break;
+      if (read < this.bounds.range) break;
     }
     return { collection, documents, sha256: hash.digest('hex') };
   }
