@@ -9,6 +9,10 @@ import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { GraphWriteRepository } from './write/graph-write.repository';
 import { IdLookup } from './id-lookup';
+import { LotLineageTracer } from './lineage/lot-lineage';
+import { LookupRepository } from './lookup/lookup.repository';
+import { LOOKUP_FEATURES } from './lookup/lookup.schemas';
+import { RecordReader } from './lookup/records';
 import {
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
@@ -39,9 +43,10 @@ import { ForwardTracer } from './forward/where-used';
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
       ...AUTHORITY_FEATURES,
+      ...LOOKUP_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
+  providers: [GenealogyRepository, GraphWriteRepository, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup, LookupRepository, LotLineageTracer, RecordReader],
+  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge, LotLineageTracer, RecordReader],
 })
 export class GenealogyModule {}
