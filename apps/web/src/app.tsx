@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
-import type { SessionInfo } from './api-types';
+import type { Freshness as FreshnessInfo, SessionInfo } from './api-types';
 import { AdminPage } from './pages/admin-page';
 import { CommonalityPage } from './pages/commonality-page';
 import { LotPage } from './pages/lot-page';
@@ -137,7 +137,7 @@ function SearchBox({ initial }: { initial: string }) {
 }
 
 function Freshness() {
-  const q = useQuery({ queryKey: ['freshness'], queryFn: () => apiJson<{ lag: number | null; error?: string }>('/v1/freshness'), refetchInterval: 15_000 });
+  const q = useQuery({ queryKey: ['freshness'], queryFn: () => apiJson<FreshnessInfo>('/v1/freshness'), refetchInterval: 15_000 });
   const text = !q.data ? 'freshness: …' : q.data.lag === null ? 'freshness unknown' : q.data.lag === 0 ? 'up to date' : `${q.data.lag} events behind`;
   return (
     <span className={`freshness ${q.data?.lag ? 'behind' : ''}`} role="status" aria-label="Freshness" title={q.data?.error ?? 'Events on Kafka the ingest has not recorded yet'}>
