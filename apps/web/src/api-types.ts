@@ -39,6 +39,7 @@ export type LineageVendorLot = Schemas['LineageVendorLotDto'];
 export type VendorLotRecord = Schemas['VendorLotRecordDto'];
 export type ShipmentRecord = Schemas['ShipmentRecordDto'];
 export type WorkOrderRecord = Schemas['WorkOrderRecordDto'];
+export type RecordUnit = Schemas['RecordUnitDto'];
 
 export type CommonFactor = Schemas['CommonFactorDto'];
 export type FactorKind = CommonFactor['kind'];
