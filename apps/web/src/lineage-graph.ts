@@ -60,7 +60,7 @@ export interface LaidOut {
 /** Positions from dagre (layered layout, left to right): node centres and each edge's polyline. */
 export function layoutLineage({ nodes, links }: { nodes: LineageNode[]; links: LineageLink[] }): LaidOut {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 72, marginx: 8, marginy: 8 });
+  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 100, marginx: 8, marginy: 8 });
   for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   links.forEach((l, i) => g.setEdge(l.from, l.to, {}, String(i)));
   dagre.layout(g);

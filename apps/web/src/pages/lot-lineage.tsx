@@ -61,7 +61,7 @@ function LineageSvg({ laid, lotId }: { laid: LaidOut; lotId: string }) {
               {n.label.length > 26 ? `${n.label.slice(0, 25)}…` : n.label}
             </text>
             <text x={n.x} y={n.y + 13} textAnchor="middle" className="node-detail">
-              {n.detail.length > 30 ? `${n.detail.slice(0, 29)}…` : n.detail}
+              {n.detail.length > 25 ? `${n.detail.slice(0, 24)}…` : n.detail}
             </text>
           </Link>
         ))}
