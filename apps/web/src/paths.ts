@@ -22,3 +22,6 @@ export function vendorLotKeyOf(vendorLotId: string): { vendorId: string; mpn: st
   }
   return undefined;
 }
+
+/** A step of a where-used path as a person reads it: a vendor lot by the code on its label, not the API's JSON id. */
+export const stepLabel = (step: { kind: string; id: string }): string => (step.kind === 'vendorLot' ? `lot ${vendorLotKeyOf(step.id)?.vendorLotCode ?? step.id}` : step.id);

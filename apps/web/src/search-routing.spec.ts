@@ -1,4 +1,5 @@
 import type { SearchMatch } from './api-types';
+import { stepLabel } from './paths';
 import { matchPath, matchTitle, routeOf } from './search-routing';
 
 const m = (kind: SearchMatch['kind'], id: string): SearchMatch => ({ kind, id });
@@ -23,6 +24,11 @@ describe('search routing', () => {
   it('names a vendor lot match by its code, not by the API id', () => {
     expect(matchTitle(m('vendorLot', JSON.stringify(['V-MURATA', 'GRM188', 'M2345'])))).toBe('vendor lot M2345');
     expect(matchTitle(m('workOrder', 'WO-1'))).toBe('work order WO-1');
+  });
+
+  it('reads a vendor lot step of a where-used path by its code', () => {
+    expect(stepLabel({ kind: 'vendorLot', id: JSON.stringify(['V-SHADY', 'CRCW', 'S1']) })).toBe('lot S1');
+    expect(stepLabel({ kind: 'lot', id: 'REEL-S1' })).toBe('REEL-S1');
   });
 
   it('knows no page for another path or a malformed escape', () => {
