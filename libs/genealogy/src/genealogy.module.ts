@@ -11,6 +11,10 @@ import { GraphDigester } from './digest/graph-digest';
 import { EventRecorder } from './write/event-recorder';
 import { GraphWriteRepository } from './write/graph-write.repository';
 import { IdLookup } from './id-lookup';
+import { LotLineageTracer } from './lineage/lot-lineage';
+import { LookupRepository } from './lookup/lookup.repository';
+import { LOOKUP_FEATURES } from './lookup/lookup.schemas';
+import { RecordReader } from './lookup/records';
 import {
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
@@ -41,9 +45,10 @@ import { ForwardTracer } from './forward/where-used';
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
       ...AUTHORITY_FEATURES,
+      ...LOOKUP_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, EventRecorder, GraphDigester, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
-  exports: [GraphWriteRepository, EventRecorder, GraphDigester, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
+  providers: [GenealogyRepository, GraphWriteRepository, EventRecorder, GraphDigester, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup, LookupRepository, LotLineageTracer, RecordReader],
+  exports: [GraphWriteRepository, EventRecorder, GraphDigester, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge, LotLineageTracer, RecordReader],
 })
 export class GenealogyModule {}

@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import type { WhereUsedRow } from '../api-types';
 import { Link, serialPath } from '../router';
+import { stepLabel } from '../paths';
 
 const column = createColumnHelper<WhereUsedRow>();
 const columns = [
@@ -12,7 +13,7 @@ const columns = [
   column.accessor('shipped', { header: 'Shipped', cell: (c) => (c.getValue() ? c.row.original.shipments.map((s) => `${s.shipmentId} to ${s.customer}`).join(', ') || 'yes' : 'no') }),
   column.accessor('serial', { header: 'Installed in', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
   column.accessor('lotId', { header: 'Lot installed' }),
-  column.accessor((r) => r.path.map((p) => p.id).join(' → '), { id: 'path', header: 'Path' }),
+  column.accessor((r) => r.path.map(stepLabel).join(' → '), { id: 'path', header: 'Path' }),
 ];
 
 const ROW_HEIGHT = 32;

@@ -1,5 +1,6 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AUTHORITY_COLLECTIONS } from '../authority/authority.documents';
+import { LOOKUP_COLLECTIONS } from '../lookup/lookup.documents';
 import type { Provenance } from '../facts/provenance';
 
 // The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
@@ -131,5 +132,6 @@ export const COLLECTIONS = {
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
   ...AUTHORITY_COLLECTIONS,
+  ...LOOKUP_COLLECTIONS,
 } as const;
 export type GraphCollection = keyof typeof COLLECTIONS;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { AuthorityRepository } from '../authority/authority.repository';
+import { LookupRepository } from '../lookup/lookup.repository';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, mergeGraphWrites } from './graph-writes';
 import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
@@ -23,8 +24,9 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lotBrandUses) lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
     authority: AuthorityRepository,
+    lookup: LookupRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, ...authority.models };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, ...authority.models, ...lookup.models };
   }
 
   /**

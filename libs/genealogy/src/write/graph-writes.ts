@@ -1,6 +1,7 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
 import { shipmentUnitsWrite } from '../authority/shipment-units';
+import { lookupWritesFor } from '../lookup/lookup-writes';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
 import { factKey, provenanceOf } from '../facts/provenance';
 import { GraphCollection, UnitDoc } from '../storage/graph.documents';
@@ -23,7 +24,11 @@ export interface PositionedEvent {
  * event (keyed by its id) or the entity's own identity determines, so applying them twice, or in any
  * order with the writes of other events, gives the same documents.
  */
-export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
+export function graphWritesFor(positioned: PositionedEvent): GraphWrite[] {
+  return [...factWritesFor(positioned), ...lookupWritesFor(positioned)];
+}
+
+function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
   const k = factKey(event.eventId);
   const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
   if (isAuthorityEvent(event)) return authorityWritesFor(event, k, meta);
