@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GenealogyRepository } from './storage/genealogy.repository';
+import { agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from './facts/claims';
 import { BrandScope, inScope } from './genealogy.types';
 
 /** What an exact id names in the graph. */
@@ -23,11 +24,17 @@ export class IdLookup {
     const [units, lots, vendors] = await Promise.all([this.repo.findUnits([id]), this.repo.findLots([id], true), this.repo.findVendors([id], true)]);
     const matches: IdMatch[] = [];
     for (const u of units) {
-      const brand = u.brand ?? u.started?.brand;
-      if (!inScope(scope, brand)) continue;
-      matches.push({ kind: 'serial', id: u._id, ...(u.started ? { label: `${u.started.brand} ${u.started.productPartNumber}, WO ${u.started.workOrder}` } : {}) });
+      if (!inScope(scope, brandOf(u))) continue; // a brand in conflict: found by site-wide callers only
+      const start = unitStartOf(u);
+      const label = start.conflicts.length > 0 ? `conflicting starts (${start.conflicts.map((c) => c.field).join(', ')})` : `${start.agreed.brand} ${start.agreed.productPartNumber}, WO ${start.agreed.workOrder}`;
+      matches.push({ kind: 'serial', id: u._id, ...(start.started ? { label } : {}) });
     }
-    for (const l of lots) matches.push({ kind: 'lot', id: l._id, ...(l.receipt ? { label: `received ${l.receipt.mpn} from ${l.receipt.vendorId}` } : {}) });
+    for (const l of lots) {
+      const receipt = lotReceiptOf(l);
+      const agreed = agreedReceipt(receipt);
+      const label = agreed ? `received ${agreed.mpn} from ${agreed.vendorId}` : receipt.received ? `conflicting receipts (${receipt.conflicts.map((c) => c.field).join(', ')})` : undefined;
+      matches.push({ kind: 'lot', id: l._id, ...(label !== undefined ? { label } : {}) });
+    }
     for (const v of vendors) matches.push({ kind: 'vendor', id: v._id, ...(v.registration ? { label: v.registration.name } : {}) });
     return matches;
   }

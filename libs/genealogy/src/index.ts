@@ -24,5 +24,6 @@ export { GraphWriteRepository } from './write/graph-write.repository';
 export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent } from './write/graph-writes';
 export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
+export type { ClaimedValue, FieldConflict } from './facts/claims';
 export type { Removal } from './facts/as-built';
 export * from './authority';
