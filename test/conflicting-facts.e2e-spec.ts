@@ -105,6 +105,22 @@ describe('conflicting facts over real Kafka and MongoDB', () => {
     expect((await w.get('/v1/search?q=CF-BRAND')).body.matches).toEqual([{ kind: 'serial', id: 'CF-BRAND', label: 'conflicting starts (brand)' }]);
   });
 
+  it('counts exposure with units in conflict left out of every brand, and named (conflicting) site-wide', async () => {
+    const counts = async (key: string) => (await w.get('/v1/vendors/V-CF/exposure', key)).body.counts;
+    expect(await counts(w.key)).toMatchObject({
+      units: 4,
+      byBrand: [{ brand: 'Acme', units: 3 }, { brand: '(conflicting)', units: 1 }],
+      // CF-BRAND's product is agreed; CF-PRODUCT is in no product's units, CF-BRAND in P-CF's once.
+      byProduct: [{ productPartNumber: 'P-CF', units: 3, productUnits: 6 }, { productPartNumber: '(conflicting)', units: 1 }],
+    });
+    expect(await counts(keys.acme!)).toMatchObject({
+      units: 3,
+      byBrand: [{ brand: 'Acme', units: 3 }],
+      byProduct: [{ productPartNumber: 'P-CF', units: 2, productUnits: 5 }, { productPartNumber: '(conflicting)', units: 1 }],
+    });
+    expect(await counts(keys.globex!)).toMatchObject({ units: 0, byBrand: [], byProduct: [] });
+  });
+
   it('flags a product and a work order in conflict to the brand that owns the unit', async () => {
     const { status, body } = await w.get('/v1/serials/CF-PRODUCT/genealogy', keys.acme!);
     expect(status).toBe(200);

@@ -112,7 +112,7 @@ describe('claims on the write side', () => {
     const edges = [...store.lotBrandUses!.values()].flatMap((d) => Object.values(d.serials).map((s) => `${d.brand}:${s}`)).sort();
     expect(edges).toEqual(['Acme:S1', 'Acme:S2', 'Globex:S1']);
     const marks = [...store.productUnits!.values()].flatMap((d) => Object.values(d.conflicted ?? {}).map((c) => `${d.brand}:${c}`)).sort();
-    expect(marks).toEqual(['Acme:true', 'Globex:true']);
+    expect(marks).toEqual(['Acme:brand', 'Globex:brand']);
   });
 });
 
@@ -189,6 +189,7 @@ describe('other conflicts', () => {
     expect(g.unit.workOrder).toBeUndefined();
     expect(conflictFlags(g.summary.flags).map((f) => [f.field, f.values!.map((v) => v.value)])).toEqual([['productPartNumber', ['P1', 'P2']], ['workOrder', ['WO1', 'WO2']]]);
     expect((await unitsOfProducts(reader, ['P1', 'P2'], acme))).toEqual(new Map([['P1', 0], ['P2', 0]]));
+    expect((await unitsOfProducts(reader, ['P1', 'P2'], SITE_WIDE))).toEqual(new Map([['P1', 0], ['P2', 0]]));
   });
 
   it('flag a package received twice with different vendor lots, and trace both', () => {

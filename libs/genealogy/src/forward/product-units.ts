@@ -17,13 +17,15 @@ export async function unitsOfProducts(reader: ProductUnitsReader, products: stri
       .filter((b) => inScope(scope, b.brand))
       .map((b) => productUnitsId(index._id, b.brand, b.bucket)),
   );
-  // A unit whose brand or product is in conflict is counted by no brand; site-wide, once (it sits in each claimed bucket).
+  // A unit whose brand or product is in conflict is counted by no brand; site-wide, one in conflict on its brand only
+  // is counted once (it sits in each claimed brand's bucket), one whose product is in conflict in no product.
   const conflicted = new Map<string, Set<string>>();
   for (const bucket of await reader.findProductUnits(ids)) {
     const product = bucket.productPartNumber;
     const counted = Object.keys(bucket.serials ?? {}).filter((key) => {
-      if (bucket.conflicted?.[key] !== true) return true;
-      if (scope.kind === 'site') (conflicted.get(product) ?? conflicted.set(product, new Set()).get(product)!).add(key);
+      const mark = bucket.conflicted?.[key] ?? false;
+      if (mark === false) return true;
+      if (scope.kind === 'site' && mark === 'brand') (conflicted.get(product) ?? conflicted.set(product, new Set()).get(product)!).add(key);
       return false;
     });
     counts.set(product, (counts.get(product) ?? 0) + counted.length);
@@ -62,8 +64,11 @@ export async function sampleUnitsOfProducts(
     stats.roundTrips++;
     for (const r of batch) {
       const doc = docs.get(r.id);
-      // A unit in conflict (brand or product) is sampled by no brand; site-wide, once.
-      const serials = Object.entries(doc?.serials ?? {}).filter(([key]) => doc?.conflicted?.[key] !== true || scope.kind === 'site');
+      // A unit in conflict is sampled by no brand; site-wide, once, unless its product is in conflict.
+      const serials = Object.entries(doc?.serials ?? {}).filter(([key]) => {
+        const mark = doc?.conflicted?.[key] ?? false;
+        return mark === false || (scope.kind === 'site' && mark === 'brand');
+      });
       for (const [, serial] of serials.sort(([, a], [, b]) => compare(a, b))) {
         if (sample.length < size && !exclude.has(serial) && !taken.has(serial)) {
           sample.push(serial);

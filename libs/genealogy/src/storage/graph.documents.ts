@@ -118,6 +118,9 @@ export interface LotBrandUseIndexDoc {
   buckets?: FactMap<number>;
 }
 
+/** Why a unit of a product-unit bucket is left out of a brand's counts (see ProductUnitsDoc.conflicted). */
+export type ConflictMark = 'brand' | 'product' | false;
+
 /** One bucket of a product's units of one brand (for shares of a product's units): serials keyed by factKey(serial). */
 export interface ProductUnitsDoc {
   _id: string;
@@ -126,10 +129,12 @@ export interface ProductUnitsDoc {
   bucket: number;
   serials?: FactMap<string>;
   /**
-   * Serials of this bucket whose start is in conflict (brand or product), keyed like `serials`: true while it is.
-   * Derived from the unit after its writes are durable (see conflictMarkWrites); counts and samples leave them out.
+   * Serials of this bucket whose start is in conflict, keyed like `serials`: `product` while its product is (whatever
+   * its brand), `brand` while only its brand is, false once neither is. Derived from the unit after its writes are
+   * durable (see conflictMarkWrites): no brand counts or samples such a unit; site-wide, one in conflict on its brand
+   * only is counted once, one whose product is in conflict in no product.
    */
-  conflicted?: FactMap<boolean>;
+  conflicted?: FactMap<ConflictMark>;
 }
 
 /** Which buckets of product_units hold units of a product, keyed by factKey(brand) + `b<bucket>`. */

@@ -4,7 +4,7 @@ import { shipmentUnitsWrite } from '../authority/shipment-units';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
 import { factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
-import { GraphCollection, UnitDoc } from '../storage/graph.documents';
+import { ConflictMark, GraphCollection, UnitDoc } from '../storage/graph.documents';
 
 /** One idempotent upsert of one graph document: the fields to $set, by path. */
 export interface GraphWrite {
@@ -233,7 +233,7 @@ export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): Graph
 
 /**
  * Whether each of a unit's product-unit buckets counts it, read back after a batch added a start claim: a unit with
- * more than one claim gets `conflicted.<serial>` set, true while its brand or product is in conflict, in the bucket
+ * more than one claim gets `conflicted.<serial>` set (what is in conflict: ConflictMark) in the bucket
  * of every (product, brand) claimed. The counts of a product's units and its samples leave conflicted units out, so
  * they tell no brand of a unit it may not see. A unit with one claim writes nothing: the common case costs nothing.
  * The value is a function of the stored claims alone, so the batch that reads last writes the final one.
@@ -241,7 +241,8 @@ export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): Graph
 export function conflictMarkWrites(unit: DerivedFrom): GraphWrite[] {
   const start = unitStartOf(unit);
   if (start.claims.length < 2) return [];
-  const conflicted = start.conflicts.some((c) => c.field === 'brand' || c.field === 'productPartNumber');
+  const fields = start.conflicts.map((c) => c.field);
+  const conflicted: ConflictMark = fields.includes('productPartNumber') ? 'product' : fields.includes('brand') ? 'brand' : false;
   const bucket = lotUseBucketOf(unit._id);
   const ids = new Set(start.claims.map((c) => productUnitsId(c.productPartNumber, c.brand, bucket)));
   return [...ids].sort().map((id): GraphWrite => ({ collection: 'productUnits', id, set: { [`conflicted.${factKey(unit._id)}`]: conflicted } }));
