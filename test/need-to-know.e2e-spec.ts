@@ -104,6 +104,8 @@ function conflicted(): TraceEvent[] {
       makeEvent('MaterialInstalled', { serial, lotId: 'REEL-SH-A', quantity: 1, refDes: ['C1'] }, { occurredAt: at(3), eventId: `c-inst-${i}` }),
       makeEvent('MaterialInstalled', { serial, lotId: 'REEL-MIX', quantity: 1, refDes: ['C2'] }, { occurredAt: at(3), eventId: `c-mix-${i}` }),
     ]),
+    // A lot no receipt, split or merge named, installed only in a serial in conflict: to Acme, it must not exist.
+    makeEvent('MaterialInstalled', { serial: 'CONF-1', lotId: 'LOT-CONF-ONLY', quantity: 1, refDes: ['C5'] }, { occurredAt: at(3), eventId: 'c-only' }),
     makeEvent('UnitShipped', { serial: 'CONF-1', shipmentId: 'SHP-A1', customer: 'Northwind' }, { occurredAt: at(4), eventId: 'c-ship-1' }),
     makeEvent('UnitShipped', { serial: 'CONF-2', shipmentId: 'SHP-CONF', customer: 'Conflicted Customer' }, { occurredAt: at(4), eventId: 'c-ship-2' }),
   ];
@@ -171,7 +173,7 @@ const attempts: Attempt[] = [
   { name: 'commonality with a conflicted serial', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100', 'CONF-1'], comparison: ['CONF-2', 'ACME-101'] } },
   { name: "commonality sampled from a conflicted serial's product", method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100'], sampleComparison: 10 } },
   { name: 'exposure of the shared reels, filtered on Acme', path: '/v1/vendors/V-MURATA/exposure?brand=Acme' },
-  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'LOT-GLX-ONLY', 'REEL-BIG', 'NO-SUCH-LOT'].flatMap((lot) => [
+  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'LOT-GLX-ONLY', 'LOT-CONF-ONLY', 'REEL-BIG', 'NO-SUCH-LOT'].flatMap((lot) => [
     { name: `where-used of ${lot}`, path: `/v1/lots/${lot}/where-used` },
     { name: `where-used of ${lot} as NDJSON`, path: `/v1/lots/${lot}/where-used?format=ndjson` },
     { name: `where-used of ${lot} filtered on the other brand`, path: `/v1/lots/${lot}/where-used?brand=Globex` },

@@ -159,6 +159,13 @@ describe('a unit whose brand is in conflict fails closed', () => {
     expect(await lookup.find('S1', SITE_WIDE)).toEqual([{ kind: 'serial', id: 'S1', label: 'conflicting starts (brand)' }]);
   });
 
+  it('makes a lot no event received, known only from its uses in that unit, unknown to each brand', async () => {
+    const reader = readerOf(storeIn([...brandConflict(), installed('i3', 'S1', 'NEVER-RECEIVED')]));
+    expect(await whereUsedOfLot(reader, 'NEVER-RECEIVED', acme)).toBeNull();
+    expect(await whereUsedOfLot(reader, 'NEVER-RECEIVED', globex)).toBeNull();
+    expect(await whereUsedOfLot(reader, 'NEVER-RECEIVED', SITE_WIDE)).not.toBeNull();
+  });
+
   it('is withheld inside another unit for a brand, like another brand’s sub-assembly', async () => {
     const reader = readerOf(storeIn([...brandConflict(), started('top', 'TOP', 'Acme'), assembled('a1', 'TOP', 'S1')]));
     const g = (await new BackwardTracer(new GraphFetcher(reader as never)).trace('TOP', acme))!;
