@@ -157,6 +157,15 @@ describe('conflicting facts over real Kafka and MongoDB', () => {
     }
   });
 
+  it('describes the conflict in its OpenAPI document', async () => {
+    const { body } = await w.get('/docs-json');
+    const schemas = body.components.schemas;
+    expect(schemas.FlagDto.properties.code.enum).toContain('CONFLICTING_FACTS');
+    expect(schemas.FlagDto.properties.values.items.$ref).toBe('#/components/schemas/ClaimedValueDto');
+    expect(Object.keys(schemas.ClaimedValueDto.properties).sort()).toEqual(['provenance', 'value']);
+    for (const dto of ['UnitNodeDto', 'LotNodeDto', 'WhereUsedRowDto']) expect(`${dto}: ${Object.keys(schemas[dto].properties)}`).toContain('conflictingFields');
+  });
+
   it('leaves a serial whose brand is in conflict out of a brand’s report job, as a serial never seen', async () => {
     const job = await w.post('/v1/reports', { serials: ['CF-BRAND', 'CF-NEVER', 'CF-DUP'] }, keys.acme!);
     expect(job.status).toBe(202);
