@@ -4,6 +4,7 @@ import { chronological, compare } from './facts/facts';
 import { LookupRepository } from './lookup/lookup.repository';
 import { RecordSources, sourcesOf } from './lookup/records';
 import { GenealogyRepository } from './storage/genealogy.repository';
+import { agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from './facts/claims';
 import { BrandScope, inScope } from './genealogy.types';
 
 /** What an exact id names in the graph. */
@@ -33,11 +34,17 @@ export async function findIds(src: RecordSources, id: string, scope: BrandScope)
   ]);
   const matches: IdMatch[] = [];
   for (const u of units) {
-    const brand = u.brand ?? u.started?.brand;
-    if (!inScope(scope, brand)) continue;
-    matches.push({ kind: 'serial', id: u._id, ...(u.started ? { label: `${u.started.brand} ${u.started.productPartNumber}, WO ${u.started.workOrder}` } : {}) });
+    if (!inScope(scope, brandOf(u))) continue; // a brand in conflict: found by site-wide callers only
+    const start = unitStartOf(u);
+    const label = start.conflicts.length > 0 ? `conflicting starts (${start.conflicts.map((c) => c.field).join(', ')})` : `${start.agreed.brand} ${start.agreed.productPartNumber}, WO ${start.agreed.workOrder}`;
+    matches.push({ kind: 'serial', id: u._id, ...(start.started ? { label } : {}) });
   }
-  for (const l of lots) matches.push({ kind: 'lot', id: l._id, ...(l.receipt ? { label: `received ${l.receipt.mpn} from ${l.receipt.vendorId}` } : {}) });
+  for (const l of lots) {
+    const receipt = lotReceiptOf(l);
+    const agreed = agreedReceipt(receipt);
+    const label = agreed ? `received ${agreed.mpn} from ${agreed.vendorId}` : receipt.received ? `conflicting receipts (${receipt.conflicts.map((c) => c.field).join(', ')})` : undefined;
+    matches.push({ kind: 'lot', id: l._id, ...(label !== undefined ? { label } : {}) });
+  }
   for (const v of vendors) matches.push({ kind: 'vendor', id: v._id, ...(v.registration ? { label: v.registration.name } : {}) });
   for (const vl of [...new Set(codes.flatMap((c) => Object.values(c.vendorLots ?? {})))].sort(compare)) {
     const [vendorId, mpn] = JSON.parse(vl) as string[];
@@ -46,13 +53,16 @@ export async function findIds(src: RecordSources, id: string, scope: BrandScope)
   for (const s of shipments) {
     const shipped = chronological(s.units);
     const serials = [...new Set(shipped.map((u) => u.serial))];
-    const visible = scope.kind === 'site' ? serials : (await src.findUnits(serials)).filter((u) => inScope(scope, u.brand ?? u.started?.brand)).map((u) => u._id);
+    const visible = scope.kind === 'site' ? serials : (await src.findUnits(serials)).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id);
     if (visible.length === 0) continue;
     const customers = [...new Set(shipped.filter((u) => visible.includes(u.serial)).map((u) => u.customer))].sort(compare);
     matches.push({ kind: 'shipment', id: s._id, label: `${visible.length} unit${visible.length === 1 ? '' : 's'} to ${customers.join(', ')}` });
   }
   for (const wo of workOrders) {
-    const started = chronological(wo.units).filter((u) => inScope(scope, u.brand));
+    const claimed = chronological(wo.units).filter((u) => inScope(scope, u.brand));
+    // The index keeps what each UnitStarted claimed; the unit's own claims decide its brand (a conflict is no brand's).
+    const agreed = scope.kind === 'site' ? undefined : new Set((await src.findUnits([...new Set(claimed.map((u) => u.serial))])).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
+    const started = agreed ? claimed.filter((u) => agreed.has(u.serial)) : claimed;
     const serials = new Set(started.map((u) => u.serial));
     if (serials.size === 0) continue;
     const products = [...new Set(started.map((u) => `${u.brand} ${u.productPartNumber}`))].sort(compare);

@@ -31,5 +31,6 @@ export { TransientFailure } from './write/transient-failure';
 export { classifyDatabaseError, type DatabaseFailure } from './write/database-errors';
 export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
+export type { ClaimedValue, FieldConflict } from './facts/claims';
 export type { Removal } from './facts/as-built';
 export * from './authority';

@@ -1,3 +1,4 @@
+import { agreedReceipt, lotReceiptOf } from '../facts/claims';
 import { Injectable } from '@nestjs/common';
 import type { LotStatus } from '@trace/contracts';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
@@ -110,7 +111,8 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
   const self = lots.get(lotId)?.doc;
   if (!self) return undefined;
 
-  const receipts = [...lots.values()].flatMap(({ doc }) => (doc?.receipt ? [{ lotId: doc._id, receipt: doc.receipt }] : []));
+  // Every receipt claimed: a lot whose receipts conflict descends from each vendor lot claimed (see facts/claims.ts).
+  const receipts = [...lots.values()].flatMap(({ doc }) => lotReceiptOf(doc).claims.map((receipt) => ({ lotId: doc!._id, receipt })));
   const vendorLotIds = [...new Set(receipts.map((r) => r.receipt.vendorLotId))].sort(compare);
   const vendorLotDocs = vendorLotIds.length > 0 ? await reader.findVendorLots(vendorLotIds) : [];
   if (vendorLotIds.length > 0) roundTrips++;
@@ -121,16 +123,18 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
     lotId,
     status: lotStatusOf(self),
     statusHistory: chronological(self.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov })),
-    lots: [...lots].map(([id, { doc, relation }]): LineageLot => ({
-      lotId: id,
-      relation,
-      known: doc !== undefined,
-      status: lotStatusOf(doc),
-      origin: doc?.receipt ? 'received' : (chronological(doc?.sources)[0]?.kind ?? 'unknown'),
-      ...(doc?.receipt
-        ? { receipt: { receiptId: doc.receipt.receiptId, vendorLotId: doc.receipt.vendorLotId, quantity: doc.receipt.quantity, uom: doc.receipt.uom, receivedAt: doc.receipt.receivedAt } }
-        : {}),
-    })),
+    lots: [...lots].map(([id, { doc, relation }]): LineageLot => {
+      const receipt = lotReceiptOf(doc);
+      const agreed = agreedReceipt(receipt);
+      return {
+        lotId: id,
+        relation,
+        known: doc !== undefined,
+        status: lotStatusOf(doc),
+        origin: receipt.received ? 'received' : (chronological(doc?.sources)[0]?.kind ?? 'unknown'),
+        ...(agreed ? { receipt: { receiptId: agreed.receiptId, vendorLotId: agreed.vendorLotId, quantity: agreed.quantity, uom: agreed.uom, receivedAt: agreed.receivedAt } } : {}),
+      };
+    }),
     vendorLots: vendorLotIds.map((id): LineageVendorLot => {
       const doc = vendorLotById.get(id);
       const [vendorId = '', mpn = '', vendorLotCode = ''] = doc ? [doc.vendorId, doc.mpn, doc.vendorLotCode] : keyOf(id);

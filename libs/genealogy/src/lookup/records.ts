@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AuthorityRepository } from '../authority/authority.repository';
 import type { ShipmentUnitsDoc } from '../authority/authority.documents';
+import { brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { Provenance } from '../facts/provenance';
 import { BrandScope, inScope } from '../genealogy.types';
@@ -58,7 +59,6 @@ export interface RecordSources extends LookupReader {
   findShipmentUnits(ids: string[]): Promise<ShipmentUnitsDoc[]>;
 }
 
-const brandOf = (u: UnitDoc | undefined): string | undefined => u?.brand ?? u?.started?.brand;
 
 /** A vendor lot with its vendor and package lots: three reads by `_id`, the last two side by side. */
 export async function readVendorLot(src: RecordSources, vendorLotId: string): Promise<VendorLotRecord | undefined> {
@@ -85,7 +85,7 @@ export async function readVendorLot(src: RecordSources, vendorLotId: string): Pr
       provenance: r.prov,
       lots: r.lotIds.map((lotId) => {
         const lot = lotById.get(lotId);
-        const receipt = lot?.receipt?.receiptId === r.receiptId ? lot.receipt : undefined;
+        const receipt = lotReceiptOf(lot).claims.find((c) => c.receiptId === r.receiptId);
         return { lotId, ...(receipt ? { quantity: receipt.quantity, uom: receipt.uom } : {}), status: lotStatusOf(lot) };
       }),
     })),
@@ -107,22 +107,26 @@ export async function readShipment(src: RecordSources, shipmentId: string, scope
   return listed.length > 0 ? { shipmentId, units: listed.sort((a, b) => compare(a.serial, b.serial)) } : undefined;
 }
 
-/** A work order's units in the caller's scope (one read by `_id`); undefined when none is. */
+/** A work order's units in the caller's scope (one read by `_id`, and one of its units for a brand's key); undefined when none is. */
 export async function readWorkOrder(src: RecordSources, workOrder: string, scope: BrandScope): Promise<WorkOrderRecord | undefined> {
   const [doc] = await src.findWorkOrders([workOrder]);
+  const claimed = chronological(doc?.units).filter((u) => inScope(scope, u.brand));
+  // The index keeps what each UnitStarted claimed; the unit's own claims decide its brand (a conflict is no brand's).
+  const agreed = scope.kind === 'site' ? undefined : new Set((await src.findUnits([...new Set(claimed.map((u) => u.serial))])).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
   const bySerial = new Map<string, RecordUnit>();
-  for (const u of chronological(doc?.units)) {
-    if (!inScope(scope, u.brand)) continue;
+  for (const u of claimed) {
+    if (agreed && !agreed.has(u.serial)) continue;
     bySerial.set(u.serial, { serial: u.serial, brand: u.brand, productPartNumber: u.productPartNumber, workOrder, at: u.prov.occurredAt, provenance: u.prov });
   }
   return bySerial.size > 0 ? { workOrder, units: [...bySerial.values()].sort((a, b) => compare(a.serial, b.serial)) } : undefined;
 }
 
 function unitFacts(unit: UnitDoc | undefined): Pick<RecordUnit, 'brand' | 'productPartNumber' | 'workOrder'> {
-  const brand = brandOf(unit);
+  const { agreed } = unitStartOf(unit);
   return {
-    ...(brand !== undefined ? { brand } : {}),
-    ...(unit?.started ? { productPartNumber: unit.started.productPartNumber, workOrder: unit.started.workOrder } : {}),
+    ...(agreed.brand !== undefined ? { brand: agreed.brand } : {}),
+    ...(agreed.productPartNumber !== undefined ? { productPartNumber: agreed.productPartNumber } : {}),
+    ...(agreed.workOrder !== undefined ? { workOrder: agreed.workOrder } : {}),
   };
 }
 

@@ -15,10 +15,30 @@ export interface Timed {
   prov: Provenance;
 }
 
+/** What a UnitStarted claims about a unit: facts with one value, so two claims that differ are a conflict. */
+export interface StartClaim {
+  brand: string;
+  productPartNumber: string;
+  workOrder: string;
+}
+
+/** What a MaterialReceived claims about one package: facts with one value, like StartClaim. */
+export interface Receipt {
+  receiptId: string;
+  vendorLotId: string;
+  vendorId: string;
+  mpn: string;
+  quantity: number;
+  uom: string;
+  receivedAt: string;
+}
+
 export interface UnitDoc {
   _id: string;
-  brand?: string;
-  started?: { brand: string; productPartNumber: string; workOrder: string } & Timed;
+  /** Every UnitStarted of this serial, one per event: read through unitStartOf (claims.ts), never one of them alone. */
+  starts?: FactMap<StartClaim & Timed>;
+  /** The one start of documents written before starts were kept per event; read as one more claim. */
+  started?: StartClaim & Timed;
   installs?: FactMap<{ lotId: string; quantity: number; refDes: string[] } & Timed>;
   children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
   parents?: FactMap<{ serial: string } & Timed>;
@@ -33,15 +53,10 @@ export interface UnitDoc {
 
 export interface LotDoc {
   _id: string;
-  receipt?: {
-    receiptId: string;
-    vendorLotId: string;
-    vendorId: string;
-    mpn: string;
-    quantity: number;
-    uom: string;
-    receivedAt: string;
-  } & Timed;
+  /** Every MaterialReceived naming this package, one per event: read through lotReceiptOf (claims.ts). */
+  receipts?: FactMap<Receipt & Timed>;
+  /** The one receipt of documents written before receipts were kept per event; read as one more claim. */
+  receipt?: Receipt & Timed;
   /** How this lot came out of other lots (split from one, merged from several). */
   sources?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[]; quantity?: number } & Timed>;
   /** Lots made out of this one: the forward edges, for where-used. */
@@ -104,6 +119,9 @@ export interface LotBrandUseIndexDoc {
   buckets?: FactMap<number>;
 }
 
+/** Why a unit of a product-unit bucket is left out of a brand's counts (see ProductUnitsDoc.conflicted). */
+export type ConflictMark = 'brand' | 'product' | false;
+
 /** One bucket of a product's units of one brand (for shares of a product's units): serials keyed by factKey(serial). */
 export interface ProductUnitsDoc {
   _id: string;
@@ -111,6 +129,13 @@ export interface ProductUnitsDoc {
   brand: string;
   bucket: number;
   serials?: FactMap<string>;
+  /**
+   * Serials of this bucket whose start is in conflict, keyed like `serials`: `product` while its product is (whatever
+   * its brand), `brand` while only its brand is, false once neither is. Derived from the unit after its writes are
+   * durable (see conflictMarkWrites): no brand counts or samples such a unit; site-wide, one in conflict on its brand
+   * only is counted once, one whose product is in conflict in no product.
+   */
+  conflicted?: FactMap<ConflictMark>;
 }
 
 /** Which buckets of product_units hold units of a product, keyed by factKey(brand) + `b<bucket>`. */

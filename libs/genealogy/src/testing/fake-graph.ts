@@ -1,6 +1,6 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
-import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 import type { RecordSources } from '../lookup/records';
@@ -10,12 +10,12 @@ import type { RecordSources } from '../lookup/records';
 /** Documents by collection and id. */
 export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
-/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges they call for. */
+/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges and conflict marks they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
   set(store, writes);
   const branded = [...brandedUseNeeds(writes)].flatMap(([serial, need]) => {
     const unit = store.units?.get(serial);
-    return unit ? brandedUseWrites(unit as UnitDoc, need) : [];
+    return unit ? [...brandedUseWrites(unit as UnitDoc, need), ...(need.brandSet ? conflictMarkWrites(unit as UnitDoc) : [])] : [];
   });
   set(store, branded);
 }

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
-import { GraphWrite, brandedUseNeeds, brandedUseWrites, mergeGraphWrites } from './graph-writes';
+import { DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
 import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
@@ -30,7 +30,7 @@ export class GraphWriteRepository {
   }
 
   /**
-   * Upserts every write, then the brand-bucketed forward edges they call for (read back from the units just
+   * Upserts every write, then the brand-bucketed forward edges and the conflict marks they call for (read back from the units just
    * written: one more round trip when the batch started units or installed material); resolves once the database
    * has acknowledged all of it with the connection's write concern. A failure in between is retried whole by the
    * caller, and every write is idempotent.
@@ -42,9 +42,16 @@ export class GraphWriteRepository {
     const ids = [...needs.keys()];
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
-    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { brand: 1, installs: 1 }).lean().exec() as Promise<UnitDoc[]>;
+    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { starts: 1, started: 1, installs: 1 }).lean().exec() as Promise<DerivedFrom[]>;
     const units = (await Promise.all(chunks.map(read))).flat();
-    await this.upsert(mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, needs.get(u._id)!))));
+    await this.upsert(
+      mergeGraphWrites(
+        units.flatMap((u) => {
+          const need = needs.get(u._id)!;
+          return [...brandedUseWrites(u, need), ...(need.brandSet ? conflictMarkWrites(u) : [])];
+        }),
+      ),
+    );
   }
 
   private async upsert(writes: GraphWrite[]): Promise<void> {
