@@ -767,9 +767,15 @@ export interface components {
             revision: string;
         };
         BrandCountDto: {
-            /** @description (unknown) for units never started */
+            /** @description (unknown) for units never started; (conflicting) for units whose brand is in conflict (site-wide keys only) */
             brand: string;
             units: number;
+        };
+        ClaimedValueDto: {
+            /** @description Every event that claimed this value */
+            provenance: components["schemas"]["ProvenanceDto"][];
+            /** @description One value claimed for the field */
+            value: string | number;
         };
         CommonalityDto: {
             comparison?: components["schemas"]["ComparisonSetDto"];
@@ -1008,12 +1014,18 @@ export interface components {
         FlagDto: {
             brand?: string;
             /** @enum {string} */
-            code: "VENDOR_NOT_APPROVED" | "VENDOR_STATUS_UNKNOWN" | "LOT_NOT_RELEASED" | "NOT_ON_AVL" | "UNDER_DEVIATION" | "DEVIATION_EXCEEDED" | "AVL_MISSING" | "BOM_MISMATCH";
+            code: "VENDOR_NOT_APPROVED" | "VENDOR_STATUS_UNKNOWN" | "LOT_NOT_RELEASED" | "CONFLICTING_FACTS" | "NOT_ON_AVL" | "UNDER_DEVIATION" | "DEVIATION_EXCEEDED" | "AVL_MISSING" | "BOM_MISMATCH";
             count?: number;
             deviationId?: string;
             difference?: components["schemas"]["BomDifferenceDto"];
+            /**
+             * @description CONFLICTING_FACTS: the field of `serial` (its start, or the parent it is built into) or of `lotId` (its receipt) whose events disagree
+             * @enum {string}
+             */
+            field?: "brand" | "productPartNumber" | "workOrder" | "parentSerial" | "receiptId" | "vendorLotId" | "vendorId" | "mpn" | "quantity" | "uom" | "receivedAt";
             installation?: components["schemas"]["FlaggedInstallationDto"];
             internalPartNumber?: string;
+            /** @description The lot flagged; CONFLICTING_FACTS: the package whose receipts disagree */
             lotId?: string;
             manufacturer?: string;
             maxQuantity?: number;
@@ -1026,6 +1038,8 @@ export interface components {
             /** @description The unit judged */
             serial?: string;
             serials: string[];
+            /** @description CONFLICTING_FACTS: every value claimed, each with the provenance of every event that claimed it; none is chosen */
+            values?: components["schemas"]["ClaimedValueDto"][];
             vendorId?: string;
             vendorLotIds?: string[];
         };
@@ -1157,11 +1171,14 @@ export interface components {
             vendorLots: components["schemas"]["LineageVendorLotDto"][];
         };
         LotNodeDto: {
+            /** @description Receipt fields whose MaterialReceived events disagree: a CONFLICTING_FACTS flag gives every value */
+            conflictingFields?: string[];
             /** @description False when no event established this lot (see gaps) */
             known: boolean;
             lotId: string;
             /** @enum {string} */
             origin: "received" | "split" | "merge" | "unknown";
+            /** @description Absent when the receipts of this package disagree (conflictingFields) */
             receipt?: components["schemas"]["LotReceiptDto"];
             /** @description The lots this lot was split or merged from */
             sources: components["schemas"]["LotSourceDto"][];
@@ -1258,7 +1275,7 @@ export interface components {
             via: "root" | "supplied" | "received" | "split" | "merge" | "installed" | "assembled";
         };
         ProductCountDto: {
-            /** @description (unknown) for units never started */
+            /** @description (unknown) for units never started; (conflicting) for units whose product is in conflict */
             productPartNumber: string;
             /** @description Units of this product started (brands in scope) */
             productUnits?: number;
@@ -1467,6 +1484,8 @@ export interface components {
         };
         UnitNodeDto: {
             brand?: string;
+            /** @description Start fields (brand, productPartNumber, workOrder) whose UnitStarted events disagree: those fields are absent, and a CONFLICTING_FACTS flag gives every value */
+            conflictingFields?: string[];
             materials: components["schemas"]["InstallationDto"][];
             productPartNumber?: string;
             /** @description Of the UnitStarted event */
@@ -1598,8 +1617,10 @@ export interface components {
             vendorLotId?: string;
         };
         WhereUsedRowDto: {
-            /** @description Brand of the top-level unit */
+            /** @description Brand of the top-level unit (absent when in conflict: only site-wide keys see such a unit) */
             brand?: string;
+            /** @description The top-level unit's start fields whose UnitStarted events disagree (CONFLICTING_FACTS): absent above, no side picked */
+            conflictingFields?: string[];
             /** @description The package lot installed: the material or one of its descendants */
             lotId: string;
             /** @description From the material to the top-level unit */
