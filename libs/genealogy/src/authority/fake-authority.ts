@@ -17,8 +17,8 @@ export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageRead
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
     findLots: by('lots'),
-    findLotUseIndexes: by('lotUseIndex'),
-    findLotUses: by('lotUses'),
+    findLotBrandUseIndexes: by('lotBrandUseIndex'),
+    findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),
   };
 }
