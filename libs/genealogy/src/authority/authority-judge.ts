@@ -72,23 +72,28 @@ export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, 
   return [...gs];
 }
 
+/** The judgement's reads over the repositories in MongoDB (AuthorityJudge's own; the bench records them). */
+export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): AuthorityReader & UsageReader {
+  return {
+    findBrandParts: (ids) => authority.findBrandParts(ids),
+    findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
+    findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
+    findBrandBoms: (ids) => authority.findBrandBoms(ids),
+    findPartReceipts: (ids) => authority.findPartReceipts(ids),
+    findLots: (ids) => graph.findLots(ids),
+    findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
+    findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
+    findUnits: (ids) => graph.findUnits(ids),
+  };
+}
+
 /** Brand authority over the graph in MongoDB: judgeWithReads on the repositories. */
 @Injectable()
 export class AuthorityJudge {
   private readonly reader: AuthorityReader & UsageReader;
 
   constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
-    this.reader = {
-      findBrandParts: (ids) => authority.findBrandParts(ids),
-      findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
-      findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
-      findBrandBoms: (ids) => authority.findBrandBoms(ids),
-      findPartReceipts: (ids) => authority.findPartReceipts(ids),
-      findLots: (ids) => graph.findLots(ids),
-      findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
-      findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
-      findUnits: (ids) => graph.findUnits(ids),
-    };
+    this.reader = authorityReaderFrom(authority, graph);
   }
 
   /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
