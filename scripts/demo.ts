@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   log(`  site-wide quality engineer (every brand; may hold and release):  ${siteKey}`);
   log(`  Acme auditor (Acme's units only; read-only):                      ${brandKey}`);
   log(`  administrator (keys and the access log, no genealogy data):       ${adminKey}`);
-  log(`then search ${scenario.ids.top} (the demo gateway), follow its flagged vendor and the where-used of its split reel.`);
+  log(`then search ${scenario.ids.top} (the demo gateway), follow its flagged vendor and the where-used of its split reel;`);
+  log(`${scenario.ids.other} exceeded Acme's deviation D-CAP: ${base}/v1/brands/Acme/deviations/D-CAP says which serials were built under it.`);
   log('the API itself: /v1 on the same address with Authorization: Bearer <key>; its reference at /docs; /health');
   log('press Ctrl-C to stop');
 }
