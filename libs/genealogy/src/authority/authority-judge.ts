@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import { BrandScope, Genealogy } from '../genealogy.types';
 import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId, partReceiptsId } from './authority.documents';
-import { AuthorityReader, AuthorityRepository } from './authority.repository';
+import { AuthorityReader, AuthorityRepository, BrandListReader } from './authority.repository';
+import { ApprovedPart, DeviationSummary, brandApprovals, brandDeviations } from './brand-lists';
 import { PartAuthority, partAuthorityOf } from './authority-rules';
 import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
@@ -73,8 +74,9 @@ export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, 
 }
 
 /** The judgement's reads over the repositories in MongoDB (AuthorityJudge's own; the bench records them). */
-export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): AuthorityReader & UsageReader {
+export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): BrandListReader & UsageReader {
   return {
+    findBrandIndexes: (brands) => authority.findBrandIndexes(brands),
     findBrandParts: (ids) => authority.findBrandParts(ids),
     findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
     findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
@@ -90,7 +92,7 @@ export function authorityReaderFrom(authority: AuthorityRepository, graph: Genea
 /** Brand authority over the graph in MongoDB: judgeWithReads on the repositories. */
 @Injectable()
 export class AuthorityJudge {
-  private readonly reader: AuthorityReader & UsageReader;
+  private readonly reader: BrandListReader & UsageReader;
 
   constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
     this.reader = authorityReaderFrom(authority, graph);
@@ -111,6 +113,16 @@ export class AuthorityJudge {
     const [doc] = await this.authority.findShipmentUnits([shipmentId]);
     const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
     return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
+  }
+
+  /** Every approval of `brand` as it stands at `now` (the caller has checked the brand is in its scope). */
+  approvals(brand: string, now = Date.now()): Promise<ApprovedPart[]> {
+    return brandApprovals(this.reader, brand, now);
+  }
+
+  /** Every deviation of `brand` as it stands at `now`, with the pieces used and left (the brand in the caller's scope). */
+  deviations(brand: string, now = Date.now()): Promise<DeviationSummary[]> {
+    return brandDeviations(this.reader, brand, now);
   }
 
   /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */

@@ -4,6 +4,7 @@ import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { fetchedOf, storeOf } from '../testing/fake-graph';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeManyWithReads, judgeWithReads } from './authority-judge';
+import { brandApprovals, brandDeviations } from './brand-lists';
 import { authorityReaderOf } from './fake-authority';
 
 // A small world: one vendor, the approved capacitor (Murata GRM1) and an alternate (Kemet ALT1) for the brand's
@@ -298,5 +299,39 @@ describe('brand authority: judging many answers at once', () => {
     const one = await judgeWithReads(readerOf(store), assembleGenealogy('A-1', fetchedOf(store)), SITE_WIDE);
     expect(many[0]!.roundTrips).toBe(one.roundTrips);
     expect(many[0]!.roundTrips - assembleGenealogy('A-1', fetchedOf(store)).roundTrips).toBe(2 + 1 + 1 + 1 + 1);
+  });
+});
+
+describe("brand authority: the approver's lists", () => {
+  const world = (): TraceEvent[] => [
+    ...base(), approve('A1', 1), approve('A2', 1, { mpn: 'GRM2' }), approve('I1', 1, { brand: 'Initech' }),
+    ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A2', reason: 'EOL' }, { at: 5, id: 'wd-A2' }),
+    deviate('D1', 1, { from: 1, until: 20, max: 3 }), deviate('D2', 1, { from: 30, until: 40 }), deviate('D3', 1, { from: 1, until: 20 }),
+    ev('DeviationRevoked', { brand: 'Acme', deviationId: 'D3', reason: 'done' }, { at: 6, id: 'rv-D3' }),
+    deviate('D9', 1, { from: 1, until: 20, brand: 'Initech' }),
+    start('U1', 2), install('U1', 'REEL-ALT', 3, 2), start('U2', 2), install('U2', 'REEL-ALT', 4, 2),
+    start('I-1', 2, { brand: 'Initech' }), install('I-1', 'REEL-ALT', 3, 5),
+  ];
+  const now = Date.parse(t(10));
+
+  it('lists every approval of the brand with its state, and nothing of another brand', async () => {
+    const reader = readerOf(storeOf(world()));
+    const list = await brandApprovals(reader, 'Acme', now);
+    expect(list.map((a) => [a.approvalId, a.state, a.mpn, a.withdrawn?.reason])).toEqual([['A1', 'IN_FORCE', 'GRM1', undefined], ['A2', 'WITHDRAWN', 'GRM2', 'EOL']]);
+    expect(await brandApprovals(reader, 'Nobody', now)).toEqual([]);
+  });
+
+  it('lists every deviation of the brand with its state and the pieces used and left, counted as the judgement counts them', async () => {
+    const reader = readerOf(storeOf(world()));
+    const list = await brandDeviations(reader, 'Acme', now);
+    expect(list.map((d) => [d.deviationId, d.state, d.piecesUsed, d.piecesLeft])).toEqual([
+      ['D1', 'IN_FORCE', 4, 0],
+      ['D2', 'NOT_YET_IN_FORCE', 0, undefined],
+      ['D3', 'REVOKED', 0, undefined],
+    ]);
+    expect(list[2]!.revoked).toEqual({ at: t(6), reason: 'done' });
+    // Initech's 5 pieces on the same reel are never read.
+    expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).sort()).toEqual(['U1', 'U2']);
+    expect((await brandDeviations(reader, 'Initech', Date.parse(t(25)))).map((d) => [d.deviationId, d.state, d.piecesUsed])).toEqual([['D9', 'EXPIRED', 5]]);
   });
 });

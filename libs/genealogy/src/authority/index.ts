@@ -5,3 +5,4 @@ export type { UsageReader } from './deviation-usage';
 export { AUTHORITY_EVENT_TYPES, isAuthorityEvent, type AuthorityEvent, type AuthorityEventType } from './authority-writes';
 export * from './authority.types';
 export type { DeviationInstallation, DeviationReport, DeviationSerial, DeviationState } from './deviation-report';
+export type { ApprovalState, ApprovedPart, DeviationSummary } from './brand-lists';
