@@ -1,7 +1,7 @@
 // The API's answers as the web app reads them (the OpenAPI document at /docs is the reference). Declared here, not
 // imported from the libs: the browser bundle is an HTTP client of the API and carries none of the server's code.
 
-export type Role = 'quality' | 'auditor' | 'admin';
+export type Role = 'quality' | 'auditor' | 'admin' | 'approver';
 
 export interface SessionInfo {
   keyId: string;

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
 import type { SessionInfo } from './api-types';
 import { AdminPage } from './pages/admin-page';
+import { BrandPages } from './pages/brand-authority-page';
 import { CommonalityPage } from './pages/commonality-page';
 import { LotPage } from './pages/lot-page';
 import { ReportsPage } from './pages/reports-page';
@@ -84,7 +85,15 @@ function Workspace({ session }: { session: SessionInfo }) {
           Sign out
         </button>
       </header>
-      <main>{canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminPage search={path === '/admin' ? search : ''} session={session} />}</main>
+      <main>
+        {canReadData(session) ? (
+          <Page path={path} search={search} session={session} />
+        ) : session.role === 'approver' ? (
+          <BrandPages path={path} session={session} />
+        ) : (
+          <AdminPage search={path === '/admin' ? search : ''} session={session} />
+        )}
+      </main>
     </>
   );
 }
@@ -105,6 +114,7 @@ function Page({ path, search, session }: { path: string; search: string; session
       if (path === '/search') return <SearchPage q={new URLSearchParams(search).get('q') ?? ''} />;
       if (path === '/commonality') return <CommonalityPage search={search} />;
       if (path === '/reports') return <ReportsPage />;
+      if (path.startsWith('/brands/')) return <BrandPages path={path} session={session} />;
       return <Home />;
   }
 }
