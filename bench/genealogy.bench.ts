@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { ApiKeysRepository } from '@trace/access';
-import { COLLECTIONS, FetchedGraph, GraphFetcher, assembleGenealogy } from '@trace/genealogy/testing';
+import { AuthorityReader, BackwardTracer, SITE_WIDE, UsageReader, judgeWithReads } from '@trace/genealogy';
+import { AuthorityRepository, COLLECTIONS, FetchedGraph, GenealogyRepository, GraphFetcher, assembleGenealogy, authorityReaderFrom } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
 import { Latency, latencyOf, now } from './stats';
@@ -18,6 +19,10 @@ export interface ApiUnderTest {
   key: string;
   /** The graph reads the genealogy route makes, without the assembly. */
   graph: GraphFetcher;
+  /** The route's walk, assembly and brand judgement, in process. */
+  tracer: BackwardTracer;
+  /** The brand judgement's reads on the API's database (to record which it makes). */
+  authority: AuthorityReader & UsageReader;
   close(): Promise<void>;
 }
 
@@ -26,7 +31,15 @@ export async function startApiOn(env: NodeJS.ProcessEnv): Promise<ApiUnderTest> 
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const { key } = await app.get(ApiKeysRepository).create('quality', '*', 'bench');
-  return { url: `http://127.0.0.1:${port}`, key, graph: (app as INestApplication).get(GraphFetcher), close: () => app.close() };
+  const nest = app as INestApplication;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    key,
+    graph: nest.get(GraphFetcher),
+    tracer: nest.get(BackwardTracer),
+    authority: authorityReaderFrom(nest.get(AuthorityRepository), nest.get(GenealogyRepository)),
+    close: () => app.close(),
+  };
 }
 
 // The neighbours the backward trace follows from each kind of document (as libs/genealogy/src/backward/graph-fetcher.ts).
@@ -89,6 +102,59 @@ export async function floorTrace(db: Db, levels: Level[]): Promise<void> {
   }
 }
 
+/** One round trip of the judgement: the reads it sends side by side. */
+type JudgementRound = { collection: keyof typeof COLLECTIONS; ids: string[] }[];
+
+const READ_COLLECTIONS: Record<keyof (AuthorityReader & UsageReader), keyof typeof COLLECTIONS> = {
+  findBrandParts: 'brandParts',
+  findBrandApprovals: 'brandApprovals',
+  findBrandDeviations: 'brandDeviations',
+  findBrandBoms: 'brandBoms',
+  findPartReceipts: 'partReceipts',
+  findLots: 'lots',
+  findLotBrandUseIndexes: 'lotBrandUseIndex',
+  findLotBrandUses: 'lotBrandUses',
+  findUnits: 'units',
+};
+
+/**
+ * The judgement's round trips for one answer (untimed), as the judgement makes them for a site-wide key: reads started
+ * before any earlier one returned were sent side by side, so they are one round trip.
+ */
+export async function judgementRoundsOf(api: ApiUnderTest, serial: string): Promise<JudgementRound[]> {
+  const rounds: JudgementRound[] = [];
+  let returned = 0;
+  let roundAt = -1;
+  const reader = Object.fromEntries(
+    (Object.keys(READ_COLLECTIONS) as (keyof typeof READ_COLLECTIONS)[]).map((name) => [
+      name,
+      async (ids: string[]) => {
+        if (roundAt !== returned || rounds.length === 0) rounds.push([]);
+        roundAt = returned;
+        rounds.at(-1)!.push({ collection: READ_COLLECTIONS[name], ids });
+        const docs = await (api.authority[name] as (ids: string[]) => Promise<unknown[]>)(ids);
+        returned++;
+        return docs;
+      },
+    ]),
+  ) as unknown as AuthorityReader & UsageReader;
+  await judgeWithReads(reader, assembleGenealogy(serial, await api.graph.fetch(serial)), SITE_WIDE);
+  return rounds;
+}
+
+/** The floor with the judgement: the walk's floor, then each judgement round trip's reads side by side, ids known in advance. */
+export async function judgedFloorTrace(db: Db, levels: Level[], rounds: JudgementRound[]): Promise<void> {
+  await floorTrace(db, levels);
+  for (const round of rounds) {
+    const reads: Promise<Doc[]>[] = [];
+    for (const { collection, ids } of round) for (let i = 0; i < ids.length; i += FLOOR_CHUNK) reads.push(findIn(db, collection, ids.slice(i, i + FLOOR_CHUNK)));
+    await Promise.all(reads);
+  }
+}
+
+const findIn = (db: Db, collection: keyof typeof COLLECTIONS, ids: string[]): Promise<Doc[]> =>
+  ids.length === 0 ? Promise.resolve([]) : db.collection(COLLECTIONS[collection]).find({ _id: { $in: ids as never[] } }).toArray();
+
 /** The naive traversal: one query per node, each waiting for the previous (a client walking the graph node by node). */
 export async function naiveTrace(db: Db, serial: string): Promise<number> {
   const seen = new Set<string>([`units\u0000${serial}`]);
@@ -130,6 +196,13 @@ export interface GenealogyFigures {
   /** JSON.stringify of the answer, in process. */
   serialize: Latency;
   floor: Latency;
+  /** BackwardTracer.trace in process: the walk, the assembly and the brand judgement (what the route answers, before JSON). */
+  judged: Latency;
+  /** The floor, then the judgement's own reads (its round trips, ids known in advance). */
+  judgedFloor: Latency;
+  /** Round trips the judgement adds to an answer (median over the serials), and what they read. */
+  judgementRoundTrips: number;
+  judgementReads: string;
   naive: Latency;
   naiveQueries: number;
   /** Median size of the API's answer. */
@@ -139,7 +212,12 @@ export interface GenealogyFigures {
 /** Times the genealogy of each serial by every method, round-robin so noise spreads evenly over them. */
 export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[], rounds: { fast: number; naive: number }): Promise<GenealogyFigures> {
   const shapes = await Promise.all(serials.map((s) => levelsOf(db, s)));
-  const samples = { api: [] as number[], fetch: [] as number[], floor: [] as number[], naive: [] as number[], assemble: [] as number[], serialize: [] as number[] };
+  const judgement: JudgementRound[][] = [];
+  for (const s of serials) judgement.push(await judgementRoundsOf(api, s));
+  const samples = {
+    api: [] as number[], fetch: [] as number[], floor: [] as number[], naive: [] as number[], assemble: [] as number[], serialize: [] as number[],
+    judged: [] as number[], judgedFloor: [] as number[],
+  };
   const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
     const t0 = now();
     await f();
@@ -159,6 +237,8 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
     await time(samples.assemble, async () => (answer = assembleGenealogy(serials[i]!, fetched!)));
     await time(samples.serialize, async () => JSON.stringify(answer));
     await time(samples.floor, () => floorTrace(db, shapes[i]!.levels));
+    await time(samples.judged, () => api.tracer.trace(serials[i]!, SITE_WIDE));
+    await time(samples.judgedFloor, () => judgedFloorTrace(db, shapes[i]!.levels, judgement[i]!));
   }
   let naiveQueries = 0;
   for (let r = 0; r < rounds.naive; r++) {
@@ -175,6 +255,10 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
     assemble: latencyOf(samples.assemble),
     serialize: latencyOf(samples.serialize),
     floor: latencyOf(samples.floor),
+    judged: latencyOf(samples.judged),
+    judgedFloor: latencyOf(samples.judgedFloor),
+    judgementRoundTrips: mid(judgement.map((r) => r.length)),
+    judgementReads: [...new Set(judgement.map((rounds) => rounds.map((r) => r.map((x) => `${x.collection}:${x.ids.length}`).join('+')).join(' | ')))].join(' ; '),
     naive: latencyOf(samples.naive),
     naiveQueries,
     answerBytes: mid(answerBytes),

@@ -239,6 +239,16 @@ function report(
     rows.push(`Backward genealogy: ${g.nodes.toLocaleString('en-US')} nodes, ${g.levels} levels, ${(g.answerBytes / 1e6).toFixed(1)} MB answer (median of ${g.serials} serials)`);
     rows.push([`API GET genealogy, p50 / p99 ms (n=${g.api.n})`, `${fmtMs(g.api.p50)} / ${fmtMs(g.api.p99)}`, `floor ${fmtMs(g.floor.p50)} / ${fmtMs(g.floor.p99)}`, fmtRatio(rFloor), '<= 1.5', verdict(rFloor <= 1.5)]);
     rows.push([`graph reads only (tracer.fetch), p50 / p99 ms`, `${fmtMs(g.fetch.p50)} / ${fmtMs(g.fetch.p99)}`, 'fetch / floor', fmtRatio(rFetch), '', '']);
+    const rJudged = m(`${key}.judged_over_judged_floor`, `${at}: judged trace p50 / floor with judgement p50`, g.judged.p50 / g.judgedFloor.p50, 'x', 'lower');
+    const rJudgedFloor = m(`${key}.judged_floor_over_floor`, `${at}: floor with judgement p50 / floor p50`, g.judgedFloor.p50 / g.floor.p50, 'x', 'lower');
+    const rApiJudged = m(`${key}.api_over_judged_floor`, `${at}: API p50 / floor with judgement p50`, g.api.p50 / g.judgedFloor.p50, 'x', 'lower');
+    m(`${key}.judged.p50`, `${at}: judged trace in process p50`, g.judged.p50, 'ms', 'lower');
+    m(`${key}.judged_floor.p50`, `${at}: floor with judgement p50`, g.judgedFloor.p50, 'ms', 'none');
+    m(`${key}.judgement_round_trips`, `${at}: judgement round trips (median)`, g.judgementRoundTrips, 'round trips', 'lower', `<= ${g.levels} (one per level)`);
+    rows.push([`floor with the judgement's reads, p50 / p99 ms`, `${fmtMs(g.judgedFloor.p50)} / ${fmtMs(g.judgedFloor.p99)}`, 'judged floor / floor', fmtRatio(rJudgedFloor), '', '']);
+    rows.push([`judged trace in process (walk, assemble, judge), p50 / p99 ms`, `${fmtMs(g.judged.p50)} / ${fmtMs(g.judged.p99)}`, 'judged / judged floor', fmtRatio(rJudged), '', '']);
+    rows.push([`API GET genealogy (judged) against the judged floor`, '', 'API / judged floor', fmtRatio(rApiJudged), '<= 1.5', verdict(rApiJudged <= 1.5)]);
+    rows.push([`judgement round trips per answer (median)`, `${g.judgementRoundTrips} over ${g.levels} levels`, g.judgementReads.slice(0, 72), '', `<= ${g.levels}`, verdict(g.judgementRoundTrips <= g.levels)]);
     m(`${key}.assemble.p50`, `${at}: assemble p50`, g.assemble.p50, 'ms', 'lower');
     m(`${key}.serialize.p50`, `${at}: JSON.stringify p50`, g.serialize.p50, 'ms', 'lower');
     const rest = g.api.p50 - g.fetch.p50 - g.assemble.p50 - g.serialize.p50;

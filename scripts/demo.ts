@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   const siteKey = (await keys.create('quality', '*', 'demo: site-wide quality engineer')).key;
   const brandKey = (await keys.create('auditor', ['Acme'], 'demo: Acme auditor')).key;
   const adminKey = (await keys.create('admin', '*', 'demo: administrator')).key;
+  const approverKey = (await keys.create('approver', ['Acme'], 'demo: Acme approver')).key;
   await keysContext.close();
 
   const genealogy = `${base}/v1/serials/${scenario.ids.top}/genealogy`;
@@ -91,7 +92,9 @@ async function main(): Promise<void> {
   log(`  site-wide quality engineer (every brand; may hold and release):  ${siteKey}`);
   log(`  Acme auditor (Acme's units only; read-only):                      ${brandKey}`);
   log(`  administrator (keys and the access log, no genealogy data):       ${adminKey}`);
-  log(`then search ${scenario.ids.top} (the demo gateway), follow its flagged vendor and the where-used of its split reel.`);
+  log(`  Acme approver (Acme's approved parts and deviations; publishes):   ${approverKey}`);
+  log(`then search ${scenario.ids.top} (the demo gateway), follow its flagged vendor and the where-used of its split reel;`);
+  log(`${scenario.ids.other} exceeded Acme's deviation D-CAP: ${base}/v1/brands/Acme/deviations/D-CAP says which serials were built under it.`);
   log('the API itself: /v1 on the same address with Authorization: Bearer <key>; its reference at /docs; /health');
   log('press Ctrl-C to stop');
 }

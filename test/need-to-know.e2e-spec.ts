@@ -159,6 +159,12 @@ const deviationReads: Attempt[] = [
   { name: 'deviation of a brand that never existed', path: '/v1/brands/Nobody/deviations/GDEV-1' },
 ];
 
+// The approver's lists: another brand's, the caller's own (counted over its own units), and one that never existed.
+const brandLists: Attempt[] = ['Globex', 'Acme', 'Nobody'].flatMap((b) => [
+  { name: `approved parts of ${b}`, path: `/v1/brands/${b}/approved-parts` },
+  { name: `deviations of ${b}`, path: `/v1/brands/${b}/deviations` },
+]);
+
 const murataVendorLot = `vendorId=V-MURATA&mpn=GRM155&vendorLotCode=SH1`;
 const attempts: Attempt[] = [
   ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'GLX-DEEP-0', 'NEVER-EXISTED', 'CONF-1', 'CONF-2'].flatMap((s) => [
@@ -201,6 +207,8 @@ const attempts: Attempt[] = [
   ...deviationReads,
   ...['SHP-G1', 'SHP-G-MOD', 'SHP-A1', 'SHP-CONF', 'NO-SUCH-SHIPMENT'].map((sh) => ({ name: `compliance of shipment ${sh}`, path: `/v1/shipments/${sh}/compliance` })),
   ...deviationReads.map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
+  ...brandLists,
+  ...brandLists.map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
   ...brandPublications('Globex'),
   ...brandPublications('Globex').map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
   // Acme's approver with a body the contract refuses: 400 in both worlds, nothing published.
@@ -359,6 +367,12 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
     expect(foreign.status).toBe(200);
     expect(foreign.body).toMatchObject({ piecesUsed: BIG_REEL_UNITS, piecesLeft: 0 }); // Globex's pieces, which Acme's key never sees
     expect(foreign.body.exceeded).toHaveLength(BIG_REEL_UNITS - 2);
+    // The lists count the same way: Acme's own list, and the other brand's for a site-wide key only.
+    const ownList = await both.get('/v1/brands/Acme/deviations', acmeApprover.both!);
+    expect(ownList.body).toEqual([expect.objectContaining({ deviationId: 'ADEV-1', piecesUsed: 4, state: 'EXPIRED' })]);
+    expect((await both.get('/v1/brands/Globex/deviations')).body).toEqual([expect.objectContaining({ deviationId: 'GDEV-1', piecesUsed: BIG_REEL_UNITS, piecesLeft: 0 })]);
+    expect((await both.get('/v1/brands/Globex/deviations', acmeApprover.both!)).status).toBe(404);
+    expect((await both.get('/v1/brands/Globex/approved-parts')).body).toEqual([expect.objectContaining({ approvalId: 'G-CAP', state: 'IN_FORCE' })]);
   });
 
   it('refuses a cursor made for another caller (400)', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TraceEvent, parseEvent, toMessage } from '@trace/contracts';
+import { TOPICS, TraceEvent, parseEvent, toMessage, topicOf } from '@trace/contracts';
 import { ShopFloorOptions, shopFloorEvents } from './shop-floor';
 
 const small: ShopFloorOptions = { seed: 7, units: 40, partsPerBoard: 60, brands: 3 };
@@ -11,18 +11,31 @@ describe('shopFloorEvents', () => {
     expect(digest(events())).toBe(digest(events()));
   });
 
-  // Computed once on the generator as it stood before it was split into files; the bench's results name these options.
-  // A change here is a change of every stream simulated since: it needs a reason, never a refresh to make a test pass.
+  // Pinned when the brands began to publish their authority (BOMs, approved parts, then deviations and an ECO along the
+  // run): every stream since differs from the one before it. The bench's results name these options. A change here is a
+  // change of every stream simulated since: it needs a reason, never a refresh to make a test pass.
   it.each([
-    [small, 2743, '427885157496a9fad7d84fe5e24da318361393d049700670da3a7c712ff6e4c0'],
-    [{ seed: 1, units: 5, partsPerBoard: 300, brands: 1 }, 1646, 'dc6896be071a319b80e765e038c0f49367092037cb30480e97a2ac9bbab30433'],
-    [{ seed: 42, units: 60, partsPerBoard: 40, brands: 5, lines: 2 }, 2960, '74f5ccc44197e81793a00e20501426897b3b464840fccc7db144c70b2f0b8e1b'],
-    [{ seed: 2026, units: 30, partsPerBoard: 20, brands: 12, lines: 1, startAt: Date.UTC(2025, 11, 31, 23) }, 1082, '388d8fa7bbe3a177499b97f07175eae8509f3e35f22db19c6ad353ac92d307e3'],
-    [{ seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }, 10238, 'f087ec41126e992256b4c32a1e7a013aaafc397b718b2b1e5597a7dbeeb55774'],
-    [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, 16759, '94d29f150673c7284dc2e84f44f47ca7727712f7e73fbe31197a881bcf6b0186'],
+    [small, 2905, '766f4df0e3705c8923188de6a93db875cf0c4cae998c63b608bfbf5f99feb8fc'],
+    [{ seed: 1, units: 5, partsPerBoard: 300, brands: 1 }, 1853, 'c3cc9134f4a53abc3482592533f9fa7e83e9b8e7684bc08f50904693038e76b9'],
+    [{ seed: 42, units: 60, partsPerBoard: 40, brands: 5, lines: 2 }, 3142, 'cd1ab4414d778b1722be5e72ea5cda307855d10c2db17826da066cf64835438a'],
+    [{ seed: 2026, units: 30, partsPerBoard: 20, brands: 12, lines: 1, startAt: Date.UTC(2025, 11, 31, 23) }, 1333, 'd917b3b77f473e47dfcfdc9111385843a143d54f54fc8cee70e70f61ad9fb868'],
+    [{ seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }, 12165, '9bcfbc74df8270874fbcebfdea2ada30177275c7dab958a198bdfa264c21989f'],
+    [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, 18056, '129ddae852857306b4041a3f5e4ca0014cc15b4437013cedcd613f2ff655968c'],
   ] as [ShopFloorOptions, number, string][])('gives the pinned stream for %j', (options, count, sha256) => {
     const es = events(options);
     expect({ count: es.length, sha256: digest(es) }).toEqual({ count, sha256 });
+  });
+
+  // The digests pinned before the brands published anything: a run too short for the story is that stream plus the
+  // brands' BOMs and approvals, the shop floor untouched (event ids renumbered as if the brand events were not there).
+  it.each([
+    [{ seed: 1, units: 5, partsPerBoard: 300, brands: 1 }, 1646, 'dc6896be071a319b80e765e038c0f49367092037cb30480e97a2ac9bbab30433'],
+    [{ seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }, 10238, 'f087ec41126e992256b4c32a1e7a013aaafc397b718b2b1e5597a7dbeeb55774'],
+  ] as [ShopFloorOptions, number, string][])('leaves the shop floor of a run too short for the story as it was before brand authority (%j)', (options, count, sha256) => {
+    const floor = events(options).filter((e) => topicOf(e.type) !== TOPICS.brand);
+    const site = floor[0]!.eventId.split('-').slice(0, 2).join('-');
+    const renumbered = floor.map((e, i) => ({ ...e, eventId: `${site}-${String(i + 1).padStart(9, '0')}` }) as TraceEvent);
+    expect({ count: renumbered.length, sha256: digest(renumbered) }).toEqual({ count, sha256 });
   });
 
   it('gives a different stream for a different seed, with ids that do not collide', () => {
@@ -49,7 +62,10 @@ describe('shopFloorEvents', () => {
   it('simulates every kind of fact the contract has, with vendors in several countries and some not approved', () => {
     const es = events();
     expect(new Set(es.map((e) => e.type))).toEqual(
-      new Set(['VendorRegistered', 'VendorStatusChanged', 'MaterialReceived', 'LotSplit', 'LotMerged', 'LotStatusChanged', 'UnitStarted', 'MaterialInstalled', 'UnitAssembled', 'UnitShipped']),
+      new Set([
+        'VendorRegistered', 'VendorStatusChanged', 'MaterialReceived', 'LotSplit', 'LotMerged', 'LotStatusChanged', 'UnitStarted', 'MaterialInstalled', 'UnitAssembled', 'UnitShipped',
+        'PartApproved', 'DeviationApproved', 'DeviationRevoked', 'BomReleased', // not PartApprovalWithdrawn: no approval is withdrawn in the story
+      ]),
     );
     const vendors = es.flatMap((e) => (e.type === 'VendorRegistered' ? [e.data] : []));
     expect(new Set(vendors.map((v) => v.country)).size).toBeGreaterThanOrEqual(4);
@@ -104,5 +120,57 @@ describe('shopFloorEvents', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the brands\' authority story', () => {
+  const es = events();
+  const of = <T extends TraceEvent['type']>(type: T): Extract<TraceEvent, { type: T }>[] => es.filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);
+  // Which part (manufacturer, MPN) each lot is, through splits and merges (the simulator merges lots of one part only).
+  const mpnOf = new Map<string, string>();
+  for (const e of es) {
+    if (e.type === 'MaterialReceived') e.data.packages.forEach((p) => mpnOf.set(p.lotId, e.data.mpn));
+    if (e.type === 'LotSplit') e.data.newLots.forEach((l) => mpnOf.set(l.lotId, mpnOf.get(e.data.sourceLotId)!));
+    if (e.type === 'LotMerged') mpnOf.set(e.data.lotId, mpnOf.get(e.data.sourceLotIds[0]!)!);
+  }
+  const installsOf = (mpn: string) => of('MaterialInstalled').filter((e) => mpnOf.get(e.data.lotId) === mpn);
+
+  it('approves every part a brand installs before it is installed, and releases a BOM for every product', () => {
+    const approved = new Set(of('PartApproved').map((e) => `${e.data.brand}|${e.data.mpn}`));
+    const brandOf = new Map(of('UnitStarted').map((e) => [e.data.serial, e.data.brand]));
+    const deviated = new Set(of('DeviationApproved').map((e) => e.data.mpn));
+    const unapproved = of('MaterialInstalled').filter((e) => !approved.has(`${brandOf.get(e.data.serial)}|${mpnOf.get(e.data.lotId)}`) && !deviated.has(mpnOf.get(e.data.lotId)!));
+    expect(unapproved).toEqual([]);
+    const products = new Set(of('UnitStarted').map((e) => `${e.data.brand}|${e.data.productPartNumber}`));
+    expect(new Set(of('BomReleased').map((e) => `${e.data.brand}|${e.data.productPartNumber}`))).toEqual(products);
+  });
+
+  it('places more pieces of the first alternate than its deviation allows, and the second alternate after its deviation was revoked', () => {
+    const [limited, open] = of('DeviationApproved');
+    expect(limited!.data.maxQuantity).toBeGreaterThan(0);
+    const pieces = installsOf(limited!.data.mpn).reduce((n, e) => n + e.data.quantity, 0);
+    expect(pieces).toBeGreaterThan(limited!.data.maxQuantity!);
+    expect(installsOf(limited!.data.mpn)[0]!.occurredAt >= limited!.data.validFrom).toBe(true);
+    expect(open!.data.maxQuantity).toBeUndefined();
+    const [revoked] = of('DeviationRevoked');
+    expect(revoked!.data.deviationId).toBe(open!.data.deviationId);
+    expect(installsOf(open!.data.mpn).filter((e) => e.occurredAt < revoked!.occurredAt).length).toBeGreaterThan(0);
+    expect(installsOf(open!.data.mpn).filter((e) => e.occurredAt > revoked!.occurredAt).length).toBeGreaterThan(0);
+    // Two brands: the alternates are of different brands.
+    expect(new Set([limited!.data.brand, open!.data.brand]).size).toBe(2);
+  });
+
+  it('releases revision B mid-run with a later effectiveFrom, and the line adopts it late: some units started under B miss its new line', () => {
+    const b = of('BomReleased').find((e) => e.data.revision === 'B')!;
+    expect(b.data.effectiveFrom > b.occurredAt).toBe(true);
+    const a = of('BomReleased').find((e) => e.data.revision === 'A' && e.data.productPartNumber === b.data.productPartNumber)!;
+    const added = b.data.lines.filter((l) => !a.data.lines.some((x) => x.internalPartNumber === l.internalPartNumber));
+    expect(added).toHaveLength(1);
+    const ipnOf = new Map(of('MaterialReceived').flatMap((e) => e.data.packages.map((p) => [p.lotId, e.data.internalPartNumber] as const)));
+    for (const e of es) if (e.type === 'LotSplit') e.data.newLots.forEach((l) => ipnOf.set(l.lotId, ipnOf.get(e.data.sourceLotId)!));
+    const withLine = new Set(of('MaterialInstalled').filter((e) => ipnOf.get(e.data.lotId) === added[0]!.internalPartNumber).map((e) => e.data.serial));
+    const underB = of('UnitStarted').filter((e) => e.data.productPartNumber === b.data.productPartNumber && e.occurredAt >= b.data.effectiveFrom);
+    expect(underB.filter((e) => !withLine.has(e.data.serial)).length).toBeGreaterThan(0);
+    expect(underB.filter((e) => withLine.has(e.data.serial)).length).toBeGreaterThan(0);
   });
 });

@@ -60,7 +60,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The brand's approved parts
+         * @description Every approval the brand published (PartApproved), by approval id, with its state now (IN_FORCE, WITHDRAWN with when and why). A brand outside the key's scope answers 404, whether or not it published anything (the same answer).
+         */
+        get: operations["BrandListsController_approvedParts"];
         put?: never;
         /**
          * Approve a manufacturer part for an internal part number (the AVL)
@@ -120,7 +124,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The brand's deviations
+         * @description Every deviation the brand published (DeviationApproved), by deviation id, with its state now (IN_FORCE, NOT_YET_IN_FORCE, EXPIRED, REVOKED) and the pieces used and left, counted over all units of the brand as the judgement counts them. The serials built under one: GET /v1/brands/{brand}/deviations/{deviationId}. A brand outside the key's scope answers 404, whether or not it published anything (the same answer).
+         */
+        get: operations["BrandListsController_deviations"];
         put?: never;
         /**
          * Grant a deviation: an alternate part, for a scope, a quantity and a time
@@ -724,6 +732,22 @@ export interface components {
             /** @enum {string} */
             role: "quality" | "auditor" | "admin" | "approver";
         };
+        ApprovedPartDto: {
+            approvalId: string;
+            /** @description occurredAt of the PartApproved */
+            approvedAt: string;
+            internalPartNumber: string;
+            manufacturer: string;
+            mpn: string;
+            reason?: string;
+            /** @enum {string} */
+            state: "IN_FORCE" | "WITHDRAWN";
+            vendorIds?: string[];
+            withdrawn?: {
+                at?: string;
+                reason?: string;
+            };
+        };
         BomDifferenceDto: {
             installed?: number;
             internalPartNumber: string;
@@ -984,6 +1008,32 @@ export interface components {
             at: string;
             customer: string;
             shipmentId: string;
+        };
+        DeviationSummaryDto: {
+            /** @description occurredAt of the DeviationApproved */
+            approvedAt: string;
+            approvedBy: string;
+            deviationId: string;
+            internalPartNumber: string;
+            manufacturer: string;
+            maxQuantity?: number;
+            mpn: string;
+            /** @description maxQuantity - piecesUsed, never below 0; absent without a limit */
+            piecesLeft?: number;
+            /** @description Pieces counted against it (beyond maxQuantity included) */
+            piecesUsed: number;
+            productPartNumbers?: string[];
+            reason: string;
+            revoked?: {
+                at?: string;
+                reason?: string;
+            };
+            /** @enum {string} */
+            state: "NOT_YET_IN_FORCE" | "IN_FORCE" | "EXPIRED" | "REVOKED";
+            validFrom: string;
+            validUntil: string;
+            vendorIds?: string[];
+            workOrders?: string[];
         };
         ErrorDto: {
             /**
@@ -1793,6 +1843,46 @@ export interface operations {
             };
         };
     };
+    BrandListsController_approvedParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The brand whose authority this is */
+                brand: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovedPartDto"][];
+                };
+            };
+            /** @description A brand outside the key's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     BrandPublishingController_approvePart: {
         parameters: {
             query?: never;
@@ -1945,6 +2035,46 @@ export interface operations {
             };
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    BrandListsController_deviations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The brand whose authority this is */
+                brand: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviationSummaryDto"][];
+                };
+            };
+            /** @description A brand outside the key's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ const VendorPage = lazy(() => import('./pages/vendor-page').then((m) => ({ defau
 const ShipmentPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.ShipmentPage })));
 const VendorLotPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.VendorLotPage })));
 const WorkOrderPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.WorkOrderPage })));
+const BrandPages = lazy(() => import('./pages/brand-authority-page').then((m) => ({ default: m.BrandPages })));
 
 export function App() {
   const session = useQuery({ queryKey: ['session'], queryFn: currentSession, staleTime: Infinity });
@@ -92,7 +93,13 @@ function Workspace({ session }: { session: SessionInfo }) {
       </header>
       <main>
         <Suspense fallback={<p className="loading">Loading…</p>}>
-          {canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminPage search={path === '/admin' ? search : ''} session={session} />}
+          {canReadData(session) ? (
+            <Page path={path} search={search} session={session} />
+          ) : session.role === 'approver' ? (
+            <BrandPages path={path} session={session} />
+          ) : (
+            <AdminPage search={path === '/admin' ? search : ''} session={session} />
+          )}
         </Suspense>
       </main>
     </>
@@ -120,6 +127,7 @@ function Page({ path, search, session }: { path: string; search: string; session
       if (path === '/search') return <SearchPage q={new URLSearchParams(search).get('q') ?? ''} />;
       if (path === '/commonality') return <CommonalityPage search={search} />;
       if (path === '/reports') return <ReportsPage />;
+      if (path.startsWith('/brands/')) return <BrandPages path={path} session={session} />;
       return <Home />;
   }
 }

@@ -130,6 +130,20 @@ export class DeviationReportDto {
   @ApiProperty({ type: [DeviationInstallationDto], description: 'The installations beyond maxQuantity (DEVIATION_EXCEEDED)' }) exceeded: DeviationInstallationDto[];
 }
 
+export class ApprovedPartDto {
+  @ApiProperty() approvalId: string;
+  @ApiProperty() internalPartNumber: string;
+  @ApiProperty() manufacturer: string;
+  @ApiProperty() mpn: string;
+  @ApiPropertyOptional({ type: [String] }) vendorIds?: string[];
+  @ApiPropertyOptional() reason?: string;
+  @ApiProperty({ enum: ['IN_FORCE', 'WITHDRAWN'] }) state: string;
+  @ApiProperty({ description: 'occurredAt of the PartApproved' }) approvedAt: string;
+  @ApiPropertyOptional({ type: 'object', properties: { at: { type: 'string' }, reason: { type: 'string' } } }) withdrawn?: { at: string; reason: string };
+}
+
+export class DeviationSummaryDto extends OmitType(DeviationReportDto, ['brand', 'serials', 'installations', 'exceeded'] as const) {}
+
 export class ShipmentParams {
   @ApiProperty({ maxLength: 128, example: 'SHP-1' })
   @IsId()

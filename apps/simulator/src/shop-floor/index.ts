@@ -6,6 +6,7 @@ import { Parts } from './parts';
 import { brandsOf, toWarehouse } from './brands';
 import { Stores } from './stores';
 import { Assembly } from './assembly';
+import { BrandAuthority } from './authority';
 
 /** What to simulate. The same options give the same events, byte for byte. */
 export interface ShopFloorOptions {
@@ -28,7 +29,8 @@ export const DEFAULT_START_AT = Date.UTC(2026, 0, 5, 6, 0, 0);
 /**
  * A simulated EMS site: vendors register, goods-in receives vendor lots as reels, trays, bags and jars,
  * stores split and merge them, SMT lines build units of several brands with two or three levels of
- * sub-assemblies, final assembly puts them together and shipping sends some away. Pure: the events
+ * sub-assemblies, final assembly puts them together and shipping sends some away. The brands publish their BOMs and
+ * approved parts, then deviations for two shortages and an ECO along the run (BrandAuthority). Pure: the events
  * depend on the options alone (ids and times included), and are yielded lazily, oldest first.
  */
 export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEvent, void, undefined> {
@@ -43,12 +45,15 @@ export function* shopFloorEvents(options: ShopFloorOptions): Generator<TraceEven
 
   const stores = new Stores(site, vendors);
   const assembly = new Assembly(site, stores, parts.solderPaste);
+  const authority = new BrandAuthority(site, parts, vendors, brands, options.units);
+  yield* authority.release();
 
   const disqualifyAt = Math.floor(options.units * 0.4);
   const requalifyAt = Math.floor(options.units * 0.6);
   for (let u = 0; u < options.units; u++) {
     if (u === disqualifyAt) yield* vendors.disqualify();
     if (u === requalifyAt) yield* vendors.requalify();
+    yield* authority.before(u);
     const brand = brands[u % brands.length]!;
     const serial = yield* assembly.build(brand.product, true);
     yield* toWarehouse(site, brand, serial);

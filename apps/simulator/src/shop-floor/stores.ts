@@ -22,7 +22,8 @@ export class Stores {
 
   /** Takes `quantity` of `part` from `line`'s feeder, reloading it from stores (and stores from goods-in) when short; returns the lot used. */
   *consume(line: string, part: Part, quantity: number): Generator<TraceEvent, string, undefined> {
-    const key = `${line}\u0000${part.ipn}`;
+    // One feeder per part as bought: an alternate of the same IPN goes on a feeder of its own, so the line places it at once.
+    const key = `${line}\u0000${part.ipn}\u0000${part.manufacturer}\u0000${part.mpn}`;
     let lot = this.feeders.get(key);
     if (!lot || lot.remaining < quantity) {
       if (lot && lot.remaining > 0) this.stockOf(part).push(lot); // the remnant goes back to stores

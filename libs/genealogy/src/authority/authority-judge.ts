@@ -1,26 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import { BrandScope, Genealogy } from '../genealogy.types';
-import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId } from './authority.documents';
-import { AuthorityReader, AuthorityRepository } from './authority.repository';
+import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId, partReceiptsId } from './authority.documents';
+import { AuthorityReader, AuthorityRepository, BrandListReader } from './authority.repository';
+import { ApprovedPart, DeviationSummary, brandApprovals, brandDeviations } from './brand-lists';
 import { PartAuthority, partAuthorityOf } from './authority-rules';
 import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
-import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
+import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
  * one round trip for the (brand, IPN) and (brand, product) documents, one for the approvals and deviations they name,
  * and, only when an installation falls under a deviation with a quantity limit, a forward count of the brand's
- * installations of that part (receipts, lot levels, uses, units). Those last round trips climb through every brand's
- * material, so like where-used they are counted in `roundTrips` for site-wide callers only.
+ * installations of that part (receipts, lot levels, the brand's own uses, its units). The lot levels of that count
+ * climb through material every brand shares, so like where-used they are counted in `roundTrips` for site-wide
+ * callers only.
  */
 export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: Genealogy, scope: BrandScope): Promise<Genealogy> {
-  const subject = subjectOf(g, scope);
-  // Nothing to read for: only the units in conflict, if any, are marked not judged (and why).
-  if (subject.units.length === 0) return judgeGenealogy(g, subject, { parts: new Map(), boms: new Map(), uses: [] });
-  const [partDocs, bomDocs] = await Promise.all([reader.findBrandParts(subject.brandPartIds), reader.findBrandBoms(subject.brandBomIds)]);
-  g.roundTrips++;
+  const [judged] = await judgeManyWithReads(reader, [g], scope);
+  return judged!;
+}
+
+/**
+ * Judges many answers with one set of reads for all of them (the union of what each needs, each kind read once), so a
+ * batch of serials costs what one costs in round trips. Each answer is judged exactly as judgeWithReads judges it
+ * alone: its deviation counts are made over the installations its own judgement would have read, and its own.
+ */
+export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, gs: readonly Genealogy[], scope: BrandScope): Promise<Genealogy[]> {
+  const subjects = gs.map((g) => subjectOf(g, scope));
+  const judgedOnes = subjects.flatMap((subject, i) => (subject.units.length > 0 ? [{ g: gs[i]!, subject }] : []));
+  // Nothing to read for those: only their units in conflict, if any, are marked not judged (and why).
+  subjects.forEach((subject, i) => {
+    if (subject.units.length === 0) judgeGenealogy(gs[i]!, subject, { parts: new Map(), boms: new Map(), uses: [] });
+  });
+  if (judgedOnes.length === 0) return [...gs];
+  const union = (ids: (s: AuthoritySubject) => string[]): string[] => [...new Set(judgedOnes.flatMap((j) => ids(j.subject)))].sort();
+  const [partDocs, bomDocs] = await Promise.all([reader.findBrandParts(union((s) => s.brandPartIds)), reader.findBrandBoms(union((s) => s.brandBomIds))]);
+  let trips = 1;
   const approvalIds = new Set<string>();
   const deviationIds = new Set<string>();
   for (const p of partDocs) {
@@ -31,7 +48,7 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
   let deviations: BrandDeviationDoc[] = [];
   if (approvalIds.size + deviationIds.size > 0) {
     [approvals, deviations] = await Promise.all([reader.findBrandApprovals([...approvalIds].sort()), reader.findBrandDeviations([...deviationIds].sort())]);
-    g.roundTrips++;
+    trips++;
   }
   const approvalById = new Map(approvals.map((a) => [a._id, a]));
   const deviationById = new Map(deviations.map((d) => [d._id, d]));
@@ -40,30 +57,49 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
   );
   const boms = new Map<string, BrandBomDoc>(bomDocs.map((b) => [b._id, b]));
 
-  const needed = usageNeeded(subject, parts);
+  const needs = judgedOnes.map((j) => usageNeeded(j.subject, parts));
   const stats = { roundTrips: 0 };
-  const uses = await usesOfParts(reader, needed.partReceiptIds, needed.brands, stats);
-  if (scope.kind === 'site') g.roundTrips += stats.roundTrips;
-  return judgeGenealogy(g, subject, { parts, boms, uses });
+  const uses = await usesOfParts(
+    reader,
+    [...new Set(needs.flatMap((n) => n.partReceiptIds))].sort(),
+    new Set(needs.flatMap((n) => [...n.brands])),
+    stats,
+  );
+  if (scope.kind === 'site') trips += stats.roundTrips;
+  judgedOnes.forEach(({ g, subject }, i) => {
+    const need = needs[i]!;
+    const receiptIds = new Set(need.partReceiptIds);
+    // What this answer's own count would have read: its brands' installations of its parts, nothing another answer asked for.
+    const own = uses.filter((u) => need.brands.has(u.brand) && receiptIds.has(partReceiptsId(u.part.internalPartNumber, u.part.manufacturer, u.part.mpn)));
+    g.roundTrips += trips;
+    judgeGenealogy(g, subject, { parts, boms, uses: own });
+  });
+  return [...gs];
+}
+
+/** The judgement's reads over the repositories in MongoDB (AuthorityJudge's own; the bench records them). */
+export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): BrandListReader & UsageReader {
+  return {
+    findBrandIndexes: (brands) => authority.findBrandIndexes(brands),
+    findBrandParts: (ids) => authority.findBrandParts(ids),
+    findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
+    findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
+    findBrandBoms: (ids) => authority.findBrandBoms(ids),
+    findPartReceipts: (ids) => authority.findPartReceipts(ids),
+    findLots: (ids) => graph.findLots(ids),
+    findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
+    findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
+    findUnits: (ids) => graph.findUnits(ids),
+  };
 }
 
 /** Brand authority over the graph in MongoDB: judgeWithReads on the repositories. */
 @Injectable()
 export class AuthorityJudge {
-  private readonly reader: AuthorityReader & UsageReader;
+  private readonly reader: BrandListReader & UsageReader;
 
   constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
-    this.reader = {
-      findBrandParts: (ids) => authority.findBrandParts(ids),
-      findBrandApprovals: (ids) => authority.findBrandApprovals(ids),
-      findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
-      findBrandBoms: (ids) => authority.findBrandBoms(ids),
-      findPartReceipts: (ids) => authority.findPartReceipts(ids),
-      findLots: (ids) => graph.findLots(ids),
-      findLotUseIndexes: (ids) => graph.findLotUseIndexes(ids),
-      findLotUses: (ids) => graph.findLotUses(ids),
-      findUnits: (ids) => graph.findUnits(ids),
-    };
+    this.reader = authorityReaderFrom(authority, graph);
   }
 
   /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
@@ -71,11 +107,26 @@ export class AuthorityJudge {
     return judgeWithReads(this.reader, g, scope);
   }
 
+  /** Judges many answers of one caller as `judge` judges each, with one set of reads for all of them (judgeManyWithReads). */
+  judgeMany(gs: readonly Genealogy[], scope: BrandScope): Promise<Genealogy[]> {
+    return judgeManyWithReads(this.reader, gs, scope);
+  }
+
   /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
   async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
     const [doc] = await this.authority.findShipmentUnits([shipmentId]);
     const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
     return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
+  }
+
+  /** Every approval of `brand` as it stands at `now` (the caller has checked the brand is in its scope). */
+  approvals(brand: string, now = Date.now()): Promise<ApprovedPart[]> {
+    return brandApprovals(this.reader, brand, now);
+  }
+
+  /** Every deviation of `brand` as it stands at `now`, with the pieces used and left (the brand in the caller's scope). */
+  deviations(brand: string, now = Date.now()): Promise<DeviationSummary[]> {
+    return brandDeviations(this.reader, brand, now);
   }
 
   /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */

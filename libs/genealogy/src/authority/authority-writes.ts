@@ -1,6 +1,7 @@
 import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/contracts';
 import type { GraphWrite } from '../write/graph-writes';
 import type { Timed } from '../storage/graph.documents';
+import { factKey } from '../facts/provenance';
 import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 
 /** The event types of trace.brand.v1: what a brand publishes about its own authority. */
@@ -37,6 +38,7 @@ export function authorityWritesFor(event: AuthorityEvent, k: string, meta: Timed
       return [
         { collection: 'brandParts', id: brandPartId(d.brand, d.internalPartNumber), set: { brand: d.brand, internalPartNumber: d.internalPartNumber, [`approvals.${k}`]: terms } },
         { collection: 'brandApprovals', id: brandApprovalId(d.brand, d.approvalId), set: { brand: d.brand, approvalId: d.approvalId, [`approvals.${k}`]: terms } },
+        { collection: 'brandIndex', id: d.brand, set: { [`approvals.${factKey(d.approvalId)}`]: d.approvalId } },
       ];
     }
     case 'PartApprovalWithdrawn': {
@@ -65,6 +67,7 @@ export function authorityWritesFor(event: AuthorityEvent, k: string, meta: Timed
       return [
         { collection: 'brandParts', id: brandPartId(d.brand, d.internalPartNumber), set: { brand: d.brand, internalPartNumber: d.internalPartNumber, [`deviations.${k}`]: terms } },
         { collection: 'brandDeviations', id: brandDeviationId(d.brand, d.deviationId), set: { brand: d.brand, deviationId: d.deviationId, [`approvals.${k}`]: terms } },
+        { collection: 'brandIndex', id: d.brand, set: { [`deviations.${factKey(d.deviationId)}`]: d.deviationId } },
       ];
     }
     case 'DeviationRevoked': {
@@ -82,6 +85,7 @@ export function authorityWritesFor(event: AuthorityEvent, k: string, meta: Timed
           id: brandBomId(d.brand, d.productPartNumber),
           set: { brand: d.brand, productPartNumber: d.productPartNumber, [`revisions.${k}`]: { revision: d.revision, effectiveFrom: d.effectiveFrom, lines, ...meta } },
         },
+        { collection: 'brandIndex', id: d.brand, set: { [`boms.${factKey(d.productPartNumber)}`]: d.productPartNumber } },
       ];
     }
   }

@@ -95,6 +95,18 @@ export interface ShipmentUnitsDoc {
   units?: FactMap<{ serial: string; customer: string } & Timed>;
 }
 
+/**
+ * Per brand: the ids of everything it published (approvals, deviations, products with a BOM), keyed by factKey(id).
+ * What the approver's lists start from: one read by `_id`, then the documents by id. Bounded by the brand's own ids
+ * (20,000 approvals are about 1 MB), never by what the site builds.
+ */
+export interface BrandIndexDoc {
+  _id: string;
+  approvals?: FactMap<string>;
+  deviations?: FactMap<string>;
+  boms?: FactMap<string>;
+}
+
 /** The collections of brand authority (graph collections like the others, written by the ingest). */
 export const AUTHORITY_COLLECTIONS = {
   brandParts: 'brand_parts',
@@ -103,6 +115,7 @@ export const AUTHORITY_COLLECTIONS = {
   brandBoms: 'brand_boms',
   partReceipts: 'part_receipts',
   shipmentUnits: 'shipment_units',
+  brandIndex: 'brand_index',
 } as const;
 export type AuthorityCollection = keyof typeof AUTHORITY_COLLECTIONS;
 

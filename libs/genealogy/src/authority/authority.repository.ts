@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitsDoc } from './authority.documents';
+import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandIndexDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitsDoc } from './authority.documents';
 import { byIds } from '../storage/by-ids';
 import { AUTHORITY_MODELS } from './authority.schemas';
 
@@ -12,6 +12,11 @@ export interface AuthorityReader {
   findBrandDeviations(ids: string[]): Promise<BrandDeviationDoc[]>;
   findBrandBoms(ids: string[]): Promise<BrandBomDoc[]>;
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
+}
+
+/** The reads of the approver's lists: the brand's index, then the judgement's own reads. */
+export interface BrandListReader extends AuthorityReader {
+  findBrandIndexes(brands: string[]): Promise<BrandIndexDoc[]>;
 }
 
 /** Brand authority documents by id, as plain objects; also hands its models to the graph writer. */
@@ -26,8 +31,14 @@ export class AuthorityRepository implements AuthorityReader {
     @InjectModel(AUTHORITY_MODELS.brandBoms) brandBoms: Model<BrandBomDoc>,
     @InjectModel(AUTHORITY_MODELS.partReceipts) partReceipts: Model<PartReceiptsDoc>,
     @InjectModel(AUTHORITY_MODELS.shipmentUnits) shipmentUnits: Model<ShipmentUnitsDoc>,
+    @InjectModel(AUTHORITY_MODELS.brandIndex) brandIndex: Model<BrandIndexDoc>,
   ) {
-    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits };
+    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits, brandIndex };
+  }
+
+  /** What each brand published, by brand (the approver's lists start here). */
+  findBrandIndexes(brands: string[]): Promise<BrandIndexDoc[]> {
+    return byIds(this.models.brandIndex, brands);
   }
 
   /** The serials shipped under each shipment id (the reverse index of UnitShipped). */

@@ -4,6 +4,7 @@ import {
   BrandApprovalDoc,
   BrandBomDoc,
   BrandDeviationDoc,
+  BrandIndexDoc,
   BrandPartDoc,
   PartReceiptsDoc,
   ShipmentUnitsDoc,
@@ -35,6 +36,11 @@ export const PartReceiptsSchema = new Schema<PartReceiptsDoc>(
 
 export const ShipmentUnitsSchema = new Schema<ShipmentUnitsDoc>({ _id: String, units: Schema.Types.Mixed }, { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnits });
 
+export const BrandIndexSchema = new Schema<BrandIndexDoc>(
+  { _id: String, approvals: Schema.Types.Mixed, deviations: Schema.Types.Mixed, boms: Schema.Types.Mixed },
+  { ...options, collection: AUTHORITY_COLLECTIONS.brandIndex },
+);
+
 /** Model names, used with @InjectModel inside this lib only. */
 export const AUTHORITY_MODELS = {
   brandParts: 'BrandPart',
@@ -43,6 +49,7 @@ export const AUTHORITY_MODELS = {
   brandBoms: 'BrandBom',
   partReceipts: 'PartReceipts',
   shipmentUnits: 'ShipmentUnits',
+  brandIndex: 'BrandIndex',
 } as const;
 
 /** For MongooseModule.forFeature in GenealogyModule. */
@@ -53,4 +60,5 @@ export const AUTHORITY_FEATURES = [
   { name: AUTHORITY_MODELS.brandBoms, schema: BrandBomSchema },
   { name: AUTHORITY_MODELS.partReceipts, schema: PartReceiptsSchema },
   { name: AUTHORITY_MODELS.shipmentUnits, schema: ShipmentUnitsSchema },
+  { name: AUTHORITY_MODELS.brandIndex, schema: BrandIndexSchema },
 ];

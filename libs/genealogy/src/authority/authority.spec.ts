@@ -3,7 +3,8 @@ import { TraceEvent, makeEvent } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { fetchedOf, storeOf } from '../testing/fake-graph';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
-import { judgeWithReads } from './authority-judge';
+import { judgeManyWithReads, judgeWithReads } from './authority-judge';
+import { brandApprovals, brandDeviations } from './brand-lists';
 import { authorityReaderOf } from './fake-authority';
 
 // A small world: one vendor, the approved capacitor (Murata GRM1) and an alternate (Kemet ALT1) for the brand's
@@ -137,7 +138,12 @@ describe('brand authority: rule 2, deviations', () => {
       start('OTHER', 2, { brand: 'Initech' }), install('OTHER', 'REEL-ALT', 3, 2),
       start('MINE', 2), install('MINE', 'REEL-ALT', 4, 2),
     ];
-    expect(materialOf((await judged(events, 'MINE')).g, 'REEL-ALT').judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 2 }] });
+    const { g, reader } = await judged(events, 'MINE');
+    expect(materialOf(g, 'REEL-ALT').judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 2 }] });
+    // The count reads the brand's own use buckets: another brand's unit on the same reel is never read.
+    expect(reader.reads.filter((r) => r.collection === 'lotUses' || r.collection === 'lotUseIndex')).toEqual([]);
+    expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids)).toEqual(['MINE']);
+    expect(reader.reads.filter((r) => r.collection === 'lotBrandUseIndex').flatMap((r) => r.ids.map((id) => JSON.parse(id)[1]))).toEqual(['Acme']);
   });
 });
 
@@ -243,10 +249,89 @@ describe('brand authority: order, brands and need-to-know', () => {
     const before = assembleGenealogy('U1', fetchedOf(store)).roundTrips;
     expect((await judgeWithReads(site, assembleGenealogy('U1', fetchedOf(store)), SITE_WIDE)).roundTrips - before).toBe(2 + 1 + 2 + 1 + 1);
     expect(site.reads.map((r) => r.collection)).toEqual([
-      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lots', 'lotUseIndex', 'lots', 'lotUseIndex', 'lotUses', 'units',
+      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lots', 'lotBrandUseIndex', 'lots', 'lotBrandUseIndex', 'lotBrandUses', 'units',
     ]);
     const scoped = await judgeWithReads(readerOf(store), assembleGenealogy('U1', fetchedOf(store)), { kind: 'brands', brands: ['Acme'] });
     expect(scoped.roundTrips - before).toBe(2);
     expect(scoped.unit.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 1 }] });
+  });
+});
+
+describe('brand authority: judging many answers at once', () => {
+  // Two brands on the same reels; Acme's units under a limited deviation (D1, 3 pieces) and an unlimited one (D2, product P2).
+  const world = (): TraceEvent[] => [
+    ...base(), approve('A1', 1), approve('I1', 1, { brand: 'Initech' }),
+    deviate('D1', 1, { from: 1, until: 20, max: 3, products: ['P1'] }), deviate('D2', 1, { from: 1, until: 20, products: ['P2'] }),
+    deviate('D9', 1, { from: 1, until: 20, max: 1, brand: 'Initech' }),
+    start('A-1', 2), install('A-1', 'REEL-ALT', 3, 2), install('A-1', 'REEL-OK', 3),
+    start('A-2', 2), install('A-2', 'REEL-ALT', 4, 2),
+    start('A-3', 2, { product: 'P2' }), install('A-3', 'REEL-ALT', 5, 2),
+    start('A-4', 2, { product: 'P2' }), install('A-4', 'REEL-ALT', 6, 1), install('A-4', 'REEL-V2', 6),
+    start('I-1', 2, { brand: 'Initech' }), install('I-1', 'REEL-ALT', 3, 1), start('I-2', 2, { brand: 'Initech' }), install('I-2', 'REEL-ALT', 4, 1),
+    start('EMPTY', 2),
+  ];
+  const serials = ['A-1', 'A-2', 'A-3', 'A-4', 'I-1', 'I-2', 'EMPTY'];
+  const strip = (g: unknown): unknown => JSON.parse(JSON.stringify(g, (k, v) => (k === 'roundTrips' ? undefined : v)));
+
+  it.each([['site-wide', SITE_WIDE], ['scoped to Acme', { kind: 'brands', brands: ['Acme'] } as BrandScope]])('judges each answer as it is judged alone (%s)', async (_name, scope) => {
+    const store = storeOf(world());
+    const alone = await Promise.all(serials.map(async (s) => strip(await judgeWithReads(readerOf(store), assembleGenealogy(s, fetchedOf(store)), scope))));
+    const many = await judgeManyWithReads(readerOf(store), serials.map((s) => assembleGenealogy(s, fetchedOf(store))), scope);
+    expect(many.map(strip)).toEqual(alone);
+    // The counts an answer alone would make: A-3's unlimited deviation counts A-3's own pieces only, A-2 exceeds D1.
+    const verdicts = many.map((g) => g.unit.materials.map((m) => [m.judgement?.verdict, m.judgement?.parts[0]?.count]));
+    expect(verdicts.slice(0, 4)).toEqual([
+      [['UNDER_DEVIATION', 2], ['APPROVED', undefined]],
+      [['DEVIATION_EXCEEDED', 4]],
+      [['UNDER_DEVIATION', 2]],
+      [['UNDER_DEVIATION', 1], ['APPROVED', undefined]],
+    ]);
+  });
+
+  it('reads each kind of brand document once for the whole batch, and the forward count once', async () => {
+    const store = storeOf(world());
+    const reader = readerOf(store);
+    const many = await judgeManyWithReads(reader, serials.map((s) => assembleGenealogy(s, fetchedOf(store))), SITE_WIDE);
+    const kinds = reader.reads.map((r) => r.collection);
+    for (const kind of ['brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lotBrandUses', 'units']) expect(kinds.filter((k) => k === kind)).toHaveLength(1);
+    expect(reader.reads.find((r) => r.collection === 'brandParts')!.ids.map((id) => JSON.parse(id)[0])).toEqual(['Acme', 'Initech']);
+    // One batch costs what one answer under a limited deviation costs: two for the brand documents, receipts, one lot level, uses, units.
+    const one = await judgeWithReads(readerOf(store), assembleGenealogy('A-1', fetchedOf(store)), SITE_WIDE);
+    expect(many[0]!.roundTrips).toBe(one.roundTrips);
+    expect(many[0]!.roundTrips - assembleGenealogy('A-1', fetchedOf(store)).roundTrips).toBe(2 + 1 + 1 + 1 + 1);
+  });
+});
+
+describe("brand authority: the approver's lists", () => {
+  const world = (): TraceEvent[] => [
+    ...base(), approve('A1', 1), approve('A2', 1, { mpn: 'GRM2' }), approve('I1', 1, { brand: 'Initech' }),
+    ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A2', reason: 'EOL' }, { at: 5, id: 'wd-A2' }),
+    deviate('D1', 1, { from: 1, until: 20, max: 3 }), deviate('D2', 1, { from: 30, until: 40 }), deviate('D3', 1, { from: 1, until: 20 }),
+    ev('DeviationRevoked', { brand: 'Acme', deviationId: 'D3', reason: 'done' }, { at: 6, id: 'rv-D3' }),
+    deviate('D9', 1, { from: 1, until: 20, brand: 'Initech' }),
+    start('U1', 2), install('U1', 'REEL-ALT', 3, 2), start('U2', 2), install('U2', 'REEL-ALT', 4, 2),
+    start('I-1', 2, { brand: 'Initech' }), install('I-1', 'REEL-ALT', 3, 5),
+  ];
+  const now = Date.parse(t(10));
+
+  it('lists every approval of the brand with its state, and nothing of another brand', async () => {
+    const reader = readerOf(storeOf(world()));
+    const list = await brandApprovals(reader, 'Acme', now);
+    expect(list.map((a) => [a.approvalId, a.state, a.mpn, a.withdrawn?.reason])).toEqual([['A1', 'IN_FORCE', 'GRM1', undefined], ['A2', 'WITHDRAWN', 'GRM2', 'EOL']]);
+    expect(await brandApprovals(reader, 'Nobody', now)).toEqual([]);
+  });
+
+  it('lists every deviation of the brand with its state and the pieces used and left, counted as the judgement counts them', async () => {
+    const reader = readerOf(storeOf(world()));
+    const list = await brandDeviations(reader, 'Acme', now);
+    expect(list.map((d) => [d.deviationId, d.state, d.piecesUsed, d.piecesLeft])).toEqual([
+      ['D1', 'IN_FORCE', 4, 0],
+      ['D2', 'NOT_YET_IN_FORCE', 0, undefined],
+      ['D3', 'REVOKED', 0, undefined],
+    ]);
+    expect(list[2]!.revoked).toEqual({ at: t(6), reason: 'done' });
+    // Initech's 5 pieces on the same reel are never read.
+    expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).sort()).toEqual(['U1', 'U2']);
+    expect((await brandDeviations(reader, 'Initech', Date.parse(t(25)))).map((d) => [d.deviationId, d.state, d.piecesUsed])).toEqual([['D9', 'EXPIRED', 5]]);
   });
 });

@@ -1,6 +1,6 @@
 import { unitStartOf } from '../facts/claims';
-import { lotUsesId } from '../storage/lot-uses';
-import type { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc } from '../storage/graph.documents';
+import { lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
+import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
 import type { PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
 
@@ -8,16 +8,19 @@ import { Part, PartUse, partKeyOf } from './authority-rules';
 export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   findLots(ids: string[]): Promise<LotDoc[]>;
-  findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
-  findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
+  /** By lotBrandUseIndexId (lot, brand). */
+  findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
+  /** By lotBrandUsesId (lot, brand, bucket). */
+  findLotBrandUses(ids: string[]): Promise<LotBrandUsesDoc[]>;
   findUnits(serials: string[]): Promise<UnitDoc[]>;
 }
 
 /**
  * Every installation, in units of `brands`, of material received as one of the parts `partReceiptIds` (partReceiptsId:
  * IPN, manufacturer, MPN), through any splits and merges: what a deviation's quantity is counted over. Forward from
- * the part's receipts: one round trip for the receipts, one per level of lot lineage, one for the lots' uses, one for
- * the units. Removed material counts too: the pieces were installed under the deviation.
+ * the part's receipts: one round trip for the receipts, one per level of lot lineage, one for the lots' uses by units
+ * of `brands` (lot_brand_uses: the brands' own buckets, so the cost follows their units and no other brand's unit is
+ * read), one for those units. Removed material counts too: the pieces were installed under the deviation.
  *
  * Not the where-used traversal: that climbs to the top-level units and keeps paths; a count needs the units that
  * hold the material directly, and which part each lot carries.
@@ -38,15 +41,17 @@ export async function usesOfParts(reader: UsageReader, partReceiptIds: string[],
     }
   }
 
-  // The lots made out of the received packages, level by level; each lot's non-empty use buckets come alongside.
+  // The lots made out of the received packages, level by level; each lot's non-empty use buckets of the brands come alongside.
+  const brandList = [...brands].sort();
   const lots = new Map<string, LotDoc | undefined>();
   const buckets: string[] = [];
   let frontier = [...rootParts.keys()];
   frontier.forEach((id) => lots.set(id, undefined));
   while (frontier.length > 0) {
-    const [docs, indexes] = await Promise.all([reader.findLots(frontier), reader.findLotUseIndexes(frontier)]);
+    const indexIds = frontier.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
+    const [docs, indexes] = await Promise.all([reader.findLots(frontier), reader.findLotBrandUseIndexes(indexIds)]);
     stats.roundTrips++;
-    for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotUsesId(index._id, b));
+    for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
     const next: string[] = [];
     for (const doc of docs) {
       lots.set(doc._id, doc);
@@ -75,7 +80,7 @@ export async function usesOfParts(reader: UsageReader, partReceiptIds: string[],
   }
 
   if (buckets.length === 0) return [];
-  const uses = await reader.findLotUses([...new Set(buckets)]);
+  const uses = await reader.findLotBrandUses([...new Set(buckets)]);
   stats.roundTrips++;
   const serials = [...new Set(uses.flatMap((u) => Object.values(u.serials ?? {})))];
   if (serials.length === 0) return [];

@@ -1,9 +1,9 @@
 import type { FakeStore } from '../testing/fake-graph';
-import type { AuthorityReader } from './authority.repository';
+import type { BrandListReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
 
 /** For tests: the judgement's reads over a fake store (see fake-graph.ts), each recorded (collection, ids). */
-export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageReader & { reads: { collection: string; ids: string[] }[] } {
+export function authorityReaderOf(store: FakeStore): BrandListReader & UsageReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -11,14 +11,15 @@ export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageRead
   };
   return {
     reads,
+    findBrandIndexes: by('brandIndex'),
     findBrandParts: by('brandParts'),
     findBrandApprovals: by('brandApprovals'),
     findBrandDeviations: by('brandDeviations'),
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
     findLots: by('lots'),
-    findLotUseIndexes: by('lotUseIndex'),
-    findLotUses: by('lotUses'),
+    findLotBrandUseIndexes: by('lotBrandUseIndex'),
+    findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),
   };
 }

@@ -26,7 +26,8 @@ export class BackwardTracer {
   /**
    * The genealogies of many serials from one walk (one round trip per level for all of them, never into another
    * brand's units), as built now, by serial: only those known and in the scope (an unknown serial and one of another
-   * brand are both absent). Judged by the brand authority as `trace` judges, the serials side by side.
+   * brand are both absent). Judged by the brand authority as `trace` judges each, with one set of authority reads for
+   * all of them (judgeMany).
    */
   async traceMany(serials: readonly string[], scope: BrandScope): Promise<Map<string, Genealogy>> {
     const graph = await this.graph.fetchMany(serials, scope);
@@ -34,12 +35,8 @@ export class BackwardTracer {
       const top = graph.units.get(serial);
       return top !== undefined && inScope(scope, brandOf(top));
     });
-    const judged = await Promise.all(
-      known.map((serial) => {
-        const genealogy = assembleGenealogy(serial, graph);
-        return this.authority ? this.authority.judge(genealogy, scope) : genealogy;
-      }),
-    );
+    const genealogies = known.map((serial) => assembleGenealogy(serial, graph));
+    const judged = this.authority ? await this.authority.judgeMany(genealogies, scope) : genealogies;
     return new Map(known.map((serial, i) => [serial, judged[i]!]));
   }
 }

@@ -1,6 +1,8 @@
 // The graph without a database, and the storage handles the bench needs: for specs, test, bench and scripts only.
 export * from './fake-graph';
 export { authorityReaderOf } from '../authority/fake-authority';
+export { authorityReaderFrom } from '../authority/authority-judge';
+export { AuthorityRepository } from '../authority/authority.repository';
 export { assembleGenealogy } from '../backward/assemble-genealogy';
 export { GraphFetcher, type FetchedGraph } from '../backward/graph-fetcher';
 export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
