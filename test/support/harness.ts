@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
-import { ConsumerLag, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd } from '@trace/platform';
+import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -87,6 +87,11 @@ export class TestWorld {
     this.api = app;
     this.key = (await this.createKey('quality', '*', 'test harness')).key;
     this.apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  }
+
+  /** The URLs of the apps' Prometheus endpoints (set METRICS_PORT in `env`, e.g. '0', before starting them). */
+  metricsUrls(): { ingest: string; api: string } {
+    return { ingest: this.ingest?.get(MetricsServer).url ?? '', api: this.api?.get(MetricsServer).url ?? '' };
   }
 
   /** Produces events to their contract topics, keyed as the contract says. */

@@ -1,7 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { KafkaModule, mongooseOptions } from '@trace/platform';
+import { KafkaModule, MetricsModule, metricsSettings, mongooseOptions } from '@trace/platform';
 import { AdminModule } from './admin/admin.module';
 import { ApiEnv } from './api.config';
 import { NoOperatorsMiddleware } from './common/auth/no-operators.middleware';
@@ -31,6 +31,8 @@ export class ApiModule implements NestModule {
         // The producer (holds) and the admin (health, the ingest's lag), connected on first use.
         KafkaModule.forRoot({ clientId: 'trace-api', brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
         CommonModule.forRoot(env),
+        // GET /metrics on METRICS_PORT (a port of its own, never API_PORT), when set.
+        MetricsModule.forRoot(metricsSettings(env)),
         HealthModule,
         AdminModule,
         SessionsModule,

@@ -9,6 +9,7 @@ import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './common/auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './common/auth/auth.decorators';
+import { HttpMetricsMiddleware } from './common/http-metrics.middleware';
 import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
@@ -66,6 +67,8 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
   app.disable('x-powered-by');
+  const httpMetrics = app.get(HttpMetricsMiddleware); // first: every request is timed, whatever refuses it later
+  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
   // Data answers: nothing cached on the way, nothing in them may run or be framed. The Swagger UI (/docs) needs
   // its own scripts, inline styles and images, so it gets a policy of its own.
   const dataHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DATA_CSP } });

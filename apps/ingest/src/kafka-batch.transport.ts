@@ -6,6 +6,7 @@ import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka
 import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
 import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
+import type { IngestMetrics } from './ingest.metrics';
 import { TransientFailure } from './transient-failure';
 
 export interface KafkaBatchTransportOptions {
@@ -25,8 +26,11 @@ export interface KafkaBatchTransportOptions {
 
 /** What the transport needs of a batch (kafkajs' EachBatchPayload, or a fake in tests). */
 export type BatchPayload = Pick<EachBatchPayload, 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'> & {
-  batch: Pick<EachBatchPayload['batch'], 'topic' | 'partition' | 'messages' | 'firstOffset' | 'lastOffset'>;
+  batch: Pick<EachBatchPayload['batch'], 'topic' | 'partition' | 'messages' | 'firstOffset' | 'lastOffset'> & Partial<Pick<EachBatchPayload['batch'], 'highWatermark'>>;
 };
+
+/** What the transport counts (the ingest's IngestMetrics). */
+export type TransportMetrics = Pick<IngestMetrics, 'events' | 'batchSeconds' | 'deadLetters' | 'retries' | 'lag'>;
 
 /** What the transport needs of a producer. */
 export type DeadLetterProducer = Pick<Producer, 'send'>;
@@ -62,6 +66,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private fatal?: { error: unknown };
   private readonly stats = { events: 0, deadLetters: 0, batches: 0, retries: 0, since: Date.now() };
   private statsTimer?: NodeJS.Timeout;
+  private metrics?: TransportMetrics;
 
   /** `producer` replaces the Kafka producer of dead letters (tests, without a broker). */
   constructor(
@@ -72,6 +77,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     this.topics = prefixedTopics(options.topicPrefix);
     this.producer = producer;
     this.maxRequestBytes = options.deadLetterMaxBytes ?? FALLBACK_MAX_BYTES;
+  }
+
+  /** Counts into these metrics from now on (the app's, known only once the app exists: the transport is made first). */
+  useMetrics(metrics: TransportMetrics): void {
+    this.metrics = metrics;
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -175,21 +185,28 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const handler = this.getHandlerByPattern(topic);
     if (!handler) return this.stop(new Error(`no handler for topic ${topic}`), where); // subscribed topics all have one: a wiring bug
 
+    const timer = this.metrics?.batchSeconds.startTimer({ topic });
     for (let attempt = 1; ; attempt++) {
       // A batch abandoned here is not resolved: its messages are delivered again, to us or to another instance.
-      if (this.fatal || !isRunning() || isStale()) return;
+      if (this.fatal || !isRunning() || isStale()) return void timer?.({ outcome: 'abandoned' });
       try {
         const result = await lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming)));
         await this.deadLetter(incoming, result.deadLetters);
         this.stats.events += result.recorded;
         this.stats.batches++;
+        for (const [type, n] of Object.entries(result.recordedByType ?? {})) this.metrics?.events.inc({ topic, type }, n);
+        timer?.({ outcome: 'recorded' });
         break;
       } catch (error) {
         // Shutting down or rebalanced: whatever failed (a database client closing under the batch), the batch is
         // abandoned uncommitted, as above.
-        if (!isRunning() || isStale()) return;
-        if (!isTransient(error)) return this.stop(error, where);
+        if (!isRunning() || isStale()) return void timer?.({ outcome: 'abandoned' });
+        if (!isTransient(error)) {
+          timer?.({ outcome: 'failed' });
+          return this.stop(error, where);
+        }
         this.stats.retries++;
+        this.metrics?.retries.inc({ topic });
         const wait = Math.min(this.options.maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
         this.logger.warn(`${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}`);
         await this.sleepWithHeartbeat(wait, heartbeat, isRunning);
@@ -197,6 +214,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
+    if (batch.highWatermark !== undefined) {
+      this.metrics?.lag.set({ topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
+    }
     await heartbeat();
   }
 
@@ -220,6 +240,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       await this.producer!.send(record);
     }
     this.stats.deadLetters += letters.length;
+    for (const l of letters) this.metrics?.deadLetters.inc({ topic: batch.topic, reason: l.reason });
   }
 
   private logDeadLetters(batch: IncomingBatch, letters: DeadLetter[]): void {

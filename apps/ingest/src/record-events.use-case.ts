@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { KafkaPosition, RejectReason } from '@trace/contracts';
 import { GraphWrite, GraphWriteRepository, PositionedEvent, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 import { classifyDatabaseError } from './database-errors';
+import { IngestMetrics } from './ingest.metrics';
 import { TransientFailure } from './transient-failure';
 
 /** Events to record, each with the position it was read from (its provenance). */
@@ -33,7 +34,10 @@ export interface RecordEventsResult {
 export class RecordEventsUseCase {
   private readonly logger = new Logger(RecordEventsUseCase.name);
 
-  constructor(private readonly graph: GraphWriteRepository) {}
+  constructor(
+    private readonly graph: GraphWriteRepository,
+    @Optional() private readonly metrics?: IngestMetrics,
+  ) {}
 
   async execute({ events }: RecordEventsCommand): Promise<RecordEventsResult> {
     const valid: { writes: GraphWrite[]; position: KafkaPosition }[] = [];
@@ -44,7 +48,7 @@ export class RecordEventsUseCase {
       else refused.push(prepared);
     }
     try {
-      await this.graph.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)));
+      await this.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)));
       return { recorded: valid.length, refused };
     } catch (error) {
       const kind = classifyDatabaseError(error);
@@ -58,7 +62,7 @@ export class RecordEventsUseCase {
     let recorded = 0;
     for (const v of valid) {
       try {
-        await this.graph.apply(v.writes);
+        await this.apply(v.writes);
         recorded++;
       } catch (error) {
         const kind = classifyDatabaseError(error);
@@ -68,6 +72,18 @@ export class RecordEventsUseCase {
       }
     }
     return { recorded, refused };
+  }
+
+  // One bulk write, timed for the metrics.
+  private async apply(writes: GraphWrite[]): Promise<void> {
+    const end = this.metrics?.writeSeconds.startTimer();
+    try {
+      await this.graph.apply(writes);
+      end?.({ outcome: 'ok' });
+    } catch (error) {
+      end?.({ outcome: 'error' });
+      throw error;
+    }
   }
 
   // An event's graph writes, or why it has none. Catches everything: one event must never stop the ingest.
