@@ -81,6 +81,32 @@ export class TestWorld {
     });
   }
 
+  /**
+   * Runs the API as a separate OS process (to signal it for real) on a free port of its own; `url` resolves once it
+   * listens, `log()` is everything it wrote so far.
+   */
+  spawnApi(env: NodeJS.ProcessEnv = {}): { child: ChildProcess; url: Promise<string>; log: () => string } {
+    const root = join(__dirname, '..', '..');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+      cwd: root,
+      env: { ...this.env, API_PORT: '0', LOG_LEVEL: 'log', ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    const url = new Promise<string>((resolve, reject) => {
+      const seen = (d: Buffer): void => {
+        log += d.toString();
+        const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(log);
+        if (m) resolve(m[1]!);
+      };
+      child.stdout?.on('data', seen);
+      child.stderr?.on('data', seen);
+      child.once('exit', (code, signal) => reject(new Error(`the API exited (${code ?? signal}) before it listened:\n${log.slice(-3000)}`)));
+    });
+    url.catch(() => undefined); // the caller awaits it; an exit after listening is no rejection to report
+    return { child, url, log: () => log };
+  }
+
   async startApi(): Promise<void> {
     const { app } = await createApi(this.env);
     await app.listen(0, '127.0.0.1');

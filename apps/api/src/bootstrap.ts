@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
@@ -62,10 +63,12 @@ export const DOCS_CSP = {
 export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
   const env = loadEnv(ApiEnv, environment);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
-    logger: logLevels(env.LOG_LEVEL),
+    logger: logLevels(env.LOG_LEVEL), // until pino takes over, below (and if the app cannot be made)
+    bufferLogs: true,
     abortOnError: false,
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
+  app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
   const httpMetrics = app.get(HttpMetricsMiddleware); // first: every request is timed, whatever refuses it later
   app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));

@@ -1,5 +1,6 @@
 import { INestMicroservice, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { loadEnv, logLevels } from '@trace/platform';
 import { IngestEnv } from './ingest.config';
 import { IngestMetrics } from './ingest.metrics';
@@ -29,9 +30,11 @@ export async function startIngest(
   });
   const app = await NestFactory.createMicroservice(IngestModule.forRoot(env), {
     strategy: transport,
-    logger: logLevels(env.LOG_LEVEL),
+    logger: logLevels(env.LOG_LEVEL), // until pino takes over, below (and if the app cannot be made)
+    bufferLogs: true,
     abortOnError: false,
   });
+  app.useLogger(app.get(PinoLogger));
   transport.useMetrics(app.get(IngestMetrics));
   app.enableShutdownHooks();
   await app.listen();

@@ -182,6 +182,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: stringHeaders(m.headers) })),
     };
     const where = `${batch.topic}[${batch.partition}] offsets ${batch.firstOffset()}..${batch.lastOffset()}`;
+    // Fields of the log lines about this batch, for a log collector to filter on.
+    const at = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: batch.lastOffset() };
     const handler = this.getHandlerByPattern(topic);
     if (!handler) return this.stop(new Error(`no handler for topic ${topic}`), where); // subscribed topics all have one: a wiring bug
 
@@ -208,7 +210,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         this.stats.retries++;
         this.metrics?.retries.inc({ topic });
         const wait = Math.min(this.options.maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
-        this.logger.warn(`${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}`);
+        this.logger.warn({ ...at, attempt, msg: `${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}` });
         await this.sleepWithHeartbeat(wait, heartbeat, isRunning);
       }
     }
@@ -246,10 +248,17 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private logDeadLetters(batch: IncomingBatch, letters: DeadLetter[]): void {
     const cut = (s: string): string => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
     for (const l of letters.slice(0, LOGGED_PER_BATCH)) {
-      this.logger.warn(
-        `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
-          ` correlation=${cut(l.message.headers[CORRELATION_ID_HEADER] ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
-      );
+      const correlationId = l.message.headers[CORRELATION_ID_HEADER];
+      this.logger.warn({
+        topic: batch.brokerTopic,
+        partition: batch.partition,
+        offset: l.message.offset,
+        reason: l.reason,
+        ...(correlationId !== undefined ? { correlationId: cut(correlationId) } : {}),
+        msg:
+          `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
+          ` correlation=${cut(correlationId ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
+      });
     }
     if (letters.length > LOGGED_PER_BATCH) {
       const rest = letters.slice(LOGGED_PER_BATCH);

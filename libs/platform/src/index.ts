@@ -4,3 +4,4 @@ export * from './platform.config';
 export * from './topics';
 export * from './kafka';
 export * from './metrics';
+export * from './logging';

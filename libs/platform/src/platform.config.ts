@@ -22,6 +22,9 @@ export class PlatformEnv {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /** `json`: one JSON object a line (pino), for a log collector; `pretty`: lines for a person (the demo). */
+  @IsIn(['json', 'pretty']) LOG_FORMAT: 'json' | 'pretty' = 'json';
+
   @IsInt() @Min(1) @Max(1_000) KAFKA_TOPIC_PARTITIONS: number = 3;
 
   /** Port of the Prometheus endpoint (GET /metrics), apart from any public one; unset: no endpoint, 0: any free port. */

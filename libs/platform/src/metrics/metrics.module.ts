@@ -1,7 +1,7 @@
-import { DynamicModule, INestApplication, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { register } from 'prom-client';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Server, createServer } from 'node:http';
+import { once } from 'node:events';
+import { collectDefaultMetrics, register } from 'prom-client';
 
 /** Where the Prometheus endpoint listens: a port of its own, so that /metrics is never served on the public one. */
 export interface MetricsSettings {
@@ -13,15 +13,16 @@ export interface MetricsSettings {
 const METRICS_SETTINGS = Symbol('METRICS_SETTINGS');
 
 /**
- * Serves GET /metrics (the Prometheus text format, prom-client's default registry, through @willsoto/nestjs-prometheus)
- * from a second, tiny Nest application on METRICS_HOST:METRICS_PORT, started and stopped with the app that imports
- * MetricsModule. A second application rather than a route of the app: the API's port is public and the ingest has no
- * HTTP server at all; a port of its own is what a scrape config and a firewall rule can name.
+ * Serves GET /metrics (the Prometheus text format: prom-client's default registry, where the apps' metrics made with
+ * @willsoto/nestjs-prometheus's providers live) on METRICS_HOST:METRICS_PORT, started and stopped with the app that
+ * imports MetricsModule. A port of its own rather than a route of the app: the API's port is public and the ingest has
+ * no HTTP server at all; a port is what a scrape config and a firewall rule can name. A bare node:http server rather
+ * than PrometheusModule's controller in a second Nest application: creating one overrides the process-wide Nest logger.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Metrics');
-  private server?: INestApplication;
+  private server?: Server;
   /** The endpoint's URL once listening (`http://host:port/metrics`); empty when METRICS_PORT is unset. */
   url = '';
 
@@ -30,17 +31,30 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (this.settings.port === undefined) return;
     // Default process metrics are registered once per process (a test may start several apps in one).
-    const defaults = register.getSingleMetric('process_cpu_user_seconds_total') === undefined;
-    this.server = await NestFactory.create(PrometheusModule.register({ defaultMetrics: { enabled: defaults } }), { logger: false, abortOnError: false });
-    await this.server.listen(this.settings.port, this.settings.host);
-    const { port } = this.server.getHttpServer().address() as { port: number };
+    if (register.getSingleMetric('process_cpu_user_seconds_total') === undefined) collectDefaultMetrics();
+    this.server = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics\n');
+        return;
+      }
+      register.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': register.contentType }).end(text),
+        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
+      );
+    });
+    this.server.listen(this.settings.port, this.settings.host);
+    await once(this.server, 'listening');
+    const { port } = this.server.address() as { port: number };
     this.url = `http://${this.settings.host}:${port}/metrics`;
     this.logger.log(`Prometheus metrics at ${this.url}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.server?.close();
+    const server = this.server;
     this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 
