@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { ApiEnv } from './api.config';
 import { NoOperatorsMiddleware } from './common/auth/no-operators.middleware';
 import { CommonModule } from './common/common.module';
+import { GracefulShutdown, SHUTDOWN_GRACE_MS } from './common/graceful-shutdown';
 import { requestLogProps } from './common/request-log';
 import { CommonalityModule } from './commonality/commonality.module';
 import { ContainmentModule } from './containment/containment.module';
@@ -48,6 +49,8 @@ export class ApiModule implements NestModule {
         ReportsModule.forRoot(env),
         BrandsModule,
       ],
+      // Here, in the root, and not in the global CommonModule: see GracefulShutdown for why.
+      providers: [GracefulShutdown, { provide: SHUTDOWN_GRACE_MS, useValue: env.API_SHUTDOWN_GRACE_MS }],
     };
   }
 

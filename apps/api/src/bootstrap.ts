@@ -10,6 +10,7 @@ import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './common/auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './common/auth/auth.decorators';
+import { GracefulShutdown } from './common/graceful-shutdown';
 import { HttpMetricsMiddleware } from './common/http-metrics.middleware';
 import { serveWebApp } from './web/web-app';
 
@@ -70,8 +71,10 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
-  const httpMetrics = app.get(HttpMetricsMiddleware); // first: every request is timed, whatever refuses it later
-  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
+  // First: every request is counted until its answer ends (for a graceful stop) and timed, whatever refuses it later.
+  const shutdown = app.get(GracefulShutdown);
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => shutdown.track(req, res, () => httpMetrics.use(req, res, next)));
   // Data answers: nothing cached on the way, nothing in them may run or be framed. The Swagger UI (/docs) needs
   // its own scripts, inline styles and images, so it gets a policy of its own.
   const dataHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DATA_CSP } });

@@ -26,6 +26,7 @@ export async function startIngest(
     partitionsConsumedConcurrently: env.INGEST_PARTITIONS_CONCURRENTLY,
     maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
     deadLetterMaxBytes: env.INGEST_DEAD_LETTER_MAX_BYTES,
+    shutdownTimeoutMs: env.INGEST_SHUTDOWN_TIMEOUT_MS,
     onFatal: (error) => onFatal(error, app), // called while consuming, long after `app` is set
   });
   const app = await NestFactory.createMicroservice(IngestModule.forRoot(env), {

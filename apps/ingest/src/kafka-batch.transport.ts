@@ -20,6 +20,8 @@ export interface KafkaBatchTransportOptions {
   maxBackoffMs: number;
   /** A bound on one produce request of dead letters; the dead-letter topic's `max.message.bytes` is asked too, the smaller wins. */
   deadLetterMaxBytes?: number;
+  /** On close (SIGTERM), how long the batches in flight may take to end before the consumer is left as it is. */
+  shutdownTimeoutMs?: number;
   /** Called once when a failure no retry can fix stopped the consuming; the ingest's bootstrap exits the process. */
   onFatal: (error: unknown) => void;
 }
@@ -67,6 +69,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private readonly stats = { events: 0, deadLetters: 0, batches: 0, retries: 0, since: Date.now() };
   private statsTimer?: NodeJS.Timeout;
   private metrics?: TransportMetrics;
+  private inFlight = 0;
 
   /** `producer` replaces the Kafka producer of dead letters (tests, without a broker). */
   constructor(
@@ -93,10 +96,25 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     }
   }
 
+  /**
+   * Stops fetching and waits, at most `shutdownTimeoutMs`, for the batches in flight: one that finishes is committed
+   * (its writes are durable), one cut short is abandoned uncommitted (handleBatch sees isRunning() false) and is
+   * delivered again after the restart. Past the bound the consumer is left as it is: nothing more is committed, the
+   * group's session times out, and the exit loses nothing either.
+   */
   async close(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
-    // Stopping the consumer waits for the batch in flight; its offsets are committed only if it finished.
-    await this.consumer?.disconnect();
+    const started = Date.now();
+    const inFlight = this.inFlight;
+    const bound = this.options.shutdownTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      (this.consumer?.disconnect() ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound))),
+    ]);
+    clearTimeout(timer);
+    if (stopped) this.logger.log(`stopped consuming in ${Date.now() - started} ms (${inFlight} batches were in flight; the finished ones committed)`);
+    else this.logger.warn(`batches still in flight after ${bound} ms (INGEST_SHUTDOWN_TIMEOUT_MS): stopping without them, their offsets uncommitted`);
     await this.ownProducer?.disconnect();
     this.logStats();
   }
@@ -172,6 +190,15 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** Records one batch of one partition (kafkajs' eachBatch); see the class comment for what happens on failure. */
   async handleBatch(payload: BatchPayload): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.recordBatch(payload);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async recordBatch(payload: BatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || this.fatal) return;
     const topic = contractTopic(this.options.topicPrefix, batch.topic);

@@ -54,6 +54,6 @@ export function loggingModule(env: Pick<PlatformEnv, 'LOG_LEVEL' | 'LOG_FORMAT'>
       error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info',
     ...(props ? { customProps: props } : {}),
   };
-  const stream = env.LOG_FORMAT === 'pretty' ? pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname' }) : pino.destination({ fd: 1, sync: true });
+  const stream = env.LOG_FORMAT === 'pretty' ? pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' }) : pino.destination({ fd: 1, sync: true });
   return LoggerModule.forRoot({ pinoHttp: [options, stream] });
 }
