@@ -48,14 +48,25 @@ export function createKafka(clientId: string, brokers: string): Kafka {
  * Creates whichever of `topics` are missing, with `partitions` partitions, and waits until every partition has a
  * leader. Returns the topics it created. Safe to race with another process creating the same topics.
  */
+/**
+ * Replication of the topics we create: three copies and `min.insync.replicas=2` where the cluster has three brokers or
+ * more (an acks=all write then survives the loss of any one broker, and is refused rather than kept on one copy);
+ * on a smaller cluster as many copies as brokers (the local stack's single broker: one).
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; configEntries: { name: string; value: string }[] } {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [] };
+}
+
 export async function ensureTopics(admin: Admin, topics: string[], partitions: number, timeoutMs = 60_000): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   let created: string[] = [];
   if (missing.length > 0) {
+    const { replicationFactor, configEntries } = replicationFor((await admin.describeCluster()).brokers.length);
     // Another instance may create them at the same moment: "already exists" is success.
     const done = await admin
-      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor, configEntries })) })
       .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
     if (done) created = missing;
   }
