@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   host?: string;
   /** Names of the environment variables that override each port, quoted when a port is taken. */
   portEnv?: { kafka?: string; controller?: string; mongo?: string };
+  /** false: MongoDB only (a Kafka cluster comes from startKafkaCluster); default true. */
+  kafka?: boolean;
 }
 
 export interface LocalStack {
@@ -465,6 +467,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }
+  const withKafka = opts.kafka ?? true;
   const stackDir = path.join(STACK_ROOT, opts.name);
   const pidFile = path.join(stackDir, 'pids.json');
   const tag = `-Dlocal.stack.dir=${stackDir}`; // marks our JVMs, for reapOrphans
@@ -474,8 +477,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     opts.name,
     host,
     [
-      { what: 'Kafka', port: opts.kafkaPort, env: opts.portEnv?.kafka },
-      { what: 'Kafka controller', port: opts.controllerPort, env: opts.portEnv?.controller },
+      ...(withKafka
+        ? [
+            { what: 'Kafka', port: opts.kafkaPort, env: opts.portEnv?.kafka },
+            { what: 'Kafka controller', port: opts.controllerPort, env: opts.portEnv?.controller },
+          ]
+        : []),
       { what: 'MongoDB', port: opts.mongoPort, env: opts.portEnv?.mongo },
     ],
     reaped,
@@ -526,18 +533,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
     const mongo = await spawnJava(['-Xmx1g', ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
-    const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
-    const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, ...storageTool], kafkaLog, true);
-    if ((await exitOf(format)) !== 0) {
-      throw new Error(`Kafka storage format failed (${describeExit(format)}); ${kafkaLog} ends with:\n${logTail(kafkaLog)}`);
+    const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));
+    if (withKafka) {
+      const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
+      const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, ...storageTool], kafkaLog, true);
+      if ((await exitOf(format)) !== 0) {
+        throw new Error(`Kafka storage format failed (${describeExit(format)}); ${kafkaLog} ends with:\n${logTail(kafkaLog)}`);
+      }
+      const kafkaArgs = ['-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propsFile];
+      const kafka = await spawnJava(kafkaArgs, kafkaLog, false);
+      watch(kafka, 'Kafka', kafkaLog);
+      await waitFor(`Kafka on ${kafkaBrokers}`, kafka, kafkaLog, async () => (await canConnect(host, opts.kafkaPort)) && kafkaServes(kafkaBrokers));
     }
-    const kafkaArgs = ['-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propsFile];
-    const kafka = await spawnJava(kafkaArgs, kafkaLog, false);
-    watch(kafka, 'Kafka', kafkaLog);
-    await Promise.all([
-      waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort)),
-      waitFor(`Kafka on ${kafkaBrokers}`, kafka, kafkaLog, async () => (await canConnect(host, opts.kafkaPort)) && kafkaServes(kafkaBrokers)),
-    ]);
+    await mongoReady;
   } catch (err) {
     phase = 'stopping';
     await Promise.all(children.map((child) => terminate(child, 2000)));
@@ -548,11 +556,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // From now on the servers must not keep the host process alive; if it exits, the 'exit' handler kills them.
   for (const child of children) child.unref();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  log(`stack '${opts.name}' ready in ${seconds} s: kafka ${kafkaBrokers}, mongo ${mongoUrl}; logs in ${path.relative(REPO_ROOT, stackDir)}/`);
+  log(`stack '${opts.name}' ready in ${seconds} s: ${withKafka ? `kafka ${kafkaBrokers}, ` : ''}mongo ${mongoUrl}; logs in ${path.relative(REPO_ROOT, stackDir)}/`);
 
   let stopped: Promise<void> | undefined;
   return {
-    kafkaBrokers,
+    kafkaBrokers: withKafka ? kafkaBrokers : '',
     mongoUrl,
     stop(): Promise<void> {
       stopped ??= (async () => {
@@ -868,16 +876,28 @@ function envPort(variable: string, fallback: number): number {
   return port;
 }
 
-async function up(): Promise<void> {
+async function up(brokers: number): Promise<void> {
   await ensureJars();
+  const kafkaPort = envPort('KAFKA_PORT', 9092);
   const stack = await startLocalStack({
     name: 'dev',
-    kafkaPort: envPort('KAFKA_PORT', 9092),
+    kafkaPort,
     controllerPort: envPort('KAFKA_CONTROLLER_PORT', 9093),
     mongoPort: envPort('MONGO_PORT', 27017),
     portEnv: { kafka: 'KAFKA_PORT', controller: 'KAFKA_CONTROLLER_PORT', mongo: 'MONGO_PORT' },
+    kafka: brokers === 1,
   });
-  process.stdout.write(`KAFKA_BROKERS=${stack.kafkaBrokers}\nMONGO_URL=${stack.mongoUrl}\n`);
+  // Several brokers: node i on KAFKA_PORT + 2i, its controller on the port after it.
+  const cluster =
+    brokers === 1
+      ? undefined
+      : await startKafkaCluster({ name: 'dev-cluster', nodes: Array.from({ length: brokers }, (_, i) => ({ port: kafkaPort + 2 * i, controllerPort: kafkaPort + 2 * i + 1 })) }).catch(
+          async (err: unknown) => {
+            await stack.stop();
+            throw err;
+          },
+        );
+  process.stdout.write(`KAFKA_BROKERS=${cluster?.kafkaBrokers ?? stack.kafkaBrokers}\nMONGO_URL=${stack.mongoUrl}\n`);
   log('running; press Ctrl-C to stop');
   const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
@@ -888,7 +908,7 @@ async function up(): Promise<void> {
     };
     for (const s of SIGNALS) process.on(s, onStop);
   });
-  await stack.stop();
+  await Promise.all([stack.stop(), cluster?.stop()]);
   clearInterval(keepAlive);
   log('stopped');
 }
@@ -899,12 +919,16 @@ async function main(argv: string[]): Promise<void> {
     await ensureJars();
     log(`jars ready in ${path.relative(REPO_ROOT, LIB_DIR)}`);
   } else if (command === 'up') {
-    await up();
+    const at = argv.indexOf('--brokers');
+    const brokers = at < 0 ? 1 : Number(argv[at + 1]);
+    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) throw new Error(`--brokers takes a number of brokers from 1 to 9, not '${argv[at + 1] ?? ''}'`);
+    await up(brokers);
   } else {
     process.stderr.write(
       'usage: ts-node --transpile-only test/stack/local-stack.ts <setup|up>\n' +
         '  setup  fetch the jars into .stack/lib (Maven)\n' +
-        '  up     setup + start Kafka (KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093) and MongoDB (MONGO_PORT=27017) until Ctrl-C\n',
+        '  up     setup + start Kafka (KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093) and MongoDB (MONGO_PORT=27017) until Ctrl-C\n' +
+        '         --brokers 3: a KRaft cluster of three nodes instead, node i on KAFKA_PORT+2i (controller: the port after)\n',
     );
     process.exitCode = 2;
   }
