@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { makeEvent } from '@trace/contracts';
+import { TOPICS, makeEvent } from '@trace/contracts';
 import { TestWorld } from './support/harness';
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -12,19 +12,24 @@ async function stop(child: ChildProcess): Promise<void> {
 describe('structured logs of the API', () => {
   const world = new TestWorld('logging');
   let api: ChildProcess | undefined;
+  let ingest: ChildProcess | undefined;
+  let ingestLog = '';
 
   beforeAll(async () => {
     await world.createTopics();
     await world.startApi(); // makes the database and the key; the API under test is a process of its own, below
-    await world.startIngest();
+    ingest = world.spawnIngest(); // a process of its own, so that its log can be read as written
+    ingest.stdout?.on('data', (d: Buffer) => (ingestLog += d.toString()));
     await world.produce([
       makeEvent('UnitStarted', { serial: `${world.id}-SN`, brand: 'Acme', productPartNumber: 'P-1', workOrder: 'WO-1' }),
       makeEvent('MaterialInstalled', { serial: `${world.id}-SN`, lotId: `${world.id}-REEL`, quantity: 1, refDes: ['R1'] }),
     ]);
-    await world.waitForIngest();
+    await world.produceRaw([{ topic: TOPICS.production, key: `${world.id}-G`, value: '{"not json', headers: { 'correlation-id': `${world.id}-corr-dl` } }]);
+    await world.waitForIngest(90_000);
   });
   afterAll(async () => {
     if (api) await stop(api);
+    if (ingest) await stop(ingest);
     await world.close();
   });
 
@@ -73,5 +78,16 @@ describe('structured logs of the API', () => {
     const text = spawned.log();
     expect(text).not.toContain(key);
     expect(text).not.toContain(session);
+  });
+
+  it('gives the topic, partition, offset and correlation id of a dead letter as fields of its line', () => {
+    const entries = ingestLog
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const letter = entries.find((e) => e.reason === 'INVALID_JSON');
+    expect(letter).toMatchObject({ level: 'warn', name: 'ingest', topic: world.topic(TOPICS.production), correlationId: `${world.id}-corr-dl` });
+    expect(typeof letter!.partition).toBe('number');
+    expect(letter!.offset).toMatch(/^\d+$/);
   });
 });
