@@ -26,7 +26,7 @@ const MODES = {
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
     growth: { seed: 21, units: 10, partsPerBoard: 700, brands: 3, serials: 4, rounds: 20 },
-    load: { graph: { seed: 31, units: 20, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 40, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 3, soakSeconds: 15, soakRate: 20 },
+    load: { graph: { seed: 31, units: 20, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 40, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 5, soakSeconds: 20, soakRate: 20 },
   },
   full: {
     ingestRuns: 3,
