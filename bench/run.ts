@@ -214,7 +214,7 @@ function loadReport(load: LoadFigures): { rows: (string[] | string)[]; metrics: 
       rows.push([
         `${route}, ${l.clients} client${l.clients > 1 ? 's' : ''}: req/s, p50 / p99 ms`,
         `${Math.round(l.requestsPerSecond).toLocaleString('en-US')}, ${fmtMs(l.p50Ms)} / ${fmtMs(l.p99Ms)}`,
-        `errors ${(l.errorRate * 100).toFixed(2)}%, loop p99 ${fmtMs(l.eventLoopP99Ms)} ms`,
+        `errors ${Number.isNaN(l.errorRate) ? 'n/a (no answer within the level)' : `${(l.errorRate * 100).toFixed(2)}%`}, loop p99 ${fmtMs(l.eventLoopP99Ms)} ms`,
         '',
         '0 errors',
         l.errorRate === 0 ? 'met' : 'NOT met',
