@@ -16,6 +16,7 @@ import { GenealogyFigures, benchGenealogy, startApiOn } from './genealogy.bench'
 import { documentCounts, loadGraph } from './graph-bulk';
 import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { IngestFigures, benchIngest } from './ingest.bench';
+import { LoadFigures, benchLoad } from './load.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 import { WebFigures, benchWeb, median } from './web.bench';
 
@@ -27,6 +28,7 @@ const MODES = {
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
     growth: { seed: 21, units: 10, partsPerBoard: 700, brands: 3, serials: 4, rounds: 20 },
     web: { runs: 2, rows: 20_000 },
+    load: { graph: { seed: 31, units: 20, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 40, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 5, soakSeconds: 20, soakRate: 20 },
   },
   full: {
     ingestRuns: 3,
@@ -35,6 +37,7 @@ const MODES = {
     large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
     growth: { seed: 21, units: 25, partsPerBoard: 700, brands: 3, serials: 8, rounds: 96 },
     web: { runs: 5, rows: 100_000 },
+    load: { graph: { seed: 31, units: 60, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 400, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 10, soakSeconds: 600, soakRate: 50 },
   },
 } as const;
 
@@ -55,7 +58,7 @@ async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo
   }
   await ensureJars();
   const stack = await startLocalStack({
-    name: 'bench',
+    name: process.env.BENCH_STACK_NAME ?? 'bench', // several people on one machine: a stack (and ports) of each's own
     kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
     controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
     mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
@@ -66,8 +69,9 @@ async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--quick');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: npm run bench [-- --quick]`);
+  const onlyLoad = args.includes('--load-only');
+  const unknown = args.filter((a) => a !== '--quick' && a !== '--load-only');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: npm run bench [-- --quick] [--load-only]`);
   const mode = args.includes('--quick') ? 'quick' : 'full';
   const cfg = MODES[mode];
   const startedAt = new Date();
@@ -87,9 +91,27 @@ async function main(): Promise<void> {
   ];
   try {
     const mongoVersion = String((await client.db('admin').command({ buildInfo: 1 })).version ?? '');
+    const ctx = { brokers: be.kafka, mongoUrl: be.mongo, runId, client, log };
+
+    // (d) Load: the API as deployed under 1, 16 and 64 clients while an ingest runs, then a soak (last, or alone).
+    const runLoad = async (): Promise<LoadFigures> => {
+      const l = cfg.load;
+      const graph = buildDataset('load-graph', l.graph);
+      const stream = buildDataset('load-stream', l.stream, false);
+      const serial = serialsNear(graph, 300, 1)[0]!.serial;
+      const lot = graph.messages.map((m) => JSON.parse(m.value) as { type: string; data: { lotId?: string } }).find((e) => e.type === 'MaterialInstalled')!.data.lotId!;
+      return benchLoad(ctx, env, { graph: graph.messages, stream: stream.messages, serial, lot, secondsPerLevel: l.secondsPerLevel, soakSeconds: l.soakSeconds, soakRate: l.soakRate });
+    };
+    if (onlyLoad) {
+      const load = await runLoad();
+      const { rows, metrics } = loadReport(load);
+      const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
+      process.stdout.write(`\n${table}\n\n`);
+      writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit: commitInfo(), machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion }, datasets: { load: cfg.load }, metrics, notMeasured: [], table } as BenchResult);
+      return;
+    }
 
     // (a) Ingest against its two ceilings.
-    const ctx = { brokers: be.kafka, mongoUrl: be.mongo, runId, client, log };
     const ingest = await benchIngest(ctx, messages, cfg.ingestRuns);
 
 
@@ -140,8 +162,9 @@ async function main(): Promise<void> {
     log(`web app in chromium: ${cfg.web.runs} runs, a stream of ${cfg.web.rows.toLocaleString('en-US')} rows`);
     const web = await benchWeb({ ...cfg.web, log: (line) => log(`web: ${line}`) });
 
+    const load = await runLoad();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, scaleOut, small, large, growth, web, notMeasured);
+    const { table, metrics } = report(ingest, scaleOut, small, large, growth, web, notMeasured, load);
     const result: BenchResult = {
       format: 1,
       mode,
@@ -161,9 +184,7 @@ async function main(): Promise<void> {
       notMeasured,
       table,
     };
-    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}.json`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeResult(result);
     process.stdout.write(`\n${table}\n\n`);
     process.stdout.write(`commit ${result.commit.short}${result.commit.dirty.length ? ` (+${result.commit.dirty.length} uncommitted files)` : ''}, ` +
       `${result.machine.cpus} x ${result.machine.cpuModel}, node ${result.machine.node}, mongo ${mongoVersion}; ${mode} run in ${Math.round(seconds)} s; ` +
@@ -175,6 +196,55 @@ async function main(): Promise<void> {
   }
 }
 
+function writeResult(result: BenchResult): string {
+  const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}${result.datasets.load && !result.datasets.ingest ? '-load' : ''}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+/** The load section: each route at each number of clients, the ratios of 64 clients to 1, and the soak. */
+function loadReport(load: LoadFigures): { rows: (string[] | string)[]; metrics: Metric[] } {
+  const metrics: Metric[] = [];
+  const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
+    metrics.push({ id, label, value, unit, better, ...(goal ? { goal } : {}) });
+    return value;
+  };
+  const rows: (string[] | string)[] = [];
+  rows.push(`Load: the API as its own process on 127.0.0.1 (autocannon, fixed time per level) while an ingest process recorded ${load.ingestedDuringLoad.toLocaleString('en-US')} events into the same database`);
+  for (const route of [...new Set(load.levels.map((l) => l.route))]) {
+    const of = load.levels.filter((l) => l.route === route);
+    for (const l of of) {
+      m(`load.${route}.c${l.clients}.rps`, `load: ${route} at ${l.clients} clients, req/s`, l.requestsPerSecond, 'req/s', 'higher');
+      m(`load.${route}.c${l.clients}.p99`, `load: ${route} at ${l.clients} clients, p99`, l.p99Ms, 'ms', 'lower');
+      m(`load.${route}.c${l.clients}.errors`, `load: ${route} at ${l.clients} clients, error rate`, l.errorRate, 'x', 'lower', '0');
+      m(`load.${route}.c${l.clients}.loop_p99`, `load: ${route} at ${l.clients} clients, event-loop delay p99`, l.eventLoopP99Ms, 'ms', 'lower');
+      rows.push([
+        `${route}, ${l.clients} client${l.clients > 1 ? 's' : ''}: req/s, p50 / p99 ms`,
+        `${Math.round(l.requestsPerSecond).toLocaleString('en-US')}, ${fmtMs(l.p50Ms)} / ${fmtMs(l.p99Ms)}`,
+        `errors ${Number.isNaN(l.errorRate) ? 'n/a (no answer within the level)' : `${(l.errorRate * 100).toFixed(2)}%`}, loop p99 ${fmtMs(l.eventLoopP99Ms)} ms`,
+        '',
+        '0 errors',
+        l.errorRate === 0 ? 'met' : 'NOT met',
+      ]);
+    }
+    const one = of.find((l) => l.clients === 1)!;
+    const most = of.at(-1)!;
+    const p99Ratio = m(`load.${route}.p99_ratio`, `load: ${route} p99 at ${most.clients} clients / p99 at 1`, most.p99Ms / one.p99Ms, 'x', 'lower');
+    const rpsRatio = m(`load.${route}.rps_ratio`, `load: ${route} req/s at ${most.clients} clients / req/s at 1`, most.requestsPerSecond / one.requestsPerSecond, 'x', 'higher');
+    rows.push([`${route}: ${most.clients} clients against 1`, '', 'p99 ratio; req/s ratio', `${fmtRatio(p99Ratio)}; ${fmtRatio(rpsRatio)}`, '', '']);
+  }
+  const s = load.soak;
+  m('soak.heap_growth', 'soak: heap used, last quarter / first quarter (medians)', s.heapGrowth, 'x', 'lower', '<= 1.2');
+  m('soak.rss_growth', 'soak: RSS, last quarter / first quarter (medians)', s.rssGrowth, 'x', 'lower', '<= 1.2');
+  m('soak.errors', 'soak: error rate', s.errorRate, 'x', 'lower', '0');
+  rows.push(`Soak: genealogy at ${s.rate} req/s for ${s.seconds} s (${s.requests.toLocaleString('en-US')} requests), heap and RSS sampled from the API's /metrics`);
+  rows.push(['heap used, MB: first quarter -> last quarter', `${s.heapStartMb.toFixed(0)} -> ${s.heapEndMb.toFixed(0)}`, 'last / first', fmtRatio(s.heapGrowth), '<= 1.2', s.heapGrowth <= 1.2 ? 'met' : 'NOT met']);
+  rows.push(['RSS, MB: first quarter -> last quarter', `${s.rssStartMb.toFixed(0)} -> ${s.rssEndMb.toFixed(0)}`, 'last / first', fmtRatio(s.rssGrowth), '<= 1.2', s.rssGrowth <= 1.2 ? 'met' : 'NOT met']);
+  rows.push(['soak errors', `${(s.errorRate * 100).toFixed(2)}%`, '', '', '0', s.errorRate === 0 ? 'met' : 'NOT met']);
+  return { rows, metrics };
+}
+
 function report(
   ingest: IngestFigures,
   scaleOut: ScaleOutFigures,
@@ -183,6 +253,7 @@ function report(
   growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
   web: WebFigures,
   notMeasured: { what: string; why: string }[],
+  load: LoadFigures,
 ): { table: string; metrics: Metric[] } {
   const metrics: Metric[] = [];
   const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
@@ -271,6 +342,9 @@ function report(
   const beyond = m('growth.api_beyond_floor', 'growth: API growth / floor growth', growthOf('api') / growthOf('floor'), 'x', 'lower', '<= 1.2');
   rows.push(['API growth beyond the database\'s own', '', 'API 10x/1x over floor 10x/1x', fmtRatio(beyond), '<= 1.2', verdict(beyond <= 1.2)]);
   rows.push(...webSection(web, m, verdict));
+  const loadPart = loadReport(load);
+  rows.push(...loadPart.rows);
+  metrics.push(...loadPart.metrics);
   rows.push('Not measured');
   for (const n of notMeasured) rows.push([n.what, '-', n.why, '', '', '']);
   return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics };

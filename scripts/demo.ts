@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     MONGO_WRITE_CONCERN: process.env.MONGO_WRITE_CONCERN ?? 'majority',
     API_HOST: apiHost,
     API_PORT: String(apiPort),
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', // a person reads this log; a collector gets JSON (the default)
     TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
   };
   buildWebApp();

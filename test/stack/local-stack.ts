@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   host?: string;
   /** Names of the environment variables that override each port, quoted when a port is taken. */
   portEnv?: { kafka?: string; controller?: string; mongo?: string };
+  /** false: MongoDB only (a Kafka cluster comes from startKafkaCluster); default true. */
+  kafka?: boolean;
 }
 
 export interface LocalStack {
@@ -465,6 +467,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }
+  const withKafka = opts.kafka ?? true;
   const stackDir = path.join(STACK_ROOT, opts.name);
   const pidFile = path.join(stackDir, 'pids.json');
   const tag = `-Dlocal.stack.dir=${stackDir}`; // marks our JVMs, for reapOrphans
@@ -474,8 +477,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     opts.name,
     host,
     [
-      { what: 'Kafka', port: opts.kafkaPort, env: opts.portEnv?.kafka },
-      { what: 'Kafka controller', port: opts.controllerPort, env: opts.portEnv?.controller },
+      ...(withKafka
+        ? [
+            { what: 'Kafka', port: opts.kafkaPort, env: opts.portEnv?.kafka },
+            { what: 'Kafka controller', port: opts.controllerPort, env: opts.portEnv?.controller },
+          ]
+        : []),
       { what: 'MongoDB', port: opts.mongoPort, env: opts.portEnv?.mongo },
     ],
     reaped,
@@ -526,18 +533,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
     const mongo = await spawnJava(['-Xmx1g', ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
-    const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
-    const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, ...storageTool], kafkaLog, true);
-    if ((await exitOf(format)) !== 0) {
-      throw new Error(`Kafka storage format failed (${describeExit(format)}); ${kafkaLog} ends with:\n${logTail(kafkaLog)}`);
+    const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));
+    if (withKafka) {
+      const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
+      const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, ...storageTool], kafkaLog, true);
+      if ((await exitOf(format)) !== 0) {
+        throw new Error(`Kafka storage format failed (${describeExit(format)}); ${kafkaLog} ends with:\n${logTail(kafkaLog)}`);
+      }
+      const kafkaArgs = ['-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propsFile];
+      const kafka = await spawnJava(kafkaArgs, kafkaLog, false);
+      watch(kafka, 'Kafka', kafkaLog);
+      await waitFor(`Kafka on ${kafkaBrokers}`, kafka, kafkaLog, async () => (await canConnect(host, opts.kafkaPort)) && kafkaServes(kafkaBrokers));
     }
-    const kafkaArgs = ['-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', propsFile];
-    const kafka = await spawnJava(kafkaArgs, kafkaLog, false);
-    watch(kafka, 'Kafka', kafkaLog);
-    await Promise.all([
-      waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort)),
-      waitFor(`Kafka on ${kafkaBrokers}`, kafka, kafkaLog, async () => (await canConnect(host, opts.kafkaPort)) && kafkaServes(kafkaBrokers)),
-    ]);
+    await mongoReady;
   } catch (err) {
     phase = 'stopping';
     await Promise.all(children.map((child) => terminate(child, 2000)));
@@ -548,11 +556,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // From now on the servers must not keep the host process alive; if it exits, the 'exit' handler kills them.
   for (const child of children) child.unref();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  log(`stack '${opts.name}' ready in ${seconds} s: kafka ${kafkaBrokers}, mongo ${mongoUrl}; logs in ${path.relative(REPO_ROOT, stackDir)}/`);
+  log(`stack '${opts.name}' ready in ${seconds} s: ${withKafka ? `kafka ${kafkaBrokers}, ` : ''}mongo ${mongoUrl}; logs in ${path.relative(REPO_ROOT, stackDir)}/`);
 
   let stopped: Promise<void> | undefined;
   return {
-    kafkaBrokers,
+    kafkaBrokers: withKafka ? kafkaBrokers : '',
     mongoUrl,
     stop(): Promise<void> {
       stopped ??= (async () => {
@@ -674,6 +682,190 @@ export async function startLocalAmqp(opts: LocalAmqpOptions): Promise<LocalAmqp>
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// A Kafka cluster of several KRaft nodes (each broker and controller) from the same jars.
+
+export interface KafkaClusterOptions {
+  /** Folder name under .stack/ (as for startLocalStack). */
+  name: string;
+  /** One entry per node: its broker port and its controller port, all distinct. */
+  nodes: { port: number; controllerPort: number }[];
+  host?: string;
+}
+
+export interface KafkaNode {
+  /** Kafka's node.id (1, 2, 3...). */
+  id: number;
+  address: string;
+  /** Kills the node's JVM (SIGKILL by default: a crash) and waits for its exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the node again on its data, and waits until it serves. */
+  restart(): Promise<void>;
+}
+
+export interface KafkaCluster {
+  /** Every node's `host:port`, comma-separated, for KAFKA_BROKERS. */
+  kafkaBrokers: string;
+  nodes: KafkaNode[];
+  stop(): Promise<void>;
+}
+
+function clusterNodeProperties(host: string, opts: KafkaClusterOptions, index: number, dataDir: string): string {
+  const { port, controllerPort } = opts.nodes[index]!;
+  const voters = opts.nodes.map((n, i) => `${i + 1}@${host}:${n.controllerPort}`).join(',');
+  const copies = Math.min(3, opts.nodes.length);
+  return [
+    'process.roles=broker,controller',
+    `node.id=${index + 1}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'auto.create.topics.enable=false',
+    'num.partitions=3',
+    `default.replication.factor=${copies}`,
+    `min.insync.replicas=${Math.max(1, copies - 1)}`,
+    `offsets.topic.replication.factor=${copies}`,
+    `transaction.state.log.replication.factor=${copies}`,
+    `transaction.state.log.min.isr=${Math.max(1, copies - 1)}`,
+    `share.coordinator.state.topic.replication.factor=${copies}`,
+    `share.coordinator.state.topic.min.isr=${Math.max(1, copies - 1)}`,
+    'group.initial.rebalance.delay.ms=0',
+    // A killed node's partitions move to the others within seconds, not the default 9 s + 18 s.
+    'broker.session.timeout.ms=4000',
+    'broker.heartbeat.interval.ms=1000',
+    '',
+  ].join('\n');
+}
+
+/** Brokers registered in the cluster's metadata, as a client sees them. */
+async function brokersServing(brokers: string): Promise<number> {
+  const kafka = new Kafka({ clientId: 'local-stack-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 3000, retry: { retries: 0 } });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const { brokers: seen } = await admin.describeCluster();
+    return seen.length;
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts a KRaft cluster of `nodes.length` nodes (fresh data, one cluster id) as child JVMs and resolves once every
+ * broker is registered and the group coordinator answers. Topics made on it get three copies and min.insync.replicas=2
+ * (with three nodes), as the apps ask for them.
+ */
+export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<KafkaCluster> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
+  if (!jarsReady()) throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
+  const stackDir = path.join(STACK_ROOT, opts.name);
+  const pidFile = path.join(stackDir, 'pids.json');
+  const tag = `-Dlocal.stack.dir=${stackDir}`;
+  fs.mkdirSync(stackDir, { recursive: true });
+  const reaped = await reapOrphans(stackDir, tag);
+  await checkPorts(
+    opts.name,
+    host,
+    opts.nodes.flatMap((n, i) => [
+      { what: `Kafka node ${i + 1}`, port: n.port },
+      { what: `Kafka node ${i + 1} controller`, port: n.controllerPort },
+    ]),
+    reaped,
+  );
+  const log4jFile = path.join(stackDir, 'log4j2.properties');
+  fs.writeFileSync(log4jFile, LOG4J2_PROPERTIES);
+  const classpath = `${LIB_DIR}${path.sep}*`;
+  const jvm = [tag, `-Dlog4j2.configurationFile=${log4jFile}`, '-Djava.awt.headless=true', '-cp', classpath];
+  const kafkaBrokers = opts.nodes.map((n) => `${host}:${n.port}`).join(',');
+  const clusterId = kafkaClusterId();
+  const running = new Map<number, ChildProcess>();
+  const recordPids = (): void =>
+    fs.writeFileSync(pidFile, JSON.stringify({ parent: process.pid, children: [...running.values()].flatMap((c) => c.pid ?? []) } satisfies PidFile));
+  const files = opts.nodes.map((_, i) => {
+    const dir = path.join(stackDir, `node-${i + 1}`);
+    const dataDir = path.join(dir, 'kafka-data');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.mkdirSync(dataDir, { recursive: true });
+    const props = path.join(dir, 'server.properties');
+    fs.writeFileSync(props, clusterNodeProperties(host, opts, i, dataDir));
+    return { props, log: path.join(dir, 'kafka.log') };
+  });
+  const launch = async (i: number, truncate: boolean): Promise<ChildProcess> => {
+    const child = await spawnJava(['-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', files[i]!.props], files[i]!.log, truncate);
+    running.set(i, child);
+    recordPids();
+    child.once('exit', () => {
+      if (running.get(i) === child) running.delete(i);
+    });
+    return child;
+  };
+  const waitServing = async (what: string, wanted: number, watched: ChildProcess[]): Promise<void> => {
+    const deadline = Date.now() + 2 * READY_TIMEOUT_MS;
+    for (;;) {
+      const dead = watched.find(hasExited);
+      if (dead) throw new Error(`${what}: a node exited during start-up (${describeExit(dead)}); see ${stackDir}/node-*/kafka.log`);
+      if ((await brokersServing(kafkaBrokers)) >= wanted && (await kafkaServes(kafkaBrokers.split(',')[0]!))) return;
+      if (Date.now() > deadline) throw new Error(`${what} was not ready after ${(2 * READY_TIMEOUT_MS) / 1000} s; see ${stackDir}/node-*/kafka.log`);
+      await sleep(250);
+    }
+  };
+
+  const started = Date.now();
+  try {
+    await Promise.all(
+      files.map(async (f, i) => {
+        const format = await spawnJava(['-Xmx256m', '-XX:TieredStopAtLevel=1', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', f.props, '--ignore-formatted'], f.log, true);
+        if ((await exitOf(format)) !== 0) throw new Error(`Kafka storage format of node ${i + 1} failed; ${f.log} ends with:\n${logTail(f.log)}`);
+      }),
+    );
+    const children = await Promise.all(files.map((_, i) => launch(i, false)));
+    await waitServing(`Kafka cluster ${kafkaBrokers}`, opts.nodes.length, children);
+  } catch (err) {
+    await Promise.all([...running.values()].map((c) => terminate(c, 2000)));
+    fs.rmSync(pidFile, { force: true });
+    throw err;
+  }
+  for (const child of running.values()) child.unref();
+  log(`cluster '${opts.name}' of ${opts.nodes.length} Kafka nodes ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${kafkaBrokers}`);
+
+  const nodes: KafkaNode[] = opts.nodes.map((n, i) => ({
+    id: i + 1,
+    address: `${host}:${n.port}`,
+    async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+      const child = running.get(i);
+      if (!child || hasExited(child)) return;
+      const exited = exitOf(child);
+      child.kill(signal);
+      await exited;
+    },
+    async restart(): Promise<void> {
+      if (running.has(i)) throw new Error(`Kafka node ${i + 1} is running`);
+      const child = await launch(i, false);
+      await waitServing(`Kafka node ${i + 1}`, opts.nodes.length, [child]);
+      child.unref();
+    },
+  }));
+  let stopped: Promise<void> | undefined;
+  return {
+    kafkaBrokers,
+    nodes,
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        await Promise.all([...running.values()].map((c) => terminate(c, STOP_GRACE_MS)));
+        fs.rmSync(pidFile, { force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // CLI
 
 function envPort(variable: string, fallback: number): number {
@@ -684,16 +876,28 @@ function envPort(variable: string, fallback: number): number {
   return port;
 }
 
-async function up(): Promise<void> {
+async function up(brokers: number): Promise<void> {
   await ensureJars();
+  const kafkaPort = envPort('KAFKA_PORT', 9092);
   const stack = await startLocalStack({
     name: 'dev',
-    kafkaPort: envPort('KAFKA_PORT', 9092),
+    kafkaPort,
     controllerPort: envPort('KAFKA_CONTROLLER_PORT', 9093),
     mongoPort: envPort('MONGO_PORT', 27017),
     portEnv: { kafka: 'KAFKA_PORT', controller: 'KAFKA_CONTROLLER_PORT', mongo: 'MONGO_PORT' },
+    kafka: brokers === 1,
   });
-  process.stdout.write(`KAFKA_BROKERS=${stack.kafkaBrokers}\nMONGO_URL=${stack.mongoUrl}\n`);
+  // Several brokers: node i on KAFKA_PORT + 2i, its controller on the port after it.
+  const cluster =
+    brokers === 1
+      ? undefined
+      : await startKafkaCluster({ name: 'dev-cluster', nodes: Array.from({ length: brokers }, (_, i) => ({ port: kafkaPort + 2 * i, controllerPort: kafkaPort + 2 * i + 1 })) }).catch(
+          async (err: unknown) => {
+            await stack.stop();
+            throw err;
+          },
+        );
+  process.stdout.write(`KAFKA_BROKERS=${cluster?.kafkaBrokers ?? stack.kafkaBrokers}\nMONGO_URL=${stack.mongoUrl}\n`);
   log('running; press Ctrl-C to stop');
   const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
@@ -704,7 +908,7 @@ async function up(): Promise<void> {
     };
     for (const s of SIGNALS) process.on(s, onStop);
   });
-  await stack.stop();
+  await Promise.all([stack.stop(), cluster?.stop()]);
   clearInterval(keepAlive);
   log('stopped');
 }
@@ -715,12 +919,16 @@ async function main(argv: string[]): Promise<void> {
     await ensureJars();
     log(`jars ready in ${path.relative(REPO_ROOT, LIB_DIR)}`);
   } else if (command === 'up') {
-    await up();
+    const at = argv.indexOf('--brokers');
+    const brokers = at < 0 ? 1 : Number(argv[at + 1]);
+    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) throw new Error(`--brokers takes a number of brokers from 1 to 9, not '${argv[at + 1] ?? ''}'`);
+    await up(brokers);
   } else {
     process.stderr.write(
       'usage: ts-node --transpile-only test/stack/local-stack.ts <setup|up>\n' +
         '  setup  fetch the jars into .stack/lib (Maven)\n' +
-        '  up     setup + start Kafka (KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093) and MongoDB (MONGO_PORT=27017) until Ctrl-C\n',
+        '  up     setup + start Kafka (KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093) and MongoDB (MONGO_PORT=27017) until Ctrl-C\n' +
+        '         --brokers 3: a KRaft cluster of three nodes instead, node i on KAFKA_PORT+2i (controller: the port after)\n',
     );
     process.exitCode = 2;
   }

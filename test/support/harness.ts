@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
-import { ConsumerLag, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
+import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -81,12 +81,43 @@ export class TestWorld {
     });
   }
 
+  /**
+   * Runs the API as a separate OS process (to signal it for real) on a free port of its own; `url` resolves once it
+   * listens, `log()` is everything it wrote so far.
+   */
+  spawnApi(env: NodeJS.ProcessEnv = {}): { child: ChildProcess; url: Promise<string>; log: () => string } {
+    const root = join(__dirname, '..', '..');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+      cwd: root,
+      env: { ...this.env, API_PORT: '0', LOG_LEVEL: 'log', ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    const url = new Promise<string>((resolve, reject) => {
+      const seen = (d: Buffer): void => {
+        log += d.toString();
+        const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(log);
+        if (m) resolve(m[1]!);
+      };
+      child.stdout?.on('data', seen);
+      child.stderr?.on('data', seen);
+      child.once('exit', (code, signal) => reject(new Error(`the API exited (${code ?? signal}) before it listened:\n${log.slice(-3000)}`)));
+    });
+    url.catch(() => undefined); // the caller awaits it; an exit after listening is no rejection to report
+    return { child, url, log: () => log };
+  }
+
   async startApi(): Promise<void> {
     const { app } = await createApi(this.env);
     await app.listen(0, '127.0.0.1');
     this.api = app;
     this.key = (await this.createKey('quality', '*', 'test harness')).key;
     this.apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  }
+
+  /** The URLs of the apps' Prometheus endpoints (set METRICS_PORT in `env`, e.g. '0', before starting them). */
+  metricsUrls(): { ingest: string; api: string } {
+    return { ingest: this.ingest?.get(MetricsServer).url ?? '', api: this.api?.get(MetricsServer).url ?? '' };
   }
 
   /** Produces events to their contract topics, keyed as the contract says. */
@@ -188,7 +219,7 @@ export class TestWorld {
 
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
     return this.producer;

@@ -5,6 +5,8 @@ import { PlatformEnv } from '@trace/platform';
 export class ApiEnv extends PlatformEnv {
   @IsString() @IsNotEmpty() API_HOST: string = '127.0.0.1';
   @IsInt() @Min(0) @Max(65_535) API_PORT: number = 3000;
+  /** On SIGTERM, how long answers in flight (streams included) may take before their connections are closed. */
+  @IsInt() @Min(0) @Max(600_000) API_SHUTDOWN_GRACE_MS: number = 10_000;
   /** Comma-separated origins allowed by CORS; empty allows none. */
   @IsString() CORS_ORIGINS: string = '';
   /** The ingest's consumer group, whose lag a report gives as the freshness of its data. */

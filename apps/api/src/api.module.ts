@@ -1,11 +1,13 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { KafkaModule, mongooseOptions } from '@trace/platform';
+import { KafkaModule, MetricsModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
 import { AdminModule } from './admin/admin.module';
 import { ApiEnv } from './api.config';
 import { NoOperatorsMiddleware } from './common/auth/no-operators.middleware';
 import { CommonModule } from './common/common.module';
+import { GracefulShutdown, SHUTDOWN_GRACE_MS } from './common/graceful-shutdown';
+import { requestLogProps } from './common/request-log';
 import { CommonalityModule } from './commonality/commonality.module';
 import { ContainmentModule } from './containment/containment.module';
 import { ExposureModule } from './exposure/exposure.module';
@@ -32,6 +34,10 @@ export class ApiModule implements NestModule {
         // The producer (holds) and the admin (health, the ingest's lag), connected on first use.
         KafkaModule.forRoot({ clientId: 'trace-api', brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
         CommonModule.forRoot(env),
+        // JSON logs (pino), one line per request with its request id, key id and correlation id; secrets redacted.
+        loggingModule(env, 'api', requestLogProps),
+        // GET /metrics on METRICS_PORT (a port of its own, never API_PORT), when set.
+        MetricsModule.forRoot(metricsSettings(env)),
         HealthModule,
         AdminModule,
         SessionsModule,
@@ -45,6 +51,8 @@ export class ApiModule implements NestModule {
         ReportsModule.forRoot(env),
         BrandsModule,
       ],
+      // Here, in the root, and not in the global CommonModule: see GracefulShutdown for why.
+      providers: [GracefulShutdown, { provide: SHUTDOWN_GRACE_MS, useValue: env.API_SHUTDOWN_GRACE_MS }],
     };
   }
 

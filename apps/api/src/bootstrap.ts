@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { loadEnv, logLevels } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './common/auth/access-log.middleware';
 import { PUBLIC_EXTENSION } from './common/auth/auth.decorators';
+import { GracefulShutdown } from './common/graceful-shutdown';
+import { HttpMetricsMiddleware } from './common/http-metrics.middleware';
 import { serveWebApp } from './web/web-app';
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
@@ -61,11 +64,17 @@ export const DOCS_CSP = {
 export async function createApi(environment: NodeJS.ProcessEnv = process.env): Promise<{ app: NestExpressApplication; env: ApiEnv }> {
   const env = loadEnv(ApiEnv, environment);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
-    logger: logLevels(env.LOG_LEVEL),
+    logger: logLevels(env.LOG_LEVEL), // until pino takes over, below (and if the app cannot be made)
+    bufferLogs: true,
     abortOnError: false,
     cors: env.CORS_ORIGINS ? { origin: env.CORS_ORIGINS.split(',') } : false,
   });
+  app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  // First: every request is counted until its answer ends (for a graceful stop) and timed, whatever refuses it later.
+  const shutdown = app.get(GracefulShutdown);
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => shutdown.track(req, res, () => httpMetrics.use(req, res, next)));
   // Data answers: nothing cached on the way, nothing in them may run or be framed. The Swagger UI (/docs) needs
   // its own scripts, inline styles and images, so it gets a policy of its own.
   const dataHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DATA_CSP } });

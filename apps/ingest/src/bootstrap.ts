@@ -1,7 +1,9 @@
 import { INestMicroservice, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { loadEnv, logLevels } from '@trace/platform';
 import { IngestEnv } from './ingest.config';
+import { IngestMetrics } from './ingest.metrics';
 import { IngestModule } from './ingest.module';
 import { KafkaBatchTransport } from './kafka-batch.transport';
 
@@ -15,21 +17,26 @@ export async function startIngest(
   onFatal: (error: unknown, app: INestMicroservice) => void = exitOnFatal,
 ): Promise<INestMicroservice> {
   const env = loadEnv(IngestEnv, environment);
+  const transport = new KafkaBatchTransport({
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID,
+    groupId: env.KAFKA_GROUP_ID,
+    topicPrefix: env.TOPIC_PREFIX,
+    topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+    partitionsConsumedConcurrently: env.INGEST_PARTITIONS_CONCURRENTLY,
+    maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
+    deadLetterMaxBytes: env.INGEST_DEAD_LETTER_MAX_BYTES,
+    shutdownTimeoutMs: env.INGEST_SHUTDOWN_TIMEOUT_MS,
+    onFatal: (error) => onFatal(error, app), // called while consuming, long after `app` is set
+  });
   const app = await NestFactory.createMicroservice(IngestModule.forRoot(env), {
-    strategy: new KafkaBatchTransport({
-      brokers: env.KAFKA_BROKERS,
-      clientId: env.KAFKA_CLIENT_ID,
-      groupId: env.KAFKA_GROUP_ID,
-      topicPrefix: env.TOPIC_PREFIX,
-      topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
-      partitionsConsumedConcurrently: env.INGEST_PARTITIONS_CONCURRENTLY,
-      maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
-      deadLetterMaxBytes: env.INGEST_DEAD_LETTER_MAX_BYTES,
-      onFatal: (error) => onFatal(error, app), // called while consuming, long after `app` is set
-    }),
-    logger: logLevels(env.LOG_LEVEL),
+    strategy: transport,
+    logger: logLevels(env.LOG_LEVEL), // until pino takes over, below (and if the app cannot be made)
+    bufferLogs: true,
     abortOnError: false,
   });
+  app.useLogger(app.get(PinoLogger));
+  transport.useMetrics(app.get(IngestMetrics));
   app.enableShutdownHooks();
   await app.listen();
   return app;

@@ -27,5 +27,7 @@ export interface DeadLetter {
 /** What recording a batch did. */
 export interface RecordResult {
   recorded: number;
+  /** The recorded events by event type (`recorded` in all), for the ingest's metrics. */
+  recordedByType?: Record<string, number>;
   deadLetters: DeadLetter[];
 }

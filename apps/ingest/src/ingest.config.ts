@@ -10,6 +10,8 @@ export class IngestEnv extends PlatformEnv {
   @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 3;
   /** Longest wait between two retries of a batch the database could not take. */
   @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
+  /** On SIGTERM, how long the batches in flight may take to finish (and be committed) before the ingest exits without them. */
+  @IsInt() @Min(0) @Max(600_000) INGEST_SHUTDOWN_TIMEOUT_MS: number = 10_000;
   /** A bound on one produce request of dead letters, below the one the broker gives for the dead-letter topic. */
   @IsOptional() @IsInt() @Min(64 * 1024) @Max(100 * 1024 * 1024) INGEST_DEAD_LETTER_MAX_BYTES?: number;
 }

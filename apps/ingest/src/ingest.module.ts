@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { GenealogyModule } from '@trace/genealogy';
-import { mongooseOptions } from '@trace/platform';
+import { MetricsModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
 import { IngestEnv } from './ingest.config';
+import { INGEST_METRIC_PROVIDERS, IngestMetrics } from './ingest.metrics';
 import { PassThroughRpcFilter } from './pass-through.filter';
 import { RecordEventsUseCase } from './record-events.use-case';
 import { TraceEventsConsumer } from './trace-events.consumer';
@@ -14,9 +15,9 @@ export class IngestModule {
   static forRoot(env: IngestEnv): DynamicModule {
     return {
       module: IngestModule,
-      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule],
+      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, MetricsModule.forRoot(metricsSettings(env)), loggingModule(env, 'ingest')],
       controllers: [TraceEventsConsumer],
-      providers: [RecordEventsUseCase, { provide: APP_FILTER, useClass: PassThroughRpcFilter }],
+      providers: [RecordEventsUseCase, ...INGEST_METRIC_PROVIDERS, IngestMetrics, { provide: APP_FILTER, useClass: PassThroughRpcFilter }],
     };
   }
 }

@@ -7,6 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
 import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
 import { TransientFailure } from '@trace/genealogy';
+import type { IngestMetrics } from './ingest.metrics';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;
@@ -19,14 +20,19 @@ export interface KafkaBatchTransportOptions {
   maxBackoffMs: number;
   /** A bound on one produce request of dead letters; the dead-letter topic's `max.message.bytes` is asked too, the smaller wins. */
   deadLetterMaxBytes?: number;
+  /** On close (SIGTERM), how long the batches in flight may take to end before the consumer is left as it is. */
+  shutdownTimeoutMs?: number;
   /** Called once when a failure no retry can fix stopped the consuming; the ingest's bootstrap exits the process. */
   onFatal: (error: unknown) => void;
 }
 
 /** What the transport needs of a batch (kafkajs' EachBatchPayload, or a fake in tests). */
 export type BatchPayload = Pick<EachBatchPayload, 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'> & {
-  batch: Pick<EachBatchPayload['batch'], 'topic' | 'partition' | 'messages' | 'firstOffset' | 'lastOffset'>;
+  batch: Pick<EachBatchPayload['batch'], 'topic' | 'partition' | 'messages' | 'firstOffset' | 'lastOffset'> & Partial<Pick<EachBatchPayload['batch'], 'highWatermark'>>;
 };
+
+/** What the transport counts (the ingest's IngestMetrics). */
+export type TransportMetrics = Pick<IngestMetrics, 'events' | 'batchSeconds' | 'deadLetters' | 'retries' | 'lag'>;
 
 /** What the transport needs of a producer. */
 export type DeadLetterProducer = Pick<Producer, 'send'>;
@@ -62,6 +68,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private fatal?: { error: unknown };
   private readonly stats = { events: 0, deadLetters: 0, batches: 0, retries: 0, since: Date.now() };
   private statsTimer?: NodeJS.Timeout;
+  private metrics?: TransportMetrics;
+  private inFlight = 0;
 
   /** `producer` replaces the Kafka producer of dead letters (tests, without a broker). */
   constructor(
@@ -74,6 +82,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     this.maxRequestBytes = options.deadLetterMaxBytes ?? FALLBACK_MAX_BYTES;
   }
 
+  /** Counts into these metrics from now on (the app's, known only once the app exists: the transport is made first). */
+  useMetrics(metrics: TransportMetrics): void {
+    this.metrics = metrics;
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       await this.start();
@@ -83,10 +96,25 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     }
   }
 
+  /**
+   * Stops fetching and waits, at most `shutdownTimeoutMs`, for the batches in flight: one that finishes is committed
+   * (its writes are durable), one cut short is abandoned uncommitted (handleBatch sees isRunning() false) and is
+   * delivered again after the restart. Past the bound the consumer is left as it is: nothing more is committed, the
+   * group's session times out, and the exit loses nothing either.
+   */
   async close(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
-    // Stopping the consumer waits for the batch in flight; its offsets are committed only if it finished.
-    await this.consumer?.disconnect();
+    const started = Date.now();
+    const inFlight = this.inFlight;
+    const bound = this.options.shutdownTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      (this.consumer?.disconnect() ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound))),
+    ]);
+    clearTimeout(timer);
+    if (stopped) this.logger.log(`stopped consuming in ${Date.now() - started} ms (${inFlight} batches were in flight; the finished ones committed)`);
+    else this.logger.warn(`batches still in flight after ${bound} ms (INGEST_SHUTDOWN_TIMEOUT_MS): stopping without them, their offsets uncommitted`);
     await this.ownProducer?.disconnect();
     this.logStats();
   }
@@ -177,6 +205,15 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** Records one batch of one partition (kafkajs' eachBatch); see the class comment for what happens on failure. */
   async handleBatch(payload: BatchPayload): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.recordBatch(payload);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async recordBatch(payload: BatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || this.fatal) return;
     const topic = contractTopic(this.options.topicPrefix, batch.topic);
@@ -187,31 +224,43 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: stringHeaders(m.headers) })),
     };
     const where = `${batch.topic}[${batch.partition}] offsets ${batch.firstOffset()}..${batch.lastOffset()}`;
+    // Fields of the log lines about this batch, for a log collector to filter on.
+    const at = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: batch.lastOffset() };
     const handler = this.getHandlerByPattern(topic);
     if (!handler) return this.stop(new Error(`no handler for topic ${topic}`), where); // subscribed topics all have one: a wiring bug
 
+    const timer = this.metrics?.batchSeconds.startTimer({ topic });
     for (let attempt = 1; ; attempt++) {
       // A batch abandoned here is not resolved: its messages are delivered again, to us or to another instance.
-      if (this.fatal || !isRunning() || isStale()) return;
+      if (this.fatal || !isRunning() || isStale()) return void timer?.({ outcome: 'abandoned' });
       try {
         const result = await lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming)));
         await this.deadLetter(incoming, result.deadLetters);
         this.stats.events += result.recorded;
         this.stats.batches++;
+        for (const [type, n] of Object.entries(result.recordedByType ?? {})) this.metrics?.events.inc({ topic, type }, n);
+        timer?.({ outcome: 'recorded' });
         break;
       } catch (error) {
         // Shutting down or rebalanced: whatever failed (a database client closing under the batch), the batch is
         // abandoned uncommitted, as above.
-        if (!isRunning() || isStale()) return;
-        if (!isTransient(error)) return this.stop(error, where);
+        if (!isRunning() || isStale()) return void timer?.({ outcome: 'abandoned' });
+        if (!isTransient(error)) {
+          timer?.({ outcome: 'failed' });
+          return this.stop(error, where);
+        }
         this.stats.retries++;
+        this.metrics?.retries.inc({ topic });
         const wait = Math.min(this.options.maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
-        this.logger.warn(`${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}`);
+        this.logger.warn({ ...at, attempt, msg: `${where}: attempt ${attempt} failed for now, retrying in ${Math.round(wait)} ms, nothing committed: ${describe(error)}` });
         await this.sleepWithHeartbeat(wait, heartbeat, isRunning);
       }
     }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
+    if (batch.highWatermark !== undefined) {
+      this.metrics?.lag.set({ topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
+    }
     await heartbeat();
   }
 
@@ -235,15 +284,23 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       await this.producer!.send(record);
     }
     this.stats.deadLetters += letters.length;
+    for (const l of letters) this.metrics?.deadLetters.inc({ topic: batch.topic, reason: l.reason });
   }
 
   private logDeadLetters(batch: IncomingBatch, letters: DeadLetter[]): void {
     const cut = (s: string): string => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
     for (const l of letters.slice(0, LOGGED_PER_BATCH)) {
-      this.logger.warn(
-        `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
-          ` correlation=${cut(l.message.headers[CORRELATION_ID_HEADER] ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
-      );
+      const correlationId = l.message.headers[CORRELATION_ID_HEADER];
+      this.logger.warn({
+        topic: batch.brokerTopic,
+        partition: batch.partition,
+        offset: l.message.offset,
+        reason: l.reason,
+        ...(correlationId !== undefined ? { correlationId: cut(correlationId) } : {}),
+        msg:
+          `dead-lettered ${batch.brokerTopic}[${batch.partition}]@${l.message.offset} key=${cut(l.message.key?.toString('utf8') ?? '(none)')}` +
+          ` correlation=${cut(correlationId ?? '(none)')}: ${l.reason}: ${cut(l.errors.join('; '))}`,
+      });
     }
     if (letters.length > LOGGED_PER_BATCH) {
       const rest = letters.slice(LOGGED_PER_BATCH);

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EventRecorder, PositionedEvent, RecordedEvents } from '@trace/genealogy';
+import { IngestMetrics } from './ingest.metrics';
 
 /** Events to record, each with the position it was read from (its provenance). */
 export interface RecordEventsCommand {
@@ -15,9 +16,13 @@ export type RecordEventsResult = RecordedEvents;
  */
 @Injectable()
 export class RecordEventsUseCase {
-  constructor(private readonly recorder: EventRecorder) {}
+  constructor(
+    private readonly recorder: EventRecorder,
+    @Optional() private readonly metrics?: IngestMetrics,
+  ) {}
 
   execute({ events }: RecordEventsCommand): Promise<RecordEventsResult> {
-    return this.recorder.record(events);
+    const metrics = this.metrics;
+    return this.recorder.record(events, metrics ? () => { const end = metrics.writeSeconds.startTimer(); return (outcome) => { end({ outcome }); }; } : undefined);
   }
 }

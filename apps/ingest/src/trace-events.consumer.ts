@@ -44,7 +44,10 @@ export class TraceEventsConsumer {
     const byOffset = new Map(batch.messages.map((m, i) => [m.offset, { message: m, index: i }]));
     const letters = [...deadLetters, ...refused.map((r): DeadLetter => ({ message: byOffset.get(r.position.offset)!.message, reason: r.reason, errors: r.errors }))];
     const rank = (l: DeadLetter): number => (l.reason === 'REJECTED_BY_DATABASE' ? batch.messages.length : 0) + byOffset.get(l.message.offset)!.index;
-    return { recorded, deadLetters: letters.sort((a, b) => rank(a) - rank(b)) };
+    const refusedOffsets = new Set(refused.map((r) => r.position.offset));
+    const recordedByType: Record<string, number> = {};
+    for (const e of events) if (!refusedOffsets.has(e.position.offset)) recordedByType[e.event.type] = (recordedByType[e.event.type] ?? 0) + 1;
+    return { recorded, recordedByType, deadLetters: letters.sort((a, b) => rank(a) - rank(b)) };
   }
 }
 

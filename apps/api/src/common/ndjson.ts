@@ -23,13 +23,29 @@ export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): 
     for await (const row of rows) {
       if (res.destroyed) return; // the client went away: stop reading the database
       res.locals[ITEMS_LOCAL] = (res.locals[ITEMS_LOCAL] as number) + 1;
-      if (!res.write(JSON.stringify(row) + '\n')) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(JSON.stringify(row) + '\n')) await drainOrClose(res);
     }
     res.end();
   } catch (error) {
     if (!res.headersSent) throw error; // nothing sent yet: the usual error answer still can be
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/**
+ * Resolves when the response can take more, or is gone. Both listeners are removed either way: racing two `once`
+ * promises left one listener behind per wait, and a slow reader piled them up (MaxListenersExceededWarning).
+ */
+function drainOrClose(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** Sends a page as JSON from a @Res() handler, counting its items for the access log as ItemCountInterceptor would. */

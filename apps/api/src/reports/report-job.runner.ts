@@ -1,8 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackwardTracer } from '@trace/genealogy';
 import { ReportJob, ReportJobLimits, ReportJobsRepository, ReportKeysRepository, buildGenealogyReport, csvHeader, csvRows, signatureTrailer } from '@trace/reports';
+import { ApiMetrics } from '../common/api.metrics';
 import { IngestFreshness } from '../common/ingest-freshness.service';
 
 /** Serials traced together: one round trip per level of the graph for the whole batch. */
@@ -58,6 +59,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly keys: ReportKeysRepository,
     private readonly freshness: IngestFreshness,
     @Inject(REPORT_JOB_SETTINGS) readonly settings: ReportJobSettings,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,13 +107,23 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
   /** Starts the job (or queues it behind others); failures are recorded on the job, never thrown here. */
   start(job: ReportJob): void {
     this.held.add(job.id);
+    const jobs = this.metrics?.reportJobs;
+    jobs?.inc({ state: 'queued' });
+    let state: 'queued' | 'running' = 'queued';
     const run = this.turn()
-      .then(() => this.run(job))
+      .then(() => {
+        jobs?.dec({ state: 'queued' });
+        jobs?.inc({ state: (state = 'running') });
+        return this.run(job);
+      })
+      .then(() => this.metrics?.reportJobsEnded.inc({ outcome: 'done' }))
       .catch(async (error: unknown) => {
         if (error instanceof RunHandedOver) {
+          this.metrics?.reportJobsEnded.inc({ outcome: 'handed_over' });
           this.logger.warn(`report job ${job.id}: ${error.message}`);
           return;
         }
+        this.metrics?.reportJobsEnded.inc({ outcome: 'failed' });
         const message = error instanceof Error ? error.message : String(error);
         // A job its caller made too large is the caller's to fix (it says so on the job), not a fault of the service.
         if (error instanceof ReportTooLarge) this.logger.warn(`report job ${job.id} failed: ${message}`);
@@ -120,6 +132,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
       })
       .catch((error: unknown) => this.logger.error(`report job ${job.id}: could not record the failure: ${String(error)}`))
       .finally(() => {
+        jobs?.dec({ state });
         this.running.delete(run);
         this.held.delete(job.id);
         this.active--;

@@ -18,6 +18,9 @@ export interface RecordedEvents {
   refused: RefusedEvent[];
 }
 
+/** Times one bulk write of the graph (the ingest's metrics): called as it starts, its result called with the outcome. */
+export type WriteTimer = () => (outcome: 'ok' | 'error') => void;
+
 /**
  * Records validated events in the genealogy graph: writes them in one bulk and returns the ones that can never be
  * recorded. The one way events enter the graph, for the ingest and for the rebuild from the topics alike, so both end
@@ -32,7 +35,7 @@ export class EventRecorder {
 
   constructor(private readonly graph: GraphWriteRepository) {}
 
-  async record(events: PositionedEvent[]): Promise<RecordedEvents> {
+  async record(events: PositionedEvent[], timeWrite?: WriteTimer): Promise<RecordedEvents> {
     const valid: { writes: GraphWrite[]; position: KafkaPosition }[] = [];
     const refused: RefusedEvent[] = [];
     for (const e of events) {
@@ -41,7 +44,7 @@ export class EventRecorder {
       else refused.push(prepared);
     }
     try {
-      await this.graph.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)));
+      await this.apply(mergeGraphWrites(valid.flatMap((v) => v.writes)), timeWrite);
       return { recorded: valid.length, refused };
     } catch (error) {
       const kind = classifyDatabaseError(error);
@@ -55,7 +58,7 @@ export class EventRecorder {
     let recorded = 0;
     for (const v of valid) {
       try {
-        await this.graph.apply(v.writes);
+        await this.apply(v.writes, timeWrite);
         recorded++;
       } catch (error) {
         const kind = classifyDatabaseError(error);
@@ -65,6 +68,17 @@ export class EventRecorder {
       }
     }
     return { recorded, refused };
+  }
+
+  private async apply(writes: GraphWrite[], timeWrite: WriteTimer | undefined): Promise<void> {
+    const end = timeWrite?.();
+    try {
+      await this.graph.apply(writes);
+      end?.('ok');
+    } catch (error) {
+      end?.('error');
+      throw error;
+    }
   }
 
   // An event's graph writes, or why it has none. Catches everything: one event must never stop the ingest.

@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { createKafka, isRetriedBrokerError } from './kafka-client';
+import { createKafka, isRetriedBrokerError, replicationFor } from './kafka-client';
 
 describe('the Kafka client of every app', () => {
+  it('creates topics with three copies and min.insync.replicas=2 on three brokers or more, one copy per broker below', () => {
+    expect(replicationFor(1)).toEqual({ replicationFactor: 1, configEntries: [] });
+    expect(replicationFor(2)).toEqual({ replicationFactor: 2, configEntries: [] });
+    expect(replicationFor(3)).toEqual({ replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+    expect(replicationFor(7)).toEqual({ replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+  });
+
   it('treats the broker errors kafkajs retries by itself as expected, and nothing else', () => {
     expect(isRetriedBrokerError({ error: 'This server is not the leader for that topic-partition' })).toBe(true);
     expect(isRetriedBrokerError({ error: 'This server does not host this topic-partition' })).toBe(true);

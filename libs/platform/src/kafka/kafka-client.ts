@@ -54,8 +54,18 @@ export interface TopicSetting {
 }
 
 /**
+ * Replication of the topics we create: three copies and `min.insync.replicas=2` where the cluster has three brokers or
+ * more (an acks=all write then survives the loss of any one broker, and is refused rather than kept on one copy);
+ * on a smaller cluster as many copies as brokers (the local stack's single broker: one).
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; configEntries: { name: string; value: string }[] } {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [] };
+}
+
+/**
  * Creates whichever of `topics` are missing, with `partitions` partitions and the settings `settingsOf` gives each
- * (none: the broker's defaults), and waits until every partition has a leader. Returns the topics it created. Safe to
+ * (none: the broker's defaults) besides the replication of replicationFor, and waits until every partition has a leader. Returns the topics it created. Safe to
  * race with another process creating the same topics. An existing topic's settings are left as they are.
  */
 export async function ensureTopics(
@@ -69,9 +79,10 @@ export async function ensureTopics(
   const missing = topics.filter((t) => !existing.has(t));
   let created: string[] = [];
   if (missing.length > 0) {
+    const { replicationFactor, configEntries } = replicationFor((await admin.describeCluster()).brokers.length);
     // Another instance may create them at the same moment: "already exists" is success.
     const done = await admin
-      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries: [...(settingsOf(topic) ?? [])] })) })
+      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor, configEntries: [...configEntries, ...(settingsOf(topic) ?? [])] })) })
       .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
     if (done) created = missing;
   }

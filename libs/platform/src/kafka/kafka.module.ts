@@ -28,7 +28,8 @@ export class KafkaClients implements OnApplicationShutdown {
   constructor(@Inject(KAFKA_OPTIONS) options: KafkaOptions) {
     this.kafka = createKafka(options.clientId, options.brokers);
     this.topicPrefix = options.topicPrefix;
-    this.producerHandle = this.kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent (kafkajs needs one request in flight for it): a send retried across a leader change is written once.
+    this.producerHandle = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     this.adminHandle = this.kafka.admin();
   }
 
