@@ -7,6 +7,7 @@ import { PartAuthority, partAuthorityOf } from './authority-rules';
 import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
+import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
@@ -15,23 +16,32 @@ import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
  * installations of that part (receipts, lot levels, uses, units). Those last round trips climb through every brand's
  * material, so like where-used they are counted in `roundTrips` for site-wide callers only.
  */
-export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: Genealogy, scope: BrandScope): Promise<Genealogy> {
+export async function judgeWithReads(reader: AuthorityReader & UsageReader & RetractionReader, g: Genealogy, scope: BrandScope, view = new FactView(reader)): Promise<Genealogy> {
   const subject = subjectOf(g, scope);
   if (subject.units.length === 0) return g;
-  const [partDocs, bomDocs] = await Promise.all([reader.findBrandParts(subject.brandPartIds), reader.findBrandBoms(subject.brandBomIds)]);
+  const [rawParts, rawBoms] = await Promise.all([reader.findBrandParts(subject.brandPartIds), reader.findBrandBoms(subject.brandBomIds)]);
   g.roundTrips++;
   const approvalIds = new Set<string>();
   const deviationIds = new Set<string>();
-  for (const p of partDocs) {
+  for (const p of rawParts) {
     for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
     for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
   }
+  // The retractions of the brand's events are read beside the approvals and deviations, then theirs: one more round trip.
   let approvals: BrandApprovalDoc[] = [];
   let deviations: BrandDeviationDoc[] = [];
-  if (approvalIds.size + deviationIds.size > 0) {
-    [approvals, deviations] = await Promise.all([reader.findBrandApprovals([...approvalIds].sort()), reader.findBrandDeviations([...deviationIds].sort())]);
-    g.roundTrips++;
-  }
+  [approvals, deviations] = await Promise.all([
+    approvalIds.size > 0 ? reader.findBrandApprovals([...approvalIds].sort()) : [],
+    deviationIds.size > 0 ? reader.findBrandDeviations([...deviationIds].sort()) : [],
+    view.learn([...rawParts, ...rawBoms]),
+  ]);
+  g.roundTrips++;
+  if (await view.learn([...approvals, ...deviations])) g.roundTrips++; // their withdrawals and revocations
+  // A retracted (or, as of a moment, a later) approval, deviation, withdrawal, revocation or BOM does not apply.
+  const partDocs = rawParts.map((d) => view.see(d));
+  const bomDocs = rawBoms.map((d) => view.see(d));
+  approvals = approvals.map((d) => view.see(d));
+  deviations = deviations.map((d) => view.see(d));
   const approvalById = new Map(approvals.map((a) => [a._id, a]));
   const deviationById = new Map(deviations.map((d) => [d._id, d]));
   const parts = new Map<string, PartAuthority>(
@@ -41,7 +51,8 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
 
   const needed = usageNeeded(subject, parts);
   const stats = { roundTrips: 0 };
-  const uses = await usesOfParts(reader, needed.partReceiptIds, needed.brands, stats);
+  // A retracted installation does not count toward a deviation's quantity; as of a moment, neither does a later one.
+  const uses = await usesOfParts(visibleReader(reader, view), needed.partReceiptIds, needed.brands, stats);
   if (scope.kind === 'site') g.roundTrips += stats.roundTrips;
   return judgeGenealogy(g, subject, { parts, boms, uses });
 }
@@ -49,7 +60,7 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: G
 /** Brand authority over the graph in MongoDB: judgeWithReads on the repositories. */
 @Injectable()
 export class AuthorityJudge {
-  private readonly reader: AuthorityReader & UsageReader;
+  private readonly reader: AuthorityReader & UsageReader & RetractionReader;
 
   constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
     this.reader = {
@@ -62,12 +73,16 @@ export class AuthorityJudge {
       findLotUseIndexes: (ids) => graph.findLotUseIndexes(ids),
       findLotUses: (ids) => graph.findLotUses(ids),
       findUnits: (ids) => graph.findUnits(ids),
+      findRetractions: (ids) => graph.findRetractions(ids),
     };
   }
 
-  /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
-  judge(g: Genealogy, scope: BrandScope): Promise<Genealogy> {
-    return judgeWithReads(this.reader, g, scope);
+  /**
+   * Adds each material's judgement and the authority flags to the answer of a caller with `scope`, seen as the genealogy
+   * was (`view`: its retractions and asOf; absent, now).
+   */
+  judge(g: Genealogy, scope: BrandScope, view?: FactView): Promise<Genealogy> {
+    return judgeWithReads(this.reader, g, scope, view ?? new FactView(this.reader));
   }
 
   /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
@@ -79,6 +94,6 @@ export class AuthorityJudge {
 
   /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */
   deviation(brand: string, deviationId: string, scope: BrandScope, now = Date.now()): Promise<DeviationReport | undefined> {
-    return deviationReport(this.reader, brand, deviationId, scope, now);
+    return deviationReport(visibleReader(this.reader, new FactView(this.reader)), brand, deviationId, scope, now);
   }
 }

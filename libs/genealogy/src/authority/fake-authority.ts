@@ -1,9 +1,10 @@
 import type { FakeStore } from '../testing/fake-graph';
 import type { AuthorityReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
+import type { RetractionReader } from '../facts/visibility';
 
 /** For tests: the judgement's reads over a fake store (see fake-graph.ts), each recorded (collection, ids). */
-export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageReader & { reads: { collection: string; ids: string[] }[] } {
+export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageReader & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -20,5 +21,6 @@ export function authorityReaderOf(store: FakeStore): AuthorityReader & UsageRead
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
     findUnits: by('units'),
+    findRetractions: by('retractions'),
   };
 }

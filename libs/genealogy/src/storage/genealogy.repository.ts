@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
 import { byIds } from './by-ids';
 import { MODELS } from './graph.schemas';
 
@@ -19,7 +19,12 @@ export class GenealogyRepository {
     @InjectModel(MODELS.productUnitIndex) private readonly productUnitIndex: Model<ProductUnitIndexDoc>,
     @InjectModel(MODELS.lotBrandUses) private readonly lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) private readonly lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
+    @InjectModel(MODELS.retraction) private readonly retractions: Model<RetractionDoc>,
   ) {}
+  /** The retractions of the given event ids (most have none: a miss by `_id` is the cheap case). */
+  findRetractions(eventIds: string[]): Promise<RetractionDoc[]> {
+    return byIds(this.retractions, eventIds);
+  }
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
     return byIds(this.units, serials);

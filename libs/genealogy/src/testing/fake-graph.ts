@@ -3,6 +3,7 @@ import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
+import type { RetractionReader } from '../facts/visibility';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 
@@ -53,7 +54,7 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
-export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & { reads: { collection: string; ids: string[] }[] } {
+export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -71,6 +72,7 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findVendors: by('vendors'),
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
+    findRetractions: by('retractions'),
   };
 }
 
