@@ -25,4 +25,5 @@ export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent
 export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
 export type { Removal } from './facts/as-built';
+export { isVisible, type Retraction, type Visibility } from './facts/visibility';
 export * from './authority';
