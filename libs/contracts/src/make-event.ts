@@ -43,8 +43,14 @@ export function retractionMessage(
   reason: string,
   opts: { eventId?: string; occurredAt?: string | Date; source?: string; correlationId?: string } = {},
 ): TraceMessage & { event: TraceEventOf<'EventRetracted'> } {
-  if (retracted.type === 'EventRetracted') throw new Error('a retraction cannot be retracted: send the corrected event anew');
   const event = makeEvent('EventRetracted', { retractedEventId: retracted.eventId, reason }, opts);
+  return { ...retractionMessageOf(event, retracted), event };
+}
+
+/** The Kafka message of a retraction already made, on the topic and under the key of the event it retracts. */
+export function retractionMessageOf(retraction: TraceEventOf<'EventRetracted'>, retracted: TraceEventOf<EventType>): TraceMessage {
+  if (retracted.type === 'EventRetracted') throw new Error('a retraction cannot be retracted: send the corrected event anew');
+  if (retraction.data.retractedEventId !== retracted.eventId) throw new Error(`retraction ${retraction.eventId} names ${retraction.data.retractedEventId}, not ${retracted.eventId}`);
   const { topic, key } = toMessage(retracted);
-  return { topic, key, value: JSON.stringify(event), event };
+  return { topic, key, value: JSON.stringify(retraction) };
 }
