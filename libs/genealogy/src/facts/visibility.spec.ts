@@ -61,11 +61,11 @@ const orders = (events: TraceEvent[]): TraceEvent[][] => [events, [...events].re
 const trace = (events: TraceEvent[], options: { history?: boolean; asOf?: Date } = {}, scope: BrandScope = SITE_WIDE): Promise<Genealogy | null> =>
   new BackwardTracer(new GraphFetcher(readerOf(storeOf(events)) as never)).trace('BOARD', scope, options);
 const lots = (g: Genealogy | null): string[] => g!.unit.materials.map((m) => m.lotId);
-const rows = async (events: TraceEvent[], lotId: string, asOf?: Date): Promise<WhereUsedRow[]> => {
+const rows = async (events: TraceEvent[], lotId: string, asOf?: Date, history = false): Promise<WhereUsedRow[]> => {
   const reader = readerOf(storeOf(events));
   const answer = await whereUsedOfLot(visibleReader(reader, new FactView(reader, asOf)), lotId, SITE_WIDE);
   const out: WhereUsedRow[] = [];
-  for await (const r of answer!.rows({}, SITE_WIDE)) out.push(r);
+  for await (const r of answer!.rows({}, SITE_WIDE, { history })) out.push(r);
   return out;
 };
 
@@ -93,6 +93,13 @@ describe('a retracted installation', () => {
       expect(await rows(events, 'REEL-WRONG')).toEqual([]);
       expect((await rows(events, 'REEL-RIGHT')).map((r) => r.serial)).toEqual(['BOARD']);
     }
+  });
+
+  it('is listed in where-used with history, marked removed and retracted', async () => {
+    const { events, retract } = world();
+    const [row] = await rows(events, 'REEL-WRONG', undefined, true);
+    expect(row).toMatchObject({ serial: 'BOARD', removed: true, retracted: true, retraction: { provenance: { eventId: retract.eventId } } });
+    expect((await rows(events, 'REEL-RIGHT', undefined, true))[0]!.retracted).toBeUndefined();
   });
 
   it('stays retracted when the retraction is replayed or a second retraction names it', async () => {
