@@ -87,7 +87,10 @@ export class AuthorityJudge {
 
   /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
   async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
-    const [doc] = await this.authority.findShipmentUnits([shipmentId]);
+    const [stored] = await this.authority.findShipmentUnits([shipmentId]);
+    const view = new FactView(this.reader);
+    if (stored) await view.learn([stored]); // a retracted UnitShipped ships nothing
+    const doc = stored && view.see(stored);
     const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
     return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
   }
