@@ -5,6 +5,8 @@ import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseInde
 import { byIds } from './by-ids';
 import { MODELS } from './graph.schemas';
 
+const RETRACTION_CHUNK = 1_000;
+
 /** Reads graph documents by natural id, as plain objects: one round trip per call, by _id only. */
 @Injectable()
 export class GenealogyRepository {
@@ -21,9 +23,12 @@ export class GenealogyRepository {
     @InjectModel(MODELS.lotBrandUseIndex) private readonly lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
     @InjectModel(MODELS.retraction) private readonly retractions: Model<RetractionDoc>,
   ) {}
-  /** The retractions of the given event ids (most have none: a miss by `_id` is the cheap case). */
+  /**
+   * The retractions of the given event ids. Most ids have none, and a miss by `_id` returns no document, so the ids go
+   * in chunks of 1,000 (five times the documents' chunk): a level of 5,000 events is 5 queries, not 25.
+   */
   findRetractions(eventIds: string[]): Promise<RetractionDoc[]> {
-    return byIds(this.retractions, eventIds);
+    return byIds(this.retractions, eventIds, undefined, RETRACTION_CHUNK);
   }
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
