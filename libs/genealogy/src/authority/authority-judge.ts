@@ -28,20 +28,18 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader & Ret
     for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
   }
   // The retractions of the brand's events are read beside the approvals and deviations, then theirs: one more round trip.
-  let approvals: BrandApprovalDoc[] = [];
-  let deviations: BrandDeviationDoc[] = [];
-  [approvals, deviations] = await Promise.all([
-    approvalIds.size > 0 ? reader.findBrandApprovals([...approvalIds].sort()) : [],
-    deviationIds.size > 0 ? reader.findBrandDeviations([...deviationIds].sort()) : [],
+  const [storedApprovals, storedDeviations, learnt] = await Promise.all([
+    approvalIds.size > 0 ? reader.findBrandApprovals([...approvalIds].sort()) : ([] as BrandApprovalDoc[]),
+    deviationIds.size > 0 ? reader.findBrandDeviations([...deviationIds].sort()) : ([] as BrandDeviationDoc[]),
     view.learn([...rawParts, ...rawBoms]),
   ]);
-  g.roundTrips++;
-  if (await view.learn([...approvals, ...deviations])) g.roundTrips++; // their withdrawals and revocations
+  if (learnt || approvalIds.size + deviationIds.size > 0) g.roundTrips++;
+  if (await view.learn([...storedApprovals, ...storedDeviations])) g.roundTrips++; // their withdrawals and revocations
   // A retracted (or, as of a moment, a later) approval, deviation, withdrawal, revocation or BOM does not apply.
   const partDocs = rawParts.map((d) => view.see(d));
   const bomDocs = rawBoms.map((d) => view.see(d));
-  approvals = approvals.map((d) => view.see(d));
-  deviations = deviations.map((d) => view.see(d));
+  const approvals = storedApprovals.map((d) => view.see(d));
+  const deviations = storedDeviations.map((d) => view.see(d));
   const approvalById = new Map(approvals.map((a) => [a._id, a]));
   const deviationById = new Map(deviations.map((d) => [d._id, d]));
   const parts = new Map<string, PartAuthority>(
