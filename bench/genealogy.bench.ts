@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ApiKeysRepository } from '@trace/access';
-import { AuthorityReader, BackwardTracer, SITE_WIDE, UsageReader, judgeWithReads } from '@trace/genealogy';
+import { AuthorityReader, BackwardTracer, SITE_WIDE, RetractionReader, UsageReader, judgeWithReads } from '@trace/genealogy';
 import { AuthorityRepository, COLLECTIONS, FetchedGraph, GenealogyRepository, GraphFetcher, assembleGenealogy, authorityReaderFrom } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
@@ -22,7 +22,7 @@ export interface ApiUnderTest {
   /** The route's walk, assembly and brand judgement, in process. */
   tracer: BackwardTracer;
   /** The brand judgement's reads on the API's database (to record which it makes). */
-  authority: AuthorityReader & UsageReader;
+  authority: AuthorityReader & UsageReader & RetractionReader;
   close(): Promise<void>;
 }
 
@@ -105,7 +105,7 @@ export async function floorTrace(db: Db, levels: Level[]): Promise<void> {
 /** One round trip of the judgement: the reads it sends side by side. */
 type JudgementRound = { collection: keyof typeof COLLECTIONS; ids: string[] }[];
 
-const READ_COLLECTIONS: Record<keyof (AuthorityReader & UsageReader), keyof typeof COLLECTIONS> = {
+const READ_COLLECTIONS: Record<keyof (AuthorityReader & UsageReader & RetractionReader), keyof typeof COLLECTIONS> = {
   findBrandParts: 'brandParts',
   findBrandApprovals: 'brandApprovals',
   findBrandDeviations: 'brandDeviations',
@@ -115,6 +115,7 @@ const READ_COLLECTIONS: Record<keyof (AuthorityReader & UsageReader), keyof type
   findLotBrandUseIndexes: 'lotBrandUseIndex',
   findLotBrandUses: 'lotBrandUses',
   findUnits: 'units',
+  findRetractions: 'retractions',
 };
 
 /**
@@ -137,7 +138,7 @@ export async function judgementRoundsOf(api: ApiUnderTest, serial: string): Prom
         return docs;
       },
     ]),
-  ) as unknown as AuthorityReader & UsageReader;
+  ) as unknown as AuthorityReader & UsageReader & RetractionReader;
   await judgeWithReads(reader, assembleGenealogy(serial, await api.graph.fetch(serial)), SITE_WIDE);
   return rounds;
 }

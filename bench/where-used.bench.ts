@@ -25,7 +25,7 @@ import {
   GenealogyRepository,
   GraphFetcher,
   LotBrandUseIndexSchema,
-  LotBrandUsesSchema,
+  LotBrandUsesSchema, RetractionSchema,
   LotSchema,
   LotUseIndexSchema,
   LotUsesSchema,
@@ -106,6 +106,7 @@ function tracers(conn: mongoose.Connection) {
     m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
     m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
+    m(MODELS.retraction, RetractionSchema),
   );
   return { repo, commonality: new CommonalityAnalyzer(new GraphFetcher(repo), repo) };
 }

@@ -132,6 +132,9 @@ function globex(): TraceEvent[] {
     makeEvent('BomReleased', { brand: 'Globex', productPartNumber: 'GX-9', revision: 'G1', effectiveFrom: at(0), lines: [{ internalPartNumber: 'CAP-1N', quantity: 1 }] }, { occurredAt: at(0), eventId: 'g-bom', source: 'globex/plm' }),
     // A lot no receipt, split or merge ever named, installed only by Globex: to Acme, it must not exist.
     makeEvent('MaterialInstalled', { serial: 'GLX-2', lotId: 'LOT-GLX-ONLY', quantity: 1, refDes: ['C5'] }, { occurredAt: at(3), eventId: 'g-only' }),
+    // Globex corrects itself: a wrong installation retracted and the right one installed (only in the world with Globex).
+    makeEvent('MaterialInstalled', { serial: 'GLX-SUB', lotId: 'REEL-SH-B', quantity: 1, refDes: ['C4'] }, { occurredAt: at(3), eventId: 'g-wrong' }),
+    makeEvent('EventRetracted', { retractedEventId: 'g-wrong', reason: 'Globex scanned the wrong reel' }, { occurredAt: at(4), eventId: 'g-retract' }),
   ];
 }
 
@@ -166,6 +169,7 @@ const brandLists: Attempt[] = ['Globex', 'Acme', 'Nobody'].flatMap((b) => [
 ]);
 
 const murataVendorLot = `vendorId=V-MURATA&mpn=GRM155&vendorLotCode=SH1`;
+const asOf = encodeURIComponent(at(3));
 const attempts: Attempt[] = [
   ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'GLX-DEEP-0', 'NEVER-EXISTED', 'CONF-1', 'CONF-2'].flatMap((s) => [
     { name: `genealogy of ${s}`, path: `/v1/serials/${s}/genealogy` },
@@ -187,6 +191,19 @@ const attempts: Attempt[] = [
     { name: `where-used of ${lot}, shipped`, path: `/v1/lots/${lot}/where-used?shipped=true` },
     { name: `where-used of ${lot}, one per page`, path: `/v1/lots/${lot}/where-used?limit=1` },
   ]),
+  // As of a moment (during Globex's build, and before anything), with history: still nothing of Globex.
+  ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'NEVER-EXISTED'].flatMap((s) => [
+    { name: `genealogy of ${s} as of a moment`, path: `/v1/serials/${s}/genealogy?asOf=${asOf}` },
+    { name: `genealogy of ${s} as of a moment, with history`, path: `/v1/serials/${s}/genealogy?asOf=${asOf}&history=true` },
+    { name: `genealogy of ${s} as of before anything`, path: `/v1/serials/${s}/genealogy?asOf=2020-01-01T00:00:00Z` },
+    { name: `genealogy of ${s} as of a malformed moment`, path: `/v1/serials/${s}/genealogy?asOf=2026-02-30T08:00:00Z` },
+    { name: `EPCIS of ${s} as of a moment`, path: `/v1/serials/${s}/epcis?asOf=${asOf}` },
+  ]),
+  ...['REEL-SH-B', 'REEL-C1A', 'LOT-GLX-ONLY', 'NO-SUCH-LOT'].flatMap((lot) => [
+    { name: `where-used of ${lot} as of a moment`, path: `/v1/lots/${lot}/where-used?asOf=${asOf}` },
+    { name: `where-used of ${lot} as of a moment, with history`, path: `/v1/lots/${lot}/where-used?asOf=${asOf}&history=true` },
+  ]),
+  { name: 'exposure of V-MURATA as of a moment', path: `/v1/vendors/V-MURATA/exposure?asOf=${asOf}` },
   { name: 'where-used of the shared vendor lot', path: `/v1/vendor-lots/where-used?${murataVendorLot}` },
   { name: 'where-used of the shared vendor lot, other brand', path: `/v1/vendor-lots/where-used?${murataVendorLot}&brand=Globex` },
   ...['V-MURATA', 'V-KEMET', 'V-SHADY', 'NO-SUCH-VENDOR'].flatMap((v) => [

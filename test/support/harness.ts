@@ -2,7 +2,7 @@ import { INestApplication, INestMicroservice } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
+import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, retractionMessageOf, toMessage } from '@trace/contracts';
 import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
@@ -120,10 +120,23 @@ export class TestWorld {
     return { ingest: this.ingest?.get(MetricsServer).url ?? '', api: this.api?.get(MetricsServer).url ?? '' };
   }
 
-  /** Produces events to their contract topics, keyed as the contract says. */
-  async produce(events: TraceEventOf<EventType>[]): Promise<void> {
-    await this.produceRaw(events.map((e) => toMessage(e)));
+  /**
+   * Produces events to their contract topics, keyed as the contract says. A retraction goes on the topic and key of
+   * the event it retracts: that event is looked up among `events`, those produced before, and `retracted` (for a
+   * retraction sent before the event it retracts).
+   */
+  async produce(events: TraceEventOf<EventType>[], retracted: TraceEventOf<EventType>[] = []): Promise<void> {
+    for (const e of [...retracted, ...events]) this.produced.set(e.eventId, e);
+    await this.produceRaw(
+      events.map((e) => {
+        if (e.type !== 'EventRetracted') return toMessage(e);
+        const original = this.produced.get((e as TraceEventOf<'EventRetracted'>).data.retractedEventId);
+        if (!original) throw new Error(`retraction ${e.eventId}: the event it retracts is unknown to the harness; pass it as \`retracted\``);
+        return retractionMessageOf(e as TraceEventOf<'EventRetracted'>, original);
+      }),
+    );
   }
+  private readonly produced = new Map<string, TraceEventOf<EventType>>();
 
   /** Produces raw messages (any bytes) to contract topics. */
   async produceRaw(messages: { topic: string; key?: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {

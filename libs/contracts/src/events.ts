@@ -17,11 +17,15 @@ import {
   productionKey,
 } from './production';
 import { MaterialReceivedData, receiptKey } from './receipt';
+import { EventRetractedData, retractionKey } from './retraction';
 import { TOPICS, TopicName } from './topics';
 import { VendorRegisteredData, VendorStatusChangedData, vendorKey } from './vendor';
 
 /** The envelope version this contract describes. */
 export const SCHEMA_VERSION = 1;
+
+/** The topic of an event type accepted on every trace topic: a retraction travels with the event it retracts. */
+export const EVERY_TRACE_TOPIC = '*';
 
 /** Every event type of contract v1 with its topic, data class and message key. */
 export const EVENT_TYPES = {
@@ -42,6 +46,7 @@ export const EVENT_TYPES = {
   DeviationApproved: { topic: TOPICS.brand, data: DeviationApprovedData, key: brandKey },
   DeviationRevoked: { topic: TOPICS.brand, data: DeviationRevokedData, key: brandKey },
   BomReleased: { topic: TOPICS.brand, data: BomReleasedData, key: brandKey },
+  EventRetracted: { topic: EVERY_TRACE_TOPIC, data: EventRetractedData, key: retractionKey },
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -63,8 +68,17 @@ export type TraceEventOf<T extends EventType> = {
 /** Any event of contract v1, discriminated by `type`. */
 export type TraceEvent = { [T in EventType]: TraceEventOf<T> }[EventType];
 
+/** An event type that lives on one topic (every type but EventRetracted). */
+export type TopicalEventType = Exclude<EventType, 'EventRetracted'>;
+
 /** The topic an event type is published on. */
-export const topicOf = (type: EventType): TopicName => EVENT_TYPES[type].topic;
+export const topicOf = (type: TopicalEventType): TopicName => EVENT_TYPES[type].topic;
+
+/** Whether an event type may be published on `topic`: its own, or any trace topic for a retraction. */
+export const acceptsTopic = (type: EventType, topic: string): boolean => {
+  const own = EVENT_TYPES[type].topic;
+  return own === EVERY_TRACE_TOPIC ? Object.values(TOPICS).some((t) => topic.endsWith(t)) : topic.endsWith(own);
+};
 
 /** The Kafka message key of an event (the entity id the contract names). */
 export const keyOf = (event: TraceEvent): string =>

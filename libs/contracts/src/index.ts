@@ -7,6 +7,7 @@ export * from './make-event';
 export * from './parse-event';
 export * from './production';
 export * from './receipt';
+export * from './retraction';
 export * from './topics';
 export * from './validators';
 export * from './vendor';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { Equals, IsIn, IsObject, ValidationError, validateSync, IsOptional } from 'class-validator';
-import { EVENT_TYPES, EVENT_TYPE_NAMES, EventType, SCHEMA_VERSION, TraceEvent } from './events';
+import { EVENT_TYPES, EVENT_TYPE_NAMES, EVERY_TRACE_TOPIC, EventType, SCHEMA_VERSION, TraceEvent, acceptsTopic } from './events';
 import { IsId, IsInstant, IsText } from './validators';
 
 /** Why a message was refused. Stable codes: dashboards and alerts key on them. */
@@ -98,8 +98,9 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined):
   }
   const type = obj.type as EventType;
   const spec = EVENT_TYPES[type];
-  if (topic !== undefined && !topic.endsWith(spec.topic)) {
-    return reject('WRONG_TOPIC', [`${type} belongs on ${spec.topic}, not ${topic}`]);
+  if (topic !== undefined && !acceptsTopic(type, topic)) {
+    const where = spec.topic === EVERY_TRACE_TOPIC ? 'a trace topic (the one of the event it retracts)' : spec.topic;
+    return reject('WRONG_TOPIC', [`${type} belongs on ${where}, not ${topic}`]);
   }
   const envelope = plainToInstance(Envelope, obj);
   const envelopeErrors = validateSync(envelope, VALIDATION);
@@ -109,6 +110,9 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined):
   const dataErrors = validateSync(data, VALIDATION);
   if (dataErrors.length > 0) return reject('INVALID_DATA', describeErrors(dataErrors, 'data'));
   const semantic = checkSemantics(type, data);
+  if (type === 'EventRetracted' && (data as { retractedEventId: string }).retractedEventId === envelope.eventId) {
+    semantic.push('data.retractedEventId must not be the retraction\'s own eventId');
+  }
   if (semantic.length > 0) return reject('INVALID_DATA', semantic);
 
   const event = {

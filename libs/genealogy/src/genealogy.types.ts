@@ -1,5 +1,6 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import type { Removal } from './facts/as-built';
+import type { Retraction } from './facts/visibility';
 import type { AuthorityFlagCode, AuthorityFlagFields, MaterialJudgement } from './authority/authority.types';
 import type { Provenance } from './facts/provenance';
 import type { ClaimedValue } from './facts/claims';
@@ -28,6 +29,9 @@ export interface Installation {
   /** Only in a history answer: the lot was taken out since (rework), and by which event. */
   removed?: boolean;
   removal?: Removal;
+  /** Only in a history answer: the installation was retracted (EventRetracted), with the reason and the retraction's provenance. */
+  retracted?: boolean;
+  retraction?: Retraction;
   /** How the material stands against what the unit's brand approved when it was installed (brand authority). */
   judgement?: MaterialJudgement;
 }
@@ -39,6 +43,9 @@ export interface SubAssembly {
   /** Only in a history answer: the sub-assembly was taken out since (rework), and by which event. */
   removed?: boolean;
   removal?: Removal;
+  /** Only in a history answer: the assembly was retracted (EventRetracted), with the reason and the retraction's provenance. */
+  retracted?: boolean;
+  retraction?: Retraction;
 }
 
 /** A serialized unit with what was built into it. */

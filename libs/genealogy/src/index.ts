@@ -33,4 +33,5 @@ export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
 export type { ClaimedValue, FieldConflict } from './facts/claims';
 export type { Removal } from './facts/as-built';
+export { isVisible, type Retraction, type RetractionReader, type Visibility } from './facts/visibility';
 export * from './authority';

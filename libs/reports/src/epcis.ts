@@ -1,5 +1,5 @@
 import { compare } from '@trace/genealogy';
-import type { Genealogy, LotNode, Provenance, UnitNode } from '@trace/genealogy';
+import type { Genealogy, LotNode, Provenance, Retraction, UnitNode } from '@trace/genealogy';
 import { judgementText } from './genealogy-report';
 
 // The genealogy as an EPCIS 2.0 JSON-LD document with the Core Business Vocabulary. Our identifiers are not GS1
@@ -29,10 +29,33 @@ const common = (p: Provenance, ...discriminators: string[]) => ({
   'ems:kafkaOffset': p.offset,
 });
 
-/** The EPCIS 2.0 document of a genealogy. */
+/**
+ * A retracted fact the EPCIS way: the event as it was captured (same eventID), with an error declaration. The shop floor
+ * said it never happened, so the CBV reason is `did_not_occur`; our reason and the retraction's provenance are extensions.
+ */
+const errorDeclaration = (r: Retraction | undefined) =>
+  r
+    ? {
+        errorDeclaration: {
+          declarationTime: r.provenance.occurredAt,
+          reason: 'did_not_occur',
+          'ems:reason': r.reason,
+          'ems:retractionEventId': r.provenance.eventId,
+          'ems:kafkaTopic': r.provenance.topic,
+          'ems:kafkaPartition': r.provenance.partition,
+          'ems:kafkaOffset': r.provenance.offset,
+        },
+      }
+    : {};
+
+/**
+ * The EPCIS 2.0 document of a genealogy, as built now. Told with history, the genealogy's retracted installations and
+ * assemblies are exported with an error declaration; what rework removed is left out, as in the answer without history.
+ */
 export function epcisDocument(genealogy: Genealogy, creationDate: string): Record<string, unknown> {
   const events: EpcisEvent[] = [];
   const vendorLots = new Map(genealogy.vendorLots.map((v) => [v.vendorLotId, v]));
+  const installedLots = new Set<string>();
 
   const unit = (u: UnitNode): void => {
     if (u.provenance) {
@@ -48,9 +71,12 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
       });
     }
     for (const m of u.materials) {
+      if (m.removed) continue;
+      if (!m.retracted) installedLots.add(m.lotId); // a retracted installation brought no lot into the unit
       events.push({
         type: 'TransformationEvent',
         ...common(m.provenance),
+        ...errorDeclaration(m.retraction),
         bizStep: 'installing',
         disposition: 'active',
         inputQuantityList: [{ epcClass: lotClass(m.lotId), quantity: m.quantity }],
@@ -60,9 +86,11 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
       });
     }
     for (const s of u.subAssemblies) {
+      if (s.removed) continue;
       events.push({
         type: 'AggregationEvent',
         ...common(s.provenance),
+        ...errorDeclaration(s.retraction),
         action: 'ADD',
         bizStep: 'assembling',
         disposition: 'active',
@@ -70,7 +98,7 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
         childEPCs: [unitEpc(s.unit.serial)],
         ...(s.refDes ? { 'ems:refDes': s.refDes } : {}),
       });
-      unit(s.unit);
+      if (!s.retracted) unit(s.unit); // a sub-assembly that was never built in holds nothing of this unit
     }
     for (const sh of u.shipments) {
       events.push({
@@ -128,7 +156,16 @@ export function epcisDocument(genealogy: Genealogy, creationDate: string): Recor
       });
     }
   };
-  genealogy.lots.forEach(lot);
+  // The lots of the exported installations and what they came from (a history answer also holds those of removed material).
+  const lotById = new Map(genealogy.lots.map((l) => [l.lotId, l]));
+  const exported = new Set<string>();
+  const reach = (id: string): void => {
+    if (exported.has(id)) return;
+    exported.add(id);
+    lotById.get(id)?.sources.forEach((s) => s.lotIds.forEach(reach));
+  };
+  installedLots.forEach(reach);
+  genealogy.lots.filter((l) => exported.has(l.lotId)).forEach(lot);
 
   events.sort((a, b) => compare(a.eventTime, b.eventTime) || compare(a.eventID, b.eventID));
   return {

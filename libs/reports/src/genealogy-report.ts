@@ -23,6 +23,8 @@ export interface ReportHeader {
   buildPeriod: { first: string | null; last: string | null };
   shipments: { shipmentId: string; customer: string; shippedAt: string }[];
   generatedAt: string;
+  /** Only on a report asked for as of a moment: the genealogy as built then (facts that happened at or before it). */
+  asOf?: string;
   freshness: ReportFreshness;
 }
 
@@ -108,7 +110,7 @@ export interface GenealogyReport {
 }
 
 /** Builds the report of a genealogy answer: nothing in it that the answer does not say. */
-export function buildGenealogyReport(genealogy: Genealogy, context: { generatedAt: string; consumerGroup: string; consumerLag: number | null; lagError?: string }): GenealogyReport {
+export function buildGenealogyReport(genealogy: Genealogy, context: { generatedAt: string; asOf?: string; consumerGroup: string; consumerLag: number | null; lagError?: string }): GenealogyReport {
   const lots = new Map(genealogy.lots.map((l) => [l.lotId, l]));
   const vendorLots = new Map(genealogy.vendorLots.map((v) => [v.vendorLotId, v]));
   const vendors = new Map(genealogy.vendors.map((v) => [v.vendorId, v]));
@@ -154,6 +156,7 @@ export function buildGenealogyReport(genealogy: Genealogy, context: { generatedA
       buildPeriod: { first: production[0] ?? null, last: production[production.length - 1] ?? null },
       shipments: genealogy.unit.shipments.map((s) => ({ shipmentId: s.shipmentId, customer: s.customer, shippedAt: s.provenance.occurredAt })),
       generatedAt: context.generatedAt,
+      ...(context.asOf !== undefined ? { asOf: context.asOf } : {}),
       freshness: {
         newestEventAt: provenance.length ? provenance[provenance.length - 1]!.occurredAt : null,
         consumerGroup: context.consumerGroup,

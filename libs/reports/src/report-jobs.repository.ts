@@ -15,6 +15,8 @@ export interface ReportJob {
   scope: BrandScope;
   format: 'csv';
   serials: string[];
+  /** Reports as of this moment (ISO 8601 with an offset), when asked for; else as of when the job runs. */
+  asOf?: string;
   status: ReportJobStatus;
   /** Serials handled so far (reported or not found). */
   done: number;
@@ -82,7 +84,7 @@ interface ReportJobRegistryDoc {
 
 export const ReportJobSchema = new Schema<ReportJobDoc>(
   {
-    _id: String, ownerKeyId: String, scope: Schema.Types.Mixed, format: String, serials: [String], status: String, done: Number, notFound: [String],
+    _id: String, ownerKeyId: String, scope: Schema.Types.Mixed, format: String, serials: [String], asOf: String, status: String, done: Number, notFound: [String],
     rows: Number, chunks: Number, chunkMark: Number, bytes: Number, keyId: String, digest: String, error: String, createdAt: Date, finishedAt: Date,
     expiresAt: Date, leaseOwner: String, leaseUntil: Date, attempts: Number,
   },
@@ -138,7 +140,7 @@ export class ReportJobsRepository {
    * Creates a job if the key's quota allows it: fewer than `maxActive` queued or running, fewer than `maxKept` kept,
    * and room for `maxJobBytes` more in `maxStoredBytes`. The key's expired jobs are purged first.
    */
-  async admit(ownerKeyId: string, scope: BrandScope, serials: string[], format: 'csv', leaseOwner: string, limits: ReportJobLimits): Promise<ReportJob | QuotaRefusal> {
+  async admit(ownerKeyId: string, scope: BrandScope, serials: string[], format: 'csv', leaseOwner: string, limits: ReportJobLimits, asOf?: string): Promise<ReportJob | QuotaRefusal> {
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
       const now = new Date();
       const ledger = (await this.keys.findOne({ _id: ownerKeyId }).lean().exec()) as ReportJobKeyDoc | null;
@@ -176,7 +178,7 @@ export class ReportJobsRepository {
       await this.registry.updateOne({ _id: 'owners' }, { $addToSet: { ids: ownerKeyId } }, { upsert: true }).exec();
       await this.registry.updateOne({ _id: 'active' }, { $addToSet: { ids: id } }, { upsert: true }).exec();
       const doc: ReportJobDoc = {
-        _id: id, ownerKeyId, scope, format, serials, status: 'queued', done: 0, notFound: [], rows: 0, chunks: 0, chunkMark: 0, bytes: 0, createdAt: now,
+        _id: id, ownerKeyId, scope, format, serials, ...(asOf !== undefined ? { asOf } : {}), status: 'queued', done: 0, notFound: [], rows: 0, chunks: 0, chunkMark: 0, bytes: 0, createdAt: now,
         expiresAt, leaseOwner, leaseUntil: new Date(now.getTime() + limits.leaseMs), attempts: 1,
       };
       await this.jobs.create(doc);

@@ -68,6 +68,7 @@ function headerPage(doc: Doc, r: GenealogyReport): void {
     ['Build period', h.buildPeriod.first ? `${h.buildPeriod.first} .. ${h.buildPeriod.last}` : '(no production events)'],
     ['Shipments', h.shipments.length ? h.shipments.map((s) => `${s.shipmentId} to ${s.customer} (${s.shippedAt})`).join('; ') : 'not shipped'],
     ['Generated', h.generatedAt],
+    ...(h.asOf !== undefined ? [['As of', `${h.asOf}: the unit as built then (facts that happened at or before it, as corrected since)`] as [string, string]] : []),
     ['Newest event', f.newestEventAt ?? '(none)'],
     ['Ingest lag', f.consumerLag === null ? `unknown (${f.lagError ?? 'broker did not answer'})` : `${f.consumerLag} message(s) not yet ingested (group ${f.consumerGroup})`],
     ['Contents', `${r.genealogy.summary.units} unit(s), ${r.genealogy.summary.installations} installed material(s), ${r.genealogy.summary.vendorLots.length} vendor lot(s), ${r.genealogy.summary.vendors.length} vendor(s)`],

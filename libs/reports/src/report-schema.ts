@@ -58,11 +58,13 @@ export const REPORT_JSON_SCHEMA = {
           buildPeriod: obj({ first: nullableStr, last: nullableStr }),
           shipments: { type: 'array', items: obj({ shipmentId: str, customer: str, shippedAt: str }) },
           generatedAt: { type: 'string', format: 'date-time' },
+          asOf: { type: 'string', format: 'date-time', description: 'Only on a report asked for as of a moment: the genealogy as built then' },
           freshness: obj(
             { newestEventAt: nullableStr, consumerGroup: str, consumerLag: { type: ['integer', 'null'], minimum: 0 }, lagError: str },
             ['newestEventAt', 'consumerGroup', 'consumerLag'],
           ),
         },
+        ['serial', 'brand', 'productPartNumber', 'workOrder', 'buildPeriod', 'shipments', 'generatedAt', 'freshness'],
       ),
       tree: { $ref: '#/definitions/treeNode' },
       bom: {

@@ -12,14 +12,14 @@ export class LotParams {
   lotId: string;
 }
 
-/** The where-used answer of the material, not read yet; a 404 when the material is unknown (to the scope). */
-export async function whereUsedOf(tracer: ForwardTracer, material: Material, scope: BrandScope): Promise<WhereUsed> {
+/** The where-used answer of the material (as of `asOf`, absent: now), not read yet; a 404 when the material is unknown (to the scope). */
+export async function whereUsedOf(tracer: ForwardTracer, material: Material, scope: BrandScope, asOf?: Date): Promise<WhereUsed> {
   if (material.kind === 'lot') {
-    const answer = await tracer.fromLot(material.lotId, scope);
+    const answer = await tracer.fromLot(material.lotId, scope, asOf);
     if (!answer) throw new NotFoundException(`lot ${JSON.stringify(material.lotId)} is not known`);
     return answer;
   }
-  const answer = await tracer.fromVendorLot(vendorLotId(material), scope);
+  const answer = await tracer.fromVendorLot(vendorLotId(material), scope, asOf);
   if (!answer) {
     const { vendorId, mpn, vendorLotCode } = material;
     throw new NotFoundException(`vendor lot ${JSON.stringify(vendorLotCode)} of MPN ${JSON.stringify(mpn)} from vendor ${JSON.stringify(vendorId)} was never received`);

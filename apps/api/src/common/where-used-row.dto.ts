@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { PathStep, PathStepKind, PathVia, WhereUsedRow } from '@trace/genealogy';
+import { RetractionDto } from '../genealogy/genealogy.dto';
 
 // OpenAPI descriptions of a where-used row, shared by every answer made of them (where-used, exposure).
 
@@ -31,5 +32,11 @@ export class WhereUsedRowDto implements WhereUsedRow {
   @ApiProperty({ type: [PathStepDto], description: 'From the material to the top-level unit' }) path: PathStepDto[];
   @ApiProperty({ description: 'Only with history=true: the lot was removed, or a unit on the path was taken out of its parent (rework)' })
   removed: boolean;
+
+  @ApiPropertyOptional({ description: 'Only with history=true: the lot is in the serial only by an installation since retracted (EventRetracted); removed too' })
+  retracted?: boolean;
+
+  @ApiPropertyOptional({ type: RetractionDto, description: 'The retraction: its reason and provenance' })
+  retraction?: RetractionDto;
 }
 

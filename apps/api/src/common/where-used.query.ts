@@ -3,6 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
 import { Type } from 'class-transformer';
 import { BooleanQuery } from './query';
+import { AsOfQuery } from './as-of.query';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 1_000;
@@ -30,6 +31,9 @@ export class WhereUsedQuery {
   @BooleanQuery()
   @IsBoolean({ message: 'history must be true or false' })
   history: boolean = false;
+
+  @AsOfQuery()
+  asOf?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100, description: 'Rows per page (JSON form only)' })
   @IsOptional()

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { BrandScope, ForwardTracer, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
 import { PagedAnswer } from '../common/ndjson';
 import { CursorSigner, pageOf } from '../common/paging';
+import { asOfDate } from '../common/as-of.query';
 
 export interface VendorExposureCommand {
   vendorId: string;
@@ -14,6 +15,8 @@ export interface VendorExposureCommand {
   format: 'json' | 'ndjson';
   limit: number;
   cursor?: string;
+  /** As built at this moment (validated ISO 8601; absent: now). */
+  asOf?: string;
 }
 
 /** Top-level units that contain the vendor's material, counted once each however many of its parts they hold. */
@@ -52,11 +55,12 @@ export class VendorExposureUseCase {
   ) {}
 
   /** The page, or every row; the 404 of an unknown vendor comes before the first row either way. */
-  async execute({ vendorId, filter, scope, history, format, limit, cursor, caller }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
-    if (format === 'ndjson') return { rows: (await this.open(vendorId, scope)).rows(filter, scope, { history }) };
-    const query = { vendorId, filter, history, caller };
+  async execute({ vendorId, filter, scope, history, format, limit, cursor, caller, asOf }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
+    const at = asOfDate(asOf);
+    if (format === 'ndjson') return { rows: (await this.open(vendorId, scope, at)).rows(filter, scope, { history }) };
+    const query = { vendorId, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
     const offset = this.cursors.decode(cursor, query);
-    const answer = await this.open(vendorId, scope);
+    const answer = await this.open(vendorId, scope, at);
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
     const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit, (row) => {
@@ -88,8 +92,8 @@ export class VendorExposureUseCase {
     };
   }
 
-  private async open(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed> {
-    const answer = await this.tracer.fromVendor(vendorId, scope);
+  private async open(vendorId: string, scope: BrandScope, asOf: Date | undefined): Promise<VendorWhereUsed> {
+    const answer = await this.tracer.fromVendor(vendorId, scope, asOf);
     if (!answer) throw new NotFoundException(`vendor ${JSON.stringify(vendorId)} is not known`);
     return answer;
   }

@@ -7,6 +7,7 @@ import { GenealogyDto } from './genealogy.dto';
 import { SerialParams } from '../common/serial.params';
 import { GenealogyQuery } from './genealogy.query';
 import { TraceSerialUseCase } from './trace-serial.use-case';
+import { asOfDate } from '../common/as-of.query';
 
 @ApiTags('genealogy')
 @Controller('v1/serials')
@@ -22,12 +23,13 @@ export class GenealogyController {
       'vendor lots with flags (vendors not approved, lots not released); the gaps where the graph has a hole; and the ' +
       'provenance (event id, source, time, Kafka topic/partition/offset) of every fact. As built now: material and ' +
       'sub-assemblies taken out by rework (MaterialRemoved, UnitDisassembled, ordered by occurredAt) are left out, or ' +
-      'with history=true listed and marked removed.',
+      'with history=true listed and marked removed. Retracted events (EventRetracted) are left out, or with history=true ' +
+      'listed and marked retracted. With asOf, as built at that moment.',
   })
   @ApiOkResponse({ type: GenealogyDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial' })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'The serial is empty or longer than 128 characters' })
-  genealogy(@Param() { serial }: SerialParams, @Query() { history }: GenealogyQuery, @CallerScope() scope: BrandScope): Promise<Genealogy> {
-    return this.traceSerial.execute({ serial, scope, history });
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'The serial is empty or longer than 128 characters, or asOf is not a real instant with an offset' })
+  genealogy(@Param() { serial }: SerialParams, @Query() { history, asOf }: GenealogyQuery, @CallerScope() scope: BrandScope): Promise<Genealogy> {
+    return this.traceSerial.execute({ serial, scope, history, ...(asOf !== undefined ? { asOf: asOfDate(asOf) } : {}) });
   }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPE_NAMES, EventType, LOT_STATUSES, LotStatus, VENDOR_STATUSES, VendorStatus } from '@trace/contracts';
 import type {
   Removal,
+  Retraction,
   Flag,
   FlagCode,
   Gap,
@@ -44,6 +45,11 @@ export class RemovalDto implements Removal {
   @ApiProperty({ type: ProvenanceDto, description: 'Of the MaterialRemoved or UnitDisassembled event' }) provenance: ProvenanceDto;
 }
 
+export class RetractionDto implements Retraction {
+  @ApiProperty({ description: 'Why the event was taken back' }) reason: string;
+  @ApiProperty({ type: ProvenanceDto, description: 'Of the EventRetracted event' }) provenance: ProvenanceDto;
+}
+
 const LOT_STATUS_OR_UNKNOWN = [...LOT_STATUSES, 'unknown'];
 const VENDOR_STATUS_OR_UNKNOWN = [...VENDOR_STATUSES, 'unknown'];
 
@@ -56,6 +62,8 @@ export class InstallationDto implements Installation {
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
   @ApiPropertyOptional({ description: 'Only with history=true: taken out since (rework)' }) removed?: boolean;
   @ApiPropertyOptional({ type: RemovalDto }) removal?: RemovalDto;
+  @ApiPropertyOptional({ description: 'Only with history=true: its event was retracted (EventRetracted); it counts nowhere' }) retracted?: boolean;
+  @ApiPropertyOptional({ type: RetractionDto }) retraction?: RetractionDto;
   @ApiPropertyOptional({ type: MaterialJudgementDto, description: "Against what the unit's brand approved at the installation" }) judgement?: MaterialJudgementDto;
 }
 
@@ -87,6 +95,8 @@ export class SubAssemblyDto implements SubAssembly {
   @ApiProperty({ type: () => UnitNodeDto }) unit: UnitNodeDto;
   @ApiPropertyOptional({ description: 'Only with history=true: taken out since (rework)' }) removed?: boolean;
   @ApiPropertyOptional({ type: RemovalDto }) removal?: RemovalDto;
+  @ApiPropertyOptional({ description: 'Only with history=true: its event was retracted (EventRetracted); it counts nowhere' }) retracted?: boolean;
+  @ApiPropertyOptional({ type: RetractionDto }) retraction?: RetractionDto;
 }
 
 export class LotSourceDto implements LotSource {

@@ -7,6 +7,8 @@ export interface TraceSerialCommand {
   scope: BrandScope;
   /** Also what rework took out since, marked removed. */
   history?: boolean;
+  /** As built at this moment (absent: now). */
+  asOf?: Date;
 }
 
 /** "Serial X failed: which vendors and lots are in it?" — the backward genealogy of one serial. */
@@ -14,7 +16,7 @@ export interface TraceSerialCommand {
 export class TraceSerialUseCase {
   constructor(private readonly tracer: BackwardTracer) {}
 
-  execute({ serial, scope, history = false }: TraceSerialCommand): Promise<Genealogy> {
-    return genealogyOf(this.tracer, serial, scope, history);
+  execute({ serial, scope, history = false, asOf }: TraceSerialCommand): Promise<Genealogy> {
+    return genealogyOf(this.tracer, serial, scope, { history, ...(asOf ? { asOf } : {}) });
   }
 }

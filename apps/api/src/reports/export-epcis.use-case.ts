@@ -6,6 +6,7 @@ import { genealogyOf } from '../common/serial-genealogy';
 export interface ExportEpcisCommand {
   serial: string;
   scope: BrandScope;
+  asOf?: Date;
 }
 
 /** "Give me serial X's genealogy as EPCIS 2.0": the genealogy answer as a JSON-LD EPCISDocument. */
@@ -13,7 +14,8 @@ export interface ExportEpcisCommand {
 export class ExportEpcisUseCase {
   constructor(private readonly tracer: BackwardTracer) {}
 
-  async execute({ serial, scope }: ExportEpcisCommand): Promise<Record<string, unknown>> {
-    return epcisDocument(await genealogyOf(this.tracer, serial, scope), new Date().toISOString());
+  async execute({ serial, scope, asOf }: ExportEpcisCommand): Promise<Record<string, unknown>> {
+    // Told with history, so retracted facts come with their retraction: the export declares them erroneous.
+    return epcisDocument(await genealogyOf(this.tracer, serial, scope, { history: true, ...(asOf ? { asOf } : {}) }), new Date().toISOString());
   }
 }

@@ -8,6 +8,8 @@ export interface GenerateReportCommand {
   serial: string;
   scope: BrandScope;
   format: ReportFormat;
+  /** As built at this moment (a validated ISO 8601 instant; absent: now). */
+  asOf?: string;
 }
 
 export interface SignedReport {
@@ -28,19 +30,21 @@ export class GenerateReportUseCase {
     private readonly keys: ReportKeysRepository,
   ) {}
 
-  async execute({ serial, scope, format }: GenerateReportCommand): Promise<SignedReport> {
+  async execute({ serial, scope, format, asOf }: GenerateReportCommand): Promise<SignedReport> {
     // Committed offsets are read before the graph: everything they count was written before the read, so the
     // report never claims more freshness than its data had. 404 outside the caller's scope, as the genealogy.
     const freshness = await this.freshness.ofReport();
-    const genealogy = await genealogyOf(this.tracer, serial, scope);
-    const report = buildGenealogyReport(genealogy, { generatedAt: new Date().toISOString(), ...freshness });
+    const genealogy = await genealogyOf(this.tracer, serial, scope, asOf !== undefined ? { asOf: new Date(asOf) } : {});
+    const report = buildGenealogyReport(genealogy, { generatedAt: new Date().toISOString(), ...(asOf !== undefined ? { asOf } : {}), ...freshness });
     const key = await this.keys.signingKey();
     const bytes =
       format === 'json'
         ? signJson(report as unknown as Record<string, unknown>, key)
         : signWithTrailer(format, format === 'csv' ? renderCsv(report) : await renderPdf(report), key);
-    const stamp = report.header.generatedAt.replace(/[-:]/g, '').replace(/\..*$/, 'Z');
-    return { bytes, contentType: CONTENT_TYPES[format], filename: `genealogy-${safeName(serial)}-${stamp}.${format}`, keyId: key.keyId };
+    const stampOf = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\..*$/, 'Z');
+    const stamp = stampOf(report.header.generatedAt);
+    const asOfPart = asOf !== undefined ? `-asof-${stampOf(new Date(asOf).toISOString())}` : '';
+    return { bytes, contentType: CONTENT_TYPES[format], filename: `genealogy-${safeName(serial)}${asOfPart}-${stamp}.${format}`, keyId: key.keyId };
   }
 }
 

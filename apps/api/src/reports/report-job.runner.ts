@@ -170,6 +170,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     const key = await this.keys.signingKey();
     const freshness = await this.freshness.ofReport();
     const generatedAt = new Date().toISOString();
+    const asOf = job.asOf !== undefined ? new Date(job.asOf) : undefined;
     const hash = createHash('sha256');
     const maxBytes = this.settings.maxJobBytes;
     let pending: Buffer[] = [];
@@ -197,7 +198,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     for (let i = 0; i < job.serials.length; i += BATCH) {
       if (Date.now() >= Date.parse(job.expiresAt)) throw new Error(`the job expired (at ${job.expiresAt}) before it finished`);
       const batch = job.serials.slice(i, i + BATCH);
-      const genealogies = await this.tracer.traceMany(batch, job.scope); // never walks another brand's units
+      const genealogies = await this.tracer.traceMany(batch, job.scope, asOf); // never walks another brand's units
       const notFound: string[] = [];
       for (const serial of batch) {
         const genealogy = genealogies.get(serial);
@@ -206,7 +207,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
           notFound.push(serial);
           continue;
         }
-        const report = buildGenealogyReport(genealogy, { generatedAt, ...freshness }); // judged, as a single report is
+        const report = buildGenealogyReport(genealogy, { generatedAt, ...(job.asOf !== undefined ? { asOf: job.asOf } : {}), ...freshness }); // judged, as a single report is
         for (const line of csvRows(report)) {
           emit(line);
           rows++;

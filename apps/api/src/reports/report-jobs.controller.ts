@@ -31,10 +31,10 @@ export class ReportJobsController {
       'A key holds a bounded number of active and kept jobs and of stored bytes (429 beyond, with Retry-After when waiting for an expiry helps).',
   })
   @ApiAcceptedResponse({ type: ReportJobDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'Not 1 to 10,000 serials, or a serial given twice' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Not 1 to 10,000 serials, a serial given twice, or asOf not a real instant with an offset' })
   @ApiTooManyRequestsResponse({ type: ErrorDto, description: "Over this key's quota of report jobs; the message says which" })
   create(@Body() body: CreateReportJobDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<ReportJobDto> {
-    return this.startJob.execute({ caller, serials: body.serials, format: body.format, retryAfter: (s) => res.set('retry-after', String(s)) });
+    return this.startJob.execute({ caller, serials: body.serials, format: body.format, ...(body.asOf !== undefined ? { asOf: body.asOf } : {}), retryAfter: (s) => res.set('retry-after', String(s)) });
   }
 
   @Get(':id')

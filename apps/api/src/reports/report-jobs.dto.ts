@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, Matches, ValidationArguments } from 'class-validator';
 import type { ReportJob, ReportJobStatus } from '@trace/reports';
+import { AsOfQuery } from '../common/as-of.query';
 
 export const MAX_JOB_SERIALS = 10_000;
 
@@ -27,6 +28,9 @@ export class CreateReportJobDto {
   @IsOptional()
   @IsIn(['csv'])
   format = 'csv' as const;
+
+  @AsOfQuery()
+  asOf?: string;
 }
 
 export class ReportJobParams {
@@ -50,6 +54,7 @@ export class ReportJobDto {
   @ApiProperty() createdAt: string;
   @ApiPropertyOptional() finishedAt?: string;
   @ApiPropertyOptional({ description: 'Where the signed CSV is, once done' }) result?: string;
+  @ApiPropertyOptional({ description: 'The moment the reports are as of, when asked for' }) asOf?: string;
 }
 
 export const jobView = (j: ReportJob): ReportJobDto => ({
@@ -66,4 +71,5 @@ export const jobView = (j: ReportJob): ReportJobDto => ({
   createdAt: j.createdAt,
   ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
   ...(j.status === 'done' ? { result: `/v1/reports/${j.id}/result` } : {}),
+  ...(j.asOf !== undefined ? { asOf: j.asOf } : {}),
 });

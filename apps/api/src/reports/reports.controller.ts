@@ -23,7 +23,8 @@ import { GenerateReportUseCase } from './generate-report.use-case';
 import { ListReportKeysUseCase } from './list-report-keys.use-case';
 import { RotateReportKeyUseCase } from './rotate-report-key.use-case';
 import { VerifyReportUseCase } from './verify-report.use-case';
-import { PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
+import { EpcisQuery, PublicReportKeyDto, ReportQuery, VerificationDto } from './reports.dto';
+import { asOfDate } from '../common/as-of.query';
 import { Expensive } from '../common/auth/key-throttler.guard';
 
 @ApiTags('reports')
@@ -45,14 +46,16 @@ export class ReportsController {
       'The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, ' +
       'shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of ' +
       'each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): ' +
-      'JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl.',
+      'JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. ' +
+      'With asOf, the unit as built at that moment; the header (JSON, PDF) and the file name say so. A report once made ' +
+      'never changes: a later retraction changes later reports only.',
   })
   @ApiProduces('application/json', 'text/csv', 'application/pdf')
   @ApiOkResponse({ description: 'The signed report; X-Report-Key-Id names the signing key' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial (or outside the caller\'s brands)' })
   @ApiBadRequestResponse({ type: ErrorDto })
-  async report(@Param() { serial }: SerialParams, @Query() { format }: ReportQuery, @CallerScope() scope: BrandScope, @Res() res: Response): Promise<void> {
-    const signed = await this.generate.execute({ serial, scope, format });
+  async report(@Param() { serial }: SerialParams, @Query() { format, asOf }: ReportQuery, @CallerScope() scope: BrandScope, @Res() res: Response): Promise<void> {
+    const signed = await this.generate.execute({ serial, scope, format, ...(asOf !== undefined ? { asOf } : {}) });
     res.locals[ITEMS_LOCAL] = 1;
     res
       .status(200)
@@ -69,13 +72,15 @@ export class ReportsController {
       'GS1 EPCIS 2.0 with the Core Business Vocabulary: commissioning of each unit (ObjectEvent), receiving of each ' +
       'package lot with its vendor lot as ILMD (ObjectEvent), splits and merges (TransformationEvent, repackaging), ' +
       'installations (TransformationEvent, installing), sub-assemblies (AggregationEvent, assembling) and shipping ' +
-      '(ObjectEvent). Units and lots have urn:ems-trace: identifiers; the provenance is in ems: extensions.',
+      '(ObjectEvent). Units and lots have urn:ems-trace: identifiers; the provenance is in ems: extensions. A retracted ' +
+      'installation or assembly is exported the EPCIS way: the event with an errorDeclaration (declarationTime, reason ' +
+      'did_not_occur, ems:reason). With asOf, as built at that moment.',
   })
   @ApiProduces('application/ld+json')
   @ApiOkResponse({ description: 'EPCISDocument' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No such serial (or outside the caller\'s brands)' })
-  epcis(@Param() { serial }: SerialParams, @CallerScope() scope: BrandScope): Promise<Record<string, unknown>> {
-    return this.exportEpcis.execute({ serial, scope });
+  epcis(@Param() { serial }: SerialParams, @Query() { asOf }: EpcisQuery, @CallerScope() scope: BrandScope): Promise<Record<string, unknown>> {
+    return this.exportEpcis.execute({ serial, scope, ...(asOf !== undefined ? { asOf: asOfDate(asOf) } : {}) });
   }
 
   @Public()

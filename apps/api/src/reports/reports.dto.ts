@@ -1,12 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PublicReportKey, REPORT_FORMATS, ReportFormat, VerificationResult } from '@trace/reports';
+import { AsOfQuery } from '../common/as-of.query';
 
 export class ReportQuery {
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
   @IsOptional()
   @IsIn(REPORT_FORMATS, { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
   format: ReportFormat = 'json';
+
+  @AsOfQuery()
+  asOf?: string;
+}
+
+export class EpcisQuery {
+  @AsOfQuery()
+  asOf?: string;
 }
 
 export class PublicReportKeyDto implements PublicReportKey {

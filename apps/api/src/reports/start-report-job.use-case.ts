@@ -8,6 +8,8 @@ export interface StartReportJobCommand {
   caller: Principal;
   serials: string[];
   format: 'csv';
+  /** Reports as of this moment (a validated ISO 8601 instant; absent: when the job runs). */
+  asOf?: string;
   /** Told the seconds after which asking again may succeed, when the quota refuses and waiting is known to help. */
   retryAfter: (seconds: number) => void;
 }
@@ -20,8 +22,8 @@ export class StartReportJobUseCase {
     private readonly runner: ReportJobRunner,
   ) {}
 
-  async execute({ caller, serials, format, retryAfter }: StartReportJobCommand): Promise<ReportJobDto> {
-    const admitted = await this.jobs.admit(caller.keyId, caller.scope, serials, format, this.runner.instanceId, this.runner.settings);
+  async execute({ caller, serials, format, asOf, retryAfter }: StartReportJobCommand): Promise<ReportJobDto> {
+    const admitted = await this.jobs.admit(caller.keyId, caller.scope, serials, format, this.runner.instanceId, this.runner.settings, asOf);
     if ('refused' in admitted) {
       if (admitted.retryAfterS) retryAfter(admitted.retryAfterS);
       throw new HttpException({ statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: admitted.refused }, HttpStatus.TOO_MANY_REQUESTS);

@@ -4,6 +4,7 @@ import { BrandScope, ForwardTracer, ReachedLot, WhereUsedFilter, WhereUsedRow } 
 import { Material, whereUsedOf } from '../common/material';
 import { PagedAnswer } from '../common/ndjson';
 import { CursorSigner, pageOf } from '../common/paging';
+import { asOfDate } from '../common/as-of.query';
 
 export interface WhereUsedCommand {
   material: Material;
@@ -17,6 +18,8 @@ export interface WhereUsedCommand {
   format: 'json' | 'ndjson';
   limit: number;
   cursor?: string;
+  /** As built at this moment (validated ISO 8601; absent: now); part of what a cursor is good for. */
+  asOf?: string;
 }
 
 /** One page of a where-used answer. */
@@ -43,11 +46,12 @@ export class WhereUsedUseCase {
   ) {}
 
   /** The page, or every row; the 404 of an unknown material comes before the first row either way. */
-  async execute({ material, filter, scope, history, format, limit, cursor, caller }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
-    if (format === 'ndjson') return { rows: (await whereUsedOf(this.tracer, material, scope)).rows(filter, scope, { history }) };
-    const query = { material, filter, history, caller };
+  async execute({ material, filter, scope, history, format, limit, cursor, caller, asOf }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
+    const at = asOfDate(asOf);
+    if (format === 'ndjson') return { rows: (await whereUsedOf(this.tracer, material, scope, at)).rows(filter, scope, { history }) };
+    const query = { material, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
     const offset = this.cursors.decode(cursor, query);
-    const answer = await whereUsedOf(this.tracer, material, scope);
+    const answer = await whereUsedOf(this.tracer, material, scope, at);
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
     return {
       page: {

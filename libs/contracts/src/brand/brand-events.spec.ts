@@ -1,5 +1,5 @@
 import { parseEvent } from '../parse-event';
-import { keyOf, topicOf } from '../events';
+import { TopicalEventType, keyOf, topicOf } from '../events';
 
 const envelope = (type: string, data: object) =>
   JSON.stringify({ eventId: `e-${type}`, type, schemaVersion: 1, occurredAt: '2026-11-20T08:00:00Z', source: 'acme/plm', data });
@@ -20,7 +20,7 @@ describe('the brand contract (trace.brand.v1)', () => {
     const parsed = parseEvent(envelope(type, data), 'trace.brand.v1');
     expect(parsed).toMatchObject({ ok: true });
     if (parsed.ok) {
-      expect(topicOf(parsed.event.type)).toBe('trace.brand.v1');
+      expect(topicOf(parsed.event.type as TopicalEventType)).toBe('trace.brand.v1');
       expect(keyOf(parsed.event)).toBe('Acme');
     }
   });

@@ -8,6 +8,7 @@ import { PartAuthority, partAuthorityOf } from './authority-rules';
 import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
+import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
@@ -17,17 +18,23 @@ import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judg
  * climb through material every brand shares, so like where-used they are counted in `roundTrips` for site-wide
  * callers only.
  */
-export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: Genealogy, scope: BrandScope): Promise<Genealogy> {
-  const [judged] = await judgeManyWithReads(reader, [g], scope);
+export async function judgeWithReads(reader: AuthorityReader & UsageReader & RetractionReader, g: Genealogy, scope: BrandScope, view = new FactView(reader)): Promise<Genealogy> {
+  const [judged] = await judgeManyWithReads(reader, [g], scope, view);
   return judged!;
 }
 
 /**
  * Judges many answers with one set of reads for all of them (the union of what each needs, each kind read once), so a
  * batch of serials costs what one costs in round trips. Each answer is judged exactly as judgeWithReads judges it
- * alone: its deviation counts are made over the installations its own judgement would have read, and its own.
+ * alone: its deviation counts are made over the installations its own judgement would have read, and its own. `view`
+ * is the walk's (its retractions and asOf), shared by the answers of one walk.
  */
-export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, gs: readonly Genealogy[], scope: BrandScope): Promise<Genealogy[]> {
+export async function judgeManyWithReads(
+  reader: AuthorityReader & UsageReader & RetractionReader,
+  gs: readonly Genealogy[],
+  scope: BrandScope,
+  view = new FactView(reader),
+): Promise<Genealogy[]> {
   const subjects = gs.map((g) => subjectOf(g, scope));
   const judgedOnes = subjects.flatMap((subject, i) => (subject.units.length > 0 ? [{ g: gs[i]!, subject }] : []));
   // Nothing to read for those: only their units in conflict, if any, are marked not judged (and why).
@@ -36,20 +43,27 @@ export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, 
   });
   if (judgedOnes.length === 0) return [...gs];
   const union = (ids: (s: AuthoritySubject) => string[]): string[] => [...new Set(judgedOnes.flatMap((j) => ids(j.subject)))].sort();
-  const [partDocs, bomDocs] = await Promise.all([reader.findBrandParts(union((s) => s.brandPartIds)), reader.findBrandBoms(union((s) => s.brandBomIds))]);
+  const [rawParts, rawBoms] = await Promise.all([reader.findBrandParts(union((s) => s.brandPartIds)), reader.findBrandBoms(union((s) => s.brandBomIds))]);
   let trips = 1;
   const approvalIds = new Set<string>();
   const deviationIds = new Set<string>();
-  for (const p of partDocs) {
+  for (const p of rawParts) {
     for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
     for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
   }
-  let approvals: BrandApprovalDoc[] = [];
-  let deviations: BrandDeviationDoc[] = [];
-  if (approvalIds.size + deviationIds.size > 0) {
-    [approvals, deviations] = await Promise.all([reader.findBrandApprovals([...approvalIds].sort()), reader.findBrandDeviations([...deviationIds].sort())]);
-    trips++;
-  }
+  // The retractions of the brand's events are read beside the approvals and deviations, then theirs: one more round trip.
+  const [storedApprovals, storedDeviations, learnt] = await Promise.all([
+    approvalIds.size > 0 ? reader.findBrandApprovals([...approvalIds].sort()) : ([] as BrandApprovalDoc[]),
+    deviationIds.size > 0 ? reader.findBrandDeviations([...deviationIds].sort()) : ([] as BrandDeviationDoc[]),
+    view.learn([...rawParts, ...rawBoms]),
+  ]);
+  if (learnt || approvalIds.size + deviationIds.size > 0) trips++;
+  if (await view.learn([...storedApprovals, ...storedDeviations])) trips++; // their withdrawals and revocations
+  // A retracted (or, as of a moment, a later) approval, deviation, withdrawal, revocation or BOM does not apply.
+  const partDocs = rawParts.map((d) => view.see(d));
+  const bomDocs = rawBoms.map((d) => view.see(d));
+  const approvals = storedApprovals.map((d) => view.see(d));
+  const deviations = storedDeviations.map((d) => view.see(d));
   const approvalById = new Map(approvals.map((a) => [a._id, a]));
   const deviationById = new Map(deviations.map((d) => [d._id, d]));
   const parts = new Map<string, PartAuthority>(
@@ -59,8 +73,9 @@ export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, 
 
   const needs = judgedOnes.map((j) => usageNeeded(j.subject, parts));
   const stats = { roundTrips: 0 };
+  // A retracted installation does not count toward a deviation's quantity; as of a moment, neither does a later one.
   const uses = await usesOfParts(
-    reader,
+    visibleReader(reader, view),
     [...new Set(needs.flatMap((n) => n.partReceiptIds))].sort(),
     new Set(needs.flatMap((n) => [...n.brands])),
     stats,
@@ -78,7 +93,7 @@ export async function judgeManyWithReads(reader: AuthorityReader & UsageReader, 
 }
 
 /** The judgement's reads over the repositories in MongoDB (AuthorityJudge's own; the bench records them). */
-export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): BrandListReader & UsageReader {
+export function authorityReaderFrom(authority: AuthorityRepository, graph: GenealogyRepository): BrandListReader & UsageReader & RetractionReader {
   return {
     findBrandIndexes: (brands) => authority.findBrandIndexes(brands),
     findBrandParts: (ids) => authority.findBrandParts(ids),
@@ -90,31 +105,38 @@ export function authorityReaderFrom(authority: AuthorityRepository, graph: Genea
     findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
     findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
     findUnits: (ids) => graph.findUnits(ids),
+    findRetractions: (ids) => graph.findRetractions(ids),
   };
 }
 
 /** Brand authority over the graph in MongoDB: judgeWithReads on the repositories. */
 @Injectable()
 export class AuthorityJudge {
-  private readonly reader: BrandListReader & UsageReader;
+  private readonly reader: BrandListReader & UsageReader & RetractionReader;
 
   constructor(private readonly authority: AuthorityRepository, graph: GenealogyRepository) {
     this.reader = authorityReaderFrom(authority, graph);
   }
 
-  /** Adds each material's judgement and the authority flags to the answer of a caller with `scope`. */
-  judge(g: Genealogy, scope: BrandScope): Promise<Genealogy> {
-    return judgeWithReads(this.reader, g, scope);
+  /**
+   * Adds each material's judgement and the authority flags to the answer of a caller with `scope`, seen as the genealogy
+   * was (`view`: its retractions and asOf; absent, now).
+   */
+  judge(g: Genealogy, scope: BrandScope, view?: FactView): Promise<Genealogy> {
+    return judgeWithReads(this.reader, g, scope, view ?? new FactView(this.reader));
   }
 
   /** Judges many answers of one caller as `judge` judges each, with one set of reads for all of them (judgeManyWithReads). */
-  judgeMany(gs: readonly Genealogy[], scope: BrandScope): Promise<Genealogy[]> {
-    return judgeManyWithReads(this.reader, gs, scope);
+  judgeMany(gs: readonly Genealogy[], scope: BrandScope, view?: FactView): Promise<Genealogy[]> {
+    return judgeManyWithReads(this.reader, gs, scope, view ?? new FactView(this.reader));
   }
 
   /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
   async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
-    const [doc] = await this.authority.findShipmentUnits([shipmentId]);
+    const [stored] = await this.authority.findShipmentUnits([shipmentId]);
+    const view = new FactView(this.reader);
+    if (stored) await view.learn([stored]); // a retracted UnitShipped ships nothing
+    const doc = stored && view.see(stored);
     const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
     return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
   }
@@ -131,6 +153,6 @@ export class AuthorityJudge {
 
   /** A deviation of `brand` as it stands at `now`, with its recall scope; undefined when never published. */
   deviation(brand: string, deviationId: string, scope: BrandScope, now = Date.now()): Promise<DeviationReport | undefined> {
-    return deviationReport(this.reader, brand, deviationId, scope, now);
+    return deviationReport(visibleReader(this.reader, new FactView(this.reader)), brand, deviationId, scope, now);
   }
 }

@@ -1,7 +1,8 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
-import { fetchedOf, storeOf } from '../testing/fake-graph';
+import { fetchedOf, readerOf as graphReaderOf, storeOf } from '../testing/fake-graph';
+import { GraphFetcher } from '../backward/graph-fetcher';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeManyWithReads, judgeWithReads } from './authority-judge';
 import { brandApprovals, brandDeviations } from './brand-lists';
@@ -231,7 +232,7 @@ describe('brand authority: order, brands and need-to-know', () => {
     expect(materialOf(g, 'REEL-OK').judgement?.verdict).toBe('APPROVED');
   });
 
-  it('costs two round trips for the brand documents, none more without a limited deviation', async () => {
+  it('costs two round trips for the brand documents (their retractions beside the second), none more without a limited deviation', async () => {
     const store = storeOf([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)]);
     const before = assembleGenealogy('U1', fetchedOf(store));
     const trips = before.roundTrips;
@@ -248,8 +249,11 @@ describe('brand authority: order, brands and need-to-know', () => {
     const site = readerOf(store);
     const before = assembleGenealogy('U1', fetchedOf(store)).roundTrips;
     expect((await judgeWithReads(site, assembleGenealogy('U1', fetchedOf(store)), SITE_WIDE)).roundTrips - before).toBe(2 + 1 + 2 + 1 + 1);
+    // A read of facts is followed by the read of the retractions of events not asked about before (the usage walk's
+    // are not counted): the approvals name the events of the part's document, the split lot the split of its source.
     expect(site.reads.map((r) => r.collection)).toEqual([
-      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'lots', 'lotBrandUseIndex', 'lots', 'lotBrandUseIndex', 'lotBrandUses', 'units',
+      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'retractions',
+      'partReceipts', 'lots', 'lotBrandUseIndex', 'retractions', 'lots', 'lotBrandUseIndex', 'lotBrandUses', 'units', 'retractions',
     ]);
     const scoped = await judgeWithReads(readerOf(store), assembleGenealogy('U1', fetchedOf(store)), { kind: 'brands', brands: ['Acme'] });
     expect(scoped.roundTrips - before).toBe(2);
@@ -333,5 +337,41 @@ describe("brand authority: the approver's lists", () => {
     // Initech's 5 pieces on the same reel are never read.
     expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).sort()).toEqual(['U1', 'U2']);
     expect((await brandDeviations(reader, 'Initech', Date.parse(t(25)))).map((d) => [d.deviationId, d.state, d.piecesUsed])).toEqual([['D9', 'EXPIRED', 5]]);
+  });
+});
+
+describe('brand authority: retractions', () => {
+  // Judged as the API judges: the walk sees the retractions, and the judgement reads through the same view.
+  const traced = async (events: TraceEvent[], serial: string) => {
+    const store = storeOf(events);
+    const graph = await new GraphFetcher(graphReaderOf(store) as never).fetch(serial);
+    return judgeWithReads(readerOf(store), assembleGenealogy(serial, graph), SITE_WIDE, graph.view);
+  };
+  const retract = (eventId: string, at: number) => ev('EventRetracted', { retractedEventId: eventId, reason: 'published by mistake' }, { at, id: `retract-${eventId}` });
+
+  it('does not count a retracted installation toward a deviation\'s quantity', async () => {
+    const built = [
+      ...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20, max: 2 }),
+      start('U-A', 2), install('U-A', 'REEL-ALT', 3, 2, ['C1', 'C2'], 'i-a'),
+      start('U-B', 2), install('U-B', 'REEL-ALT', 4, 2, ['C1', 'C2'], 'i-b'),
+    ];
+    expect((await traced(built, 'U-B')).unit.materials[0]!.judgement!.verdict).toBe('DEVIATION_EXCEEDED');
+    for (const events of [[...built, retract('i-a', 5)], [retract('i-a', 5), ...built]]) {
+      expect((await traced(events, 'U-B')).unit.materials[0]!.judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ count: 2 }] });
+    }
+  });
+
+  it('does not apply a retracted approval, nor a retracted withdrawal', async () => {
+    const built = [...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)];
+    expect((await traced([...built, retract('appr-A1', 4)], 'U1')).unit.materials[0]!.judgement!.verdict).toBe('AVL_MISSING');
+    const withdrawn = [...built, ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A1', reason: 'x' }, { at: 2, id: 'wd-A1' })];
+    expect((await traced(withdrawn, 'U1')).unit.materials[0]!.judgement!.verdict).not.toBe('APPROVED');
+    expect((await traced([...withdrawn, retract('wd-A1', 4)], 'U1')).unit.materials[0]!.judgement!.verdict).toBe('APPROVED');
+  });
+
+  it('does not apply a retracted deviation', async () => {
+    const built = [...base(), approve('A1', 1), deviate('D1', 1, { from: 1, until: 20 }), start('U1', 2), install('U1', 'REEL-ALT', 3)];
+    expect((await traced(built, 'U1')).unit.materials[0]!.judgement!.verdict).toBe('UNDER_DEVIATION');
+    expect((await traced([...built, retract('dev-D1', 4)], 'U1')).unit.materials[0]!.judgement!.verdict).toBe('NOT_ON_AVL');
   });
 });

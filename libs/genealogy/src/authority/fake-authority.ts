@@ -1,9 +1,10 @@
 import type { FakeStore } from '../testing/fake-graph';
 import type { BrandListReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
+import type { RetractionReader } from '../facts/visibility';
 
 /** For tests: the judgement's reads over a fake store (see fake-graph.ts), each recorded (collection, ids). */
-export function authorityReaderOf(store: FakeStore): BrandListReader & UsageReader & { reads: { collection: string; ids: string[] }[] } {
+export function authorityReaderOf(store: FakeStore): BrandListReader & UsageReader & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -21,5 +22,6 @@ export function authorityReaderOf(store: FakeStore): BrandListReader & UsageRead
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
     findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),
+    findRetractions: by('retractions'),
   };
 }

@@ -72,6 +72,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
   for (const unit of units) {
     if (unit.productPartNumber !== undefined) brandBomIds.add(brandBomId(unit.brand, unit.productPartNumber));
     for (const material of unit.materials) {
+      if (material.retracted) continue; // listed in a history answer; never happened, so never judged nor counted
       const byPart = new Map<string, { use: PartUse; vendorLotIds: string[] }>();
       for (const id of material.vendorLotIds) {
         const vl = vendorLots.get(id);

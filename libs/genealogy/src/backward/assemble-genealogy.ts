@@ -4,11 +4,23 @@ import { chronological, compare, lotStatusOf } from '../facts/facts';
 import { Flag, Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
 import type { FetchedGraph } from './graph-fetcher';
 import { flagsFor } from './flags';
+import type { RetractedFact, Retraction } from '../facts/visibility';
+import type { FactMap, Timed } from '../storage/graph.documents';
 
-/** How a genealogy is told: as built now (default), or with what rework removed since (`history`). */
+/**
+ * How a genealogy is told: as built now (default), or with what rework removed since and what was retracted
+ * (`history`); as of a moment (`asOf`: only facts that happened at or before it).
+ */
 export interface GenealogyOptions {
   history?: boolean;
+  asOf?: Date;
 }
+
+/** A fact as the assembly reads it: visible, or (history) retracted with its retraction. */
+type Maybe<T> = T & { retraction?: Retraction };
+/** The visible facts of a map and, with history, the retracted ones beside them, in the order they happened. */
+const factsOf = <T extends Timed>(visible: FactMap<T> | undefined, retracted: FactMap<RetractedFact<Timed>> | undefined, history: boolean): Maybe<T>[] =>
+  chronological<Maybe<T>>(history && retracted ? { ...visible, ...(retracted as FactMap<Maybe<T>>) } : visible);
 
 /**
  * Builds the answer from fetched documents. Pure: the same documents give the same answer. What rework took
@@ -161,11 +173,16 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     }
     // A unit of no known brand is followed only for site-wide callers: its materials could be anyone's.
     const open = isTop || inScope(scope, brandOf(doc));
-    const materials: Installation[] = (open ? chronological(doc?.installs) : []).flatMap((i) => {
-      const removal = doc && removalOf(doc, i);
+    const materials: Installation[] = (open ? factsOf(doc?.installs, doc?.retracted?.installs, history) : []).flatMap((i): Installation[] => {
+      const retraction = i.retraction;
+      const removal = !retraction && doc ? removalOf(doc, i) : undefined;
       if (removal && !history) return [];
-      installationCount++;
       const lot = lotNode(i.lotId, []);
+      if (retraction) {
+        // Listed for the auditor, and nothing else: a retracted installation never happened, so it counts nowhere.
+        return [{ lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: i.prov, retracted: true, retraction }];
+      }
+      installationCount++;
       if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', i.lotId, s, neverReceived(i.lotId));
       const serials = lotSerials.get(i.lotId) ?? new Set<string>();
       serials.add(s);
@@ -197,8 +214,9 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     };
     entry.unit = node;
     for (const c of start.conflicts) conflicts.push({ subject: { serial: s }, conflict: c });
-    node.subAssemblies = (open ? chronological(doc?.children) : []).flatMap((c) => {
-      const removal = doc && disassemblyOf(doc, c);
+    node.subAssemblies = (open ? factsOf(doc?.children, doc?.retracted?.children, history) : []).flatMap((c) => {
+      const retraction = c.retraction;
+      const removal = !retraction && doc ? disassemblyOf(doc, c) : undefined;
       if (removal && !history) return [];
       if (c.childSerial === s || path.includes(c.childSerial)) {
         gap('ASSEMBLY_CYCLE', c.childSerial, s, `serial ${c.childSerial} is assembled into itself through ${[...path, s].join(' -> ')}`);
@@ -206,12 +224,13 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       }
       const child = unitNode(c.childSerial, [...path, s], false);
       // Taken out of one parent and built into another is rework, not a conflict: only links in place count.
-      if (removal) told.get(c.childSerial)?.parents.delete(s);
+      if (removal || retraction) told.get(c.childSerial)?.parents.delete(s);
       return [{
         ...(c.refDes !== undefined ? { refDes: c.refDes } : {}),
         provenance: c.prov,
         unit: child,
         ...(removal ? { removed: true, removal } : {}),
+        ...(retraction ? { retracted: true, retraction } : {}),
       }];
     });
     node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov })) : [];

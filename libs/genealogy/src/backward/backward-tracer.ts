@@ -11,16 +11,16 @@ export class BackwardTracer {
   constructor(private readonly graph: GraphFetcher, @Optional() private readonly authority?: AuthorityJudge) {}
 
   /**
-   * The genealogy of `serial` as built now (with `history`, also what was removed since, marked), or null when
-   * the serial is unknown or outside the caller's scope.
+   * The genealogy of `serial` as built now (with `history`, also what was removed or retracted, marked; with `asOf`, as
+   * built then), or null when the serial is unknown or outside the caller's scope (then too).
    */
   async trace(serial: string, scope: BrandScope, options: GenealogyOptions = {}): Promise<Genealogy | null> {
     // Scoped: a serial of another brand is read and dropped in the first round trip, like an unknown one.
-    const graph = await this.graph.fetchMany([serial], scope);
+    const graph = await this.graph.fetchMany([serial], scope, options.asOf);
     const top = graph.units.get(serial);
     if (!top || !inScope(scope, brandOf(top))) return null; // a brand in conflict: site-wide callers only
     const genealogy = assembleGenealogy(serial, graph, options);
-    return this.authority ? this.authority.judge(genealogy, scope) : genealogy; // brand authority: judgements and flags
+    return this.authority ? this.authority.judge(genealogy, scope, graph.view) : genealogy; // brand authority: judgements and flags
   }
 
   /**
@@ -29,14 +29,14 @@ export class BackwardTracer {
    * brand are both absent). Judged by the brand authority as `trace` judges each, with one set of authority reads for
    * all of them (judgeMany).
    */
-  async traceMany(serials: readonly string[], scope: BrandScope): Promise<Map<string, Genealogy>> {
-    const graph = await this.graph.fetchMany(serials, scope);
+  async traceMany(serials: readonly string[], scope: BrandScope, asOf?: Date): Promise<Map<string, Genealogy>> {
+    const graph = await this.graph.fetchMany(serials, scope, asOf);
     const known = [...new Set(serials)].filter((serial) => {
       const top = graph.units.get(serial);
       return top !== undefined && inScope(scope, brandOf(top));
     });
     const genealogies = known.map((serial) => assembleGenealogy(serial, graph));
-    const judged = this.authority ? await this.authority.judgeMany(genealogies, scope) : genealogies;
+    const judged = this.authority ? await this.authority.judgeMany(genealogies, scope, graph.view) : genealogies;
     return new Map(known.map((serial, i) => [serial, judged[i]!]));
   }
 }

@@ -4,14 +4,18 @@ import { values } from '../facts/facts';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import { FactView, Seen } from '../facts/visibility';
 
 /** The documents a traversal fetched, by id. */
 export interface FetchedGraph {
-  units: Map<string, UnitDoc>;
+  /** As the view sees them: retracted facts (and, with an asOf, later ones) left out; retracted ones aside for history. */
+  units: Map<string, Seen<UnitDoc>>;
   lots: Map<string, LotDoc>;
   vendorLots: Map<string, VendorLotDoc>;
   vendors: Map<string, VendorDoc>;
   roundTrips: number;
+  /** What the walk saw: the retractions of every event it read, and its asOf (absent from fakes: everything, now). */
+  view?: FactView;
   /** The scope it was fetched for (absent: site-wide): units outside it were read but not followed. */
   scope?: BrandScope;
 }
@@ -25,8 +29,8 @@ export class GraphFetcher {
   constructor(private readonly repo: GenealogyRepository) {}
 
   /** Fetches every document reachable backward from `serial`, level by level. */
-  fetch(serial: string): Promise<FetchedGraph> {
-    return this.fetchMany([serial]);
+  fetch(serial: string, asOf?: Date): Promise<FetchedGraph> {
+    return this.fetchMany([serial], undefined, asOf);
   }
 
   /**
@@ -34,9 +38,15 @@ export class GraphFetcher {
    * each, each document once however many paths lead to it. With a scope, a unit of a brand outside it (or of no
    * known brand) is read but never followed: a given serial of another brand costs what an unknown one costs, and
    * another brand's sub-assembly inside a unit in scope costs one read, whatever it contains.
+   *
+   * Every document is then seen through a FactView (retractions, `asOf`): the retractions of each level's events are
+   * read alongside the next level, and the walk follows every stored edge (an edge out of a retracted fact costs a read
+   * and is pruned with it), so visibility costs one round trip in all, after the last level.
    */
-  async fetchMany(serials: readonly string[], scope?: BrandScope): Promise<FetchedGraph> {
-    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0, ...(scope ? { scope } : {}) };
+  async fetchMany(serials: readonly string[], scope?: BrandScope, asOf?: Date): Promise<FetchedGraph> {
+    const view = new FactView(this.repo, asOf);
+    const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0, view, ...(scope ? { scope } : {}) };
+    let previous: object[] = [];
     const given = new Set(serials);
     const seen = { units: new Set(given), lots: new Set<string>(), vendorLots: new Set<string>(), vendors: new Set<string>() };
     let frontier = { units: [...seen.units], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
@@ -52,17 +62,25 @@ export class GraphFetcher {
         this.repo.findLots(frontier.lots, true),
         this.repo.findVendorLots(frontier.vendorLots),
         this.repo.findVendors(frontier.vendors, true),
+        view.learn(previous),
       ]);
       g.roundTrips++;
       if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
+      // Only what is kept: a given serial of another brand costs what an unknown one costs, retractions included.
+      previous = [...lots, ...vendorLots, ...vendors];
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
         if (scope && !inScope(scope, brandOf(u))) {
           if (g.roundTrips === 1 && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
-          else g.units.set(u._id, withheldDoc(u)); // a sub-assembly: kept for its serial and product; what it holds is not read
+          else {
+            const withheld = withheldDoc(u); // a sub-assembly: kept for its serial and product; what it holds is not read
+            g.units.set(u._id, withheld);
+            previous.push(withheld);
+          }
           continue;
         }
         g.units.set(u._id, u);
+        previous.push(u);
         for (const c of values(u.children)) enqueue('units', c.childSerial, next);
         for (const i of values(u.installs)) enqueue('lots', i.lotId, next);
       }
@@ -82,6 +100,8 @@ export class GraphFetcher {
       for (const v of vendors) g.vendors.set(v._id, v);
       frontier = next;
     }
+    if (await view.learn(previous)) g.roundTrips++;
+    for (const m of [g.units, g.lots, g.vendorLots, g.vendors] as Map<string, object>[]) for (const [id, doc] of m) m.set(id, view.see(doc));
     return g;
   }
 }

@@ -2,7 +2,8 @@ import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
 import { brandOf, unitStartOf } from '../facts/claims';
 import { BrandScope, inScope } from '../genealogy.types';
-import type { UnitDoc } from '../storage/graph.documents';
+import type { Timed, UnitDoc } from '../storage/graph.documents';
+import type { RetractedFact, Retraction, Seen } from '../facts/visibility';
 import { matches } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
@@ -39,7 +40,10 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
     const unit = units.get(use.serial);
     if (!unit) continue;
     const installedNow = installedLots(unit).includes(use.lot.lotId);
-    if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
+    const once = installedNow || (history && installedLots(unit, true).includes(use.lot.lotId));
+    // With history, a use that only a retracted installation made is shown too, marked retracted.
+    const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
+    if (!once && !retraction) continue;
     for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
       const top = units.get(topSerial) ?? undefined;
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
@@ -59,10 +63,17 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
         shipments,
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
         removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
+        ...(retraction ? { retracted: true, retraction } : {}),
       };
       if (matches(row, filter)) yield row;
     }
   }
+}
+
+/** The retraction of an installation of `lotId` in the unit, as its view kept it aside (see visibleDoc). */
+function retractedUseOf(unit: Seen<UnitDoc>, lotId: string): Retraction | undefined {
+  const installs = Object.values(unit.retracted?.installs ?? {}) as RetractedFact<{ lotId: string } & Timed>[];
+  return installs.find((i) => i.lotId === lotId)?.retraction;
 }
 
 // The top-level units above `serial` (units built into nothing), each with one chain up to it: the first found,

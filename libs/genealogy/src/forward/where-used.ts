@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { compare } from '../facts/facts';
+import { FactView, visibleReader } from '../facts/visibility';
 import type { BrandScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { ForwardReader } from './forward-reader';
@@ -50,21 +51,29 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
   };
 }
 
-/** Where-used over the graph in MongoDB: the traversals above on the repository. */
+/**
+ * Where-used over the graph in MongoDB: the traversals above on the repository, seen as of `asOf` (absent: now) and
+ * without retracted facts. The lot_uses edges stay as written; the units' install facts decide (a retracted
+ * installation is no use), each read followed by one read of its events' retractions.
+ */
 @Injectable()
 export class ForwardTracer {
   constructor(private readonly repo: GenealogyRepository) {}
 
-  fromLot(lotId: string, scope: BrandScope): Promise<WhereUsed | null> {
-    return whereUsedOfLot(this.repo, lotId, scope);
+  private reader(asOf?: Date): GenealogyRepository {
+    return visibleReader(this.repo, new FactView(this.repo, asOf));
   }
 
-  fromVendorLot(vendorLotId: string, scope: BrandScope): Promise<WhereUsed | null> {
-    return whereUsedOfVendorLot(this.repo, vendorLotId, scope);
+  fromLot(lotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
+    return whereUsedOfLot(this.reader(asOf), lotId, scope);
   }
 
-  fromVendor(vendorId: string, scope: BrandScope): Promise<VendorWhereUsed | null> {
-    return whereUsedOfVendor(this.repo, vendorId, scope);
+  fromVendorLot(vendorLotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
+    return whereUsedOfVendorLot(this.reader(asOf), vendorLotId, scope);
+  }
+
+  fromVendor(vendorId: string, scope: BrandScope, asOf?: Date): Promise<VendorWhereUsed | null> {
+    return whereUsedOfVendor(this.reader(asOf), vendorId, scope);
   }
 
   unitsOfProducts(products: string[], scope: BrandScope): Promise<Map<string, number>> {

@@ -1,3 +1,4 @@
+import type { Retraction } from '../facts/visibility';
 import type { LotStatus } from '@trace/contracts';
 import type { BrandScope } from '../genealogy.types';
 
@@ -37,6 +38,9 @@ export interface WhereUsedRow {
   path: PathStep[];
   /** True (only with history) when the lot was removed from the serial, or a unit on the path was taken out of its parent. */
   removed: boolean;
+  /** Only with history: the lot is in the serial only by an installation since retracted (EventRetracted), and by which. */
+  retracted?: boolean;
+  retraction?: Retraction;
 }
 
 /** A package lot reached from the material, with the way it was reached. */

@@ -6,10 +6,10 @@ import type { Model } from 'mongoose';
 const IN_CHUNK = 200;
 
 /** Documents by `_id`, as plain objects, in one wait for the database however many ids. */
-export async function byIds<T>(model: Model<T>, ids: string[], projection?: Record<string, 0>): Promise<T[]> {
+export async function byIds<T>(model: Model<T>, ids: string[], projection?: Record<string, 0>, chunk = IN_CHUNK): Promise<T[]> {
   if (ids.length === 0) return [];
   const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) chunks.push(ids.slice(i, i + IN_CHUNK));
+  for (let i = 0; i < ids.length; i += chunk) chunks.push(ids.slice(i, i + chunk));
   const results = await Promise.all(chunks.map(async (chunk) => (await model.find({ _id: { $in: chunk } }, projection).lean().exec()) as T[]));
   return results.flat();
 }

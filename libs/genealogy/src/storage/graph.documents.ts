@@ -144,6 +144,17 @@ export interface ProductUnitIndexDoc {
   buckets?: FactMap<{ brand: string; bucket: number }>;
 }
 
+/**
+ * The retractions of one event, keyed `_id = retractedEventId`; each EventRetracted under factKey(its own eventId), so a
+ * replay, a duplicate or a second retraction of the same event changes nothing of the answer. The retracted event's
+ * facts are never touched: reading decides (facts/visibility.ts), which is why a retraction that arrives before its
+ * event still wins.
+ */
+export interface RetractionDoc {
+  _id: string;
+  retractions?: FactMap<{ reason: string } & Timed>;
+}
+
 /** The collections of the graph. */
 export const COLLECTIONS = {
   units: 'units',
@@ -156,6 +167,7 @@ export const COLLECTIONS = {
   lotBrandUseIndex: 'lot_brand_use_index',
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
+  retractions: 'retractions',
   ...AUTHORITY_COLLECTIONS,
   ...LOOKUP_COLLECTIONS,
 } as const;

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { COLLECTIONS, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { COLLECTIONS, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
 
 // Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
 // traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
@@ -69,5 +69,10 @@ export const ProductUnitIndexSchema = new Schema<ProductUnitIndexDoc>(
   { ...options, collection: COLLECTIONS.productUnitIndex },
 );
 
+export const RetractionSchema = new Schema<RetractionDoc>(
+  { _id: String, retractions: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.retractions },
+);
+
 /** Model names, used with @InjectModel inside this lib only. */
-export const MODELS = { unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;
+export const MODELS = { retraction: 'Retraction', unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;

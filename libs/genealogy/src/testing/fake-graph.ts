@@ -4,6 +4,7 @@ import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, grap
 import type { UnitDoc } from '../storage/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 import type { RecordSources } from '../lookup/records';
+import type { RetractionReader } from '../facts/visibility';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 
@@ -54,7 +55,7 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
-export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RecordSources & { reads: { collection: string; ids: string[] }[] } {
+export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RecordSources & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -75,6 +76,7 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findShipmentUnits: by('shipmentUnits'),
     findVendorLotCodes: by('vendorLotCodes'),
     findWorkOrders: by('workOrders'),
+    findRetractions: by('retractions'),
   };
 }
 

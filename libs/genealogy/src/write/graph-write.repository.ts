@@ -4,7 +4,7 @@ import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
 import { DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
-import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
@@ -23,10 +23,11 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.productUnitIndex) productUnitIndex: Model<ProductUnitIndexDoc>,
     @InjectModel(MODELS.lotBrandUses) lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
+    @InjectModel(MODELS.retraction) retractions: Model<RetractionDoc>,
     authority: AuthorityRepository,
     lookup: LookupRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, ...authority.models, ...lookup.models };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
   }
 
   /**

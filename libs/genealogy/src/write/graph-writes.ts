@@ -177,6 +177,11 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
         { collection: 'units', id: d.childSerial, set: { [`detachments.${k}`]: { serial: d.serial, reason: d.reason, ...meta } } },
       ];
     }
+    case 'EventRetracted': {
+      // Only the retraction is written: the retracted event's facts stay, and every read leaves them out.
+      const d = event.data;
+      return [{ collection: 'retractions', id: d.retractedEventId, set: { [`retractions.${k}`]: { reason: d.reason, ...meta } } }];
+    }
   }
 }
 

@@ -1,0 +1,180 @@
+import { compare } from './facts';
+import type { Provenance } from './provenance';
+import type { FactMap, RetractionDoc, Timed } from '../storage/graph.documents';
+
+// Which facts an answer is made of, decided at read time and in one place. The graph keeps every fact an event
+// established, retracted or not: a retraction is a document of its own (keyed by the retracted event id), so it wins
+// in any order of delivery, and an answer "as of" a moment is the same graph read with a cut-off.
+
+/** Why a fact is out of the answers: the EventRetracted that took its event back. */
+export interface Retraction {
+  reason: string;
+  provenance: Provenance;
+}
+
+/** What one query may see: the retractions of the events it has read, and the moment it answers as of (absent: now). */
+export interface Visibility {
+  retractions: ReadonlyMap<string, Retraction>;
+  asOf?: Date;
+}
+
+const time = (fact: Timed): number => new Date(fact.at).getTime();
+
+/** The retraction of the event behind `fact`, if there is one. */
+export const retractionOf = (fact: Timed, v: Visibility): Retraction | undefined => v.retractions.get(fact.prov.eventId);
+
+/** Whether the fact happened at or before the view's asOf (always, without one). */
+export const happenedBy = (fact: Timed, v: Visibility): boolean => v.asOf === undefined || time(fact) <= v.asOf.getTime();
+
+/** Whether a fact is part of an answer: its event is not retracted and, with an asOf, it happened at or before it. */
+export const isVisible = (fact: Timed, v: Visibility): boolean => !v.retractions.has(fact.prov.eventId) && happenedBy(fact, v);
+
+/** The retraction that counts for an event: the earliest by occurredAt (the event id breaks ties), so arrival never decides. */
+export function retractionIn(doc: RetractionDoc): Retraction | undefined {
+  const first = Object.values(doc.retractions ?? {}).sort((a, b) => time(a) - time(b) || compare(a.prov.eventId, b.prov.eventId))[0];
+  return first && { reason: first.reason, provenance: first.prov };
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date);
+const isTimed = (x: unknown): x is Timed =>
+  isRecord(x) && 'at' in x && isRecord(x.prov) && typeof x.prov.eventId === 'string';
+const isFactMap = (x: unknown): x is FactMap<unknown> => isRecord(x) && !isTimed(x) && Object.values(x).some(isTimed);
+
+/** The event ids of every fact of a document: its single facts (a unit's start, a lot's receipt) and its maps of facts. */
+export function eventIdsOf(doc: object): string[] {
+  const ids: string[] = [];
+  for (const value of Object.values(doc)) {
+    if (isTimed(value)) ids.push(value.prov.eventId);
+    else if (isFactMap(value)) for (const f of Object.values(value)) if (isTimed(f)) ids.push(f.prov.eventId);
+  }
+  return ids;
+}
+
+/** A retracted fact kept aside for a history answer, with its retraction. */
+export type RetractedFact<T> = T & { retraction: Retraction };
+
+/** The facts a view took out as retracted (only those that happened by its asOf), by field and fact key. */
+export type RetractedFacts = Record<string, FactMap<RetractedFact<Timed>>>;
+
+/** A document as a view sees it: only visible facts; retracted ones aside under `retracted`. */
+export type Seen<T> = T & { retracted?: RetractedFacts };
+
+/**
+ * The document as `v` sees it: every fact that is not visible taken out, single facts and maps of facts alike; those out
+ * because retracted (and that happened by the asOf) kept under `retracted`, for history. A unit without its start has
+ * no brand either: its brand is its UnitStarted's. Pure; the stored document is not changed.
+ */
+export function visibleDoc<T extends object>(doc: T, v: Visibility): Seen<T> {
+  if (v.retractions.size === 0 && v.asOf === undefined) return doc;
+  const out: Record<string, unknown> = {};
+  const retracted: RetractedFacts = {};
+  const aside = (field: string, key: string, fact: Timed): void => {
+    const retraction = retractionOf(fact, v);
+    if (retraction && happenedBy(fact, v)) (retracted[field] ??= {})[key] = { ...fact, retraction };
+  };
+  for (const [field, value] of Object.entries(doc)) {
+    if (isTimed(value)) {
+      if (isVisible(value, v)) out[field] = value;
+      else aside(field, '', value);
+    } else if (isFactMap(value)) {
+      const kept: Record<string, unknown> = {};
+      for (const [key, fact] of Object.entries(value)) {
+        if (!isTimed(fact) || isVisible(fact, v)) kept[key] = fact;
+        else aside(field, key, fact);
+      }
+      out[field] = kept;
+    } else out[field] = value;
+  }
+  if ('started' in doc && !('started' in out)) delete out.brand;
+  if (Object.keys(retracted).length > 0) out.retracted = retracted;
+  return out as Seen<T>;
+}
+
+/** Reads retractions by the ids of the events they retract: one round trip by `_id`. */
+export interface RetractionReader {
+  findRetractions(eventIds: string[]): Promise<RetractionDoc[]>;
+}
+
+/**
+ * One query's view of the facts: the retractions of every event it has read so far (each event id asked for once) and
+ * its asOf. Learning a level's retractions is one round trip; a traversal may overlap it with the next level's read.
+ */
+export class FactView implements Visibility {
+  readonly retractions = new Map<string, Retraction>();
+  private readonly asked = new Set<string>();
+  constructor(
+    private readonly reader: RetractionReader,
+    readonly asOf?: Date,
+  ) {}
+
+  /**
+   * Reads the retractions of the events behind `docs` not asked for before; resolves at once (false) when there are
+   * none, so a round trip is counted only when made.
+   */
+  async learn(docs: readonly object[]): Promise<boolean> {
+    const ids: string[] = [];
+    for (const d of docs) {
+      for (const id of eventIdsOf(d)) {
+        if (this.asked.has(id)) continue;
+        this.asked.add(id);
+        ids.push(id);
+      }
+    }
+    if (ids.length === 0) return false;
+    for (const doc of await this.reader.findRetractions(ids)) {
+      const r = retractionIn(doc);
+      if (r) this.retractions.set(doc._id, r);
+    }
+    return true;
+  }
+
+  /** A document as this view sees it (see visibleDoc). */
+  see<T extends object>(doc: T): Seen<T> {
+    return visibleDoc(doc, this);
+  }
+}
+
+type Finder = (ids: string[]) => Promise<object[]>;
+
+/**
+ * A reader of the `find*` methods of `reader`, each answering documents as `view` sees them: the documents, then the retractions of their
+ * events (one more round trip per read), then pruned. Methods that read no facts (forward-edge buckets, indexes) pass
+ * through. For traversals that read one level at a time; the backward walk overlaps the two instead (GraphFetcher).
+ */
+export function visibleReader<R extends object>(reader: R, view: FactView): R {
+  const wrapped: Record<string, unknown> = {};
+  for (const name of methodNames(reader)) {
+    const method = (reader as Record<string, unknown>)[name];
+    if (typeof method !== 'function' || !name.startsWith('find')) continue; // the reader's reads only
+    const bound = (method as Finder).bind(reader);
+    wrapped[name] = PASS_THROUGH.has(name)
+      ? bound
+      : async (ids: string[]) => {
+          const docs = await bound(ids);
+          await view.learn(docs);
+          return docs.map((d) => view.see(d));
+        };
+  }
+  return wrapped as R;
+}
+
+// Reads of derived structures (buckets of forward edges, their indexes): no facts of their own, nothing to prune.
+const PASS_THROUGH = new Set([
+  'findRetractions',
+  'findLotUses',
+  'findLotUseIndexes',
+  'findLotBrandUses',
+  'findLotBrandUseIndexes',
+  'findProductUnits',
+  'findProductUnitIndexes',
+  'findPartReceipts',
+]);
+
+function methodNames(o: object): string[] {
+  const names = new Set<string>(Object.keys(o));
+  for (let p = Object.getPrototypeOf(o); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const n of Object.getOwnPropertyNames(p)) if (n !== 'constructor') names.add(n);
+  }
+  return [...names];
+}
