@@ -299,7 +299,7 @@ export interface paths {
         };
         /**
          * Where-used of a package lot
-         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line.
+         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment.
          */
         get: operations["WhereUsedController_lot"];
         put?: never;
@@ -464,7 +464,7 @@ export interface paths {
         };
         /**
          * The genealogy of a serial as an EPCIS 2.0 JSON-LD document
-         * @description GS1 EPCIS 2.0 with the Core Business Vocabulary: commissioning of each unit (ObjectEvent), receiving of each package lot with its vendor lot as ILMD (ObjectEvent), splits and merges (TransformationEvent, repackaging), installations (TransformationEvent, installing), sub-assemblies (AggregationEvent, assembling) and shipping (ObjectEvent). Units and lots have urn:ems-trace: identifiers; the provenance is in ems: extensions.
+         * @description GS1 EPCIS 2.0 with the Core Business Vocabulary: commissioning of each unit (ObjectEvent), receiving of each package lot with its vendor lot as ILMD (ObjectEvent), splits and merges (TransformationEvent, repackaging), installations (TransformationEvent, installing), sub-assemblies (AggregationEvent, assembling) and shipping (ObjectEvent). Units and lots have urn:ems-trace: identifiers; the provenance is in ems: extensions. A retracted installation or assembly is exported the EPCIS way: the event with an errorDeclaration (declarationTime, reason did_not_occur, ems:reason). With asOf, as built at that moment.
          */
         get: operations["ReportsController_epcis"];
         put?: never;
@@ -484,7 +484,7 @@ export interface paths {
         };
         /**
          * Backward genealogy of a serial
-         * @description Everything built into the serial through every level of sub-assembly: each installed package lot, its lineage back through splits and merges to the received package, its vendor lot and vendor; a summary of distinct vendors and vendor lots with flags (vendors not approved, lots not released); the gaps where the graph has a hole; and the provenance (event id, source, time, Kafka topic/partition/offset) of every fact. As built now: material and sub-assemblies taken out by rework (MaterialRemoved, UnitDisassembled, ordered by occurredAt) are left out, or with history=true listed and marked removed.
+         * @description Everything built into the serial through every level of sub-assembly: each installed package lot, its lineage back through splits and merges to the received package, its vendor lot and vendor; a summary of distinct vendors and vendor lots with flags (vendors not approved, lots not released); the gaps where the graph has a hole; and the provenance (event id, source, time, Kafka topic/partition/offset) of every fact. As built now: material and sub-assemblies taken out by rework (MaterialRemoved, UnitDisassembled, ordered by occurredAt) are left out, or with history=true listed and marked removed. Retracted events (EventRetracted) are left out, or with history=true listed and marked retracted. With asOf, as built at that moment.
          */
         get: operations["GenealogyController_genealogy"];
         put?: never;
@@ -504,7 +504,7 @@ export interface paths {
         };
         /**
          * Signed genealogy report of a serial (JSON, CSV or PDF)
-         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl.
+         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. With asOf, the unit as built at that moment; the header (JSON, PDF) and the file name say so. A report once made never changes: a later retraction changes later reports only.
          */
         get: operations["ReportsController_report"];
         put?: never;
@@ -643,7 +643,7 @@ export interface paths {
         };
         /**
          * Where-used of a vendor lot (vendorId, mpn, vendorLotCode)
-         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. Starts from every package received of the vendor lot.
+         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment. Starts from every package received of the vendor lot.
          */
         get: operations["WhereUsedController_vendorLot"];
         put?: never;
@@ -663,7 +663,7 @@ export interface paths {
         };
         /**
          * A vendor's exposure: its vendor lots and every serial that contains them
-         * @description Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of the distinct top-level units by brand, product and shipped state. Same filters, paging and NDJSON form as where-used.
+         * @description Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of the distinct top-level units by brand, product and shipped state. Same filters, paging, NDJSON form and asOf as where-used.
          */
         get: operations["ExposureController_vendor"];
         put?: never;
@@ -892,6 +892,12 @@ export interface components {
             role: "quality" | "auditor" | "admin" | "approver";
         };
         CreateReportJobDto: {
+            /**
+             * Format: date-time
+             * @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B.
+             * @example 2026-11-22T08:15:00Z
+             */
+            asOf?: string;
             /**
              * @description One CSV: the BOM rows of every serial, one header, one signature
              * @default csv
@@ -1158,6 +1164,9 @@ export interface components {
             removal?: components["schemas"]["RemovalDto"];
             /** @description Only with history=true: taken out since (rework) */
             removed?: boolean;
+            /** @description Only with history=true: its event was retracted (EventRetracted); it counts nowhere */
+            retracted?: boolean;
+            retraction?: components["schemas"]["RetractionDto"];
             /** @description Vendor lots this package lot descends from */
             vendorLotIds: string[];
         };
@@ -1347,7 +1356,7 @@ export interface components {
             /** @example trace.production.v1 */
             topic: string;
             /** @enum {string} */
-            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased";
+            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased" | "EventRetracted";
         };
         PublicReportKeyDto: {
             /** @enum {string} */
@@ -1427,6 +1436,8 @@ export interface components {
             reason: string;
         };
         ReportJobDto: {
+            /** @description The moment the reports are as of, when asked for */
+            asOf?: string;
             bytes: number;
             createdAt: string;
             digest?: string;
@@ -1446,6 +1457,12 @@ export interface components {
             status: "queued" | "running" | "done" | "failed";
             /** @description Serials asked for */
             total: number;
+        };
+        RetractionDto: {
+            /** @description Of the EventRetracted event */
+            provenance: components["schemas"]["ProvenanceDto"];
+            /** @description Why the event was taken back */
+            reason: string;
         };
         RevocationRequestDto: {
             /** @example the approved part is back in stock */
@@ -1497,6 +1514,9 @@ export interface components {
             removal?: components["schemas"]["RemovalDto"];
             /** @description Only with history=true: taken out since (rework) */
             removed?: boolean;
+            /** @description Only with history=true: its event was retracted (EventRetracted); it counts nowhere */
+            retracted?: boolean;
+            retraction?: components["schemas"]["RetractionDto"];
             unit: components["schemas"]["UnitNodeDto"];
         };
         SummaryVendorDto: {
@@ -1679,6 +1699,10 @@ export interface components {
             productPartNumber?: string;
             /** @description Only with history=true: the lot was removed, or a unit on the path was taken out of its parent (rework) */
             removed: boolean;
+            /** @description Only with history=true: the lot is in the serial only by an installation since retracted (EventRetracted); removed too */
+            retracted?: boolean;
+            /** @description The retraction: its reason and provenance */
+            retraction?: components["schemas"]["RetractionDto"];
             /** @description The serial the lot is installed in directly */
             serial: string;
             shipments: components["schemas"]["WhereUsedShipmentDto"][];
@@ -2618,6 +2642,8 @@ export interface operations {
     WhereUsedController_lot: {
         parameters: {
             query?: {
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
                 /** @description The nextCursor of the previous page, unchanged */
@@ -2713,7 +2739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportJobDto"];
                 };
             };
-            /** @description Not 1 to 10,000 serials, or a serial given twice */
+            /** @description Not 1 to 10,000 serials, a serial given twice, or asOf not a real instant with an offset */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3011,7 +3037,10 @@ export interface operations {
     };
     ReportsController_epcis: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
+            };
             header?: never;
             path: {
                 /** @description The unit serial number */
@@ -3060,7 +3089,9 @@ export interface operations {
     GenealogyController_genealogy: {
         parameters: {
             query?: {
-                /** @description Also what the unit once contained and rework took out, marked removed */
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
+                /** @description Also what the unit once contained and rework took out, marked removed, and what was retracted, marked retracted (with the reason and the retraction's provenance) */
                 history?: boolean;
             };
             header?: never;
@@ -3080,7 +3111,7 @@ export interface operations {
                     "application/json": components["schemas"]["GenealogyDto"];
                 };
             };
-            /** @description The serial is empty or longer than 128 characters */
+            /** @description The serial is empty or longer than 128 characters, or asOf is not a real instant with an offset */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,6 +3143,8 @@ export interface operations {
     ReportsController_report: {
         parameters: {
             query?: {
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
                 format?: "json" | "csv" | "pdf";
             };
             header?: never;
@@ -3569,6 +3602,8 @@ export interface operations {
     WhereUsedController_vendorLot: {
         parameters: {
             query: {
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
                 /** @description The nextCursor of the previous page, unchanged */
@@ -3647,6 +3682,8 @@ export interface operations {
     ExposureController_vendor: {
         parameters: {
             query?: {
+                /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
+                asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
                 /** @description The nextCursor of the previous page, unchanged */
