@@ -1,5 +1,6 @@
 import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
+import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { UnitDoc } from '../storage/graph.documents';
 import { matches } from './filters';
@@ -37,8 +38,10 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
-    const installedNow = installedLots(unit).includes(use.lot.lotId);
-    if (!installedNow && !(history && installedLots(unit, true).includes(use.lot.lotId))) continue;
+    // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
+    const hold = Object.values(unit.installs ?? {}).some((i) => i.candidates) ? holdOf(unit, use.lot.lotId, use.lot.splicePoints) : undefined;
+    const installedNow = hold ? hold.now : installedLots(unit).includes(use.lot.lotId);
+    if (!installedNow && !(history && (hold ? hold.ever : installedLots(unit, true).includes(use.lot.lotId)))) continue;
     for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
       const top = units.get(topSerial) ?? undefined;
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
@@ -54,6 +57,7 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
         shipments,
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
         removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
+        ...(hold?.candidate ? { candidate: true, candidateLotIds: [use.lot.lotId, ...hold.others].sort() } : {}),
       };
       if (matches(row, filter)) yield row;
     }

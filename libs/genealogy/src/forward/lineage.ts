@@ -1,7 +1,8 @@
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId } from '../storage/lot-uses';
-import type { VendorLotDoc } from '../storage/graph.documents';
+import { splicePointsOf } from '../facts/candidates';
+import type { SpliceFact, VendorLotDoc } from '../storage/graph.documents';
 import type { ForwardReader } from './forward-reader';
 import type { PathStep, ReachedLot, TraversalStats } from './where-used.types';
 
@@ -15,6 +16,8 @@ export interface Root {
 export interface ReachedWithBuckets extends ReachedLot {
   /** The ids of the lot's non-empty forward-edge buckets the scope reads (lot_uses site-wide, else lot_brand_uses). */
   buckets: string[];
+  /** The splice points stored on the lot: they settle which package fed a grey-zone placement (candidates.ts). */
+  splicePoints: SpliceFact[];
 }
 
 /** The package lots received of a vendor lot, as roots after `path`. */
@@ -50,6 +53,7 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
         known: lot !== undefined || own !== undefined,
         status: lotStatusOf(lot),
         buckets: own ?? [],
+        splicePoints: splicePointsOf([lot]),
       });
       for (const d of chronological(lot?.derived)) {
         for (const id of d.lotIds) {

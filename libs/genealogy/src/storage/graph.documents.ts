@@ -14,11 +14,25 @@ export interface Timed {
   prov: Provenance;
 }
 
+/** One MaterialInstalled as stored; the optional parts only when the event carried them (IPC-CFX detail). */
+export type InstallFact = {
+  lotId: string;
+  quantity: number;
+  refDes: string[];
+  placements?: { refDes: string; location?: string; placedAt?: string }[];
+  bomPartNumber?: string;
+  /** The packages it came from one of (lotId among them), and why it cannot be told which. */
+  candidates?: { lotIds: string[]; reason: string };
+} & Timed;
+
+/** A splice of two packages (LotSpliced), or the moment its joint passed the pick point (SplicePointDetected). */
+export type SpliceFact = { leadingLotId: string; trailingLotId: string; greyZone?: number; location?: string } & Timed;
+
 export interface UnitDoc {
   _id: string;
   brand?: string;
   started?: { brand: string; productPartNumber: string; workOrder: string } & Timed;
-  installs?: FactMap<{ lotId: string; quantity: number; refDes: string[] } & Timed>;
+  installs?: FactMap<InstallFact>;
   children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
   parents?: FactMap<{ serial: string } & Timed>;
   shipments?: FactMap<{ shipmentId: string; customer: string } & Timed>;
@@ -46,6 +60,10 @@ export interface LotDoc {
   /** Lots made out of this one: the forward edges, for where-used. */
   derived?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[] } & Timed>;
   statuses?: FactMap<{ status: LotStatus; reason: string } & Timed>;
+  /** Splices this lot is the leading or trailing package of (written to both). */
+  splices?: FactMap<SpliceFact>;
+  /** Splice points of those splices: they settle which package fed a placement in the grey zone. */
+  splicePoints?: FactMap<SpliceFact>;
 }
 
 export interface VendorLotDoc {
