@@ -45,6 +45,11 @@ export interface Installation {
   removal?: Removal;
   /** The brand's judgement of the material at the moment it was installed (see the README, "Brand authority"). */
   judgement?: MaterialJudgement;
+  placements?: { refDes: string; location?: string; placedAt?: string }[];
+  /** The BOM part number this alternate was installed in place of. */
+  bomPartNumber?: string;
+  /** From one of several packages (a splice grey zone), until a splice point settled it (`settledTo`). */
+  candidates?: { lotIds: string[]; reason: string; inWords: string; settledTo?: string; settledBy?: Provenance };
 }
 
 export type Verdict = 'APPROVED' | 'UNDER_DEVIATION' | 'NOT_JUDGED' | 'AVL_MISSING' | 'DEVIATION_EXCEEDED' | 'NOT_ON_AVL';
@@ -163,6 +168,9 @@ export interface WhereUsedRow {
   shipments: { shipmentId: string; customer: string }[];
   path: PathStep[];
   removed?: boolean;
+  /** The serial may hold this lot or another package (a splice grey zone): every package it may have come from. */
+  candidate?: true;
+  candidateLotIds?: string[];
 }
 
 export interface WhereUsedPage {

@@ -29,5 +29,9 @@ export class WhereUsedRowDto implements WhereUsedRow {
   @ApiProperty({ type: [PathStepDto], description: 'From the material to the top-level unit' }) path: PathStepDto[];
   @ApiProperty({ description: 'Only with history=true: the lot was removed, or a unit on the path was taken out of its parent (rework)' })
   removed: boolean;
+  @ApiPropertyOptional({ enum: [true], description: 'The serial may hold this lot or another package (a placement in a splice grey zone, not settled): a candidate row' })
+  candidate?: true;
+  @ApiPropertyOptional({ type: [String], description: 'With candidate: every package the placement may have come from, this lot among them' })
+  candidateLotIds?: string[];
 }
 
