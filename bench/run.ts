@@ -16,11 +16,13 @@ import { GenealogyFigures, benchGenealogy, startApiOn } from './genealogy.bench'
 import { documentCounts, loadGraph } from './graph-bulk';
 import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { IngestFigures, benchIngest } from './ingest.bench';
+import { CfxBridgeFigures, benchAmqp, benchCfxBridge } from './cfx-bridge.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 
 const MODES = {
   quick: {
     ingestRuns: 1,
+    cfxMessages: 1_000,
     ingest: [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }],
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
@@ -28,6 +30,7 @@ const MODES = {
   },
   full: {
     ingestRuns: 3,
+    cfxMessages: 5_000,
     ingest: [{ seed: 1, units: 180, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 8, partsPerBoard: 2600, brands: 1 }],
     small: { target: 1_000, serials: 8, rounds: { fast: 120, naive: 16 } },
     large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
@@ -109,6 +112,15 @@ async function main(): Promise<void> {
     // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
     const scaleOut = await benchScaleOut(ctx, messages, 6);
 
+    // The CFX bridge against the raw AMQP consume rate, on a broker of its own.
+    const amqp = await benchAmqp();
+    let cfx: CfxBridgeFigures;
+    try {
+      cfx = await benchCfxBridge({ brokers: be.kafka, amqpUrl: amqp.url, runId, log }, cfg.cfxMessages);
+    } finally {
+      await amqp.stop();
+    }
+
     // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
     const g = cfg.growth;
     const base = buildDataset('growth-1x', g);
@@ -134,7 +146,7 @@ async function main(): Promise<void> {
     }
 
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, scaleOut, small, large, growth, notMeasured);
+    const { table, metrics } = report(ingest, scaleOut, small, large, growth, notMeasured, cfx);
     const result: BenchResult = {
       format: 1,
       mode,
@@ -146,6 +158,7 @@ async function main(): Promise<void> {
       datasets: {
         ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
         scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },
+        cfx: { messages: cfx.messages, eventsPerMessage: cfx.eventsPerMessage, prefetch: cfx.prefetch },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials },
         growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
       },
@@ -174,6 +187,7 @@ function report(
   large: GenealogyFigures,
   growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
   notMeasured: { what: string; why: string }[],
+  cfx: CfxBridgeFigures,
 ): { table: string; metrics: Metric[] } {
   const metrics: Metric[] = [];
   const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
@@ -251,6 +265,13 @@ function report(
   }
   const beyond = m('growth.api_beyond_floor', 'growth: API growth / floor growth', growthOf('api') / growthOf('floor'), 'x', 'lower', '<= 1.2');
   rows.push(['API growth beyond the database\'s own', '', 'API 10x/1x over floor 10x/1x', fmtRatio(beyond), '<= 1.2', verdict(beyond <= 1.2)]);
+  m('cfx.bridge', 'CFX bridge messages/s', cfx.bridgeRate, 'msg/s', 'higher');
+  m('cfx.bridge.events', 'CFX bridge events/s', cfx.bridgeEventRate, 'ev/s', 'higher');
+  m('cfx.raw', 'raw AMQP consume messages/s', cfx.rawRate, 'msg/s', 'none');
+  const rCfx = m('cfx.ratio', 'CFX bridge / raw AMQP consume', cfx.bridgeRate / cfx.rawRate, 'x', 'higher');
+  rows.push(`CFX bridge: ${cfx.messages.toLocaleString('en-US')} gzip MaterialsInstalled messages of ${cfx.eventsPerMessage} events each, credit ${cfx.prefetch}, Artemis`);
+  rows.push(['bridge: map, produce (acks=all), then accept', `${Math.round(cfx.bridgeRate).toLocaleString('en-US')} msg/s`, fmtRate(cfx.bridgeEventRate), '', '', '']);
+  rows.push(['ceiling: raw AMQP consume (gunzip, parse, accept)', `${Math.round(cfx.rawRate).toLocaleString('en-US')} msg/s`, 'bridge / raw', fmtRatio(rCfx), '', '']);
   rows.push('Not measured');
   for (const n of notMeasured) rows.push([n.what, '-', n.why, '', '', '']);
   return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics };
