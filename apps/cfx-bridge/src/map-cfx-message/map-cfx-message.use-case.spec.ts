@@ -197,6 +197,14 @@ describe('MapCfxMessage', () => {
     expect(map(bytes)).toEqual(map(bytes));
   });
 
+  it.each([
+    ['CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }] }],
+    ['CFX.Materials.Management.MaterialsModified', { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }] }],
+    ['CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', { NewOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Acme', PartNumber: 'GW-100' }] }],
+  ])('counts %s as not used (the contract has no event that means it), without dead-lettering it', (name, body) => {
+    expect(map(envelope(name, body))).toEqual({ events: [], refusals: [], unused: [name] });
+  });
+
   it('counts messages it does not use, without dead-lettering them', () => {
     const out = map(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: 'x' }));
     expect(out).toEqual({ events: [], refusals: [], unused: ['CFX.Production.WorkStarted'] });
