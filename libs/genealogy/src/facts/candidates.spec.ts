@@ -66,6 +66,12 @@ describe('candidate lots: a placement in a splice grey zone', () => {
     expect(await whereUsed(session(), 'REEL-B')).toEqual(['B1?REEL-A|REEL-B', 'B2']);
   });
 
+  it('gives the candidate row to a brand-scoped caller too (the brand-bucketed edges include every candidate)', async () => {
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    const w = (await whereUsedOfLot(readerOf(storeOf(session())), 'REEL-B', acme))!;
+    expect((await collect(w.rows({}, acme))).map((r) => `${r.serial}${r.candidate ? '?' : ''}`).sort()).toEqual(['B1?', 'B2']);
+  });
+
   it('filters rows: certain ones only, or candidates only', async () => {
     expect(await whereUsed(session(), 'REEL-B', { candidates: 'exclude' })).toEqual(['B2']);
     expect(await whereUsed(session(), 'REEL-B', { candidates: 'only' })).toEqual(['B1?REEL-A|REEL-B']);
