@@ -37,9 +37,9 @@ function neighbours(kind: Kind, doc: Doc, visit: (kind: Kind, id: string) => voi
     for (const i of values(doc.installs)) visit('lots', i.lotId);
   } else if (kind === 'lots') {
     for (const s of values(doc.sources)) for (const id of s.lotIds as string[]) visit('lots', id);
-    if (doc.receipt) {
-      visit('vendorLots', doc.receipt.vendorLotId);
-      visit('vendors', doc.receipt.vendorId);
+    for (const r of [...values(doc.receipts), ...(doc.receipt ? [doc.receipt] : [])]) {
+      visit('vendorLots', r.vendorLotId);
+      visit('vendors', r.vendorId);
     }
   } else if (kind === 'vendorLots') visit('vendors', doc.vendorId);
 }

@@ -1,6 +1,6 @@
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS, parseEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-import { consumerLag, createKafka, ensureTopics, produceByTopic } from '@trace/platform';
+import { consumerLag, createKafka, ensureTopics, produceByTopic, topicSettingsOf } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startIngest } from '../apps/ingest/src/bootstrap';
@@ -64,7 +64,7 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
   await admin.connect();
   const topics = SOURCE_TOPICS.map((t) => prefix + t);
   try {
-    await ensureTopics(admin, [...topics, prefix + DEAD_LETTER_TOPIC], 3);
+    await ensureTopics(admin, [...topics, prefix + DEAD_LETTER_TOPIC], 3, 60_000, topicSettingsOf(prefix));
   } finally {
     await admin.disconnect();
   }

@@ -18,6 +18,7 @@ import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { IngestFigures, benchIngest } from './ingest.bench';
 import { CfxBridgeFigures, benchAmqp, benchCfxBridge } from './cfx-bridge.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
+import { WebFigures, benchWeb, median } from './web.bench';
 
 const MODES = {
   quick: {
@@ -27,6 +28,7 @@ const MODES = {
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
     growth: { seed: 21, units: 10, partsPerBoard: 700, brands: 3, serials: 4, rounds: 20 },
+    web: { runs: 2, rows: 20_000 },
   },
   full: {
     ingestRuns: 3,
@@ -35,6 +37,7 @@ const MODES = {
     small: { target: 1_000, serials: 8, rounds: { fast: 120, naive: 16 } },
     large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
     growth: { seed: 21, units: 25, partsPerBoard: 700, brands: 3, serials: 8, rounds: 96 },
+    web: { runs: 5, rows: 100_000 },
   },
 } as const;
 
@@ -145,8 +148,12 @@ async function main(): Promise<void> {
       await db.dropDatabase();
     }
 
+    // The web app in a browser, against a stand-in of the API (no backend needed: the page is what is measured).
+    log(`web app in chromium: ${cfg.web.runs} runs, a stream of ${cfg.web.rows.toLocaleString('en-US')} rows`);
+    const web = await benchWeb({ ...cfg.web, log: (line) => log(`web: ${line}`) });
+
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, scaleOut, small, large, growth, notMeasured, cfx);
+    const { table, metrics } = report(ingest, scaleOut, small, large, growth, web, notMeasured, cfx);
     const result: BenchResult = {
       format: 1,
       mode,
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
         cfx: { messages: cfx.messages, eventsPerMessage: cfx.eventsPerMessage, prefetch: cfx.prefetch },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials },
         growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
+        web: { runs: web.runs, streamRows: web.rows, genealogyNodes: 5_000, genealogyBytes: web.genealogyBytes },
       },
       metrics,
       notMeasured,
@@ -186,6 +194,7 @@ function report(
   small: GenealogyFigures,
   large: GenealogyFigures,
   growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
+  web: WebFigures,
   notMeasured: { what: string; why: string }[],
   cfx: CfxBridgeFigures,
 ): { table: string; metrics: Metric[] } {
@@ -265,6 +274,7 @@ function report(
   }
   const beyond = m('growth.api_beyond_floor', 'growth: API growth / floor growth', growthOf('api') / growthOf('floor'), 'x', 'lower', '<= 1.2');
   rows.push(['API growth beyond the database\'s own', '', 'API 10x/1x over floor 10x/1x', fmtRatio(beyond), '<= 1.2', verdict(beyond <= 1.2)]);
+  rows.push(...webSection(web, m, verdict));
   m('cfx.bridge', 'CFX bridge messages/s', cfx.bridgeRate, 'msg/s', 'higher');
   m('cfx.bridge.events', 'CFX bridge events/s', cfx.bridgeEventRate, 'ev/s', 'higher');
   m('cfx.raw', 'raw AMQP consume messages/s', cfx.rawRate, 'msg/s', 'none');
@@ -275,6 +285,31 @@ function report(
   rows.push('Not measured');
   for (const n of notMeasured) rows.push([n.what, '-', n.why, '', '', '']);
   return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics };
+}
+
+/** The web app's rows: each figure against a floor measured in the same page, or against its budget. */
+function webSection(web: WebFigures, m: (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string) => number, verdict: (ok: boolean) => string): (string[] | string)[] {
+  const [interactive, drawn, parse] = [median(web.interactive), median(web.treeDrawn), median(web.parseFloor)];
+  const [stream, streamFloor, gap, longest, longCount] = [median(web.streamTotal), median(web.streamFloor), median(web.streamFrameGap), median(web.streamLongest), median(web.streamLongCount)];
+  m('web.genealogy.interactive', 'web: 5,000-node genealogy, answer -> interactive', interactive, 'ms', 'lower');
+  const rBudget = m('web.genealogy.interactive_over_budget', 'web: 5,000-node genealogy interactive / 1 s budget', interactive / 1_000, 'x', 'lower', '<= 1');
+  const rParse = m('web.genealogy.interactive_over_parse', 'web: 5,000-node genealogy interactive / JSON.parse of the answer', interactive / parse, 'x', 'lower');
+  m('web.genealogy.expand_all', 'web: Expand all of 1,250 units', median(web.expandAll), 'ms', 'lower');
+  m('web.stream.total', `web: where-used stream of ${web.rows} rows, page load to count`, stream, 'ms', 'lower');
+  const rStream = m('web.stream.total_over_floor', 'web: where-used stream, page load to count / its bytes read', stream / streamFloor, 'x', 'lower');
+  m('web.stream.frame_gap', 'web: where-used stream, longest gap between frames', gap, 'ms', 'lower');
+  const rGap = m('web.stream.frame_gap_over_budget', 'web: where-used stream, longest frame gap / 100 ms', gap / 100, 'x', 'lower', '<= 1');
+  m('web.stream.long_tasks', 'web: where-used stream, long tasks (> 50 ms)', longCount, 'tasks', 'lower');
+  m('web.stream.longest_task', 'web: where-used stream, longest long task', longest, 'ms', 'lower');
+  return [
+    `Web app in Debian's chromium: the built app against a stand-in of the API answering at once (median of ${web.runs} runs; a genealogy of 5,000 nodes, ${(web.genealogyBytes / 1024 / 1024).toFixed(1)} MiB)`,
+    ['genealogy: answer -> tree drawn and the main thread free, ms', fmtMs(interactive), 'budget 1,000 ms', fmtRatio(rBudget), '<= 1', verdict(rBudget <= 1)],
+    ['(info) the same, the tree drawn / JSON.parse of the answer, ms', `${fmtMs(drawn)} / ${fmtMs(parse)}`, 'interactive / JSON.parse', fmtRatio(rParse), '', ''],
+    ['(info) Expand all (1,250 units open), then scrolled to the last, ms', `${fmtMs(median(web.expandAll))} / ${fmtMs(median(web.scrollEnd))}`, '', '', '', ''],
+    [`where-used stream of ${web.rows.toLocaleString('en-US')} rows: page load to the final count, ms`, fmtMs(stream), `its bytes read in the page: ${fmtMs(streamFloor)}`, fmtRatio(rStream), '', ''],
+    ['the same: longest gap between animation frames, ms', fmtMs(gap), 'a frame every 100 ms', fmtRatio(rGap), '<= 1', verdict(rGap <= 1)],
+    ['(info) the same: long tasks (> 50 ms) per stream / the longest, ms', `${longCount} / ${fmtMs(longest)}`, '', '', '', ''],
+  ];
 }
 
 main().then(

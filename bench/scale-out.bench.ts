@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
-import { consumerLag, createKafka, ensureTopics } from '@trace/platform';
+import { consumerLag, createKafka, ensureTopics, topicSettingsOf } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { graphDigest } from './graph-bulk';
@@ -37,7 +37,7 @@ export async function benchScaleOut(ctx: IngestContext, messages: SimMessage[], 
   await admin.connect();
   const topics = SOURCE_TOPICS.map((t) => prefix + t);
   try {
-    await ensureTopics(admin, [...topics, prefix + DEAD_LETTER_TOPIC], partitions);
+    await ensureTopics(admin, [...topics, prefix + DEAD_LETTER_TOPIC], partitions, 60_000, topicSettingsOf(prefix));
   } finally {
     await admin.disconnect();
   }

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
 /** Builds the web app (vite, a few seconds) into dist/web, which the API serves at `/`. */
 function buildWebApp(): void {
   const t = Date.now();
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'web', 'vite.config.mts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'inherit' }); // the one build command: package.json's
   if (result.status !== 0) throw new Error('building the web app failed (see above)');
   log(`web app built into dist/web in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }

@@ -90,6 +90,27 @@ function acmeHostingGlobex(): TraceEvent[] {
 }
 const HOSTED_SECRETS = ['Globex', 'REEL-G-SECRET', 'SECRET-MPN', 'SECRETLOT', 'GR-G-SECRET', 'GLX-INNER', 'GXP-INNER', 'SHP-G-MOD', 'Globex Modules Customer', 'WO-GH', 'U9-GLX-HIDDEN'];
 
+/**
+ * Serials whose brand is in conflict (first world only): CONF-1 started for Acme and for Globex, built of the reels
+ * both brands use and shipped with Acme's own shipment; CONF-2 started twice for Acme's product and once for Globex,
+ * in a shipment of its own. To Acme they must be serials that never existed: fail closed.
+ */
+function conflicted(): TraceEvent[] {
+  return [
+    ...['CONF-1', 'CONF-2'].flatMap((serial, i) => [
+      makeEvent('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'GW-100', workOrder: 'WO-A' }, { occurredAt: at(2), eventId: `c-start-a-${i}` }),
+      ...(i === 1 ? [makeEvent('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'GW-100', workOrder: 'WO-A' }, { occurredAt: at(2), eventId: `c-start-a2-${i}` })] : []),
+      makeEvent('UnitStarted', { serial, brand: 'Globex', productPartNumber: 'GX-9', workOrder: 'WO-G' }, { occurredAt: at(2), eventId: `c-start-g-${i}` }),
+      makeEvent('MaterialInstalled', { serial, lotId: 'REEL-SH-A', quantity: 1, refDes: ['C1'] }, { occurredAt: at(3), eventId: `c-inst-${i}` }),
+      makeEvent('MaterialInstalled', { serial, lotId: 'REEL-MIX', quantity: 1, refDes: ['C2'] }, { occurredAt: at(3), eventId: `c-mix-${i}` }),
+    ]),
+    // A lot no receipt, split or merge named, installed only in a serial in conflict: to Acme, it must not exist.
+    makeEvent('MaterialInstalled', { serial: 'CONF-1', lotId: 'LOT-CONF-ONLY', quantity: 1, refDes: ['C5'] }, { occurredAt: at(3), eventId: 'c-only' }),
+    makeEvent('UnitShipped', { serial: 'CONF-1', shipmentId: 'SHP-A1', customer: 'Northwind' }, { occurredAt: at(4), eventId: 'c-ship-1' }),
+    makeEvent('UnitShipped', { serial: 'CONF-2', shipmentId: 'SHP-CONF', customer: 'Conflicted Customer' }, { occurredAt: at(4), eventId: 'c-ship-2' }),
+  ];
+}
+
 /** Globex's own units: they exist only in the first world. */
 function globex(): TraceEvent[] {
   return [
@@ -140,12 +161,19 @@ const deviationReads: Attempt[] = [
 
 const murataVendorLot = `vendorId=V-MURATA&mpn=GRM155&vendorLotCode=SH1`;
 const attempts: Attempt[] = [
-  ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'GLX-DEEP-0', 'NEVER-EXISTED'].flatMap((s) => [
+  ...['ACME-100', 'GLX-1', 'GLX-2', 'GLX-SUB', 'GLX-DEEP-0', 'NEVER-EXISTED', 'CONF-1', 'CONF-2'].flatMap((s) => [
     { name: `genealogy of ${s}`, path: `/v1/serials/${s}/genealogy` },
     { name: `genealogy with history of ${s}`, path: `/v1/serials/${s}/genealogy?history=true` },
     { name: `EPCIS of ${s}`, path: `/v1/serials/${s}/epcis` },
+    { name: `search for ${s}`, path: `/v1/search?q=${s}` },
   ]),
-  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'LOT-GLX-ONLY', 'REEL-BIG', 'NO-SUCH-LOT'].flatMap((lot) => [
+  // Reports carry their own time and id: only the 404s compare, the serial in conflict against one never seen.
+  ...['CONF-1', 'CONF-2', 'NEVER-EXISTED'].map((s) => ({ name: `report of ${s}`, path: `/v1/serials/${s}/report?format=json` })),
+  // A serial whose brand is in conflict, among the analysed serials, the comparison, and a sample of its product.
+  { name: 'commonality with a conflicted serial', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100', 'CONF-1'], comparison: ['CONF-2', 'ACME-101'] } },
+  { name: "commonality sampled from a conflicted serial's product", method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100'], sampleComparison: 10 } },
+  { name: 'exposure of the shared reels, filtered on Acme', path: '/v1/vendors/V-MURATA/exposure?brand=Acme' },
+  ...['REEL-SH', 'REEL-SH-A', 'REEL-SH-B', 'REEL-SH2', 'REEL-MIX', 'REEL-C1', 'REEL-C1A', 'REEL-K1', 'LOT-GLX-ONLY', 'LOT-CONF-ONLY', 'REEL-BIG', 'NO-SUCH-LOT'].flatMap((lot) => [
     { name: `where-used of ${lot}`, path: `/v1/lots/${lot}/where-used` },
     { name: `where-used of ${lot} as NDJSON`, path: `/v1/lots/${lot}/where-used?format=ndjson` },
     { name: `where-used of ${lot} filtered on the other brand`, path: `/v1/lots/${lot}/where-used?brand=Globex` },
@@ -171,7 +199,7 @@ const attempts: Attempt[] = [
   { name: 'regex-looking serial', path: `/v1/serials/${encodeURIComponent('GLX.*')}/genealogy` },
   { name: 'tampered cursor', path: '/v1/lots/REEL-SH-A/where-used?limit=1&cursor=eyJ2IjoxLCJxIjoieCIsIm8iOjF9' },
   ...deviationReads,
-  ...['SHP-G1', 'SHP-G-MOD', 'SHP-A1', 'NO-SUCH-SHIPMENT'].map((sh) => ({ name: `compliance of shipment ${sh}`, path: `/v1/shipments/${sh}/compliance` })),
+  ...['SHP-G1', 'SHP-G-MOD', 'SHP-A1', 'SHP-CONF', 'NO-SUCH-SHIPMENT'].map((sh) => ({ name: `compliance of shipment ${sh}`, path: `/v1/shipments/${sh}/compliance` })),
   ...deviationReads.map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
   ...brandPublications('Globex'),
   ...brandPublications('Globex').map((a) => ({ ...a, name: `${a.name}, as approver`, asApprover: true as const })),
@@ -208,7 +236,7 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
 
   beforeAll(async () => {
     await Promise.all([both.startIngest(), acmeOnly.startIngest(), both.startApi(), acmeOnly.startApi()]);
-    await both.produce([...siteAndAcme(), ...globex(), ...globexBulk(), ...acmeHostingGlobex()]);
+    await both.produce([...siteAndAcme(), ...globex(), ...globexBulk(), ...acmeHostingGlobex(), ...conflicted()]);
     await acmeOnly.produce(siteAndAcme());
     await Promise.all([both.waitForIngest(), acmeOnly.waitForIngest()]);
     acmeKey.both = (await both.createKey('quality', ['Acme'], 'acme')).key;
@@ -236,7 +264,7 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
   });
 
   it('never names the other brand, its serials, shipments or customers in any answer to brand A', async () => {
-    const secrets = ['Globex', 'GLX-', 'SHP-G1', 'Globex Retail', 'GX-9', 'WO-G'];
+    const secrets = ['Globex', 'GLX-', 'SHP-G1', 'Globex Retail', 'GX-9', 'WO-G', 'CONF-', 'SHP-CONF', 'Conflicted Customer'];
     for (const a of attempts) {
       const { text } = await call(both, acmeKey.both!, a);
       // An attempt that names a secret itself may see it echoed in an error message; that is not a leak.
@@ -314,9 +342,12 @@ describe('need-to-know: brand A learns nothing about brand B', () => {
   });
 
   it('still shows a site-wide key everything, both brands included', async () => {
-    const { body } = await both.get('/v1/lots/REEL-SH/where-used');
+    const { body } = await both.get('/v1/lots/REEL-SH/where-used?limit=1000');
     const brands = new Set(body.items.map((r: { brand: string }) => r.brand));
-    expect([...brands].sort()).toEqual(['Acme', 'Globex']);
+    expect([...brands].sort()).toEqual(['Acme', 'Globex', undefined]);
+    // The serials in conflict are there, their brand shown as conflicting, no side picked.
+    const conflictedRows = body.items.filter((r: { topSerial: string }) => r.topSerial.startsWith('CONF-'));
+    expect(conflictedRows.map((r: { topSerial: string; conflictingFields: string[] }) => `${r.topSerial}:${r.conflictingFields.join()}`).sort()).toEqual(['CONF-1:brand,productPartNumber,workOrder', 'CONF-2:brand,productPartNumber,workOrder']);
   });
 
   it("counts Acme's deviation over Acme's units only, and shows a site-wide key the other brand's deviation", async () => {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWebApp, launchChromium } from './support/browser';
+import { WebWorkspace, heading } from './support/browser';
 import { TestWorld } from './support/harness';
 
 // Phase B of the workspace in a real browser: commonality, report jobs and verification, the admin's keys and access
@@ -11,17 +10,12 @@ describe('the web workspace in a browser: analysis, reports, administration', ()
   const w = new TestWorld('webws');
   const scenario = gatewayScenario();
   const { top, sub, other } = scenario.ids;
-  let browser: Browser;
-  let webRoot: string;
+  const ws = new WebWorkspace(w, { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
+  const { cspViolations } = ws;
   let keys: Record<'quality' | 'auditor' | 'admin', string>;
-  const contexts: BrowserContext[] = [];
-  const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    webRoot = buildWebApp();
-    w.env.WEB_ROOT = webRoot;
-    await Promise.all([w.startIngest(), w.startApi()]);
-    browser = await launchChromium();
+    await ws.start();
     await w.produce([
       ...scenario.events,
       // Acme's authority, published the day before the build: the MCU approved, another capacitor approved for the
@@ -35,36 +29,12 @@ describe('the web workspace in a browser: analysis, reports, administration', ()
     };
     await w.waitForIngest();
   });
-  afterAll(async () => {
-    await Promise.allSettled(contexts.map((c) => c.close()));
-    await browser?.close();
-    await w.close();
-    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-  });
+  afterAll(() => ws.close());
   afterEach(() => {
     expect(cspViolations).toEqual([]);
   });
 
-  const newPage = async (): Promise<{ page: Page; context: BrowserContext }> => {
-    const context = await browser.newContext({ acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return { page, context };
-  };
-
-  const signIn = async (key: string, path = '/'): Promise<{ page: Page; context: BrowserContext }> => {
-    const opened = await newPage();
-    await opened.page.goto(`${w.apiUrl}${path}`);
-    await opened.page.getByLabel('API key').fill(key);
-    await opened.page.getByRole('button', { name: 'Sign in' }).click();
-    await opened.page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return opened;
-  };
-
-  const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name, exact: typeof name === 'string' });
+  const signIn = (key: string, path?: string) => ws.signIn(key, path);
 
   it('ranks what failed serials share, with both shares, and follows a factor to its page', async () => {
     const { page } = await signIn(keys.quality);

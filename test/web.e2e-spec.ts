@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { TOPICS, makeEvent } from '@trace/contracts';
 import { gatewayScenario } from '@trace/contracts/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWebApp, launchChromium } from './support/browser';
+import { WebWorkspace, heading } from './support/browser';
 import { sleep, TestWorld } from './support/harness';
 
 // The workspace in a real browser (Debian's chromium driven by playwright-core) against the real API, Kafka and
@@ -13,20 +12,17 @@ describe('the web workspace in a browser', () => {
   const scenario = gatewayScenario();
   const { top, sub, subSub } = scenario.ids;
   const otherBrandSerial = `GLX-${randomBytes(3).toString('hex')}`;
-  let browser: Browser;
-  let webRoot: string;
+  const otherBrandShipment = `SHP-GLX-${randomBytes(3).toString('hex')}`;
+  const ws = new WebWorkspace(w);
+  const { cspViolations } = ws;
   let keys: Record<'quality' | 'auditor' | 'admin' | 'acme', string>;
-  const contexts: BrowserContext[] = [];
-  const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    webRoot = buildWebApp();
-    w.env.WEB_ROOT = webRoot;
-    await Promise.all([w.startIngest(), w.startApi()]);
-    browser = await launchChromium();
+    await ws.start();
     await w.produce([
       ...scenario.events,
       makeEvent('UnitStarted', { serial: otherBrandSerial, brand: 'Globex', productPartNumber: 'GX-1', workOrder: 'WO-GX-1' }, { source: 'site1/mes' }),
+      makeEvent('UnitShipped', { serial: otherBrandSerial, shipmentId: otherBrandShipment, customer: 'Initech' }, { source: 'site1/shipping' }),
       // REEL-C2 twice inside the gateway (C10 on it, C20 on its power board): installations and units differ in the recall scope.
       makeEvent('MaterialInstalled', { serial: sub, lotId: 'REEL-C2', quantity: 1, refDes: ['C20'] }, { source: 'site1/smt-line-2' }),
       // Rework on the power board: its resistors taken out, so the history switch has something to show.
@@ -40,36 +36,12 @@ describe('the web workspace in a browser', () => {
     };
     await w.waitForIngest();
   });
-  afterAll(async () => {
-    await Promise.allSettled(contexts.map((c) => c.close()));
-    await browser?.close();
-    await w.close();
-    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-  });
+  afterAll(() => ws.close());
   afterEach(() => {
     expect(cspViolations).toEqual([]); // the app runs entirely under its strict policy
   });
 
-  const newPage = async (): Promise<{ page: Page; context: BrowserContext }> => {
-    const context = await browser.newContext({ acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return { page, context };
-  };
-
-  const signIn = async (key: string, path = '/'): Promise<{ page: Page; context: BrowserContext }> => {
-    const opened = await newPage();
-    await opened.page.goto(`${w.apiUrl}${path}`);
-    await opened.page.getByLabel('API key').fill(key);
-    await opened.page.getByRole('button', { name: 'Sign in' }).click();
-    await opened.page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return opened;
-  };
-
-  const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  const signIn = (key: string, path?: string) => ws.signIn(key, path);
 
   it('serves the app at / under a strict Content-Security-Policy, and every deep link falls back to it', async () => {
     const root = await fetch(`${w.apiUrl}/`);
@@ -255,6 +227,57 @@ describe('the web workspace in a browser', () => {
     );
     expect(allowed).toBe(202); // the same request with the token goes through
     expect(await lotStatusEvents('forged', 0)).toEqual([]);
+  });
+
+  it('finds a vendor lot by the code on its label and follows it to the package lots it came as', async () => {
+    const { page } = await signIn(keys.quality);
+    await page.getByLabel('Search').fill('M2345');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await heading(page, 'Vendor lot M2345').waitFor();
+    expect(page.url()).toBe(`${w.apiUrl}/vendor-lots/V-MURATA/GRM188R71C104KA01D/M2345`);
+    expect(await page.getByRole('definition').filter({ hasText: 'Murata' }).count()).toBeGreaterThan(0);
+    await page.getByRole('table', { name: 'Receipts' }).getByRole('link', { name: 'REEL-C1', exact: true }).click();
+    await heading(page, 'Lot REEL-C1').waitFor();
+  });
+
+  it("draws a lot's lineage as a graph of links back to its receipt, with the same as a list, and its status history", async () => {
+    const { page } = await signIn(keys.quality, '/lots/REEL-C1A');
+    await heading(page, 'Lot REEL-C1A').waitFor();
+    const graph = page.getByRole('group', { name: 'Lineage graph of REEL-C1A' });
+    await graph.getByRole('link', { name: /^Vendor lot M2345,/ }).waitFor();
+    const list = page.getByRole('list', { name: 'Lineage of REEL-C1A as a list' });
+    expect(await list.getByRole('listitem').allInnerTexts()).toEqual(expect.arrayContaining(['Vendor lot M2345 — received 4000 → Lot REEL-C1', 'Lot REEL-C1 — split 1000 → Lot REEL-C1A']));
+    await graph.getByRole('link', { name: /^Lot REEL-C1,/ }).click();
+    await heading(page, 'Lot REEL-C1').waitFor();
+    expect(page.url()).toBe(`${w.apiUrl}/lots/REEL-C1`);
+    // Forward from the source: both lots split off it are in its graph.
+    const sourceGraph = page.getByRole('group', { name: 'Lineage graph of REEL-C1' });
+    await sourceGraph.getByRole('link', { name: /^Lot REEL-C1B,/ }).waitFor();
+    await page.getByText('No status change recorded').waitFor();
+  });
+
+  it("shows a brand key another brand's shipment exactly as one that does not exist, and its own shipment's units", async () => {
+    const { page } = await signIn(keys.acme);
+    const searchFor = async (q: string): Promise<string> => {
+      await page.getByLabel('Search').fill(q);
+      await page.getByRole('button', { name: 'Go' }).click();
+      await heading(page, `Search ${q}`).waitFor();
+      return (await page.getByRole('alert').innerText()).replace(q, '<id>');
+    };
+    const missing = `SHP-NONE-${randomBytes(3).toString('hex')}`;
+    expect(await searchFor(otherBrandShipment)).toBe(await searchFor(missing));
+    await page.goto(`${w.apiUrl}/shipments/${otherBrandShipment}`);
+    const direct = (await page.getByRole('alert').innerText()).replace(otherBrandShipment, '<id>');
+    await page.goto(`${w.apiUrl}/shipments/${missing}`);
+    expect((await page.getByRole('alert').innerText()).replace(missing, '<id>')).toBe(direct);
+
+    await page.getByLabel('Search').fill('SHP-9001');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await heading(page, 'Shipment SHP-9001').waitFor();
+    const units = page.getByRole('table', { name: 'Units of shipment SHP-9001' });
+    await units.getByRole('link', { name: 'WO-1001' }).click();
+    await heading(page, 'Work order WO-1001').waitFor();
+    await page.getByRole('table', { name: 'Units of work order WO-1001' }).getByRole('link', { name: top, exact: true }).waitFor();
   });
 
   const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;

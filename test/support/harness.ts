@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, toMessage } from '@trace/contracts';
-import { ConsumerLag, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd } from '@trace/platform';
+import { ConsumerLag, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -57,7 +57,7 @@ export class TestWorld {
   createTopics(): Promise<void> {
     this.topicsReady ??= (async () => {
       const wanted = [...SOURCE_TOPICS, DEAD_LETTER_TOPIC].map((t) => this.topic(t));
-      await ensureTopics(await this.getAdmin(), wanted, 3, 30_000);
+      await ensureTopics(await this.getAdmin(), wanted, 3, 30_000, topicSettingsOf(this.env.TOPIC_PREFIX!));
     })();
     return this.topicsReady;
   }

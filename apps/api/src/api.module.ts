@@ -12,6 +12,7 @@ import { ExposureModule } from './exposure/exposure.module';
 import { GenealogyModule } from './genealogy/genealogy.module';
 import { HealthModule } from './health/health.module';
 import { ReportsModule } from './reports/reports.module';
+import { RecordsModule } from './records/records.module';
 import { SearchModule } from './search/search.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WhereUsedModule } from './where-used/where-used.module';
@@ -35,6 +36,7 @@ export class ApiModule implements NestModule {
         AdminModule,
         SessionsModule,
         SearchModule,
+        RecordsModule,
         GenealogyModule,
         WhereUsedModule,
         ExposureModule,

@@ -6,14 +6,16 @@ import { CliModule } from './cli.module';
 import { KEYS_USAGE, keysCommand } from './keys.command';
 import { UsageError } from './usage';
 import { REPORTS_USAGE, runReports } from './reports.command';
+import { GRAPH_USAGE, runGraph } from './graph.command';
 
 // `npm run -s cli -- keys create --role quality --brand Acme`: administration from a shell, against
-// the database named by MONGO_URL (the first admin key can only be made this way).
+// the database named by MONGO_URL (the first admin key can only be made this way); `graph digest|rebuild`.
 async function main(argv: string[]): Promise<number> {
   const [group, ...rest] = argv;
   if (group === 'reports') return runReports(rest);
+  if (group === 'graph') return runGraph(rest);
   if (group !== 'keys') {
-    process.stderr.write(`${group ? `unknown command ${group}\n` : ''}${KEYS_USAGE}\n${REPORTS_USAGE}\n`);
+    process.stderr.write(`${group ? `unknown command ${group}\n` : ''}${KEYS_USAGE}\n${REPORTS_USAGE}\n${GRAPH_USAGE}\n`);
     return 2;
   }
   const env = loadEnv(PlatformEnv);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CORRELATION_ID_HEADER, DEAD_LETTER_HEADERS, TOPICS } from '@trace/contracts';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Message, ProducerRecord } from 'kafkajs';
 import { DeadLetter, IncomingBatch, RecordResult } from './incoming-batch';
-import { TransientFailure } from './transient-failure';
+import { TransientFailure } from '@trace/genealogy';
 import { BatchPayload, KafkaBatchTransport, isTransient } from './kafka-batch.transport';
 import { recordBytes } from './dead-letters';
 

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { CORRELATION_ID_HEADER } from '@trace/contracts';
-import { contractTopic, createKafka, ensureTopics, prefixedTopics } from '@trace/platform';
+import { contractTopic, createKafka, ensureTopics, perishableTopics, prefixedTopics, topicSettingsOf } from '@trace/platform';
 import { Admin, ConfigResourceTypes, Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer, ProducerRecord } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { chunkBySize, deadLetterMessage, requestBudget } from './dead-letters';
 import { DeadLetter, IncomingBatch, IncomingMessage, RecordResult } from './incoming-batch';
-import { TransientFailure } from './transient-failure';
+import { TransientFailure } from '@trace/genealogy';
 
 export interface KafkaBatchTransportOptions {
   brokers: string;
@@ -135,11 +135,26 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private async prepareTopics(admin: Admin, topics: string[]): Promise<void> {
     await admin.connect();
     try {
-      const created = await ensureTopics(admin, topics, this.options.topicPartitions);
+      const created = await ensureTopics(admin, topics, this.options.topicPartitions, 60_000, topicSettingsOf(this.options.topicPrefix));
       if (created.length > 0) this.logger.log(`created topics ${created.join(', ')} with ${this.options.topicPartitions} partitions`);
+      await this.warnOfPerishableTopics(admin);
       this.maxRequestBytes = Math.min(this.options.deadLetterMaxBytes ?? Infinity, await this.askMaxMessageBytes(admin));
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  // A trace topic made elsewhere (by hand, by another tool, by a broker's defaults) may let the broker delete or compact
+  // its records: the ingest goes on (the graph holds what it read), but the rebuild from the topics would lose them.
+  private async warnOfPerishableTopics(admin: Admin): Promise<void> {
+    try {
+      for (const { topic, settings } of await perishableTopics(admin, this.topics.sources)) {
+        this.logger.warn(
+          `trace topic ${topic} lets the broker delete or compact its records (${settings.join(', ')}): traceability records must outlive the products, and the graph is rebuilt from these topics; set retention.ms=-1, retention.bytes=-1, cleanup.policy=delete on it`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(`could not read the retention of the trace topics (${describe(error)}); check that retention.ms=-1, retention.bytes=-1 and cleanup.policy=delete on ${this.topics.sources.join(', ')}`);
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SOURCE_TOPICS } from '@trace/contracts';
-import { createKafka, ensureTopics, produceByTopic } from '@trace/platform';
+import { createKafka, ensureTopics, produceByTopic, topicSettingsOf } from '@trace/platform';
 import { FaultSummary, SimMessage, describeFaults, emptyFaultSummary } from './faults';
 import { readNdjson, writeLines, writeNdjson } from './ndjson';
 import { cfxStream } from './cfx-format';
@@ -106,7 +106,7 @@ async function produce(cli: Cli & { brokers: string }, messages: () => Iterable<
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, SOURCE_TOPICS.map((t) => cli.topicPrefix + t), cli.partitions);
+    await ensureTopics(admin, SOURCE_TOPICS.map((t) => cli.topicPrefix + t), cli.partitions, 60_000, topicSettingsOf(cli.topicPrefix));
   } finally {
     await admin.disconnect();
   }

@@ -1,15 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Suspense, lazy, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
-import type { SessionInfo } from './api-types';
-import { AdminPage } from './pages/admin-page';
-import { CommonalityPage } from './pages/commonality-page';
-import { LotPage } from './pages/lot-page';
-import { ReportsPage } from './pages/reports-page';
+import type { Freshness as FreshnessInfo, SessionInfo } from './api-types';
 import { SearchPage } from './pages/search-page';
-import { SerialPage } from './pages/serial-page';
-import { VendorPage } from './pages/vendor-page';
 import { Link, navigate, useLocation } from './router';
+import { routeOf } from './search-routing';
+
+// Each page is its own chunk, loaded when first shown: the first paint carries the shell, sign-in and search only.
+const AdminPage = lazy(() => import('./pages/admin-page').then((m) => ({ default: m.AdminPage })));
+const CommonalityPage = lazy(() => import('./pages/commonality-page').then((m) => ({ default: m.CommonalityPage })));
+const LotPage = lazy(() => import('./pages/lot-page').then((m) => ({ default: m.LotPage })));
+const ReportsPage = lazy(() => import('./pages/reports-page').then((m) => ({ default: m.ReportsPage })));
+const SerialPage = lazy(() => import('./pages/serial-page').then((m) => ({ default: m.SerialPage })));
+const VendorPage = lazy(() => import('./pages/vendor-page').then((m) => ({ default: m.VendorPage })));
+const ShipmentPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.ShipmentPage })));
+const VendorLotPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.VendorLotPage })));
+const WorkOrderPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.WorkOrderPage })));
 
 export function App() {
   const session = useQuery({ queryKey: ['session'], queryFn: currentSession, staleTime: Infinity });
@@ -84,24 +90,33 @@ function Workspace({ session }: { session: SessionInfo }) {
           Sign out
         </button>
       </header>
-      <main>{canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminPage search={path === '/admin' ? search : ''} session={session} />}</main>
+      <main>
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          {canReadData(session) ? <Page path={path} search={search} session={session} /> : <AdminPage search={path === '/admin' ? search : ''} session={session} />}
+        </Suspense>
+      </main>
     </>
   );
 }
 
 function Page({ path, search, session }: { path: string; search: string; session: SessionInfo }) {
-  const [, kind, rawId] = /^\/(serials|lots|vendors|reports)\/([^/]+)$/.exec(path) ?? [];
-  const id = rawId ? decodeURIComponent(rawId) : '';
-  switch (kind) {
-    case 'serials':
-      return <SerialPage key={id} serial={id} search={search} />;
-    case 'lots':
-      return <LotPage key={id} lotId={id} search={search} session={session} />;
-    case 'vendors':
-      return <VendorPage key={id} vendorId={id} />;
-    case 'reports':
-      return <ReportsPage key={id} jobId={id} />;
-    default:
+  const route = routeOf(path);
+  switch (route?.kind) {
+    case 'serial':
+      return <SerialPage key={route.id} serial={route.id} search={search} />;
+    case 'lot':
+      return <LotPage key={route.id} lotId={route.id} search={search} session={session} />;
+    case 'vendor':
+      return <VendorPage key={route.id} vendorId={route.id} />;
+    case 'report':
+      return <ReportsPage key={route.id} jobId={route.id} />;
+    case 'vendorLot':
+      return <VendorLotPage key={path} vendorId={route.vendorId} mpn={route.mpn} vendorLotCode={route.vendorLotCode} />;
+    case 'shipment':
+      return <ShipmentPage key={route.id} shipmentId={route.id} />;
+    case 'workOrder':
+      return <WorkOrderPage key={route.id} workOrder={route.id} />;
+    case undefined:
       if (path === '/search') return <SearchPage q={new URLSearchParams(search).get('q') ?? ''} />;
       if (path === '/commonality') return <CommonalityPage search={search} />;
       if (path === '/reports') return <ReportsPage />;
@@ -113,7 +128,7 @@ function Home() {
   return (
     <section>
       <h1>Trace</h1>
-      <p>Type any id you have in hand into Search: a serial, a package lot (reel, tray, bag) or a vendor id.</p>
+      <p>Type any id you have in hand into Search: a serial, a package lot (reel, tray, bag), a vendor lot code, a vendor id, a shipment id or a work order.</p>
       <p>
         <Link to="/commonality">Commonality</Link>: what failed serials share. <Link to="/reports">Reports</Link>: a signed report over many serials, and verifying a report file.
       </p>
@@ -130,14 +145,14 @@ function SearchBox({ initial }: { initial: string }) {
   return (
     <form role="search" onSubmit={submit} className="search">
       <label htmlFor="search">Search</label>
-      <input id="search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="serial, lot or vendor id" />
+      <input id="search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="serial, lot, vendor lot code, vendor, shipment or work order" />
       <button type="submit">Go</button>
     </form>
   );
 }
 
 function Freshness() {
-  const q = useQuery({ queryKey: ['freshness'], queryFn: () => apiJson<{ lag: number | null; error?: string }>('/v1/freshness'), refetchInterval: 15_000 });
+  const q = useQuery({ queryKey: ['freshness'], queryFn: () => apiJson<FreshnessInfo>('/v1/freshness'), refetchInterval: 15_000 });
   const text = !q.data ? 'freshness: …' : q.data.lag === null ? 'freshness unknown' : q.data.lag === 0 ? 'up to date' : `${q.data.lag} events behind`;
   return (
     <span className={`freshness ${q.data?.lag ? 'behind' : ''}`} role="status" aria-label="Freshness" title={q.data?.error ?? 'Events on Kafka the ingest has not recorded yet'}>

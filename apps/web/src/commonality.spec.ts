@@ -18,7 +18,7 @@ describe('the commonality page', () => {
 
   it('names each factor and links it to its page', () => {
     const f = { count: 2, share: 1, serials: ['A', 'B'] };
-    expect(describeFactor({ ...f, kind: 'vendorLot', id: JSON.stringify(['V-MURATA', 'GRM188', 'M2345']) })).toEqual({ kind: 'vendor lot', label: 'GRM188 lot M2345 of V-MURATA', to: '/vendors/V-MURATA' });
+    expect(describeFactor({ ...f, kind: 'vendorLot', id: JSON.stringify(['V-MURATA', 'GRM188', 'M2345']) })).toEqual({ kind: 'vendor lot', label: 'GRM188 lot M2345 of V-MURATA', to: '/vendor-lots/V-MURATA/GRM188/M2345' });
     expect(describeFactor({ ...f, kind: 'vendor', id: 'V/1' })).toEqual({ kind: 'vendor', label: 'V/1', to: '/vendors/V%2F1' });
     expect(describeFactor({ ...f, kind: 'lot', id: 'REEL-C1' })).toEqual({ kind: 'package lot', label: 'REEL-C1', to: '/lots/REEL-C1' });
     expect(describeFactor({ ...f, kind: 'subAssemblyProduct', id: 'PWR-10' })).toEqual({ kind: 'sub-assembly product', label: 'PWR-10' });

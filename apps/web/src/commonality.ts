@@ -1,5 +1,5 @@
 import type { CommonFactor, Commonality } from './api-types';
-import { lotPath, vendorPath } from './paths';
+import { lotPath, vendorLotKeyOf, vendorLotPath, vendorPath } from './paths';
 
 /** What the commonality page asks: the failed serials, and what to compare them with, all in its URL. */
 export interface CommonalityAsk {
@@ -32,12 +32,13 @@ export const commonalityBody = (ask: CommonalityAsk): Record<string, unknown> =>
 
 const lines = (v: string | null): string[] => (v ?? '').split('\n').map((s) => s.trim()).filter((s) => s !== '');
 
-/** A factor in words, with the page it links to (vendor lots to their vendor; a sub-assembly product has no page). */
+/** A factor in words, with the page it links to (a sub-assembly product has no page). */
 export function describeFactor(f: CommonFactor): { kind: string; label: string; to?: string } {
   switch (f.kind) {
     case 'vendorLot': {
       const [vendorId, mpn, code] = parseVendorLotId(f.id);
-      return { kind: 'vendor lot', label: `${mpn} lot ${code} of ${vendorId}`, to: vendorPath(vendorId) };
+      const key = vendorLotKeyOf(f.id);
+      return { kind: 'vendor lot', label: `${mpn} lot ${code} of ${vendorId}`, to: key ? vendorLotPath(key) : vendorPath(vendorId) };
     }
     case 'vendor':
       return { kind: 'vendor', label: f.id, to: vendorPath(f.id) };

@@ -18,7 +18,8 @@ describe("the brand's judgement in words", () => {
   });
 
   it('groups the flags by code, worst first, unknown codes last under their own name', () => {
-    const flag = (code: string, message: string): Flag => ({ code, message, serials: [] });
+    // A code the API may add later is a string this build has no name for: cast, as an answer from a newer API would be.
+    const flag = (code: string, message: string): Flag => ({ code: code as Flag['code'], message, serials: [] });
     const groups = groupFlags([flag('AVL_MISSING', 'a1'), flag('NEW_CODE', 'n'), flag('VENDOR_NOT_APPROVED', 'v'), flag('AVL_MISSING', 'a2'), flag('DEVIATION_EXCEEDED', 'd'), flag('BOM_MISMATCH', 'b')]);
     expect(groups.map((g) => [g.code, g.title, g.flags.map((f) => f.message)])).toEqual([
       ['DEVIATION_EXCEEDED', "Beyond the brand's deviation", ['d']],

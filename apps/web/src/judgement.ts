@@ -32,6 +32,7 @@ function partInWords(p: PartJudgement): string {
 
 /** The flag codes in the order a quality engineer reads them, each with its heading in words. */
 const FLAG_TITLES: [code: string, title: string][] = [
+  ['CONFLICTING_FACTS', 'Conflicting facts (no side picked)'],
   ['DEVIATION_EXCEEDED', "Beyond the brand's deviation"],
   ['NOT_ON_AVL', "Not on the brand's approved parts"],
   ['BOM_MISMATCH', "Different from the brand's BOM"],

@@ -22,10 +22,11 @@ const genealogy = (): Genealogy => ({
     lot('REEL-C1', { receipt: { receiptId: 'R-1', vendorLotId: 'VL1', quantity: 4000, uom: 'pcs', receivedAt: '2026-01-01', provenance: p } }),
     lot('REEL-X', { known: false, origin: 'unknown' }),
   ],
-  vendorLots: [{ vendorLotId: 'VL1', vendorId: 'V-MURATA', mpn: 'GRM188', vendorLotCode: 'M2345', manufacturer: 'Murata', internalPartNumber: 'IPN-100', dateCode: '2601', countryOfOrigin: 'JP' }],
-  vendors: [{ vendorId: 'V-MURATA', registered: true, name: 'Murata', status: 'approved' }],
-  summary: { units: 3, installations: 3, flags: [] },
+  vendorLots: [{ vendorLotId: 'VL1', vendorId: 'V-MURATA', mpn: 'GRM188', vendorLotCode: 'M2345', manufacturer: 'Murata', internalPartNumber: 'IPN-100', dateCode: '2601', countryOfOrigin: 'JP', receipts: [] }],
+  vendors: [{ vendorId: 'V-MURATA', registered: true, name: 'Murata', status: 'approved', statusHistory: [] }],
+  summary: { units: 3, installations: 3, flags: [], vendors: [], vendorLots: [] },
   gaps: [],
+  roundTrips: 1,
 });
 
 describe('the assembly tree', () => {

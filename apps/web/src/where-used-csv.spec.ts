@@ -10,7 +10,7 @@ describe('the where-used CSV', () => {
 
   it('has a header and one line per row, in order', () => {
     const csv = whereUsedCsv([
-      { lotId: 'REEL-C1A', serial: 'PWR10-0001', topSerial: 'GW100-0001', brand: 'Acme', productPartNumber: 'GW-100', shipped: true, shipments: [{ shipmentId: 'SHP-1', customer: 'Northwind, Inc.' }], path: [{ kind: 'lot', id: 'REEL-C1' }, { kind: 'serial', id: 'GW100-0001' }] },
+      { lotId: 'REEL-C1A', serial: 'PWR10-0001', topSerial: 'GW100-0001', brand: 'Acme', productPartNumber: 'GW-100', shipped: true, shipments: [{ shipmentId: 'SHP-1', customer: 'Northwind, Inc.' }], path: [{ kind: 'lot', id: 'REEL-C1', via: 'root' }, { kind: 'serial', id: 'GW100-0001', via: 'installed' }], removed: false },
     ]);
     expect(csv.split('\r\n')).toEqual([
       'topSerial,brand,product,shipped,shipments,installedIn,lotInstalled,path,removed',

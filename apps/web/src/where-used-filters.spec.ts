@@ -1,7 +1,7 @@
 import type { WhereUsedRow } from './api-types';
 import { RunningCount, filtersFromSearch, plural, whereUsedQuery } from './where-used-filters';
 
-const row = (topSerial: string, shipped: boolean): WhereUsedRow => ({ lotId: 'L', serial: topSerial, topSerial, shipped, shipments: [], path: [] });
+const row = (topSerial: string, shipped: boolean): WhereUsedRow => ({ lotId: 'L', serial: topSerial, topSerial, shipped, shipments: [], path: [], removed: false });
 
 describe('where-used filters', () => {
   it('become a query string without the empty ones, and come back from it', () => {

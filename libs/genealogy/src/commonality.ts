@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assembleGenealogy } from './backward/assemble-genealogy';
 import { FetchedGraph, GraphFetcher } from './backward/graph-fetcher';
+import { brandOf, unitStartOf } from './facts/claims';
 import { compare } from './facts/facts';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { BrandScope, UnitNode, inScope } from './genealogy.types';
@@ -59,7 +60,7 @@ export function factorsOf(serial: string, graph: FetchedGraph): Set<string> {
 export function commonalityOf(graph: FetchedGraph, serials: readonly string[], comparison: readonly string[] | undefined, scope: BrandScope, top: number): Commonality {
   const split = (list: readonly string[]) => {
     const distinct = [...new Set(list)];
-    const isKnown = (s: string): boolean => graph.units.has(s) && inScope(scope, graph.units.get(s)?.brand);
+    const isKnown = (s: string): boolean => graph.units.has(s) && inScope(scope, brandOf(graph.units.get(s)));
     return { known: distinct.filter(isKnown), unknown: distinct.filter((s) => !isKnown(s)) };
   };
   const analysed = split(serials);
@@ -122,7 +123,7 @@ export class CommonalityAnalyzer {
     }
     // A sample of the same products: known only once the analysed serials are read, so two traversals.
     const analysed = await this.graph.fetchMany(serials, scope);
-    const products = [...new Set(serials.flatMap((s) => analysed.units.get(s)?.started?.productPartNumber ?? []))].sort();
+    const products = [...new Set(serials.flatMap((s) => unitStartOf(analysed.units.get(s)).agreed.productPartNumber ?? []))].sort();
     const sampling = { roundTrips: 0 };
     const sample = await sampleUnitsOfProducts(this.repo, products, scope, (comparison as { sample: number }).sample, new Set(serials), sampling);
     const compared = await this.graph.fetchMany(sample, scope);

@@ -7,8 +7,14 @@ import { BackwardTracer } from './backward/backward-tracer';
 import { GraphFetcher } from './backward/graph-fetcher';
 import { CommonalityAnalyzer } from './commonality';
 import { GenealogyRepository } from './storage/genealogy.repository';
+import { GraphDigester } from './digest/graph-digest';
+import { EventRecorder } from './write/event-recorder';
 import { GraphWriteRepository } from './write/graph-write.repository';
 import { IdLookup } from './id-lookup';
+import { LotLineageTracer } from './lineage/lot-lineage';
+import { LookupRepository } from './lookup/lookup.repository';
+import { LOOKUP_FEATURES } from './lookup/lookup.schemas';
+import { RecordReader } from './lookup/records';
 import {
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
@@ -39,9 +45,10 @@ import { ForwardTracer } from './forward/where-used';
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
       ...AUTHORITY_FEATURES,
+      ...LOOKUP_FEATURES,
     ]),
   ],
-  providers: [GenealogyRepository, GraphWriteRepository, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup],
-  exports: [GraphWriteRepository, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge],
+  providers: [GenealogyRepository, GraphWriteRepository, EventRecorder, GraphDigester, GraphFetcher, BackwardTracer, ForwardTracer, CommonalityAnalyzer, AuthorityRepository, AuthorityJudge, IdLookup, LookupRepository, LotLineageTracer, RecordReader],
+  exports: [GraphWriteRepository, EventRecorder, GraphDigester, BackwardTracer, ForwardTracer, CommonalityAnalyzer, IdLookup, AuthorityJudge, LotLineageTracer, RecordReader],
 })
 export class GenealogyModule {}

@@ -2,6 +2,7 @@ import type { LotStatus, VendorStatus } from '@trace/contracts';
 import type { Removal } from './facts/as-built';
 import type { AuthorityFlagCode, AuthorityFlagFields, MaterialJudgement } from './authority/authority.types';
 import type { Provenance } from './facts/provenance';
+import type { ClaimedValue } from './facts/claims';
 
 /** Which brands a caller may see: every brand of the site, or a list. Part of every query that reads serials. */
 export type BrandScope = { kind: 'site' } | { kind: 'brands'; brands: readonly string[] };
@@ -69,6 +70,8 @@ export interface UnitNode {
   withheld?: boolean;
   /** This unit is told in full elsewhere in the same answer (under its first parent): here only serial and product. */
   shownElsewhere?: boolean;
+  /** Start fields whose UnitStarted claims disagree: absent above, flagged CONFLICTING_FACTS with every value. */
+  conflictingFields?: string[];
 }
 
 export interface LotSource {
@@ -101,6 +104,8 @@ export interface LotNode {
   };
   sources: LotSource[];
   vendorLotIds: string[];
+  /** Receipt fields whose MaterialReceived claims disagree: `receipt` is then absent, flagged CONFLICTING_FACTS. */
+  conflictingFields?: string[];
   /** Splices this package is part of (leading or trailing), with their grey zone, when any. */
   splices?: { leadingLotId: string; trailingLotId: string; greyZone?: number; location?: string; provenance: Provenance }[];
 }
@@ -133,15 +138,19 @@ export interface VendorNode {
   provenance?: Provenance;
 }
 
-export type FlagCode = 'VENDOR_NOT_APPROVED' | 'VENDOR_STATUS_UNKNOWN' | 'LOT_NOT_RELEASED' | AuthorityFlagCode;
+export type FlagCode = 'VENDOR_NOT_APPROVED' | 'VENDOR_STATUS_UNKNOWN' | 'LOT_NOT_RELEASED' | 'CONFLICTING_FACTS' | AuthorityFlagCode;
 /** Something an auditor must see: material from a vendor off the approved list, a blocked lot. */
 export interface Flag extends AuthorityFlagFields {
   code: FlagCode;
   message: string;
   vendorId?: string;
   lotId?: string;
-  /** Serials in this genealogy where the flagged material is installed. */
+  /** Serials in this genealogy where the flagged material is installed (CONFLICTING_FACTS of a serial: that serial). */
   serials: string[];
+  /** CONFLICTING_FACTS: the field of `serial` (brand, productPartNumber, workOrder, parentSerial) or of `lotId`'s receipt. */
+  field?: string;
+  /** CONFLICTING_FACTS: every value claimed, each with the provenance of every event that claimed it. */
+  values?: ClaimedValue[];
 }
 
 export type GapCode =

@@ -22,9 +22,17 @@ export type {
 } from './forward/where-used.types';
 export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Commonality, type ComparisonSet } from './commonality';
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
+export { LotLineageTracer, type LineageEdge, type LineageLot, type LineageRelation, type LineageVendorLot, type LotLineage } from './lineage/lot-lineage';
+export { RecordReader, type RecordUnit, type ShipmentRecord, type VendorLotRecord, type WorkOrderRecord } from './lookup/records';
 export { GraphWriteRepository } from './write/graph-write.repository';
 export { graphWritesFor, mergeGraphWrites, type GraphWrite, type PositionedEvent } from './write/graph-writes';
+export { GraphDigester, GRAPH_COLLECTIONS, digestOf, formatDigest, type CollectionDigest, type GraphDigest } from './digest/graph-digest';
+export { canonicalDocument } from './digest/canonical-document';
+export { EventRecorder, type RecordedEvents, type RefusedEvent } from './write/event-recorder';
+export { TransientFailure } from './write/transient-failure';
+export { classifyDatabaseError, type DatabaseFailure } from './write/database-errors';
 export { compare } from './facts/facts';
 export type { Provenance } from './facts/provenance';
+export type { ClaimedValue, FieldConflict } from './facts/claims';
 export type { Removal } from './facts/as-built';
 export * from './authority';

@@ -274,6 +274,15 @@ function explainFlag(f: Flag, vendors: Map<string, VendorNode>): ReportFinding {
         serials: f.serials,
         explanation: `Package lot ${f.lotId} is ${where} and is not released (on hold, quarantined or scrapped): it should not be in a unit that ships. ${f.message}`,
       };
+    case 'CONFLICTING_FACTS':
+      return {
+        code: f.code,
+        subject: f.serial ?? f.lotId ?? '',
+        serials: f.serials,
+        explanation:
+          `Two or more events claim different values for ${f.field ?? 'a fact'} of ${f.serial ? `serial ${f.serial}` : `lot ${f.lotId}`}, a fact that has one value. ` +
+          'Every value is kept with its event; none is chosen. Retract the wrong event to resolve it. ' + f.message,
+      };
     case 'NOT_ON_AVL':
     case 'UNDER_DEVIATION':
     case 'DEVIATION_EXCEEDED':

@@ -22,8 +22,10 @@ export class WhereUsedRowDto implements WhereUsedRow {
   @ApiProperty({ description: 'The package lot installed: the material or one of its descendants' }) lotId: string;
   @ApiProperty({ description: 'The serial the lot is installed in directly' }) serial: string;
   @ApiProperty({ description: 'The top-level unit that finally contains it' }) topSerial: string;
-  @ApiPropertyOptional({ description: 'Brand of the top-level unit' }) brand?: string;
+  @ApiPropertyOptional({ description: 'Brand of the top-level unit (absent when in conflict: only site-wide keys see such a unit)' }) brand?: string;
   @ApiPropertyOptional({ description: 'Product part number of the top-level unit' }) productPartNumber?: string;
+  @ApiPropertyOptional({ type: [String], description: "The top-level unit's start fields whose UnitStarted events disagree (CONFLICTING_FACTS): absent above, no side picked" })
+  conflictingFields?: string[];
   @ApiProperty({ description: 'Whether the top-level unit shipped' }) shipped: boolean;
   @ApiProperty({ type: [WhereUsedShipmentDto] }) shipments: WhereUsedShipmentDto[];
   @ApiProperty({ type: [PathStepDto], description: 'From the material to the top-level unit' }) path: PathStepDto[];

@@ -18,12 +18,12 @@ export class SuppliedVendorLotDto implements SuppliedVendorLot {
 }
 
 export class BrandCountDto {
-  @ApiProperty({ description: '(unknown) for units never started' }) brand: string;
+  @ApiProperty({ description: '(unknown) for units never started; (conflicting) for units whose brand is in conflict (site-wide keys only)' }) brand: string;
   @ApiProperty() units: number;
 }
 
 export class ProductCountDto {
-  @ApiProperty({ description: '(unknown) for units never started' }) productPartNumber: string;
+  @ApiProperty({ description: '(unknown) for units never started; (conflicting) for units whose product is in conflict' }) productPartNumber: string;
   @ApiProperty({ description: 'Top-level units of this product holding the vendor material' }) units: number;
   @ApiPropertyOptional({ description: 'Units of this product started (brands in scope)' }) productUnits?: number;
   @ApiPropertyOptional({ description: 'units / productUnits: how much of the product depends on this vendor' }) share?: number;

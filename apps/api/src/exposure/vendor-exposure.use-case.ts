@@ -39,6 +39,9 @@ export interface VendorExposurePage {
 }
 
 const UNKNOWN = '(unknown)';
+/** A top-level unit whose brand or product is in conflict (site-wide keys only see one): counted, no side picked. */
+const CONFLICTING = '(conflicting)';
+const valueOf = (row: WhereUsedRow, field: 'brand' | 'productPartNumber'): string => row[field] ?? (row.conflictingFields?.includes(field) ? CONFLICTING : UNKNOWN);
 
 /** "This vendor is disqualified: what of ours holds its parts?" — every serial containing any of its vendor lots. */
 @Injectable()
@@ -57,7 +60,7 @@ export class VendorExposureUseCase {
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
     const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
     const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit, (row) => {
-      if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: row.brand ?? UNKNOWN, product: row.productPartNumber ?? UNKNOWN, shipped: row.shipped });
+      if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: valueOf(row, 'brand'), product: valueOf(row, 'productPartNumber'), shipped: row.shipped });
     });
     return {
       page: {
@@ -74,7 +77,7 @@ export class VendorExposureUseCase {
   }
 
   private async withShares(counts: ExposureCounts, scope: BrandScope): Promise<ExposureCounts> {
-    const products = counts.byProduct.map((p) => p.productPartNumber).filter((p) => p !== UNKNOWN);
+    const products = counts.byProduct.map((p) => p.productPartNumber).filter((p) => p !== UNKNOWN && p !== CONFLICTING);
     const totals = await this.tracer.unitsOfProducts(products, scope);
     return {
       ...counts,

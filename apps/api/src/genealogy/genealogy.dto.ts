@@ -16,6 +16,7 @@ import type {
   UnitNode,
   VendorLotNode,
   VendorNode,
+  ClaimedValue,
 } from '@trace/genealogy';
 import { AuthorityFlagFieldsDto, MaterialJudgementDto } from './authority.dto';
 
@@ -90,6 +91,11 @@ export class UnitNodeDto implements UnitNode {
   withheld?: boolean;
   @ApiPropertyOptional({ description: 'Built into two parents: told in full under the first in this answer, here serial and product only' })
   shownElsewhere?: boolean;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Start fields (brand, productPartNumber, workOrder) whose UnitStarted events disagree: those fields are absent, and a CONFLICTING_FACTS flag gives every value',
+  })
+  conflictingFields?: string[];
 }
 
 export class SubAssemblyDto implements SubAssembly {
@@ -136,10 +142,17 @@ export class LotNodeDto implements LotNode {
   @ApiProperty({ enum: LOT_STATUS_OR_UNKNOWN, description: 'Latest status by occurredAt; released by default' }) status: LotStatus | 'unknown';
   @ApiProperty({ type: [LotStatusChangeDto] }) statusHistory: LotStatusChangeDto[];
   @ApiProperty({ enum: ['received', 'split', 'merge', 'unknown'] }) origin: 'received' | 'split' | 'merge' | 'unknown';
-  @ApiPropertyOptional({ type: LotReceiptDto }) receipt?: LotReceiptDto;
+  @ApiPropertyOptional({ type: LotReceiptDto, description: 'Absent when the receipts of this package disagree (conflictingFields)' }) receipt?: LotReceiptDto;
   @ApiProperty({ type: [LotSourceDto], description: 'The lots this lot was split or merged from' }) sources: LotSourceDto[];
   @ApiProperty({ type: [String] }) vendorLotIds: string[];
   @ApiPropertyOptional({ type: [LotSpliceDto], description: 'Splices this package is the leading or trailing package of' }) splices?: LotSpliceDto[];
+  @ApiPropertyOptional({ type: [String], description: 'Receipt fields whose MaterialReceived events disagree: a CONFLICTING_FACTS flag gives every value' })
+  conflictingFields?: string[];
+}
+
+export class ClaimedValueDto implements ClaimedValue {
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }], description: 'One value claimed for the field' }) value: string | number;
+  @ApiProperty({ type: [ProvenanceDto], description: 'Every event that claimed this value' }) provenance: ProvenanceDto[];
 }
 
 export class VendorLotReceiptDto {
@@ -179,11 +192,19 @@ export class VendorNodeDto implements VendorNode {
 }
 
 export class FlagDto extends AuthorityFlagFieldsDto implements Flag {
-  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED', 'NOT_ON_AVL', 'UNDER_DEVIATION', 'DEVIATION_EXCEEDED', 'AVL_MISSING', 'BOM_MISMATCH'] }) code: FlagCode;
+  @ApiProperty({ enum: ['VENDOR_NOT_APPROVED', 'VENDOR_STATUS_UNKNOWN', 'LOT_NOT_RELEASED', 'CONFLICTING_FACTS', 'NOT_ON_AVL', 'UNDER_DEVIATION', 'DEVIATION_EXCEEDED', 'AVL_MISSING', 'BOM_MISMATCH'] })
+  code: FlagCode;
   @ApiProperty() message: string;
   @ApiPropertyOptional() vendorId?: string;
-  @ApiPropertyOptional() lotId?: string;
+  @ApiPropertyOptional({ description: 'The lot flagged; CONFLICTING_FACTS: the package whose receipts disagree' }) lotId?: string;
   @ApiProperty({ type: [String] }) serials: string[];
+  @ApiPropertyOptional({
+    enum: ['brand', 'productPartNumber', 'workOrder', 'parentSerial', 'receiptId', 'vendorLotId', 'vendorId', 'mpn', 'quantity', 'uom', 'receivedAt'],
+    description: 'CONFLICTING_FACTS: the field of `serial` (its start, or the parent it is built into) or of `lotId` (its receipt) whose events disagree',
+  })
+  field?: string;
+  @ApiPropertyOptional({ type: [ClaimedValueDto], description: 'CONFLICTING_FACTS: every value claimed, each with the provenance of every event that claimed it; none is chosen' })
+  values?: ClaimedValueDto[];
 }
 
 export class GapDto implements Gap {

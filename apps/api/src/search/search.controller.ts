@@ -13,10 +13,11 @@ export class SearchController {
 
   @Get('search')
   @ApiOperation({
-    summary: 'What an id names: a serial, a package lot, a vendor',
+    summary: 'What an id names: a serial, a package lot, a vendor lot code, a vendor, a shipment, a work order',
     description:
-      'Exact-id lookups only (one read by _id per kind, side by side): what the search box of the web UI asks. A serial ' +
-      "of a brand outside the caller's scope is not a match, exactly as if it did not exist.",
+      'Exact-id lookups only (one read by _id per kind, side by side; vendor lot codes, shipments and work orders through reverse ' +
+      "indexes written with the events): what the search box of the web UI asks. A serial, shipment or work order of a brand " +
+      "outside the caller's scope is not a match, exactly as if it did not exist.",
   })
   @ApiOkResponse({ type: SearchResultDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'q is missing, empty or longer than 128 characters' })

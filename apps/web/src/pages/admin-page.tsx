@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { apiJson, enc } from '../api';
-import type { AccessLogPage, ApiKeyInfo, Role, SessionInfo } from '../api-types';
+import type { AccessLogPage, ApiKeyInfo, CreatedKey, Role, SessionInfo } from '../api-types';
 import { type AccessLogFilters, accessLogFiltersFromSearch, accessLogQuery, isoToLocal, localToIso } from '../access-log-filters';
 import { navigate } from '../router';
 
@@ -31,7 +31,7 @@ function CreateKey({ session }: { session: SessionInfo }) {
   const [copied, setCopied] = useState(false);
   const [copyFailed, setCopyFailed] = useState(false);
   const create = useMutation({
-    mutationFn: (body: Record<string, unknown>) => apiJson<{ key: string; info: ApiKeyInfo }>('/v1/keys', { method: 'POST', body: JSON.stringify(body) }),
+    mutationFn: (body: Record<string, unknown>) => apiJson<CreatedKey>('/v1/keys', { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: () => {
       setCopied(false);
       setCopyFailed(false);

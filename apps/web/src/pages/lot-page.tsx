@@ -1,18 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
-import type { LotStatusChangeResult, SessionInfo, WhereUsedPage } from '../api-types';
-import { Link, lotPath, navigate } from '../router';
+import type { LotLineage, LotStatusChangeResult, SessionInfo, WhereUsedPage } from '../api-types';
+import { lotPath, navigate } from '../router';
 import { type WhereUsedFilters, filtersFromSearch, plural, whereUsedQuery } from '../where-used-filters';
 import { whereUsedCsv } from '../where-used-csv';
 import { useWhereUsedStream } from './use-where-used-stream';
 import { WhereUsedTable } from './where-used-table';
+import { LineageView } from './lot-lineage';
 
-/** A package lot: its status and the lots made from it, where-used streamed into a virtualized table, hold and release. */
+/** A package lot: its status, lineage and status history, where-used streamed into a virtualized table, hold and release. */
 export function LotPage({ lotId, search, session }: { lotId: string; search: string; session: SessionInfo }) {
   const filters = filtersFromSearch(search);
   const base = `/v1/lots/${enc(lotId)}/where-used`;
   const summary = useQuery({ queryKey: ['where-used-summary', lotId], queryFn: () => apiJson<WhereUsedPage>(`${base}?limit=1`) });
+  const lineage = useQuery({ queryKey: ['lineage', lotId], queryFn: () => apiJson<LotLineage>(`/v1/lots/${enc(lotId)}/lineage`) });
   const [generation, setGeneration] = useState(0);
   const stream = useWhereUsedStream(`${base}${whereUsedQuery(filters, { format: 'ndjson' })}`, generation);
   const self = summary.data?.lots.find((l) => l.lotId === lotId);
@@ -27,18 +29,10 @@ export function LotPage({ lotId, search, session }: { lotId: string; search: str
           Status: <span className={`status status-${self.status}`}>{self.status}</span>
         </p>
       )}
-      {summary.data && summary.data.lots.length > 1 && (
-        <p>
-          Lots made from it:{' '}
-          {summary.data.lots
-            .filter((l) => l.lotId !== lotId)
-            .map((l) => (
-              <span key={l.lotId}>
-                <Link to={lotPath(l.lotId)}>{l.lotId}</Link> ({l.status}){' '}
-              </span>
-            ))}
-        </p>
-      )}
+      <h2>Lineage</h2>
+      {lineage.isError && !(lineage.error instanceof ApiError && lineage.error.status === 404) && <p role="alert">{lineage.error.message}</p>}
+      {lineage.data && <LineageView lineage={lineage.data} />}
+      {lineage.data && <StatusHistory lineage={lineage.data} />}
       {session.role === 'quality' && summary.data && (
         <Containment lotId={lotId} units={stream.done && !stream.error && Object.keys(filters).length === 0 ? stream.count : undefined} onChanged={() => setGeneration((g) => g + 1)} />
       )}
@@ -116,6 +110,7 @@ function Containment({ lotId, units, onChanged }: { lotId: string; units: { rows
       // The status shows once the ingest has recorded the published events: ask again shortly.
       setTimeout(() => {
         void client.invalidateQueries({ queryKey: ['where-used-summary', lotId] });
+        void client.invalidateQueries({ queryKey: ['lineage', lotId] });
         onChanged();
       }, 1_500);
     },
@@ -179,4 +174,39 @@ function downloadCsv(filename: string, text: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Every status change of the lot, oldest first, each with when, why and the event that made it. */
+function StatusHistory({ lineage }: { lineage: LotLineage }) {
+  return (
+    <>
+      <h2>Status history</h2>
+      {lineage.statusHistory.length === 0 ? (
+        <p className="muted">No status change recorded: {lineage.status === 'unknown' ? 'the lot is only referenced' : `${lineage.status} since it came to be`}.</p>
+      ) : (
+        <table aria-label={`Status history of ${lineage.lotId}`}>
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Status</th>
+              <th>Reason</th>
+              <th>Provenance</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lineage.statusHistory.map((s) => (
+              <tr key={s.provenance.eventId}>
+                <td>{s.provenance.occurredAt}</td>
+                <td className={`status-${s.status}`}>{s.status}</td>
+                <td className="lineage">{s.reason}</td>
+                <td>
+                  {s.provenance.type} from {s.provenance.source} · {s.provenance.topic} partition {s.provenance.partition} offset {s.provenance.offset} · event {s.provenance.eventId}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
 }

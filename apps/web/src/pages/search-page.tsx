@@ -2,16 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { apiJson, enc } from '../api';
 import type { SearchResult } from '../api-types';
-import { Link, lotPath, navigate, serialPath, vendorPath } from '../router';
-
-const pathOf = (m: SearchResult['matches'][number]): string => (m.kind === 'serial' ? serialPath(m.id) : m.kind === 'lot' ? lotPath(m.id) : vendorPath(m.id));
+import { Link, navigate } from '../router';
+import { matchPath, matchTitle } from '../search-routing';
 
 /** Exact-id search: one match goes straight to its page (replacing the search in the history), several are listed. */
 export function SearchPage({ q }: { q: string }) {
   const result = useQuery({ queryKey: ['search', q], queryFn: () => apiJson<SearchResult>(`/v1/search?q=${enc(q)}`), enabled: q !== '' });
   const only = result.data?.matches.length === 1 ? result.data.matches[0] : undefined;
   useEffect(() => {
-    if (only) navigate(pathOf(only), { replace: true });
+    if (only) navigate(matchPath(only), { replace: true });
   }, [only]);
   return (
     <section>
@@ -23,9 +22,7 @@ export function SearchPage({ q }: { q: string }) {
         <ul aria-label="Matches">
           {result.data.matches.map((m) => (
             <li key={m.kind + m.id}>
-              <Link to={pathOf(m)}>
-                {m.kind} {m.id}
-              </Link>
+              <Link to={matchPath(m)}>{matchTitle(m)}</Link>
               {m.label ? ` — ${m.label}` : ''}
             </li>
           ))}

@@ -3,6 +3,7 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
 import type { Genealogy, Provenance } from '../api-types';
+import { vendorLotKeyOf, vendorLotPath } from '../paths';
 import { Link, lotPath, navigate, serialPath, vendorPath } from '../router';
 import { groupFlags, judgementInWords } from '../judgement';
 import { type TreeUnit, allKeys, assemblyTree, visibleUnits } from '../tree';
@@ -218,7 +219,7 @@ function UnitItem({ u, index, count, measure, open, onToggle, onProvenance }: { 
                       </>
                     )}
                   </td>
-                  <td>{vl?.vendorLotCode ?? ''}</td>
+                  <td>{vl ? <VendorLotLink vendorLotId={vl.vendorLotId} code={vl.vendorLotCode} /> : ''}</td>
                   <td>{vl?.dateCode ?? ''}</td>
                   <td>{vl?.countryOfOrigin ?? ''}</td>
                   <td>
@@ -250,4 +251,10 @@ function UnitItem({ u, index, count, measure, open, onToggle, onProvenance }: { 
       )}
     </li>
   );
+}
+
+/** A vendor lot code, a link to its page when the API named the vendor lot by its key. */
+function VendorLotLink({ vendorLotId, code }: { vendorLotId: string; code: string }) {
+  const key = vendorLotKeyOf(vendorLotId);
+  return key ? <Link to={vendorLotPath(key)}>{code}</Link> : <>{code}</>;
 }

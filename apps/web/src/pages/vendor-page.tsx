@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, apiJson, enc } from '../api';
 import type { VendorExposurePage } from '../api-types';
+import { vendorLotPath } from '../paths';
 import { Link, lotPath } from '../router';
 import { plural } from '../where-used-filters';
 import { useWhereUsedStream } from './use-where-used-stream';
@@ -59,7 +60,10 @@ export function VendorPage({ vendorId }: { vendorId: string }) {
           <ul>
             {page.data.vendorLots.map((vl) => (
               <li key={vl.vendorLotId}>
-                {vl.mpn} lot {vl.vendorLotCode}: packages{' '}
+                <Link to={vendorLotPath({ vendorId: page.data.vendorId, mpn: vl.mpn, vendorLotCode: vl.vendorLotCode })}>
+                  {vl.mpn} lot {vl.vendorLotCode}
+                </Link>
+                : packages{' '}
                 {vl.lotIds.map((l) => (
                   <span key={l}>
                     <Link to={lotPath(l)}>{l}</Link>{' '}

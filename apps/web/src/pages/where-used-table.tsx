@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import type { WhereUsedRow } from '../api-types';
 import { Link, serialPath } from '../router';
+import { stepLabel } from '../paths';
 
 const column = createColumnHelper<WhereUsedRow>();
 const inWords = (ids: string[]): string => (ids.length <= 2 ? ids.join(' or ') : `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`);
@@ -14,7 +15,7 @@ const columns = [
   column.accessor('serial', { header: 'Installed in', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
   // A candidate row says so in words: the serial holds this lot or the other packages of a splice grey zone.
   column.accessor((r) => (r.candidate ? `${r.lotId} (candidate: ${inWords(r.candidateLotIds ?? [r.lotId])})` : r.lotId), { id: 'lotId', header: 'Lot installed' }),
-  column.accessor((r) => r.path.map((p) => p.id).join(' → '), { id: 'path', header: 'Path' }),
+  column.accessor((r) => r.path.map(stepLabel).join(' → '), { id: 'path', header: 'Path' }),
 ];
 
 const ROW_HEIGHT = 32;

@@ -17,7 +17,8 @@ import { judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
  */
 export async function judgeWithReads(reader: AuthorityReader & UsageReader, g: Genealogy, scope: BrandScope): Promise<Genealogy> {
   const subject = subjectOf(g, scope);
-  if (subject.units.length === 0) return g;
+  // Nothing to read for: only the units in conflict, if any, are marked not judged (and why).
+  if (subject.units.length === 0) return judgeGenealogy(g, subject, { parts: new Map(), boms: new Map(), uses: [] });
   const [partDocs, bomDocs] = await Promise.all([reader.findBrandParts(subject.brandPartIds), reader.findBrandBoms(subject.brandBomIds)]);
   g.roundTrips++;
   const approvalIds = new Set<string>();

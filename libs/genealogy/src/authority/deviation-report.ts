@@ -1,3 +1,4 @@
+import { brandOf } from '../facts/claims';
 import { parentSerials } from '../facts/as-built';
 import type { BrandScope } from '../genealogy.types';
 import { inScope } from '../genealogy.types';
@@ -155,7 +156,7 @@ async function topsOf(reader: UsageReader, serials: string[], scope: BrandScope)
     const docs = await reader.findUnits(frontier);
     const next: string[] = [];
     for (const d of docs) {
-      if (!inScope(scope, d.started?.brand ?? d.brand)) continue;
+      if (!inScope(scope, brandOf(d))) continue; // a brand in conflict is in no brand's scope
       units.set(d._id, d);
       const p = parentOf(d);
       if (p !== undefined && !units.has(p)) next.push(p);

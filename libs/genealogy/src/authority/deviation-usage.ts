@@ -1,3 +1,4 @@
+import { unitStartOf } from '../facts/claims';
 import { lotUsesId } from '../storage/lot-uses';
 import type { LotDoc, LotUseIndexDoc, LotUsesDoc, UnitDoc } from '../storage/graph.documents';
 import type { PartReceiptsDoc } from './authority.documents';
@@ -83,8 +84,9 @@ export async function usesOfParts(reader: UsageReader, partReceiptIds: string[],
 
   const result: PartUse[] = [];
   for (const unit of units) {
-    const started = unit.started;
-    if (!started || !brands.has(started.brand)) continue; // another brand's unit: read, never counted, never told
+    // Another brand's unit, or one whose brand or product is in conflict (no side picked): read, never counted, never told.
+    const { agreed: started, conflicts } = unitStartOf(unit);
+    if (started.brand === undefined || !brands.has(started.brand) || conflicts.some((c) => c.field !== 'workOrder')) continue;
     for (const install of Object.values(unit.installs ?? {})) {
       for (const part of lotParts.get(install.lotId)?.values() ?? []) {
         result.push({
@@ -94,8 +96,8 @@ export async function usesOfParts(reader: UsageReader, partReceiptIds: string[],
           at: new Date(install.at).getTime(),
           quantity: install.quantity,
           brand: started.brand,
-          productPartNumber: started.productPartNumber,
-          workOrder: started.workOrder,
+          ...(started.productPartNumber !== undefined ? { productPartNumber: started.productPartNumber } : {}),
+          ...(started.workOrder !== undefined ? { workOrder: started.workOrder } : {}),
           part,
         });
       }

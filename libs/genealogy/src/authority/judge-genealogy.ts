@@ -35,6 +35,8 @@ export interface AuthoritySubject {
   brandPartIds: string[];
   /** brandBomId of every (brand, product) started. */
   brandBomIds: string[];
+  /** Units of the answer whose brand or product is in conflict: no brand's authority applies until one side is retracted. */
+  inConflict: UnitNode[];
 }
 
 /** What was read for a subject. */
@@ -53,11 +55,14 @@ const time = (iso: string): number => new Date(iso).getTime();
 export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
   const vendorLots = new Map<string, VendorLotNode>(g.vendorLots.map((v) => [v.vendorLotId, v]));
   const units: (UnitNode & { brand: string })[] = [];
+  const inConflict: UnitNode[] = [];
   const seen = new Set<string>();
   const visit = (u: UnitNode): void => {
     if (seen.has(u.serial)) return;
     seen.add(u.serial);
-    if (u.started && u.brand !== undefined && inScope(scope, u.brand)) units.push(u as UnitNode & { brand: string });
+    const conflicting = (u.conflictingFields ?? []).some((f) => f === 'brand' || f === 'productPartNumber');
+    if (conflicting && !u.withheld && !u.shownElsewhere) inConflict.push(u);
+    else if (u.started && u.brand !== undefined && inScope(scope, u.brand)) units.push(u as UnitNode & { brand: string });
     u.subAssemblies.forEach((s) => visit(s.unit));
   };
   visit(g.unit);
@@ -95,7 +100,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
       materials.push({ unit, material, parts: [...byPart.values()] });
     }
   }
-  return { units, materials, brandPartIds: [...brandPartIds].sort(), brandBomIds: [...brandBomIds].sort() };
+  return { units, materials, brandPartIds: [...brandPartIds].sort(), brandBomIds: [...brandBomIds].sort(), inConflict };
 }
 
 /**
@@ -151,6 +156,13 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
     const judgement: MaterialJudgement = { verdict: worst(judged.map((j) => j.verdict)), parts: judged };
     material.judgement = judgement;
     for (const j of judged) if (j.verdict !== 'APPROVED') flags.push(avlFlag(unit, material, j));
+  }
+
+  for (const unit of subject.inConflict) {
+    const fields = (unit.conflictingFields ?? []).filter((f) => f === 'brand' || f === 'productPartNumber').join(' and ');
+    for (const material of unit.materials) {
+      material.judgement = { verdict: 'NOT_JUDGED', parts: [], reason: `the unit's ${fields} is in conflict (CONFLICTING_FACTS): no side is picked to judge against` };
+    }
   }
 
   const materialsOf = new Map<UnitNode, JudgedMaterial[]>();

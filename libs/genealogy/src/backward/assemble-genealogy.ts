@@ -1,7 +1,8 @@
-import { disassemblyOf, removalOf } from '../facts/as-built';
+import { detachmentOf, disassemblyOf, removalOf } from '../facts/as-built';
+import { FieldConflict, agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { candidatesOf, lotsInWords, lotsOfInstall, splicePointsOf } from '../facts/candidates';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
-import { Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
+import { Flag, Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
 import type { FetchedGraph } from './graph-fetcher';
 import { flagsFor } from './flags';
 
@@ -45,6 +46,8 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
 
   const vendorLots = new Map<string, VendorLotNode>();
   const lots = new Map<string, LotNode>();
+  // CONFLICTING_FACTS: claims that disagree, per serial or lot and field, with every value and its provenance.
+  const conflicts: { subject: { serial: string } | { lotId: string }; conflict: FieldConflict }[] = [];
   const lotNode = (lotId: string, path: string[]): LotNode => {
     const done = lots.get(lotId);
     if (done) return done;
@@ -56,21 +59,28 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       ...(s.quantity !== undefined ? { quantity: s.quantity } : {}),
       provenance: s.prov,
     }));
+    const receipt = lotReceiptOf(doc);
     const node: LotNode = {
       lotId,
       known: doc !== undefined,
       status: lotStatusOf(doc),
       statusHistory: history,
-      origin: doc?.receipt ? 'received' : sources[0]?.kind ?? 'unknown',
+      origin: receipt.received ? 'received' : sources[0]?.kind ?? 'unknown',
       sources,
       vendorLotIds: [],
       ...(doc?.splices ? { splices: chronological(doc.splices).map(({ at: _at, prov, ...splice }) => ({ ...splice, provenance: prov })) } : {}),
     };
     lots.set(lotId, node);
     const roots = new Set<string>();
-    if (doc?.receipt) {
-      const r = doc.receipt;
-      node.receipt = { receiptId: r.receiptId, vendorLotId: r.vendorLotId, quantity: r.quantity, uom: r.uom, receivedAt: r.receivedAt, provenance: r.prov };
+    const agreed = agreedReceipt(receipt);
+    if (agreed) {
+      node.receipt = { receiptId: agreed.receiptId, vendorLotId: agreed.vendorLotId, quantity: agreed.quantity, uom: agreed.uom, receivedAt: agreed.receivedAt, provenance: agreed.provenance };
+    } else if (receipt.received) {
+      // No side picked: the receipt is told as conflicting, and the lot descends from every vendor lot claimed.
+      node.conflictingFields = receipt.conflicts.map((c) => c.field);
+      for (const c of receipt.conflicts) conflicts.push({ subject: { lotId }, conflict: c });
+    }
+    for (const r of receipt.claims) {
       roots.add(r.vendorLotId);
       vendorLotNode(r.vendorLotId, r.vendorId, lotId);
     }
@@ -126,10 +136,21 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       return referenceTo(already.unit);
     }
     const doc = g.units.get(s);
-    const started = doc?.started;
-    if (!isTop && started && !inScope(scope, doc.brand)) {
-      // Another brand's sub-assembly: that it is there, its serial and product; nothing it holds, nothing of its owner.
-      const node: UnitNode = { serial: s, started: true, productPartNumber: started.productPartNumber, withheld: true, shipped: false, shipments: [], materials: [], subAssemblies: [] };
+    const start = unitStartOf(doc);
+    const started = start.started ? start.agreed : undefined;
+    if (!isTop && started && !inScope(scope, brandOf(doc))) {
+      // Another brand's sub-assembly (or one whose brand is in conflict): that it is there, its serial and its
+      // product if agreed; nothing it holds, nothing of its owner, nothing of a conflict.
+      const node: UnitNode = {
+        serial: s,
+        started: true,
+        ...(started.productPartNumber !== undefined ? { productPartNumber: started.productPartNumber } : {}),
+        withheld: true,
+        shipped: false,
+        shipments: [],
+        materials: [],
+        subAssemblies: [],
+      };
       told.set(s, { unit: node, parents: new Set(parent !== undefined ? [parent] : []) });
       return node;
     }
@@ -141,7 +162,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
         isTop ? `serial ${s} has material or sub-assemblies but was never started` : `sub-assembly ${s} is built into ${parent} but was never started`);
     }
     // A unit of no known brand is followed only for site-wide callers: its materials could be anyone's.
-    const open = isTop || inScope(scope, doc?.brand);
+    const open = isTop || inScope(scope, brandOf(doc));
     const materials: Installation[] = (open ? chronological(doc?.installs) : []).flatMap((i) => {
       const removal = doc && removalOf(doc, i);
       if (removal && !history) return [];
@@ -175,7 +196,12 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     const node: UnitNode = {
       serial: s,
       started: started !== undefined,
-      ...(started ? { brand: started.brand, productPartNumber: started.productPartNumber, workOrder: started.workOrder, provenance: started.prov } : {}),
+      // Only what the claims agree on; a field in conflict is named in conflictingFields and flagged, never one side.
+      ...(started?.brand !== undefined ? { brand: started.brand } : {}),
+      ...(started?.productPartNumber !== undefined ? { productPartNumber: started.productPartNumber } : {}),
+      ...(started?.workOrder !== undefined ? { workOrder: started.workOrder } : {}),
+      ...(start.provenance ? { provenance: start.provenance } : {}),
+      ...(start.conflicts.length > 0 ? { conflictingFields: start.conflicts.map((c) => c.field) } : {}),
       shipped: false,
       shipments: [],
       materials,
@@ -183,6 +209,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       ...(open ? {} : { withheld: true }),
     };
     entry.unit = node;
+    for (const c of start.conflicts) conflicts.push({ subject: { serial: s }, conflict: c });
     node.subAssemblies = (open ? chronological(doc?.children) : []).flatMap((c) => {
       const removal = doc && disassemblyOf(doc, c);
       if (removal && !history) return [];
@@ -211,7 +238,18 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     const names = [...parents].sort(compare);
     for (const p of names) gap('UNIT_IN_TWO_PARENTS', child, p, `sub-assembly ${child} is built into ${names.join(' and ')} at once: it is shown in full under the first and by reference under the others`);
   }
-  const flags = flagsFor(lots, vendors, vendorLots, lotSerials);
+  // A child built into two parents at once (no disassembly between): a conflict on its parent. Told to a scoped
+  // caller only when every parent is in the answer, so it names no unit the caller may not see.
+  for (const [s, { unit: node }] of told) {
+    const doc = g.units.get(s);
+    if (!doc || node.withheld) continue;
+    const inPlace = Object.values(doc.parents ?? {}).filter((p) => !detachmentOf(doc, p));
+    const parents = [...new Set(inPlace.map((p) => p.serial))].sort(compare);
+    if (parents.length < 2 || (scope.kind !== 'site' && !parents.every((p) => told.has(p)))) continue;
+    const values = parents.map((p) => ({ value: p, provenance: inPlace.filter((x) => x.serial === p).map((x) => x.prov).sort((a, b) => compare(a.eventId, b.eventId)) }));
+    conflicts.push({ subject: { serial: s }, conflict: { field: 'parentSerial', values } });
+  }
+  const flags = [...flagsFor(lots, vendors, vendorLots, lotSerials), ...conflicts.map((c) => conflictFlag(c.subject, c.conflict, lotSerials))];
   const sortedVendorLots = [...vendorLots.values()].sort((a, b) => compare(a.vendorLotId, b.vendorLotId));
   const sortedVendors = [...vendors.values()].sort((a, b) => compare(a.vendorId, b.vendorId));
   return {
@@ -244,5 +282,21 @@ const referenceTo = (u: UnitNode): UnitNode => ({
   materials: [],
   subAssemblies: [],
 });
+
+/** The CONFLICTING_FACTS flag of one field of one serial or lot: every value, with the events that claimed it. */
+function conflictFlag(subject: { serial: string } | { lotId: string }, conflict: FieldConflict, lotSerials: Map<string, Set<string>>): Flag {
+  const isSerial = 'serial' in subject;
+  const name = isSerial ? `serial ${subject.serial}` : `lot ${subject.lotId}`;
+  const told = conflict.values.map((v) => `${v.value} (${v.provenance.map((p) => p.eventId).join(', ')})`).join(' against ');
+  const judged = isSerial && (conflict.field === 'brand' || conflict.field === 'productPartNumber') ? '; it cannot be judged against a brand\'s authority until one side is retracted' : '';
+  return {
+    code: 'CONFLICTING_FACTS',
+    ...subject,
+    field: conflict.field,
+    values: conflict.values,
+    serials: isSerial ? [subject.serial] : [...(lotSerials.get(subject.lotId) ?? [])].sort(compare),
+    message: `${name}: conflicting ${conflict.field}: ${told}${judged}`,
+  };
+}
 
 const neverReceived = (lotId: string): string => `lot ${lotId} is used but no event received, split or merged it`;

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AuthorityJudge } from '../authority/authority-judge';
+import { brandOf } from '../facts/claims';
 import { BrandScope, Genealogy, inScope } from '../genealogy.types';
 import { GenealogyOptions, assembleGenealogy } from './assemble-genealogy';
 import { GraphFetcher } from './graph-fetcher';
@@ -17,7 +18,7 @@ export class BackwardTracer {
     // Scoped: a serial of another brand is read and dropped in the first round trip, like an unknown one.
     const graph = await this.graph.fetchMany([serial], scope);
     const top = graph.units.get(serial);
-    if (!top || !inScope(scope, top.brand)) return null;
+    if (!top || !inScope(scope, brandOf(top))) return null; // a brand in conflict: site-wide callers only
     const genealogy = assembleGenealogy(serial, graph, options);
     return this.authority ? this.authority.judge(genealogy, scope) : genealogy; // brand authority: judgements and flags
   }
@@ -31,7 +32,7 @@ export class BackwardTracer {
     const graph = await this.graph.fetchMany(serials, scope);
     const known = [...new Set(serials)].filter((serial) => {
       const top = graph.units.get(serial);
-      return top !== undefined && inScope(scope, top.brand);
+      return top !== undefined && inScope(scope, brandOf(top));
     });
     const judged = await Promise.all(
       known.map((serial) => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { brandOf, lotReceiptOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
@@ -56,7 +57,7 @@ export class GraphFetcher {
       if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
-        if (scope && !inScope(scope, u.brand)) {
+        if (scope && !inScope(scope, brandOf(u))) {
           if (g.roundTrips === 1 && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
           else g.units.set(u._id, withheldDoc(u)); // a sub-assembly: kept for its serial and product; what it holds is not read
           continue;
@@ -68,9 +69,10 @@ export class GraphFetcher {
       for (const l of lots) {
         g.lots.set(l._id, l);
         for (const s of values(l.sources)) for (const id of s.lotIds) enqueue('lots', id, next);
-        if (l.receipt) {
-          enqueue('vendorLots', l.receipt.vendorLotId, next);
-          enqueue('vendors', l.receipt.vendorId, next); // known from the lot: fetched in the same round as its vendor lot
+        // Every claimed receipt: when two disagree, both sides' vendor lots are told (and the conflict flagged).
+        for (const r of lotReceiptOf(l).claims) {
+          enqueue('vendorLots', r.vendorLotId, next);
+          enqueue('vendors', r.vendorId, next); // known from the lot: fetched in the same round as its vendor lot
         }
       }
       for (const vl of vendorLots) {
@@ -87,6 +89,6 @@ export class GraphFetcher {
 // What of another brand's unit a scoped traversal keeps: enough to say a sub-assembly of another brand is there.
 const withheldDoc = (u: UnitDoc): UnitDoc => ({
   _id: u._id,
-  ...(u.brand !== undefined ? { brand: u.brand } : {}),
+  ...(u.starts ? { starts: { ...u.starts } } : {}),
   ...(u.started ? { started: { ...u.started } } : {}),
 });

@@ -5,7 +5,7 @@ import type { FactMap, LotDoc, Timed } from '../storage/graph.documents';
 
 /** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
 export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
-  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
+  return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.receipts ?? {}).length > 0 || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
 }
 
 /** Code-unit order of strings: the same on every machine and locale, unlike localeCompare. */

@@ -1,5 +1,6 @@
 import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
+import { brandOf, unitStartOf } from '../facts/claims';
 import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { UnitDoc } from '../storage/graph.documents';
@@ -46,13 +47,17 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
       const top = units.get(topSerial) ?? undefined;
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
       // shown by serial and product only: what it holds is never told, here neither.
-      if (!chain.every((s) => inScope(scope, units.get(s)?.brand))) continue;
+      // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
+      if (!chain.every((s) => inScope(scope, brandOf(units.get(s) ?? undefined)))) continue;
+      const start = unitStartOf(top);
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
       const row: WhereUsedRow = {
         lotId: use.lot.lotId,
         serial: use.serial,
         topSerial,
-        ...(top?.started ? { brand: top.started.brand, productPartNumber: top.started.productPartNumber } : {}),
+        ...(start.agreed.brand !== undefined ? { brand: start.agreed.brand } : {}),
+        ...(start.agreed.productPartNumber !== undefined ? { productPartNumber: start.agreed.productPartNumber } : {}),
+        ...(start.conflicts.length > 0 ? { conflictingFields: start.conflicts.map((c) => c.field) } : {}),
         shipped: shipments.length > 0,
         shipments,
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],

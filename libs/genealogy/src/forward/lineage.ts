@@ -16,6 +16,8 @@ export interface Root {
 export interface ReachedWithBuckets extends ReachedLot {
   /** The ids of the lot's non-empty forward-edge buckets the scope reads (lot_uses site-wide, else lot_brand_uses). */
   buckets: string[];
+  /** A site fact (received, split, merged, a status) names the lot: it is known to every key. */
+  siteFact: boolean;
   /** The splice points stored on the lot: they settle which package fed a grey-zone placement (candidates.ts). */
   splicePoints: SpliceFact[];
 }
@@ -51,6 +53,7 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
         ...f,
         // Known: a site fact (received, split, merged, a status), or used in a unit the caller may see.
         known: lot !== undefined || own !== undefined,
+        siteFact: lot !== undefined,
         status: lotStatusOf(lot),
         buckets: own ?? [],
         splicePoints: splicePointsOf([lot]),

@@ -17,9 +17,20 @@ export async function unitsOfProducts(reader: ProductUnitsReader, products: stri
       .filter((b) => inScope(scope, b.brand))
       .map((b) => productUnitsId(index._id, b.brand, b.bucket)),
   );
+  // A unit whose brand or product is in conflict is counted by no brand; site-wide, one in conflict on its brand only
+  // is counted once (it sits in each claimed brand's bucket), one whose product is in conflict in no product.
+  const conflicted = new Map<string, Set<string>>();
   for (const bucket of await reader.findProductUnits(ids)) {
-    counts.set(bucket.productPartNumber, (counts.get(bucket.productPartNumber) ?? 0) + Object.keys(bucket.serials ?? {}).length);
+    const product = bucket.productPartNumber;
+    const counted = Object.keys(bucket.serials ?? {}).filter((key) => {
+      const mark = bucket.conflicted?.[key] ?? false;
+      if (mark === false) return true;
+      if (scope.kind === 'site' && mark === 'brand') (conflicted.get(product) ?? conflicted.set(product, new Set()).get(product)!).add(key);
+      return false;
+    });
+    counts.set(product, (counts.get(product) ?? 0) + counted.length);
   }
+  for (const [product, keys] of conflicted) counts.set(product, (counts.get(product) ?? 0) + keys.size);
   return counts;
 }
 
@@ -46,13 +57,23 @@ export async function sampleUnitsOfProducts(
     )
     .sort((a, b) => a.bucket - b.bucket || compare(a.id, b.id));
   const sample: string[] = [];
+  const taken = new Set<string>();
   for (let i = 0; i < refs.length && sample.length < size; i += 64) {
     const batch = refs.slice(i, i + 64);
     const docs = new Map((await reader.findProductUnits(batch.map((r) => r.id))).map((d) => [d._id, d]));
     stats.roundTrips++;
     for (const r of batch) {
-      for (const serial of Object.values(docs.get(r.id)?.serials ?? {}).sort(compare)) {
-        if (sample.length < size && !exclude.has(serial)) sample.push(serial);
+      const doc = docs.get(r.id);
+      // A unit in conflict is sampled by no brand; site-wide, once, unless its product is in conflict.
+      const serials = Object.entries(doc?.serials ?? {}).filter(([key]) => {
+        const mark = doc?.conflicted?.[key] ?? false;
+        return mark === false || (scope.kind === 'site' && mark === 'brand');
+      });
+      for (const [, serial] of serials.sort(([, a], [, b]) => compare(a, b))) {
+        if (sample.length < size && !exclude.has(serial) && !taken.has(serial)) {
+          sample.push(serial);
+          taken.add(serial);
+        }
       }
     }
   }

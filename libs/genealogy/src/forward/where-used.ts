@@ -18,7 +18,11 @@ export async function whereUsedOfLot(reader: ForwardReader, lotId: string, scope
   const stats: TraversalStats = { roundTrips: 0 };
   const lots = await reachLots(reader, [{ lotId, path: [{ kind: 'lot', id: lotId, via: 'root' }] }], stats, scope);
   if (!lots[0]?.known) return null;
-  return answer(reader, lots, stats, batching, scope);
+  const found = answer(reader, lots, stats, batching, scope);
+  // Known to a brand only through its forward edges: those of a unit whose brand is in conflict are written under every
+  // brand claimed, and such a unit is no brand's, so the lot is known only if a row the caller may see is there.
+  if (!lots[0].siteFact && scope.kind !== 'site' && (await found.rows({}, scope, { history: true }).next()).done) return null;
+  return found;
 }
 
 /** Where a vendor lot is used: through every package received of it; null when the vendor lot was never received. */

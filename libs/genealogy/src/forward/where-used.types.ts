@@ -32,8 +32,11 @@ export interface WhereUsedRow {
   serial: string;
   /** The unit that finally contains `serial` (itself when it is not built into anything). */
   topSerial: string;
+  /** Absent when the top-level unit was never started, or its brand is in conflict (`conflictingFields`). */
   brand?: string;
   productPartNumber?: string;
+  /** The top-level unit's start fields whose claims disagree (CONFLICTING_FACTS): shown as conflicting, no side picked. */
+  conflictingFields?: string[];
   shipped: boolean;
   shipments: { shipmentId: string; customer: string }[];
   /** From the material to the top-level serial. */

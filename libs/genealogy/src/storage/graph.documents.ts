@@ -1,5 +1,6 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AUTHORITY_COLLECTIONS } from '../authority/authority.documents';
+import { LOOKUP_COLLECTIONS } from '../lookup/lookup.documents';
 import type { Provenance } from '../facts/provenance';
 
 // The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
@@ -28,10 +29,30 @@ export type InstallFact = {
 /** A splice of two packages (LotSpliced), or the moment its joint passed the pick point (SplicePointDetected). */
 export type SpliceFact = { leadingLotId: string; trailingLotId: string; greyZone?: number; location?: string } & Timed;
 
+/** What a UnitStarted claims about a unit: facts with one value, so two claims that differ are a conflict. */
+export interface StartClaim {
+  brand: string;
+  productPartNumber: string;
+  workOrder: string;
+}
+
+/** What a MaterialReceived claims about one package: facts with one value, like StartClaim. */
+export interface Receipt {
+  receiptId: string;
+  vendorLotId: string;
+  vendorId: string;
+  mpn: string;
+  quantity: number;
+  uom: string;
+  receivedAt: string;
+}
+
 export interface UnitDoc {
   _id: string;
-  brand?: string;
-  started?: { brand: string; productPartNumber: string; workOrder: string } & Timed;
+  /** Every UnitStarted of this serial, one per event: read through unitStartOf (claims.ts), never one of them alone. */
+  starts?: FactMap<StartClaim & Timed>;
+  /** The one start of documents written before starts were kept per event; read as one more claim. */
+  started?: StartClaim & Timed;
   installs?: FactMap<InstallFact>;
   children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
   parents?: FactMap<{ serial: string } & Timed>;
@@ -46,15 +67,10 @@ export interface UnitDoc {
 
 export interface LotDoc {
   _id: string;
-  receipt?: {
-    receiptId: string;
-    vendorLotId: string;
-    vendorId: string;
-    mpn: string;
-    quantity: number;
-    uom: string;
-    receivedAt: string;
-  } & Timed;
+  /** Every MaterialReceived naming this package, one per event: read through lotReceiptOf (claims.ts). */
+  receipts?: FactMap<Receipt & Timed>;
+  /** The one receipt of documents written before receipts were kept per event; read as one more claim. */
+  receipt?: Receipt & Timed;
   /** How this lot came out of other lots (split from one, merged from several). */
   sources?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[]; quantity?: number } & Timed>;
   /** Lots made out of this one: the forward edges, for where-used. */
@@ -121,6 +137,9 @@ export interface LotBrandUseIndexDoc {
   buckets?: FactMap<number>;
 }
 
+/** Why a unit of a product-unit bucket is left out of a brand's counts (see ProductUnitsDoc.conflicted). */
+export type ConflictMark = 'brand' | 'product' | false;
+
 /** One bucket of a product's units of one brand (for shares of a product's units): serials keyed by factKey(serial). */
 export interface ProductUnitsDoc {
   _id: string;
@@ -128,6 +147,13 @@ export interface ProductUnitsDoc {
   brand: string;
   bucket: number;
   serials?: FactMap<string>;
+  /**
+   * Serials of this bucket whose start is in conflict, keyed like `serials`: `product` while its product is (whatever
+   * its brand), `brand` while only its brand is, false once neither is. Derived from the unit after its writes are
+   * durable (see conflictMarkWrites): no brand counts or samples such a unit; site-wide, one in conflict on its brand
+   * only is counted once, one whose product is in conflict in no product.
+   */
+  conflicted?: FactMap<ConflictMark>;
 }
 
 /** Which buckets of product_units hold units of a product, keyed by factKey(brand) + `b<bucket>`. */
@@ -149,5 +175,6 @@ export const COLLECTIONS = {
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
   ...AUTHORITY_COLLECTIONS,
+  ...LOOKUP_COLLECTIONS,
 } as const;
 export type GraphCollection = keyof typeof COLLECTIONS;

@@ -74,4 +74,30 @@ describe('the graph in a real database', () => {
     // A received lot is the site's stock, known to every key; another brand's uses of it are not.
     expect(await topsFor({ kind: 'brands', brands: ['Initech'] })).toEqual(new Set());
   });
+
+  it('keeps both starts of a serial started for two brands, in separate batches and either order: each brand counts, finds and traces nothing of it', async () => {
+    const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+    const events = [
+      makeEvent('MaterialReceived', { receiptId: 'GR', vendorId: 'V', manufacturer: 'M', mpn: 'X', internalPartNumber: 'I', vendorLotCode: 'VL', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'cf-REEL', quantity: 9 }] }, { occurredAt: t(0), eventId: 'cf-r' }),
+      makeEvent('UnitStarted', { serial: 'cf-S', brand: 'Acme', productPartNumber: 'cf-P', workOrder: 'W' }, { occurredAt: t(1), eventId: 'cf-a' }),
+      makeEvent('MaterialInstalled', { serial: 'cf-S', lotId: 'cf-REEL', quantity: 1, refDes: ['C1'] }, { occurredAt: t(2), eventId: 'cf-i' }),
+      makeEvent('UnitStarted', { serial: 'cf-S', brand: 'Globex', productPartNumber: 'cf-P', workOrder: 'W' }, { occurredAt: t(3), eventId: 'cf-g' }),
+    ];
+    const writer = moduleRef.get(GraphWriteRepository);
+    // One batch per event, the second brand's start first: the last batch to read the unit sees both claims.
+    for (const message of [...positioned(events)].reverse()) await writer.apply(graphWritesFor(message));
+    const tracer = moduleRef.get(BackwardTracer);
+    const forward = moduleRef.get(ForwardTracer);
+    for (const brand of ['Acme', 'Globex']) {
+      const scope: BrandScope = { kind: 'brands', brands: [brand] };
+      expect(await tracer.trace('cf-S', scope)).toBeNull();
+      expect((await forward.unitsOfProducts(['cf-P'], scope)).get('cf-P')).toBe(0);
+      const rows = [];
+      for await (const row of (await forward.fromLot('cf-REEL', scope))!.rows({}, scope)) rows.push(row);
+      expect(rows).toEqual([]);
+    }
+    const site = (await tracer.trace('cf-S', SITE_WIDE))!;
+    expect(site.summary.flags.filter((f) => f.code === 'CONFLICTING_FACTS').map((f) => f.values!.map((v) => v.value))).toEqual([['Acme', 'Globex']]);
+    expect((await forward.unitsOfProducts(['cf-P'], SITE_WIDE)).get('cf-P')).toBe(1);
+  });
 });

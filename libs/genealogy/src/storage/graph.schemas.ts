@@ -9,7 +9,7 @@ const options = { versionKey: false, minimize: false, strict: false } as const;
 export const UnitSchema = new Schema<UnitDoc>(
   {
     _id: String,
-    brand: String,
+    starts: Schema.Types.Mixed,
     started: Schema.Types.Mixed,
     installs: Schema.Types.Mixed,
     children: Schema.Types.Mixed,
@@ -22,7 +22,7 @@ export const UnitSchema = new Schema<UnitDoc>(
   { ...options, collection: COLLECTIONS.units },
 );
 export const LotSchema = new Schema<LotDoc>(
-  { _id: String, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed, splices: Schema.Types.Mixed, splicePoints: Schema.Types.Mixed },
+  { _id: String, receipts: Schema.Types.Mixed, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed, splices: Schema.Types.Mixed, splicePoints: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.lots },
 );
 export const VendorLotSchema = new Schema<VendorLotDoc>(
@@ -61,7 +61,7 @@ export const LotBrandUseIndexSchema = new Schema<LotBrandUseIndexDoc>(
 );
 
 export const ProductUnitsSchema = new Schema<ProductUnitsDoc>(
-  { _id: String, productPartNumber: String, brand: String, bucket: Number, serials: Schema.Types.Mixed },
+  { _id: String, productPartNumber: String, brand: String, bucket: Number, serials: Schema.Types.Mixed, conflicted: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.productUnits },
 );
 export const ProductUnitIndexSchema = new Schema<ProductUnitIndexDoc>(

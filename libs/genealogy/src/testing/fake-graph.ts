@@ -1,20 +1,21 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
-import { GraphWrite, brandedUseNeeds, brandedUseWrites, graphWritesFor } from '../write/graph-writes';
+import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
+import type { RecordSources } from '../lookup/records';
 
 // For tests: the graph's documents as the ingest would leave them, without a database.
 
 /** Documents by collection and id. */
 export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
-/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges they call for. */
+/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges and conflict marks they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
   set(store, writes);
   const branded = [...brandedUseNeeds(writes)].flatMap(([serial, need]) => {
     const unit = store.units?.get(serial);
-    return unit ? brandedUseWrites(unit as UnitDoc, need) : [];
+    return unit ? [...brandedUseWrites(unit as UnitDoc, need), ...(need.brandSet ? conflictMarkWrites(unit as UnitDoc) : [])] : [];
   });
   set(store, branded);
 }
@@ -53,7 +54,7 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
-export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & { reads: { collection: string; ids: string[] }[] } {
+export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RecordSources & { reads: { collection: string; ids: string[] }[] } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
@@ -71,6 +72,9 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findVendors: by('vendors'),
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
+    findShipmentUnits: by('shipmentUnits'),
+    findVendorLotCodes: by('vendorLotCodes'),
+    findWorkOrders: by('workOrders'),
   };
 }
 

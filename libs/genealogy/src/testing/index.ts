@@ -7,3 +7,6 @@ export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reade
 export { GenealogyRepository } from '../storage/genealogy.repository';
 export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
 export * from '../storage/graph.schemas';
+export { traceLotLineage } from '../lineage/lot-lineage';
+export { findIds } from '../id-lookup';
+export { readShipment, readVendorLot, readWorkOrder, type RecordSources } from '../lookup/records';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { AuthorityRepository } from '../authority/authority.repository';
-import { GraphWrite, brandedUseNeeds, brandedUseWrites, mergeGraphWrites } from './graph-writes';
+import { LookupRepository } from '../lookup/lookup.repository';
+import { DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
 import { GraphCollection, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
@@ -23,12 +24,13 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lotBrandUses) lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
     authority: AuthorityRepository,
+    lookup: LookupRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, ...authority.models };
+    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, ...authority.models, ...lookup.models };
   }
 
   /**
-   * Upserts every write, then the brand-bucketed forward edges they call for (read back from the units just
+   * Upserts every write, then the brand-bucketed forward edges and the conflict marks they call for (read back from the units just
    * written: one more round trip when the batch started units or installed material); resolves once the database
    * has acknowledged all of it with the connection's write concern. A failure in between is retried whole by the
    * caller, and every write is idempotent.
@@ -40,9 +42,16 @@ export class GraphWriteRepository {
     const ids = [...needs.keys()];
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
-    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { brand: 1, installs: 1 }).lean().exec() as Promise<UnitDoc[]>;
+    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { starts: 1, started: 1, installs: 1 }).lean().exec() as Promise<DerivedFrom[]>;
     const units = (await Promise.all(chunks.map(read))).flat();
-    await this.upsert(mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, needs.get(u._id)!))));
+    await this.upsert(
+      mergeGraphWrites(
+        units.flatMap((u) => {
+          const need = needs.get(u._id)!;
+          return [...brandedUseWrites(u, need), ...(need.brandSet ? conflictMarkWrites(u) : [])];
+        }),
+      ),
+    );
   }
 
   private async upsert(writes: GraphWrite[]): Promise<void> {

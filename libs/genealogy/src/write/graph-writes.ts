@@ -1,9 +1,11 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
 import { shipmentUnitsWrite } from '../authority/shipment-units';
+import { lookupWritesFor } from '../lookup/lookup-writes';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
 import { factKey, provenanceOf } from '../facts/provenance';
-import { GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
+import { claimedBrands, unitStartOf } from '../facts/claims';
+import { ConflictMark, GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
 
 /** The packages an installation may have come from: its lot, and its candidates when it names several. */
 const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
@@ -26,7 +28,11 @@ export interface PositionedEvent {
  * event (keyed by its id) or the entity's own identity determines, so applying them twice, or in any
  * order with the writes of other events, gives the same documents.
  */
-export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
+export function graphWritesFor(positioned: PositionedEvent): GraphWrite[] {
+  return [...factWritesFor(positioned), ...lookupWritesFor(positioned)];
+}
+
+function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
   const k = factKey(event.eventId);
   const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
   if (isAuthorityEvent(event)) return authorityWritesFor(event, k, meta);
@@ -74,8 +80,9 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
           (p): GraphWrite => ({
             collection: 'lots',
             id: p.lotId,
+            // One claim per event: a second receipt of the same package that differs is kept beside it, a conflict.
             set: {
-              receipt: {
+              [`receipts.${k}`]: {
                 receiptId: d.receiptId,
                 vendorLotId: vl,
                 vendorId: d.vendorId,
@@ -137,7 +144,8 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
         {
           collection: 'units',
           id: d.serial,
-          set: { brand: d.brand, started: { brand: d.brand, productPartNumber: d.productPartNumber, workOrder: d.workOrder, ...meta } },
+          // One claim per event, never one field for the unit: a second start that differs is kept, a conflict.
+          set: { [`starts.${k}`]: { brand: d.brand, productPartNumber: d.productPartNumber, workOrder: d.workOrder, ...meta } },
         },
         // The product's units, bucketed like lot uses: what share of a product's units a vendor's material reaches.
         {
@@ -203,7 +211,7 @@ export function graphWritesFor({ event, position }: PositionedEvent): GraphWrite
 
 /** Per unit, what a batch of writes set that its brand-bucketed forward edges depend on. */
 export interface BrandedUseNeed {
-  /** The batch set the unit's brand: every lot installed in it needs an edge under that brand. */
+  /** The batch added a start claim (a brand): every lot installed in it needs an edge under every claimed brand. */
   brandSet: boolean;
   /** Lots the batch installed in the unit. */
   lots: Set<string>;
@@ -219,7 +227,7 @@ export function brandedUseNeeds(writes: Iterable<GraphWrite>): Map<string, Brand
   for (const w of writes) {
     if (w.collection !== 'units') continue;
     for (const [path, value] of Object.entries(w.set)) {
-      const isBrand = path === 'brand';
+      const isBrand = path.startsWith('starts.');
       const isInstall = path.startsWith('installs.');
       if (!isBrand && !isInstall) continue;
       const need = needs.get(w.id) ?? { brandSet: false, lots: new Set<string>() };
@@ -231,28 +239,53 @@ export function brandedUseNeeds(writes: Iterable<GraphWrite>): Map<string, Brand
   return needs;
 }
 
+/** The fields of a unit the derived writes read back (brandedUseWrites, conflictMarkWrites). */
+export type DerivedFrom = Pick<UnitDoc, '_id' | 'starts' | 'started' | 'installs'>;
+
 /**
  * The brand-bucketed forward edges of a unit as read back after a batch: for the lots the batch installed, or all
- * its lots when the batch set its brand. Every write is a $set of fields fixed by (lot, brand, serial), so writing
- * them twice or from two batches ends the same. Whichever of two concurrent batches (one setting the brand, one
- * installing a lot) reads the unit last sees both facts, since each reads only after its own write is durable.
+ * its lots when the batch added a start claim, under every brand any claim names. A unit whose brand is in
+ * conflict thus has an edge under each brand; the readers re-check the unit's claims (brandOf), so neither brand
+ * sees it, and a retraction of one side leaves the right edge in place. Every write is a $set of fields fixed by
+ * (lot, brand, serial), so writing them twice or from two batches ends the same. Whichever of two concurrent batches
+ * (one starting the unit, one installing a lot) reads the unit last sees both facts, since each reads only after
+ * its own write is durable.
  */
-export function brandedUseWrites(unit: Pick<UnitDoc, '_id' | 'brand' | 'installs'>, need: BrandedUseNeed): GraphWrite[] {
-  const brand = unit.brand;
-  if (brand === undefined) return []; // not started yet: its UnitStarted batch writes the edges
+export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): GraphWrite[] {
+  const brands = claimedBrands(unit);
+  if (brands.length === 0) return []; // not started yet: its UnitStarted batch writes the edges
   const installed = new Set(Object.values(unit.installs ?? {}).flatMap(installedLotsOf));
   const lots = need.brandSet ? [...installed] : [...need.lots].filter((l) => installed.has(l));
   const bucket = lotUseBucketOf(unit._id);
-  return lots.sort().flatMap((lotId): GraphWrite[] => [
-    { collection: 'lotBrandUses', id: lotBrandUsesId(lotId, brand, bucket), set: { lotId, brand, bucket, [`serials.${factKey(unit._id)}`]: unit._id } },
-    { collection: 'lotBrandUseIndex', id: lotBrandUseIndexId(lotId, brand), set: { lotId, brand, [`buckets.b${bucket}`]: bucket } },
-  ]);
+  return lots.sort().flatMap((lotId): GraphWrite[] =>
+    brands.flatMap((brand): GraphWrite[] => [
+      { collection: 'lotBrandUses', id: lotBrandUsesId(lotId, brand, bucket), set: { lotId, brand, bucket, [`serials.${factKey(unit._id)}`]: unit._id } },
+      { collection: 'lotBrandUseIndex', id: lotBrandUseIndexId(lotId, brand), set: { lotId, brand, [`buckets.b${bucket}`]: bucket } },
+    ]),
+  );
+}
+
+/**
+ * Whether each of a unit's product-unit buckets counts it, read back after a batch added a start claim: a unit with
+ * more than one claim gets `conflicted.<serial>` set (what is in conflict: ConflictMark) in the bucket
+ * of every (product, brand) claimed. The counts of a product's units and its samples leave conflicted units out, so
+ * they tell no brand of a unit it may not see. A unit with one claim writes nothing: the common case costs nothing.
+ * The value is a function of the stored claims alone, so the batch that reads last writes the final one.
+ */
+export function conflictMarkWrites(unit: DerivedFrom): GraphWrite[] {
+  const start = unitStartOf(unit);
+  if (start.claims.length < 2) return [];
+  const fields = start.conflicts.map((c) => c.field);
+  const conflicted: ConflictMark = fields.includes('productPartNumber') ? 'product' : fields.includes('brand') ? 'brand' : false;
+  const bucket = lotUseBucketOf(unit._id);
+  const ids = new Set(start.claims.map((c) => productUnitsId(c.productPartNumber, c.brand, bucket)));
+  return [...ids].sort().map((id): GraphWrite => ({ collection: 'productUnits', id, set: { [`conflicted.${factKey(unit._id)}`]: conflicted } }));
 }
 
 /**
  * Folds writes to the same document into one, so a batch costs one operation per touched document.
- * Safe because the writes of different events set different paths; for the same path (two UnitStarted
- * of one serial) the later write in the batch wins, as it would applied one by one.
+ * Safe because the writes of different events set different paths (every claim is keyed by its event id); the
+ * only paths two writes share are those fixed by the entity's identity, which carry the same value.
  */
 export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
   const merged = new Map<string, GraphWrite>();

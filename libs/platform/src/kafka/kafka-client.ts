@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Admin, Kafka, logLevel, LogEntry, RetryOptions } from 'kafkajs';
 
 // kafkajs warns at every producer about a partitioner change of 2019; the contract keys messages, and the
 // default partitioner is what we want.
@@ -24,14 +24,17 @@ export function isRetriedBrokerError(entry: Record<string, unknown>, message = '
   return retrying !== null && RETRIABLE_BROKER_ERRORS.has(retrying[1]!);
 }
 
-/** A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. */
-export function createKafka(clientId: string, brokers: string): Kafka {
+/**
+ * A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. `retry`
+ * replaces the apps' patient default (a command line gives up sooner on a broker that is not there).
+ */
+export function createKafka(clientId: string, brokers: string, retry: RetryOptions = { initialRetryTime: 300, retries: 10 }): Kafka {
   const logger = new Logger(`kafkajs:${clientId}`);
   return new Kafka({
     clientId,
     brokers: brokers.split(','),
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 300, retries: 10 },
+    retry,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -44,18 +47,31 @@ export function createKafka(clientId: string, brokers: string): Kafka {
   });
 }
 
+/** A topic setting, as the broker takes it at creation (`retention.ms` = `-1`). */
+export interface TopicSetting {
+  name: string;
+  value: string;
+}
+
 /**
- * Creates whichever of `topics` are missing, with `partitions` partitions, and waits until every partition has a
- * leader. Returns the topics it created. Safe to race with another process creating the same topics.
+ * Creates whichever of `topics` are missing, with `partitions` partitions and the settings `settingsOf` gives each
+ * (none: the broker's defaults), and waits until every partition has a leader. Returns the topics it created. Safe to
+ * race with another process creating the same topics. An existing topic's settings are left as they are.
  */
-export async function ensureTopics(admin: Admin, topics: string[], partitions: number, timeoutMs = 60_000): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  partitions: number,
+  timeoutMs = 60_000,
+  settingsOf: (topic: string) => readonly TopicSetting[] | undefined = () => undefined,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   let created: string[] = [];
   if (missing.length > 0) {
     // Another instance may create them at the same moment: "already exists" is success.
     const done = await admin
-      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+      .createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries: [...(settingsOf(topic) ?? [])] })) })
       .catch((e: Error) => (/already exists/i.test(e.message) ? false : Promise.reject(e)));
     if (done) created = missing;
   }

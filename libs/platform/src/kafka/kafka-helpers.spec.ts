@@ -1,5 +1,6 @@
 import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { consumerLag, produceByTopic, readTopicToEnd } from './kafka-helpers';
+import { consumerLag, perishableTopics, produceByTopic, readTopicToEnd } from './kafka-helpers';
+import { TRACE_TOPIC_SETTINGS, topicSettingsOf } from '../topics';
 
 describe('produceByTopic', () => {
   it('sends every message in one request, grouped by prefixed topic, in order, with acks from all in-sync replicas', async () => {
@@ -94,5 +95,46 @@ describe('readTopicToEnd', () => {
     const { kafka, admin, consumer } = topicOf({ 0: 5 }, [[0, 0]]);
     await expect(readTopicToEnd(kafka, admin as unknown as Admin, 't', 'reader-3', 50)).rejects.toThrow('t not read to its end within 50 ms: 1 read');
     expect(consumer.disconnect).toHaveBeenCalled();
+  });
+});
+
+describe('perishableTopics', () => {
+  const entry = (configName: string, configValue: string) => ({ configName, configValue, isDefault: false, configSource: 1, isSensitive: false, readOnly: false });
+  const adminOf = (topics: Record<string, [string, string][]>) => {
+    const describeConfigs = jest.fn(() =>
+      Promise.resolve({ throttleTime: 0, resources: Object.entries(topics).map(([resourceName, entries]) => ({ resourceName, resourceType: 2, errorCode: 0, errorMessage: null, configEntries: entries.map(([n, v]) => entry(n, v)) })) }),
+    );
+    return { describeConfigs } as unknown as Pick<Admin, 'describeConfigs'> & { describeConfigs: jest.Mock };
+  };
+
+  it('names each topic the broker may delete or compact records of, with the settings that let it, and no other', async () => {
+    const admin = adminOf({
+      forever: [['retention.ms', '-1'], ['retention.bytes', '-1'], ['cleanup.policy', 'delete']],
+      week: [['retention.ms', '604800000'], ['retention.bytes', '-1'], ['cleanup.policy', 'delete']],
+      sized: [['retention.ms', '-1'], ['retention.bytes', '1073741824'], ['cleanup.policy', 'delete']],
+      compacted: [['retention.ms', '-1'], ['retention.bytes', '-1'], ['cleanup.policy', 'compact,delete']],
+    });
+    expect(await perishableTopics(admin, ['forever', 'week', 'sized', 'compacted'])).toEqual([
+      { topic: 'week', settings: ['retention.ms=604800000'] },
+      { topic: 'sized', settings: ['retention.bytes=1073741824'] },
+      { topic: 'compacted', settings: ['cleanup.policy=compact,delete'] },
+    ]);
+    expect(admin.describeConfigs).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks nothing for no topics', async () => {
+    const admin = adminOf({});
+    expect(await perishableTopics(admin, [])).toEqual([]);
+    expect(admin.describeConfigs).not.toHaveBeenCalled();
+  });
+});
+
+describe('topicSettingsOf', () => {
+  it('gives the trace topics under the prefix unlimited retention and no compaction, and the dead-letter topic the broker defaults', () => {
+    const settingsOf = topicSettingsOf('site1.');
+    expect(settingsOf('site1.trace.production.v1')).toEqual(TRACE_TOPIC_SETTINGS);
+    expect(TRACE_TOPIC_SETTINGS).toEqual(expect.arrayContaining([{ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }, { name: 'cleanup.policy', value: 'delete' }]));
+    expect(settingsOf('site1.trace.deadletter.v1')).toBeUndefined();
+    expect(settingsOf('trace.production.v1')).toBeUndefined();
   });
 });

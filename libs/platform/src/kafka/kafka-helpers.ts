@@ -1,4 +1,4 @@
-import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 
 /** A message to produce, to a topic named without the deployment's prefix. */
 export interface OutgoingMessage {
@@ -84,4 +84,31 @@ export async function readTopicToEnd(kafka: Pick<Kafka, 'consumer'>, admin: Pick
     clearTimeout(timer);
     await consumer.disconnect();
   }
+}
+
+/** A topic whose records the broker may delete or compact, with the settings that let it (`name=value`). */
+export interface PerishableTopic {
+  topic: string;
+  settings: string[];
+}
+
+/**
+ * The topics among `topics` whose records the broker may delete (a finite `retention.ms` or `retention.bytes`) or
+ * compact (`cleanup.policy` with `compact`), asked of the broker in one request: the effective values, whether set on
+ * the topic or inherited from the broker's defaults.
+ */
+export async function perishableTopics(admin: Pick<Admin, 'describeConfigs'>, topics: readonly string[]): Promise<PerishableTopic[]> {
+  if (topics.length === 0) return [];
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'retention.bytes', 'cleanup.policy'] })),
+  });
+  return resources.flatMap(({ resourceName, configEntries }) => {
+    const value = (name: string) => configEntries.find((e) => e.configName === name)?.configValue;
+    const settings = [
+      ...['retention.ms', 'retention.bytes'].filter((name) => Number(value(name) ?? -1) >= 0).map((name) => `${name}=${value(name)!}`),
+      ...(/compact/.test(value('cleanup.policy') ?? '') ? [`cleanup.policy=${value('cleanup.policy')!}`] : []),
+    ];
+    return settings.length > 0 ? [{ topic: resourceName, settings }] : [];
+  });
 }

@@ -1,0 +1,24 @@
+import { vendorLotId } from '@trace/contracts';
+import { factKey, provenanceOf } from '../facts/provenance';
+import type { GraphWrite, PositionedEvent } from '../write/graph-writes';
+
+/**
+ * The reverse indexes an event feeds for the search box: vendor lot code -> vendor lots (MaterialReceived), work order
+ * -> units (UnitStarted). Pure and idempotent like graphWritesFor: each field is fixed by the vendor lot's identity or
+ * by the event id, so replays and any order of delivery end in the same documents.
+ */
+export function lookupWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
+  switch (event.type) {
+    case 'MaterialReceived': {
+      const vl = vendorLotId(event.data);
+      return [{ collection: 'vendorLotCodes', id: event.data.vendorLotCode, set: { [`vendorLots.${factKey(vl)}`]: vl } }];
+    }
+    case 'UnitStarted': {
+      const d = event.data;
+      const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
+      return [{ collection: 'workOrders', id: d.workOrder, set: { [`units.${factKey(event.eventId)}`]: { serial: d.serial, brand: d.brand, productPartNumber: d.productPartNumber, ...meta } } }];
+    }
+    default:
+      return [];
+  }
+}
