@@ -17,12 +17,14 @@ import { documentCounts, loadGraph } from './graph-bulk';
 import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { IngestFigures, benchIngest } from './ingest.bench';
 import { LoadFigures, benchLoad } from './load.bench';
+import { CfxBridgeFigures, benchAmqp, benchCfxBridge } from './cfx-bridge.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 import { WebFigures, benchWeb, median } from './web.bench';
 
 const MODES = {
   quick: {
     ingestRuns: 1,
+    cfxMessages: 1_000,
     ingest: [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }],
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
@@ -32,6 +34,7 @@ const MODES = {
   },
   full: {
     ingestRuns: 3,
+    cfxMessages: 5_000,
     ingest: [{ seed: 1, units: 180, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 8, partsPerBoard: 2600, brands: 1 }],
     small: { target: 1_000, serials: 8, rounds: { fast: 120, naive: 16 } },
     large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
@@ -134,6 +137,15 @@ async function main(): Promise<void> {
     // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
     const scaleOut = await benchScaleOut(ctx, messages, 6);
 
+    // The CFX bridge against the raw AMQP consume rate, on a broker of its own.
+    const amqp = await benchAmqp();
+    let cfx: CfxBridgeFigures;
+    try {
+      cfx = await benchCfxBridge({ brokers: be.kafka, amqpUrl: amqp.url, runId, log }, cfg.cfxMessages);
+    } finally {
+      await amqp.stop();
+    }
+
     // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
     const g = cfg.growth;
     const base = buildDataset('growth-1x', g);
@@ -164,7 +176,7 @@ async function main(): Promise<void> {
 
     const load = await runLoad();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, scaleOut, small, large, growth, web, notMeasured, load);
+    const { table, metrics } = report(ingest, scaleOut, small, large, growth, web, notMeasured, load, cfx);
     const result: BenchResult = {
       format: 1,
       mode,
@@ -176,6 +188,7 @@ async function main(): Promise<void> {
       datasets: {
         ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
         scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },
+        cfx: { messages: cfx.messages, eventsPerMessage: cfx.eventsPerMessage, prefetch: cfx.prefetch },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials },
         growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
         web: { runs: web.runs, streamRows: web.rows, genealogyNodes: 5_000, genealogyBytes: web.genealogyBytes },
@@ -254,6 +267,7 @@ function report(
   web: WebFigures,
   notMeasured: { what: string; why: string }[],
   load: LoadFigures,
+  cfx: CfxBridgeFigures,
 ): { table: string; metrics: Metric[] } {
   const metrics: Metric[] = [];
   const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
@@ -345,6 +359,13 @@ function report(
   const loadPart = loadReport(load);
   rows.push(...loadPart.rows);
   metrics.push(...loadPart.metrics);
+  m('cfx.bridge', 'CFX bridge messages/s', cfx.bridgeRate, 'msg/s', 'higher');
+  m('cfx.bridge.events', 'CFX bridge events/s', cfx.bridgeEventRate, 'ev/s', 'higher');
+  m('cfx.raw', 'raw AMQP consume messages/s', cfx.rawRate, 'msg/s', 'none');
+  const rCfx = m('cfx.ratio', 'CFX bridge / raw AMQP consume', cfx.bridgeRate / cfx.rawRate, 'x', 'higher');
+  rows.push(`CFX bridge: ${cfx.messages.toLocaleString('en-US')} gzip MaterialsInstalled messages of ${cfx.eventsPerMessage} events each, credit ${cfx.prefetch}, Artemis`);
+  rows.push(['bridge: map, produce (acks=all), then accept', `${Math.round(cfx.bridgeRate).toLocaleString('en-US')} msg/s`, fmtRate(cfx.bridgeEventRate), '', '', '']);
+  rows.push(['ceiling: raw AMQP consume (gunzip, parse, accept)', `${Math.round(cfx.rawRate).toLocaleString('en-US')} msg/s`, 'bridge / raw', fmtRatio(rCfx), '', '']);
   rows.push('Not measured');
   for (const n of notMeasured) rows.push([n.what, '-', n.why, '', '', '']);
   return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics };

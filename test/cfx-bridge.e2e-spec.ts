@@ -12,10 +12,15 @@ import { sleep, TestWorld } from './support/harness';
 // A recorded CFX session from one line, sent through a real AMQP 1.0 broker to the bridge (a child process, SIGKILLed
 // halfway), then through Kafka and the ingest; the API's answers must be what the session implies.
 const CFX_DEAD_LETTER_TOPIC = 'trace.cfx-deadletter.v1';
+const CFX_LINE_TOPIC = 'trace.cfx-line.v1';
+const GREY_PLACED_AT = '2026-11-02T06:10:00.120-04:00';
 const ROOT = join(__dirname, '..');
 const FILLERS = 150;
-/** The events the session makes: 3 receipts, 1 split, 5 + FILLERS unit starts, 5 installations, 1 assembly, 1 removal. */
-const EXPECTED_EVENTS = 3 + 1 + 5 + FILLERS + 5 + 1 + 1;
+/**
+ * The events the session makes: 6 receipts, 1 split, 1 splice, 5 + FILLERS unit starts, 8 installations (one from
+ * either reel of the splice, one an alternate part), 1 assembly, 1 removal.
+ */
+const EXPECTED_EVENTS = 6 + 1 + 1 + 5 + FILLERS + 8 + 1 + 1;
 
 let second = 0;
 /** Session time as a CFX endpoint writes it: local time with its offset, seven fractional digits. */
@@ -51,7 +56,10 @@ const json = (value: unknown, gzip = false): Outgoing => {
 
 function session(): { first: Outgoing[]; second: Outgoing[] } {
   const received = json(envelope('CFX.Materials.Management.MaterialsInitialized', {
-    Materials: [material('REEL-A', 'Murata Electronics', 'GRM188', 4000), material('REEL-B', 'Shady Parts Ltd', 'RC0603', 5000), material('TRAY-P', 'TI', 'TPS54331', 250)],
+    Materials: [
+      material('REEL-A', 'Murata Electronics', 'GRM188', 4000), material('REEL-B', 'Shady Parts Ltd', 'RC0603', 5000), material('TRAY-P', 'TI', 'TPS54331', 250),
+      material('REEL-C1', 'Murata Electronics', 'GRM155', 12), material('REEL-C2', 'Murata Electronics', 'GRM155', 4000), material('REEL-K', 'Murata Electronics', 'RK73', 5000),
+    ],
   }), true);
   const split = json(envelope('CFX.Materials.Management.MaterialsSplit', {
     SourceMaterialPackageIdentifier: 'REEL-A', SourceMaterialPackageRemainingQuantity: 3000, NewMaterialPackageIdentifier: 'REEL-A2', NewMaterialPackageQuantity: 1000,
@@ -79,6 +87,21 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
     TransactionId: randomUUID(),
     UninstalledMaterials: [{ UnitIdentifier: 'PNL-1-3', Material: { UniqueIdentifier: 'REEL-A2' }, Reason: 'DefectiveMaterial', QuantityUninstalled: 2, UninstalledComponents: [{ ReferenceDesignator: 'C1' }, { ReferenceDesignator: 'C2' }] }],
   }));
+  // REEL-C2 spliced onto REEL-C1 at feeder 3: PNL-1-2 is placed while the grey zone counts 2 (from either reel), PNL-1-3
+  // once it is 0 (REEL-C2 alone); PNL-1-1 gets REEL-K in place of the BOM part IPN-RC0603 (an alternate).
+  const joined = json(envelope('CFX.Materials.Management.MaterialsJoined', {
+    LeadingMaterialPackage: { UniqueIdentifier: 'REEL-C1', InternalPartNumber: 'IPN-GRM155', Quantity: 12 },
+    TrailingMaterialPackage: { UniqueIdentifier: 'REEL-C2', InternalPartNumber: 'IPN-GRM155', Quantity: 4000, GreyZone: 2 },
+  }));
+  const chain = (GreyZone: number) => ({ UniqueIdentifier: 'REEL-C2', InternalPartNumber: 'IPN-GRM155', GreyZone, LeadingMaterialPackage: { UniqueIdentifier: 'REEL-C1' } });
+  const spliced = json(envelope('CFX.Production.Assembly.MaterialsInstalled', {
+    TransactionId: randomUUID(),
+    InstalledMaterials: [
+      { ...install('PNL-1-2', null, [{ ReferenceDesignator: 'C3', InstallationTime: GREY_PLACED_AT }]), Material: chain(2), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
+      { ...install('PNL-1-3', null, [{ ReferenceDesignator: 'C3' }]), Material: chain(0), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
+      { ...install('PNL-1-1', 'REEL-K', [{ ReferenceDesignator: 'R2' }]), ReferencePartNumber: 'IPN-RC0603' },
+    ],
+  }), true);
   const unused = json(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: randomUUID(), Lane: 1 }));
   const bad: Outgoing[] = [
     { body: Buffer.from('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ') }, // unparseable JSON
@@ -93,7 +116,7 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
   );
   return {
     first: [received, split, bad[0], panel, others, unused, bad[1], ...fillers],
-    second: [placed, bad[2], power, placed /* redelivered, byte for byte */, uninstall, bad[3], bad[4]],
+    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, uninstall, bad[3], bad[4]],
   };
 }
 
@@ -153,6 +176,35 @@ class CfxLine {
     }
   }
 
+  /** Requests the bridge sent to the line, as the line's request queue received them. */
+  readonly requests: Record<string, any>[] = [];
+
+  /** Serves requests on `address` as a line does: each answered on `responseAddress`, blocked (Success), nothing left out. */
+  async serve(requestAddress: string, responseAddress: string): Promise<void> {
+    const connection = this.connection!;
+    const replies = await new Promise<Sender>((resolve) => {
+      const sender = connection.open_sender({ target: { address: responseAddress } });
+      sender.once('sendable', () => resolve(sender));
+    });
+    await new Promise<void>((resolve) => {
+      const receiver = connection.open_receiver({ source: { address: requestAddress } });
+      receiver.once('receiver_open', () => resolve());
+      receiver.on('message', (c: EventContext) => {
+        const request = JSON.parse(Buffer.from((c.message!.body as { content: Buffer }).content).toString()) as Record<string, any>;
+        this.requests.push({ ...request, replyTo: c.message!.reply_to });
+        replies.send({
+          body: amqpMessage.data_section(Buffer.from(JSON.stringify({
+            MessageName: String(request.MessageName).replace(/Request$/, 'Response'), Version: '2.1', TimeStamp: cfxTime(), UniqueID: randomUUID(),
+            Source: 'SMTPlus.Line1', Target: request.Source, RequestID: request.UniqueID,
+            MessageBody: { Result: { Result: 'Success', ResultCode: 0, Message: 'blocked at feeder 3' }, MaterialsPackagesNotBlocked: [] },
+          }))),
+          durable: true,
+          correlation_id: c.message!.message_id,
+        });
+      });
+    });
+  }
+
   close(): void {
     this.connection?.close();
   }
@@ -161,10 +213,13 @@ class CfxLine {
 describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () => {
   const w = new TestWorld('cfx_bridge');
   const address = `cfx.${w.id}`;
+  const requestAddress = `cfx.requests.${w.id}`;
+  const responseAddress = `cfx.responses.${w.id}`;
   const line = new CfxLine();
   let amqp: { url: string; stop(): Promise<void> };
   let bridge: ChildProcess | undefined;
   let bridgeLog = '';
+  let currentLog = ''; // of the bridge running now
 
   const startBridge = (): ChildProcess => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cfx-bridge/src/main.ts'], {
@@ -177,6 +232,8 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
         CFX_ADDRESS: address,
         KAFKA_CLIENT_ID: `cfx-bridge-${w.id}`,
         CFX_PREFETCH: '5',
+        CFX_REQUEST_ADDRESS: requestAddress,
+        CFX_RESPONSE_ADDRESS: responseAddress,
         CFX_MAX_BACKOFF_MS: '1000',
         CFX_VENDOR_ALIASES: JSON.stringify({ 'V-MURATA': ['Murata Electronics'], 'V-TI': ['TI', 'Texas Instruments'] }),
         CFX_WORK_ORDERS: JSON.stringify({
@@ -187,8 +244,13 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (c: Buffer) => (bridgeLog += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (bridgeLog += c.toString()));
+    currentLog = '';
+    const keep = (c: Buffer): void => {
+      bridgeLog += c.toString();
+      currentLog += c.toString();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     return child;
   };
   const exited = (child: ChildProcess): Promise<void> =>
@@ -210,6 +272,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     await admin.connect();
     await ensureTopics(admin, [w.topic(CFX_DEAD_LETTER_TOPIC)], 3, 30_000).finally(() => admin.disconnect());
     await Promise.all([w.startIngest(), w.startApi(), line.open(amqp.url, address)]);
+    await line.serve(requestAddress, responseAddress);
     const { first, second } = session();
     bridge = startBridge();
     await line.send(first);
@@ -250,8 +313,8 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     const unit = await w.get('/v1/serials/PNL-1-1/genealogy');
     expect(unit.status).toBe(200);
     expect(unit.body.unit).toMatchObject({ serial: 'PNL-1-1', brand: 'Acme', productPartNumber: 'GW-100-MB', workOrder: 'WO-1' });
-    expect(unit.body.unit.materials.map((m: { lotId: string; refDes: string[] }) => `${m.lotId}:${[...m.refDes].sort().join(',')}`).sort()).toEqual(['REEL-A2:C1,C2', 'REEL-B:R1']);
-    expect(unit.body.summary.installations).toBe(2);
+    expect(unit.body.unit.materials.map((m: { lotId: string; refDes: string[] }) => `${m.lotId}:${[...m.refDes].sort().join(',')}`).sort()).toEqual(['REEL-A2:C1,C2', 'REEL-B:R1', 'REEL-K:R2']);
+    expect(unit.body.summary.installations).toBe(3);
     expect(unit.body.summary.vendors.map((v: { vendorId: string }) => v.vendorId).sort()).toEqual(['V-MURATA', 'unresolved:Shady Parts Ltd']);
     const top = await w.get('/v1/serials/GW-1/genealogy');
     expect(top.body.unit.subAssemblies.map((s: { unit: { serial: string } }) => s.unit.serial)).toEqual(['PWR-1']);
@@ -287,5 +350,62 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     const invalidJson = letters.find((m) => m.headers?.['dlq.reason']?.toString() === 'INVALID_JSON');
     expect(invalidJson?.value?.toString()).toBe('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ');
     expect(letters.some((m) => m.headers?.['dlq.cfx.message-name']?.toString() === 'CFX.Production.WorkStarted')).toBe(false);
+  });
+
+  const rows = async (path: string): Promise<string[]> =>
+    ((await w.get(path)).body.items as { serial: string; candidate?: true; candidateLotIds?: string[] }[])
+      .map((r) => `${r.serial}${r.candidate ? `?${r.candidateLotIds!.join('|')}` : ''}`)
+      .sort();
+
+  it('lists both reels of a grey-zone placement as candidates: in the genealogy with the reason, in the where-used of either', async () => {
+    const unit = await w.get('/v1/serials/PNL-1-2/genealogy');
+    const grey = unit.body.unit.materials.find((m: { refDes: string[] }) => m.refDes.includes('C3'));
+    expect(grey).toMatchObject({
+      lotId: 'REEL-C2',
+      candidates: { lotIds: ['REEL-C1', 'REEL-C2'], inWords: 'REEL-C1 or REEL-C2', reason: expect.stringContaining('grey zone of the splice REEL-C1 -> REEL-C2') },
+      placements: [{ refDes: 'C3', location: 'FDR-3', placedAt: GREY_PLACED_AT }],
+    });
+    expect(unit.body.lots.find((l: { lotId: string }) => l.lotId === 'REEL-C1').splices).toEqual([expect.objectContaining({ leadingLotId: 'REEL-C1', trailingLotId: 'REEL-C2', greyZone: 2 })]);
+    expect(await rows('/v1/lots/REEL-C1/where-used')).toEqual(['PNL-1-2?REEL-C1|REEL-C2']);
+    expect(await rows('/v1/lots/REEL-C2/where-used')).toEqual(['PNL-1-2?REEL-C1|REEL-C2', 'PNL-1-3']);
+    expect(await rows('/v1/lots/REEL-C2/where-used?candidates=exclude')).toEqual(['PNL-1-3']);
+    expect(await rows('/v1/lots/REEL-C2/where-used?candidates=only')).toEqual(['PNL-1-2?REEL-C1|REEL-C2']);
+    expect((await w.get('/v1/lots/REEL-C2/where-used?candidates=maybe')).status).toBe(400);
+  });
+
+  it('keeps the BOM part an alternate was installed in place of', async () => {
+    const unit = await w.get('/v1/serials/PNL-1-1/genealogy');
+    expect(unit.body.unit.materials.find((m: { lotId: string }) => m.lotId === 'REEL-K')).toMatchObject({ bomPartNumber: 'IPN-RC0603', placements: [{ refDes: 'R2', location: 'FDR-1' }] });
+  });
+
+  it('sends a hold made through the API to the line as a BlockMaterialsRequest, and records the line response', async () => {
+    await eventually('the holds consumer of the restarted bridge', async () => currentLog.includes('sending holds made through the API'));
+    await sleep(1_000); // its first fetch of the lot topic's offsets follows the join
+    const hold = await w.post('/v1/lots/REEL-C1/hold', { reason: 'cracked capacitors on field returns' });
+    expect(hold.status).toBe(202);
+    await eventually('the request at the line', async () => line.requests.length >= 1);
+    expect(line.requests).toEqual([expect.objectContaining({
+      MessageName: 'CFX.Materials.Management.BlockMaterialsRequest', replyTo: responseAddress,
+      MessageBody: expect.objectContaining({ MaterialPackageIdentifiers: ['REEL-C1'], Reason: 'SuspectedProblem', Comments: 'cracked capacitors on field returns', Blocker: expect.objectContaining({ ActorType: 'RemoteSystem' }) }),
+    })]);
+    await eventually('the response recorded', async () => (await w.endOffset(CFX_LINE_TOPIC)) >= 2);
+    const records = (await readAll(w, CFX_LINE_TOPIC, 2)).map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>);
+    const requestId = line.requests[0]!.UniqueID as string;
+    expect(records).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'request', requestId, lotIds: ['REEL-C1'], status: 'hold', holdPosition: expect.objectContaining({ topic: w.topic(TOPICS.lot) }) }),
+      expect.objectContaining({ kind: 'response', requestId, result: { result: 'Success', resultCode: 0, message: 'blocked at feeder 3' }, notBlocked: [] }),
+    ]));
+  });
+
+  it('narrows the candidates once a splice point says which reel fed the placement (here: the leading one)', async () => {
+    await line.send([json({ ...envelope('CFX.Materials.Storage.SplicePointDetected', {
+      DepletedMaterial: { LocationIdentifier: 'FDR-3', MaterialPackage: { UniqueIdentifier: 'REEL-C1' } },
+      NewlyActiveMaterial: { LocationIdentifier: 'FDR-3', MaterialPackage: { UniqueIdentifier: 'REEL-C2' } },
+    }), TimeStamp: '2026-11-02T06:20:00.000-04:00' })]);
+    await eventually('the splice point recorded', async () => (await rows('/v1/lots/REEL-C2/where-used')).length === 1);
+    expect(await rows('/v1/lots/REEL-C2/where-used')).toEqual(['PNL-1-3']);
+    expect(await rows('/v1/lots/REEL-C1/where-used')).toEqual(['PNL-1-2']);
+    const unit = await w.get('/v1/serials/PNL-1-2/genealogy');
+    expect(unit.body.unit.materials.find((m: { refDes: string[] }) => m.refDes.includes('C3'))).toMatchObject({ lotId: 'REEL-C1', candidates: { settledTo: 'REEL-C1', inWords: 'REEL-C1' } });
   });
 });

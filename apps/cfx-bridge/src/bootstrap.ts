@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ensureTopics, KafkaClients, loadEnv, logLevels, prefixedTopics, topicSettingsOf } from '@trace/platform';
 import { CFX_DEAD_LETTER_TOPIC } from './cfx-dead-letter';
+import { CFX_LINE_TOPIC } from './line-holds/line-requests';
 import { CfxBridgeEnv } from './cfx-bridge.config';
 import { CfxBridgeModule } from './cfx-bridge.module';
 
@@ -14,7 +15,7 @@ export async function startCfxBridge(environment: NodeJS.ProcessEnv = process.en
   });
   // The contract's topics and the CFX dead-letter topic, before the first message needs them.
   const kafka = app.get(KafkaClients);
-  const topics = [...prefixedTopics(env.TOPIC_PREFIX).sources, kafka.topic(CFX_DEAD_LETTER_TOPIC)];
+  const topics = [...prefixedTopics(env.TOPIC_PREFIX).sources, kafka.topic(CFX_DEAD_LETTER_TOPIC), kafka.topic(CFX_LINE_TOPIC)];
   await ensureTopics(await kafka.admin(), topics, env.KAFKA_TOPIC_PARTITIONS, 60_000, topicSettingsOf(env.TOPIC_PREFIX));
   app.enableShutdownHooks();
   await app.init();

@@ -60,4 +60,20 @@ describe('CfxAmqpConsumer', () => {
     expect(accept).toHaveBeenCalledTimes(1);
     expect(consumer.counts).toMatchObject({ messages: 1, events: 0, deadLetters: 1 });
   });
+
+  it('produces the events of messages in hand in one batch and accepts each, in order, only after it', async () => {
+    let acknowledge = (): void => undefined;
+    const { consumer, batches, accept, addCredit, context } = setup(() => new Promise((resolve) => (acknowledge = resolve)));
+    const second = unitsInitialized.replace('"u-1"', '"u-2"').replace('"B-1"', '"B-2"');
+    const relayed = consumer.relayAll([context(unitsInitialized), context(second)]);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1);
+    expect(batches[0].topicMessages[0].messages.map((m) => JSON.parse(String(m.value)).data.serial)).toEqual(['B-1', 'B-2']);
+    expect(accept).not.toHaveBeenCalled();
+    acknowledge();
+    await relayed;
+    expect(accept).toHaveBeenCalledTimes(2);
+    expect(addCredit).toHaveBeenCalledTimes(2);
+    expect(consumer.counts).toMatchObject({ messages: 2, events: 2 });
+  });
 });

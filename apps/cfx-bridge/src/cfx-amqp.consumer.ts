@@ -63,6 +63,8 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(CfxAmqpConsumer.name);
   private connection?: Connection;
   private chain: Promise<void> = Promise.resolve();
+  private readonly pending: EventContext[] = [];
+  private draining = false;
   private stopping = false;
   readonly counts: CfxBridgeCounts = { messages: 0, events: 0, deadLetters: 0, unused: {} };
 
@@ -96,31 +98,66 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       if (held < this.options.prefetch) context.receiver?.add_credit(this.options.prefetch - held);
       opened(); // here, not on the connection: rhea passes a link's event up only when the link has no listener for it
     });
+    // Messages that arrive while a batch is produced wait for the next one: under load a batch holds every message in
+    // hand (at most the prefetch), so one Kafka round trip serves many; alone, a message goes at once.
     receiver.on('message', (context: EventContext) => {
-      this.chain = this.chain
-        .then(() => this.relay(context))
-        .catch((error: unknown) => {
-          // Left unsettled: the broker redelivers it after a restart. Later messages go on.
-          if (!this.stopping) this.logger.error(`CFX message not handled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        });
+      this.pending.push(context);
+      this.drain();
     });
     await open;
     this.logger.log(`consuming CFX from ${this.options.url} address ${this.options.address}`);
   }
 
+  /**
+   * Relays what is pending, batch after batch, unless a drain is already under way: messages that arrive while a batch
+   * is produced wait for the next one, so under load one Kafka round trip serves every message in hand (at most the
+   * prefetch), and a message alone goes at once.
+   */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.chain = this.chain
+      .then(async () => {
+        while (this.pending.length > 0) await this.relayAll(this.pending.splice(0, this.pending.length));
+      })
+      .catch((error: unknown) => {
+        // Left unsettled: the broker redelivers them after a restart. Later messages go on.
+        if (!this.stopping) this.logger.error(`CFX messages not handled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      })
+      .finally(() => {
+        this.draining = false;
+        if (this.pending.length > 0 && !this.stopping) this.drain(); // one that came as the loop ended
+      });
+  }
+
   /** Maps one delivery, produces what it makes, and only then accepts it (public for the small tests). */
-  async relay(context: Pick<EventContext, 'message' | 'delivery' | 'receiver'>): Promise<void> {
-    const message = context.message;
-    const delivery = context.delivery;
-    if (!message || !delivery || this.stopping) return; // unsettled: the broker redelivers it
-    const messageId = message.message_id === undefined ? undefined : String(message.message_id);
-    const contentEncoding = message.content_encoding;
-    const body = amqpBodyBytes(message.body);
+  relay(context: Pick<EventContext, 'message' | 'delivery' | 'receiver'>): Promise<void> {
+    return this.relayAll([context]);
+  }
+
+  /**
+   * Maps deliveries in arrival order, produces everything they make in one batch (acks=all), and only then accepts
+   * each, in the same order, giving its credit back.
+   */
+  async relayAll(contexts: Pick<EventContext, 'message' | 'delivery' | 'receiver'>[]): Promise<void> {
+    if (this.stopping) return; // unsettled: the broker redelivers them
     const out: OutgoingMessage[] = [];
     const now = new Date();
-    if (body === undefined) {
-      out.push(deadLetterOf({ reason: 'INVALID_JSON', errors: ['the AMQP body is no data section, binary or string'] }, Buffer.alloc(0), { messageId, contentEncoding }, now));
-    } else {
+    const taken: Pick<EventContext, 'delivery' | 'receiver'>[] = [];
+    const ids: string[] = [];
+    for (const context of contexts) {
+      const message = context.message;
+      if (!message || !context.delivery) continue;
+      taken.push(context);
+      const messageId = message.message_id === undefined ? undefined : String(message.message_id);
+      if (messageId !== undefined) ids.push(messageId);
+      const contentEncoding = message.content_encoding;
+      const body = amqpBodyBytes(message.body);
+      if (body === undefined) {
+        out.push(deadLetterOf({ reason: 'INVALID_JSON', errors: ['the AMQP body is no data section, binary or string'] }, Buffer.alloc(0), { messageId, contentEncoding }, now));
+        this.counts.deadLetters++;
+        continue;
+      }
       const mapped = this.mapCfxMessage.execute({ body, contentEncoding });
       for (const { event, headers } of mapped.events) out.push({ ...toMessage(event), headers });
       for (const refusal of mapped.refusals) {
@@ -131,11 +168,14 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       this.counts.events += mapped.events.length;
       this.counts.deadLetters += mapped.refusals.length;
     }
-    await this.produce(out, messageId);
+    if (taken.length === 0) return;
+    await this.produce(out, ids.length === 1 ? ids[0] : `${ids[0] ?? '?'} and ${taken.length - 1} more`);
     if (this.stopping && !this.connection?.is_open()) return; // the broker redelivers what was not accepted
-    delivery.accept();
-    this.counts.messages++;
-    context.receiver?.add_credit(1);
+    for (const context of taken) {
+      context.delivery!.accept();
+      this.counts.messages++;
+      context.receiver?.add_credit(1);
+    }
   }
 
   /** Produces until Kafka acknowledged every message (acks=all), backing off while it refuses. */

@@ -22,6 +22,18 @@ export class CfxBridgeEnv extends PlatformEnv {
   /** Messages the broker may hand the bridge before it accepted the earlier ones. */
   @IsInt() @Min(1) @Max(10_000) CFX_PREFETCH: number = 100;
 
+  /** The line's AMQP address for requests (BlockMaterialsRequest, UnblockMaterialsRequest); empty: holds are not sent. */
+  @IsString() CFX_REQUEST_ADDRESS = '';
+
+  /** Where the line sends its responses (the requests' reply-to). */
+  @IsString() @IsNotEmpty() CFX_RESPONSE_ADDRESS = 'cfx.responses';
+
+  /** The bridge's CFX handle: the Source of the requests it sends. */
+  @IsString() @IsNotEmpty() CFX_HANDLE = 'ems-trace.cfx-bridge';
+
+  /** The Target of the requests (the line's CFX handle), when the line needs one. */
+  @IsString() CFX_TARGET = '';
+
   /** Longest wait between two attempts to produce to a Kafka that refuses. */
   @IsInt() @Min(100) CFX_MAX_BACKOFF_MS: number = 30_000;
 }

@@ -3,6 +3,7 @@ import { KafkaModule } from '@trace/platform';
 import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
 import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
+import { LINE_HOLDS_OPTIONS, LineHolds } from './line-holds/line-holds.service';
 
 const USE_CASES = [MapCfxMessage];
 
@@ -21,6 +22,18 @@ export class CfxBridgeModule {
           useValue: { url: env.CFX_AMQP_URL, address: env.CFX_ADDRESS, prefetch: env.CFX_PREFETCH, maxBackoffMs: env.CFX_MAX_BACKOFF_MS },
         },
         CfxAmqpConsumer,
+        {
+          provide: LINE_HOLDS_OPTIONS,
+          useValue: {
+            url: env.CFX_AMQP_URL,
+            ...(env.CFX_REQUEST_ADDRESS !== '' ? { requestAddress: env.CFX_REQUEST_ADDRESS } : {}),
+            responseAddress: env.CFX_RESPONSE_ADDRESS,
+            handle: env.CFX_HANDLE,
+            ...(env.CFX_TARGET !== '' ? { target: env.CFX_TARGET } : {}),
+            groupId: `${env.KAFKA_CLIENT_ID}-holds`,
+          },
+        },
+        LineHolds,
       ],
     };
   }

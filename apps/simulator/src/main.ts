@@ -7,10 +7,12 @@ import { parseArgs } from 'node:util';
 import { SOURCE_TOPICS } from '@trace/contracts';
 import { createKafka, ensureTopics, produceByTopic, topicSettingsOf } from '@trace/platform';
 import { FaultSummary, SimMessage, describeFaults, emptyFaultSummary } from './faults';
-import { readNdjson, writeNdjson } from './ndjson';
+import { readNdjson, writeLines, writeNdjson } from './ndjson';
+import { cfxStream } from './cfx-format';
+import { writeFileSync } from 'node:fs';
 import { ProgressBar, formatDuration } from './progress';
 import { simulatedMessages } from './simulation';
-import { ShopFloorOptions } from './shop-floor';
+import { ShopFloorOptions, shopFloorEvents } from './shop-floor';
 
 const USAGE = `usage: npm run simulate -- [options]
   --seed N              seed of the simulation (default 1); same seed and flags, same events
@@ -22,6 +24,8 @@ const USAGE = `usage: npm run simulate -- [options]
   --reorder P           fraction of events held back behind later events (default 0)
   --invalid P           fraction of events followed by an invalid message (default 0)
   --out FILE            write the messages to FILE (NDJSON) instead of Kafka
+  --format F            contract (default) or cfx: with --out, the stream as a line publishes it in IPC-CFX, one
+                        envelope a line, with splices and grey zones; FILE.work-orders.json gets CFX_WORK_ORDERS
   --replay FILE         send the messages of FILE (written by --out) instead of simulating
   --brokers LIST        produce to these Kafka brokers (default $KAFKA_BROKERS or 127.0.0.1:9092)
   --topic-prefix P      prefix of every topic name (default $TOPIC_PREFIX or none)
@@ -32,6 +36,7 @@ interface Cli {
   sim: ShopFloorOptions;
   faults: { duplicates: number; reorder: number; invalid: number };
   out?: string;
+  format: 'contract' | 'cfx';
   replay?: string;
   brokers?: string;
   topicPrefix: string;
@@ -52,6 +57,7 @@ function parseCli(argv: string[]): Cli | undefined {
       reorder: { type: 'string', default: '0' },
       invalid: { type: 'string', default: '0' },
       out: { type: 'string' },
+      format: { type: 'string', default: 'contract' },
       replay: { type: 'string' },
       brokers: { type: 'string' },
       'topic-prefix': { type: 'string' },
@@ -71,12 +77,15 @@ function parseCli(argv: string[]): Cli | undefined {
     return p;
   };
   if (values.out && values.replay) throw new Error('--out and --replay do not go together: a replay sends a file to Kafka');
+  if (values.format !== 'contract' && values.format !== 'cfx') throw new Error(`--format must be contract or cfx, not ${String(values.format)}`);
+  if (values.format === 'cfx' && (!values.out || values.brokers || values.replay)) throw new Error('--format cfx writes to a file: give --out, and neither --brokers nor --replay');
   const seed = int('seed', 0);
   if (seed > 0xffffffff) throw new Error('--seed must fit in 32 bits');
   return {
     sim: { seed, units: int('units', 1), partsPerBoard: int('parts-per-board', 6), brands: int('brands', 1), lines: int('lines', 1) },
     faults: { duplicates: fraction('duplicates'), reorder: fraction('reorder'), invalid: fraction('invalid') },
     out: values.out,
+    format: values.format,
     replay: values.replay,
     brokers: values.brokers ?? (values.out ? undefined : (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')),
     topicPrefix: values['topic-prefix'] ?? process.env.TOPIC_PREFIX ?? '',
@@ -137,6 +146,14 @@ async function main(): Promise<void> {
     err(`replaying ${total} messages of ${file}`);
     await produce({ ...cli, brokers: cli.brokers ?? '127.0.0.1:9092' }, () => readNdjson(file), total);
     err(`done in ${formatDuration((Date.now() - started) / 1000)}`);
+    return;
+  }
+  if (cli.format === 'cfx') {
+    const stream = cfxStream(shopFloorEvents(cli.sim));
+    const n = await writeLines(cli.out!, stream.envelopes);
+    writeFileSync(`${cli.out!}.work-orders.json`, `${JSON.stringify(stream.workOrders, null, 2)}\n`);
+    err(`wrote ${n} CFX envelopes to ${cli.out!} (and CFX_WORK_ORDERS to ${cli.out!}.work-orders.json) in ${formatDuration((Date.now() - started) / 1000)}`);
+    err(`events without a CFX message, not written: ${JSON.stringify(stream.skipped)}`);
     return;
   }
   let summary: FaultSummary = emptyFaultSummary();

@@ -33,6 +33,19 @@ export async function writeNdjson(file: string, messages: Iterable<SimMessage>, 
   return n;
 }
 
+/** Writes values to `file` as NDJSON, one JSON value a line, honouring back-pressure; resolves with the count. */
+export async function writeLines(file: string, values: Iterable<unknown>): Promise<number> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  let n = 0;
+  for (const v of values) {
+    if (!out.write(`${JSON.stringify(v)}\n`)) await once(out, 'drain');
+    n++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return n;
+}
+
 /** Reads the messages of an NDJSON file written by writeNdjson (blank lines are skipped). */
 export async function* readNdjson(file: string): AsyncGenerator<SimMessage, void, undefined> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });

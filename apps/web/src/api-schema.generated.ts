@@ -795,6 +795,21 @@ export interface components {
             brand: string;
             units: number;
         };
+        CandidateLotsDto: {
+            /**
+             * @description The packages in words (the settled one alone, once settled)
+             * @example REEL-A or REEL-B
+             */
+            inWords: string;
+            /** @description Every package the material may have come from (a splice grey zone) */
+            lotIds: string[];
+            /** @description Why it cannot be told which */
+            reason: string;
+            /** @description Of the SplicePointDetected that settled it */
+            settledBy?: components["schemas"]["ProvenanceDto"];
+            /** @description The package a splice point settled it to (then also lotId) */
+            settledTo?: string;
+        };
         ClaimedValueDto: {
             /** @description Every event that claimed this value */
             provenance: components["schemas"]["ProvenanceDto"][];
@@ -1151,12 +1166,18 @@ export interface components {
             label?: string;
         };
         InstallationDto: {
+            /** @description The BOM part number this alternate was installed in place of; judged against that BOM line */
+            bomPartNumber?: string;
+            /** @description From one of several packages (a splice grey zone), until a splice point settled it */
+            candidates?: components["schemas"]["CandidateLotsDto"];
             /** @description Against what the unit's brand approved at the installation */
             judgement?: components["schemas"]["MaterialJudgementDto"];
             /** @description Package lot (reel, tray, bag) installed */
             lotId: string;
             /** @enum {string} */
             lotStatus: "released" | "hold" | "quarantined" | "scrapped" | "unknown";
+            /** @description Where and when each reference designator was placed (IPC-CFX) */
+            placements?: components["schemas"]["PlacementDto"][];
             provenance: components["schemas"]["ProvenanceDto"];
             quantity: number;
             /** @description Reference designators; empty for bulk material */
@@ -1241,6 +1262,8 @@ export interface components {
             receipt?: components["schemas"]["LotReceiptDto"];
             /** @description The lots this lot was split or merged from */
             sources: components["schemas"]["LotSourceDto"][];
+            /** @description Splices this package is the leading or trailing package of */
+            splices?: components["schemas"]["LotSpliceDto"][];
             /**
              * @description Latest status by occurredAt; released by default
              * @enum {string}
@@ -1263,6 +1286,15 @@ export interface components {
             lotIds: string[];
             provenance: components["schemas"]["ProvenanceDto"];
             quantity?: number;
+        };
+        LotSpliceDto: {
+            /** @description Placements around the joint that may have come from either package */
+            greyZone?: number;
+            leadingLotId: string;
+            location?: string;
+            /** @description Of the LotSpliced event */
+            provenance: components["schemas"]["ProvenanceDto"];
+            trailingLotId: string;
         };
         LotStatusChangeDto: {
             provenance: components["schemas"]["ProvenanceDto"];
@@ -1333,6 +1365,17 @@ export interface components {
              */
             via: "root" | "supplied" | "received" | "split" | "merge" | "installed" | "assembled";
         };
+        PlacementDto: {
+            /**
+             * @description Feeder slot or location it was placed from
+             * @example FDR-12 (1/12)
+             */
+            location?: string;
+            /** @example 2026-11-02T06:10:00.120-04:00 */
+            placedAt?: string;
+            /** @example C3 */
+            refDes: string;
+        };
         ProductCountDto: {
             /** @description (unknown) for units never started; (conflicting) for units whose product is in conflict */
             productPartNumber: string;
@@ -1356,7 +1399,7 @@ export interface components {
             /** @example trace.production.v1 */
             topic: string;
             /** @enum {string} */
-            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased" | "EventRetracted";
+            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "LotSpliced" | "SplicePointDetected" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased" | "EventRetracted";
         };
         PublicReportKeyDto: {
             /** @enum {string} */
@@ -1689,6 +1732,13 @@ export interface components {
         WhereUsedRowDto: {
             /** @description Brand of the top-level unit (absent when in conflict: only site-wide keys see such a unit) */
             brand?: string;
+            /**
+             * @description The serial may hold this lot or another package (a placement in a splice grey zone, not settled): a candidate row
+             * @enum {boolean}
+             */
+            candidate?: true;
+            /** @description With candidate: every package the placement may have come from, this lot among them */
+            candidateLotIds?: string[];
             /** @description The top-level unit's start fields whose UnitStarted events disagree (CONFLICTING_FACTS): absent above, no side picked */
             conflictingFields?: string[];
             /** @description The package lot installed: the material or one of its descendants */
@@ -2646,6 +2696,8 @@ export interface operations {
                 asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
+                /** @description Rows where the lot is only a candidate (a splice grey zone): include them, marked candidate (default), exclude them, or give only them */
+                candidates?: "include" | "exclude" | "only";
                 /** @description The nextCursor of the previous page, unchanged */
                 cursor?: string;
                 /** @description ndjson streams every row, one JSON object a line, without paging (same as Accept: application/x-ndjson) */
@@ -3606,6 +3658,8 @@ export interface operations {
                 asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
+                /** @description Rows where the lot is only a candidate (a splice grey zone): include them, marked candidate (default), exclude them, or give only them */
+                candidates?: "include" | "exclude" | "only";
                 /** @description The nextCursor of the previous page, unchanged */
                 cursor?: string;
                 /** @description ndjson streams every row, one JSON object a line, without paging (same as Accept: application/x-ndjson) */
@@ -3686,6 +3740,8 @@ export interface operations {
                 asOf?: string;
                 /** @description Only top-level units of this brand */
                 brand?: string;
+                /** @description Rows where the lot is only a candidate (a splice grey zone): include them, marked candidate (default), exclude them, or give only them */
+                candidates?: "include" | "exclude" | "only";
                 /** @description The nextCursor of the previous page, unchanged */
                 cursor?: string;
                 /** @description ndjson streams every row, one JSON object a line, without paging (same as Accept: application/x-ndjson) */

@@ -59,3 +59,14 @@ describe('the assembly tree', () => {
     expect(allKeys(assemblyTree(g))).toEqual(['TOP', 'TOP/SUB', 'TOP/SUB/SUBSUB', 'TOP/SUB/TOP']);
   });
 });
+
+describe('a placement in a splice grey zone', () => {
+  it('says every package it may have come from in words, with the reason, until a splice point settled it', () => {
+    const grey: Installation = { ...install('REEL-B', ['C1'], ['VL1']), candidates: { lotIds: ['REEL-A', 'REEL-B'], reason: 'grey zone of the splice', inWords: 'REEL-A or REEL-B' } };
+    const g = { ...genealogy(), unit: unit('GZ', [grey, { ...grey, candidates: { ...grey.candidates!, settledTo: 'REEL-B', inWords: 'REEL-B' } }]) };
+    const [open, settled] = assemblyTree(g).materials;
+    expect(open).toMatchObject({ lotText: 'REEL-A or REEL-B', candidateReason: 'grey zone of the splice' });
+    expect(settled).toMatchObject({ lotText: 'REEL-B' });
+    expect(settled!.candidateReason).toBeUndefined();
+  });
+});

@@ -3,6 +3,12 @@ import type { Genealogy, Installation, LotNode, MaterialJudgement, Provenance, U
 /** One line of a unit's material list: the installation joined with its lot, vendor lots and vendors. */
 export interface MaterialLine {
   lotId: string;
+  /**
+   * The lot as the page says it: its id, or every package a grey-zone placement may have come from, in words
+   * (`REEL-A or REEL-B`), with the reason.
+   */
+  lotText: string;
+  candidateReason?: string;
   refDes: string[];
   quantity: number;
   lotStatus: string;
@@ -67,8 +73,11 @@ export function assemblyTree(g: Genealogy): TreeUnit {
 
 function materialLine(m: Installation, lots: Map<string, LotNode>, vendorLots: Map<string, VendorLotNode>, vendors: Map<string, VendorNode>): MaterialLine {
   const lot = lots.get(m.lotId);
+  const unsettled = m.candidates !== undefined && m.candidates.settledTo === undefined;
   return {
     lotId: m.lotId,
+    lotText: unsettled ? m.candidates!.inWords : m.lotId,
+    ...(unsettled ? { candidateReason: m.candidates!.reason } : {}),
     refDes: m.refDes,
     quantity: m.quantity,
     lotStatus: m.lotStatus,

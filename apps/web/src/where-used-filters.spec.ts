@@ -9,6 +9,9 @@ describe('where-used filters', () => {
     expect(whereUsedQuery({})).toBe('');
     expect(filtersFromSearch('?brand=Acme&shipped=true&product=GW-100')).toEqual({ brand: 'Acme', product: 'GW-100', shipped: true });
     expect(filtersFromSearch('?shipped=maybe')).toEqual({});
+    expect(filtersFromSearch('?candidates=only')).toEqual({ candidates: 'only' });
+    expect(filtersFromSearch('?candidates=all')).toEqual({});
+    expect(whereUsedQuery({ candidates: 'exclude' })).toBe('?candidates=exclude');
   });
 
   it('count rows, distinct top-level units and shipped units as the stream arrives', () => {

@@ -5,6 +5,8 @@ export interface WhereUsedFilters {
   brand?: string;
   product?: string;
   shipped?: boolean;
+  /** Rows where the lot is only a candidate (a splice grey zone): the API's default is `include`, marked. */
+  candidates?: 'exclude' | 'only';
 }
 
 /** The query string of a where-used request with these filters (empty filters are left out). */
@@ -13,6 +15,7 @@ export function whereUsedQuery(filters: WhereUsedFilters, extra: Record<string, 
   if (filters.brand?.trim()) params.set('brand', filters.brand.trim());
   if (filters.product?.trim()) params.set('product', filters.product.trim());
   if (filters.shipped !== undefined) params.set('shipped', String(filters.shipped));
+  if (filters.candidates !== undefined) params.set('candidates', filters.candidates);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -22,7 +25,9 @@ export function whereUsedQuery(filters: WhereUsedFilters, extra: Record<string, 
 export function filtersFromSearch(search: string): WhereUsedFilters {
   const p = new URLSearchParams(search);
   const shipped = p.get('shipped');
+  const candidates = p.get('candidates');
   return {
+    ...(candidates === 'exclude' || candidates === 'only' ? { candidates } : {}),
     ...(p.get('brand') ? { brand: p.get('brand')! } : {}),
     ...(p.get('product') ? { product: p.get('product')! } : {}),
     ...(shipped === 'true' ? { shipped: true } : shipped === 'false' ? { shipped: false } : {}),

@@ -6,7 +6,7 @@ import {
   PartApprovedData,
   brandKey,
 } from './brand';
-import { LotMergedData, LotSplitData, LotStatusChangedData, lotKey } from './lot';
+import { LotMergedData, LotSplicedData, LotSplitData, LotStatusChangedData, SplicePointDetectedData, lotKey } from './lot';
 import {
   MaterialInstalledData,
   MaterialRemovedData,
@@ -35,6 +35,8 @@ export const EVENT_TYPES = {
   LotSplit: { topic: TOPICS.lot, data: LotSplitData, key: lotKey },
   LotMerged: { topic: TOPICS.lot, data: LotMergedData, key: lotKey },
   LotStatusChanged: { topic: TOPICS.lot, data: LotStatusChangedData, key: lotKey },
+  LotSpliced: { topic: TOPICS.lot, data: LotSplicedData, key: lotKey },
+  SplicePointDetected: { topic: TOPICS.lot, data: SplicePointDetectedData, key: lotKey },
   UnitStarted: { topic: TOPICS.production, data: UnitStartedData, key: productionKey },
   MaterialInstalled: { topic: TOPICS.production, data: MaterialInstalledData, key: productionKey },
   UnitAssembled: { topic: TOPICS.production, data: UnitAssembledData, key: productionKey },

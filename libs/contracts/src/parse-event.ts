@@ -164,6 +164,18 @@ function checkSemantics(type: EventType, data: object): string[] {
         ? ['data.newLots must not contain data.sourceLotId']
         : [];
     }
+    case 'LotSpliced':
+    case 'SplicePointDetected': {
+      const d = data as { leadingLotId: string; trailingLotId: string };
+      return d.leadingLotId === d.trailingLotId ? ['data.trailingLotId must differ from data.leadingLotId'] : [];
+    }
+    case 'MaterialInstalled': {
+      const d = data as { lotId: string; refDes: string[]; placements?: { refDes: string }[]; candidates?: { lotIds: string[] } };
+      return [
+        ...(d.placements ?? []).filter((p) => !d.refDes.includes(p.refDes)).map((p) => `data.placements: ${p.refDes} is not one of data.refDes`),
+        ...(d.candidates && !d.candidates.lotIds.includes(d.lotId) ? ['data.candidates.lotIds must include data.lotId'] : []),
+      ];
+    }
     case 'UnitAssembled':
     case 'UnitDisassembled': {
       const d = data as { serial: string; childSerial: string };

@@ -34,6 +34,16 @@ export interface Installation {
   retraction?: Retraction;
   /** How the material stands against what the unit's brand approved when it was installed (brand authority). */
   judgement?: MaterialJudgement;
+  /** Where and when each reference designator was placed, when the line said (IPC-CFX). */
+  placements?: { refDes: string; location?: string; placedAt?: string }[];
+  /** The BOM part number this material was installed in place of (an alternate part); judged against that BOM line. */
+  bomPartNumber?: string;
+  /**
+   * The material came from one of several packages (a splice's grey zone): `lotIds` with the `reason`, and
+   * `inWords` ("REEL-A or REEL-B"). Once a splice point settled it, `settledTo` (then `lotId`) and `settledBy`.
+   * While unsettled, `vendorLotIds` are those behind every candidate.
+   */
+  candidates?: { lotIds: string[]; reason: string; inWords: string; settledTo?: string; settledBy?: Provenance };
 }
 
 export interface SubAssembly {
@@ -103,6 +113,8 @@ export interface LotNode {
   vendorLotIds: string[];
   /** Receipt fields whose MaterialReceived claims disagree: `receipt` is then absent, flagged CONFLICTING_FACTS. */
   conflictingFields?: string[];
+  /** Splices this package is part of (leading or trailing), with their grey zone, when any. */
+  splices?: { leadingLotId: string; trailingLotId: string; greyZone?: number; location?: string; provenance: Provenance }[];
 }
 
 export interface VendorLotNode {

@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assembleGenealogy, fetchedOf, storeOf } from '@trace/genealogy/testing';
-import { gatewayScenario } from '@trace/contracts/testing';
+import { gatewayScenario, testEvents } from '@trace/contracts/testing';
 import { buildGenealogyReport } from './genealogy-report';
 import { CSV_COLUMNS, renderCsv } from './report-csv';
 import { renderPdf } from './report-pdf';
@@ -47,5 +51,26 @@ describe('genealogy report', () => {
     const pdf = await renderPdf(report);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toMatch(/%%EOF\s*$/);
+  });
+});
+
+describe('genealogy report of a placement in a splice grey zone', () => {
+  const ev = testEvents('gz');
+  const receipt = (lotId: string) =>
+    ev('MaterialReceived', { receiptId: `GR-${lotId}`, vendorId: 'V', manufacturer: 'Murata', mpn: 'GRM', internalPartNumber: 'CAP', vendorLotCode: lotId, receivedAt: '2026-11-01T06:00:00Z', uom: 'pcs', packages: [{ lotId, quantity: 10 }] });
+  const events = [
+    receipt('REEL-A'), receipt('REEL-B'),
+    ev('UnitStarted', { serial: 'GZ-1', brand: 'Acme', productPartNumber: 'GW', workOrder: 'WO' }),
+    ev('MaterialInstalled', { serial: 'GZ-1', lotId: 'REEL-B', quantity: 1, refDes: ['C1'], candidates: { lotIds: ['REEL-A', 'REEL-B'], reason: 'grey zone' } }),
+  ];
+  const gz = buildGenealogyReport(assembleGenealogy('GZ-1', fetchedOf(storeOf(events))), { generatedAt: '2026-11-03T08:00:00.000Z', consumerGroup: 'trace-ingest', consumerLag: 0 });
+
+  it('says "REEL-A or REEL-B" in words in the JSON, the CSV and the PDF, with the lineage of both', async () => {
+    expect(gz.bom[0]).toMatchObject({ packageLot: 'REEL-A or REEL-B', lotLineage: 'REEL-A <- received GR-REEL-A; or REEL-B <- received GR-REEL-B' });
+    expect(renderCsv(gz).toString('utf8').split('\r\n')[1]).toContain(',REEL-A or REEL-B,');
+    const file = join(mkdtempSync(join(tmpdir(), 'gz-')), 'r.pdf');
+    writeFileSync(file, await renderPdf(gz));
+    // The narrow column wraps the words (at spaces and after hyphens): compared without the line breaks.
+    expect(execFileSync('pdftotext', ['-raw', file, '-']).toString('utf8').replace(/\s+/g, '')).toContain('REEL-AorREEL-Bx1');
   });
 });

@@ -186,10 +186,11 @@ function bomRow(
     path,
     serial,
     refDes: m.refDes,
-    packageLot: m.lotId,
+    // A grey-zone placement not settled names every package it may have come from, in words: "REEL-A or REEL-B".
+    packageLot: unsettled(m) ? m.candidates!.inWords : m.lotId,
     quantity: m.quantity,
     lotStatus: m.lotStatus,
-    lotLineage: lineage(m.lotId, lots, new Set(), lineages),
+    lotLineage: unsettled(m) ? m.candidates!.lotIds.map((id) => lineage(id, lots, new Set(), lineages)).join('; or ') : lineage(m.lotId, lots, new Set(), lineages),
     judgement: judgementText(m.judgement),
     sources: m.vendorLotIds.map((id) => {
       const vl = vendorLots.get(id);
@@ -211,6 +212,8 @@ function bomRow(
     provenance: m.provenance,
   };
 }
+
+const unsettled = (m: Installation): boolean => m.candidates !== undefined && m.candidates.settledTo === undefined;
 
 // A vendor lot id is the JSON array [vendorId, mpn, vendorLotCode]; the parts stand in when no receipt named them.
 const partOf = (vendorLotId: string, i: number): string => {

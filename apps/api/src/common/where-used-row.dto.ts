@@ -38,5 +38,10 @@ export class WhereUsedRowDto implements WhereUsedRow {
 
   @ApiPropertyOptional({ type: RetractionDto, description: 'The retraction: its reason and provenance' })
   retraction?: RetractionDto;
+
+  @ApiPropertyOptional({ enum: [true], description: 'The serial may hold this lot or another package (a placement in a splice grey zone, not settled): a candidate row' })
+  candidate?: true;
+  @ApiPropertyOptional({ type: [String], description: 'With candidate: every package the placement may have come from, this lot among them' })
+  candidateLotIds?: string[];
 }
 

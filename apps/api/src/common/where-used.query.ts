@@ -1,4 +1,4 @@
-import type { WhereUsedFilter } from '@trace/genealogy';
+import { CANDIDATE_FILTERS, type CandidateFilter, type WhereUsedFilter } from '@trace/genealogy';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
 import { Type } from 'class-transformer';
@@ -35,6 +35,15 @@ export class WhereUsedQuery {
   @AsOfQuery()
   asOf?: string;
 
+  @ApiPropertyOptional({
+    enum: CANDIDATE_FILTERS,
+    default: 'include',
+    description: 'Rows where the lot is only a candidate (a splice grey zone): include them, marked candidate (default), exclude them, or give only them',
+  })
+  @IsOptional()
+  @IsIn(CANDIDATE_FILTERS)
+  candidates?: CandidateFilter;
+
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100, description: 'Rows per page (JSON form only)' })
   @IsOptional()
   @Type(() => Number)
@@ -63,4 +72,5 @@ export const filterOf = (query: WhereUsedQuery): WhereUsedFilter => ({
   ...(query.brand !== undefined ? { brand: query.brand } : {}),
   ...(query.product !== undefined ? { productPartNumber: query.product } : {}),
   ...(query.shipped !== undefined ? { shipped: query.shipped } : {}),
+  ...(query.candidates !== undefined ? { candidates: query.candidates } : {}),
 });

@@ -53,6 +53,20 @@ export class RetractionDto implements Retraction {
 const LOT_STATUS_OR_UNKNOWN = [...LOT_STATUSES, 'unknown'];
 const VENDOR_STATUS_OR_UNKNOWN = [...VENDOR_STATUSES, 'unknown'];
 
+export class PlacementDto {
+  @ApiProperty({ example: 'C3' }) refDes: string;
+  @ApiPropertyOptional({ example: 'FDR-12 (1/12)', description: 'Feeder slot or location it was placed from' }) location?: string;
+  @ApiPropertyOptional({ example: '2026-11-02T06:10:00.120-04:00' }) placedAt?: string;
+}
+
+export class CandidateLotsDto {
+  @ApiProperty({ type: [String], description: 'Every package the material may have come from (a splice grey zone)' }) lotIds: string[];
+  @ApiProperty({ description: 'Why it cannot be told which' }) reason: string;
+  @ApiProperty({ example: 'REEL-A or REEL-B', description: 'The packages in words (the settled one alone, once settled)' }) inWords: string;
+  @ApiPropertyOptional({ description: 'The package a splice point settled it to (then also lotId)' }) settledTo?: string;
+  @ApiPropertyOptional({ type: ProvenanceDto, description: 'Of the SplicePointDetected that settled it' }) settledBy?: ProvenanceDto;
+}
+
 export class InstallationDto implements Installation {
   @ApiProperty({ description: 'Package lot (reel, tray, bag) installed' }) lotId: string;
   @ApiProperty() quantity: number;
@@ -65,6 +79,9 @@ export class InstallationDto implements Installation {
   @ApiPropertyOptional({ description: 'Only with history=true: its event was retracted (EventRetracted); it counts nowhere' }) retracted?: boolean;
   @ApiPropertyOptional({ type: RetractionDto }) retraction?: RetractionDto;
   @ApiPropertyOptional({ type: MaterialJudgementDto, description: "Against what the unit's brand approved at the installation" }) judgement?: MaterialJudgementDto;
+  @ApiPropertyOptional({ type: [PlacementDto], description: 'Where and when each reference designator was placed (IPC-CFX)' }) placements?: PlacementDto[];
+  @ApiPropertyOptional({ description: 'The BOM part number this alternate was installed in place of; judged against that BOM line' }) bomPartNumber?: string;
+  @ApiPropertyOptional({ type: CandidateLotsDto, description: 'From one of several packages (a splice grey zone), until a splice point settled it' }) candidates?: CandidateLotsDto;
 }
 
 export class UnitNodeDto implements UnitNode {
@@ -121,6 +138,14 @@ export class LotReceiptDto {
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
 }
 
+export class LotSpliceDto {
+  @ApiProperty() leadingLotId: string;
+  @ApiProperty() trailingLotId: string;
+  @ApiPropertyOptional({ description: 'Placements around the joint that may have come from either package' }) greyZone?: number;
+  @ApiPropertyOptional() location?: string;
+  @ApiProperty({ type: ProvenanceDto, description: 'Of the LotSpliced event' }) provenance: ProvenanceDto;
+}
+
 export class LotNodeDto implements LotNode {
   @ApiProperty() lotId: string;
   @ApiProperty({ description: 'False when no event established this lot (see gaps)' }) known: boolean;
@@ -130,6 +155,7 @@ export class LotNodeDto implements LotNode {
   @ApiPropertyOptional({ type: LotReceiptDto, description: 'Absent when the receipts of this package disagree (conflictingFields)' }) receipt?: LotReceiptDto;
   @ApiProperty({ type: [LotSourceDto], description: 'The lots this lot was split or merged from' }) sources: LotSourceDto[];
   @ApiProperty({ type: [String] }) vendorLotIds: string[];
+  @ApiPropertyOptional({ type: [LotSpliceDto], description: 'Splices this package is the leading or trailing package of' }) splices?: LotSpliceDto[];
   @ApiPropertyOptional({ type: [String], description: 'Receipt fields whose MaterialReceived events disagree: a CONFLICTING_FACTS flag gives every value' })
   conflictingFields?: string[];
 }

@@ -3,6 +3,8 @@ export const MAPPED_MESSAGES = {
   materialsInitialized: 'CFX.Materials.Management.MaterialsInitialized',
   materialsReceived: 'CFX.Materials.Management.MaterialsReceived',
   materialsSplit: 'CFX.Materials.Management.MaterialsSplit',
+  materialsJoined: 'CFX.Materials.Management.MaterialsJoined',
+  splicePointDetected: 'CFX.Materials.Storage.SplicePointDetected',
   materialsInstalled: 'CFX.Production.Assembly.MaterialsInstalled',
   materialsUninstalled: 'CFX.Production.Assembly.MaterialsUninstalled',
   unitsInitialized: 'CFX.Production.UnitsInitialized',

@@ -90,11 +90,53 @@ describe('MapCfxMessage', () => {
     const out = map(env);
     expect(out.refusals).toEqual([]);
     expect(data(out)).toEqual([
-      { type: 'MaterialInstalled', serial: 'PNL-1-1', lotId: 'REEL-1', quantity: 3, refDes: ['C1', 'C2'] },
+      {
+        type: 'MaterialInstalled', serial: 'PNL-1-1', lotId: 'REEL-1', quantity: 3, refDes: ['C1', 'C2'],
+        placements: [{ refDes: 'C1', location: 'FDR-12 (1/12)' }, { refDes: 'C2', location: 'FDR-12 (1/12)' }],
+      },
       { type: 'UnitAssembled', serial: 'GW-1', childSerial: 'PWR-1', refDes: 'J2' },
     ]);
     expect(out.events.map((e) => e.event.eventId)).toEqual([`cfx:${env.UniqueID as string}:0`, `cfx:${env.UniqueID as string}:1:0`]);
     expect(out.events[0].event.correlationId).toBe('a1b2c3d4-0000-0000-0000-000000000001');
+  });
+
+  it('gives each placement its feeder location and time, and the BOM part an alternate replaced', () => {
+    const out = map(envelope('CFX.Production.Assembly.MaterialsInstalled', {
+      TransactionId: 'TX-P',
+      InstalledMaterials: [installed('PNL-1-1', 'REEL-K', [
+        { ReferenceDesignator: 'C5', InstallationTime: '2018-10-03T16:03:05.120-04:00' },
+        { ReferenceDesignator: 'C6' },
+      ], { ReferencePartNumber: 'CAP-100N' })],
+    }));
+    expect(data(out)).toEqual([{
+      type: 'MaterialInstalled', serial: 'PNL-1-1', lotId: 'REEL-K', quantity: 2, refDes: ['C5', 'C6'], bomPartNumber: 'CAP-100N',
+      placements: [{ refDes: 'C5', location: 'FDR-12 (1/12)', placedAt: '2018-10-03T16:03:05.120-04:00' }, { refDes: 'C6', location: 'FDR-12 (1/12)' }],
+    }]);
+  });
+
+  it('maps MaterialsJoined to LotSpliced with its grey zone, and SplicePointDetected to the settling fact', () => {
+    const joined = map(envelope('CFX.Materials.Management.MaterialsJoined', {
+      LeadingMaterialPackage: { UniqueIdentifier: 'REEL-A', InternalPartNumber: 'CAP-100N', Quantity: 12 },
+      TrailingMaterialPackage: { UniqueIdentifier: 'REEL-B', InternalPartNumber: 'CAP-100N', Quantity: 4000, GreyZone: 3 },
+    }));
+    expect(data(joined)).toEqual([{ type: 'LotSpliced', leadingLotId: 'REEL-A', trailingLotId: 'REEL-B', greyZone: 3 }]);
+    const point = map(envelope('CFX.Materials.Storage.SplicePointDetected', {
+      DepletedMaterial: { LocationIdentifier: 'FDR-12', LocationName: '1/12', MaterialPackage: { UniqueIdentifier: 'REEL-A' } },
+      NewlyActiveMaterial: { LocationIdentifier: 'FDR-12', LocationName: '1/12', MaterialPackage: { UniqueIdentifier: 'REEL-B' } },
+    }));
+    expect(data(point)).toEqual([{ type: 'SplicePointDetected', leadingLotId: 'REEL-A', trailingLotId: 'REEL-B', location: 'FDR-12 (1/12)' }]);
+  });
+
+  it('makes a placement from a chain in its grey zone an installation from either package, and a certain one once the zone is 0', () => {
+    const chain = (GreyZone: number) => ({ UniqueIdentifier: 'REEL-B', InternalPartNumber: 'CAP-100N', GreyZone, LeadingMaterialPackage: { UniqueIdentifier: 'REEL-A' } });
+    const inZone = map(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('PNL-1-2', null, [{ ReferenceDesignator: 'C1' }], { Material: chain(2) })] }));
+    expect(inZone.events[0]!.event.data).toMatchObject({
+      lotId: 'REEL-B',
+      candidates: { lotIds: ['REEL-A', 'REEL-B'], reason: expect.stringContaining('grey zone of the splice REEL-A -> REEL-B (2 placements left)') },
+    });
+    const after = map(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('PNL-1-3', null, [{ ReferenceDesignator: 'C1' }], { Material: chain(0) })] }));
+    expect(after.events[0]!.event.data).toMatchObject({ lotId: 'REEL-B' });
+    expect((after.events[0]!.event.data as { candidates?: unknown }).candidates).toBeUndefined();
   });
 
   it('reads TransactionID and TransactionId alike, as any letter case of a field', () => {
@@ -155,6 +197,14 @@ describe('MapCfxMessage', () => {
     expect(map(bytes)).toEqual(map(bytes));
   });
 
+  it.each([
+    ['CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }] }],
+    ['CFX.Materials.Management.MaterialsModified', { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }] }],
+    ['CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', { NewOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Acme', PartNumber: 'GW-100' }] }],
+  ])('counts %s as not used (the contract has no event that means it), without dead-lettering it', (name, body) => {
+    expect(map(envelope(name, body))).toEqual({ events: [], refusals: [], unused: [name] });
+  });
+
   it('counts messages it does not use, without dead-lettering them', () => {
     const out = map(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: 'x' }));
     expect(out).toEqual({ events: [], refusals: [], unused: ['CFX.Production.WorkStarted'] });
@@ -176,6 +226,9 @@ describe('MapCfxMessage', () => {
     ['an installed material without its unit', JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed(null, 'REEL-1', [{ ReferenceDesignator: 'R1' }])] })), 'MISSING_ID'],
     ['an installed material without its package', JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('U-1', null, [{ ReferenceDesignator: 'R1' }])] })), 'MISSING_ID'],
     ['a received package without its id', JSON.stringify(envelope('CFX.Materials.Management.MaterialsInitialized', { Materials: [{ InternalPartNumber: 'I', Quantity: 1 }] })), 'MISSING_ID'],
+    ['a splice without its trailing package', JSON.stringify(envelope('CFX.Materials.Management.MaterialsJoined', { LeadingMaterialPackage: { UniqueIdentifier: 'A' } })), 'MISSING_ID'],
+    ['a splice of a package to itself', JSON.stringify(envelope('CFX.Materials.Management.MaterialsJoined', { LeadingMaterialPackage: { UniqueIdentifier: 'A' }, TrailingMaterialPackage: { UniqueIdentifier: 'A' } })), 'INVALID_BODY'],
+    ['an InstallationTime without an offset', JSON.stringify(envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('U-1', 'REEL-1', [{ ReferenceDesignator: 'R1', InstallationTime: '2018-10-03T16:03:05' }])] })), 'INVALID_BODY'],
     ['a unit of a work order with no mapping', JSON.stringify(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'P', WorkOrderIdentifier: { WorkOrderId: 'WO-404' } })), 'UNMAPPED_WORK_ORDER'],
   ])('refuses %s', (_what, bytes, reason) => {
     const out = map(bytes);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, TraceEvent, TraceEventOf, isInstant, makeEvent, parseEvent, toMessage } from '@trace/contracts';
+import { CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, Placement, TraceEvent, TraceEventOf, isInstant, makeEvent, parseEvent, toMessage } from '@trace/contracts';
 import { CfxFields } from '../cfx/cfx-fields';
 import { MAPPED_MESSAGES, MappedMessageName, isCfxMessageName, mappedMessage } from '../cfx/cfx-messages';
 import { CfxRejectReason, decodeCfx } from '../cfx/decode-cfx';
@@ -130,6 +130,10 @@ export class MapCfxMessage {
         return this.materialsReceived(envelope);
       case MAPPED_MESSAGES.materialsSplit:
         return this.materialsSplit(envelope);
+      case MAPPED_MESSAGES.materialsJoined:
+        return this.materialsJoined(envelope);
+      case MAPPED_MESSAGES.splicePointDetected:
+        return this.splicePointDetected(envelope);
       case MAPPED_MESSAGES.materialsInstalled:
         return this.materialsInstalled(envelope);
       case MAPPED_MESSAGES.materialsUninstalled:
@@ -188,9 +192,51 @@ export class MapCfxMessage {
     ];
   }
 
+  /** MaterialsJoined: a splice, the leading package consumed first; its grey zone from either package's GreyZone. */
+  private materialsJoined(envelope: Envelope): MappedEvent[] {
+    const b = envelope.body;
+    const leading = b.object('LeadingMaterialPackage');
+    const trailing = b.object('TrailingMaterialPackage');
+    if (leading === undefined) missing('package', b, 'LeadingMaterialPackage');
+    if (trailing === undefined) missing('package', b, 'TrailingMaterialPackage');
+    const leadingLotId = required(leading, 'UniqueIdentifier', 'package');
+    const trailingLotId = required(trailing, 'UniqueIdentifier', 'package');
+    const zones = [trailing.number('GreyZone'), leading.number('GreyZone')].filter((z): z is number => z !== undefined);
+    const location = spliceLocation(b);
+    return [
+      this.event(envelope, 'LotSpliced', '0', {
+        leadingLotId: leadingLotId ?? '',
+        trailingLotId: trailingLotId ?? '',
+        ...(zones.length > 0 ? { greyZone: Math.max(...zones) } : {}),
+        ...(location !== undefined ? { location } : {}),
+      }),
+    ];
+  }
+
+  /** SplicePointDetected: the joint passed the pick point; it settles the grey zone of the splice of the two packages. */
+  private splicePointDetected(envelope: Envelope): MappedEvent[] {
+    const b = envelope.body;
+    const depleted = b.object('DepletedMaterial');
+    const active = b.object('NewlyActiveMaterial');
+    if (depleted === undefined) missing('package', b, 'DepletedMaterial');
+    if (active === undefined) missing('package', b, 'NewlyActiveMaterial');
+    const leadingLotId = required(depleted.object('MaterialPackage') ?? depleted, 'UniqueIdentifier', 'package');
+    const trailingLotId = required(active.object('MaterialPackage') ?? active, 'UniqueIdentifier', 'package');
+    const location = locationOf(active) ?? locationOf(depleted);
+    return [
+      this.event(envelope, 'SplicePointDetected', '0', {
+        leadingLotId: leadingLotId ?? '',
+        trailingLotId: trailingLotId ?? '',
+        ...(location !== undefined ? { location } : {}),
+      }),
+    ];
+  }
+
   /**
    * MaterialsInstalled: per installed material, one MaterialInstalled (its reference designators from
-   * InstalledComponents), and one UnitAssembled per component that is a sub-assembly (InstalledUnitIdentifier).
+   * InstalledComponents, each placement's location and time, the replaced BOM part from ReferencePartNumber, and
+   * both packages as candidates while the material is a chain in its grey zone), and one UnitAssembled per component
+   * that is a sub-assembly (InstalledUnitIdentifier).
    */
   private materialsInstalled(envelope: Envelope): MappedEvent[] {
     const installed = envelope.body.objects('InstalledMaterials');
@@ -210,12 +256,19 @@ export class MapCfxMessage {
       const events: MappedEvent[] = [];
       if (lotId !== undefined) {
         const refDes = distinct(components.flatMap((c) => c.string('ReferenceDesignator') ?? []));
+        const location = locationOf(item.object('CarrierLocation'));
+        const placements = placementsOf(components, location);
+        const bomPartNumber = item.string('ReferencePartNumber');
+        const candidates = greyZoneOf(item.object('Material')!, lotId);
         events.push(
           this.event(envelope, 'MaterialInstalled', String(i), {
             serial: serial ?? '',
             lotId,
             quantity: item.number('QuantityInstalled') ?? Math.max(1, refDes.length),
             refDes,
+            ...(placements.length > 0 ? { placements } : {}),
+            ...(bomPartNumber !== undefined ? { bomPartNumber } : {}),
+            ...(candidates ? { candidates } : {}),
           }),
         );
       }
@@ -308,6 +361,53 @@ export class MapCfxMessage {
     if (!parsed.ok) throw new Refused('INVALID_BODY', parsed.errors.map((e) => `${mapped.event.type} ${e}`));
     return { event: parsed.event, headers: mapped.headers };
   }
+}
+
+/** A feeder location as one text: its identifier, with its name when it has one (`FDR-12 (1/12)`). */
+function locationOf(location: CfxFields | undefined): string | undefined {
+  if (location === undefined) return undefined;
+  const id = location.string('LocationIdentifier');
+  const name = location.string('LocationName');
+  const text = id !== undefined && name !== undefined && name !== id ? `${id} (${name})` : id ?? name;
+  return text?.slice(0, 128);
+}
+
+/** Where a splice was made: the location of either package, when the SDK's MaterialPackage carries none, none. */
+function spliceLocation(body: CfxFields): string | undefined {
+  return locationOf(body.object('Location')) ?? body.string('LocationIdentifier');
+}
+
+/** Per distinct reference designator, the first component placed at it: where from (the carrier location) and when. */
+function placementsOf(components: CfxFields[], location: string | undefined): Placement[] {
+  const seen = new Set<string>();
+  const out: Placement[] = [];
+  for (const c of components) {
+    const refDes = c.string('ReferenceDesignator');
+    if (refDes === undefined || seen.has(refDes)) continue;
+    seen.add(refDes);
+    const placedAt = c.string('InstallationTime');
+    if (placedAt !== undefined && !isInstant(placedAt)) c.problem(`InstallationTime ${JSON.stringify(placedAt)} is no date-time with an offset`);
+    const at = placedAt !== undefined && isInstant(placedAt) ? placedAt : undefined;
+    // A placement says something only with where or when; a designator alone is in refDes already.
+    if (location !== undefined || at !== undefined) out.push({ refDes, ...(location !== undefined ? { location } : {}), ...(at !== undefined ? { placedAt: at } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The candidates of a material that is a chain in its grey zone: the package named (the chain's trailing reel, by
+ * whose barcode a chain is known) and every leading package still in the chain, while its GreyZone counts above 0.
+ */
+function greyZoneOf(material: CfxFields, lotId: string): { lotIds: string[]; reason: string } | undefined {
+  const zone = material.number('GreyZone') ?? 0;
+  const leading: string[] = [];
+  for (let p = material.object('LeadingMaterialPackage'); p !== undefined && leading.length < 15; p = p.object('LeadingMaterialPackage')) {
+    const id = p.string('UniqueIdentifier');
+    if (id !== undefined && id !== lotId && !leading.includes(id)) leading.unshift(id);
+  }
+  if (zone <= 0 || leading.length === 0) return undefined;
+  const lotIds = [...leading, lotId];
+  return { lotIds, reason: `placed in the grey zone of the splice ${lotIds.join(' -> ')} (${zone} placement${zone === 1 ? '' : 's'} left): the machine cannot tell which package fed it` };
 }
 
 /** A required identifier: its absence refuses the envelope as MISSING_ID, not as a body that does not fit. */

@@ -54,9 +54,15 @@ function FilterBar({ filters, onChange }: { filters: WhereUsedFilters; onChange:
   const [brand, setBrand] = useState(filters.brand ?? '');
   const [product, setProduct] = useState(filters.product ?? '');
   const [shipped, setShipped] = useState(filters.shipped === undefined ? '' : String(filters.shipped));
+  const [candidates, setCandidates] = useState<string>(filters.candidates ?? '');
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    onChange({ ...(brand ? { brand } : {}), ...(product ? { product } : {}), ...(shipped ? { shipped: shipped === 'true' } : {}) });
+    onChange({
+      ...(brand ? { brand } : {}),
+      ...(product ? { product } : {}),
+      ...(shipped ? { shipped: shipped === 'true' } : {}),
+      ...(candidates === 'exclude' || candidates === 'only' ? { candidates } : {}),
+    });
   };
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
@@ -72,6 +78,14 @@ function FilterBar({ filters, onChange }: { filters: WhereUsedFilters; onChange:
           <option value="">any</option>
           <option value="true">shipped</option>
           <option value="false">not shipped</option>
+        </select>
+      </label>
+      <label>
+        Grey-zone candidates{' '}
+        <select value={candidates} onChange={(e) => setCandidates(e.target.value)}>
+          <option value="">included, marked</option>
+          <option value="exclude">left out (certain rows only)</option>
+          <option value="only">only candidates</option>
         </select>
       </label>
       <button type="submit">Filter</button>

@@ -223,7 +223,15 @@ function UnitItem({ u, index, count, measure, open, onToggle, onProvenance }: { 
                   <td>{vl?.dateCode ?? ''}</td>
                   <td>{vl?.countryOfOrigin ?? ''}</td>
                   <td>
-                    <Link to={lotPath(m.lotId)}>{m.lotId}</Link>
+                    {m.candidateReason !== undefined ? (
+                      // A grey-zone placement: every package it may have come from, each a link, said in words.
+                      <span title={m.candidateReason}>
+                        {m.lotText.split(/( or |, )/).map((part, j) => (j % 2 === 0 ? <Link key={part} to={lotPath(part)}>{part}</Link> : part))}
+                        <span className="candidate-reason"> ({m.candidateReason})</span>
+                      </span>
+                    ) : (
+                      <Link to={lotPath(m.lotId)}>{m.lotId}</Link>
+                    )}
                   </td>
                   <td className="lineage">{m.lineage.join('; ')}</td>
                   <td>

@@ -6,13 +6,15 @@ import { Link, serialPath } from '../router';
 import { stepLabel } from '../paths';
 
 const column = createColumnHelper<WhereUsedRow>();
+const inWords = (ids: string[]): string => (ids.length <= 2 ? ids.join(' or ') : `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`);
 const columns = [
   column.accessor('topSerial', { header: 'Top-level unit', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
   column.accessor('brand', { header: 'Brand', cell: (c) => c.getValue() ?? '' }),
   column.accessor('productPartNumber', { header: 'Product', cell: (c) => c.getValue() ?? '' }),
   column.accessor('shipped', { header: 'Shipped', cell: (c) => (c.getValue() ? c.row.original.shipments.map((s) => `${s.shipmentId} to ${s.customer}`).join(', ') || 'yes' : 'no') }),
   column.accessor('serial', { header: 'Installed in', cell: (c) => <Link to={serialPath(c.getValue())}>{c.getValue()}</Link> }),
-  column.accessor('lotId', { header: 'Lot installed' }),
+  // A candidate row says so in words: the serial holds this lot or the other packages of a splice grey zone.
+  column.accessor((r) => (r.candidate ? `${r.lotId} (candidate: ${inWords(r.candidateLotIds ?? [r.lotId])})` : r.lotId), { id: 'lotId', header: 'Lot installed' }),
   column.accessor((r) => r.path.map(stepLabel).join(' → '), { id: 'path', header: 'Path' }),
 ];
 

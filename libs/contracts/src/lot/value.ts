@@ -5,8 +5,10 @@ import {
   IsArray,
   IsIn,
   IsNumber,
+  IsInt,
   IsOptional,
   IsPositive,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { UniqueBy } from '../unique-by';
@@ -48,4 +50,27 @@ export class LotStatusChangedData {
   @IsText(1024) reason: string;
   /** The API key that asked for the change, when it came through the API (who, for the audit trail; never the secret). */
   @IsOptional() @IsId() keyId?: string;
+}
+
+/**
+ * A reel spliced onto another in a feeder: the leading package is consumed first, then the trailing one. For
+ * `greyZone` placements around the joint the machine cannot tell which of the two fed (IPC-CFX `MaterialsJoined`).
+ */
+export class LotSplicedData {
+  @IsId() leadingLotId: string;
+  @IsId() trailingLotId: string;
+  /** How many placements around the joint may have come from either package. */
+  @IsOptional() @IsInt() @Min(0) greyZone?: number;
+  /** The feeder slot or location of the splice. */
+  @IsOptional() @IsText(128) location?: string;
+}
+
+/**
+ * The joint of a splice passed the pick point at `occurredAt` (IPC-CFX `SplicePointDetected`): placements from
+ * these two packages before it came from the leading one, at or after it from the trailing one.
+ */
+export class SplicePointDetectedData {
+  @IsId() leadingLotId: string;
+  @IsId() trailingLotId: string;
+  @IsOptional() @IsText(128) location?: string;
 }

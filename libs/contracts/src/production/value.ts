@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsArray, registerDecorator, IsNumber, IsOptional, IsPositive, MaxLength, IsString, IsNotEmpty } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, registerDecorator, IsNumber, IsOptional, IsPositive, MaxLength, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
 import { UniqueBy } from '../unique-by';
-import { IsId, IsText } from '../validators';
+import { IsId, IsInstant, IsText } from '../validators';
 
 export class UnitStartedData {
   @IsId() serial: string;
@@ -21,11 +22,46 @@ export const refDesList = (target: object, key: string | symbol): void => {
   MaxLength(64, { each: true })(target, key);
 };
 
+/** Where and when one reference designator was placed (IPC-CFX `InstalledComponents` with `CarrierLocation`). */
+export class Placement {
+  @IsText(64) refDes: string;
+  /** The feeder slot, nozzle or location the part came from (e.g. `FDR-12 (1/12)`). */
+  @IsOptional() @IsText(128) location?: string;
+  @IsOptional() @IsInstant() placedAt?: string;
+}
+
+/** Most packages one installation may name as its candidates (a splice joins two; a chain rarely more). */
+export const MAX_CANDIDATE_LOTS = 16;
+
+/** An installation that came from one of several packages, and why it cannot be told which (a splice's grey zone). */
+export class CandidateLots {
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(MAX_CANDIDATE_LOTS)
+  @UniqueBy()
+  @IsId({ each: true })
+  lotIds: string[];
+  @IsText(1024) reason: string;
+}
+
 export class MaterialInstalledData {
   @IsId() serial: string;
+  /** The package the line named; with `candidates`, one of them. */
   @IsId() lotId: string;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() quantity: number;
   @refDesList refDes: string[];
+  /** Optional: per reference designator, where it was placed from and when (each one of `refDes`). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_REF_DES)
+  @UniqueBy('refDes')
+  @ValidateNested({ each: true })
+  @Type(() => Placement)
+  placements?: Placement[];
+  /** Optional: the BOM part number this material was installed in place of (an alternate part). */
+  @IsOptional() @IsId() bomPartNumber?: string;
+  /** Optional: the material came from one of these packages (`lotId` among them); the answers list each as a candidate. */
+  @IsOptional() @ValidateNested() @Type(() => CandidateLots) candidates?: CandidateLots;
 }
 
 const isRefDes = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 64;

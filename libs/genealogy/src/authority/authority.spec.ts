@@ -375,3 +375,25 @@ describe('brand authority: retractions', () => {
     expect((await traced([...built, retract('dev-D1', 4)], 'U1')).unit.materials[0]!.judgement!.verdict).toBe('NOT_ON_AVL');
   });
 });
+
+describe('brand authority: an alternate part installed in place of a BOM part (bomPartNumber)', () => {
+  // REEL-ALT2 is received as its own part CAP-2 (Kemet ALT1); the line installed it in place of the BOM line CAP-1.
+  const alternate = (serial: string, at: number): TraceEvent =>
+    ev('MaterialInstalled', { serial, lotId: 'REEL-ALT2', quantity: 1, refDes: ['C1'], bomPartNumber: 'CAP-1' }, { at, id: `alt-${serial}` });
+  const world = (): TraceEvent[] => [
+    ...base(), receive('REEL-ALT2', 'ALT1', 'Kemet', 'V1', 'CAP-2'), approve('A1', 1), approve('A-CAP2', 1, { ipn: 'CAP-2', manufacturer: 'Kemet', mpn: 'ALT1' }),
+    ev('BomReleased', { brand: 'Acme', productPartNumber: 'P1', revision: 'A', effectiveFrom: t(0), lines: [{ internalPartNumber: 'CAP-1', quantity: 1, refDes: ['C1'] }] }, { at: 0, id: 'bom-alt' }),
+  ];
+
+  it('judges it against the BOM line it replaced: not approved there, though approved as its own part', async () => {
+    const { g } = await judged([...world(), start('U1', 2), alternate('U1', 3)], 'U1');
+    expect(materialOf(g, 'REEL-ALT2')).toMatchObject({ bomPartNumber: 'CAP-1', judgement: { verdict: 'NOT_ON_AVL', parts: [{ internalPartNumber: 'CAP-1', manufacturer: 'Kemet', mpn: 'ALT1' }] } });
+    // It fills its BOM line: no NOT_ON_BOM for CAP-2, no short CAP-1 line.
+    expect(authorityFlags(g).map((f) => f.code)).toEqual(['NOT_ON_AVL']);
+  });
+
+  it('is under deviation when the brand granted one from that BOM line', async () => {
+    const { g } = await judged([...world(), deviate('D1', 1, { from: 0, until: 100 }), start('U1', 2), alternate('U1', 3)], 'U1');
+    expect(materialOf(g, 'REEL-ALT2').judgement).toMatchObject({ verdict: 'UNDER_DEVIATION', parts: [{ deviationId: 'D1', internalPartNumber: 'CAP-1' }] });
+  });
+});

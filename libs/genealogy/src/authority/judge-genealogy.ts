@@ -77,7 +77,10 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
       for (const id of material.vendorLotIds) {
         const vl = vendorLots.get(id);
         if (!vl || vl.internalPartNumber === undefined || vl.manufacturer === undefined) continue;
-        const part: Part = { vendorId: vl.vendorId, internalPartNumber: vl.internalPartNumber, manufacturer: vl.manufacturer, mpn: vl.mpn };
+        // An alternate installed in place of a BOM part is judged against that BOM line's part number: approved only
+        // if the brand approved it (or a deviation admits it) for the part it replaced.
+        const internalPartNumber = material.bomPartNumber ?? vl.internalPartNumber;
+        const part: Part = { vendorId: vl.vendorId, internalPartNumber, manufacturer: vl.manufacturer, mpn: vl.mpn };
         const key = partKeyOf(part);
         const entry = byPart.get(key) ?? {
           use: {

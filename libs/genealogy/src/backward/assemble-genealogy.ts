@@ -1,5 +1,6 @@
 import { detachmentOf, disassemblyOf, removalOf } from '../facts/as-built';
 import { FieldConflict, agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
+import { candidatesOf, lotsInWords, lotsOfInstall, splicePointsOf } from '../facts/candidates';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import { Flag, Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
 import type { FetchedGraph } from './graph-fetcher';
@@ -79,6 +80,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       origin: receipt.received ? 'received' : sources[0]?.kind ?? 'unknown',
       sources,
       vendorLotIds: [],
+      ...(doc?.splices ? { splices: chronological(doc.splices).map(({ at: _at, prov, ...splice }) => ({ ...splice, provenance: prov })) } : {}),
     };
     lots.set(lotId, node);
     const roots = new Set<string>();
@@ -177,24 +179,36 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       const retraction = i.retraction;
       const removal = !retraction && doc ? removalOf(doc, i) : undefined;
       if (removal && !history) return [];
-      const lot = lotNode(i.lotId, []);
       if (retraction) {
         // Listed for the auditor, and nothing else: a retracted installation never happened, so it counts nowhere.
+        const lot = lotNode(i.lotId, []);
         return [{ lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: i.prov, retracted: true, retraction }];
       }
       installationCount++;
-      if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', i.lotId, s, neverReceived(i.lotId));
-      const serials = lotSerials.get(i.lotId) ?? new Set<string>();
-      serials.add(s);
-      lotSerials.set(i.lotId, serials);
+      // A grey-zone placement stands for every candidate package until a splice point settles it (candidates.ts).
+      const reading = i.candidates ? candidatesOf(i, splicePointsOf(i.candidates.lotIds.map((id) => g.lots.get(id)))) : undefined;
+      const standsFor = lotsOfInstall(i, reading);
+      const vendorLotIds = new Set<string>();
+      for (const id of standsFor) {
+        const lot = lotNode(id, []);
+        if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', id, s, neverReceived(id));
+        lot.vendorLotIds.forEach((v) => vendorLotIds.add(v));
+        const serials = lotSerials.get(id) ?? new Set<string>();
+        serials.add(s);
+        lotSerials.set(id, serials);
+      }
+      const lotId = standsFor.length === 1 ? standsFor[0]! : i.lotId;
       return [{
-        lotId: i.lotId,
+        lotId,
         quantity: i.quantity,
         refDes: i.refDes,
-        lotStatus: lot.status,
-        vendorLotIds: lot.vendorLotIds,
+        lotStatus: lotNode(lotId, []).status,
+        vendorLotIds: [...vendorLotIds].sort(),
         provenance: i.prov,
         ...(removal ? { removed: true, removal } : {}),
+        ...(i.placements ? { placements: i.placements } : {}),
+        ...(i.bomPartNumber !== undefined ? { bomPartNumber: i.bomPartNumber } : {}),
+        ...(reading ? { candidates: { ...reading, inWords: lotsInWords(standsFor) } } : {}),
       }];
     });
     const node: UnitNode = {

@@ -82,7 +82,7 @@ export class GraphFetcher {
         g.units.set(u._id, u);
         previous.push(u);
         for (const c of values(u.children)) enqueue('units', c.childSerial, next);
-        for (const i of values(u.installs)) enqueue('lots', i.lotId, next);
+        for (const i of values(u.installs)) for (const id of [i.lotId, ...(i.candidates?.lotIds ?? [])]) enqueue('lots', id, next);
       }
       for (const l of lots) {
         g.lots.set(l._id, l);

@@ -1,6 +1,7 @@
 import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
 import { brandOf, unitStartOf } from '../facts/claims';
+import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { Timed, UnitDoc } from '../storage/graph.documents';
 import type { RetractedFact, Retraction, Seen } from '../facts/visibility';
@@ -39,8 +40,10 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
-    const installedNow = installedLots(unit).includes(use.lot.lotId);
-    const once = installedNow || (history && installedLots(unit, true).includes(use.lot.lotId));
+    // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
+    const hold = Object.values(unit.installs ?? {}).some((i) => i.candidates) ? holdOf(unit, use.lot.lotId, use.lot.splicePoints) : undefined;
+    const installedNow = hold ? hold.now : installedLots(unit).includes(use.lot.lotId);
+    const once = installedNow || (history && (hold ? hold.ever : installedLots(unit, true).includes(use.lot.lotId)));
     // With history, a use that only a retracted installation made is shown too, marked retracted.
     const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
     if (!once && !retraction) continue;
@@ -64,6 +67,7 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
         removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
         ...(retraction ? { retracted: true, retraction } : {}),
+        ...(hold?.candidate ? { candidate: true, candidateLotIds: [use.lot.lotId, ...hold.others].sort() } : {}),
       };
       if (matches(row, filter)) yield row;
     }

@@ -10,6 +10,7 @@ export function matches(row: WhereUsedRow, filter: WhereUsedFilter): boolean {
   return (
     (filter.brand === undefined || row.brand === filter.brand) &&
     (filter.productPartNumber === undefined || row.productPartNumber === filter.productPartNumber) &&
-    (filter.shipped === undefined || row.shipped === filter.shipped)
+    (filter.shipped === undefined || row.shipped === filter.shipped) &&
+    (filter.candidates === 'exclude' ? !row.candidate : filter.candidates === 'only' ? row.candidate === true : true)
   );
 }

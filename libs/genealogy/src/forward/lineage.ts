@@ -1,7 +1,8 @@
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId } from '../storage/lot-uses';
-import type { VendorLotDoc } from '../storage/graph.documents';
+import { splicePointsOf } from '../facts/candidates';
+import type { SpliceFact, VendorLotDoc } from '../storage/graph.documents';
 import type { ForwardReader } from './forward-reader';
 import type { PathStep, ReachedLot, TraversalStats } from './where-used.types';
 
@@ -17,6 +18,8 @@ export interface ReachedWithBuckets extends ReachedLot {
   buckets: string[];
   /** A site fact (received, split, merged, a status) names the lot: it is known to every key. */
   siteFact: boolean;
+  /** The splice points stored on the lot: they settle which package fed a grey-zone placement (candidates.ts). */
+  splicePoints: SpliceFact[];
 }
 
 /** The package lots received of a vendor lot, as roots after `path`. */
@@ -53,6 +56,7 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
         siteFact: lot !== undefined,
         status: lotStatusOf(lot),
         buckets: own ?? [],
+        splicePoints: splicePointsOf([lot]),
       });
       for (const d of chronological(lot?.derived)) {
         for (const id of d.lotIds) {

@@ -12,11 +12,17 @@ export interface PathStep {
   via: PathVia;
 }
 
+/** Whether rows where the lot is only a candidate (a splice's grey zone) are given: with the others (default), only them, or not. */
+export const CANDIDATE_FILTERS = ['include', 'exclude', 'only'] as const;
+export type CandidateFilter = (typeof CANDIDATE_FILTERS)[number];
+
 /** Conditions on the top-level serial of a where-used row. */
 export interface WhereUsedFilter {
   brand?: string;
   productPartNumber?: string;
   shipped?: boolean;
+  /** Rows where the lot is only a candidate: `include` (default, marked `candidate`), `exclude` (certain rows only) or `only`. */
+  candidates?: CandidateFilter;
 }
 
 /** One serial that contains the material: where it is installed, and the top-level unit that finally holds it. */
@@ -41,6 +47,12 @@ export interface WhereUsedRow {
   /** Only with history: the lot is in the serial only by an installation since retracted (EventRetracted), and by which. */
   retracted?: boolean;
   retraction?: Retraction;
+  /**
+   * True when the serial may hold the lot or another package (a placement in a splice's grey zone, not settled):
+   * `candidateLotIds` are every package it may have come from, this lot among them.
+   */
+  candidate?: true;
+  candidateLotIds?: string[];
 }
 
 /** A package lot reached from the material, with the way it was reached. */

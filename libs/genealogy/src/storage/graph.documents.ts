@@ -15,6 +15,20 @@ export interface Timed {
   prov: Provenance;
 }
 
+/** One MaterialInstalled as stored; the optional parts only when the event carried them (IPC-CFX detail). */
+export type InstallFact = {
+  lotId: string;
+  quantity: number;
+  refDes: string[];
+  placements?: { refDes: string; location?: string; placedAt?: string }[];
+  bomPartNumber?: string;
+  /** The packages it came from one of (lotId among them), and why it cannot be told which. */
+  candidates?: { lotIds: string[]; reason: string };
+} & Timed;
+
+/** A splice of two packages (LotSpliced), or the moment its joint passed the pick point (SplicePointDetected). */
+export type SpliceFact = { leadingLotId: string; trailingLotId: string; greyZone?: number; location?: string } & Timed;
+
 /** What a UnitStarted claims about a unit: facts with one value, so two claims that differ are a conflict. */
 export interface StartClaim {
   brand: string;
@@ -39,7 +53,7 @@ export interface UnitDoc {
   starts?: FactMap<StartClaim & Timed>;
   /** The one start of documents written before starts were kept per event; read as one more claim. */
   started?: StartClaim & Timed;
-  installs?: FactMap<{ lotId: string; quantity: number; refDes: string[] } & Timed>;
+  installs?: FactMap<InstallFact>;
   children?: FactMap<{ childSerial: string; refDes?: string } & Timed>;
   parents?: FactMap<{ serial: string } & Timed>;
   shipments?: FactMap<{ shipmentId: string; customer: string } & Timed>;
@@ -62,6 +76,10 @@ export interface LotDoc {
   /** Lots made out of this one: the forward edges, for where-used. */
   derived?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[] } & Timed>;
   statuses?: FactMap<{ status: LotStatus; reason: string } & Timed>;
+  /** Splices this lot is the leading or trailing package of (written to both). */
+  splices?: FactMap<SpliceFact>;
+  /** Splice points of those splices: they settle which package fed a placement in the grey zone. */
+  splicePoints?: FactMap<SpliceFact>;
 }
 
 export interface VendorLotDoc {

@@ -22,7 +22,7 @@ export const UnitSchema = new Schema<UnitDoc>(
   { ...options, collection: COLLECTIONS.units },
 );
 export const LotSchema = new Schema<LotDoc>(
-  { _id: String, receipts: Schema.Types.Mixed, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed },
+  { _id: String, receipts: Schema.Types.Mixed, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed, splices: Schema.Types.Mixed, splicePoints: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.lots },
 );
 export const VendorLotSchema = new Schema<VendorLotDoc>(

@@ -5,7 +5,10 @@ import { lookupWritesFor } from '../lookup/lookup-writes';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
 import { factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
-import { ConflictMark, GraphCollection, UnitDoc } from '../storage/graph.documents';
+import { ConflictMark, GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
+
+/** The packages an installation may have come from: its lot, and its candidates when it names several. */
+const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
 
 /** One idempotent upsert of one graph document: the fields to $set, by path. */
 export interface GraphWrite {
@@ -120,6 +123,20 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       const d = event.data;
       return [{ collection: 'lots', id: d.lotId, set: { [`statuses.${k}`]: { status: d.status, reason: d.reason, ...meta } } }];
     }
+    case 'LotSpliced':
+    case 'SplicePointDetected': {
+      const d = event.data;
+      const field = event.type === 'LotSpliced' ? 'splices' : 'splicePoints';
+      const fact = {
+        leadingLotId: d.leadingLotId,
+        trailingLotId: d.trailingLotId,
+        ...('greyZone' in d && d.greyZone !== undefined ? { greyZone: d.greyZone } : {}),
+        ...(d.location !== undefined ? { location: d.location } : {}),
+        ...meta,
+      };
+      // On both packages: either one's document tells a reader of it how a grey-zone placement settles.
+      return [d.leadingLotId, d.trailingLotId].map((id): GraphWrite => ({ collection: 'lots', id, set: { [`${field}.${k}`]: fact } }));
+    }
     case 'UnitStarted': {
       const d = event.data;
       const bucket = lotUseBucketOf(d.serial);
@@ -142,11 +159,23 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     case 'MaterialInstalled': {
       const d = event.data;
       const bucket = lotUseBucketOf(d.serial);
+      const install = {
+        lotId: d.lotId,
+        quantity: d.quantity,
+        refDes: d.refDes,
+        ...(d.placements ? { placements: d.placements.map((p) => ({ ...p })) } : {}),
+        ...(d.bomPartNumber !== undefined ? { bomPartNumber: d.bomPartNumber } : {}),
+        ...(d.candidates ? { candidates: { lotIds: [...d.candidates.lotIds], reason: d.candidates.reason } } : {}),
+        ...meta,
+      };
       return [
-        { collection: 'units', id: d.serial, set: { [`installs.${k}`]: { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes, ...meta } } },
-        // The forward edge lot -> serial (where-used), bucketed by serial; the unit's installs stay the source of truth.
-        { collection: 'lotUses', id: lotUsesId(d.lotId, bucket), set: { lotId: d.lotId, bucket, [`serials.${factKey(d.serial)}`]: d.serial } },
-        { collection: 'lotUseIndex', id: d.lotId, set: { [`buckets.b${bucket}`]: bucket } },
+        { collection: 'units', id: d.serial, set: { [`installs.${k}`]: install } },
+        // The forward edge lot -> serial (where-used), bucketed by serial, for every candidate package too; the
+        // unit's installs stay the source of truth.
+        ...installedLotsOf(install).flatMap((lotId): GraphWrite[] => [
+          { collection: 'lotUses', id: lotUsesId(lotId, bucket), set: { lotId, bucket, [`serials.${factKey(d.serial)}`]: d.serial } },
+          { collection: 'lotUseIndex', id: lotId, set: { [`buckets.b${bucket}`]: bucket } },
+        ]),
       ];
     }
     case 'UnitAssembled': {
@@ -208,7 +237,7 @@ export function brandedUseNeeds(writes: Iterable<GraphWrite>): Map<string, Brand
       if (!isBrand && !isInstall) continue;
       const need = needs.get(w.id) ?? { brandSet: false, lots: new Set<string>() };
       if (isBrand) need.brandSet = true;
-      else need.lots.add((value as { lotId: string }).lotId);
+      else for (const lotId of installedLotsOf(value as InstallFact)) need.lots.add(lotId);
       needs.set(w.id, need);
     }
   }
@@ -230,7 +259,7 @@ export type DerivedFrom = Pick<UnitDoc, '_id' | 'starts' | 'started' | 'installs
 export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): GraphWrite[] {
   const brands = claimedBrands(unit);
   if (brands.length === 0) return []; // not started yet: its UnitStarted batch writes the edges
-  const installed = new Set(Object.values(unit.installs ?? {}).map((i) => i.lotId));
+  const installed = new Set(Object.values(unit.installs ?? {}).flatMap(installedLotsOf));
   const lots = need.brandSet ? [...installed] : [...need.lots].filter((l) => installed.has(l));
   const bucket = lotUseBucketOf(unit._id);
   return lots.sort().flatMap((lotId): GraphWrite[] =>
