@@ -19,6 +19,27 @@ export class TraceEventProducer {
     }
     const producer = await this.kafka.producer();
     const messages = events.map((e) => ({ ...toMessage(e), headers: { [CORRELATION_ID_HEADER]: correlationId } }));
-    await produceByTopic(producer, messages, this.kafka.topicPrefix);
+    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await produceByTopic(producer, messages, this.kafka.topicPrefix);
+        return;
+      } catch (error) {
+        // kafkajs does not retry a broker that refuses the connection (the leader just died, its partitions not yet
+        // moved): nothing was sent, so sending again after the election is safe and writes the events once.
+        if (attempt >= REFUSED_ATTEMPTS || !isRefusedConnection(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
+}
+
+/** Attempts for a send the broker refused to connect for: about 15 s, longer than a KRaft leader election takes. */
+const REFUSED_ATTEMPTS = 10;
+
+/** A send that failed connecting (ECONNREFUSED), before any byte of it reached a broker. */
+function isRefusedConnection(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown; originalError?: unknown }).originalError ?? e.cause, depth++) {
+    if (e.name === 'KafkaJSConnectionError' && /ECONNREFUSED/.test(e.message)) return true;
+  }
+  return false;
 }
