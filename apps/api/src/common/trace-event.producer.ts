@@ -17,15 +17,14 @@ export class TraceEventProducer {
       const parsed = parseEvent(JSON.stringify(e));
       if (!parsed.ok) throw new Error(`refusing to publish an invalid ${e.type}: ${parsed.errors.join('; ')}`);
     }
-    const producer = await this.kafka.producer();
     const messages = events.map((e) => ({ ...toMessage(e), headers: { [CORRELATION_ID_HEADER]: correlationId } }));
     for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 2_000)) {
       try {
-        await produceByTopic(producer, messages, this.kafka.topicPrefix);
+        await produceByTopic(await this.kafka.producer(), messages, this.kafka.topicPrefix);
         return;
       } catch (error) {
         // kafkajs does not retry a broker that refuses the connection (the leader just died, its partitions not yet
-        // moved): nothing was sent, so sending again after the election is safe and writes the events once.
+        // moved; or the producer's first connect found it dead): nothing was sent, so sending again after the election is safe and writes the events once.
         if (attempt >= REFUSED_ATTEMPTS || !isRefusedConnection(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
