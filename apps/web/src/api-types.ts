@@ -167,15 +167,18 @@ export interface WhereUsedRow {
 
 export interface WhereUsedPage {
   lots: { lotId: string; known: boolean; status: string; path: PathStep[] }[];
-  total: number;
+  /** With ?total=true, and on the last page. */
+  total?: number;
   items: WhereUsedRow[];
 }
 
 export interface VendorExposurePage {
   vendorId: string;
   vendorLots: { vendorLotId: string; mpn: string; vendorLotCode: string; lotIds: string[] }[];
-  counts: { units: number; shipped: number; notShipped: number; byBrand: { brand: string; units: number }[]; byProduct: { productPartNumber: string; units: number; productUnits?: number; share?: number }[] };
-  total: number;
+  /** With ?total=true (the counts need the whole answer). */
+  counts?: { units: number; shipped: number; notShipped: number; byBrand: { brand: string; units: number }[]; byProduct: { productPartNumber: string; units: number; productUnits?: number; share?: number }[] };
+  /** With ?total=true, and on the last page. */
+  total?: number;
   items: WhereUsedRow[];
 }
 

@@ -10,7 +10,9 @@ export type {
   PathStep,
   PathStepKind,
   PathVia,
+  PositionedRow,
   ReachedLot,
+  RowPosition,
   SuppliedVendorLot,
   TraversalStats,
   VendorWhereUsed,
@@ -18,6 +20,7 @@ export type {
   WhereUsedFilter,
   WhereUsedRow,
 } from './forward/where-used.types';
+export { RowPositionNotFound } from './forward/where-used.types';
 export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Commonality, type ComparisonSet } from './commonality';
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
 export { GraphWriteRepository } from './write/graph-write.repository';
