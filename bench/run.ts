@@ -15,6 +15,7 @@ import { Dataset, buildDataset, serialsNear } from './datasets';
 import { GenealogyFigures, ProxiedGenealogyFigures, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
 import { documentCounts, loadGraph } from './graph-bulk';
 import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
+import { WhereUsedPagingFigures, benchWhereUsedPaging } from './where-used-paging.bench';
 import { IngestFigures, benchIngest } from './ingest.bench';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 
@@ -25,6 +26,7 @@ const MODES = {
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
     large: { target: 5_000, serials: 3, rounds: { fast: 12, naive: 3 } },
     proxied: { rounds: { fast: 12, naive: 2 } },
+    whereUsed: { boards: 20_000, rounds: 5 },
     growth: { seed: 21, units: 10, partsPerBoard: 700, brands: 3, serials: 4, rounds: 20 },
   },
   full: {
@@ -33,6 +35,7 @@ const MODES = {
     small: { target: 1_000, serials: 8, rounds: { fast: 120, naive: 16 } },
     large: { target: 5_000, serials: 6, rounds: { fast: 60, naive: 8 } },
     proxied: { rounds: { fast: 30, naive: 4 } },
+    whereUsed: { boards: 100_000, rounds: 7 },
     growth: { seed: 21, units: 25, partsPerBoard: 700, brands: 3, serials: 8, rounds: 96 },
   },
 } as const;
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
   const client = await new mongoose.mongo.MongoClient(be.mongo).connect();
   const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
   const notMeasured = [
-    { what: 'where-used (latency to first serial, serials/s for a lot in 100,000 serials)', why: 'not in this suite: bench/where-used.bench.ts (issue 4) measures it on its own stand-in with a 10 GB heap' },
+    { what: 'where-used at a million installations, commonality', why: 'not in this suite: bench/where-used.bench.ts (issue 4) measures them on its own stand-in with a 10 GB heap' },
   ];
   try {
     const mongoVersion = String((await client.db('admin').command({ buildInfo: 1 })).version ?? '');
@@ -113,6 +116,9 @@ async function main(): Promise<void> {
     const proxied = await benchBehindProxy(be.mongo, graphDb.databaseName, env, pick(ingestSets[1]!, cfg.large.target, cfg.large.serials), delayMs, cfg.proxied.rounds);
     await graphDb.dropDatabase();
 
+    // (b'') Where-used of a reel in every board: a page far into the answer against page 1, the stream against its floor.
+    const whereUsed = await benchWhereUsedPaging(client, env, `bench_${runId}_whereused`, cfg.whereUsed.boards, cfg.whereUsed.rounds, log);
+
     // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
     const scaleOut = await benchScaleOut(ctx, messages, 6);
 
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
     }
 
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const { table, metrics } = report(ingest, scaleOut, small, large, proxied, growth, notMeasured);
+    const { table, metrics } = report(ingest, scaleOut, small, large, proxied, whereUsed, growth, notMeasured);
     const result: BenchResult = {
       format: 1,
       mode,
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
       datasets: {
         ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
         scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },
+        whereUsed: { boards: whereUsed.rows, pageSize: whereUsed.pageSize, farPage: whereUsed.farPage, floorDocuments: whereUsed.floorDocuments },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials, proxiedSerials: proxied.figures.serials, proxyDelayMs: proxied.delayMs },
         growth: growth.map((x) => ({ size: x.size, events: x.events, documents: x.documents, querySerials: early.length })),
       },
@@ -180,6 +187,7 @@ function report(
   small: GenealogyFigures,
   large: GenealogyFigures,
   proxied: ProxiedGenealogyFigures,
+  whereUsed: WhereUsedPagingFigures,
   growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
   notMeasured: { what: string; why: string }[],
 ): { table: string; metrics: Metric[] } {
@@ -207,7 +215,7 @@ function report(
   rows.push(['ceiling: raw consume, same consumer settings', fmtRate(ingest.consumeRate), 'ingest / consume', fmtRatio(ingest.ingestRate / ingest.consumeRate), '', '']);
   rows.push(["ceiling: raw bulk write of each run's batches, right after it", fmtRate(ingest.bulkRate), runs > 1 ? `runs: ${ingest.pairs.map((p) => Math.round(p.bulkRate).toLocaleString('en-US')).join(', ')}` : 'ingest / bulk write', runs > 1 ? '' : fmtRatio(pairRatios[0]!), '', '']);
   rows.push(['ingest against the lower ceiling, run by run', runs > 1 ? pairRatios.map(fmtRatio).join(', ') : '', `/ ${lowerName}, median`, fmtRatio(rIngest), '>= 0.8', verdict(rIngest >= 0.8)]);
-  rows.push(['(info) CPU only: parse, validate, map, merge', fmtRate(ingest.cpuRate), 'ingest / CPU only', fmtRatio(ingest.ingestRate / ingest.cpuRate), '', '']);
+  rows.push(['(info) CPU only: parse, validate, map, merge (per CPU-second)', fmtRate(ingest.cpuRate), 'ingest / CPU only', fmtRatio(ingest.ingestRate / ingest.cpuRate), '', '']);
   const serial = 1 / (1 / ingest.cpuRate + 1 / ingest.bulkRate);
   m('ingest.over_serial_model', 'ingest / (CPU then bulk write, in series)', ingest.ingestRate / serial, 'x', 'none');
   rows.push(['(info) CPU only then bulk write, one after the other', fmtRate(serial), 'ingest / in series', fmtRatio(ingest.ingestRate / serial), '', '']);
@@ -266,6 +274,21 @@ function report(
     rows.push([`graph reads only (tracer.fetch), p50 / p99 ms`, `${fmtMs(p.fetch.p50)} / ${fmtMs(p.fetch.p99)}`, 'fetch / floor', fmtRatio(rFetch), '', '']);
     rows.push([`naive, one query per node, p50 / p99 ms (n=${p.naive.n})`, `${fmtMs(p.naive.p50)} / ${fmtMs(p.naive.p99)}`, `naive / API (${p.naiveQueries} queries)`, fmtRatio(rNaive), '>= 20', verdict(rNaive >= 20)]);
     rows.push(['(info) the most any traversal could gain over naive', '', 'naive / floor', fmtRatio(naiveOverFloor), '', '']);
+  }
+
+  {
+    const w = whereUsed;
+    const rPage = m('whereused.far_over_first', `where-used: page ${w.farPage} / page 1 (p50)`, w.far.p50 / w.first.p50, 'x', 'lower', '<= 2');
+    const rStream = m('whereused.ndjson_over_floor', 'where-used: whole NDJSON answer / floor (p50)', w.ndjson.p50 / w.floor.p50, 'x', 'lower', '<= 1.5');
+    m('whereused.first.p50', 'where-used: page 1 p50', w.first.p50, 'ms', 'lower');
+    m('whereused.far.p50', `where-used: page ${w.farPage} p50`, w.far.p50, 'ms', 'lower');
+    m('whereused.ndjson.p50', 'where-used: whole NDJSON answer p50', w.ndjson.p50, 'ms', 'lower');
+    m('whereused.floor.p50', 'where-used: floor p50', w.floor.p50, 'ms', 'none');
+    m('whereused.ndjson.rows_per_s', 'where-used: NDJSON rows/s', w.rows / (w.ndjson.p50 / 1000), 'rows/s', 'higher');
+    rows.push(`Where-used: a reel in ${w.rows.toLocaleString('en-US')} boards, each built into a system (one row a board), pages of ${w.pageSize.toLocaleString('en-US')}`);
+    rows.push([`API page 1, p50 / p99 ms (n=${w.first.n})`, `${fmtMs(w.first.p50)} / ${fmtMs(w.first.p99)}`, '', '', '', '']);
+    rows.push([`API page ${w.farPage} (by its cursor), p50 / p99 ms`, `${fmtMs(w.far.p50)} / ${fmtMs(w.far.p99)}`, `page ${w.farPage} / page 1`, fmtRatio(rPage), '<= 2', verdict(rPage <= 2)]);
+    rows.push([`API whole answer as NDJSON, p50 / p99 ms`, `${fmtMs(w.ndjson.p50)} / ${fmtMs(w.ndjson.p99)}`, `floor ${fmtMs(w.floor.p50)} / ${fmtMs(w.floor.p99)} (${w.floorDocuments.toLocaleString('en-US')} documents)`, fmtRatio(rStream), '<= 1.5', verdict(rStream <= 1.5)]);
   }
 
   const [g1, g10] = growth as [(typeof growth)[0], (typeof growth)[0]];
