@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   const cfg = MODES[mode];
   const startedAt = new Date();
   const loadAtStart = os.loadavg()[0]!;
+  // The code measured is the code at the start: files changed during the run (another session's edits) do not rename it.
+  const commit = commitInfo();
   const runId = startedAt.toISOString().replace(/\D/g, '').slice(2, 14);
   log(`mode ${mode}, run ${runId}`);
 
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
       mode,
       startedAt: startedAt.toISOString(),
       seconds: Math.round(seconds),
-      commit: commitInfo(),
+      commit,
       machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
       backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion },
       datasets: {
