@@ -138,8 +138,9 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   const useCase = app.get(RecordEventsUseCase);
   const execute = useCase.execute.bind(useCase);
   const seen: RecordedBatch[] = [];
-  // A batch delivered again (a retry after a transient failure, a rebalance on a loaded machine) counts in the time,
-  // but its messages are kept once: the ceiling writes each message once, as the graph holds it once.
+  // A batch delivered again (a retry after a transient failure, a rebalance on a loaded machine) or an event produced
+  // twice (kafkajs retries a send whose first try landed: 'not the leader' on a loaded broker) counts in the time, but
+  // each event is kept once, by its id: the ceiling writes it once, as the graph holds it once.
   const recorded = new Set<string>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -149,8 +150,8 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
     first = Math.min(first, t0);
     last = Math.max(last, now());
     const at = command.events[0]?.position;
-    const fresh = command.events.filter((e) => !recorded.has(`${e.position.topic}\u0000${e.position.partition}\u0000${e.position.offset}`));
-    for (const e of fresh) recorded.add(`${e.position.topic}\u0000${e.position.partition}\u0000${e.position.offset}`);
+    const fresh = command.events.filter((e) => !recorded.has(e.event.eventId));
+    for (const e of fresh) recorded.add(e.event.eventId);
     if (at && fresh.length > 0) seen.push({ topic: at.topic, partition: at.partition, messages: fresh.map((e) => ({ offset: e.position.offset, value: JSON.stringify(e.event) })) });
     return result;
   };
@@ -242,8 +243,10 @@ async function waitForCommits(kafka: Kafka, groupId: string, topics: string[], t
   try {
     const deadline = Date.now() + 30 * 60_000;
     for (;;) {
-      const committed = (await consumerLag(admin, groupId, topics)).partitions.reduce((s, p) => s + p.committed, 0);
-      if (committed >= total) return;
+      // Every message of the topics, duplicates produced by a retried send included.
+      const lag = await consumerLag(admin, groupId, topics);
+      const committed = lag.partitions.reduce((s, p) => s + p.committed, 0);
+      if (committed >= total && lag.total === 0) return;
       if (Date.now() > deadline) throw new Error(`the ingest committed ${committed} of ${total} messages in 30 minutes`);
       await sleep(100);
     }
