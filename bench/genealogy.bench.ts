@@ -4,6 +4,7 @@ import { AuthorityReader, BackwardTracer, SITE_WIDE, RetractionReader, UsageRead
 import { AuthorityRepository, COLLECTIONS, FetchedGraph, GenealogyRepository, GraphFetcher, assembleGenealogy, authorityReaderFrom } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import { createApi } from '../apps/api/src/bootstrap';
+import { hostOf, startDelayProxy } from './delay-proxy';
 import { Latency, latencyOf, now } from './stats';
 
 type Db = mongoose.mongo.Db;
@@ -264,4 +265,53 @@ export async function benchGenealogy(db: Db, api: ApiUnderTest, serials: string[
     naiveQueries,
     answerBytes: mid(answerBytes),
   };
+}
+
+/** The genealogy measured with a network hop between the service and the database, and the hop's measured cost. */
+export interface ProxiedGenealogyFigures {
+  figures: GenealogyFigures;
+  /** The delay the proxy adds in each direction, as asked. */
+  delayMs: number;
+  /** Median `ping` round trip through the proxy minus the direct one: what a round trip costs on this hop. */
+  addedRoundTripMs: number;
+}
+
+/**
+ * Runs benchGenealogy with the API, the floor and the naive walk all reading through a delaying TCP proxy in front
+ * of the database (delay-proxy.ts), so each round trip costs a network hop as in a deployment.
+ */
+export async function benchBehindProxy(
+  mongoServer: string,
+  dbName: string,
+  env: NodeJS.ProcessEnv,
+  serials: string[],
+  delayMs: number,
+  rounds: { fast: number; naive: number },
+): Promise<ProxiedGenealogyFigures> {
+  const proxy = await startDelayProxy(hostOf(mongoServer), delayMs);
+  const proxiedUrl = `mongodb://127.0.0.1:${proxy.port}/`;
+  const direct = await new mongoose.mongo.MongoClient(mongoServer).connect();
+  const client = await new mongoose.mongo.MongoClient(proxiedUrl).connect();
+  try {
+    const pings = async (c: mongoose.mongo.MongoClient): Promise<number> => {
+      const xs: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t0 = now();
+        await c.db('admin').command({ ping: 1 });
+        xs.push(now() - t0);
+      }
+      return latencyOf(xs).p50;
+    };
+    const addedRoundTripMs = (await pings(client)) - (await pings(direct));
+    const api = await startApiOn({ ...env, MONGO_URL: proxiedUrl, MONGO_DB: dbName });
+    try {
+      return { figures: await benchGenealogy(client.db(dbName), api, serials, rounds), delayMs, addedRoundTripMs };
+    } finally {
+      await api.close();
+    }
+  } finally {
+    await client.close();
+    await direct.close();
+    await proxy.close();
+  }
 }

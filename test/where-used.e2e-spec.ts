@@ -89,20 +89,21 @@ describe('where-used over real Kafka and MongoDB', () => {
     expect(body.items[0].path[0]).toEqual({ kind: 'vendorLot', id: body.vendorLotId, via: 'root' });
   });
 
-  it('pages with an opaque cursor: every row once across pages, with the total on each', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const { status, body } = await w.get(`/v1/lots/REEL-P/where-used?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(status).toBe(200);
-      expect(body.total).toBe(25);
-      seen.push(...body.items.map((r: Row) => r.serial));
-      cursor = body.nextCursor;
-      pages++;
-    } while (cursor);
-    expect(pages).toBe(3);
-    expect(seen.sort()).toEqual(pagingSerials);
+  it('pages with an opaque cursor that resumes where the last page stopped: every row once, the total on the last page or when asked', async () => {
+    for (const counted of [false, true]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      const totals: (number | undefined)[] = [];
+      do {
+        const { status, body } = await w.get(`/v1/lots/REEL-P/where-used?limit=10${counted ? '&total=true' : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(status).toBe(200);
+        totals.push(body.total);
+        seen.push(...body.items.map((r: Row) => r.serial));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(totals).toEqual(counted ? [25, 25, 25] : [undefined, undefined, 25]);
+      expect(seen.sort()).toEqual(pagingSerials);
+    }
   });
 
   it('streams every row as NDJSON, by query parameter or by Accept header', async () => {
@@ -152,7 +153,7 @@ describe('where-used over real Kafka and MongoDB', () => {
   });
 
   it("gives a vendor's exposure: its vendor lots, every serial holding them, distinct units by brand, product and shipping", async () => {
-    const { status, body } = await w.get('/v1/vendors/V-MURATA/exposure?limit=5');
+    const { status, body } = await w.get('/v1/vendors/V-MURATA/exposure?limit=5&total=true');
     expect(status).toBe(200);
     expect(body.vendorLots).toEqual([
       { vendorLotId: JSON.stringify(['V-MURATA', 'GRM155', 'P1']), mpn: 'GRM155', vendorLotCode: 'P1', lotIds: ['REEL-P'] },
@@ -174,7 +175,13 @@ describe('where-used over real Kafka and MongoDB', () => {
         { productPartNumber: 'RACK-9', units: 1, productUnits: 1, share: 1 },
       ],
     });
+    // Without total=true a page reads only its own rows: no counts, and the total only on the last page.
+    const uncounted = await w.get('/v1/vendors/V-MURATA/exposure?limit=5');
+    expect(uncounted.body.items).toEqual(body.items);
+    expect(uncounted.body.counts).toBeUndefined();
+    expect(uncounted.body.total).toBeUndefined();
     const shady = await w.get('/v1/vendors/V-SHADY/exposure');
+    expect(shady.body.total).toBe(1);
     expect(shady.body.items.map(brief)).toEqual(['REEL-SM>REG1-0001>RACK-0001']);
     expect((await w.get('/v1/vendors/NO-SUCH-VENDOR/exposure')).status).toBe(404);
   });

@@ -80,7 +80,7 @@ describe('the feature modules of the API', () => {
   it('where-used: wires its use case to the forward tracer and the shared cursor signer', async () => {
     const ref = await compile(WhereUsedModule, [[ForwardTracer, { fromLot: () => Promise.resolve(undefined) }]]);
     const useCase = ref.get(WhereUsedUseCase);
-    const command = { material: { kind: 'lot', lotId: 'L-1' }, filter: {}, scope: { kind: 'site' }, caller: 'k', history: false, limit: 10 } as const;
+    const command = { material: { kind: 'lot', lotId: 'L-1' }, filter: {}, scope: { kind: 'site' }, caller: 'k', history: false, limit: 10, total: false } as const;
     await expect(useCase.execute({ ...command, format: 'json' })).rejects.toMatchObject({ status: 404 });
     await expect(useCase.execute({ ...command, format: 'ndjson' })).rejects.toMatchObject({ status: 404 });
   });
@@ -88,7 +88,7 @@ describe('the feature modules of the API', () => {
   it('exposure: wires its controller and use case to the forward tracer', async () => {
     const ref = await compile(ExposureModule, [[ForwardTracer, { fromVendor: () => Promise.resolve(undefined) }]]);
     expect(ref.get(ExposureController)).toBeInstanceOf(ExposureController);
-    const command = { vendorId: 'V-1', filter: {}, scope: { kind: 'site' }, caller: 'k', history: false, format: 'json', limit: 10 } as const;
+    const command = { vendorId: 'V-1', filter: {}, scope: { kind: 'site' }, caller: 'k', history: false, format: 'json', limit: 10, total: false } as const;
     await expect(ref.get(VendorExposureUseCase).execute(command)).rejects.toMatchObject({ status: 404 });
   });
 

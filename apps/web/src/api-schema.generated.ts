@@ -299,7 +299,7 @@ export interface paths {
         };
         /**
          * Where-used of a package lot
-         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment.
+         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor that resumes where the previous page stopped (each page reads only its own rows); `total` on the last page, or on every page with `?total=true` (which reads the whole answer); `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment.
          */
         get: operations["WhereUsedController_lot"];
         put?: never;
@@ -643,7 +643,7 @@ export interface paths {
         };
         /**
          * Where-used of a vendor lot (vendorId, mpn, vendorLotCode)
-         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment. Starts from every package received of the vendor lot.
+         * @description Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor that resumes where the previous page stopped (each page reads only its own rows); `total` on the last page, or on every page with `?total=true` (which reads the whole answer); `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted installation is no use of its lot; with `asOf`, the units as built at that moment. Starts from every package received of the vendor lot.
          */
         get: operations["WhereUsedController_vendorLot"];
         put?: never;
@@ -663,7 +663,7 @@ export interface paths {
         };
         /**
          * A vendor's exposure: its vendor lots and every serial that contains them
-         * @description Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of the distinct top-level units by brand, product and shipped state. Same filters, paging, NDJSON form and asOf as where-used.
+         * @description Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of the distinct top-level units by brand, product and shipped state (with `?total=true`: they need the whole answer). Same filters, paging by position, NDJSON form and asOf as where-used.
          */
         get: operations["ExposureController_vendor"];
         put?: never;
@@ -1616,15 +1616,15 @@ export interface components {
             workOrder?: string;
         };
         VendorExposurePageDto: {
-            /** @description Over the whole (filtered) answer, not the page */
-            counts: components["schemas"]["ExposureCountsDto"];
+            /** @description Over the whole (filtered) answer, not the page: with ?total=true */
+            counts?: components["schemas"]["ExposureCountsDto"];
             items: components["schemas"]["WhereUsedRowDto"][];
             /** @description Pass as ?cursor= for the next page; absent on the last page */
             nextCursor?: string;
             /** @description Database round trips this page took; site-wide keys only (it depends on other brands' units) */
             roundTrips?: number;
-            /** @description Rows of the whole answer, all pages together */
-            total: number;
+            /** @description Rows of the whole answer, all pages together: with ?total=true, and on the last page */
+            total?: number;
             vendorId: string;
             vendorLots: components["schemas"]["SuppliedVendorLotDto"][];
         };
@@ -1724,8 +1724,8 @@ export interface components {
             nextCursor?: string;
             /** @description Database round trips this page took; site-wide keys only (it depends on other brands' units) */
             roundTrips?: number;
-            /** @description Rows of the whole answer, all pages together */
-            total: number;
+            /** @description Rows of the whole answer, all pages together: with ?total=true, and on the last page */
+            total?: number;
             /** @description For a vendor lot: its id, JSON [vendorId, mpn, vendorLotCode] */
             vendorLotId?: string;
         };
@@ -2710,6 +2710,8 @@ export interface operations {
                 product?: string;
                 /** @description Only top-level units that shipped (true) or did not (false) */
                 shipped?: boolean;
+                /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
+                total?: boolean;
             };
             header?: never;
             path: {
@@ -3674,6 +3676,8 @@ export interface operations {
                 product?: string;
                 /** @description Only top-level units that shipped (true) or did not (false) */
                 shipped?: boolean;
+                /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
+                total?: boolean;
                 vendorId: string;
                 vendorLotCode: string;
             };
@@ -3754,6 +3758,8 @@ export interface operations {
                 product?: string;
                 /** @description Only top-level units that shipped (true) or did not (false) */
                 shipped?: boolean;
+                /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
+                total?: boolean;
             };
             header?: never;
             path: {

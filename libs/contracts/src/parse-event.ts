@@ -3,6 +3,9 @@ import { plainToInstance } from 'class-transformer';
 import { Equals, IsIn, IsObject, ValidationError, validateSync, IsOptional } from 'class-validator';
 import { EVENT_TYPES, EVENT_TYPE_NAMES, EVERY_TRACE_TOPIC, EventType, SCHEMA_VERSION, TraceEvent, acceptsTopic } from './events';
 import { IsId, IsInstant, IsText } from './validators';
+import { memoizeValidationMetadata } from './validation-cache';
+
+memoizeValidationMetadata();
 
 /** Why a message was refused. Stable codes: dashboards and alerts key on them. */
 export type RejectReason =
@@ -40,6 +43,15 @@ class Envelope {
   @IsOptional() @IsText(256) correlationId?: string;
   @IsObject() data: Record<string, unknown>;
 }
+
+// The envelope's declared fields on an Envelope, for class-validator: its fields are flat (data is only checked to be an
+// object), so plainToInstance's recursive copy of the whole message would buy nothing; no other key is copied.
+function envelopeOf(obj: Record<string, unknown>): Envelope {
+  const e = new Envelope();
+  for (const key of ENVELOPE_KEYS) if (Object.hasOwn(obj, key)) (e as unknown as Record<string, unknown>)[key] = obj[key];
+  return e;
+}
+const ENVELOPE_KEYS = ['eventId', 'type', 'schemaVersion', 'occurredAt', 'source', 'correlationId', 'data'] as const satisfies readonly (keyof Envelope)[];
 
 const VALIDATION = { forbidUnknownValues: true, validationError: { target: false, value: false } };
 
@@ -102,7 +114,7 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined):
     const where = spec.topic === EVERY_TRACE_TOPIC ? 'a trace topic (the one of the event it retracts)' : spec.topic;
     return reject('WRONG_TOPIC', [`${type} belongs on ${where}, not ${topic}`]);
   }
-  const envelope = plainToInstance(Envelope, obj);
+  const envelope = envelopeOf(obj);
   const envelopeErrors = validateSync(envelope, VALIDATION);
   if (envelopeErrors.length > 0) return reject('INVALID_ENVELOPE', describeErrors(envelopeErrors));
 

@@ -12,7 +12,9 @@ export type {
   PathStep,
   PathStepKind,
   PathVia,
+  PositionedRow,
   ReachedLot,
+  RowPosition,
   SuppliedVendorLot,
   TraversalStats,
   VendorWhereUsed,
@@ -20,6 +22,7 @@ export type {
   WhereUsedFilter,
   WhereUsedRow,
 } from './forward/where-used.types';
+export { RowPositionNotFound } from './forward/where-used.types';
 export { CommonalityAnalyzer, type CommonFactor, type CommonFactorKind, type Commonality, type ComparisonSet } from './commonality';
 export { IdLookup, type IdMatch, type IdMatchKind } from './id-lookup';
 export { LotLineageTracer, type LineageEdge, type LineageLot, type LineageRelation, type LineageVendorLot, type LotLineage } from './lineage/lot-lineage';

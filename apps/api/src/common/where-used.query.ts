@@ -52,6 +52,18 @@ export class WhereUsedQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = 100;
 
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own ' +
+      'rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only',
+  })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean({ message: 'total must be true or false' })
+  total: boolean = false;
+
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page, unchanged' })
   @IsOptional()
   @IsString()

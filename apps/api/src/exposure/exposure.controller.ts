@@ -21,15 +21,16 @@ export class ExposureController {
     summary: "A vendor's exposure: its vendor lots and every serial that contains them",
     description:
       'Where-used of every vendor lot the vendor supplied (through splits, merges and every level of assembly), with counts of ' +
-      'the distinct top-level units by brand, product and shipped state. Same filters, paging, NDJSON form and asOf as where-used.',
+      'the distinct top-level units by brand, product and shipped state (with `?total=true`: they need the whole answer). Same filters, ' +
+      'paging by position, NDJSON form and asOf as where-used.',
   })
   @ApiProduces('application/json', NDJSON)
   @ApiOkResponse({ type: VendorExposurePageDto, description: 'A page (JSON), or every row (NDJSON, WhereUsedRow a line)' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No event ever named this vendor' })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A malformed vendor id, filter, limit or cursor' })
   async vendor(@Param() { vendorId }: VendorParams, @Query() query: WhereUsedQuery, @Headers('accept') accept: string | undefined, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
-    const { history, limit, cursor, asOf } = query;
+    const { history, limit, cursor, total, asOf } = query;
     const format = wantsNdjson(query.format, accept) ? 'ndjson' : 'json';
-    return sendAnswer(res, await this.exposure.execute({ vendorId, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, ...(cursor !== undefined ? { cursor } : {}), ...(asOf !== undefined ? { asOf } : {}) }));
+    return sendAnswer(res, await this.exposure.execute({ vendorId, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, total, ...(cursor !== undefined ? { cursor } : {}), ...(asOf !== undefined ? { asOf } : {}) }));
   }
 }

@@ -40,8 +40,8 @@ export class ExposureCountsDto implements ExposureCounts {
 export class VendorExposurePageDto implements VendorExposurePage {
   @ApiProperty() vendorId: string;
   @ApiProperty({ type: [SuppliedVendorLotDto] }) vendorLots: SuppliedVendorLotDto[];
-  @ApiProperty({ type: ExposureCountsDto, description: 'Over the whole (filtered) answer, not the page' }) counts: ExposureCountsDto;
-  @ApiProperty({ description: 'Rows of the whole answer, all pages together' }) total: number;
+  @ApiPropertyOptional({ type: ExposureCountsDto, description: 'Over the whole (filtered) answer, not the page: with ?total=true' }) counts?: ExposureCountsDto;
+  @ApiPropertyOptional({ description: 'Rows of the whole answer, all pages together: with ?total=true, and on the last page' }) total?: number;
   @ApiProperty({ type: [WhereUsedRowDto] }) items: WhereUsedRowDto[];
   @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last page' }) nextCursor?: string;
   @ApiPropertyOptional({ description: 'Database round trips this page took; site-wide keys only (it depends on other brands\' units)' }) roundTrips?: number;

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { BrandScope, ForwardTracer, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
+import { BrandScope, ForwardTracer, RowPosition, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
 import { PagedAnswer } from '../common/ndjson';
-import { CursorSigner, pageOf } from '../common/paging';
+import { CursorSigner, isPagePosition, pageByPosition } from '../common/paging';
 import { asOfDate } from '../common/as-of.query';
 
 export interface VendorExposureCommand {
@@ -17,6 +17,8 @@ export interface VendorExposureCommand {
   cursor?: string;
   /** As built at this moment (validated ISO 8601; absent: now). */
   asOf?: string;
+  /** Count the whole answer (reads it all): the counts and the total; without it, `total` comes only on the last page. */
+  total: boolean;
 }
 
 /** Top-level units that contain the vendor's material, counted once each however many of its parts they hold. */
@@ -32,9 +34,10 @@ export interface ExposureCounts {
 export interface VendorExposurePage {
   vendorId: string;
   vendorLots: SuppliedVendorLot[];
-  counts: ExposureCounts;
-  /** Rows (installations) of the whole answer, all pages together. */
-  total: number;
+  /** Over the whole answer: only when asked for (total), as they need every row. */
+  counts?: ExposureCounts;
+  /** Rows (installations) of the whole answer, all pages together: when asked for, and on the last page. */
+  total?: number;
   items: WhereUsedRow[];
   nextCursor?: string;
   /** Site-wide callers only: the count includes climbing through units of every brand. */
@@ -55,25 +58,27 @@ export class VendorExposureUseCase {
   ) {}
 
   /** The page, or every row; the 404 of an unknown vendor comes before the first row either way. */
-  async execute({ vendorId, filter, scope, history, format, limit, cursor, caller, asOf }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
+  async execute({ vendorId, filter, scope, history, format, limit, cursor, caller, asOf, total: countAll }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
     const at = asOfDate(asOf);
     if (format === 'ndjson') return { rows: (await this.open(vendorId, scope, at)).rows(filter, scope, { history }) };
     const query = { vendorId, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
-    const offset = this.cursors.decode(cursor, query);
+    const start = this.cursors.decode(cursor, query, isPagePosition);
     const answer = await this.open(vendorId, scope, at);
     // Counting distinct top-level units keeps one id per unit in memory: the price of counting them once.
     const tops = new Map<string, { brand: string; product: string; shipped: boolean }>();
-    const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit, (row) => {
+    const visit = (row: WhereUsedRow): void => {
       if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: valueOf(row, 'brand'), product: valueOf(row, 'productPartNumber'), shipped: row.shipped });
-    });
+    };
+    const rowsFrom = (from?: RowPosition) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}) });
+    const { items, next, total } = await pageByPosition(rowsFrom, start, limit, { total: countAll, visit });
     return {
       page: {
         vendorId,
         vendorLots: answer.vendorLots,
-        counts: await this.withShares(countsOf([...tops.values()]), scope),
-        total,
+        ...(countAll ? { counts: await this.withShares(countsOf([...tops.values()]), scope) } : {}),
+        ...(total !== undefined ? { total } : {}),
         items,
-        ...(offset + items.length < total ? { nextCursor: this.cursors.encode(query, offset + items.length) } : {}),
+        ...(next ? { nextCursor: this.cursors.encode(query, next) } : {}),
         // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
         ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
       },

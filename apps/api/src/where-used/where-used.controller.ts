@@ -15,8 +15,9 @@ import { Expensive } from '../common/auth/key-throttler.guard';
 const ANSWER =
   'Every serial that contains the material, directly or through sub-assemblies at any depth and through the lots made out of ' +
   'it (splits, merges): the serial it is installed in, the top-level unit that finally holds it with its brand, product and ' +
-  'shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor, with the ' +
-  'total; `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted ' +
+  'shipments, and the path from the material to it. Filters apply to the top-level unit. Paged with an opaque cursor that ' +
+  'resumes where the previous page stopped (each page reads only its own rows); `total` on the last page, or on every page ' +
+  'with `?total=true` (which reads the whole answer); `?format=ndjson` (or `Accept: application/x-ndjson`) streams every row instead, one JSON object a line. A retracted ' +
   'installation is no use of its lot; with `asOf`, the units as built at that moment.';
 
 
@@ -48,8 +49,8 @@ export class WhereUsedController {
   }
 
   private async answer(material: Material, query: WhereUsedQuery, accept: string | undefined, res: Response, caller: Principal): Promise<void> {
-    const { history, limit, cursor, asOf } = query;
+    const { history, limit, cursor, total, asOf } = query;
     const format = wantsNdjson(query.format, accept) ? 'ndjson' : 'json';
-    return sendAnswer(res, await this.whereUsed.execute({ material, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, ...(cursor !== undefined ? { cursor } : {}), ...(asOf !== undefined ? { asOf } : {}) }));
+    return sendAnswer(res, await this.whereUsed.execute({ material, filter: filterOf(query), scope: caller.scope, caller: caller.keyId, history, format, limit, total, ...(cursor !== undefined ? { cursor } : {}), ...(asOf !== undefined ? { asOf } : {}) }));
   }
 }

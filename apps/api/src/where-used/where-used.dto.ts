@@ -16,7 +16,7 @@ export class ReachedLotDto implements ReachedLot {
 export class WhereUsedPageDto implements WhereUsedPage {
   @ApiPropertyOptional({ description: 'For a vendor lot: its id, JSON [vendorId, mpn, vendorLotCode]' }) vendorLotId?: string;
   @ApiProperty({ type: [ReachedLotDto], description: 'Every package lot reached from the material' }) lots: ReachedLotDto[];
-  @ApiProperty({ description: 'Rows of the whole answer, all pages together' }) total: number;
+  @ApiPropertyOptional({ description: 'Rows of the whole answer, all pages together: with ?total=true, and on the last page' }) total?: number;
   @ApiProperty({ type: [WhereUsedRowDto] }) items: WhereUsedRowDto[];
   @ApiPropertyOptional({ description: 'Pass as ?cursor= for the next page; absent on the last page' }) nextCursor?: string;
   @ApiPropertyOptional({ description: 'Database round trips this page took; site-wide keys only (it depends on other brands\' units)' }) roundTrips?: number;

@@ -3,7 +3,7 @@ import { vendorLotId } from '@trace/contracts';
 import { BrandScope, ForwardTracer, ReachedLot, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
 import { Material, whereUsedOf } from '../common/material';
 import { PagedAnswer } from '../common/ndjson';
-import { CursorSigner, pageOf } from '../common/paging';
+import { CursorSigner, isPagePosition, pageByPosition } from '../common/paging';
 import { asOfDate } from '../common/as-of.query';
 
 export interface WhereUsedCommand {
@@ -20,6 +20,8 @@ export interface WhereUsedCommand {
   cursor?: string;
   /** As built at this moment (validated ISO 8601; absent: now); part of what a cursor is good for. */
   asOf?: string;
+  /** Count the whole answer (reads it all); without it, `total` comes only on the last page. */
+  total: boolean;
 }
 
 /** One page of a where-used answer. */
@@ -28,8 +30,8 @@ export interface WhereUsedPage {
   vendorLotId?: string;
   /** Every package lot reached from the material (itself, its descendants through splits and merges). */
   lots: ReachedLot[];
-  /** Rows of the whole answer, all pages together. */
-  total: number;
+  /** Rows of the whole answer, all pages together: when asked for (`total=true`), and on the last page. */
+  total?: number;
   items: WhereUsedRow[];
   /** Absent on the last page. */
   nextCursor?: string;
@@ -46,20 +48,21 @@ export class WhereUsedUseCase {
   ) {}
 
   /** The page, or every row; the 404 of an unknown material comes before the first row either way. */
-  async execute({ material, filter, scope, history, format, limit, cursor, caller, asOf }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
+  async execute({ material, filter, scope, history, format, limit, cursor, caller, asOf, total: countAll }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
     const at = asOfDate(asOf);
     if (format === 'ndjson') return { rows: (await whereUsedOf(this.tracer, material, scope, at)).rows(filter, scope, { history }) };
     const query = { material, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
-    const offset = this.cursors.decode(cursor, query);
+    const start = this.cursors.decode(cursor, query, isPagePosition);
     const answer = await whereUsedOf(this.tracer, material, scope, at);
-    const { total, items } = await pageOf(answer.rows(filter, scope, { history }), offset, limit);
+    // The page resumes at its position: page k reads what page 1 reads, not the k-1 pages before it.
+    const { items, next, total } = await pageByPosition((from) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}) }), start, limit, { total: countAll });
     return {
       page: {
         ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),
         lots: answer.lots,
-        total,
+        ...(total !== undefined ? { total } : {}),
         items,
-        ...(offset + items.length < total ? { nextCursor: this.cursors.encode(query, offset + items.length) } : {}),
+        ...(next ? { nextCursor: this.cursors.encode(query, next) } : {}),
         // The traversal climbs through every brand's units; its cost would tell a scoped caller about them.
         ...(scope.kind === 'site' ? { roundTrips: answer.stats.roundTrips } : {}),
       },

@@ -10,7 +10,7 @@ import { WhereUsedTable } from './where-used-table';
 /** A vendor's exposure: its vendor lots, the units holding them by brand, product and shipped state, every row. */
 export function VendorPage({ vendorId }: { vendorId: string }) {
   const base = `/v1/vendors/${enc(vendorId)}/exposure`;
-  const page = useQuery({ queryKey: ['exposure', vendorId], queryFn: () => apiJson<VendorExposurePage>(`${base}?limit=1`) });
+  const page = useQuery({ queryKey: ['exposure', vendorId], queryFn: () => apiJson<VendorExposurePage>(`${base}?limit=1&total=true`) });
   const stream = useWhereUsedStream(`${base}?format=ndjson`, 0);
   const c = page.data?.counts;
   return (

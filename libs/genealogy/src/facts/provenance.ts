@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventType, KafkaPosition } from '@trace/contracts';
 
 /** Where a fact came from: the event that established it and the exact Kafka message that carried it. */
@@ -17,8 +17,8 @@ export interface Provenance {
  * event id alone, so a replayed or re-sent event overwrites its own fact instead of adding a copy,
  * and safe as a MongoDB field name whatever characters the event id holds.
  */
-export const factKey = (eventId: string): string =>
-  'e' + createHash('sha1').update(eventId).digest('hex').slice(0, 32);
+// crypto.hash, the one-shot form: the same digest as createHash, at a fraction of its cost per call on the ingest's hot path.
+export const factKey = (eventId: string): string => 'e' + hash('sha1', eventId, 'hex').slice(0, 32);
 
 /** Provenance of an event read at a Kafka position. */
 export const provenanceOf = (

@@ -13,7 +13,15 @@ import type { PathStep, TraversalStats, WhereUsedFilter, WhereUsedRow } from './
 /** A serial that a lot of the answer was installed in, as read from a forward-edge bucket. */
 export interface Use {
   lot: ReachedWithBuckets;
+  /** The id of the forward-edge bucket it was read from. */
+  bucket: string;
   serial: string;
+}
+
+/** A row with the use it came from (rows of one use come together, in a stable order). */
+export interface ClimbedRow {
+  use: Use;
+  row: WhereUsedRow;
 }
 
 export interface RowQuery {
@@ -24,7 +32,7 @@ export interface RowQuery {
 
 // From the serials that use a lot up to their top-level units, one round trip per level of assembly for the
 // whole batch. The unit document, not the lot_uses index, decides whether the lot is in the serial.
-export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, history }: RowQuery, stats: TraversalStats): AsyncGenerator<WhereUsedRow> {
+export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, history }: RowQuery, stats: TraversalStats): AsyncGenerator<ClimbedRow> {
   const units = new Map<string, UnitDoc | null>();
   let need = [...new Set(uses.map((u) => u.serial))];
   while (need.length > 0) {
@@ -69,7 +77,7 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
         ...(retraction ? { retracted: true, retraction } : {}),
         ...(hold?.candidate ? { candidate: true, candidateLotIds: [use.lot.lotId, ...hold.others].sort() } : {}),
       };
-      if (matches(row, filter)) yield row;
+      if (matches(row, filter)) yield { use, row };
     }
   }
 }

@@ -4,7 +4,7 @@ import { RowQuery, Use, climb } from './climb';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
-import type { ForwardBatching, TraversalStats, WhereUsed, WhereUsedRow } from './where-used.types';
+import { type ForwardBatching, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedFilter, type WhereUsedRow } from './where-used.types';
 
 // The lazy part of a where-used answer: the forward-edge buckets read in growing batches, the serials climbed in batches.
 
@@ -13,11 +13,17 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
   return {
     lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
     stats,
-    rows: (filter, scope, options) => {
-      if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
-      return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching);
-    },
+    rows: (filter, scope, options) => withoutPositions(rowsFrom(filter, scope, { history: options?.history ?? false })),
+    rowsFrom,
   };
+  function rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition }): AsyncGenerator<PositionedRow> {
+    if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
+    return rowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from);
+  }
+}
+
+async function* withoutPositions(rows: AsyncIterable<PositionedRow>): AsyncGenerator<WhereUsedRow> {
+  for await (const { row } of rows) yield row;
 }
 
 async function* rowsOf(
@@ -26,8 +32,26 @@ async function* rowsOf(
   query: RowQuery,
   stats: TraversalStats,
   batching: ForwardBatching,
-): AsyncGenerator<WhereUsedRow> {
-  const buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
+  from: RowPosition | undefined,
+): AsyncGenerator<PositionedRow> {
+  let buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
+  if (from) {
+    // Resuming: the buckets before the position's are never read, nor the serials before its serial.
+    const at = buckets.findIndex((b) => b.id === from.bucket);
+    if (at < 0) throw new RowPositionNotFound(from);
+    buckets = buckets.slice(at);
+  }
+  // Which row of its use each row is: the position after it says how many of its use's rows to skip on resuming.
+  let current: Use | undefined;
+  let ordinal = 0;
+  const positioned = async function* (climbed: AsyncIterable<{ use: Use; row: WhereUsedRow }>): AsyncGenerator<PositionedRow> {
+    for await (const { use, row } of climbed) {
+      ordinal = use === current ? ordinal + 1 : 0;
+      current = use;
+      if (from && use.bucket === from.bucket && use.serial === from.serial && ordinal < from.skip) continue;
+      yield { row, next: { bucket: use.bucket, serial: use.serial, skip: ordinal + 1 } };
+    }
+  };
   const read = (ids: string[]): Promise<{ _id: string; serials?: Record<string, string> }[]> =>
     query.scope.kind === 'site' ? reader.findLotUses(ids) : reader.findLotBrandUses(ids);
   const uses: Use[] = [];
@@ -45,7 +69,8 @@ async function* rowsOf(
     stats.roundTrips++;
     for (const { lot, id } of batch) {
       for (const serial of Object.values(docs.get(id)?.serials ?? {}).sort(compare)) {
-        uses.push({ lot, serial });
+        if (from && id === from.bucket && compare(serial, from.serial) < 0) continue;
+        uses.push({ lot, bucket: id, serial });
         usesRead++;
       }
     }
@@ -53,9 +78,9 @@ async function* rowsOf(
     const perBucket = Math.max(usesRead / bucketsRead, 1);
     bucketBatch = Math.max(1, Math.min(batching.buckets, bucketBatch * 2, Math.floor(batching.serials / perBucket)));
     while (uses.length >= serialBatch) {
-      yield* climb(reader, uses.splice(0, serialBatch), query, stats);
+      yield* positioned(climb(reader, uses.splice(0, serialBatch), query, stats));
       serialBatch = Math.min(serialBatch * 2, batching.serials);
     }
   }
-  if (uses.length > 0) yield* climb(reader, uses, query, stats);
+  if (uses.length > 0) yield* positioned(climb(reader, uses, query, stats));
 }

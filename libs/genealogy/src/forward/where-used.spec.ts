@@ -4,7 +4,7 @@ import { readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { sampleUnitsOfProducts, unitsOfProducts } from './product-units';
 import { whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
-import type { WhereUsedRow } from './where-used.types';
+import { type RowPosition, RowPositionNotFound, type WhereUsedRow } from './where-used.types';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const ev = testEvents('w', { minute: 0 });
@@ -125,6 +125,52 @@ describe('where-used of a package lot', () => {
     expect(bucketReads.every((r) => r.ids.length <= 100)).toBe(true);
     expect(bucketReads.reduce((s, r) => s + r.ids.length, 0)).toBe(store.lotUses!.size);
     expect(reader.reads.filter((r) => r.collection === 'units').every((r) => r.ids.length <= 500)).toBe(true);
+  });
+});
+
+describe('where-used paging by position', () => {
+  // BIG in 400 serials over many buckets; TWIN is built into two top-level units, so its one use gives two rows.
+  function bigLot(): TraceEvent[] {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RP', vendorId: 'V', manufacturer: 'M', mpn: 'BIG', internalPartNumber: 'B', vendorLotCode: 'VP', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'BIG', quantity: 1e6 }] })];
+    for (let i = 0; i < 400; i++) events.push(ev('MaterialInstalled', { serial: `S${i}`, lotId: 'BIG', quantity: 1, refDes: [] }, 1));
+    events.push(ev('MaterialInstalled', { serial: 'TWIN', lotId: 'BIG', quantity: 1, refDes: [] }, 1));
+    events.push(ev('UnitAssembled', { serial: 'TOP-1', childSerial: 'TWIN' }, 2), ev('UnitAssembled', { serial: 'TOP-2', childSerial: 'TWIN' }, 2));
+    return events;
+  }
+
+  it('resumes at any row\'s position with exactly the rows after it, a use of two rows included', async () => {
+    const reader = readerOf(build(bigLot()));
+    const w = (await whereUsedOfLot(reader, 'BIG', SITE_WIDE, { buckets: 16, serials: 50 }))!;
+    const all: { row: WhereUsedRow; next: RowPosition }[] = [];
+    for await (const r of w.rowsFrom({}, SITE_WIDE, {})) all.push(r);
+    expect(all.map((r) => r.row)).toEqual(await collect(w.rows({}, SITE_WIDE)));
+    const twin = all.findIndex((r) => r.row.serial === 'TWIN');
+    expect(all[twin + 1]!.row.serial).toBe('TWIN');
+    for (const i of [0, 1, 57, twin - 1, twin, twin + 1, all.length - 2, all.length - 1]) {
+      const rest: WhereUsedRow[] = [];
+      for await (const { row } of w.rowsFrom({}, SITE_WIDE, { from: all[i]!.next })) rest.push(row);
+      expect(rest.map(brief)).toEqual(all.slice(i + 1).map((r) => brief(r.row)));
+    }
+  });
+
+  it('reads none of the buckets before the position it resumes at', async () => {
+    const reader = readerOf(build(bigLot()));
+    const w = (await whereUsedOfLot(reader, 'BIG', SITE_WIDE, { buckets: 16, serials: 50 }))!;
+    const all: { row: WhereUsedRow; next: RowPosition }[] = [];
+    for await (const r of w.rowsFrom({}, SITE_WIDE, {})) all.push(r);
+    const order = [...new Set(all.map((r) => r.next.bucket))];
+    const from = all[300]!.next;
+    reader.reads.length = 0;
+    for await (const _ of w.rowsFrom({}, SITE_WIDE, { from })) break;
+    const read = reader.reads.filter((r) => r.collection === 'lotUses').flatMap((r) => r.ids);
+    expect(read[0]).toBe(from.bucket);
+    expect(read.some((id) => order.indexOf(id) < order.indexOf(from.bucket))).toBe(false);
+  });
+
+  it('refuses a position whose bucket the answer does not have', async () => {
+    const w = (await whereUsedOfLot(readerOf(build(bigLot())), 'BIG', SITE_WIDE))!;
+    const rows = w.rowsFrom({}, SITE_WIDE, { from: { bucket: 'no such bucket', serial: 'S1', skip: 0 } });
+    await expect(rows.next()).rejects.toBeInstanceOf(RowPositionNotFound);
   });
 });
 

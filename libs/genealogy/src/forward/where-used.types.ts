@@ -80,6 +80,36 @@ export interface WhereUsed {
    * forward edges of the scope the answer was opened with are read; `scope` must be that one.
    */
   rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean }): AsyncGenerator<WhereUsedRow>;
+  /**
+   * The same rows, each with the position right after it; from `from` on (a position one of them gave) without
+   * reading the buckets before it: a page far into the answer costs what the first one does. Throws
+   * RowPositionNotFound when the position's bucket is no longer in the answer.
+   */
+  rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition }): AsyncGenerator<PositionedRow>;
+}
+
+/**
+ * A place in the stable order of a where-used answer: the forward-edge bucket, the serial in it (serials of a bucket
+ * come in order, so a serial added since does not shift it) and how many of that serial's rows come before it.
+ */
+export interface RowPosition {
+  bucket: string;
+  serial: string;
+  skip: number;
+}
+
+/** A where-used row and the position right after it. */
+export interface PositionedRow {
+  row: WhereUsedRow;
+  next: RowPosition;
+}
+
+/** The bucket a position names is not in the answer any more: the caller starts again from the first page. */
+export class RowPositionNotFound extends Error {
+  constructor(readonly position: RowPosition) {
+    super(`the where-used answer no longer has the bucket ${position.bucket} this position is in`);
+    this.name = 'RowPositionNotFound';
+  }
 }
 
 /** A vendor lot a vendor supplied, and the packages received of it. */

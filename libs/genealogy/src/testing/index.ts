@@ -8,6 +8,7 @@ export { GraphFetcher, type FetchedGraph } from '../backward/graph-fetcher';
 export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 export { GenealogyRepository } from '../storage/genealogy.repository';
 export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
+export { brandedUseNeeds, brandedUseWrites, type BrandedUseNeed } from '../write/graph-writes';
 export * from '../storage/graph.schemas';
 export { traceLotLineage } from '../lineage/lot-lineage';
 export { findIds } from '../id-lookup';
