@@ -52,8 +52,12 @@ export function loggingModule(env: Pick<PlatformEnv, 'LOG_LEVEL' | 'LOG_FORMAT'>
     // A 5xx is the service's failure; 503 (a dependency out of reach, answered with Retry-After) is expected in an outage.
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error): Level =>
       error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info',
+    // The line says what happened in words (the structured req and res fields stay beside it in JSON).
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse, responseTime: number): string => `${req.method} ${req.url} ${res.statusCode} in ${Math.round(responseTime)} ms`,
+    customErrorMessage: (req: IncomingMessage, res: ServerResponse, error: Error): string => `${req.method} ${req.url} ${res.statusCode}: ${error.message}`,
     ...(props ? { customProps: props } : {}),
   };
-  const stream = env.LOG_FORMAT === 'pretty' ? pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' }) : pino.destination({ fd: 1, sync: true });
+  // For people, the message alone (the request line says method, URL, status and time); JSON keeps every field.
+  const stream = env.LOG_FORMAT === 'pretty' ? pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname,context,req,res,responseTime', messageFormat: '{if context}[{context}] {end}{msg}' }) : pino.destination({ fd: 1, sync: true });
   return LoggerModule.forRoot({ pinoHttp: [options, stream] });
 }
