@@ -106,7 +106,7 @@ describe('conflicting facts over real Kafka and MongoDB', () => {
   });
 
   it('counts exposure with units in conflict left out of every brand, and named (conflicting) site-wide', async () => {
-    const counts = async (key: string) => (await w.get('/v1/vendors/V-CF/exposure', key)).body.counts;
+    const counts = async (key: string) => (await w.get('/v1/vendors/V-CF/exposure?total=true', key)).body.counts;
     expect(await counts(w.key)).toMatchObject({
       units: 4,
       byBrand: [{ brand: 'Acme', units: 3 }, { brand: '(conflicting)', units: 1 }],

@@ -93,7 +93,7 @@ describe('retractions and answers as of a moment, over real Kafka and MongoDB', 
     expect(serialsOf((await w.get('/v1/lots/REEL-RIGHT/where-used')).body)).toEqual(['EARLY-BOARD', 'LATE-BOARD']);
     const history = await w.get('/v1/lots/REEL-WRONG/where-used?history=true');
     expect(history.body.items.map((r: { serial: string; retracted?: boolean; removed: boolean }) => `${r.serial}:${r.removed}:${r.retracted}`).sort()).toEqual(['EARLY-BOARD:true:true', 'LATE-BOARD:true:true']);
-    const exposure = await w.get('/v1/vendors/V-WRONG/exposure');
+    const exposure = await w.get('/v1/vendors/V-WRONG/exposure?total=true');
     expect(exposure.body.counts.units).toBe(0);
   });
 
