@@ -180,3 +180,39 @@ describe('conflicting facts over real Kafka and MongoDB', () => {
     expect(csv).not.toContain('CF-BRAND');
   });
 });
+
+describe('a conflict resolved by a retraction, over real Kafka and MongoDB', () => {
+  const w = new TestWorld('conflicts_fix');
+  const wrong = start('fx-globex', 'FX-UNIT', 'Globex', 'P-CF', 'WO-CF', 3);
+  const retraction = ev('EventRetracted', { retractedEventId: 'fx-globex', reason: 'label printed twice: FX-UNIT is Acme\'s' }, 5, 'fx-retract');
+  let acme = '';
+  let globex = '';
+
+  beforeAll(async () => {
+    await Promise.all([w.startIngest(), w.startApi()]);
+    await w.produce([receive('fx-r', 'FX-REEL', 'VL-FX'), start('fx-acme', 'FX-UNIT', 'Acme'), wrong, install('fx-inst', 'FX-UNIT', 'FX-REEL')]);
+    await w.waitForIngest();
+    acme = (await w.createKey('quality', ['Acme'], 'acme')).key;
+    globex = (await w.createKey('quality', ['Globex'], 'globex')).key;
+  });
+  afterAll(() => w.close());
+
+  it('hides the unit from both brands while in conflict, and gives it back to its brand alone once one side is retracted', async () => {
+    for (const key of [acme, globex]) expect((await w.get('/v1/serials/FX-UNIT/genealogy', key)).status).toBe(404);
+    expect(conflictsOf((await w.get('/v1/serials/FX-UNIT/genealogy')).body)).toEqual(['FX-UNIT.brand=Acme@fx-acme|Globex@fx-globex']);
+
+    await w.produce([retraction], [wrong]);
+    await w.waitForIngest();
+
+    const mine = await w.get('/v1/serials/FX-UNIT/genealogy', acme);
+    expect(mine.status).toBe(200);
+    expect(mine.body.unit.brand).toBe('Acme');
+    expect(conflictsOf(mine.body)).toEqual([]);
+    const theirs = [await w.get('/v1/serials/FX-UNIT/genealogy', globex), await w.get('/v1/serials/FX-NEVER/genealogy', globex)];
+    expect(theirs[0]!.status).toBe(404);
+    expect(theirs[0]!.body).toEqual(theirs[1]!.body.message ? { ...theirs[1]!.body, message: theirs[1]!.body.message.replace('FX-NEVER', 'FX-UNIT') } : theirs[1]!.body);
+    // The forward edges were written under both brands claimed; the unit's own claims decide who sees the use.
+    expect((await w.get('/v1/lots/FX-REEL/where-used', acme)).body.items.map((r: { serial: string }) => r.serial)).toEqual(['FX-UNIT']);
+    expect((await w.get('/v1/lots/FX-REEL/where-used', globex)).body.items).toEqual([]); // a received lot: known site-wide, none of Globex's units
+  });
+});

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { brandOf, lotReceiptOf } from '../facts/claims';
+import { brandOf, claimedBrands, lotReceiptOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
@@ -65,13 +65,20 @@ export class GraphFetcher {
         view.learn(previous),
       ]);
       g.roundTrips++;
-      if (g.roundTrips === 1 && units.length === 0) return g; // unknown serials: nothing more to read
+      const first = g.roundTrips === 1;
+      if (first && units.length === 0) return g; // unknown serials: nothing more to read
+      // A unit whose claims disagree on its brand, one of them in scope: whether it is in scope depends on which claims
+      // are visible (a retraction, an asOf may resolve the conflict), so its retractions are read now, one round trip
+      // more for such units only (not counted in roundTrips: the count would tell a brand's key that another brand
+      // claims the unit). Units of no brand in scope are decided on what is stored, as before.
+      const contested = scope ? new Set(units.filter((u) => !inScope(scope, brandOf(u)) && claimedBrands(u).some((b) => inScope(scope, b)))) : new Set<UnitDoc>();
+      if (contested.size > 0) await view.learn([...contested]);
       // Only what is kept: a given serial of another brand costs what an unknown one costs, retractions included.
       previous = [...lots, ...vendorLots, ...vendors];
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
       for (const u of units) {
-        if (scope && !inScope(scope, brandOf(u))) {
-          if (g.roundTrips === 1 && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
+        if (scope && !inScope(scope, brandOf(contested.has(u) ? view.see(u) : u))) {
+          if (first && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
           else {
             const withheld = withheldDoc(u); // a sub-assembly: kept for its serial and product; what it holds is not read
             g.units.set(u._id, withheld);
