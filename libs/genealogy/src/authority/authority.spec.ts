@@ -338,6 +338,13 @@ describe("brand authority: the approver's lists", () => {
     expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).sort()).toEqual(['U1', 'U2']);
     expect((await brandDeviations(reader, 'Initech', Date.parse(t(25)))).map((d) => [d.deviationId, d.state, d.piecesUsed])).toEqual([['D9', 'EXPIRED', 5]]);
   });
+
+  it('lists neither a retracted approval nor a retracted deviation, and undoes a retracted withdrawal or revocation', async () => {
+    const retract = (eventId: string) => ev('EventRetracted', { retractedEventId: eventId, reason: 'published by mistake' }, { at: 7, id: `retract-${eventId}` });
+    const reader = readerOf(storeOf([...world(), retract('appr-A1'), retract('wd-A2'), retract('dev-D2'), retract('rv-D3')]));
+    expect((await brandApprovals(reader, 'Acme', now)).map((a) => [a.approvalId, a.state])).toEqual([['A2', 'IN_FORCE']]);
+    expect((await brandDeviations(reader, 'Acme', now)).map((d) => [d.deviationId, d.state])).toEqual([['D1', 'IN_FORCE'], ['D3', 'IN_FORCE']]);
+  });
 });
 
 describe('brand authority: retractions', () => {

@@ -4,6 +4,7 @@ import type { BrandListReader } from './authority.repository';
 import { allocateDeviations, partAuthorityOf } from './authority-rules';
 import type { DeviationState } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
+import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 
 export type ApprovalState = 'IN_FORCE' | 'WITHDRAWN';
 
@@ -38,9 +39,10 @@ function termsOf<T extends object>(t: T & Timed): T {
 
 /**
  * Every approval `brand` published, by approval id, as of `now` (the caller has checked the brand is in its scope): the
- * brand's index, then the approvals by `_id`. Two round trips whatever the number.
+ * brand's index, then the approvals by `_id`, each read followed by the retractions of its events (facts/visibility.ts).
  */
-export async function brandApprovals(reader: BrandListReader, brand: string, now: number): Promise<ApprovedPart[]> {
+export async function brandApprovals(stored: BrandListReader & RetractionReader, brand: string, now: number): Promise<ApprovedPart[]> {
+  const reader = visibleReader(stored, new FactView(stored)); // a retracted approval or withdrawal is not listed
   const [index] = await reader.findBrandIndexes([brand]);
   const ids = Object.values(index?.approvals ?? {}).sort(compare);
   if (ids.length === 0) return [];
@@ -66,7 +68,9 @@ export async function brandApprovals(reader: BrandListReader, brand: string, now
  * brand's units as the judgement counts them: the brand's index, the deviations, the parts they name, the approvals
  * and deviations of those parts, then one forward count for all of them (deviation-usage.ts).
  */
-export async function brandDeviations(reader: BrandListReader & UsageReader, brand: string, now: number): Promise<DeviationSummary[]> {
+export async function brandDeviations(stored: BrandListReader & UsageReader & RetractionReader, brand: string, now: number): Promise<DeviationSummary[]> {
+  // A retracted deviation or revocation is not listed, a retracted installation not counted (as in the judgement).
+  const reader = visibleReader(stored, new FactView(stored));
   const [index] = await reader.findBrandIndexes([brand]);
   const ids = Object.values(index?.deviations ?? {}).sort(compare);
   if (ids.length === 0) return [];
