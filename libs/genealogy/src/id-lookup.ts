@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthorityRepository } from './authority/authority.repository';
 import { chronological, compare } from './facts/facts';
 import { LookupRepository } from './lookup/lookup.repository';
-import { RecordSources, sourcesOf } from './lookup/records';
+import { RecordSources, serialsInScope, sourcesOf, visibleSources } from './lookup/records';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from './facts/claims';
 import { BrandScope, inScope } from './genealogy.types';
@@ -23,7 +23,8 @@ export interface IdMatch {
  * not a match: it looks exactly like one that does not exist. Vendor lot codes, shipment ids and work orders are read
  * from reverse indexes written with the events (see lookup/), never found by a scan.
  */
-export async function findIds(src: RecordSources, id: string, scope: BrandScope): Promise<IdMatch[]> {
+export async function findIds(stored: RecordSources, id: string, scope: BrandScope): Promise<IdMatch[]> {
+  const src = visibleSources(stored);
   const [units, lots, vendors, codes, shipments, workOrders] = await Promise.all([
     src.findUnits([id]),
     src.findLots([id]),
@@ -53,16 +54,15 @@ export async function findIds(src: RecordSources, id: string, scope: BrandScope)
   for (const s of shipments) {
     const shipped = chronological(s.units);
     const serials = [...new Set(shipped.map((u) => u.serial))];
-    const visible = scope.kind === 'site' ? serials : (await src.findUnits(serials)).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id);
+    const visible = [...(await serialsInScope(src, serials, scope))];
     if (visible.length === 0) continue;
     const customers = [...new Set(shipped.filter((u) => visible.includes(u.serial)).map((u) => u.customer))].sort(compare);
     matches.push({ kind: 'shipment', id: s._id, label: `${visible.length} unit${visible.length === 1 ? '' : 's'} to ${customers.join(', ')}` });
   }
   for (const wo of workOrders) {
     const claimed = chronological(wo.units).filter((u) => inScope(scope, u.brand));
-    // The index keeps what each UnitStarted claimed; the unit's own claims decide its brand (a conflict is no brand's).
-    const agreed = scope.kind === 'site' ? undefined : new Set((await src.findUnits([...new Set(claimed.map((u) => u.serial))])).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
-    const started = agreed ? claimed.filter((u) => agreed.has(u.serial)) : claimed;
+    const agreed = await serialsInScope(src, claimed.map((u) => u.serial), scope);
+    const started = claimed.filter((u) => agreed.has(u.serial));
     const serials = new Set(started.map((u) => u.serial));
     if (serials.size === 0) continue;
     const products = [...new Set(started.map((u) => `${u.brand} ${u.productPartNumber}`))].sort(compare);

@@ -1,15 +1,11 @@
-import type { FakeStore } from '../testing/fake-graph';
+import { type FakeStore, recordedReads } from '../testing/fake-graph';
 import type { BrandListReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
 import type { RetractionReader } from '../facts/visibility';
 
 /** For tests: the judgement's reads over a fake store (see fake-graph.ts), each recorded (collection, ids). */
 export function authorityReaderOf(store: FakeStore): BrandListReader & UsageReader & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
-  const reads: { collection: string; ids: string[] }[] = [];
-  const by = (collection: string) => async (ids: string[]) => {
-    reads.push({ collection, ids });
-    return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
-  };
+  const { reads, by } = recordedReads(store);
   return {
     reads,
     findBrandIndexes: by('brandIndex'),

@@ -69,6 +69,14 @@ describe('exact-id search', () => {
     expect(await find('WO-1')).toEqual([{ kind: 'workOrder', id: 'WO-1', label: '2 units of Acme GW, Globex GX' }]);
   });
 
+  it('leaves out what was retracted: a shipment and a start taken back are found by nobody', async () => {
+    const retract = (eventId: string, n: number) => makeEvent('EventRetracted', { retractedEventId: eventId, reason: 'scanned by mistake' }, ev(n));
+    const corrected = (q: string, scope: typeof acme | typeof site = site) => findIds(readerOf(storeOf([...events, retract('lk-e10', 20), retract('lk-e8', 21)])), q, scope);
+    expect(await corrected('SHP-1', acme)).toEqual([]);
+    expect(await corrected('WO-1')).toEqual([{ kind: 'workOrder', id: 'WO-1', label: '1 unit of Acme GW' }]);
+    expect(await readWorkOrder(readerOf(storeOf([...events, retract('lk-e8', 21)])), 'WO-1', site)).toMatchObject({ units: [{ serial: 'ACME-1' }] });
+  });
+
   it("answers another brand's shipment and work order exactly as ones that do not exist", async () => {
     expect(await find('SHP-GLX', acme)).toEqual(await find('SHP-NONE', acme));
     expect(await find('SHP-GLX', acme)).toEqual([]);

@@ -9,6 +9,7 @@ import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { LookupRepository, type LookupReader } from './lookup.repository';
+import { FactView, type RetractionReader, visibleReader } from '../facts/visibility';
 
 /** A vendor lot as received: the vendor's label and every receipt with the package lots it came as. */
 export interface VendorLotRecord {
@@ -51,7 +52,7 @@ export interface WorkOrderRecord {
 }
 
 /** The reads of the record pages, each one round trip by `_id`. */
-export interface RecordSources extends LookupReader {
+export interface RecordSources extends LookupReader, RetractionReader {
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
   findVendors(ids: string[]): Promise<VendorDoc[]>;
   findLots(ids: string[]): Promise<LotDoc[]>;
@@ -61,7 +62,8 @@ export interface RecordSources extends LookupReader {
 
 
 /** A vendor lot with its vendor and package lots: three reads by `_id`, the last two side by side. */
-export async function readVendorLot(src: RecordSources, vendorLotId: string): Promise<VendorLotRecord | undefined> {
+export async function readVendorLot(stored: RecordSources, vendorLotId: string): Promise<VendorLotRecord | undefined> {
+  const src = visibleSources(stored);
   const [doc] = await src.findVendorLots([vendorLotId]);
   if (!doc) return undefined;
   const receipts = chronological(doc.receipts);
@@ -92,8 +94,25 @@ export async function readVendorLot(src: RecordSources, vendorLotId: string): Pr
   };
 }
 
+/**
+ * The sources as one query sees them: every read followed by the retractions of its events, retracted facts left out
+ * (facts/visibility.ts), so a search or a record page agrees with the genealogy (a retraction resolves a conflict here too).
+ */
+export const visibleSources = (stored: RecordSources): RecordSources => visibleReader(stored, new FactView(stored));
+
+/**
+ * Which of `serials` a caller with `scope` may see: for a brand's key, those whose own claims agree on a brand in its
+ * scope (one read by `_id`; a reverse index keeps what each event claimed, a conflict is no brand's); site-wide, all.
+ */
+export async function serialsInScope(src: RecordSources, serials: Iterable<string>, scope: BrandScope): Promise<Set<string>> {
+  const wanted = [...new Set(serials)];
+  if (scope.kind === 'site' || wanted.length === 0) return new Set(wanted);
+  return new Set((await src.findUnits(wanted)).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
+}
+
 /** A shipment's units in the caller's scope (two reads by `_id`); undefined when none is, exactly as if it never shipped. */
-export async function readShipment(src: RecordSources, shipmentId: string, scope: BrandScope): Promise<ShipmentRecord | undefined> {
+export async function readShipment(stored: RecordSources, shipmentId: string, scope: BrandScope): Promise<ShipmentRecord | undefined> {
+  const src = visibleSources(stored);
   const [doc] = await src.findShipmentUnits([shipmentId]);
   const shipped = chronological(doc?.units);
   const units = new Map((await src.findUnits([...new Set(shipped.map((s) => s.serial))])).map((u) => [u._id, u]));
@@ -108,14 +127,14 @@ export async function readShipment(src: RecordSources, shipmentId: string, scope
 }
 
 /** A work order's units in the caller's scope (one read by `_id`, and one of its units for a brand's key); undefined when none is. */
-export async function readWorkOrder(src: RecordSources, workOrder: string, scope: BrandScope): Promise<WorkOrderRecord | undefined> {
+export async function readWorkOrder(stored: RecordSources, workOrder: string, scope: BrandScope): Promise<WorkOrderRecord | undefined> {
+  const src = visibleSources(stored);
   const [doc] = await src.findWorkOrders([workOrder]);
   const claimed = chronological(doc?.units).filter((u) => inScope(scope, u.brand));
-  // The index keeps what each UnitStarted claimed; the unit's own claims decide its brand (a conflict is no brand's).
-  const agreed = scope.kind === 'site' ? undefined : new Set((await src.findUnits([...new Set(claimed.map((u) => u.serial))])).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
+  const visible = await serialsInScope(src, claimed.map((u) => u.serial), scope);
   const bySerial = new Map<string, RecordUnit>();
   for (const u of claimed) {
-    if (agreed && !agreed.has(u.serial)) continue;
+    if (!visible.has(u.serial)) continue;
     bySerial.set(u.serial, { serial: u.serial, brand: u.brand, productPartNumber: u.productPartNumber, workOrder, at: u.prov.occurredAt, provenance: u.prov });
   }
   return bySerial.size > 0 ? { workOrder, units: [...bySerial.values()].sort((a, b) => compare(a.serial, b.serial)) } : undefined;
@@ -160,5 +179,6 @@ export function sourcesOf(graph: GenealogyRepository, authority: Pick<AuthorityR
     findShipmentUnits: (ids) => authority.findShipmentUnits(ids),
     findVendorLotCodes: (codes) => lookup.findVendorLotCodes(codes),
     findWorkOrders: (ids) => lookup.findWorkOrders(ids),
+    findRetractions: (ids) => graph.findRetractions(ids),
   };
 }

@@ -54,13 +54,19 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
   };
 }
 
-/** A forward reader over the store that records each read (collection and ids). */
-export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RecordSources & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
+/** Reads by `_id` from the store, each recorded (collection and ids): what the fake readers are made of. */
+export function recordedReads(store: FakeStore): { reads: { collection: string; ids: string[] }[]; by: (collection: string) => (ids: string[]) => Promise<any[]> } {
   const reads: { collection: string; ids: string[] }[] = [];
   const by = (collection: string) => async (ids: string[]) => {
     reads.push({ collection, ids });
     return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
   };
+  return { reads, by };
+}
+
+/** A forward reader over the store that records each read (collection and ids). */
+export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader & RecordSources & RetractionReader & { reads: { collection: string; ids: string[] }[] } {
+  const { reads, by } = recordedReads(store);
   return {
     reads,
     findLots: by('lots'),
