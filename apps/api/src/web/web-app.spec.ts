@@ -1,8 +1,8 @@
 import { WEB_CSP, isWebPath } from './web-app';
 
 describe('the web app on the API origin', () => {
-  it('leaves /v1, /docs and /health to the API and takes every other path', () => {
-    for (const p of ['/v1/search', '/v1', '/docs', '/docs/', '/docs-json', '/health']) expect(isWebPath(p)).toBe(false);
+  it('leaves /v1, /docs, /health and /metrics to the API and takes every other path', () => {
+    for (const p of ['/v1/search', '/v1', '/docs', '/docs/', '/docs-json', '/health', '/metrics']) expect(isWebPath(p)).toBe(false);
     for (const p of ['/', '/serials/GW100-0001', '/lots/REEL-C1', '/assets/index-abc.js', '/v1x', '/healthy']) expect(isWebPath(p)).toBe(true);
   });
 

@@ -22,8 +22,11 @@ export const WEB_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-/** Paths the API answers itself: never the web app's, not even its fallback page. */
-const API_PATH = /^\/(v1|docs|docs-json|health)(\/|$)/;
+/**
+ * Paths the API answers itself: never the web app's, not even its fallback page. `/metrics` lives on its own port
+ * (METRICS_PORT); on this one it is a 404, never the app's page with a 200 that a scraper would mistake for an answer.
+ */
+const API_PATH = /^\/(v1|docs|docs-json|health|metrics)(\/|$)/;
 
 /** Whether a request is for the web app (a file of it, or a deep link whose page the app draws). */
 export const isWebPath = (path: string): boolean => !API_PATH.test(path);
