@@ -4,6 +4,7 @@ import { Equals, IsIn, IsObject, ValidationError, validateSync, IsOptional } fro
 import { EVENT_TYPES, EVENT_TYPE_NAMES, EVERY_TRACE_TOPIC, EventType, SCHEMA_VERSION, TraceEvent, acceptsTopic } from './events';
 import { IsId, IsInstant, IsText } from './validators';
 import { memoizeValidationMetadata } from './validation-cache';
+import { COMPILED_FOR, compiledCheckOf, keysLeftOutByTransform } from './compiled-validation';
 
 memoizeValidationMetadata();
 
@@ -53,7 +54,23 @@ function envelopeOf(obj: Record<string, unknown>): Envelope {
 }
 const ENVELOPE_KEYS = ['eventId', 'type', 'schemaVersion', 'occurredAt', 'source', 'correlationId', 'data'] as const satisfies readonly (keyof Envelope)[];
 
-const VALIDATION = { forbidUnknownValues: true, validationError: { target: false, value: false } };
+const VALIDATION = { ...COMPILED_FOR, validationError: { target: false, value: false } };
+
+/**
+ * Which validation decided: `compiled`, the checks compiled from the contract's class-validator rules, with
+ * class-validator asked only for the errors of a value they refuse; `class-validator`, class-validator alone (the
+ * reference the compiled checks are proven against).
+ */
+export type ValidationPath = 'compiled' | 'class-validator';
+
+// A message naming a key plainToInstance leaves out (or any \u escape, which could spell one) is validated by
+// class-validator on the instance: the plain value would differ from it.
+let leftOutKeys: RegExp | undefined;
+function leftOutKeysPattern(): RegExp {
+  if (leftOutKeys) return leftOutKeys;
+  for (const t of EVENT_TYPE_NAMES) compiledCheckOf(EVENT_TYPES[t].data); // every class a data value can hold, compiled
+  return (leftOutKeys = new RegExp(`\\\\u|"(?:${keysLeftOutByTransform().join('|')})"`));
+}
 
 /** Flattens class-validator's tree into readable lines: "data.packages.0.quantity must be a positive number". */
 export function describeErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -71,15 +88,15 @@ const reject = (reason: RejectReason, errors: string[]): ParseResult => ({ ok: f
  * topic the event type belongs to. Never throws: every problem is a typed rejection, and an exception
  * from the parsers themselves is `UNPROCESSABLE`.
  */
-export function parseEvent(value: Buffer | string | null, topic?: string): ParseResult {
+export function parseEvent(value: Buffer | string | null, topic?: string, path: ValidationPath = 'compiled'): ParseResult {
   try {
-    return parseBounded(value, topic);
+    return parseBounded(value, topic, path);
   } catch (e) {
     return reject('UNPROCESSABLE', [`the message could not be parsed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`]);
   }
 }
 
-function parseBounded(value: Buffer | string | null, topic: string | undefined): ParseResult {
+function parseBounded(value: Buffer | string | null, topic: string | undefined, path: ValidationPath): ParseResult {
   if (value === null || value.length === 0) return reject('INVALID_JSON', ['message has no value']);
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   if (bytes.length > MAX_EVENT_BYTES) {
@@ -89,9 +106,10 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined):
   if (depth > MAX_NESTING_DEPTH) {
     return reject('TOO_DEEP', [`message value nests arrays and objects deeper than ${MAX_NESTING_DEPTH} levels`]);
   }
+  const text = bytes.toString('utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(bytes.toString('utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
     return reject('INVALID_JSON', [(e as Error).message]);
   }
@@ -114,13 +132,21 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined):
     const where = spec.topic === EVERY_TRACE_TOPIC ? 'a trace topic (the one of the event it retracts)' : spec.topic;
     return reject('WRONG_TOPIC', [`${type} belongs on ${where}, not ${topic}`]);
   }
-  const envelope = envelopeOf(obj);
-  const envelopeErrors = validateSync(envelope, VALIDATION);
-  if (envelopeErrors.length > 0) return reject('INVALID_ENVELOPE', describeErrors(envelopeErrors));
+  // The envelope's declared fields are its own values either way; the compiled check reads only those.
+  const compiled = path === 'compiled';
+  if (!(compiled && compiledCheckOf(Envelope)?.(obj))) {
+    const envelopeErrors = validateSync(envelopeOf(obj), VALIDATION);
+    if (envelopeErrors.length > 0) return reject('INVALID_ENVELOPE', describeErrors(envelopeErrors));
+  }
+  const envelope = obj as unknown as Envelope;
 
-  const data = plainToInstance(spec.data as new () => object, obj.data);
-  const dataErrors = validateSync(data, VALIDATION);
-  if (dataErrors.length > 0) return reject('INVALID_DATA', describeErrors(dataErrors, 'data'));
+  let data: object | undefined;
+  if (compiled && !leftOutKeysPattern().test(text) && compiledCheckOf(spec.data)?.(obj.data as object)) data = obj.data as object;
+  if (data === undefined) {
+    data = plainToInstance(spec.data as new () => object, obj.data);
+    const dataErrors = validateSync(data, VALIDATION);
+    if (dataErrors.length > 0) return reject('INVALID_DATA', describeErrors(dataErrors, 'data'));
+  }
   const semantic = checkSemantics(type, data);
   if (type === 'EventRetracted' && (data as { retractedEventId: string }).retractedEventId === envelope.eventId) {
     semantic.push('data.retractedEventId must not be the retraction\'s own eventId');

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { EventType, KafkaPosition } from '@trace/contracts';
+import { boundedMemo } from './bounded-memo';
 
 /** Where a fact came from: the event that established it and the exact Kafka message that carried it. */
 export interface Provenance {
@@ -19,6 +20,9 @@ export interface Provenance {
  */
 // crypto.hash, the one-shot form: the same digest as createHash, at a fraction of its cost per call on the ingest's hot path.
 export const factKey = (eventId: string): string => 'e' + hash('sha1', eventId, 'hex').slice(0, 32);
+
+/** factKey of an entity id a batch names many times (a serial, a vendor lot), memoized. */
+export const entityKey = boundedMemo(factKey);
 
 /** Provenance of an event read at a Kafka position. */
 export const provenanceOf = (

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { boundedMemo } from '../facts/bounded-memo';
 
 // The forward edge lot -> serial (where-used) follows MongoDB's bucket pattern: a lot used in a million
 // serials must not become one 16 MB document. Each serial goes to one of LOT_USE_BUCKETS buckets chosen by
@@ -16,7 +17,7 @@ import { hash } from 'node:crypto';
 export const LOT_USE_BUCKETS = 1024;
 
 /** The bucket a serial's use of any lot is recorded in. Deterministic, so writes are idempotent. */
-export const lotUseBucketOf = (serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS;
+export const lotUseBucketOf = boundedMemo((serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
 
 /** The `_id` of one bucket of a lot's uses (JSON, so no lot id can collide with another's bucket). */
 export const lotUsesId = (lotId: string, bucket: number): string => JSON.stringify([lotId, bucket]);

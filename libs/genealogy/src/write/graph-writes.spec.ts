@@ -33,6 +33,23 @@ function scenario(): TraceEvent[] {
 
 
 describe('graph writes', () => {
+  it('merge without changing the writes given (a refused bulk is retried event by event from them)', () => {
+    const writes = scenario().flatMap((e, i) => graphWritesFor({ event: e, position: at(i) }));
+    const before = JSON.stringify(writes);
+    const merged = mergeGraphWrites(writes);
+    expect(JSON.stringify(writes)).toBe(before);
+    const units = merged.filter((w) => w.collection === 'units' && w.id === 'TOP');
+    expect(units).toHaveLength(1);
+    expect(Object.keys(units[0]!.set).filter((k) => k.startsWith('installs.') || k.startsWith('starts.') || k.startsWith('children.'))).toHaveLength(3);
+  });
+
+  it('keep of a placement the contract\'s fields that were given, none stored as undefined and no extra field', () => {
+    const placements = [{ refDes: 'C1', location: 'FDR-1', placedAt: t(4), note: 'extra' }, { refDes: 'C2', location: undefined }];
+    const event = makeEvent('MaterialInstalled', { serial: 'S', lotId: 'L', quantity: 2, refDes: ['C1', 'C2'], placements }, { eventId: 'p1' });
+    const install = Object.values(graphWritesFor({ event, position: at(0) })[0]!.set)[0] as { placements: object[] };
+    expect(install.placements).toStrictEqual([{ refDes: 'C1', location: 'FDR-1', placedAt: t(4) }, { refDes: 'C2' }]);
+  });
+
   it('end in the same documents whatever the order of delivery, replays included', () => {
     const events = scenario();
     const ordered: FakeStore = {};

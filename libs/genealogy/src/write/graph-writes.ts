@@ -3,12 +3,20 @@ import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../auth
 import { shipmentUnitsWrite } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
 import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
-import { factKey, provenanceOf } from '../facts/provenance';
+import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
 import { ConflictMark, GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
 
 /** The packages an installation may have come from: its lot, and its candidates when it names several. */
 const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
+
+/** A placement as the graph keeps it: the contract's fields, those given. */
+function placementOf(p: { refDes: string; location?: string; placedAt?: string }): { refDes: string; location?: string; placedAt?: string } {
+  const placement: { refDes: string; location?: string; placedAt?: string } = { refDes: p.refDes };
+  if (p.location !== undefined) placement.location = p.location;
+  if (p.placedAt !== undefined) placement.placedAt = p.placedAt;
+  return placement;
+}
 
 /** One idempotent upsert of one graph document: the fields to $set, by path. */
 export interface GraphWrite {
@@ -29,7 +37,10 @@ export interface PositionedEvent {
  * order with the writes of other events, gives the same documents.
  */
 export function graphWritesFor(positioned: PositionedEvent): GraphWrite[] {
-  return [...factWritesFor(positioned), ...lookupWritesFor(positioned)];
+  const writes = factWritesFor(positioned);
+  const lookups = lookupWritesFor(positioned);
+  for (const w of lookups) writes.push(w);
+  return writes;
 }
 
 function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
@@ -60,7 +71,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       const lotIds = d.packages.map((p) => p.lotId);
       return [
         // The forward edge vendor -> vendor lot, for exposure: one field per vendor lot, replays write it again.
-        { collection: 'vendors', id: d.vendorId, set: { [`vendorLots.${factKey(vl)}`]: vl } },
+        { collection: 'vendors', id: d.vendorId, set: { [`vendorLots.${entityKey(vl)}`]: vl } },
         partReceiptsWrite(d, vl, k),
         {
           collection: 'vendorLots',
@@ -151,32 +162,33 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
         {
           collection: 'productUnits',
           id: productUnitsId(d.productPartNumber, d.brand, bucket),
-          set: { productPartNumber: d.productPartNumber, brand: d.brand, bucket, [`serials.${factKey(d.serial)}`]: d.serial },
+          set: { productPartNumber: d.productPartNumber, brand: d.brand, bucket, [`serials.${entityKey(d.serial)}`]: d.serial },
         },
-        { collection: 'productUnitIndex', id: d.productPartNumber, set: { [`buckets.${factKey(d.brand)}b${bucket}`]: { brand: d.brand, bucket } } },
+        { collection: 'productUnitIndex', id: d.productPartNumber, set: { [`buckets.${entityKey(d.brand)}b${bucket}`]: { brand: d.brand, bucket } } },
       ];
     }
     case 'MaterialInstalled': {
       const d = event.data;
       const bucket = lotUseBucketOf(d.serial);
-      const install = {
-        lotId: d.lotId,
-        quantity: d.quantity,
-        refDes: d.refDes,
-        ...(d.placements ? { placements: d.placements.map((p) => ({ ...p })) } : {}),
-        ...(d.bomPartNumber !== undefined ? { bomPartNumber: d.bomPartNumber } : {}),
-        ...(d.candidates ? { candidates: { lotIds: [...d.candidates.lotIds], reason: d.candidates.reason } } : {}),
-        ...meta,
-      };
-      return [
-        { collection: 'units', id: d.serial, set: { [`installs.${k}`]: install } },
-        // The forward edge lot -> serial (where-used), bucketed by serial, for every candidate package too; the
-        // unit's installs stay the source of truth.
-        ...installedLotsOf(install).flatMap((lotId): GraphWrite[] => [
-          { collection: 'lotUses', id: lotUsesId(lotId, bucket), set: { lotId, bucket, [`serials.${factKey(d.serial)}`]: d.serial } },
+      const serialKey = `serials.${entityKey(d.serial)}`;
+      // Built field by field rather than by spreads: this is most of a shop floor's events. Optional fields are left
+      // out rather than stored as undefined; a placement keeps the contract's fields only.
+      const install: InstallFact = { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes } as InstallFact;
+      if (d.placements) install.placements = d.placements.map(placementOf);
+      if (d.bomPartNumber !== undefined) install.bomPartNumber = d.bomPartNumber;
+      if (d.candidates) install.candidates = { lotIds: [...d.candidates.lotIds], reason: d.candidates.reason };
+      install.at = meta.at;
+      install.prov = meta.prov;
+      const writes: GraphWrite[] = [{ collection: 'units', id: d.serial, set: { [`installs.${k}`]: install } }];
+      // The forward edge lot -> serial (where-used), bucketed by serial, for every candidate package too; the
+      // unit's installs stay the source of truth.
+      for (const lotId of installedLotsOf(install)) {
+        writes.push(
+          { collection: 'lotUses', id: lotUsesId(lotId, bucket), set: { lotId, bucket, [serialKey]: d.serial } },
           { collection: 'lotUseIndex', id: lotId, set: { [`buckets.b${bucket}`]: bucket } },
-        ]),
-      ];
+        );
+      }
+      return writes;
     }
     case 'UnitAssembled': {
       const d = event.data;
@@ -293,12 +305,25 @@ export function conflictMarkWrites(unit: DerivedFrom): GraphWrite[] {
  * only paths two writes share are those fixed by the entity's identity, which carry the same value.
  */
 export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
-  const merged = new Map<string, GraphWrite>();
+  // Per collection, by id: no key string per write. A document written once keeps its write as it is; the first
+  // repeat copies it, so the writes given are never changed (a refused bulk is retried event by event from them).
+  const byCollection = new Map<GraphCollection, Map<string, { write: GraphWrite; copied: boolean }>>();
+  const merged: { write: GraphWrite; copied: boolean }[] = [];
   for (const w of writes) {
-    const key = `${w.collection}\u0000${w.id}`;
-    const existing = merged.get(key);
-    if (existing) Object.assign(existing.set, w.set);
-    else merged.set(key, { collection: w.collection, id: w.id, set: { ...w.set } });
+    let ids = byCollection.get(w.collection);
+    if (!ids) byCollection.set(w.collection, (ids = new Map()));
+    const existing = ids.get(w.id);
+    if (!existing) {
+      const entry = { write: w, copied: false };
+      ids.set(w.id, entry);
+      merged.push(entry);
+      continue;
+    }
+    if (!existing.copied) {
+      existing.write = { collection: w.collection, id: w.id, set: { ...existing.write.set } };
+      existing.copied = true;
+    }
+    Object.assign(existing.write.set, w.set);
   }
-  return [...merged.values()];
+  return merged.map((e) => e.write);
 }
