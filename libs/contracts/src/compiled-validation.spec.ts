@@ -54,7 +54,7 @@ const PROBES: unknown[] = [
   at, '2026-11-20T08:00:00+01:00', '2026-11-20T08:00:00', '2026-02-30T08:00:00Z', '2026-13-01T08:00:00Z', '2026-11-20T25:00:00Z', '2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z',
   'released', 'hold', 'approved', 'disqualified', 'bogus', 1, 2, 3,
   [], ['x'], ['x', 'x'], ['a', 'b'], [''], [long(65)], [long(129)], [1], [null], [[]], [{}], {}, { lotIds: ['REEL-1', 'REEL-2'], reason: 'r' }, [{ lotIds: ['REEL-1', 'REEL-2'], reason: 'r' }],
-  distinct(17),
+  distinct(17), 'x'.repeat(127) + '\u{1F600}', 'x'.repeat(128) + '\u{1F600}', 'x'.repeat(63) + '\u{1F600}', ['x'.repeat(63) + '\u{1F600}'], 'x'.repeat(1023) + '\u{1F600}',
 ];
 // Keys plainToInstance leaves out, and a key of no rule: each added to every object of a valid value.
 const EXTRA_KEYS: [string, unknown][] = [['extra', { nested: [1, { a: 'b' }] }], ['toString', 'x'], ['constructor', { a: 1 }], ['valueOf', 1], ['hasOwnProperty', 'x']];
@@ -159,31 +159,31 @@ describe('compiled class-validator checks', () => {
     expect(invalid).toBeGreaterThan(0);
   });
 
-  it('parse every generated message exactly as class-validator alone: same reason, same errors, an equal event', () => {
-    const failed = new Set<string>();
+  it.each(EVENT_TYPE_NAMES)('parse every generated %s message exactly as class-validator alone: same reason, same errors, an equal event', (type) => {
     let compared = 0;
-    for (const type of EVENT_TYPE_NAMES) {
-      const valid = envelope(type, VALID[type]);
-      const messages = [
-        JSON.stringify(valid),
-        ...[...variantsOf(valid)].map((v) => JSON.stringify(v)), // the data's variants among them
-
-        withKey(JSON.stringify(valid), '__proto__', { a: 1 }),
-        JSON.stringify(valid).replace('"data":{', '"data":{"__proto__":{"x":1},'),
-        JSON.stringify(valid).replace('"data":{', '"data":{"to\\u0053tring":"x",'),
-      ];
-      for (const m of messages) {
-        const expected = parseEvent(m, topicOf(type), 'class-validator');
-        expect(parseEvent(m, topicOf(type))).toEqual(expected);
-        compared++;
-        if (!expected.ok && expected.reason === 'INVALID_DATA') {
-          const data = (JSON.parse(m) as { data: unknown }).data;
-          constraintNames(referenceErrors(EVENT_TYPES[type].data, data), failed);
-        }
-      }
+    const valid = envelope(type, VALID[type]);
+    const messages = [
+      JSON.stringify(valid),
+      ...[...variantsOf(valid)].map((v) => JSON.stringify(v)), // the data's variants among them
+      withKey(JSON.stringify(valid), '__proto__', { a: 1 }),
+      JSON.stringify(valid).replace('"data":{', '"data":{"__proto__":{"x":1},'),
+      JSON.stringify(valid).replace('"data":{', '"data":{"to\\u0053tring":"x",'),
+    ];
+    for (const m of messages) {
+      const expected = parseEvent(m, topicOf(type), 'class-validator');
+      expect(parseEvent(m, topicOf(type))).toEqual(expected);
+      compared++;
     }
-    expect(compared).toBeGreaterThan(5_000);
-    // The variants made every rule of the contract fail at least once.
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('generate variants that make every rule of the contract fail at least once', () => {
+    const failed = new Set<string>();
+    for (const type of EVENT_TYPE_NAMES) {
+      for (const data of variantsOf(VALID[type])) constraintNames(referenceErrors(EVENT_TYPES[type].data, data), failed);
+    }
+    // The contract's rules today, custom ones included: a lookup that found none would make this test vacuous.
+    expect([...rulesOfContract()]).toEqual(expect.arrayContaining(['isString', 'maxLength', 'isInstant', 'uniqueBy', 'notBefore', 'refDesOneOrMany', 'nestedValidation', 'isISO31661Alpha2']));
     expect([...rulesOfContract()].filter((r) => !failed.has(r))).toEqual([]);
   });
 

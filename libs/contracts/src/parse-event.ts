@@ -153,15 +153,11 @@ function parseBounded(value: Buffer | string | null, topic: string | undefined, 
   }
   if (semantic.length > 0) return reject('INVALID_DATA', semantic);
 
-  const event = {
-    eventId: envelope.eventId,
-    type,
-    schemaVersion: SCHEMA_VERSION,
-    occurredAt: envelope.occurredAt,
-    source: envelope.source,
-    ...(envelope.correlationId !== undefined ? { correlationId: envelope.correlationId } : {}),
-    data,
-  } as TraceEvent;
+  const event = (
+    envelope.correlationId !== undefined
+      ? { eventId: envelope.eventId, type, schemaVersion: SCHEMA_VERSION, occurredAt: envelope.occurredAt, source: envelope.source, correlationId: envelope.correlationId, data }
+      : { eventId: envelope.eventId, type, schemaVersion: SCHEMA_VERSION, occurredAt: envelope.occurredAt, source: envelope.source, data }
+  ) as TraceEvent;
   return { ok: true, event };
 }
 

@@ -27,8 +27,10 @@ export function IsText(max = 512, options?: ValidationOptions): PropertyDecorato
 const ISO_WITH_OFFSET =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-const daysIn = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+const daysIn = (year: number, month: number): number => {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+};
 
 /**
  * Whether `value` is an ISO 8601 date-time with an explicit offset that names a real instant: a month
@@ -40,8 +42,15 @@ export function isInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = ISO_WITH_OFFSET.exec(value);
   if (!m) return false;
-  const n = (group: number): number => Number(m[group] ?? 0);
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8)];
+  // Number(m[i] ?? 0), without a closure or an array per call: every event carries at least one instant.
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const offsetHours = m[7] === undefined ? 0 : Number(m[7]);
+  const offsetMinutes = m[8] === undefined ? 0 : Number(m[8]);
   return (
     month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) &&
     hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59 &&
