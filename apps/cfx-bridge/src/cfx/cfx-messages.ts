@@ -8,6 +8,8 @@ export const MAPPED_MESSAGES = {
   materialsInstalled: 'CFX.Production.Assembly.MaterialsInstalled',
   materialsUninstalled: 'CFX.Production.Assembly.MaterialsUninstalled',
   unitsInitialized: 'CFX.Production.UnitsInitialized',
+  workOrdersCreated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated',
+  workOrdersUpdated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersUpdated',
 } as const;
 
 export type MappedMessageName = (typeof MAPPED_MESSAGES)[keyof typeof MAPPED_MESSAGES];
