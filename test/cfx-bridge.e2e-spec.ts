@@ -20,9 +20,9 @@ const CFX_STATE_TOPIC = 'trace.cfx-state.v1';
 /**
  * The events the session makes: 6 receipts, 1 split, 1 splice, 7 + FILLERS unit starts (two of a panel named by
  * position), 9 installations (one from either reel of the splice, one an alternate part, one by panel position),
- * 1 assembly, 1 removal.
+ * 1 assembly, 1 removal, 1 unit disqualified, 1 hold (a package the line reports Blocked).
  */
-const EXPECTED_EVENTS = 6 + 1 + 1 + 7 + FILLERS + 9 + 1 + 1;
+const EXPECTED_EVENTS = 6 + 1 + 1 + 7 + FILLERS + 9 + 1 + 1 + 1 + 1;
 
 let second = 0;
 /** Session time as a CFX endpoint writes it: local time with its offset, seven fractional digits. */
@@ -116,6 +116,12 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
   const onPosition = json(envelope('CFX.Production.Assembly.MaterialsInstalled', {
     TransactionId: randomUUID(), InstalledMaterials: [{ ...install('PNL-2', 'REEL-K', [{ ReferenceDesignator: 'R5' }]), UnitPositionNumber: 2 }],
   }));
+  const scrapped = json(envelope('CFX.Production.UnitsDisqualified', {
+    PrimaryIdentifier: 'PNL-2', Reason: 'DefectiveRepairNotPossible', Comments: 'cracked in depaneling', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-2', PositionNumber: 1 }],
+  }));
+  const modified = json(envelope('CFX.Materials.Management.MaterialsModified', {
+    Reason: 'SensorTriggeredCorrection', Materials: [{ UniqueIdentifier: 'REEL-B', Quantity: 4990, Status: 'Blocked' }, { UniqueIdentifier: 'REEL-K', Quantity: 4990, Status: 'Active' }],
+  }));
   const unknownOrder = json(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'LOST-1', WorkOrderIdentifier: { WorkOrderId: 'WO-404' } }));
   const unused = json(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: randomUUID(), Lane: 1 }));
   const bad: Outgoing[] = [
@@ -131,7 +137,7 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
   );
   return {
     first: [received, split, order, bad[0], panel, others, unused, bad[1], ...fillers],
-    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, uninstall, bad[3], bad[4], panelByPosition, onPosition, unknownOrder],
+    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, uninstall, bad[3], bad[4], panelByPosition, onPosition, scrapped, modified, unknownOrder],
   };
 }
 
@@ -362,6 +368,10 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     }
     expect((await w.get('/v1/serials/PNL-2@2/genealogy')).body.unit.materials.map((m: { lotId: string; refDes: string[] }) => `${m.lotId}:${m.refDes.join(',')}`)).toEqual(['REEL-K:R5']);
     expect((await w.get('/v1/serials/PNL-2@1/genealogy')).body.unit.materials).toEqual([]);
+    expect((await w.get('/v1/serials/PNL-2@1/genealogy')).body.unit.disqualifications).toEqual([
+      expect.objectContaining({ reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: cracked in depaneling', provenance: expect.objectContaining({ type: 'UnitDisqualified' }) }),
+    ]);
+    expect((await w.get('/v1/serials/PNL-2@2/genealogy')).body.unit.disqualifications).toBeUndefined();
     expect((await w.get('/v1/serials/PNL-2/genealogy')).status).toBe(404);
     const records = (await readAll(w, CFX_STATE_TOPIC, 3)).map((m) => m.key!.toString()).sort();
     expect(records).toEqual(['panel:PNL-1', 'panel:PNL-2', 'work-order:WO-9']);
@@ -400,6 +410,13 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=exclude')).toEqual(['PNL-1-3']);
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=only')).toEqual(['PNL-1-2?REEL-C1|REEL-C2']);
     expect((await w.get('/v1/lots/REEL-C2/where-used?candidates=maybe')).status).toBe(400);
+  });
+
+  it('puts a package the line reports Blocked (MaterialsModified) on hold, and releases none it reports Active', async () => {
+    const unit = await w.get('/v1/serials/PNL-1-1/genealogy');
+    const lot = (id: string) => unit.body.lots.find((l: { lotId: string }) => l.lotId === id);
+    expect(lot('REEL-B')).toMatchObject({ status: 'hold', statusHistory: [expect.objectContaining({ status: 'hold', reason: expect.stringContaining('the line reports the package Blocked') })] });
+    expect(lot('REEL-K').status).toBe('released');
   });
 
   it('keeps the BOM part an alternate was installed in place of', async () => {

@@ -8,6 +8,8 @@ export const MAPPED_MESSAGES = {
   materialsInstalled: 'CFX.Production.Assembly.MaterialsInstalled',
   materialsUninstalled: 'CFX.Production.Assembly.MaterialsUninstalled',
   unitsInitialized: 'CFX.Production.UnitsInitialized',
+  unitsDisqualified: 'CFX.Production.UnitsDisqualified',
+  materialsModified: 'CFX.Materials.Management.MaterialsModified',
   workOrdersCreated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated',
   workOrdersUpdated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersUpdated',
 } as const;

@@ -95,6 +95,11 @@ export class LineState {
     return this.panels.get(panel)?.units.find((u) => u.position === position)?.serial;
   }
 
+  /** The serials of a panel's units, by position; empty for a panel not seen. */
+  unitsOf(panel: string): string[] {
+    return [...(this.panels.get(panel)?.units ?? [])].sort((a, b) => a.position - b.position).map((u) => u.serial);
+  }
+
   /** Whether a UnitsInitialized named `id` as a panel of several units. */
   isPanel(id: string): boolean {
     return this.panels.has(id);

@@ -198,11 +198,32 @@ describe('MapCfxMessage', () => {
     expect(map(bytes)).toEqual(map(bytes));
   });
 
-  it.each([
-    ['CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }] }],
-    ['CFX.Materials.Management.MaterialsModified', { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }] }],
-  ])('counts %s as not used (the contract has no event that means it), without dead-lettering it', (name, body) => {
-    expect(map(envelope(name, body))).toEqual({ events: [], refusals: [], unused: [name], state: [] });
+  it('maps UnitsDisqualified to one UnitDisqualified per unit, with the reason and the comments', () => {
+    const out = map(envelope('CFX.Production.UnitsDisqualified', {
+      PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveRepairNotPossible', Comments: 'dropped at AOI', UnitCount: 2,
+      Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }, { UnitIdentifier: 'PNL-1-3', PositionNumber: 3 }],
+    }));
+    expect(data(out)).toEqual([
+      { type: 'UnitDisqualified', serial: 'PNL-1-2', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI' },
+      { type: 'UnitDisqualified', serial: 'PNL-1-3', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI' },
+    ]);
+    expect(data(map(envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'GW-7', Reason: 'DefectiveMaterials' })))).toEqual([
+      { type: 'UnitDisqualified', serial: 'GW-7', reason: 'CFX UnitsDisqualified: DefectiveMaterials' },
+    ]);
+  });
+
+  it('maps a package MaterialsModified reports Blocked to a hold, and counts one that blocks nothing as not used', () => {
+    const blocked = map(envelope('CFX.Materials.Management.MaterialsModified', {
+      Reason: 'InformationWasIncorrect',
+      Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }, { UniqueIdentifier: 'REEL-2', Quantity: 0, Status: 'Blocked' }],
+    }));
+    expect(data(blocked)).toEqual([{ type: 'LotStatusChanged', lotId: 'REEL-2', status: 'hold', reason: 'CFX MaterialsModified (InformationWasIncorrect): the line reports the package Blocked' }]);
+    expect(blocked.events[0].event.eventId).toMatch(/:1$/);
+    expect(blocked.unused).toEqual([]);
+    const name = 'CFX.Materials.Management.MaterialsModified';
+    expect(map(envelope(name, { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }, { UniqueIdentifier: 'REEL-3', Status: 'Depleted' }] })))
+      .toEqual({ events: [], refusals: [], unused: [name], state: [] });
+    expect(map(envelope(name, { Materials: [{ Quantity: 1, Status: 'Blocked' }] })).refusals).toEqual([expect.objectContaining({ reason: 'MISSING_ID' })]);
   });
 
   it('counts messages it does not use, without dead-lettering them', () => {
@@ -344,6 +365,15 @@ describe('MapCfxMessage with what earlier messages taught it (LineState)', () =>
     expect(unitStarted(out).map((u) => u.serial)).toEqual(['GW-9']);
     expect(out.state).toEqual([]);
     expect(state.isPanel('GW-9')).toBe(false);
+  });
+
+  it('disqualifies the unit at a panel position, and every unit of a panel disqualified whole', () => {
+    const { mapper } = fresh();
+    run(mapper, started('WO-CFG', { PrimaryIdentifier: 'PNL-5', Units: [1, 2, 3].map((n) => ({ UnitIdentifier: 'PNL-5', PositionNumber: n })) }));
+    const one = run(mapper, envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-5', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-5', PositionNumber: 2 }] }));
+    expect(one.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['PNL-5@2']);
+    const whole = run(mapper, envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-5', Reason: 'DefectiveRepairNotFeasible' }));
+    expect(whole.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['PNL-5@1', 'PNL-5@2', 'PNL-5@3']);
   });
 
   it('refuses a panel that names one position twice', () => {

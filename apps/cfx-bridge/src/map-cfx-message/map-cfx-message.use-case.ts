@@ -108,6 +108,8 @@ export class MapCfxMessage {
           return;
         }
         const { events, state } = this.mapEnvelope(mapped, envelope, problems);
+        // A MaterialsModified that blocks nothing says nothing the contract keeps: counted, like a message not mapped.
+        if (mapped === MAPPED_MESSAGES.materialsModified && events.length === 0) result.unused.push(mapped);
         result.events.push(...events);
         // Only what changed the table is written: a redelivery (or an older message) adds no record.
         result.state.push(...state.filter((record) => this.state.offer(record)));
@@ -154,6 +156,10 @@ export class MapCfxMessage {
         return this.materialsUninstalled(envelope);
       case MAPPED_MESSAGES.unitsInitialized:
         return this.unitsInitialized(envelope);
+      case MAPPED_MESSAGES.unitsDisqualified:
+        return this.unitsDisqualified(envelope);
+      case MAPPED_MESSAGES.materialsModified:
+        return this.materialsModified(envelope);
       case MAPPED_MESSAGES.workOrdersCreated:
         return this.workOrders(envelope, 'NewOrders');
       case MAPPED_MESSAGES.workOrdersUpdated:
@@ -369,6 +375,49 @@ export class MapCfxMessage {
         workOrder: workOrder ?? '',
       }),
     );
+  }
+
+  /**
+   * UnitsDisqualified: one UnitDisqualified per unit named (its own serial, or the unit at a panel's position); with
+   * no units listed, the PrimaryIdentifier: every unit of it when it is a panel the bridge knows, else the board itself.
+   */
+  private unitsDisqualified(envelope: Envelope): MappedEvent[] {
+    const b = envelope.body;
+    const primary = b.string('PrimaryIdentifier');
+    const units = b.objects('Units');
+    const serials: (string | undefined)[] =
+      units.length > 0
+        ? units.map((u) => {
+            const id = u.string('UnitIdentifier') ?? primary;
+            const position = u.number('PositionNumber');
+            const known = id !== undefined && position !== undefined ? this.state.unitAt(id, position) : undefined;
+            return known ?? unitOfPosition(u, primary, units.length > 1).serial;
+          })
+        : primary === undefined
+          ? [required(b, 'PrimaryIdentifier', 'unit')]
+          : this.state.isPanel(primary)
+            ? this.state.unitsOf(primary)
+            : [primary];
+    const comments = b.string('Comments');
+    const reason = `CFX UnitsDisqualified: ${b.string('Reason') ?? 'Unspecified'}${comments !== undefined ? `: ${comments}` : ''}`.slice(0, 1024);
+    return distinct(serials.map((s) => s ?? '')).map((serial, i) => this.event(envelope, 'UnitDisqualified', String(i), { serial, reason }));
+  }
+
+  /**
+   * MaterialsModified: a package the line reports `Blocked` is on hold (LotStatusChanged `hold`, without a keyId, so it
+   * is not sent back to the line). Nothing else of it is kept: the contract has no remaining quantity, and a package the
+   * line reports `Active` or `Depleted` is not released (a release is a decision made through the API).
+   */
+  private materialsModified(envelope: Envelope): MappedEvent[] {
+    const materials = envelope.body.objects('Materials');
+    if (materials.length === 0) envelope.body.problem('Materials is empty');
+    const why = envelope.body.string('Reason') ?? 'Unspecified';
+    return materials.flatMap((m, i) => {
+      const lotId = required(m, 'UniqueIdentifier', 'package');
+      const status = m.string('Status');
+      if (status?.toLowerCase() !== 'blocked') return [];
+      return [this.event(envelope, 'LotStatusChanged', String(i), { lotId: lotId ?? '', status: 'hold', reason: `CFX MaterialsModified (${why}): the line reports the package Blocked` })];
+    });
   }
 
   /** Brand and product of a work order's units: the MES's word where it gave it, field by field, else the configured mapping. */
