@@ -19,10 +19,11 @@ const FILLERS = 150;
 const CFX_STATE_TOPIC = 'trace.cfx-state.v1';
 /**
  * The events the session makes: 6 receipts, 1 split, 1 splice, 7 + FILLERS unit starts (two of a panel named by
- * position), 9 installations (one from either reel of the splice, one an alternate part, one by panel position),
- * 1 assembly, 1 removal, 1 unit disqualified, 1 hold (a package the line reports Blocked).
+ * position), 10 installations (two from either reel of the splice, one an alternate part, one by panel position),
+ * 1 assembly, 2 removals (one of a grey-zone placement, naming the other reel), 1 unit disqualified, 1 hold (a package
+ * the line reports Blocked).
  */
-const EXPECTED_EVENTS = 6 + 1 + 1 + 7 + FILLERS + 9 + 1 + 1 + 1 + 1;
+const EXPECTED_EVENTS = 6 + 1 + 1 + 7 + FILLERS + 10 + 1 + 2 + 1 + 1;
 
 let second = 0;
 /** Session time as a CFX endpoint writes it: local time with its offset, seven fractional digits. */
@@ -102,8 +103,15 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
       { ...install('PNL-1-2', null, [{ ReferenceDesignator: 'C3', InstallationTime: GREY_PLACED_AT }]), Material: chain(2), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
       { ...install('PNL-1-3', null, [{ ReferenceDesignator: 'C3' }]), Material: chain(0), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
       { ...install('PNL-1-1', 'REEL-K', [{ ReferenceDesignator: 'R2' }]), ReferencePartNumber: 'IPN-RC0603' },
+      { ...install('PNL-1-1', null, [{ ReferenceDesignator: 'C4' }]), Material: chain(1), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
     ],
   }), true);
+  // PNL-1-1's C4, placed from REEL-C1 or REEL-C2 (recorded under the chain's REEL-C2), is taken out naming REEL-C1: out
+  // of both where-useds (the candidate rows below would list PNL-1-1 otherwise).
+  const greyUninstall = json(envelope('CFX.Production.Assembly.MaterialsUninstalled', {
+    TransactionId: randomUUID(),
+    UninstalledMaterials: [{ UnitIdentifier: 'PNL-1-1', Material: { UniqueIdentifier: 'REEL-C1' }, Reason: 'DefectiveInstallation', QuantityUninstalled: 1, UninstalledComponents: [{ ReferenceDesignator: 'C4' }] }],
+  }));
   // The MES announces WO-9 (not in CFX_WORK_ORDERS) before the SIGKILL; its panel PNL-2, whose units carry no barcode of
   // their own (named by position), comes after the restart, and so does a placement on its position 2.
   const order = json(envelope('CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', {
@@ -137,7 +145,7 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
   );
   return {
     first: [received, split, order, bad[0], panel, others, unused, bad[1], ...fillers],
-    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, uninstall, bad[3], bad[4], panelByPosition, onPosition, scrapped, modified, unknownOrder],
+    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, greyUninstall, uninstall, bad[3], bad[4], panelByPosition, onPosition, scrapped, modified, unknownOrder],
   };
 }
 
@@ -409,6 +417,8 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     expect(await rows('/v1/lots/REEL-C2/where-used')).toEqual(['PNL-1-2?REEL-C1|REEL-C2', 'PNL-1-3']);
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=exclude')).toEqual(['PNL-1-3']);
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=only')).toEqual(['PNL-1-2?REEL-C1|REEL-C2']);
+    const history = (await w.get('/v1/serials/PNL-1-1/genealogy?history=true')).body.unit.materials.find((m: { refDes: string[] }) => m.refDes.includes('C4'));
+    expect(history).toMatchObject({ removed: true, candidates: { lotIds: ['REEL-C1', 'REEL-C2'] }, removal: { reason: 'CFX MaterialsUninstalled: DefectiveInstallation' } });
     expect((await w.get('/v1/lots/REEL-C2/where-used?candidates=maybe')).status).toBe(400);
   });
 
