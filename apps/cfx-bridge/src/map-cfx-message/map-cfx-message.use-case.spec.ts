@@ -278,6 +278,14 @@ describe('MapCfxMessage with what earlier messages taught it (LineState)', () =>
     expect(unitStarted(run(mapper, started('WO-9')))).toEqual([expect.objectContaining({ serial: 'B-1', brand: 'Globex', productPartNumber: 'GX-7' })]);
   });
 
+  it('gives the brand a Customer name stands for (CFX_CUSTOMER_BRANDS, matched loosely), else the Customer as written', () => {
+    const state = new LineState();
+    const mapper = new MapCfxMessage({ ...config, customerBrands: vendorAliasTable({ Acme: ['Acme Corporation'] }) }, state);
+    run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-A' }, Customer: 'ACME  corporation', PartNumber: 'GW-1' }, { WorkOrderIdentifier: { WorkOrderId: 'WO-I' }, Customer: 'Initech', PartNumber: 'IN-1' }]));
+    expect(unitStarted(run(mapper, started('WO-A')))).toEqual([expect.objectContaining({ brand: 'Acme' })]);
+    expect(unitStarted(run(mapper, started('WO-I')))).toEqual([expect.objectContaining({ brand: 'Initech' })]);
+  });
+
   it('takes the MES word over the configured mapping, field by field, and the mapping where the MES sends none', () => {
     const { mapper } = fresh();
     run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-CFG' }, PartNumber: 'MES-PN' }]));

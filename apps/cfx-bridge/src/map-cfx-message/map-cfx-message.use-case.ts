@@ -424,7 +424,8 @@ export class MapCfxMessage {
   private productOf(workOrder: string): { brand: string; productPartNumber: string } | undefined {
     const announced = this.state.workOrder(workOrder);
     const configured = this.config.workOrders.get(workOrder);
-    const brand = announced?.brand ?? configured?.brand;
+    const customer = announced?.brand;
+    const brand = (customer !== undefined ? (this.config.customerBrands?.get(normalizeVendorName(customer)) ?? customer) : undefined) ?? configured?.brand;
     const productPartNumber = announced?.productPartNumber ?? configured?.productPartNumber;
     return brand !== undefined && productPartNumber !== undefined ? { brand, productPartNumber } : undefined;
   }
