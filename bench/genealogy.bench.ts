@@ -15,6 +15,7 @@ type Doc = Record<string, any>;
 
 /** The API app on one database, with its graph reader, for timing from outside (HTTP) and inside (graph reads). */
 export interface ApiUnderTest {
+  app: INestApplication;
   url: string;
   /** A site-wide quality key (every /v1 route needs one), made in the API's database as the key CLI would. */
   key: string;
@@ -34,6 +35,7 @@ export async function startApiOn(env: NodeJS.ProcessEnv): Promise<ApiUnderTest> 
   const { key } = await app.get(ApiKeysRepository).create('quality', '*', 'bench');
   const nest = app as INestApplication;
   return {
+    app: nest,
     url: `http://127.0.0.1:${port}`,
     key,
     graph: nest.get(GraphFetcher),

@@ -16,11 +16,14 @@ const CFX_LINE_TOPIC = 'trace.cfx-line.v1';
 const GREY_PLACED_AT = '2026-11-02T06:10:00.120-04:00';
 const ROOT = join(__dirname, '..');
 const FILLERS = 150;
+const CFX_STATE_TOPIC = 'trace.cfx-state.v1';
 /**
- * The events the session makes: 6 receipts, 1 split, 1 splice, 5 + FILLERS unit starts, 8 installations (one from
- * either reel of the splice, one an alternate part), 1 assembly, 1 removal.
+ * The events the session makes: 6 receipts, 1 split, 1 splice, 7 + FILLERS unit starts (two of a panel named by
+ * position), 10 installations (two from either reel of the splice, one an alternate part, one by panel position),
+ * 1 assembly, 2 removals (one of a grey-zone placement, naming the other reel), 1 unit disqualified, 1 hold (a package
+ * the line reports Blocked).
  */
-const EXPECTED_EVENTS = 6 + 1 + 1 + 5 + FILLERS + 8 + 1 + 1;
+const EXPECTED_EVENTS = 6 + 1 + 1 + 7 + FILLERS + 10 + 1 + 2 + 1 + 1;
 
 let second = 0;
 /** Session time as a CFX endpoint writes it: local time with its offset, seven fractional digits. */
@@ -100,8 +103,34 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
       { ...install('PNL-1-2', null, [{ ReferenceDesignator: 'C3', InstallationTime: GREY_PLACED_AT }]), Material: chain(2), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
       { ...install('PNL-1-3', null, [{ ReferenceDesignator: 'C3' }]), Material: chain(0), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
       { ...install('PNL-1-1', 'REEL-K', [{ ReferenceDesignator: 'R2' }]), ReferencePartNumber: 'IPN-RC0603' },
+      { ...install('PNL-1-1', null, [{ ReferenceDesignator: 'C4' }]), Material: chain(1), CarrierLocation: { LocationIdentifier: 'FDR-3' } },
     ],
   }), true);
+  // PNL-1-1's C4, placed from REEL-C1 or REEL-C2 (recorded under the chain's REEL-C2), is taken out naming REEL-C1: out
+  // of both where-useds (the candidate rows below would list PNL-1-1 otherwise).
+  const greyUninstall = json(envelope('CFX.Production.Assembly.MaterialsUninstalled', {
+    TransactionId: randomUUID(),
+    UninstalledMaterials: [{ UnitIdentifier: 'PNL-1-1', Material: { UniqueIdentifier: 'REEL-C1' }, Reason: 'DefectiveInstallation', QuantityUninstalled: 1, UninstalledComponents: [{ ReferenceDesignator: 'C4' }] }],
+  }));
+  // The MES announces WO-9 (not in CFX_WORK_ORDERS) before the SIGKILL; its panel PNL-2, whose units carry no barcode of
+  // their own (named by position), comes after the restart, and so does a placement on its position 2.
+  const order = json(envelope('CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', {
+    NewOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9', Batch: null }, Customer: 'Acme', PartNumber: 'GW-200-MB', PartRevision: 'A', Quantity: 2, Status: 'Released' }],
+  }));
+  const panelByPosition = json(envelope('CFX.Production.UnitsInitialized', {
+    PrimaryIdentifier: 'PNL-2', WorkOrderIdentifier: { WorkOrderId: 'WO-9', Batch: null }, UnitCount: 2,
+    Units: [1, 2].map((n) => ({ UnitIdentifier: 'PNL-2', PositionNumber: n, PositionName: `Circuit${n}`, Status: 'Pass' })),
+  }));
+  const onPosition = json(envelope('CFX.Production.Assembly.MaterialsInstalled', {
+    TransactionId: randomUUID(), InstalledMaterials: [{ ...install('PNL-2', 'REEL-K', [{ ReferenceDesignator: 'R5' }]), UnitPositionNumber: 2 }],
+  }));
+  const scrapped = json(envelope('CFX.Production.UnitsDisqualified', {
+    PrimaryIdentifier: 'PNL-2', Reason: 'DefectiveRepairNotPossible', Comments: 'cracked in depaneling', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-2', PositionNumber: 1 }],
+  }));
+  const modified = json(envelope('CFX.Materials.Management.MaterialsModified', {
+    Reason: 'SensorTriggeredCorrection', Materials: [{ UniqueIdentifier: 'REEL-B', Quantity: 4990, Status: 'Blocked' }, { UniqueIdentifier: 'REEL-K', Quantity: 4990, Status: 'Active' }],
+  }));
+  const unknownOrder = json(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: 'LOST-1', WorkOrderIdentifier: { WorkOrderId: 'WO-404' } }));
   const unused = json(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: randomUUID(), Lane: 1 }));
   const bad: Outgoing[] = [
     { body: Buffer.from('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ') }, // unparseable JSON
@@ -115,8 +144,8 @@ function session(): { first: Outgoing[]; second: Outgoing[] } {
     json(envelope('CFX.Production.UnitsInitialized', { PrimaryIdentifier: `FILL-${n}`, WorkOrderIdentifier: { WorkOrderId: 'WO-1' } })),
   );
   return {
-    first: [received, split, bad[0], panel, others, unused, bad[1], ...fillers],
-    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, uninstall, bad[3], bad[4]],
+    first: [received, split, order, bad[0], panel, others, unused, bad[1], ...fillers],
+    second: [placed, bad[2], joined, power, placed /* redelivered, byte for byte */, spliced, greyUninstall, uninstall, bad[3], bad[4], panelByPosition, onPosition, scrapped, modified, unknownOrder],
   };
 }
 
@@ -282,7 +311,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     await exited(bridge);
     await line.send(second);
     bridge = startBridge();
-    await eventually('the five dead letters', async () => (await w.endOffset(CFX_DEAD_LETTER_TOPIC)) >= 5);
+    await eventually('the six dead letters', async () => (await w.endOffset(CFX_DEAD_LETTER_TOPIC)) >= 6);
     await w.waitForIngest();
   }, 240_000);
 
@@ -338,15 +367,33 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     expect(missing).toEqual([]);
   });
 
+  it('remembers a WorkOrdersCreated across the SIGKILL: the panel started after the restart has its brand and product, each position its own unit', async () => {
+    expect(currentLog).toMatch(/state read back from \S+: 1 work orders, 1 panels/);
+    for (const n of [1, 2]) {
+      const unit = await w.get(`/v1/serials/PNL-2@${n}/genealogy`);
+      expect(unit.status).toBe(200);
+      expect(unit.body.unit).toMatchObject({ serial: `PNL-2@${n}`, brand: 'Acme', productPartNumber: 'GW-200-MB', workOrder: 'WO-9' });
+    }
+    expect((await w.get('/v1/serials/PNL-2@2/genealogy')).body.unit.materials.map((m: { lotId: string; refDes: string[] }) => `${m.lotId}:${m.refDes.join(',')}`)).toEqual(['REEL-K:R5']);
+    expect((await w.get('/v1/serials/PNL-2@1/genealogy')).body.unit.materials).toEqual([]);
+    expect((await w.get('/v1/serials/PNL-2@1/genealogy')).body.unit.disqualifications).toEqual([
+      expect.objectContaining({ reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: cracked in depaneling', provenance: expect.objectContaining({ type: 'UnitDisqualified' }) }),
+    ]);
+    expect((await w.get('/v1/serials/PNL-2@2/genealogy')).body.unit.disqualifications).toBeUndefined();
+    expect((await w.get('/v1/serials/PNL-2/genealogy')).status).toBe(404);
+    const records = (await readAll(w, CFX_STATE_TOPIC, 3)).map((m) => m.key!.toString()).sort();
+    expect(records).toEqual(['panel:PNL-1', 'panel:PNL-2', 'work-order:WO-9']);
+  });
+
   it('came up twice, before and after the SIGKILL, and is still running', () => {
     expect(bridgeLog.match(/consuming CFX from amqp:\/\/\S+ address cfx\.\S+/g)).toHaveLength(2);
     expect(bridge?.exitCode).toBeNull();
   });
 
   it('dead-letters each bad message with its reason and original bytes, and not the message it does not use', async () => {
-    const letters = await readAll(w, CFX_DEAD_LETTER_TOPIC, 5);
+    const letters = await readAll(w, CFX_DEAD_LETTER_TOPIC, 6);
     const reasons = new Map(letters.map((m) => [m.headers?.['dlq.amqp.message-id']?.toString(), m.headers?.['dlq.reason']?.toString()]));
-    expect([...reasons.values()].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE']);
+    expect([...reasons.values()].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE', 'UNMAPPED_WORK_ORDER']);
     const invalidJson = letters.find((m) => m.headers?.['dlq.reason']?.toString() === 'INVALID_JSON');
     expect(invalidJson?.value?.toString()).toBe('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ');
     expect(letters.some((m) => m.headers?.['dlq.cfx.message-name']?.toString() === 'CFX.Production.WorkStarted')).toBe(false);
@@ -370,7 +417,16 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     expect(await rows('/v1/lots/REEL-C2/where-used')).toEqual(['PNL-1-2?REEL-C1|REEL-C2', 'PNL-1-3']);
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=exclude')).toEqual(['PNL-1-3']);
     expect(await rows('/v1/lots/REEL-C2/where-used?candidates=only')).toEqual(['PNL-1-2?REEL-C1|REEL-C2']);
+    const history = (await w.get('/v1/serials/PNL-1-1/genealogy?history=true')).body.unit.materials.find((m: { refDes: string[] }) => m.refDes.includes('C4'));
+    expect(history).toMatchObject({ removed: true, candidates: { lotIds: ['REEL-C1', 'REEL-C2'] }, removal: { reason: 'CFX MaterialsUninstalled: DefectiveInstallation' } });
     expect((await w.get('/v1/lots/REEL-C2/where-used?candidates=maybe')).status).toBe(400);
+  });
+
+  it('puts a package the line reports Blocked (MaterialsModified) on hold, and releases none it reports Active', async () => {
+    const unit = await w.get('/v1/serials/PNL-1-1/genealogy');
+    const lot = (id: string) => unit.body.lots.find((l: { lotId: string }) => l.lotId === id);
+    expect(lot('REEL-B')).toMatchObject({ status: 'hold', statusHistory: [expect.objectContaining({ status: 'hold', reason: expect.stringContaining('the line reports the package Blocked') })] });
+    expect(lot('REEL-K').status).toBe('released');
   });
 
   it('keeps the BOM part an alternate was installed in place of', async () => {

@@ -3,6 +3,7 @@ import { shopFloorEvents } from '../apps/simulator/src/shop-floor';
 import { cfxStream } from '../apps/simulator/src/cfx-format';
 import { vendorAliasTable } from '../apps/cfx-bridge/src/map-cfx-message/cfx-mapping.config';
 import { MapCfxMessage } from '../apps/cfx-bridge/src/map-cfx-message/map-cfx-message.use-case';
+import { LineState } from '../apps/cfx-bridge/src/line-state/line-state';
 
 // The simulator's `--format cfx` and the bridge meet here: the CFX a simulated line publishes maps back, through the
 // bridge's own mapper, to the installations of the contract stream, with the splices the line made.
@@ -11,7 +12,7 @@ describe('a simulated stream as IPC-CFX', () => {
   const stream = cfxStream(events);
   const envelopes = [...stream.envelopes];
   const vendors = [...new Set(events.flatMap((e) => (e.type === 'MaterialReceived' ? [e.data.vendorId] : [])))];
-  const mapper = new MapCfxMessage({ vendorAliases: vendorAliasTable(Object.fromEntries(vendors.map((v) => [v, []]))), workOrders: new Map(Object.entries(stream.workOrders)) });
+  const mapper = new MapCfxMessage({ vendorAliases: vendorAliasTable(Object.fromEntries(vendors.map((v) => [v, []]))), workOrders: new Map(Object.entries(stream.workOrders)) }, new LineState());
   const mapped = envelopes.map((e) => mapper.execute({ body: Buffer.from(JSON.stringify(e)) }));
   const out = mapped.flatMap((m) => m.events.map((x) => x.event));
 

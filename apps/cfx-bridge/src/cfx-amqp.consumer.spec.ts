@@ -1,3 +1,4 @@
+import { CFX_STATE_TOPIC, LineState } from './line-state/line-state';
 import type { KafkaClients } from '@trace/platform';
 import type { Producer } from 'kafkajs';
 import type { EventContext } from 'rhea';
@@ -12,7 +13,7 @@ function setup(answer: (call: number) => Promise<void>) {
   const batches: Batch[] = [];
   const producer = { sendBatch: jest.fn(async (batch: Batch) => { batches.push(batch); await answer(batches.length); }) } as unknown as Producer;
   const kafka = { producer: async () => producer, topicPrefix: 'p.' } as unknown as KafkaClients;
-  const mapper = new MapCfxMessage({ vendorAliases: new Map(), workOrders: new Map([['WO-1', { brand: 'Acme', productPartNumber: 'GW' }]]) });
+  const mapper = new MapCfxMessage({ vendorAliases: new Map(), workOrders: new Map([['WO-1', { brand: 'Acme', productPartNumber: 'GW' }]]) }, new LineState());
   const consumer = new CfxAmqpConsumer({ url: 'amqp://x', address: 'cfx', prefetch: 1, maxBackoffMs: 100 }, kafka, mapper);
   const accept = jest.fn();
   const addCredit = jest.fn();
@@ -75,5 +76,38 @@ describe('CfxAmqpConsumer', () => {
     expect(accept).toHaveBeenCalledTimes(2);
     expect(addCredit).toHaveBeenCalledTimes(2);
     expect(consumer.counts).toMatchObject({ messages: 2, events: 2 });
+  });
+
+  it('writes what a message taught (a work order) to the state topic in the batch of the message it came with, before accepting', async () => {
+    let acknowledge = (): void => undefined;
+    const { consumer, batches, accept, context } = setup(() => new Promise((resolve) => (acknowledge = resolve)));
+    const order = JSON.stringify({
+      MessageName: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', TimeStamp: '2026-11-02T05:00:00-04:00', UniqueID: 'w-1', Source: 'mes',
+      MessageBody: { NewOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-7' }] },
+    });
+    const unit = unitsInitialized.replace('"WO-1"', '"WO-9"');
+    const relayed = consumer.relayAll([context(order), context(unit)]);
+    await new Promise((r) => setImmediate(r));
+    const byTopic = Object.fromEntries(batches[0].topicMessages.map((t) => [t.topic, t.messages]));
+    expect(byTopic[`p.${CFX_STATE_TOPIC}`]).toEqual([expect.objectContaining({ key: 'work-order:WO-9', value: expect.stringContaining('"brand":"Globex"') })]);
+    expect(byTopic['p.trace.production.v1'].map((m) => JSON.parse(String(m.value)).data)).toEqual([expect.objectContaining({ serial: 'B-1', brand: 'Globex', productPartNumber: 'GX-7' })]);
+    expect(accept).not.toHaveBeenCalled();
+    acknowledge();
+    await relayed;
+    expect(accept).toHaveBeenCalledTimes(2);
+    expect(consumer.counts).toMatchObject({ messages: 2, events: 1, stateRecords: 1 });
+  });
+
+  it('reads its state back before it connects to the broker, and does not start without it', async () => {
+    const order: string[] = [];
+    const kafka = { producer: async () => order.push('kafka'), topicPrefix: '' } as unknown as KafkaClients;
+    const store = { load: jest.fn(async () => {
+      order.push('state');
+      throw new Error('trace.cfx-state.v1 not read to its end within 60000 ms');
+    }) };
+    const consumer = new CfxAmqpConsumer({ url: 'amqp://127.0.0.1:1', address: 'cfx', prefetch: 1, maxBackoffMs: 100 }, kafka, new MapCfxMessage({ vendorAliases: new Map(), workOrders: new Map() }, new LineState()), store);
+    await expect(consumer.onApplicationBootstrap()).rejects.toThrow('not read to its end');
+    expect(order).toEqual(['kafka', 'state']);
+    expect((consumer as unknown as { connection?: unknown }).connection).toBeUndefined();
   });
 });

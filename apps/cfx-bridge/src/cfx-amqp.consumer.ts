@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { toMessage } from '@trace/contracts';
 import { KafkaClients, OutgoingMessage, produceByTopic } from '@trace/platform';
 import { Connection, ConnectionOptions, EventContext, create_container } from 'rhea';
 import { deadLetterOf } from './cfx-dead-letter';
+import { CFX_STATE_TOPIC, stateKeyOf } from './line-state/line-state';
+import { LineStateStore } from './line-state/line-state.store';
 import { MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
 
 /** What the consumer needs of the configuration. */
@@ -20,6 +22,8 @@ export interface CfxBridgeCounts {
   messages: number;
   events: number;
   deadLetters: number;
+  /** Records written to the bridge's state topic (work orders, panels). */
+  stateRecords: number;
   /** Messages of CFX the bridge does not map, by MessageName: counted, not dead-lettered. */
   unused: Record<string, number>;
 }
@@ -66,16 +70,18 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly pending: EventContext[] = [];
   private draining = false;
   private stopping = false;
-  readonly counts: CfxBridgeCounts = { messages: 0, events: 0, deadLetters: 0, unused: {} };
+  readonly counts: CfxBridgeCounts = { messages: 0, events: 0, deadLetters: 0, stateRecords: 0, unused: {} };
 
   constructor(
     @Inject(CFX_AMQP_OPTIONS) private readonly options: CfxAmqpOptions,
     private readonly kafka: KafkaClients,
     private readonly mapCfxMessage: MapCfxMessage,
+    @Optional() @Inject(LineStateStore) private readonly stateStore?: Pick<LineStateStore, 'load'>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafka.producer(); // fail fast at start if Kafka is unreachable: nothing could be accepted anyway
+    await this.stateStore?.load(); // the work orders and panels of earlier messages, before the first new one maps
     const connection = create_container({ id: `cfx-bridge-${process.pid}` }).connect(connectionOptionsOf(this.options.url));
     this.connection = connection;
     connection.on('disconnected', (context: EventContext) => {
@@ -159,6 +165,8 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
         continue;
       }
       const mapped = this.mapCfxMessage.execute({ body, contentEncoding });
+      // The state records go in the same batch as the events: acknowledged before the message is accepted, like them.
+      for (const record of mapped.state) out.push({ topic: CFX_STATE_TOPIC, key: stateKeyOf(record), value: JSON.stringify(record), headers: { 'cfx-unique-id': record.uniqueId } });
       for (const { event, headers } of mapped.events) out.push({ ...toMessage(event), headers });
       for (const refusal of mapped.refusals) {
         out.push(deadLetterOf(refusal, body, { messageId, contentEncoding }, now));
@@ -167,6 +175,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       for (const name of mapped.unused) this.counts.unused[name] = (this.counts.unused[name] ?? 0) + 1;
       this.counts.events += mapped.events.length;
       this.counts.deadLetters += mapped.refusals.length;
+      this.counts.stateRecords += mapped.state.length;
     }
     if (taken.length === 0) return;
     await this.produce(out, ids.length === 1 ? ids[0] : `${ids[0] ?? '?'} and ${taken.length - 1} more`);

@@ -19,6 +19,9 @@ export class CfxBridgeEnv extends PlatformEnv {
   /** JSON `{ "<WorkOrderId>": { "brand": "...", "productPartNumber": "..." } }`: brand and product of each work order's units. */
   @IsJSON() CFX_WORK_ORDERS = '{}';
 
+  /** JSON `{ "<brand>": ["<Customer as the MES writes it>", ...] }`: the brand of a WorkOrdersCreated's Customer. */
+  @IsJSON() CFX_CUSTOMER_BRANDS = '{}';
+
   /** Messages the broker may hand the bridge before it accepted the earlier ones. */
   @IsInt() @Min(1) @Max(10_000) CFX_PREFETCH: number = 100;
 
@@ -57,8 +60,19 @@ export function mappingConfigOf(env: CfxBridgeEnv): CfxMappingConfig {
   } catch (error) {
     throw new Error(`Invalid configuration:\n  CFX_VENDOR_ALIASES: ${(error as Error).message}`);
   }
+  const customers: unknown = JSON.parse(env.CFX_CUSTOMER_BRANDS);
+  if (!isRecord(customers) || !Object.values(customers).every((names) => Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    throw new Error('Invalid configuration:\n  CFX_CUSTOMER_BRANDS must be a JSON object of brand to a list of Customer names');
+  }
+  let customerBrands: Map<string, string>;
+  try {
+    customerBrands = vendorAliasTable(customers as Record<string, string[]>); // the same loose match, brand for vendor
+  } catch (error) {
+    throw new Error(`Invalid configuration:\n  CFX_CUSTOMER_BRANDS: ${(error as Error).message.replace('vendor alias', 'customer')}`);
+  }
   return {
     vendorAliases,
+    customerBrands,
     workOrders: new Map(Object.entries(orders as Record<string, { brand: string; productPartNumber: string }>).map(([k, v]) => [k, { brand: v.brand, productPartNumber: v.productPartNumber }])),
   };
 }

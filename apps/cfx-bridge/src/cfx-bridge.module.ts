@@ -4,6 +4,8 @@ import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
 import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
 import { LINE_HOLDS_OPTIONS, LineHolds } from './line-holds/line-holds.service';
+import { LineState } from './line-state/line-state';
+import { LINE_STATE_OPTIONS, LineStateStore } from './line-state/line-state.store';
 
 const USE_CASES = [MapCfxMessage];
 
@@ -17,6 +19,9 @@ export class CfxBridgeModule {
       providers: [
         ...USE_CASES,
         { provide: CFX_MAPPING_CONFIG, useValue: mappingConfigOf(env) },
+        { provide: LineState, useValue: new LineState() },
+        { provide: LINE_STATE_OPTIONS, useValue: { groupPrefix: `${env.KAFKA_CLIENT_ID}-state`, loadTimeoutMs: 60_000, partitions: env.KAFKA_TOPIC_PARTITIONS } },
+        LineStateStore,
         {
           provide: CFX_AMQP_OPTIONS,
           useValue: { url: env.CFX_AMQP_URL, address: env.CFX_ADDRESS, prefetch: env.CFX_PREFETCH, maxBackoffMs: env.CFX_MAX_BACKOFF_MS },

@@ -1056,6 +1056,15 @@ export interface components {
             vendorIds?: string[];
             workOrders?: string[];
         };
+        DisqualificationDto: {
+            /** @description Of the UnitDisqualified event */
+            provenance: components["schemas"]["ProvenanceDto"];
+            /**
+             * @description Why the unit was scrapped or abandoned
+             * @example CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI
+             */
+            reason: string;
+        };
         ErrorDto: {
             /**
              * @description On 503: the dependency that could not be reached
@@ -1399,7 +1408,7 @@ export interface components {
             /** @example trace.production.v1 */
             topic: string;
             /** @enum {string} */
-            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "LotSpliced" | "SplicePointDetected" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased" | "EventRetracted";
+            type: "VendorRegistered" | "VendorStatusChanged" | "MaterialReceived" | "LotSplit" | "LotMerged" | "LotStatusChanged" | "LotSpliced" | "SplicePointDetected" | "UnitStarted" | "MaterialInstalled" | "UnitAssembled" | "UnitShipped" | "MaterialRemoved" | "UnitDisassembled" | "UnitDisqualified" | "PartApproved" | "PartApprovalWithdrawn" | "DeviationApproved" | "DeviationRevoked" | "BomReleased" | "EventRetracted";
         };
         PublicReportKeyDto: {
             /** @enum {string} */
@@ -1599,6 +1608,8 @@ export interface components {
             brand?: string;
             /** @description Start fields (brand, productPartNumber, workOrder) whose UnitStarted events disagree: those fields are absent, and a CONFLICTING_FACTS flag gives every value */
             conflictingFields?: string[];
+            /** @description Only for a unit that was disqualified (scrapped, abandoned): every UnitDisqualified, oldest first */
+            disqualifications?: components["schemas"]["DisqualificationDto"][];
             materials: components["schemas"]["InstallationDto"][];
             productPartNumber?: string;
             /** @description Of the UnitStarted event */

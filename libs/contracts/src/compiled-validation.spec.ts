@@ -35,6 +35,7 @@ const VALID: { [T in EventType]: Record<string, unknown> } = {
   UnitShipped: { serial: 'SN-1', shipmentId: 'SH-1', customer: 'Initech' },
   MaterialRemoved: { serial: 'SN-1', lotId: 'REEL-1', refDes: ['C1'], reason: 'reworked' },
   UnitDisassembled: { serial: 'SN-1', childSerial: 'SN-2', reason: 'reworked' },
+  UnitDisqualified: { serial: 'SN-1', reason: 'scrapped at AOI' },
   PartApproved: { brand: 'Acme', approvalId: 'AVL-1', internalPartNumber: 'CAP-100N', manufacturer: 'Murata', mpn: 'GRM188', vendorIds: ['V-1', 'V-2'], reason: 'qualified' },
   PartApprovalWithdrawn: { brand: 'Acme', approvalId: 'AVL-1', reason: 'end of life' },
   DeviationApproved: {

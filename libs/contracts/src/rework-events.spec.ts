@@ -17,3 +17,17 @@ describe('rework events on trace.production.v1', () => {
     expect(parseEvent(JSON.stringify(self))).toMatchObject({ ok: false, reason: 'INVALID_DATA', errors: ['data.childSerial must differ from data.serial'] });
   });
 });
+
+describe('UnitDisqualified on trace.production.v1', () => {
+  const disqualified = makeEvent('UnitDisqualified', { serial: 'SN-1', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible' });
+
+  it('accepts a unit disqualified with its reason, on the production topic only', () => {
+    expect(parseEvent(JSON.stringify(disqualified), 'trace.production.v1')).toMatchObject({ ok: true, event: { type: 'UnitDisqualified', data: { serial: 'SN-1' } } });
+    expect(parseEvent(JSON.stringify(disqualified), 'trace.lot.v1')).toMatchObject({ ok: false, reason: 'WRONG_TOPIC' });
+  });
+
+  it('refuses one without a reason or without a serial', () => {
+    expect(parseEvent(JSON.stringify({ ...disqualified, data: { serial: 'SN-1' } }))).toMatchObject({ ok: false, reason: 'INVALID_DATA' });
+    expect(parseEvent(JSON.stringify({ ...disqualified, data: { reason: 'scrapped' } }))).toMatchObject({ ok: false, reason: 'INVALID_DATA' });
+  });
+});

@@ -17,6 +17,12 @@ export interface Shipment {
   provenance: Provenance;
 }
 
+/** The unit was scrapped or abandoned (UnitDisqualified): why, and by which event. */
+export interface Disqualification {
+  reason: string;
+  provenance: Provenance;
+}
+
 /** A package lot installed into a unit. */
 export interface Installation {
   lotId: string;
@@ -79,6 +85,8 @@ export interface UnitNode {
   shownElsewhere?: boolean;
   /** Start fields whose UnitStarted claims disagree: absent above, flagged CONFLICTING_FACTS with every value. */
   conflictingFields?: string[];
+  /** Only for a unit that was disqualified (scrapped, abandoned): every UnitDisqualified, oldest first. */
+  disqualifications?: Disqualification[];
 }
 
 export interface LotSource {

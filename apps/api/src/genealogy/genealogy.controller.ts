@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiBadRequestResponse } from '@nestjs/swagger';
 import { BrandScope, Genealogy } from '@trace/genealogy';
-import { CallerScope } from '../common/auth/auth.decorators';
+import { CallerScope, ReadsWhileLogged } from '../common/auth/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
 import { GenealogyDto } from './genealogy.dto';
 import { SerialParams } from '../common/serial.params';
@@ -15,6 +15,7 @@ export class GenealogyController {
   constructor(private readonly traceSerial: TraceSerialUseCase) {}
 
   @Get(':serial/genealogy')
+  @ReadsWhileLogged()
   @ApiOperation({
     summary: 'Backward genealogy of a serial',
     description:

@@ -13,6 +13,7 @@ import type {
   LotSource,
   Provenance,
   Shipment,
+  Disqualification,
   SubAssembly,
   UnitNode,
   VendorLotNode,
@@ -38,6 +39,11 @@ export class ShipmentDto implements Shipment {
   @ApiProperty() shipmentId: string;
   @ApiProperty() customer: string;
   @ApiProperty({ type: ProvenanceDto }) provenance: ProvenanceDto;
+}
+
+export class DisqualificationDto implements Disqualification {
+  @ApiProperty({ example: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI', description: 'Why the unit was scrapped or abandoned' }) reason: string;
+  @ApiProperty({ type: ProvenanceDto, description: 'Of the UnitDisqualified event' }) provenance: ProvenanceDto;
 }
 
 export class RemovalDto implements Removal {
@@ -104,6 +110,8 @@ export class UnitNodeDto implements UnitNode {
     description: 'Start fields (brand, productPartNumber, workOrder) whose UnitStarted events disagree: those fields are absent, and a CONFLICTING_FACTS flag gives every value',
   })
   conflictingFields?: string[];
+  @ApiPropertyOptional({ type: [DisqualificationDto], description: 'Only for a unit that was disqualified (scrapped, abandoned): every UnitDisqualified, oldest first' })
+  disqualifications?: DisqualificationDto[];
 }
 
 export class SubAssemblyDto implements SubAssembly {

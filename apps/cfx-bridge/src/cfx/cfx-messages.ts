@@ -8,6 +8,10 @@ export const MAPPED_MESSAGES = {
   materialsInstalled: 'CFX.Production.Assembly.MaterialsInstalled',
   materialsUninstalled: 'CFX.Production.Assembly.MaterialsUninstalled',
   unitsInitialized: 'CFX.Production.UnitsInitialized',
+  unitsDisqualified: 'CFX.Production.UnitsDisqualified',
+  materialsModified: 'CFX.Materials.Management.MaterialsModified',
+  workOrdersCreated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated',
+  workOrdersUpdated: 'CFX.InformationSystem.WorkOrderManagement.WorkOrdersUpdated',
 } as const;
 
 export type MappedMessageName = (typeof MAPPED_MESSAGES)[keyof typeof MAPPED_MESSAGES];

@@ -4,6 +4,8 @@ export interface CfxMappingConfig {
   vendorAliases: ReadonlyMap<string, string>;
   /** Brand and product of the units of each work order (CFX's `WorkOrderIdentifier.WorkOrderId`). */
   workOrders: ReadonlyMap<string, { brand: string; productPartNumber: string }>;
+  /** Brands by the `Customer` names a WorkOrdersCreated gives them, matched loosely; a name not in it is the brand as written. */
+  customerBrands?: ReadonlyMap<string, string>;
 }
 
 /** A vendor name as the alias table compares it: case, spacing and punctuation do not count. */

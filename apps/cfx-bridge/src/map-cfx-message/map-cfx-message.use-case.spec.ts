@@ -1,3 +1,4 @@
+import { LineState, parseStateRecord } from '../line-state/line-state';
 import { gzipSync } from 'node:zlib';
 import { vendorAliasTable } from './cfx-mapping.config';
 import { CFX_HEADERS, MapCfxMessage, MappedMessage, UNRESOLVED_VENDOR_PREFIX } from './map-cfx-message.use-case';
@@ -7,7 +8,7 @@ import { amqpBodyBytes } from '../cfx-amqp.consumer';
 const mapper = new MapCfxMessage({
   vendorAliases: vendorAliasTable({ 'V-MURATA': ['Murata Electronics', 'MURATA MFG. CO.'] }),
   workOrders: new Map([['WO-1', { brand: 'Acme', productPartNumber: 'GW-100' }]]),
-});
+}, new LineState());
 
 let seq = 0;
 const envelope = (MessageName: string, MessageBody: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -197,17 +198,37 @@ describe('MapCfxMessage', () => {
     expect(map(bytes)).toEqual(map(bytes));
   });
 
-  it.each([
-    ['CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }] }],
-    ['CFX.Materials.Management.MaterialsModified', { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }] }],
-    ['CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', { NewOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Acme', PartNumber: 'GW-100' }] }],
-  ])('counts %s as not used (the contract has no event that means it), without dead-lettering it', (name, body) => {
-    expect(map(envelope(name, body))).toEqual({ events: [], refusals: [], unused: [name] });
+  it('maps UnitsDisqualified to one UnitDisqualified per unit, with the reason and the comments', () => {
+    const out = map(envelope('CFX.Production.UnitsDisqualified', {
+      PrimaryIdentifier: 'PNL-1', Reason: 'DefectiveRepairNotPossible', Comments: 'dropped at AOI', UnitCount: 2,
+      Units: [{ UnitIdentifier: 'PNL-1-2', PositionNumber: 2 }, { UnitIdentifier: 'PNL-1-3', PositionNumber: 3 }],
+    }));
+    expect(data(out)).toEqual([
+      { type: 'UnitDisqualified', serial: 'PNL-1-2', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI' },
+      { type: 'UnitDisqualified', serial: 'PNL-1-3', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible: dropped at AOI' },
+    ]);
+    expect(data(map(envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'GW-7', Reason: 'DefectiveMaterials' })))).toEqual([
+      { type: 'UnitDisqualified', serial: 'GW-7', reason: 'CFX UnitsDisqualified: DefectiveMaterials' },
+    ]);
+  });
+
+  it('maps a package MaterialsModified reports Blocked to a hold, and counts one that blocks nothing as not used', () => {
+    const blocked = map(envelope('CFX.Materials.Management.MaterialsModified', {
+      Reason: 'InformationWasIncorrect',
+      Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }, { UniqueIdentifier: 'REEL-2', Quantity: 0, Status: 'Blocked' }],
+    }));
+    expect(data(blocked)).toEqual([{ type: 'LotStatusChanged', lotId: 'REEL-2', status: 'hold', reason: 'CFX MaterialsModified (InformationWasIncorrect): the line reports the package Blocked' }]);
+    expect(blocked.events[0].event.eventId).toMatch(/:1$/);
+    expect(blocked.unused).toEqual([]);
+    const name = 'CFX.Materials.Management.MaterialsModified';
+    expect(map(envelope(name, { Reason: 'ManualCountAndQuantityUpdate', Materials: [{ UniqueIdentifier: 'REEL-1', Quantity: 3120, Status: 'Active' }, { UniqueIdentifier: 'REEL-3', Status: 'Depleted' }] })))
+      .toEqual({ events: [], refusals: [], unused: [name], state: [] });
+    expect(map(envelope(name, { Materials: [{ Quantity: 1, Status: 'Blocked' }] })).refusals).toEqual([expect.objectContaining({ reason: 'MISSING_ID' })]);
   });
 
   it('counts messages it does not use, without dead-lettering them', () => {
     const out = map(envelope('CFX.Production.WorkStarted', { PrimaryIdentifier: 'PNL-1', TransactionID: 'x' }));
-    expect(out).toEqual({ events: [], refusals: [], unused: ['CFX.Production.WorkStarted'] });
+    expect(out).toEqual({ events: [], refusals: [], unused: ['CFX.Production.WorkStarted'], state: [] });
   });
 
   it.each([
@@ -235,6 +256,139 @@ describe('MapCfxMessage', () => {
     expect(out.events).toEqual([]);
     expect(out.refusals).toEqual([expect.objectContaining({ reason })]);
     expect(out.refusals[0].errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('MapCfxMessage with what earlier messages taught it (LineState)', () => {
+  const config = { vendorAliases: new Map<string, string>(), workOrders: new Map([['WO-CFG', { brand: 'Configured', productPartNumber: 'CFG-1' }]]) };
+  const fresh = (state = new LineState()) => ({ state, mapper: new MapCfxMessage(config, state) });
+  const run = (mapper: MapCfxMessage, value: unknown): MappedMessage => mapper.execute({ body: Buffer.from(JSON.stringify(value)) });
+  const created = (orders: Record<string, unknown>[], extra: Record<string, unknown> = {}) =>
+    envelope('CFX.InformationSystem.WorkOrderManagement.WorkOrdersCreated', { NewOrders: orders }, extra);
+  const started = (WorkOrderId: string, body: Record<string, unknown> = { PrimaryIdentifier: 'B-1' }) =>
+    envelope('CFX.Production.UnitsInitialized', { ...body, WorkOrderIdentifier: { WorkOrderId, Batch: null } });
+  const unitStarted = (m: MappedMessage) => m.events.map((e) => e.event.data as { serial: string; brand: string; productPartNumber: string });
+
+  it('remembers a WorkOrdersCreated: its Customer is the brand and its PartNumber the product of the units started later', () => {
+    const { mapper } = fresh();
+    const order = run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-9', Batch: null }, Customer: 'Globex', PartNumber: 'GX-7', PartRevision: 'B', Quantity: 50 }]));
+    expect(order.events).toEqual([]);
+    expect(order.refusals).toEqual([]);
+    expect(order.state).toEqual([expect.objectContaining({ kind: 'work-order', workOrder: 'WO-9', brand: 'Globex', productPartNumber: 'GX-7' })]);
+    expect(unitStarted(run(mapper, started('WO-9')))).toEqual([expect.objectContaining({ serial: 'B-1', brand: 'Globex', productPartNumber: 'GX-7' })]);
+  });
+
+  it('gives the brand a Customer name stands for (CFX_CUSTOMER_BRANDS, matched loosely), else the Customer as written', () => {
+    const state = new LineState();
+    const mapper = new MapCfxMessage({ ...config, customerBrands: vendorAliasTable({ Acme: ['Acme Corporation'] }) }, state);
+    run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-A' }, Customer: 'ACME  corporation', PartNumber: 'GW-1' }, { WorkOrderIdentifier: { WorkOrderId: 'WO-I' }, Customer: 'Initech', PartNumber: 'IN-1' }]));
+    expect(unitStarted(run(mapper, started('WO-A')))).toEqual([expect.objectContaining({ brand: 'Acme' })]);
+    expect(unitStarted(run(mapper, started('WO-I')))).toEqual([expect.objectContaining({ brand: 'Initech' })]);
+  });
+
+  it('takes the MES word over the configured mapping, field by field, and the mapping where the MES sends none', () => {
+    const { mapper } = fresh();
+    run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-CFG' }, PartNumber: 'MES-PN' }]));
+    expect(unitStarted(run(mapper, started('WO-CFG')))).toEqual([expect.objectContaining({ brand: 'Configured', productPartNumber: 'MES-PN' })]);
+  });
+
+  it('writes a state record only when it changes the table: a redelivered or older WorkOrdersCreated changes nothing', () => {
+    const { mapper, state } = fresh();
+    const newer = created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-8' }], { TimeStamp: '2026-11-02T08:00:00-04:00' });
+    const older = created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-7' }], { TimeStamp: '2026-11-02T07:00:00-04:00' });
+    expect(run(mapper, newer).state).toHaveLength(1);
+    expect(run(mapper, newer).state).toEqual([]);
+    expect(run(mapper, older).state).toEqual([]);
+    expect(state.workOrder('WO-9')?.productPartNumber).toBe('GX-8');
+    const updated = envelope('CFX.InformationSystem.WorkOrderManagement.WorkOrdersUpdated', { UpdatedOrders: [{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-9' }] }, { TimeStamp: '2026-11-02T09:00:00-04:00' });
+    expect(run(mapper, updated).state).toHaveLength(1);
+    expect(state.workOrder('WO-9')?.productPartNumber).toBe('GX-9');
+  });
+
+  it('applies a work order read back from its state record the same as one just mapped (a restarted bridge)', () => {
+    const { mapper: first } = fresh();
+    const [record] = run(first, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-7' }])).state;
+    const restarted = new LineState();
+    expect(restarted.offer(parseStateRecord(Buffer.from(JSON.stringify(record)))!)).toBe(true);
+    expect(unitStarted(run(fresh(restarted).mapper, started('WO-9')))).toEqual([expect.objectContaining({ brand: 'Globex', productPartNumber: 'GX-7' })]);
+  });
+
+  it('dead-letters a UnitsInitialized that comes before its WorkOrdersCreated (and has no mapping), and maps it sent again after', () => {
+    const { mapper } = fresh();
+    const early = started('WO-9');
+    const refused = run(mapper, early);
+    expect(refused.events).toEqual([]);
+    expect(refused.refusals).toEqual([expect.objectContaining({ reason: 'UNMAPPED_WORK_ORDER', errors: [expect.stringContaining('work order WO-9 is unknown: no WorkOrdersCreated')] })]);
+    run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-9' }, Customer: 'Globex', PartNumber: 'GX-7' }]));
+    const again = run(mapper, early);
+    expect(again.refusals).toEqual([]);
+    expect(again.events.map((e) => e.event.eventId)).toEqual([`cfx:${early.UniqueID as string}:0`]);
+  });
+
+  it('refuses a WorkOrdersCreated whose order has no WorkOrderId, and remembers nothing of it', () => {
+    const { mapper, state } = fresh();
+    const out = run(mapper, created([{ WorkOrderIdentifier: { WorkOrderId: 'WO-8' }, Customer: 'A', PartNumber: 'P' }, { WorkOrderIdentifier: null, Customer: 'A' }]));
+    expect(out.refusals).toEqual([expect.objectContaining({ reason: 'INVALID_BODY', errors: [expect.stringContaining('NewOrders[1]: WorkOrderIdentifier.WorkOrderId is missing')] })]);
+    expect(out.state).toEqual([]);
+    expect(state.workOrder('WO-8')).toBeUndefined();
+  });
+
+  it('gives each unit of a panel named by position its own serial, and sends installations by UnitPositionNumber to it', () => {
+    const { mapper } = fresh();
+    const panel = run(mapper, started('WO-CFG', {
+      PrimaryIdentifier: 'PNL-7', UnitCount: 2,
+      Units: [{ UnitIdentifier: 'PNL-7', PositionNumber: 1, PositionName: 'Circuit1' }, { UnitIdentifier: 'PNL-7', PositionNumber: 2, PositionName: 'Circuit2' }],
+    }));
+    expect(unitStarted(panel).map((u) => u.serial)).toEqual(['PNL-7@1', 'PNL-7@2']);
+    expect(panel.state).toEqual([expect.objectContaining({ kind: 'panel', panel: 'PNL-7', units: [{ position: 1, serial: 'PNL-7@1', name: 'Circuit1' }, { position: 2, serial: 'PNL-7@2', name: 'Circuit2' }] })]);
+    const placed = run(mapper, envelope('CFX.Production.Assembly.MaterialsInstalled', {
+      InstalledMaterials: [installed('PNL-7', 'REEL-1', [{ ReferenceDesignator: 'R1' }], { UnitPositionNumber: 2 }), installed('PNL-7', 'REEL-1', [{ ReferenceDesignator: 'R1' }], { UnitPositionNumber: 1 })],
+    }));
+    expect(placed.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['PNL-7@2', 'PNL-7@1']);
+  });
+
+  it('sends an installation named by panel and position to the unit of its own barcode at that position, also after a restart', () => {
+    const { mapper } = fresh();
+    const [record] = run(mapper, started('WO-CFG', { PrimaryIdentifier: 'PNL-8', Units: [1, 2, 3].map((n) => ({ UnitIdentifier: `SN-${n}`, PositionNumber: n })) })).state;
+    const restarted = new LineState();
+    restarted.offer(parseStateRecord(JSON.stringify(record))!);
+    const out = run(fresh(restarted).mapper, envelope('CFX.Production.Assembly.MaterialsUninstalled', {
+      UninstalledMaterials: [{ UnitIdentifier: 'PNL-8', UnitPositionNumber: 3, Material: { UniqueIdentifier: 'REEL-1' }, UninstalledComponents: [{ ReferenceDesignator: 'C1' }] }],
+    }));
+    expect(out.events.map((e) => e.event.data)).toEqual([expect.objectContaining({ serial: 'SN-3', lotId: 'REEL-1' })]);
+  });
+
+  it('refuses a position the panel does not have, and takes a unit serial with a position as that unit', () => {
+    const { mapper } = fresh();
+    run(mapper, started('WO-CFG', { PrimaryIdentifier: 'PNL-9', Units: [1, 2].map((n) => ({ UnitIdentifier: 'PNL-9', PositionNumber: n })) }));
+    const off = run(mapper, envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('PNL-9', 'REEL-1', [{ ReferenceDesignator: 'R1' }], { UnitPositionNumber: 5 })] }));
+    expect(off.refusals).toEqual([expect.objectContaining({ reason: 'MISSING_ID', errors: [expect.stringContaining('UnitPositionNumber 5 (panel PNL-9 has no unit there)')] })]);
+    const own = run(mapper, envelope('CFX.Production.Assembly.MaterialsInstalled', { InstalledMaterials: [installed('SN-77', 'REEL-1', [{ ReferenceDesignator: 'R1' }], { UnitPositionNumber: 5 })] }));
+    expect(own.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['SN-77']);
+  });
+
+  it('starts a single board as itself though the SDK gives it a PositionNumber, and remembers no panel for it', () => {
+    const { mapper, state } = fresh();
+    const out = run(mapper, started('WO-CFG', { PrimaryIdentifier: 'GW-9', Units: [{ UnitIdentifier: 'GW-9', PositionNumber: 1 }] }));
+    expect(unitStarted(out).map((u) => u.serial)).toEqual(['GW-9']);
+    expect(out.state).toEqual([]);
+    expect(state.isPanel('GW-9')).toBe(false);
+  });
+
+  it('disqualifies the unit at a panel position, and every unit of a panel disqualified whole', () => {
+    const { mapper } = fresh();
+    run(mapper, started('WO-CFG', { PrimaryIdentifier: 'PNL-5', Units: [1, 2, 3].map((n) => ({ UnitIdentifier: 'PNL-5', PositionNumber: n })) }));
+    const one = run(mapper, envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-5', Reason: 'DefectiveMaterials', UnitCount: 1, Units: [{ UnitIdentifier: 'PNL-5', PositionNumber: 2 }] }));
+    expect(one.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['PNL-5@2']);
+    const whole = run(mapper, envelope('CFX.Production.UnitsDisqualified', { PrimaryIdentifier: 'PNL-5', Reason: 'DefectiveRepairNotFeasible' }));
+    expect(whole.events.map((e) => (e.event.data as { serial: string }).serial)).toEqual(['PNL-5@1', 'PNL-5@2', 'PNL-5@3']);
+  });
+
+  it('refuses a panel that names one position twice', () => {
+    const { mapper } = fresh();
+    const out = run(mapper, started('WO-CFG', { PrimaryIdentifier: 'PNL-X', Units: [{ PositionNumber: 1 }, { PositionNumber: 1 }] }));
+    expect(out.refusals).toEqual([expect.objectContaining({ reason: 'INVALID_BODY' })]);
+    expect(out.state).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { CfxFields } from '../cfx/cfx-fields';
 import { MAPPED_MESSAGES, MappedMessageName, isCfxMessageName, mappedMessage } from '../cfx/cfx-messages';
 import { CfxRejectReason, decodeCfx } from '../cfx/decode-cfx';
 import { parseTimeSpan } from '../cfx/time-span';
+import { LineState, LineStateRecord, positionSerial } from '../line-state/line-state';
 import { CfxMappingConfig, normalizeVendorName } from './cfx-mapping.config';
 import { MapCfxMessageCommand } from './map-cfx-message.command';
 
@@ -25,11 +26,15 @@ export interface CfxRefusal {
   uniqueId?: string;
 }
 
-/** What one AMQP message becomes: events to produce, refusals to dead-letter, names of messages not used. */
+/**
+ * What one AMQP message becomes: events to produce, refusals to dead-letter, names of messages not used, and records
+ * of what the bridge now remembers of the line (for its state topic; already in the LineState it was given).
+ */
 export interface MappedMessage {
   events: MappedEvent[];
   refusals: CfxRefusal[];
   unused: string[];
+  state: LineStateRecord[];
 }
 
 /** Header names the bridge puts on what it produces. */
@@ -62,18 +67,24 @@ interface Envelope {
   source: string;
   body: CfxFields;
   problems: string[];
+  /** What the envelope teaches the bridge about the line: offered to the LineState only if the envelope maps whole. */
+  state: LineStateRecord[];
 }
 
 /**
- * Maps one AMQP message of IPC-CFX to contract v1 events. Pure: no AMQP, no Kafka, the same bytes give the same events
- * (event ids are `cfx:<UniqueID>:<position>`), so a redelivered message changes nothing downstream.
+ * Maps one AMQP message of IPC-CFX to contract v1 events. No AMQP, no Kafka: the same bytes over the same LineState give
+ * the same events (event ids are `cfx:<UniqueID>:<position>`), so a redelivered message changes nothing downstream.
+ * The LineState (work orders, panels) is what earlier messages taught; this one's records are offered to it as it maps.
  */
 @Injectable()
 export class MapCfxMessage {
-  constructor(@Inject(CFX_MAPPING_CONFIG) private readonly config: CfxMappingConfig) {}
+  constructor(
+    @Inject(CFX_MAPPING_CONFIG) private readonly config: CfxMappingConfig,
+    private readonly state: LineState,
+  ) {}
 
   execute(command: MapCfxMessageCommand): MappedMessage {
-    const result: MappedMessage = { events: [], refusals: [], unused: [] };
+    const result: MappedMessage = { events: [], refusals: [], unused: [], state: [] };
     const decoded = decodeCfx(command.body, command.contentEncoding);
     if (!decoded.ok) {
       result.refusals.push({ reason: decoded.reason, errors: decoded.errors });
@@ -96,7 +107,12 @@ export class MapCfxMessage {
           else throw new Refused('UNKNOWN_MESSAGE', [`${messageName} is no CFX message`]);
           return;
         }
-        result.events.push(...this.mapEnvelope(mapped, envelope, problems));
+        const { events, state } = this.mapEnvelope(mapped, envelope, problems);
+        // A MaterialsModified that blocks nothing says nothing the contract keeps: counted, like a message not mapped.
+        if (mapped === MAPPED_MESSAGES.materialsModified && events.length === 0) result.unused.push(mapped);
+        result.events.push(...events);
+        // Only what changed the table is written: a redelivery (or an older message) adds no record.
+        result.state.push(...state.filter((record) => this.state.offer(record)));
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
         result.refusals.push({ reason: error.reason, errors: error.errors, ...at, ...names });
@@ -105,7 +121,7 @@ export class MapCfxMessage {
     return result;
   }
 
-  private mapEnvelope(messageName: MappedMessageName, fields: CfxFields, problems: string[]): MappedEvent[] {
+  private mapEnvelope(messageName: MappedMessageName, fields: CfxFields, problems: string[]): { events: MappedEvent[]; state: LineStateRecord[] } {
     const uniqueId = fields.string('UniqueID');
     const timeStamp = fields.string('TimeStamp');
     const body = fields.object('MessageBody');
@@ -117,10 +133,10 @@ export class MapCfxMessage {
     if (problems.length > 0 || uniqueId === undefined || timeStamp === undefined || body === undefined) {
       throw new Refused('INVALID_ENVELOPE', [...problems]);
     }
-    const envelope: Envelope = { messageName, uniqueId, timeStamp, source: fields.string('Source') ?? 'cfx', body, problems };
+    const envelope: Envelope = { messageName, uniqueId, timeStamp, source: fields.string('Source') ?? 'cfx', body, problems, state: [] };
     const events = this.mapBody(envelope);
     if (problems.length > 0) throw new Refused('INVALID_BODY', [...problems]);
-    return events.map((mapped) => this.checked(mapped));
+    return { events: events.map((mapped) => this.checked(mapped)), state: envelope.state };
   }
 
   private mapBody(envelope: Envelope): MappedEvent[] {
@@ -140,6 +156,14 @@ export class MapCfxMessage {
         return this.materialsUninstalled(envelope);
       case MAPPED_MESSAGES.unitsInitialized:
         return this.unitsInitialized(envelope);
+      case MAPPED_MESSAGES.unitsDisqualified:
+        return this.unitsDisqualified(envelope);
+      case MAPPED_MESSAGES.materialsModified:
+        return this.materialsModified(envelope);
+      case MAPPED_MESSAGES.workOrdersCreated:
+        return this.workOrders(envelope, 'NewOrders');
+      case MAPPED_MESSAGES.workOrdersUpdated:
+        return this.workOrders(envelope, 'UpdatedOrders');
     }
   }
 
@@ -242,7 +266,7 @@ export class MapCfxMessage {
     const installed = envelope.body.objects('InstalledMaterials');
     if (installed.length === 0) envelope.body.problem('InstalledMaterials is empty');
     return installed.flatMap((item, i) => {
-      const serial = required(item, 'UnitIdentifier', 'unit');
+      const serial = this.unitOf(item);
       const lotId = item.object('Material')?.string('UniqueIdentifier');
       const components = item.objects('InstalledComponents');
       const subAssemblies = components.flatMap((c, j) => {
@@ -284,7 +308,7 @@ export class MapCfxMessage {
     const uninstalled = envelope.body.objects('UninstalledMaterials');
     if (uninstalled.length === 0) envelope.body.problem('UninstalledMaterials is empty');
     return uninstalled.flatMap((item, i) => {
-      const serial = required(item, 'UnitIdentifier', 'unit');
+      const serial = this.unitOf(item);
       const lotId = item.object('Material')?.string('UniqueIdentifier');
       const components = item.objects('UninstalledComponents');
       const reason = `CFX MaterialsUninstalled: ${item.string('Reason') ?? 'Other'}`;
@@ -308,17 +332,40 @@ export class MapCfxMessage {
     });
   }
 
-  /** UnitsInitialized: one UnitStarted per unit of the panel (or the PrimaryIdentifier alone, for a single board). */
+  /**
+   * UnitsInitialized: one UnitStarted per unit of the panel (or the PrimaryIdentifier alone, for a single board), brand
+   * and product from the work order as the MES announced it (WorkOrdersCreated), else from CFX_WORK_ORDERS. A panel's
+   * units by position are remembered, so installations named by panel and UnitPositionNumber find their unit.
+   */
   private unitsInitialized(envelope: Envelope): MappedEvent[] {
     const b = envelope.body;
     const workOrder = b.object('WorkOrderIdentifier')?.string('WorkOrderId');
+    const primary = b.string('PrimaryIdentifier');
     const units = b.objects('Units');
+    const positioned: { position: number; serial: string; name?: string }[] = [];
     const serials: (string | undefined)[] =
-      units.length > 0 ? units.map((u) => required(u, 'UnitIdentifier', 'unit')) : [required(b, 'PrimaryIdentifier', 'unit')];
+      units.length > 0
+        ? units.map((u) => {
+            const { serial, position } = unitOfPosition(u, primary, units.length > 1);
+            if (position !== undefined && serial !== undefined) positioned.push({ position, serial, ...(u.string('PositionName') ? { name: u.string('PositionName')! } : {}) });
+            return serial;
+          })
+        : [required(b, 'PrimaryIdentifier', 'unit')];
+    const twice = serials.filter((s, i) => s !== undefined && serials.indexOf(s) !== i);
+    if (twice.length > 0) b.problem(`Units name the unit ${distinct(twice as string[]).join(', ')} more than once`);
+    const positions = positioned.map((p) => p.position);
+    if (new Set(positions).size !== positions.length) b.problem('Units name a PositionNumber more than once');
     if (workOrder === undefined) b.problem('WorkOrderIdentifier.WorkOrderId is missing: the brand and product come from it');
-    const product = workOrder === undefined ? undefined : this.config.workOrders.get(workOrder);
+    const product = workOrder === undefined ? undefined : this.productOf(workOrder);
     if (workOrder !== undefined && product === undefined && envelope.problems.length === 0) {
-      throw new Refused('UNMAPPED_WORK_ORDER', [`work order ${workOrder} has no brand and product in CFX_WORK_ORDERS`]);
+      throw new Refused('UNMAPPED_WORK_ORDER', [
+        `work order ${workOrder} is unknown: no WorkOrdersCreated gave its Customer and PartNumber, and CFX_WORK_ORDERS has no brand and product for it ` +
+          '(a UnitsInitialized before its WorkOrdersCreated: send the dead letter again once the order exists)',
+      ]);
+    }
+    // A panel is worth remembering when a position holds a unit other than the panel itself (not a single board).
+    if (primary !== undefined && positioned.some((p) => p.serial !== primary)) {
+      envelope.state.push({ kind: 'panel', panel: primary, units: positioned, at: envelope.timeStamp, uniqueId: envelope.uniqueId });
     }
     return serials.map((serial, i) =>
       this.event(envelope, 'UnitStarted', String(i), {
@@ -328,6 +375,96 @@ export class MapCfxMessage {
         workOrder: workOrder ?? '',
       }),
     );
+  }
+
+  /**
+   * UnitsDisqualified: one UnitDisqualified per unit named (its own serial, or the unit at a panel's position); with
+   * no units listed, the PrimaryIdentifier: every unit of it when it is a panel the bridge knows, else the board itself.
+   */
+  private unitsDisqualified(envelope: Envelope): MappedEvent[] {
+    const b = envelope.body;
+    const primary = b.string('PrimaryIdentifier');
+    const units = b.objects('Units');
+    const serials: (string | undefined)[] =
+      units.length > 0
+        ? units.map((u) => {
+            const id = u.string('UnitIdentifier') ?? primary;
+            const position = u.number('PositionNumber');
+            const known = id !== undefined && position !== undefined ? this.state.unitAt(id, position) : undefined;
+            return known ?? unitOfPosition(u, primary, units.length > 1).serial;
+          })
+        : primary === undefined
+          ? [required(b, 'PrimaryIdentifier', 'unit')]
+          : this.state.isPanel(primary)
+            ? this.state.unitsOf(primary)
+            : [primary];
+    const comments = b.string('Comments');
+    const reason = `CFX UnitsDisqualified: ${b.string('Reason') ?? 'Unspecified'}${comments !== undefined ? `: ${comments}` : ''}`.slice(0, 1024);
+    return distinct(serials.map((s) => s ?? '')).map((serial, i) => this.event(envelope, 'UnitDisqualified', String(i), { serial, reason }));
+  }
+
+  /**
+   * MaterialsModified: a package the line reports `Blocked` is on hold (LotStatusChanged `hold`, without a keyId, so it
+   * is not sent back to the line). Nothing else of it is kept: the contract has no remaining quantity, and a package the
+   * line reports `Active` or `Depleted` is not released (a release is a decision made through the API).
+   */
+  private materialsModified(envelope: Envelope): MappedEvent[] {
+    const materials = envelope.body.objects('Materials');
+    if (materials.length === 0) envelope.body.problem('Materials is empty');
+    const why = envelope.body.string('Reason') ?? 'Unspecified';
+    return materials.flatMap((m, i) => {
+      const lotId = required(m, 'UniqueIdentifier', 'package');
+      const status = m.string('Status');
+      if (status?.toLowerCase() !== 'blocked') return [];
+      return [this.event(envelope, 'LotStatusChanged', String(i), { lotId: lotId ?? '', status: 'hold', reason: `CFX MaterialsModified (${why}): the line reports the package Blocked` })];
+    });
+  }
+
+  /** Brand and product of a work order's units: the MES's word where it gave it, field by field, else the configured mapping. */
+  private productOf(workOrder: string): { brand: string; productPartNumber: string } | undefined {
+    const announced = this.state.workOrder(workOrder);
+    const configured = this.config.workOrders.get(workOrder);
+    const customer = announced?.brand;
+    const brand = (customer !== undefined ? (this.config.customerBrands?.get(normalizeVendorName(customer)) ?? customer) : undefined) ?? configured?.brand;
+    const productPartNumber = announced?.productPartNumber ?? configured?.productPartNumber;
+    return brand !== undefined && productPartNumber !== undefined ? { brand, productPartNumber } : undefined;
+  }
+
+  /**
+   * WorkOrdersCreated / WorkOrdersUpdated: no contract event (the contract's units carry their work order, brand and
+   * product themselves), a record of the bridge's state per order: its Customer as the brand, its PartNumber as the product.
+   */
+  private workOrders(envelope: Envelope, listName: 'NewOrders' | 'UpdatedOrders'): MappedEvent[] {
+    const orders = envelope.body.objects(listName);
+    if (orders.length === 0) envelope.body.problem(`${listName} is empty`);
+    for (const order of orders) {
+      const id = order.object('WorkOrderIdentifier')?.string('WorkOrderId');
+      if (id === undefined) {
+        order.problem('WorkOrderIdentifier.WorkOrderId is missing');
+        continue;
+      }
+      const brand = idOf(order, 'Customer');
+      const productPartNumber = idOf(order, 'PartNumber');
+      envelope.state.push({
+        kind: 'work-order', workOrder: id, ...(brand !== undefined ? { brand } : {}), ...(productPartNumber !== undefined ? { productPartNumber } : {}),
+        at: envelope.timeStamp, uniqueId: envelope.uniqueId,
+      });
+    }
+    return [];
+  }
+
+  /**
+   * The unit an InstalledMaterial (or UninstalledMaterial) names: the unit at UnitPositionNumber when UnitIdentifier is
+   * a panel whose UnitsInitialized the bridge saw, else UnitIdentifier itself (a unit's own serial).
+   */
+  private unitOf(item: CfxFields): string | undefined {
+    const id = required(item, 'UnitIdentifier', 'unit');
+    const position = item.number('UnitPositionNumber');
+    if (id === undefined || position === undefined) return id;
+    const unit = this.state.unitAt(id, position);
+    if (unit !== undefined) return unit;
+    if (this.state.isPanel(id)) missing('unit', item, `UnitPositionNumber ${position} (panel ${id} has no unit there)`);
+    return id;
   }
 
   private event<T extends EventType>(
@@ -408,6 +545,30 @@ function greyZoneOf(material: CfxFields, lotId: string): { lotIds: string[]; rea
   if (zone <= 0 || leading.length === 0) return undefined;
   const lotIds = [...leading, lotId];
   return { lotIds, reason: `placed in the grey zone of the splice ${lotIds.join(' -> ')} (${zone} placement${zone === 1 ? '' : 's'} left): the machine cannot tell which package fed it` };
+}
+
+/**
+ * A unit of a panel (a CFX UnitPosition): its own UnitIdentifier, or, where one of several units names the panel itself
+ * (or nothing) and has a PositionNumber, the position's serial `<panel>@<position>`. A single unit that names the
+ * panel (or nothing) is the board itself: the SDK always writes a PositionNumber, so it says nothing alone.
+ */
+function unitOfPosition(u: CfxFields, primary: string | undefined, several: boolean): { serial?: string; position?: number } {
+  const id = u.string('UnitIdentifier');
+  const position = u.number('PositionNumber');
+  if (position !== undefined && !Number.isInteger(position)) u.problem(`PositionNumber ${position} is no whole number`);
+  const at = position !== undefined && Number.isInteger(position) ? position : undefined;
+  if (id !== undefined && id !== primary) return { serial: id, ...(at !== undefined ? { position: at } : {}) };
+  const panel = id ?? primary;
+  if (several && panel !== undefined && at !== undefined) return { serial: positionSerial(panel, at), position: at };
+  if (panel !== undefined) return { serial: panel, ...(at !== undefined ? { position: at } : {}) };
+  return { serial: required(u, 'UnitIdentifier', 'unit') };
+}
+
+/** An optional id of a CFX record: absent stays absent, one longer than the contract takes is a problem. */
+function idOf(fields: CfxFields, name: string): string | undefined {
+  const value = fields.string(name);
+  if (value !== undefined && value.length > MAX_ID_LENGTH) return fields.problem(`${name} is longer than ${MAX_ID_LENGTH} characters`);
+  return value;
 }
 
 /** A required identifier: its absence refuses the envelope as MISSING_ID, not as a body that does not fit. */

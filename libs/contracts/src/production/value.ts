@@ -110,3 +110,12 @@ export class UnitDisassembledData {
   @IsId() childSerial: string;
   @IsText(1024) reason: string;
 }
+
+/**
+ * A unit taken out of production for good: scrapped, or abandoned as not worth repairing (IPC-CFX `UnitsDisqualified`).
+ * The unit and what was built into it stay in the genealogy; the answers say it was disqualified, when and why.
+ */
+export class UnitDisqualifiedData {
+  @IsId() serial: string;
+  @IsText(1024) reason: string;
+}

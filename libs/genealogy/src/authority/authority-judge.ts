@@ -9,6 +9,7 @@ import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
+import { AuthorityReadAhead } from './read-ahead';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
@@ -122,13 +123,25 @@ export class AuthorityJudge {
    * Adds each material's judgement and the authority flags to the answer of a caller with `scope`, seen as the genealogy
    * was (`view`: its retractions and asOf; absent, now).
    */
-  judge(g: Genealogy, scope: BrandScope, view?: FactView): Promise<Genealogy> {
-    return judgeWithReads(this.reader, g, scope, view ?? new FactView(this.reader));
+  judge(g: Genealogy, scope: BrandScope, view?: FactView, ahead?: AuthorityReadAhead): Promise<Genealogy> {
+    return judgeWithReads(this.readerWith(ahead), g, scope, view ?? new FactView(this.reader));
   }
 
   /** Judges many answers of one caller as `judge` judges each, with one set of reads for all of them (judgeManyWithReads). */
-  judgeMany(gs: readonly Genealogy[], scope: BrandScope, view?: FactView): Promise<Genealogy[]> {
-    return judgeManyWithReads(this.reader, gs, scope, view ?? new FactView(this.reader));
+  judgeMany(gs: readonly Genealogy[], scope: BrandScope, view?: FactView, ahead?: AuthorityReadAhead): Promise<Genealogy[]> {
+    return judgeManyWithReads(this.readerWith(ahead), gs, scope, view ?? new FactView(this.reader));
+  }
+
+  /**
+   * The judgement's first reads for a caller with `scope`, to start while a walk seen through `view` goes on; pass it to
+   * judge or judgeMany, which then read through it (what they read is the same, sooner).
+   */
+  readAhead(scope: BrandScope, view: FactView): AuthorityReadAhead {
+    return new AuthorityReadAhead(this.reader, scope, view);
+  }
+
+  private readerWith(ahead?: AuthorityReadAhead): BrandListReader & UsageReader & RetractionReader {
+    return ahead ? { ...this.reader, ...ahead.reader } : this.reader;
   }
 
   /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */

@@ -249,6 +249,8 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     });
     node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov })) : [];
     node.shipped = node.shipments.length > 0;
+    const disqualifications = open ? chronological(doc?.disqualifications).map((x) => ({ reason: x.reason, provenance: x.prov })) : [];
+    if (disqualifications.length > 0) node.disqualifications = disqualifications;
     return node;
   };
 

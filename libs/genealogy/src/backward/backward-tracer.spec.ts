@@ -122,3 +122,24 @@ describe('need-to-know in the backward walk', () => {
     expect(await tracer.trace('NEVER-EXISTED', acme)).toBeNull();
   });
 });
+
+describe('a disqualified unit (UnitDisqualified)', () => {
+  const dq = testEvents('dq');
+  const start = dq('UnitStarted', { serial: 'SCRAP-1', brand: 'Acme', productPartNumber: 'P', workOrder: 'WO' }, 0);
+  const install = dq('MaterialInstalled', { serial: 'SCRAP-1', lotId: 'REEL-DQ', quantity: 1, refDes: ['C1'] }, 1);
+  const scrapped = dq('UnitDisqualified', { serial: 'SCRAP-1', reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible' }, 5);
+
+  it('says so in the genealogy, with the reason and the event, and keeps what was built into it', async () => {
+    const g = await tracerOver([start, install, scrapped]).tracer.trace('SCRAP-1', SITE_WIDE);
+    expect(g!.unit.disqualifications).toEqual([{ reason: 'CFX UnitsDisqualified: DefectiveRepairNotPossible', provenance: expect.objectContaining({ eventId: scrapped.eventId, type: 'UnitDisqualified' }) }]);
+    expect(g!.unit.materials.map((m) => m.lotId)).toEqual(['REEL-DQ']);
+  });
+
+  it('says nothing of it for a unit never disqualified, or once the disqualification is retracted', async () => {
+    expect((await tracerOver([start, install]).tracer.trace('SCRAP-1', SITE_WIDE))!.unit.disqualifications).toBeUndefined();
+    const retract = dq('EventRetracted', { retractedEventId: scrapped.eventId, reason: 'the wrong panel was scanned' }, 6);
+    const reader = readerOf(storeOf([start, install, scrapped, retract]));
+    const g = await new BackwardTracer(new GraphFetcher(reader as never)).trace('SCRAP-1', SITE_WIDE);
+    expect(g!.unit.disqualifications).toBeUndefined();
+  });
+});

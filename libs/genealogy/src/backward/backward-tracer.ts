@@ -3,7 +3,8 @@ import { AuthorityJudge } from '../authority/authority-judge';
 import { brandOf } from '../facts/claims';
 import { BrandScope, Genealogy, inScope } from '../genealogy.types';
 import { GenealogyOptions, assembleGenealogy } from './assemble-genealogy';
-import { GraphFetcher } from './graph-fetcher';
+import { GraphFetcher, LevelListener } from './graph-fetcher';
+import type { AuthorityReadAhead } from '../authority/read-ahead';
 
 /** Answers a serial's genealogy backward, down to vendors: one round trip per level of the graph. */
 @Injectable()
@@ -16,11 +17,12 @@ export class BackwardTracer {
    */
   async trace(serial: string, scope: BrandScope, options: GenealogyOptions = {}): Promise<Genealogy | null> {
     // Scoped: a serial of another brand is read and dropped in the first round trip, like an unknown one.
-    const graph = await this.graph.fetchMany([serial], scope, options.asOf);
+    const ahead = this.readAhead(scope);
+    const graph = await this.graph.fetchMany([serial], scope, options.asOf, ahead.onLevel);
     const top = graph.units.get(serial);
     if (!top || !inScope(scope, brandOf(top))) return null; // a brand in conflict: site-wide callers only
     const genealogy = assembleGenealogy(serial, graph, options);
-    return this.authority ? this.authority.judge(genealogy, scope, graph.view) : genealogy; // brand authority: judgements and flags
+    return this.authority ? this.authority.judge(genealogy, scope, graph.view, ahead.reads) : genealogy; // brand authority: judgements and flags
   }
 
   /**
@@ -30,13 +32,26 @@ export class BackwardTracer {
    * all of them (judgeMany).
    */
   async traceMany(serials: readonly string[], scope: BrandScope, asOf?: Date): Promise<Map<string, Genealogy>> {
-    const graph = await this.graph.fetchMany(serials, scope, asOf);
+    const ahead = this.readAhead(scope);
+    const graph = await this.graph.fetchMany(serials, scope, asOf, ahead.onLevel);
     const known = [...new Set(serials)].filter((serial) => {
       const top = graph.units.get(serial);
       return top !== undefined && inScope(scope, brandOf(top));
     });
     const genealogies = known.map((serial) => assembleGenealogy(serial, graph));
-    const judged = this.authority ? await this.authority.judgeMany(genealogies, scope, graph.view) : genealogies;
+    const judged = this.authority ? await this.authority.judgeMany(genealogies, scope, graph.view, ahead.reads) : genealogies;
     return new Map(known.map((serial, i) => [serial, judged[i]!]));
+  }
+
+  /**
+   * The judgement's reads started while the walk goes on (AuthorityReadAhead): its first level that follows a unit
+   * starts them, so a serial unknown or outside the scope reads nothing ahead.
+   */
+  private readAhead(scope: BrandScope): { onLevel?: LevelListener; reads?: AuthorityReadAhead } {
+    const authority = this.authority;
+    if (!authority) return {};
+    const out: { onLevel?: LevelListener; reads?: AuthorityReadAhead } = {};
+    out.onLevel = (level, view) => (out.reads ??= authority.readAhead(scope, view)).level(level.units, level.vendorLots);
+    return out;
   }
 }

@@ -20,6 +20,9 @@ export interface FetchedGraph {
   scope?: BrandScope;
 }
 
+/** Told each level of a walk as it arrives (see fetchMany). */
+export type LevelListener = (level: { units: readonly UnitDoc[]; vendorLots: readonly VendorLotDoc[] }, view: FactView) => void;
+
 /**
  * Reads every document reachable backward from serials, level by level: one round trip per level, units, lots and
  * vendors side by side. The stored documents it returns stay inside this lib (the assembly, commonality).
@@ -42,8 +45,11 @@ export class GraphFetcher {
    * Every document is then seen through a FactView (retractions, `asOf`): the retractions of each level's events are
    * read alongside the next level, and the walk follows every stored edge (an edge out of a retracted fact costs a read
    * and is pruned with it), so visibility costs one round trip in all, after the last level.
+   *
+   * `onLevel` is told each level's units that are followed and its vendor lots as they arrive, stored documents as read
+   * (nothing pruned yet), so reads that depend on them (the judgement's) can start while the walk goes on.
    */
-  async fetchMany(serials: readonly string[], scope?: BrandScope, asOf?: Date): Promise<FetchedGraph> {
+  async fetchMany(serials: readonly string[], scope?: BrandScope, asOf?: Date, onLevel?: LevelListener): Promise<FetchedGraph> {
     const view = new FactView(this.repo, asOf);
     const g: FetchedGraph = { units: new Map(), lots: new Map(), vendorLots: new Map(), vendors: new Map(), roundTrips: 0, view, ...(scope ? { scope } : {}) };
     let previous: object[] = [];
@@ -76,6 +82,7 @@ export class GraphFetcher {
       // Only what is kept: a given serial of another brand costs what an unknown one costs, retractions included.
       previous = [...lots, ...vendorLots, ...vendors];
       const next = { units: [] as string[], lots: [] as string[], vendorLots: [] as string[], vendors: [] as string[] };
+      const followed: UnitDoc[] = [];
       for (const u of units) {
         if (scope && !inScope(scope, brandOf(contested.has(u) ? view.see(u) : u))) {
           if (first && given.has(u._id)) seen.units.delete(u._id); // a given serial: dropped, unless a unit in scope contains it
@@ -88,6 +95,7 @@ export class GraphFetcher {
         }
         g.units.set(u._id, u);
         previous.push(u);
+        followed.push(u);
         for (const c of values(u.children)) enqueue('units', c.childSerial, next);
         for (const i of values(u.installs)) for (const id of [i.lotId, ...(i.candidates?.lotIds ?? [])]) enqueue('lots', id, next);
       }
@@ -105,6 +113,7 @@ export class GraphFetcher {
         enqueue('vendors', vl.vendorId, next);
       }
       for (const v of vendors) g.vendors.set(v._id, v);
+      onLevel?.({ units: followed, vendorLots }, view);
       frontier = next;
     }
     if (await view.learn(previous)) g.roundTrips++;

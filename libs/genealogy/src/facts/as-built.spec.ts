@@ -104,3 +104,37 @@ describe('where-used after rework', () => {
     }
   });
 });
+
+describe('rework of a grey-zone placement (from REEL-A or REEL-B)', () => {
+  const gz = testEvents('gz');
+  const grey = (events: TraceEvent[] = []) => [
+    gz('MaterialReceived', { receiptId: 'R-GA', vendorId: 'V', manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: 'L-A', receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId: 'GZ-A', quantity: 100 }] }, 0),
+    gz('MaterialReceived', { receiptId: 'R-GB', vendorId: 'V', manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: 'L-B', receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId: 'GZ-B', quantity: 100 }] }, 0),
+    gz('UnitStarted', { serial: 'GZ-BOARD', brand: 'Acme', productPartNumber: 'B-1', workOrder: 'WO' }, 1),
+    gz('MaterialInstalled', { serial: 'GZ-BOARD', lotId: 'GZ-B', quantity: 1, refDes: ['C3'], candidates: { lotIds: ['GZ-A', 'GZ-B'], reason: 'grey zone' } }, 2),
+    gz('MaterialInstalled', { serial: 'GZ-BOARD', lotId: 'GZ-A', quantity: 1, refDes: ['C4'] }, 2),
+    ...events,
+  ];
+  const rows = async (events: TraceEvent[], lotId: string): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const r of (await whereUsedOfLot(readerOf(storeOf(events)), lotId, SITE_WIDE))!.rows({}, SITE_WIDE)) out.push(`${r.serial}${r.candidate ? '?' : ''}`);
+    return out;
+  };
+
+  it('is taken out by a removal that names the other candidate reel, in the genealogy and the where-used of both', async () => {
+    const removed = gz('MaterialRemoved', { serial: 'GZ-BOARD', lotId: 'GZ-A', refDes: ['C3'], reason: 'CFX MaterialsUninstalled: DefectiveMaterial' }, 5);
+    for (const events of orders(grey([removed]))) {
+      const g = assembleGenealogy('GZ-BOARD', fetchedOf(storeOf(events)));
+      expect(g.unit.materials.map((m) => `${m.lotId}:${m.refDes.join(',')}`)).toEqual(['GZ-A:C4']);
+      expect(await rows(events, 'GZ-B')).toEqual([]);
+      expect(await rows(events, 'GZ-A')).toEqual(['GZ-BOARD']);
+    }
+  });
+
+  it('is taken out by a removal that names the reel it was recorded under, and stays in place without one', async () => {
+    const removed = gz('MaterialRemoved', { serial: 'GZ-BOARD', lotId: 'GZ-B', refDes: ['C3'], reason: 'replaced' }, 5);
+    expect(assembleGenealogy('GZ-BOARD', fetchedOf(storeOf(grey([removed])))).unit.materials.map((m) => m.refDes.join(','))).toEqual(['C4']);
+    expect(assembleGenealogy('GZ-BOARD', fetchedOf(storeOf(grey()))).unit.materials.map((m) => m.refDes.join(',')).sort()).toEqual(['C3', 'C4']);
+    expect(await rows(grey(), 'GZ-B')).toEqual(['GZ-BOARD?']);
+  });
+});

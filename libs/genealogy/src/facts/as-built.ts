@@ -21,10 +21,13 @@ const removal = (fact: { reason: string } & Timed): Removal => ({ reason: fact.r
 /**
  * The removal that ended an installation, if it ended: every reference designator it placed (or, for bulk
  * material, the lot as a whole) was removed at or after it was installed. A removal without reference
- * designators takes out all of the lot. A later reinstallation is a fact of its own.
+ * designators takes out all of the lot. A later reinstallation is a fact of its own. A grey-zone placement
+ * (candidates) is removed by a removal naming any of its candidate packages: the line that takes it out may name
+ * either reel, and whichever fed it, it is out.
  */
-export function removalOf(unit: UnitDoc, install: { lotId: string; refDes: string[] } & Timed): Removal | undefined {
-  const removals = Object.values(unit.removals ?? {}).filter((r) => r.lotId === install.lotId && time(r) >= time(install));
+export function removalOf(unit: UnitDoc, install: { lotId: string; refDes: string[]; candidates?: { lotIds: string[] } } & Timed): Removal | undefined {
+  const lots = install.candidates ? [install.lotId, ...install.candidates.lotIds] : [install.lotId];
+  const removals = Object.values(unit.removals ?? {}).filter((r) => lots.includes(r.lotId) && time(r) >= time(install));
   if (removals.length === 0) return undefined;
   let last: (typeof removals)[number] | undefined;
   for (const position of install.refDes.length > 0 ? install.refDes : ['']) {

@@ -160,3 +160,37 @@ describe('the cost of visibility', () => {
     expect(reader.reads.filter((r) => r.collection === 'retractions').length).toBeLessThanOrEqual(3);
   });
 });
+
+describe('a view learning while an earlier read of the same events is on its way (a read ahead)', () => {
+  it('waits for that read instead of answering before the retraction is known, and asks for each event once', async () => {
+    let answer!: () => void;
+    const asked: string[][] = [];
+    const view = new FactView({
+      findRetractions: (ids) => {
+        asked.push(ids);
+        return new Promise((resolve) => (answer = () => resolve([{ _id: 'e1', retractions: { r: { reason: 'wrong reel scanned', ...fact('r1', 9) } } }])));
+      },
+    });
+    const doc = { installs: { a: fact('e1', 1) } };
+    const ahead = view.learn([doc]);
+    let known: boolean | undefined;
+    const later = view.learn([doc]).then(() => (known = view.retractions.has('e1')));
+    await new Promise((r) => setImmediate(r));
+    expect(known).toBeUndefined(); // still waiting for the read ahead
+    answer();
+    expect(await ahead).toBe(true);
+    await later;
+    expect(known).toBe(true);
+    expect(view.see(doc).installs).toEqual({});
+    expect(asked).toEqual([['e1']]);
+  });
+
+  it('asks again after a read that failed, and the failure reaches every learner that waited for it', async () => {
+    let calls = 0;
+    const view = new FactView({ findRetractions: () => (++calls === 1 ? Promise.reject(new Error('connection reset')) : Promise.resolve([])) });
+    const doc = { installs: { a: fact('e1', 1) } };
+    await expect(Promise.all([view.learn([doc]), view.learn([doc])])).rejects.toThrow('connection reset');
+    expect(await view.learn([doc])).toBe(true);
+    expect(calls).toBe(2);
+  });
+});

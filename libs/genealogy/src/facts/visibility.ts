@@ -102,31 +102,42 @@ export interface RetractionReader {
  */
 export class FactView implements Visibility {
   readonly retractions = new Map<string, Retraction>();
-  private readonly asked = new Set<string>();
+  /** Every event id asked for, with the read that answers it (settled or still on its way). */
+  private readonly asked = new Map<string, Promise<void>>();
   constructor(
     private readonly reader: RetractionReader,
     readonly asOf?: Date,
   ) {}
 
   /**
-   * Reads the retractions of the events behind `docs` not asked for before; resolves at once (false) when there are
-   * none, so a round trip is counted only when made.
+   * Reads the retractions of the events behind `docs` not asked for before, and waits for those asked for by an
+   * earlier call still on their way (a read ahead), so the view knows every retraction of `docs` once it resolves.
+   * Resolves false when it read nothing new, so a round trip is counted only when made.
    */
   async learn(docs: readonly object[]): Promise<boolean> {
     const ids: string[] = [];
+    const waits = new Set<Promise<void>>();
     for (const d of docs) {
       for (const id of eventIdsOf(d)) {
-        if (this.asked.has(id)) continue;
-        this.asked.add(id);
-        ids.push(id);
+        const pending = this.asked.get(id);
+        if (pending) waits.add(pending);
+        else ids.push(id);
       }
     }
-    if (ids.length === 0) return false;
-    for (const doc of await this.reader.findRetractions(ids)) {
-      const r = retractionIn(doc);
-      if (r) this.retractions.set(doc._id, r);
+    if (ids.length > 0) {
+      const read = this.reader.findRetractions(ids).then((found) => {
+        for (const doc of found) {
+          const r = retractionIn(doc);
+          if (r) this.retractions.set(doc._id, r);
+        }
+      });
+      // A failed read is forgotten, so a later call asks again (and fails loudly) instead of trusting nothing came back.
+      read.catch(() => ids.forEach((id) => this.asked.get(id) === read && this.asked.delete(id)));
+      for (const id of ids) this.asked.set(id, read);
+      waits.add(read);
     }
-    return true;
+    await Promise.all(waits);
+    return ids.length > 0;
   }
 
   /** A document as this view sees it (see visibleDoc). */

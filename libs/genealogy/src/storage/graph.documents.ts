@@ -63,6 +63,8 @@ export interface UnitDoc {
   disassemblies?: FactMap<{ childSerial: string; reason: string } & Timed>;
   /** Rework: this unit taken out of a parent (UnitDisassembled, child side). */
   detachments?: FactMap<{ serial: string; reason: string } & Timed>;
+  /** Scrapped or abandoned (UnitDisqualified): one per event. */
+  disqualifications?: FactMap<{ reason: string } & Timed>;
 }
 
 export interface LotDoc {

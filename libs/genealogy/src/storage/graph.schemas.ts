@@ -18,6 +18,7 @@ export const UnitSchema = new Schema<UnitDoc>(
     removals: Schema.Types.Mixed,
     disassemblies: Schema.Types.Mixed,
     detachments: Schema.Types.Mixed,
+    disqualifications: Schema.Types.Mixed,
   },
   { ...options, collection: COLLECTIONS.units },
 );

@@ -218,6 +218,10 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
         { collection: 'units', id: d.childSerial, set: { [`detachments.${k}`]: { serial: d.serial, reason: d.reason, ...meta } } },
       ];
     }
+    case 'UnitDisqualified': {
+      const d = event.data;
+      return [{ collection: 'units', id: d.serial, set: { [`disqualifications.${k}`]: { reason: d.reason, ...meta } } }];
+    }
     case 'EventRetracted': {
       // Only the retraction is written: the retracted event's facts stay, and every read leaves them out.
       const d = event.data;

@@ -1,20 +1,25 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AccessLogRepository } from '@trace/access';
 import type { Request, Response } from 'express';
-import { finalize, from, Observable, switchMap } from 'rxjs';
+import { catchError, concatMap, finalize, from, Observable, switchMap } from 'rxjs';
 import { ACCESS_LOG_LOCAL, PendingEntry } from './access-log.middleware';
-import { AuthenticatedRequest } from './auth.decorators';
+import { AuthenticatedRequest, READS_WHILE_LOGGED_KEY } from './auth.decorators';
 
 /**
  * Fail closed: a request under /v1 that reaches its handler (every data read, every act) is written to the access log
  * first, and not served when that write fails (503, and an error in the log for a monitor). Runs after the guards,
- * so the entry names the key.
+ * so the entry names the key. A GET route marked @ReadsWhileLogged starts its handler while the entry is written, and
+ * its answer (or error) waits for the entry: refused with the same 503 when the write fails, nothing of it sent.
  */
 @Injectable()
 export class AccessLogInterceptor implements NestInterceptor {
   private readonly logger = new Logger('AccessLog');
 
-  constructor(private readonly log: AccessLogRepository) {}
+  constructor(
+    private readonly log: AccessLogRepository,
+    @Optional() private readonly reflector?: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -25,6 +30,15 @@ export class AccessLogInterceptor implements NestInterceptor {
     if (entry.closedEarly) throw new HttpException('the client closed the request before it was served', 499);
     let done!: () => void;
     entry.handled = new Promise<void>((resolve) => (done = resolve));
+    if (req.method === 'GET' && this.reflector?.get<boolean>(READS_WHILE_LOGGED_KEY, context.getHandler()) === true) {
+      const opened = this.open(entry, req);
+      opened.catch(() => undefined); // awaited below, by the answer or its error
+      return next.handle().pipe(
+        concatMap((answer) => from(opened.then(() => answer))),
+        catchError((e: unknown) => from(opened.then(() => Promise.reject(e)))),
+        finalize(() => done()),
+      );
+    }
     return from(this.open(entry, req)).pipe(
       switchMap(() => next.handle()),
       finalize(() => done()),

@@ -6,6 +6,7 @@ import type { BrandScope } from '@trace/genealogy';
 export const PUBLIC_KEY = 'trace:public';
 export const ROLES_KEY = 'trace:roles';
 export const SITE_ONLY_KEY = 'trace:site-only';
+export const READS_WHILE_LOGGED_KEY = 'trace:reads-while-logged';
 
 /** OpenAPI extension marking an operation that needs no key (its `security` is emptied in the document). */
 export const PUBLIC_EXTENSION = 'x-public';
@@ -26,6 +27,15 @@ export const DEFAULT_ROLES: readonly Role[] = ['quality', 'auditor'];
  * it nothing about what exists. For acts on shared things (holds on material several brands may hold).
  */
 export const SiteOnly = (): MethodDecorator & ClassDecorator => SetMetadata(SITE_ONLY_KEY, true);
+
+/**
+ * A GET route that only reads and returns its answer (never one that writes to the response itself, never one that
+ * acts): its handler starts reading while its access log entry is written, and nothing of its answer, not even an
+ * error, leaves before the entry is durable; when the entry cannot be written the answer is dropped and the request
+ * refused (503), as on any route (AccessLogInterceptor). For large reads behind a network hop: the entry's write is
+ * one round trip (a journaled one) the answer no longer waits for before it starts.
+ */
+export const ReadsWhileLogged = (): MethodDecorator => SetMetadata(READS_WHILE_LOGGED_KEY, true);
 
 /** Request carrying the authenticated principal (set by ApiKeyGuard). */
 export interface AuthenticatedRequest {

@@ -1,0 +1,122 @@
+import { inScope, type BrandScope } from '../genealogy.types';
+import { claimsOf } from '../facts/claims';
+import { values } from '../facts/facts';
+import type { FactView } from '../facts/visibility';
+import type { UnitDoc, VendorLotDoc } from '../storage/graph.documents';
+import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandPartDoc } from './authority.documents';
+import type { AuthorityReader } from './authority.repository';
+
+type Finder<T> = (ids: string[]) => Promise<T[]>;
+
+/**
+ * Documents by `_id`, each read once: `ahead` starts reading ids nobody asked for yet and returns at once, `read` answers
+ * exactly the ids asked (those read ahead or on their way, the rest in one read now). What was read ahead but never
+ * asked is never answered.
+ */
+class ReadOnce<T extends { _id: string }> {
+  private readonly byId = new Map<string, Promise<T | undefined>>();
+  constructor(private readonly find: Finder<T>) {}
+
+  /** Starts reading the ids not read before; resolves with the documents of those it started. */
+  ahead(ids: Iterable<string>): Promise<T[]> {
+    const fresh = [...new Set(ids)].filter((id) => !this.byId.has(id)).sort();
+    if (fresh.length === 0) return Promise.resolve([]);
+    const docs = this.find(fresh);
+    // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
+    docs.catch(() => fresh.forEach((id) => this.byId.delete(id)));
+    for (const id of fresh) {
+      const one = docs.then((ds) => ds.find((d) => d._id === id));
+      one.catch(() => undefined); // a read ahead nobody waits for fails quietly
+      this.byId.set(id, one);
+    }
+    return docs;
+  }
+
+  async read(ids: string[]): Promise<T[]> {
+    this.ahead(ids).catch(() => undefined); // its failure reaches the caller below, through each id's promise
+    const docs: (T | undefined)[] = await Promise.all([...new Set(ids)].map((id) => this.byId.get(id)!));
+    return docs.filter((d) => d !== undefined);
+  }
+}
+
+/**
+ * The judgement's first reads, started while the walk is still reading the graph: the (brand, IPN) and (brand, product)
+ * documents a genealogy can need, as soon as a level names them, then the approvals and deviations those name and the
+ * retractions of all of them, each as soon as what names it has come back. The judgement then reads through `reader`,
+ * which answers what it asks exactly as the repositories would (what was read ahead and not asked is never seen), and
+ * finds most of it there already: its round trips overlap the walk's instead of following it.
+ *
+ * What is read ahead is a superset of what the judgement asks: every brand a unit claims (in the caller's scope) with
+ * every internal part number a level names (vendor lots', BOM lines' of installations). A unit's brand as finally seen
+ * (retractions, asOf) is decided later; a read ahead never decides anything.
+ */
+export class AuthorityReadAhead {
+  readonly reader: AuthorityReader;
+  private readonly parts: ReadOnce<BrandPartDoc>;
+  private readonly boms: ReadOnce<{ _id: string }>;
+  private readonly approvals: ReadOnce<{ _id: string }>;
+  private readonly deviations: ReadOnce<{ _id: string }>;
+  private readonly brands = new Set<string>();
+  private readonly partNumbers = new Set<string>();
+
+  constructor(
+    source: AuthorityReader,
+    private readonly scope: BrandScope,
+    private readonly view: FactView,
+  ) {
+    this.parts = new ReadOnce((ids) => source.findBrandParts(ids));
+    this.boms = new ReadOnce((ids) => source.findBrandBoms(ids));
+    this.approvals = new ReadOnce((ids) => source.findBrandApprovals(ids));
+    this.deviations = new ReadOnce((ids) => source.findBrandDeviations(ids));
+    this.reader = {
+      findBrandParts: (ids) => this.parts.read(ids),
+      findBrandBoms: (ids) => this.boms.read(ids) as ReturnType<AuthorityReader['findBrandBoms']>,
+      findBrandApprovals: (ids) => this.approvals.read(ids) as ReturnType<AuthorityReader['findBrandApprovals']>,
+      findBrandDeviations: (ids) => this.deviations.read(ids) as ReturnType<AuthorityReader['findBrandDeviations']>,
+      findPartReceipts: (ids) => source.findPartReceipts(ids),
+    };
+  }
+
+  /** What one level of the walk brought: starts the reads it makes possible, and returns at once. */
+  level(units: readonly UnitDoc[], vendorLots: readonly VendorLotDoc[]): void {
+    const newBrands: string[] = [];
+    const newParts: string[] = [];
+    const bomIds: string[] = [];
+    const partNumber = (p: string | undefined): void => {
+      if (p === undefined || this.partNumbers.has(p)) return;
+      this.partNumbers.add(p);
+      newParts.push(p);
+    };
+    for (const u of units) {
+      for (const claim of claimsOf(u.starts, undefined, u.started)) {
+        if (!inScope(this.scope, claim.brand)) continue;
+        bomIds.push(brandBomId(claim.brand, claim.productPartNumber));
+        if (this.brands.has(claim.brand)) continue;
+        this.brands.add(claim.brand);
+        newBrands.push(claim.brand);
+      }
+      for (const i of values(u.installs)) partNumber(i.bomPartNumber);
+    }
+    for (const vl of vendorLots) partNumber(vl.internalPartNumber);
+    const partIds: string[] = [];
+    for (const b of newBrands) for (const p of this.partNumbers) partIds.push(brandPartId(b, p));
+    for (const p of newParts) for (const b of this.brands) if (!newBrands.includes(b)) partIds.push(brandPartId(b, p));
+    // A read ahead that fails is read again by the judgement, which then fails loudly.
+    const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
+    if (bomIds.length > 0) quiet(this.boms.ahead(bomIds).then((docs) => this.view.learn(docs)));
+    if (partIds.length > 0) {
+      quiet(
+        this.parts.ahead(partIds).then(async (docs) => {
+          const approvalIds = new Set<string>();
+          const deviationIds = new Set<string>();
+          for (const p of docs) {
+            for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
+            for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
+          }
+          const [approvals, deviations] = await Promise.all([this.approvals.ahead(approvalIds), this.deviations.ahead(deviationIds), this.view.learn(docs)]);
+          await this.view.learn([...approvals, ...deviations]);
+        }),
+      );
+    }
+  }
+}
