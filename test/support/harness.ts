@@ -71,23 +71,23 @@ export class TestWorld {
     this.ingest = undefined;
   }
 
-  /** Runs the ingest as a separate OS process (to kill it for real). */
-  spawnIngest(): ChildProcess {
+  /** Runs the ingest as a separate OS process (to kill it for real); `preload`: modules it requires first (-r). */
+  spawnIngest(env: NodeJS.ProcessEnv = {}, preload: string[] = []): ChildProcess {
     const root = join(__dirname, '..', '..');
-    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
+    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...preload.flatMap((p) => ['-r', p]), 'apps/ingest/src/main.ts'], {
       cwd: root,
-      env: { ...this.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      env: { ...this.env, ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
 
   /**
    * Runs the API as a separate OS process (to signal it for real) on a free port of its own; `url` resolves once it
-   * listens, `log()` is everything it wrote so far.
+   * listens, `log()` is everything it wrote so far; `preload`: modules it requires first (-r).
    */
-  spawnApi(env: NodeJS.ProcessEnv = {}): { child: ChildProcess; url: Promise<string>; log: () => string } {
+  spawnApi(env: NodeJS.ProcessEnv = {}, preload: string[] = []): { child: ChildProcess; url: Promise<string>; log: () => string } {
     const root = join(__dirname, '..', '..');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...preload.flatMap((p) => ['-r', p]), 'apps/api/src/main.ts'], {
       cwd: root,
       env: { ...this.env, API_PORT: '0', LOG_LEVEL: 'log', ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
