@@ -14,6 +14,13 @@ import { GracefulShutdown } from './common/graceful-shutdown';
 import { HttpMetricsMiddleware } from './common/http-metrics.middleware';
 import { serveWebApp } from './web/web-app';
 
+type Components = NonNullable<OpenAPIObject['components']>;
+const REQUEST_ID_DESCRIPTION = 'Request id: in every log line of the request; the caller\'s when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID';
+/** X-Request-Id as the caller may send it: optional, and a malformed one is replaced, not refused. */
+const REQUEST_ID_PARAMETER: NonNullable<Components['parameters']>[string] = { name: 'X-Request-Id', in: 'header', required: false, description: REQUEST_ID_DESCRIPTION, schema: { type: 'string' } };
+/** X-Request-Id as every answer carries it. */
+const REQUEST_ID_HEADER: NonNullable<Components['headers']>[string] = { description: REQUEST_ID_DESCRIPTION, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
+
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -28,19 +35,28 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // Every answer carries X-Request-Id, the caller's when well-formed (loggingModule, in @trace/platform): declared once
+  // in the components and referred to from every operation and every response below, not on each handler.
+  document.components = {
+    ...document.components,
+    parameters: { ...document.components?.parameters, RequestId: REQUEST_ID_PARAMETER },
+    headers: { ...document.components?.headers, RequestId: REQUEST_ID_HEADER },
+  };
   // Public routes need no key: say so, instead of inheriting the document-wide bearer requirement. Every /v1 route
   // may answer 503 (a database, broker or access log out of reach: UnavailableFilter, AccessLogInterceptor), so it is
   // declared once here rather than on each handler.
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const op of Object.values(item) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[]; responses?: Record<string, unknown> }[]) {
+    for (const op of Object.values(item) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[]; parameters?: unknown[]; responses?: Record<string, { headers?: Record<string, unknown>; [field: string]: unknown }> }[]) {
       if (!op || typeof op !== 'object') continue;
       if (op[PUBLIC_EXTENSION]) op.security = [];
+      op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/RequestId' }];
       if (path.startsWith('/v1/') && op.responses && !op.responses['503']) {
         op.responses['503'] = {
           description: 'The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After`',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } },
         };
       }
+      for (const response of Object.values(op.responses ?? {})) response.headers = { ...response.headers, 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
     }
   }
   return document;

@@ -1771,9 +1771,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+        RequestId: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+        RequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1781,7 +1787,10 @@ export interface operations {
     HealthController_check: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1790,6 +1799,7 @@ export interface operations {
             /** @description The database and the broker are reachable */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1797,6 +1807,7 @@ export interface operations {
             /** @description One of them is not; the body says which */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1815,7 +1826,10 @@ export interface operations {
                 /** @description ISO 8601, 1970 to 2106-02-07T06:28:15Z */
                 until?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1824,6 +1838,7 @@ export interface operations {
             /** @description Newest first */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1832,6 +1847,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,6 +1857,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1850,6 +1867,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,7 +1879,10 @@ export interface operations {
     CommonalityController_analyse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1873,6 +1894,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1882,6 +1904,7 @@ export interface operations {
             /** @description An empty or oversized serial list, a repeated or malformed serial */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1891,6 +1914,7 @@ export interface operations {
             /** @description None of the serials is known */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1900,6 +1924,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1909,6 +1934,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1920,7 +1946,10 @@ export interface operations {
     BrandListsController_approvedParts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -1931,6 +1960,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +1970,7 @@ export interface operations {
             /** @description A brand outside the key's scope */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1949,6 +1980,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +1995,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -1978,6 +2012,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1987,6 +2022,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1996,6 +2032,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2005,6 +2042,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2019,6 +2057,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The approval's id, unique per brand */
@@ -2036,6 +2076,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2045,6 +2086,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,6 +2096,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2063,6 +2106,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2077,6 +2121,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2092,6 +2138,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2148,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2110,6 +2158,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,6 +2168,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,7 +2180,10 @@ export interface operations {
     BrandListsController_deviations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -2141,6 +2194,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,6 +2204,7 @@ export interface operations {
             /** @description A brand outside the key's scope */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2159,6 +2214,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,6 +2229,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2188,6 +2246,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2256,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,6 +2266,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2215,6 +2276,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,7 +2288,10 @@ export interface operations {
     DeviationsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -2239,6 +2304,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,6 +2314,7 @@ export interface operations {
             /** @description Never published, or a brand outside the key's scope (the same answer) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2257,6 +2324,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,6 +2339,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2288,6 +2358,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2297,6 +2368,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2306,6 +2378,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2315,6 +2388,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2326,7 +2400,10 @@ export interface operations {
     SessionsController_freshness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2334,6 +2411,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2343,6 +2421,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,7 +2433,10 @@ export interface operations {
     AdminController_listKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2362,6 +2444,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2370,6 +2453,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +2463,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2473,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2399,7 +2485,10 @@ export interface operations {
     AdminController_createKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2412,6 +2501,7 @@ export interface operations {
             /** @description The key is in the answer once, and never again */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,6 +2510,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2429,6 +2520,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2438,6 +2530,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,7 +2542,10 @@ export interface operations {
     AdminController_revokeKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2460,12 +2556,14 @@ export interface operations {
             /** @description Revoked: the key stops working at once */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2475,6 +2573,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2484,6 +2583,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2498,6 +2598,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
@@ -2513,6 +2615,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2522,6 +2625,7 @@ export interface operations {
             /** @description A missing or oversized reason, a malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2531,6 +2635,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2540,6 +2645,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2549,6 +2655,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,6 +2665,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2569,7 +2677,10 @@ export interface operations {
     RecordsController_lotLineage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
                 lotId: string;
@@ -2580,6 +2691,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2589,6 +2701,7 @@ export interface operations {
             /** @description A malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,6 +2711,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2607,6 +2721,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2621,6 +2736,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
@@ -2636,6 +2753,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,6 +2763,7 @@ export interface operations {
             /** @description A missing or oversized reason, a malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2654,6 +2773,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2663,6 +2783,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +2793,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2681,6 +2803,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2713,7 +2836,10 @@ export interface operations {
                 /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
                 total?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
                 lotId: string;
@@ -2725,6 +2851,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2735,6 +2862,7 @@ export interface operations {
             /** @description A malformed lot id, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +2873,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2755,6 +2884,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,6 +2894,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2775,7 +2906,10 @@ export interface operations {
     ReportJobsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2787,6 +2921,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2796,6 +2931,7 @@ export interface operations {
             /** @description Not 1 to 10,000 serials, a serial given twice, or asOf not a real instant with an offset */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2809,6 +2945,7 @@ export interface operations {
              */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,6 +2955,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2829,7 +2967,10 @@ export interface operations {
     ReportJobsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2839,6 +2980,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,6 +2989,7 @@ export interface operations {
             };
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2856,6 +2999,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2867,7 +3011,10 @@ export interface operations {
     ReportJobsController_result: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2877,6 +3024,7 @@ export interface operations {
         responses: {
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2886,6 +3034,7 @@ export interface operations {
             /** @description Not finished yet */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2895,6 +3044,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2906,7 +3056,10 @@ export interface operations {
     ReportsController_publicKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2914,6 +3067,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2923,6 +3077,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2934,7 +3089,10 @@ export interface operations {
     ReportsController_rotate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2942,6 +3100,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2951,6 +3110,7 @@ export interface operations {
             /** @description Only admin keys */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2960,6 +3120,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2971,7 +3132,10 @@ export interface operations {
     ReportsController_schema: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2980,6 +3144,7 @@ export interface operations {
             /** @description JSON Schema, draft-07 */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2987,6 +3152,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,7 +3164,10 @@ export interface operations {
     ReportsController_verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3006,6 +3175,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,6 +3184,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3023,6 +3194,7 @@ export interface operations {
             /** @description The file is larger than REPORT_VERIFY_MAX_BYTES */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3032,6 +3204,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3041,6 +3214,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3055,7 +3229,10 @@ export interface operations {
                 /** @description An id exactly as printed: a serial, a package lot (reel, tray, bag), a vendor lot code, a vendor id, a shipment id or a work order */
                 q: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3063,6 +3240,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,6 +3250,7 @@ export interface operations {
             /** @description q is missing, empty or longer than 128 characters */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3081,6 +3260,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3095,7 +3275,10 @@ export interface operations {
                 /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3107,6 +3290,7 @@ export interface operations {
             /** @description EPCISDocument */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3114,6 +3298,7 @@ export interface operations {
             /** @description No such serial (or outside the caller's brands) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3123,6 +3308,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3318,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,7 +3335,10 @@ export interface operations {
                 /** @description Also what the unit once contained and rework took out, marked removed, and what was retracted, marked retracted (with the reason and the retraction's provenance) */
                 history?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3159,6 +3349,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3168,6 +3359,7 @@ export interface operations {
             /** @description The serial is empty or longer than 128 characters, or asOf is not a real instant with an offset */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3177,6 +3369,7 @@ export interface operations {
             /** @description No such serial */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3186,6 +3379,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3201,7 +3395,10 @@ export interface operations {
                 asOf?: string;
                 format?: "json" | "csv" | "pdf";
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3213,12 +3410,14 @@ export interface operations {
             /** @description The signed report; X-Report-Key-Id names the signing key */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3230,6 +3429,7 @@ export interface operations {
             /** @description No such serial (or outside the caller's brands) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3241,6 +3441,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3252,6 +3453,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3263,7 +3465,10 @@ export interface operations {
     SessionsController_current: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3271,6 +3476,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3280,6 +3486,7 @@ export interface operations {
             /** @description No live session (signed out, expired, or the key revoked) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3289,6 +3496,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,7 +3508,10 @@ export interface operations {
     SessionsController_signIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3312,6 +3523,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3320,6 +3532,7 @@ export interface operations {
             };
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3329,6 +3542,7 @@ export interface operations {
             /** @description The key is not valid or has been revoked */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3338,6 +3552,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3349,7 +3564,10 @@ export interface operations {
     SessionsController_signOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3358,6 +3576,7 @@ export interface operations {
             /** @description Signed out (also when there was no session) */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3365,6 +3584,7 @@ export interface operations {
             /** @description The CSRF token is missing or wrong */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3374,6 +3594,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3385,7 +3606,10 @@ export interface operations {
     RecordsController_shipment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 shipmentId: string;
             };
@@ -3395,6 +3619,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,6 +3629,7 @@ export interface operations {
             /** @description No unit in scope was shipped under this id */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3413,6 +3639,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3424,7 +3651,10 @@ export interface operations {
     ShipmentComplianceController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 shipmentId: string;
             };
@@ -3434,6 +3664,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3443,6 +3674,7 @@ export interface operations {
             /** @description Never shipped, or none of its units of the key's brands (the same answer) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3452,6 +3684,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3468,7 +3701,10 @@ export interface operations {
                 vendorId: string;
                 vendorLotCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3476,6 +3712,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3485,6 +3722,7 @@ export interface operations {
             /** @description A missing or malformed key part */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3494,6 +3732,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3503,6 +3742,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,6 +3757,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -3529,6 +3771,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3538,6 +3781,7 @@ export interface operations {
             /** @description A missing key part or reason */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3547,6 +3791,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3556,6 +3801,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3565,6 +3811,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3574,6 +3821,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3588,6 +3836,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -3600,6 +3850,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,6 +3860,7 @@ export interface operations {
             /** @description A missing key part or reason */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3618,6 +3870,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3627,6 +3880,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3636,6 +3890,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3645,6 +3900,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3681,7 +3937,10 @@ export interface operations {
                 vendorId: string;
                 vendorLotCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3690,6 +3949,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3700,6 +3960,7 @@ export interface operations {
             /** @description A missing or malformed key part, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3710,6 +3971,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3720,6 +3982,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3729,6 +3992,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3761,7 +4025,10 @@ export interface operations {
                 /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
                 total?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 vendorId: string;
             };
@@ -3772,6 +4039,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,6 +4050,7 @@ export interface operations {
             /** @description A malformed vendor id, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,6 +4061,7 @@ export interface operations {
             /** @description No event ever named this vendor */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3802,6 +4072,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,6 +4082,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,7 +4094,10 @@ export interface operations {
     RecordsController_workOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 workOrder: string;
             };
@@ -3832,6 +4107,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3841,6 +4117,7 @@ export interface operations {
             /** @description No unit in scope was started under this work order */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3850,6 +4127,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
