@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { loadEnv, logLevels } from '@trace/platform';
+import { loadEnv, logLevels, requestId } from '@trace/platform';
 import { ApiEnv } from './api.config';
 import { ApiModule } from './api.module';
 import { AccessLogMiddleware } from './common/auth/access-log.middleware';
@@ -18,8 +18,8 @@ type Components = NonNullable<OpenAPIObject['components']>;
 const REQUEST_ID_DESCRIPTION = 'Request id: in every log line of the request; the caller\'s when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID';
 /** X-Request-Id as the caller may send it: optional, and a malformed one is replaced, not refused. */
 const REQUEST_ID_PARAMETER: NonNullable<Components['parameters']>[string] = { name: 'X-Request-Id', in: 'header', required: false, description: REQUEST_ID_DESCRIPTION, schema: { type: 'string' } };
-/** X-Request-Id as every answer carries it. */
-const REQUEST_ID_HEADER: NonNullable<Components['headers']>[string] = { description: REQUEST_ID_DESCRIPTION, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
+/** X-Request-Id as every answer carries it (set before anything can refuse the request: createApi). */
+const REQUEST_ID_HEADER: NonNullable<Components['headers']>[string] = { description: REQUEST_ID_DESCRIPTION, required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
 
 /** The OpenAPI document of the API (served at /docs and /docs-json). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -87,10 +87,14 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
-  // First: every request is counted until its answer ends (for a graceful stop) and timed, whatever refuses it later.
+  // First: every request gets its id (X-Request-Id, the same in its log line), and is counted until its answer ends
+  // (for a graceful stop) and timed, whatever refuses it later (the body parser included).
   const shutdown = app.get(GracefulShutdown);
   const httpMetrics = app.get(HttpMetricsMiddleware);
-  app.use((req: Request, res: Response, next: NextFunction) => shutdown.track(req, res, () => httpMetrics.use(req, res, next)));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    requestId(req, res);
+    shutdown.track(req, res, () => httpMetrics.use(req, res, next));
+  });
   // Data answers: nothing cached on the way, nothing in them may run or be framed. The Swagger UI (/docs) needs
   // its own scripts, inline styles and images, so it gets a policy of its own.
   const dataHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DATA_CSP } });

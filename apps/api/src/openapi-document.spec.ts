@@ -17,7 +17,7 @@ describe('the OpenAPI document', () => {
 
   it('declares X-Request-Id once, as a header every operation takes and every answer carries', () => {
     expect(document.components?.parameters?.RequestId).toMatchObject({ name: 'X-Request-Id', in: 'header', required: false });
-    expect(document.components?.headers?.RequestId).toMatchObject({ schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } });
+    expect(document.components?.headers?.RequestId).toMatchObject({ required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } });
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item as Record<string, { parameters?: unknown[]; responses?: Record<string, { headers?: Record<string, unknown> }> }>).map(([method, op]) => ({ at: `${method} ${path}`, op })),
     );
