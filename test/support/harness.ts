@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, retractionMessageOf, toMessage } from '@trace/contracts';
-import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
+import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, IDEMPOTENT_PRODUCER_RETRY, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -43,6 +43,8 @@ export class TestWorld {
       API_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       INGEST_MAX_BACKOFF_MS: '2000',
+      // Report keys encrypted at rest, as in production: without it every world's API warns that they are not.
+      REPORT_KEY_SECRET: process.env.REPORT_KEY_SECRET ?? `test-world-report-keys-${this.id}`,
     };
     this.kafka = createKafka(`test-${this.id}`, brokers);
   }
@@ -232,7 +234,7 @@ export class TestWorld {
 
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
       await this.producer.connect();
     }
     return this.producer;
