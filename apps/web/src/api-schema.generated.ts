@@ -504,7 +504,7 @@ export interface paths {
         };
         /**
          * Signed genealogy report of a serial (JSON, CSV or PDF)
-         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. With asOf, the unit as built at that moment; the header (JSON, PDF) and the file name say so. A report once made never changes: a later retraction changes later reports only.
+         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. With asOf, the unit as built at that moment; the header (JSON, PDF; a first comment line `# as of` in CSV) and the file name say so. A report once made never changes: a later retraction changes later reports only.
          */
         get: operations["ReportsController_report"];
         put?: never;
@@ -1479,7 +1479,7 @@ export interface components {
             reason: string;
         };
         ReportJobDto: {
-            /** @description The moment the reports are as of, when asked for */
+            /** @description The moment the reports are as of, when asked for (the CSV then opens with a `# as of` comment line) */
             asOf?: string;
             bytes: number;
             createdAt: string;
