@@ -44,7 +44,7 @@ export interface paths {
         put?: never;
         /**
          * What a set of serials has in common
-         * @description The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials (up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good units of the same product), ranked by how much more common each is among the given serials than among the comparison serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. Serials that do not exist are listed, not guessed.
+         * @description The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials (up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good units of the same product), ranked by how much more common each is among the given serials than among the comparison serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. Serials that do not exist are listed, not guessed. With asOf, both sets as built at that moment (a unit not started by then is listed as unknown).
          */
         post: operations["CommonalityController_analyse"];
         delete?: never;
@@ -828,6 +828,12 @@ export interface components {
             unknownSerials: string[];
         };
         CommonalityRequestDto: {
+            /**
+             * Format: date-time
+             * @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B.
+             * @example 2026-11-22T08:15:00Z
+             */
+            asOf?: string;
             /** @description Serials to compare with (e.g. good units of the same product) */
             comparison?: string[];
             /** @description Instead of comparison: compare with a sample of this many other units of the same products (spread over each product by a hash of the serial) */
@@ -1901,7 +1907,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommonalityDto"];
                 };
             };
-            /** @description An empty or oversized serial list, a repeated or malformed serial */
+            /** @description An empty or oversized serial list, a repeated or malformed serial, or asOf not a real instant with an offset */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
