@@ -95,12 +95,14 @@ describe("the brand's approver page in a browser", () => {
     await heading(page, 'Authority of Acme').waitFor();
     await page.getByRole('table', { name: 'Deviations of Acme' }).getByRole('row').filter({ hasText: 'D-RES' }).waitFor();
     await page.getByRole('note').filter({ hasText: /site-wide one included, is refused with 403/ }).waitFor();
+    await page.getByRole('table', { name: 'Approved parts' }).getByRole('row').nth(1).waitFor(); // both lists drawn, where the forms would follow them
     expect(await page.getByRole('form').count()).toBe(0);
     const refused = await w.post('/v1/brands/Acme/deviations', { deviationId: 'D-SITE', internalPartNumber: 'X', manufacturer: 'M', mpn: 'P', validFrom: '2026-11-10T00:00:00Z', validUntil: '2026-12-10T00:00:00Z', approvedBy: 'a', reason: 'r' }, keys.site);
     expect(refused.status).toBe(403);
 
     const globex = await signIn(keys.globexApprover, '/brands/Acme/authority');
     await heading(globex, 'Authority of Acme').waitFor();
+    await globex.getByRole('alert').nth(1).waitFor(); // both answers arrived (as refusals) before anything is counted
     expect(await globex.getByRole('alert').allInnerTexts()).toEqual(['brand "Acme" is not known', 'brand "Acme" is not known']);
     expect(await globex.getByRole('form').count()).toBe(0);
   });

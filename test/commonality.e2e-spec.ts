@@ -69,6 +69,19 @@ describe('commonality over real Kafka and MongoDB', () => {
     expect(six.body.roundTrips).toBe(one.body.roundTrips);
   });
 
+  it('answers as of a moment: what the serials held then, and a unit not started by then as unknown', async () => {
+    // 06:07:30: F1 is started, holds REEL-C and its module, whose sensor comes a minute later; F2 and F3 come later still.
+    const { status, body } = await post({ serials: ['F1', 'F2', 'F3'], asOf: '2026-11-04T06:07:30Z' });
+    expect(status).toBe(200);
+    expect([body.serials, body.unknownSerials]).toEqual([['F1'], ['F2', 'F3']]);
+    const held = body.factors.map((f: any) => `${f.kind}:${f.id}`);
+    expect(held).toEqual(expect.arrayContaining(['lot:REEL-C', 'subAssemblyProduct:MOD-7']));
+    expect(held).not.toContain(`vendorLot:${suspect}`);
+    expect((await post({ serials: ['F1'], asOf: '2026-11-04T05:00:00Z' })).status).toBe(404); // before anything was built
+    const bad = await post({ serials: ['F1'], asOf: '2026-02-30T08:00:00Z' });
+    expect([bad.status, JSON.stringify(bad.body.message)]).toEqual([400, expect.stringContaining('asOf must be a real ISO 8601 date-time with an offset')]);
+  });
+
   it('answers 400 for an empty, oversized or repeated serial list and 404 when no serial is known', async () => {
     expect((await post({ serials: [] })).status).toBe(400);
     const big = await post({ serials: Array.from({ length: 1001 }, (_, i) => `S${i}`) });

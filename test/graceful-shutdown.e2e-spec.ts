@@ -1,5 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { TraceEvent, makeEvent } from '@trace/contracts';
 import { TestWorld, sleep } from './support/harness';
 
@@ -154,5 +155,67 @@ describe('a SIGTERM of the API with streams in flight', () => {
     expect(stopped.ms).toBeLessThan(GRACE_MS + 5_000); // ...for the bound, not longer
     expect(await unfinishedEnd).toMatch(/^error: /); // its connection closed at the bound, no answer made up
     expect(spawned.log()).toMatch(/1 of 2 requests still in flight after 8000 ms/);
+  });
+});
+
+describe('a stop whose close hook hangs', () => {
+  const world = new TestWorld('sigterm_hang');
+  const HANG = join(__dirname, 'support', 'hang-mongo-close.ts'); // the database's close never answers
+  const EXIT_MS = 2_000;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    world.env.LOG_LEVEL = 'log';
+    await world.createTopics();
+  });
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await world.close();
+  });
+
+  /** SIGTERM, then the exit, or 'still running' well after the deadline (what it was before the deadline existed). */
+  const stop = async (child: ChildProcess) => {
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([waitForExit(child), new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), EXIT_MS + 15_000)))]);
+    clearTimeout(timer);
+    return { exit, ms: Date.now() - signalled };
+  };
+  const errorLine = (log: string, variable: string): unknown =>
+    log
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .find((l) => l.msg.includes(`did not end within ${EXIT_MS} ms (${variable})`))?.level;
+
+  it('ends the API at API_SHUTDOWN_EXIT_MS with an error line and status 1', async () => {
+    const spawned = world.spawnApi({ API_SHUTDOWN_GRACE_MS: '200', API_SHUTDOWN_EXIT_MS: String(EXIT_MS) }, [HANG]);
+    children.push(spawned.child);
+    await spawned.url;
+    const { exit, ms } = await stop(spawned.child);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(ms).toBeGreaterThanOrEqual(EXIT_MS - 100);
+    expect(errorLine(spawned.log(), 'API_SHUTDOWN_EXIT_MS')).toBe('error');
+  });
+
+  it('ends the ingest at INGEST_SHUTDOWN_EXIT_MS with an error line and status 1', async () => {
+    const child = world.spawnIngest({ INGEST_SHUTDOWN_TIMEOUT_MS: '200', INGEST_SHUTDOWN_EXIT_MS: String(EXIT_MS) }, [HANG]);
+    children.push(child);
+    let log = '';
+    const consuming = new Promise<void>((resolve, reject) => {
+      const seen = (d: Buffer): void => {
+        log += d.toString();
+        if (/consuming .* as group/.test(log)) resolve();
+      };
+      child.stdout?.on('data', seen);
+      child.stderr?.on('data', seen);
+      child.once('exit', (code, signal) => reject(new Error(`the ingest exited (${code ?? signal}) before it consumed:\n${log.slice(-3000)}`)));
+    });
+    await consuming;
+    const { exit, ms } = await stop(child);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(ms).toBeGreaterThanOrEqual(EXIT_MS - 100);
+    expect(errorLine(log, 'INGEST_SHUTDOWN_EXIT_MS')).toBe('error');
   });
 });

@@ -46,6 +46,12 @@ describe('structured logs of the API', () => {
     const anonymous = await call('/v1/serials/x/genealogy');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/); // none given: a new one
+    // Bodies the parser refuses before any route is reached (malformed, too large) are answered with their id too.
+    const post = (id: string, body: string) => call('/v1/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body });
+    const unparsed = await post(`${world.id}-req-bad`, '{"key": ');
+    expect([unparsed.status, unparsed.headers.get('x-request-id')]).toEqual([400, `${world.id}-req-bad`]);
+    const oversized = await post(`${world.id}-req-big`, JSON.stringify({ key: 'k'.repeat(1_100_000) }));
+    expect([oversized.status, oversized.headers.get('x-request-id')]).toEqual([413, `${world.id}-req-big`]);
     const held = await call(`/v1/lots/${world.id}-REEL/hold`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-correlation-id': `${world.id}-corr-1` },

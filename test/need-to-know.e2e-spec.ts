@@ -214,6 +214,8 @@ const attempts: Attempt[] = [
   { name: 'commonality over own and foreign serials', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100', 'ACME-101', 'GLX-1', 'GLX-2'] } },
   { name: 'commonality of foreign serials only', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['GLX-1', 'GLX-2', 'GLX-3'] } },
   { name: 'commonality against a foreign comparison set', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100'], comparison: ['GLX-1', 'GLX-2', 'GLX-3'] } },
+  { name: 'commonality over own and foreign serials as of a moment', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100', 'GLX-1', 'GLX-2'], comparison: ['ACME-101', 'GLX-3'], asOf: at(3) } },
+  { name: 'commonality sampled as of a moment', method: 'POST', path: '/v1/analysis/commonality', body: { serials: ['ACME-100'], sampleComparison: 10, asOf: at(3) } },
   { name: 'operator in a query key', path: '/v1/lots/REEL-SH/where-used?brand[$ne]=Acme' },
   { name: 'operator in a body', method: 'POST', path: '/v1/analysis/commonality', body: { serials: { $ne: null } } },
   { name: 'operator as a serial', path: `/v1/serials/${encodeURIComponent('{"$ne":null}')}/genealogy` },

@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { GenealogyReport, verifyReport } from '@trace/reports';
+import { CSV_COLUMNS, GenealogyReport, verifyReport } from '@trace/reports';
 import { TestWorld, sleep } from './support/harness';
 
 // Two boards get the wrong reel at C1 (REEL-WRONG instead of REEL-RIGHT). The operator retracts the wrong installation
@@ -137,6 +137,8 @@ describe('retractions and answers as of a moment, over real Kafka and MongoDB', 
     const report = JSON.parse((await download(`/v1/serials/LATE-BOARD/report?format=json&asOf=${encodeURIComponent(t(7))}`)).toString('utf8')) as GenealogyReport;
     expect(report.header.asOf).toBe(t(7));
     expect(report.bom.map((r) => r.packageLot).sort()).toEqual(['REEL-RIGHT', 'REEL-U1']);
+    const csv = (await download(`/v1/serials/LATE-BOARD/report?format=csv&asOf=${encodeURIComponent(t(7))}`)).toString('utf8').split('\r\n');
+    expect(csv.slice(0, 2)).toEqual([`# as of ${t(7)}: the units as built then (facts that happened at or before it, as corrected since)`, CSV_COLUMNS.join(',')]);
   });
 
   it('answers a serial as of before it was started as an unknown one, for a brand\'s key', async () => {
@@ -158,6 +160,7 @@ describe('retractions and answers as of a moment, over real Kafka and MongoDB', 
     }
     expect(job.status).toBe('done');
     const csv = (await download(job.result)).toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe(`# as of ${t(7)}: the units as built then (facts that happened at or before it, as corrected since)`);
     expect(csv).toContain('REEL-U1');
     expect(csv).not.toContain('REEL-NEW');
   });

@@ -190,12 +190,16 @@ async function ensureJarSet(set: JarSet): Promise<void> {
 
 const liveChildren = new Set<ChildProcess>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Children this process asked to stop (or that got the signal it got): their exit is expected, whatever its code. */
+const stopAsked = new WeakSet<ChildProcess>();
 
 function killAllNow(): void {
   for (const child of liveChildren) child.kill('SIGKILL');
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // A Ctrl-C reaches the whole process group, the JVMs too: their exit from it is the one asked for.
+  for (const child of liveChildren) stopAsked.add(child);
   if (process.listenerCount(signal) > 1) {
     // Someone else (e.g. the `up` CLI) handles the signal and decides when to exit: start a graceful stop.
     for (const child of liveChildren) child.kill('SIGTERM');
@@ -226,6 +230,7 @@ function hasExited(child: ChildProcess): boolean {
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
 function terminate(child: ChildProcess, graceMs: number): Promise<void> {
   if (hasExited(child)) return Promise.resolve();
+  stopAsked.add(child);
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
@@ -510,7 +515,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     children.push(child);
     recordPids();
     child.once('exit', () => {
-      if (phase === 'running') log(`${what} exited unexpectedly (${describeExit(child)}); see ${logFile}`);
+      if (phase === 'running' && !stopAsked.has(child)) log(`${what} exited unexpectedly (${describeExit(child)}); see ${logFile}`);
     });
   };
   const started = Date.now();
@@ -648,7 +653,7 @@ export async function startLocalAmqp(opts: LocalAmqpOptions): Promise<LocalAmqp>
   fs.writeFileSync(pidFile, JSON.stringify({ parent: process.pid, children: broker.pid ? [broker.pid] : [] } satisfies PidFile));
   let running = false;
   broker.once('exit', () => {
-    if (running) log(`Artemis exited unexpectedly (${describeExit(broker)}); see ${logFile}`);
+    if (running && !stopAsked.has(broker)) log(`Artemis exited unexpectedly (${describeExit(broker)}); see ${logFile}`);
   });
   try {
     for (;;) {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventType, SOURCE_TOPICS, TraceEventOf, DEAD_LETTER_TOPIC, retractionMessageOf, toMessage } from '@trace/contracts';
-import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
+import { ConsumerLag, MetricsServer, consumerLag, createKafka, ensureTopics, IDEMPOTENT_PRODUCER_RETRY, produceByTopic, readTopicToEnd, topicSettingsOf } from '@trace/platform';
 import { Admin, Kafka, Producer, KafkaMessage } from 'kafkajs';
 import mongoose from 'mongoose';
 import { ApiKeysRepository, Role } from '@trace/access';
@@ -43,6 +43,8 @@ export class TestWorld {
       API_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       INGEST_MAX_BACKOFF_MS: '2000',
+      // Report keys encrypted at rest, as in production: without it every world's API warns that they are not.
+      REPORT_KEY_SECRET: process.env.REPORT_KEY_SECRET ?? `test-world-report-keys-${this.id}`,
     };
     this.kafka = createKafka(`test-${this.id}`, brokers);
   }
@@ -71,23 +73,23 @@ export class TestWorld {
     this.ingest = undefined;
   }
 
-  /** Runs the ingest as a separate OS process (to kill it for real). */
-  spawnIngest(): ChildProcess {
+  /** Runs the ingest as a separate OS process (to kill it for real); `preload`: modules it requires first (-r). */
+  spawnIngest(env: NodeJS.ProcessEnv = {}, preload: string[] = []): ChildProcess {
     const root = join(__dirname, '..', '..');
-    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
+    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...preload.flatMap((p) => ['-r', p]), 'apps/ingest/src/main.ts'], {
       cwd: root,
-      env: { ...this.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      env: { ...this.env, ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
 
   /**
    * Runs the API as a separate OS process (to signal it for real) on a free port of its own; `url` resolves once it
-   * listens, `log()` is everything it wrote so far.
+   * listens, `log()` is everything it wrote so far; `preload`: modules it requires first (-r).
    */
-  spawnApi(env: NodeJS.ProcessEnv = {}): { child: ChildProcess; url: Promise<string>; log: () => string } {
+  spawnApi(env: NodeJS.ProcessEnv = {}, preload: string[] = []): { child: ChildProcess; url: Promise<string>; log: () => string } {
     const root = join(__dirname, '..', '..');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...preload.flatMap((p) => ['-r', p]), 'apps/api/src/main.ts'], {
       cwd: root,
       env: { ...this.env, API_PORT: '0', LOG_LEVEL: 'log', ...env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -232,7 +234,7 @@ export class TestWorld {
 
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
       await this.producer.connect();
     }
     return this.producer;

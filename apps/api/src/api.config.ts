@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, Max, Min, MinLength, IsNotEmpty } from 'class-validator';
-import { PlatformEnv } from '@trace/platform';
+import { GreaterThanSetting, PlatformEnv } from '@trace/platform';
 
 /** Settings of the API app (see the README's configuration table). */
 export class ApiEnv extends PlatformEnv {
@@ -7,6 +7,8 @@ export class ApiEnv extends PlatformEnv {
   @IsInt() @Min(0) @Max(65_535) API_PORT: number = 3000;
   /** On SIGTERM, how long answers in flight (streams included) may take before their connections are closed. */
   @IsInt() @Min(0) @Max(600_000) API_SHUTDOWN_GRACE_MS: number = 10_000;
+  /** A bound on the whole stop: a close hook still running this long after SIGTERM is logged as an error and the process exits with status 1. */
+  @IsInt() @Min(100) @Max(3_600_000) @GreaterThanSetting('API_SHUTDOWN_GRACE_MS') API_SHUTDOWN_EXIT_MS: number = 30_000;
   /** Comma-separated origins allowed by CORS; empty allows none. */
   @IsString() CORS_ORIGINS: string = '';
   /** The ingest's consumer group, whose lag a report gives as the freshness of its data. */

@@ -1,7 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { KafkaModule, MetricsModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
+import { KafkaModule, MetricsModule, ShutdownDeadlineModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
 import { AdminModule } from './admin/admin.module';
 import { ApiEnv } from './api.config';
 import { NoOperatorsMiddleware } from './common/auth/no-operators.middleware';
@@ -38,6 +38,8 @@ export class ApiModule implements NestModule {
         loggingModule(env, 'api', requestLogProps),
         // GET /metrics on METRICS_PORT (a port of its own, never API_PORT), when set.
         MetricsModule.forRoot(metricsSettings(env)),
+        // A stop whose close hooks hang past API_SHUTDOWN_EXIT_MS ends with an error line and status 1.
+        ShutdownDeadlineModule.forRoot({ timeoutMs: env.API_SHUTDOWN_EXIT_MS, variable: 'API_SHUTDOWN_EXIT_MS' }),
         HealthModule,
         AdminModule,
         SessionsModule,

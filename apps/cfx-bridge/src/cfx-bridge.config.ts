@@ -39,6 +39,9 @@ export class CfxBridgeEnv extends PlatformEnv {
 
   /** Longest wait between two attempts to produce to a Kafka that refuses. */
   @IsInt() @Min(100) CFX_MAX_BACKOFF_MS: number = 30_000;
+
+  /** A bound on the whole stop: a close hook still running this long after SIGTERM is logged as an error and the process exits with status 1. */
+  @IsInt() @Min(100) @Max(3_600_000) CFX_SHUTDOWN_EXIT_MS: number = 30_000;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

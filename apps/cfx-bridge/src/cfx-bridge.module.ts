@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@trace/platform';
+import { KafkaModule, ShutdownDeadlineModule } from '@trace/platform';
 import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
 import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
@@ -15,7 +15,10 @@ export class CfxBridgeModule {
   static forRoot(env: CfxBridgeEnv): DynamicModule {
     return {
       module: CfxBridgeModule,
-      imports: [KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX })],
+      imports: [
+        KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
+        ShutdownDeadlineModule.forRoot({ timeoutMs: env.CFX_SHUTDOWN_EXIT_MS, variable: 'CFX_SHUTDOWN_EXIT_MS' }),
+      ],
       providers: [
         ...USE_CASES,
         { provide: CFX_MAPPING_CONFIG, useValue: mappingConfigOf(env) },

@@ -1,5 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
-import { PlatformEnv } from '@trace/platform';
+import { GreaterThanSetting, PlatformEnv } from '@trace/platform';
 
 /** Settings of the ingest app (see the README's configuration table). */
 export class IngestEnv extends PlatformEnv {
@@ -12,6 +12,8 @@ export class IngestEnv extends PlatformEnv {
   @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
   /** On SIGTERM, how long the batches in flight may take to finish (and be committed) before the ingest exits without them. */
   @IsInt() @Min(0) @Max(600_000) INGEST_SHUTDOWN_TIMEOUT_MS: number = 10_000;
+  /** A bound on the whole stop: a close hook still running this long after SIGTERM is logged as an error and the process exits with status 1. */
+  @IsInt() @Min(100) @Max(3_600_000) @GreaterThanSetting('INGEST_SHUTDOWN_TIMEOUT_MS') INGEST_SHUTDOWN_EXIT_MS: number = 30_000;
   /** A bound on one produce request of dead letters, below the one the broker gives for the dead-letter topic. */
   @IsOptional() @IsInt() @Min(64 * 1024) @Max(100 * 1024 * 1024) INGEST_DEAD_LETTER_MAX_BYTES?: number;
 }

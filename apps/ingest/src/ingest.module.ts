@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { GenealogyModule } from '@trace/genealogy';
-import { MetricsModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
+import { MetricsModule, ShutdownDeadlineModule, loggingModule, metricsSettings, mongooseOptions } from '@trace/platform';
 import { IngestEnv } from './ingest.config';
 import { INGEST_METRIC_PROVIDERS, IngestMetrics } from './ingest.metrics';
 import { PassThroughRpcFilter } from './pass-through.filter';
@@ -15,7 +15,10 @@ export class IngestModule {
   static forRoot(env: IngestEnv): DynamicModule {
     return {
       module: IngestModule,
-      imports: [MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, MetricsModule.forRoot(metricsSettings(env)), loggingModule(env, 'ingest')],
+      imports: [
+        MongooseModule.forRoot(env.MONGO_URL, mongooseOptions(env)), GenealogyModule, MetricsModule.forRoot(metricsSettings(env)), loggingModule(env, 'ingest'),
+        ShutdownDeadlineModule.forRoot({ timeoutMs: env.INGEST_SHUTDOWN_EXIT_MS, variable: 'INGEST_SHUTDOWN_EXIT_MS' }),
+      ],
       controllers: [TraceEventsConsumer],
       providers: [RecordEventsUseCase, ...INGEST_METRIC_PROVIDERS, IngestMetrics, { provide: APP_FILTER, useClass: PassThroughRpcFilter }],
     };

@@ -44,7 +44,7 @@ export interface paths {
         put?: never;
         /**
          * What a set of serials has in common
-         * @description The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials (up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good units of the same product), ranked by how much more common each is among the given serials than among the comparison serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. Serials that do not exist are listed, not guessed.
+         * @description The vendor lots, vendors, package lots (with their ancestors) and sub-assembly products contained in the given serials (up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good units of the same product), ranked by how much more common each is among the given serials than among the comparison serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. Serials that do not exist are listed, not guessed. With asOf, both sets as built at that moment (a unit not started by then is listed as unknown).
          */
         post: operations["CommonalityController_analyse"];
         delete?: never;
@@ -504,7 +504,7 @@ export interface paths {
         };
         /**
          * Signed genealogy report of a serial (JSON, CSV or PDF)
-         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. With asOf, the unit as built at that moment; the header (JSON, PDF) and the file name say so. A report once made never changes: a later retraction changes later reports only.
+         * @description The genealogy answer of the serial as a report for auditors: header (brand, product, work order, build period, shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. With asOf, the unit as built at that moment; the header (JSON, PDF; a first comment line `# as of` in CSV) and the file name say so. A report once made never changes: a later retraction changes later reports only.
          */
         get: operations["ReportsController_report"];
         put?: never;
@@ -828,6 +828,12 @@ export interface components {
             unknownSerials: string[];
         };
         CommonalityRequestDto: {
+            /**
+             * Format: date-time
+             * @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B.
+             * @example 2026-11-22T08:15:00Z
+             */
+            asOf?: string;
             /** @description Serials to compare with (e.g. good units of the same product) */
             comparison?: string[];
             /** @description Instead of comparison: compare with a sample of this many other units of the same products (spread over each product by a hash of the serial) */
@@ -1488,7 +1494,7 @@ export interface components {
             reason: string;
         };
         ReportJobDto: {
-            /** @description The moment the reports are as of, when asked for */
+            /** @description The moment the reports are as of, when asked for (the CSV then opens with a `# as of` comment line) */
             asOf?: string;
             bytes: number;
             createdAt: string;
@@ -1782,9 +1788,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+        RequestId: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+        RequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1792,7 +1804,10 @@ export interface operations {
     HealthController_check: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1801,6 +1816,7 @@ export interface operations {
             /** @description The database and the broker are reachable */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1808,6 +1824,7 @@ export interface operations {
             /** @description One of them is not; the body says which */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1826,7 +1843,10 @@ export interface operations {
                 /** @description ISO 8601, 1970 to 2106-02-07T06:28:15Z */
                 until?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1835,6 +1855,7 @@ export interface operations {
             /** @description Newest first */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1843,6 +1864,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +1874,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,6 +1884,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1872,7 +1896,10 @@ export interface operations {
     CommonalityController_analyse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1884,15 +1911,17 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommonalityDto"];
                 };
             };
-            /** @description An empty or oversized serial list, a repeated or malformed serial */
+            /** @description An empty or oversized serial list, a repeated or malformed serial, or asOf not a real instant with an offset */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1902,6 +1931,7 @@ export interface operations {
             /** @description None of the serials is known */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1911,6 +1941,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1920,6 +1951,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,7 +1963,10 @@ export interface operations {
     BrandListsController_approvedParts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -1942,6 +1977,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1951,6 +1987,7 @@ export interface operations {
             /** @description A brand outside the key's scope */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,6 +1997,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1974,6 +2012,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -1989,6 +2029,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1998,6 +2039,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2007,6 +2049,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2016,6 +2059,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2030,6 +2074,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The approval's id, unique per brand */
@@ -2047,6 +2093,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2056,6 +2103,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2065,6 +2113,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,6 +2123,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2088,6 +2138,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2103,6 +2155,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2112,6 +2165,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,6 +2175,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2185,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,7 +2197,10 @@ export interface operations {
     BrandListsController_deviations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -2152,6 +2211,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2161,6 +2221,7 @@ export interface operations {
             /** @description A brand outside the key's scope */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,6 +2231,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,6 +2246,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2199,6 +2263,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,6 +2273,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,6 +2283,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,6 +2293,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2237,7 +2305,10 @@ export interface operations {
     DeviationsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The brand whose authority this is */
                 brand: string;
@@ -2250,6 +2321,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2259,6 +2331,7 @@ export interface operations {
             /** @description Never published, or a brand outside the key's scope (the same answer) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2268,6 +2341,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2282,6 +2356,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description The brand whose authority this is */
@@ -2299,6 +2375,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2385,7 @@ export interface operations {
             /** @description A body the contract refuses (the rules of trace.brand.v1), an unknown field */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2317,6 +2395,7 @@ export interface operations {
             /** @description Not an `approver` key scoped to exactly this brand (a site-wide key, another brand, another role) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2326,6 +2405,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2337,7 +2417,10 @@ export interface operations {
     SessionsController_freshness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2345,6 +2428,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2438,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,7 +2450,10 @@ export interface operations {
     AdminController_listKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2373,6 +2461,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,6 +2470,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2390,6 +2480,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2399,6 +2490,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2410,7 +2502,10 @@ export interface operations {
     AdminController_createKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2423,6 +2518,7 @@ export interface operations {
             /** @description The key is in the answer once, and never again */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2431,6 +2527,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2440,6 +2537,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,6 +2547,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2460,7 +2559,10 @@ export interface operations {
     AdminController_revokeKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2471,12 +2573,14 @@ export interface operations {
             /** @description Revoked: the key stops working at once */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2590,7 @@ export interface operations {
             /** @description Only admin keys; a brand admin only within its brands */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2495,6 +2600,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2509,6 +2615,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
@@ -2524,6 +2632,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2533,6 +2642,7 @@ export interface operations {
             /** @description A missing or oversized reason, a malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2542,6 +2652,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,6 +2662,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2560,6 +2672,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2569,6 +2682,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2580,7 +2694,10 @@ export interface operations {
     RecordsController_lotLineage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
                 lotId: string;
@@ -2591,6 +2708,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2600,6 +2718,7 @@ export interface operations {
             /** @description A malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2609,6 +2728,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2618,6 +2738,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,6 +2753,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
@@ -2647,6 +2770,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2656,6 +2780,7 @@ export interface operations {
             /** @description A missing or oversized reason, a malformed lot id */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +2790,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +2800,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2683,6 +2810,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,6 +2820,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,7 +2853,10 @@ export interface operations {
                 /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
                 total?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description Package lot id (reel, tray, bag) */
                 lotId: string;
@@ -2736,6 +2868,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2746,6 +2879,7 @@ export interface operations {
             /** @description A malformed lot id, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2756,6 +2890,7 @@ export interface operations {
             /** @description No event ever named this lot */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2766,6 +2901,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2775,6 +2911,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2786,7 +2923,10 @@ export interface operations {
     ReportJobsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2798,6 +2938,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +2948,7 @@ export interface operations {
             /** @description Not 1 to 10,000 serials, a serial given twice, or asOf not a real instant with an offset */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2820,6 +2962,7 @@ export interface operations {
              */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2829,6 +2972,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2840,7 +2984,10 @@ export interface operations {
     ReportJobsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2850,6 +2997,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2858,6 +3006,7 @@ export interface operations {
             };
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2867,6 +3016,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2878,7 +3028,10 @@ export interface operations {
     ReportJobsController_result: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 id: string;
             };
@@ -2888,6 +3041,7 @@ export interface operations {
         responses: {
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2897,6 +3051,7 @@ export interface operations {
             /** @description Not finished yet */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2906,6 +3061,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2917,7 +3073,10 @@ export interface operations {
     ReportsController_publicKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2925,6 +3084,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2934,6 +3094,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,7 +3106,10 @@ export interface operations {
     ReportsController_rotate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2953,6 +3117,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2962,6 +3127,7 @@ export interface operations {
             /** @description Only admin keys */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2971,6 +3137,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2982,7 +3149,10 @@ export interface operations {
     ReportsController_schema: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2991,6 +3161,7 @@ export interface operations {
             /** @description JSON Schema, draft-07 */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2998,6 +3169,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3009,7 +3181,10 @@ export interface operations {
     ReportsController_verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3017,6 +3192,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3025,6 +3201,7 @@ export interface operations {
             };
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3034,6 +3211,7 @@ export interface operations {
             /** @description The file is larger than REPORT_VERIFY_MAX_BYTES */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,6 +3221,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,6 +3231,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3066,7 +3246,10 @@ export interface operations {
                 /** @description An id exactly as printed: a serial, a package lot (reel, tray, bag), a vendor lot code, a vendor id, a shipment id or a work order */
                 q: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3074,6 +3257,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3083,6 +3267,7 @@ export interface operations {
             /** @description q is missing, empty or longer than 128 characters */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3092,6 +3277,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3106,7 +3292,10 @@ export interface operations {
                 /** @description Answer as of this moment: only facts whose occurredAt is at or before it (what was built, installed, approved and held then), as corrected since (retracted events stay out). ISO 8601 with an offset; in a query string encode + as %2B. */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3118,6 +3307,7 @@ export interface operations {
             /** @description EPCISDocument */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3125,6 +3315,7 @@ export interface operations {
             /** @description No such serial (or outside the caller's brands) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3134,6 +3325,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3143,6 +3335,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,7 +3352,10 @@ export interface operations {
                 /** @description Also what the unit once contained and rework took out, marked removed, and what was retracted, marked retracted (with the reason and the retraction's provenance) */
                 history?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3170,6 +3366,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3179,6 +3376,7 @@ export interface operations {
             /** @description The serial is empty or longer than 128 characters, or asOf is not a real instant with an offset */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3188,6 +3386,7 @@ export interface operations {
             /** @description No such serial */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3197,6 +3396,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3212,7 +3412,10 @@ export interface operations {
                 asOf?: string;
                 format?: "json" | "csv" | "pdf";
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 /** @description The unit serial number */
                 serial: string;
@@ -3224,12 +3427,14 @@ export interface operations {
             /** @description The signed report; X-Report-Key-Id names the signing key */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3241,6 +3446,7 @@ export interface operations {
             /** @description No such serial (or outside the caller's brands) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3252,6 +3458,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3263,6 +3470,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3274,7 +3482,10 @@ export interface operations {
     SessionsController_current: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3282,6 +3493,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3291,6 +3503,7 @@ export interface operations {
             /** @description No live session (signed out, expired, or the key revoked) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,6 +3513,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3311,7 +3525,10 @@ export interface operations {
     SessionsController_signIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3323,6 +3540,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3331,6 +3549,7 @@ export interface operations {
             };
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3340,6 +3559,7 @@ export interface operations {
             /** @description The key is not valid or has been revoked */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3349,6 +3569,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3360,7 +3581,10 @@ export interface operations {
     SessionsController_signOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3369,6 +3593,7 @@ export interface operations {
             /** @description Signed out (also when there was no session) */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3376,6 +3601,7 @@ export interface operations {
             /** @description The CSRF token is missing or wrong */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3385,6 +3611,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,7 +3623,10 @@ export interface operations {
     RecordsController_shipment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 shipmentId: string;
             };
@@ -3406,6 +3636,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3415,6 +3646,7 @@ export interface operations {
             /** @description No unit in scope was shipped under this id */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3424,6 +3656,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3435,7 +3668,10 @@ export interface operations {
     ShipmentComplianceController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 shipmentId: string;
             };
@@ -3445,6 +3681,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3454,6 +3691,7 @@ export interface operations {
             /** @description Never shipped, or none of its units of the key's brands (the same answer) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3463,6 +3701,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,7 +3718,10 @@ export interface operations {
                 vendorId: string;
                 vendorLotCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3487,6 +3729,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3496,6 +3739,7 @@ export interface operations {
             /** @description A missing or malformed key part */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3505,6 +3749,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3514,6 +3759,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3528,6 +3774,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -3540,6 +3788,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +3798,7 @@ export interface operations {
             /** @description A missing key part or reason */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3558,6 +3808,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3567,6 +3818,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3576,6 +3828,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3585,6 +3838,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3599,6 +3853,8 @@ export interface operations {
             header?: {
                 /** @description Carried into every event published (1-128 of A-Z a-z 0-9 . _ : -); a new one when absent */
                 "X-Correlation-Id"?: string;
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -3611,6 +3867,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3620,6 +3877,7 @@ export interface operations {
             /** @description A missing key part or reason */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3629,6 +3887,7 @@ export interface operations {
             /** @description Only site-wide (`*`) quality keys may hold or release material */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3638,6 +3897,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3647,6 +3907,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3656,6 +3917,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3692,7 +3954,10 @@ export interface operations {
                 vendorId: string;
                 vendorLotCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3701,6 +3966,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3711,6 +3977,7 @@ export interface operations {
             /** @description A missing or malformed key part, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3721,6 +3988,7 @@ export interface operations {
             /** @description The vendor lot was never received */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3731,6 +3999,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3740,6 +4009,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,7 +4042,10 @@ export interface operations {
                 /** @description Count the whole answer (JSON form only): reads every row, so a page costs the whole answer. Without it a page reads only its own rows (the cursor resumes where the previous page stopped) and `total` is given on the last page only */
                 total?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 vendorId: string;
             };
@@ -3783,6 +4056,7 @@ export interface operations {
             /** @description A page (JSON), or every row (NDJSON, WhereUsedRow a line) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3793,6 +4067,7 @@ export interface operations {
             /** @description A malformed vendor id, filter, limit or cursor */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3803,6 +4078,7 @@ export interface operations {
             /** @description No event ever named this vendor */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3813,6 +4089,7 @@ export interface operations {
             /** @description Too many expensive requests for this key: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,6 +4099,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3833,7 +4111,10 @@ export interface operations {
     RecordsController_workOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Request id: in every log line of the request; the caller's when 1-128 characters of A-Z a-z 0-9 . _ : -, else a new UUID */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
             path: {
                 workOrder: string;
             };
@@ -3843,6 +4124,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3852,6 +4134,7 @@ export interface operations {
             /** @description No unit in scope was started under this work order */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3861,6 +4144,7 @@ export interface operations {
             /** @description The database, the broker or the access log cannot be reached (`check` names which); retry after `Retry-After` */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

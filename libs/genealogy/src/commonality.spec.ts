@@ -61,3 +61,34 @@ describe('commonality', () => {
     expect(c.unknownSerials).toEqual(['NOPE', 'OTHER-BRAND']);
   });
 });
+
+describe('commonality as of a moment', () => {
+  const at = testEvents('ca');
+  const t = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute));
+  const asOfEvents = [
+    at('MaterialReceived', { receiptId: 'R-C', vendorId: 'V-CAP', manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: 'C1', receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId: 'REEL-C', quantity: 1000 }] }, 0),
+    at('MaterialReceived', { receiptId: 'R-B', vendorId: 'V-B', manufacturer: 'M', mpn: 'MPN', internalPartNumber: 'I', vendorLotCode: 'L1', receivedAt: '2026-11-01T08:00:00Z', uom: 'pcs', packages: [{ lotId: 'REEL-BAD', quantity: 1000 }] }, 0),
+    ...['F1', 'F2'].flatMap((s) => [
+      at('UnitStarted', { serial: s, brand: 'Acme', productPartNumber: 'P', workOrder: 'WO' }, 1),
+      at('MaterialInstalled', { serial: s, lotId: 'REEL-C', quantity: 1, refDes: [] }, 2),
+      at('MaterialInstalled', { serial: s, lotId: 'REEL-BAD', quantity: 1, refDes: [] }, 10), // later than the moment asked for
+    ]),
+    at('UnitStarted', { serial: 'LATE', brand: 'Acme', productPartNumber: 'P', workOrder: 'WO' }, 20),
+    at('MaterialInstalled', { serial: 'LATE', lotId: 'REEL-C', quantity: 1, refDes: [] }, 21),
+  ];
+  const analyse = async (asOf?: Date) => {
+    const { GraphFetcher } = await import('./backward/graph-fetcher');
+    const { CommonalityAnalyzer } = await import('./commonality');
+    const reader = readerOf(storeOf(asOfEvents));
+    return new CommonalityAnalyzer(new GraphFetcher(reader as never), reader as never).analyse(['F1', 'F2', 'LATE'], undefined, SITE_WIDE, 100, asOf);
+  };
+
+  it('shares only what was installed by then, and a unit not started by then is unknown', async () => {
+    const now = await analyse();
+    expect([now.serials, now.unknownSerials]).toEqual([['F1', 'F2', 'LATE'], []]);
+    expect(now.factors.find((f) => f.id === 'REEL-BAD')).toMatchObject({ count: 2, serials: ['F1', 'F2'] });
+    const then = await analyse(t(5));
+    expect([then.serials, then.unknownSerials]).toEqual([['F1', 'F2'], ['LATE']]);
+    expect(then.factors.map((f) => `${f.kind}:${f.id}:${f.count}`)).toEqual([`vendorLot:${CAP}:2`, 'vendor:V-CAP:2', 'lot:REEL-C:2']);
+  });
+});

@@ -57,10 +57,13 @@ export function factorsOf(serial: string, graph: FetchedGraph): Set<string> {
  * more common it is among them than among the comparison serials ("shared by the failed units, rare among the
  * good ones"), then by count. Pure: the same graph gives the same answer.
  */
-export function commonalityOf(graph: FetchedGraph, serials: readonly string[], comparison: readonly string[] | undefined, scope: BrandScope, top: number): Commonality {
+export function commonalityOf(graph: FetchedGraph, serials: readonly string[], comparison: readonly string[] | undefined, scope: BrandScope, top: number, asOf?: Date): Commonality {
   const split = (list: readonly string[]) => {
     const distinct = [...new Set(list)];
-    const isKnown = (s: string): boolean => graph.units.has(s) && inScope(scope, brandOf(graph.units.get(s)));
+    // As of a moment, a unit not started by then is not known yet; its document was read through the view of that
+    // moment (GraphFetcher), so a later start is no claim of it.
+    const existed = (s: string): boolean => asOf === undefined || unitStartOf(graph.units.get(s)).started;
+    const isKnown = (s: string): boolean => graph.units.has(s) && inScope(scope, brandOf(graph.units.get(s))) && existed(s);
     return { known: distinct.filter(isKnown), unknown: distinct.filter((s) => !isKnown(s)) };
   };
   const analysed = split(serials);
@@ -107,7 +110,11 @@ export function commonalityOf(graph: FetchedGraph, serials: readonly string[], c
 /** A comparison set: given serials, or a sample of this many units of the analysed serials' products. */
 export type ComparisonSet = readonly string[] | { sample: number };
 
-/** Commonality over the graph in MongoDB: one backward traversal for all serials of both sets, level by level. */
+/**
+ * Commonality over the graph in MongoDB: one backward traversal for all serials of both sets, level by level. With
+ * `asOf`, both sets as built then (the same view as the genealogy's); a sampled comparison unit not started by then
+ * is listed among the comparison's unknown serials.
+ */
 @Injectable()
 export class CommonalityAnalyzer {
   constructor(
@@ -115,18 +122,18 @@ export class CommonalityAnalyzer {
     private readonly repo: GenealogyRepository,
   ) {}
 
-  async analyse(serials: readonly string[], comparison: ComparisonSet | undefined, scope: BrandScope, top: number): Promise<Commonality> {
+  async analyse(serials: readonly string[], comparison: ComparisonSet | undefined, scope: BrandScope, top: number, asOf?: Date): Promise<Commonality> {
     if (comparison === undefined || Array.isArray(comparison)) {
       const given = comparison as readonly string[] | undefined;
-      const graph = await this.graph.fetchMany([...new Set([...serials, ...(given ?? [])])], scope);
-      return commonalityOf(graph, serials, given, scope, top);
+      const graph = await this.graph.fetchMany([...new Set([...serials, ...(given ?? [])])], scope, asOf);
+      return commonalityOf(graph, serials, given, scope, top, asOf);
     }
     // A sample of the same products: known only once the analysed serials are read, so two traversals.
-    const analysed = await this.graph.fetchMany(serials, scope);
+    const analysed = await this.graph.fetchMany(serials, scope, asOf);
     const products = [...new Set(serials.flatMap((s) => unitStartOf(analysed.units.get(s)).agreed.productPartNumber ?? []))].sort();
     const sampling = { roundTrips: 0 };
     const sample = await sampleUnitsOfProducts(this.repo, products, scope, (comparison as { sample: number }).sample, new Set(serials), sampling);
-    const compared = await this.graph.fetchMany(sample, scope);
+    const compared = await this.graph.fetchMany(sample, scope, asOf);
     const graph: FetchedGraph = {
       units: new Map([...compared.units, ...analysed.units]),
       lots: new Map([...compared.lots, ...analysed.lots]),
@@ -135,7 +142,7 @@ export class CommonalityAnalyzer {
       roundTrips: analysed.roundTrips + sampling.roundTrips + compared.roundTrips,
       scope,
     };
-    const answer = commonalityOf(graph, serials, sample, scope, top);
+    const answer = commonalityOf(graph, serials, sample, scope, top, asOf);
     return { ...answer, comparison: { ...answer.comparison!, sampledFromProducts: products } };
   }
 }

@@ -5,3 +5,4 @@ export * from './topics';
 export * from './kafka';
 export * from './metrics';
 export * from './logging';
+export * from './shutdown';

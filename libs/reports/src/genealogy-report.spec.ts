@@ -47,6 +47,13 @@ describe('genealogy report', () => {
     expect(lines).toHaveLength(report.bom.length + 2); // header, rows, and the empty string after the last CRLF
   });
 
+  it('opens the CSV of a report as of a moment with a comment line that says so, the columns next', () => {
+    const asOf = buildGenealogyReport(genealogy, { generatedAt: '2026-11-03T08:00:00.000Z', asOf: '2026-11-02T12:00:00+01:00', consumerGroup: 'trace-ingest', consumerLag: 7 });
+    const lines = renderCsv(asOf).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('# as of 2026-11-02T12:00:00+01:00: the units as built then (facts that happened at or before it, as corrected since)');
+    expect(lines.slice(1)).toEqual(renderCsv(report).toString('utf8').split('\r\n'));
+  });
+
   it('renders a PDF', async () => {
     const pdf = await renderPdf(report);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');

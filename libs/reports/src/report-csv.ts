@@ -17,8 +17,12 @@ export function csvField(value: string | number | null): string {
 // A package lot merged from several vendor lots has several values per column: joined with " | ".
 const each = (row: BomRow, pick: (s: BomRow['sources'][number]) => string | null): string => [...new Set(row.sources.map((s) => pick(s) ?? ''))].join(' | ');
 
-/** The CSV header line, with its line end. */
-export const csvHeader = (): string => CSV_COLUMNS.join(',') + '\r\n';
+/**
+ * The CSV's opening lines, each with its line end: for a report as of a moment, first a comment line that says so
+ * (`#` starts it, as it does the signature trailer), then the column names.
+ */
+export const csvHeader = (asOf?: string): string =>
+  (asOf !== undefined ? `# as of ${asOf}: the units as built then (facts that happened at or before it, as corrected since)\r\n` : '') + CSV_COLUMNS.join(',') + '\r\n';
 
 /** The BOM lines of one report, each with its line end. */
 export function csvRows(report: GenealogyReport): string[] {
@@ -52,7 +56,7 @@ export function csvRows(report: GenealogyReport): string[] {
   });
 }
 
-/** The as-built BOM of a report as CSV (CRLF line ends, a header line), unsigned. */
+/** The as-built BOM of a report as CSV (CRLF line ends, the header lines), unsigned. */
 export function renderCsv(report: GenealogyReport): Buffer {
-  return Buffer.from(csvHeader() + csvRows(report).join(''), 'utf8');
+  return Buffer.from(csvHeader(report.header.asOf) + csvRows(report).join(''), 'utf8');
 }

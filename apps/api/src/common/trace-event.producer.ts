@@ -11,8 +11,24 @@ import { KafkaClients, produceByTopic } from '@trace/platform';
 export class TraceEventProducer {
   constructor(private readonly kafka: KafkaClients) {}
 
-  /** Resolves once every event is acknowledged by all in-sync replicas. */
+  /**
+   * Resolves once every event is acknowledged by all in-sync replicas; rejects with PublishTimeoutError (a 503) when
+   * that takes longer than PUBLISH_DEADLINE_MS. kafkajs retries an idempotent send without limit, so the caller
+   * bounds the wait; the send itself goes on and may still be written (once), as a send whose retries ran out could.
+   */
   async publish(events: TraceEventOf<EventType>[], correlationId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PublishTimeoutError(PUBLISH_DEADLINE_MS)), PUBLISH_DEADLINE_MS);
+    });
+    try {
+      await Promise.race([this.send(events, correlationId), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(events: TraceEventOf<EventType>[], correlationId: string): Promise<void> {
     for (const e of events) {
       const parsed = parseEvent(JSON.stringify(e));
       if (!parsed.ok) throw new Error(`refusing to publish an invalid ${e.type}: ${parsed.errors.join('; ')}`);
@@ -29,6 +45,17 @@ export class TraceEventProducer {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+}
+
+/** How long a request waits for the broker to acknowledge its events before it answers 503. */
+export const PUBLISH_DEADLINE_MS = 30_000;
+
+/** The broker did not acknowledge the events in time (UnavailableFilter answers it 503, check "broker"). */
+export class PublishTimeoutError extends Error {
+  override readonly name = 'PublishTimeoutError';
+  constructor(ms: number) {
+    super(`the broker did not acknowledge the events within ${ms} ms`);
   }
 }
 

@@ -12,7 +12,7 @@ const DATABASE_ERRORS = new Set([
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
 ]);
-const BROKER_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError']);
+const BROKER_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError', 'PublishTimeoutError']);
 
 /** The dependency an error says is unreachable, or undefined for any other error. */
 export function unavailableCheck(error: unknown): 'database' | 'broker' | undefined {

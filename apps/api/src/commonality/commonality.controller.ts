@@ -22,10 +22,11 @@ export class CommonalityController {
       '(up to 1,000), ranked by how many of them contain each, with the ids of those that do. With a comparison set (e.g. good ' +
       'units of the same product), ranked by how much more common each is among the given serials than among the comparison ' +
       'serials, with the counts on both sides; or with sampleComparison, against a sample of other units of the same products. ' +
-        'Serials that do not exist are listed, not guessed.',
+        'Serials that do not exist are listed, not guessed. With asOf, both sets as built at that moment (a unit not started ' +
+        'by then is listed as unknown).',
   })
   @ApiOkResponse({ type: CommonalityDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'An empty or oversized serial list, a repeated or malformed serial' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'An empty or oversized serial list, a repeated or malformed serial, or asOf not a real instant with an offset' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'None of the serials is known' })
   analyse(@Body() body: CommonalityRequestDto, @CallerScope() scope: BrandScope): Promise<Commonality> {
     return this.commonality.execute({
@@ -34,6 +35,7 @@ export class CommonalityController {
       ...(body.sampleComparison !== undefined ? { sampleComparison: body.sampleComparison } : {}),
       top: body.top,
       scope,
+      ...(body.asOf !== undefined ? { asOf: body.asOf } : {}),
     });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@trace/contracts';
 import type { CommonFactor, CommonFactorKind, Commonality } from '@trace/genealogy';
+import { AsOfQuery } from '../common/as-of.query';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_ANALYSED_SERIALS = 1_000;
@@ -40,6 +41,9 @@ export class CommonalityRequestDto {
   @Min(1)
   @Max(1_000)
   top: number = 50;
+
+  @AsOfQuery()
+  asOf?: string;
 }
 
 export class FactorComparisonDto {

@@ -194,7 +194,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
       pendingBytes = 0;
     };
 
-    emit(csvHeader());
+    emit(csvHeader(job.asOf));
     for (let i = 0; i < job.serials.length; i += BATCH) {
       if (Date.now() >= Date.parse(job.expiresAt)) throw new Error(`the job expired (at ${job.expiresAt}) before it finished`);
       const batch = job.serials.slice(i, i + BATCH);

@@ -54,7 +54,7 @@ export class ReportJobDto {
   @ApiProperty() createdAt: string;
   @ApiPropertyOptional() finishedAt?: string;
   @ApiPropertyOptional({ description: 'Where the signed CSV is, once done' }) result?: string;
-  @ApiPropertyOptional({ description: 'The moment the reports are as of, when asked for' }) asOf?: string;
+  @ApiPropertyOptional({ description: 'The moment the reports are as of, when asked for (the CSV then opens with a `# as of` comment line)' }) asOf?: string;
 }
 
 export const jobView = (j: ReportJob): ReportJobDto => ({

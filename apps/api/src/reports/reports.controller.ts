@@ -47,7 +47,7 @@ export class ReportsController {
       'shipments, generation time, freshness), the assembly tree, the as-built bill of materials with the provenance of ' +
       'each line, flags and gaps in words. Signed with the current report key (Ed25519 over the SHA-256 of the content): ' +
       'JSON carries a signature member, CSV and PDF a last signature line. See the README for verifying with openssl. ' +
-      'With asOf, the unit as built at that moment; the header (JSON, PDF) and the file name say so. A report once made ' +
+      'With asOf, the unit as built at that moment; the header (JSON, PDF; a first comment line `# as of` in CSV) and the file name say so. A report once made ' +
       'never changes: a later retraction changes later reports only.',
   })
   @ApiProduces('application/json', 'text/csv', 'application/pdf')

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createKafka, isRetriedBrokerError, replicationFor } from './kafka-client';
+import { KafkaClients } from './kafka.module';
 
 describe('the Kafka client of every app', () => {
   it('creates topics with three copies and min.insync.replicas=2 on three brokers or more, one copy per broker below', () => {
@@ -35,6 +36,20 @@ describe('the Kafka client of every app', () => {
     } finally {
       debug.mockRestore();
       error.mockRestore();
+    }
+  });
+});
+
+describe("the apps' idempotent producer", () => {
+  it('retries without limit, so kafkajs has no "may invalidate EoS guarantees" to warn about', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const clients = new KafkaClients({ clientId: 'spec', brokers: '127.0.0.1:1', topicPrefix: '' }); // the producer is made, not connected
+      expect(clients.topic('t')).toBe('t');
+      expect(warn.mock.calls.map(([line]) => String(line))).not.toContainEqual(expect.stringMatching(/Limiting retries/));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -25,6 +25,14 @@ export function isRetriedBrokerError(entry: Record<string, unknown>, message = '
 }
 
 /**
+ * The retries of an idempotent producer: without limit, as kafkajs wants them. Its sequence numbers let the broker
+ * write a send retried across a leader change once; a limit would end a send half way, and a send made again would
+ * carry new sequence numbers the broker cannot tell from new messages (kafkajs warns "Limiting retries for the
+ * idempotent producer may invalidate EoS guarantees"). How long a caller waits is the caller's to bound.
+ */
+export const IDEMPOTENT_PRODUCER_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 30_000, retries: Number.MAX_SAFE_INTEGER };
+
+/**
  * A kafkajs client whose logs go through Nest's logger: warnings and errors, retried broker errors at debug. `retry`
  * replaces the apps' patient default (a command line gives up sooner on a broker that is not there).
  */

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createKafka } from './kafka-client';
+import { IDEMPOTENT_PRODUCER_RETRY, createKafka } from './kafka-client';
 
 /** What the Kafka module needs: the brokers, this app's client id, and the deployment's topic prefix. */
 export interface KafkaOptions {
@@ -28,8 +28,9 @@ export class KafkaClients implements OnApplicationShutdown {
   constructor(@Inject(KAFKA_OPTIONS) options: KafkaOptions) {
     this.kafka = createKafka(options.clientId, options.brokers);
     this.topicPrefix = options.topicPrefix;
-    // Idempotent (kafkajs needs one request in flight for it): a send retried across a leader change is written once.
-    this.producerHandle = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    // Idempotent (kafkajs needs one request in flight for it, and retries without limit): a send retried across a
+    // leader change is written once.
+    this.producerHandle = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
     this.adminHandle = this.kafka.admin();
   }
 

@@ -19,6 +19,19 @@ export const REDACTED_PATHS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * The request's id, answered in X-Request-Id: the one already answered (an HTTP app sets it first, before the body is
+ * read, so a body refused by the parser carries it too), else the caller's X-Request-Id when well-formed, else a new one.
+ */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const answered = res.getHeader('X-Request-Id');
+  if (typeof answered === 'string') return answered;
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
 /** What an HTTP app adds to the line that ends each request (the API: the key id and the correlation id). */
 export type RequestLogProps = (req: IncomingMessage, res: ServerResponse) => Record<string, unknown>;
 
@@ -43,12 +56,7 @@ export function pinoOptions(env: Pick<PlatformEnv, 'LOG_LEVEL'>, name: string): 
 export function loggingModule(env: Pick<PlatformEnv, 'LOG_LEVEL' | 'LOG_FORMAT'>, name: string, props?: RequestLogProps): DynamicModule {
   const options = {
     ...pinoOptions(env, name),
-    genReqId: (req: IncomingMessage, res: ServerResponse): string => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: requestId,
     // A 5xx is the service's failure; 503 (a dependency out of reach, answered with Retry-After) is expected in an outage.
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error): Level =>
       error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info',
