@@ -81,7 +81,10 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     connection.on('disconnected', (context: EventContext) => {
       if (!this.stopping) this.logger.warn(`AMQP connection to ${this.options.url} lost (${context.error?.message ?? 'closed'}); reconnecting`);
     });
-    connection.on('connection_error', (context: EventContext) => this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`));
+    // A broker stopped with the bridge (Ctrl-C reaches both) closes the connection by force: no error then.
+    connection.on('connection_error', (context: EventContext) => {
+      if (!this.stopping) this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`);
+    });
     let opened = (): void => undefined;
     const open = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no AMQP receiver on ${this.options.url}/${this.options.address} after 30 s`)), 30_000);
