@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Connection, EventContext, Sender, create_container, message as amqpMessage } from 'rhea';
-import { TOPICS } from '@trace/contracts';
+import { CFX_DEAD_LETTER_TOPIC, CFX_LINE_TOPIC, TOPICS } from '@trace/contracts';
 import { ensureTopics } from '@trace/platform';
 import type { KafkaMessage } from 'kafkajs';
 import { acquireAmqp } from './support/backends';
@@ -11,8 +11,6 @@ import { sleep, TestWorld } from './support/harness';
 
 // A recorded CFX session from one line, sent through a real AMQP 1.0 broker to the bridge (a child process, SIGKILLed
 // halfway), then through Kafka and the ingest; the API's answers must be what the session implies.
-const CFX_DEAD_LETTER_TOPIC = 'trace.cfx-deadletter.v1';
-const CFX_LINE_TOPIC = 'trace.cfx-line.v1';
 const GREY_PLACED_AT = '2026-11-02T06:10:00.120-04:00';
 const ROOT = join(__dirname, '..');
 const FILLERS = 150;

@@ -1,8 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ensureTopics, KafkaClients, loadEnv, logLevels, prefixedTopics, topicSettingsOf } from '@trace/platform';
-import { CFX_DEAD_LETTER_TOPIC } from './cfx-dead-letter';
-import { CFX_LINE_TOPIC } from './line-holds/line-requests';
+import { CFX_DEAD_LETTER_TOPIC, CFX_LINE_TOPIC } from '@trace/contracts';
 import { CfxBridgeEnv } from './cfx-bridge.config';
 import { CfxBridgeModule } from './cfx-bridge.module';
 

@@ -1,7 +1,7 @@
 import type { KafkaClients } from '@trace/platform';
 import type { Producer } from 'kafkajs';
 import type { EventContext } from 'rhea';
-import { CFX_DEAD_LETTER_TOPIC } from './cfx-dead-letter';
+import { CFX_DEAD_LETTER_TOPIC } from '@trace/contracts';
 import { CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, parseEvent } from '@trace/contracts';
+import { CFX_EVENT_HEADERS, CFX_LINE_TOPIC, TOPICS, cfxLineKey, parseEvent } from '@trace/contracts';
 import { KafkaClients, produceByTopic } from '@trace/platform';
 import type { Consumer } from 'kafkajs';
 import { Connection, EventContext, Sender, create_container, message as amqpMessage } from 'rhea';
 import { amqpBodyBytes, connectionOptionsOf } from '../cfx-amqp.consumer';
 import { deadLetterOf } from '../cfx-dead-letter';
-import { CFX_LINE_TOPIC, LineRecord, lineRequestOf, lineResponseOf } from './line-requests';
+import { LineRecord, lineRequestOf, lineResponseOf } from './line-requests';
 
 /** What the holds need of the configuration; `requestAddress` absent: holds are not sent to the line. */
 export interface LineHoldsOptions {
@@ -123,7 +123,7 @@ export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async produce(record: LineRecord): Promise<void> {
-    await produceByTopic(await this.kafka.producer(), [{ topic: CFX_LINE_TOPIC, key: record.requestId, value: JSON.stringify(record), headers: { 'cfx-message': record.messageName } }], this.kafka.topicPrefix);
+    await produceByTopic(await this.kafka.producer(), [{ topic: CFX_LINE_TOPIC, key: cfxLineKey(record), value: JSON.stringify(record), headers: { [CFX_EVENT_HEADERS.messageName]: record.messageName } }], this.kafka.topicPrefix);
   }
 
   async onApplicationShutdown(): Promise<void> {
