@@ -217,6 +217,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
   let amqp: { url: string; stop(): Promise<void> };
   let bridge: ChildProcess | undefined;
   let bridgeLog = '';
+  let bridgeStdout = ''; // of every bridge run: pino's JSON lines
   let currentLog = ''; // of the bridge running now
 
   const startBridge = (): ChildProcess => {
@@ -248,6 +249,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
       currentLog += c.toString();
     };
     child.stdout?.on('data', keep);
+    child.stdout?.on('data', (c: Buffer) => void (bridgeStdout += c.toString()));
     child.stderr?.on('data', keep);
     return child;
   };
@@ -348,6 +350,15 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     const invalidJson = letters.find((m) => m.headers?.['dlq.reason']?.toString() === 'INVALID_JSON');
     expect(invalidJson?.value?.toString()).toBe('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ');
     expect(letters.some((m) => m.headers?.['dlq.cfx.message-name']?.toString() === 'CFX.Production.WorkStarted')).toBe(false);
+  });
+
+  it('logs one JSON object a line (pino), each dead letter with its reason and the ids that find it', () => {
+    const lines = bridgeStdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.name !== 'cfx-bridge' || typeof l.level !== 'string' || typeof l.msg !== 'string')).toEqual([]);
+    const letters = lines.filter((l) => l.level === 'warn' && String(l.msg).startsWith('dead-lettered CFX'));
+    expect([...new Set(letters.map((l) => l.reason))].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE']);
+    expect(letters.every((l) => typeof l.amqpMessageId === 'string')).toBe(true);
+    expect(letters.find((l) => l.reason === 'UNKNOWN_MESSAGE')).toMatchObject({ messageName: 'Acme.Custom.Telemetry', uniqueId: expect.any(String) });
   });
 
   const rows = async (path: string): Promise<string[]> =>

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@trace/platform';
+import { KafkaModule, MetricsModule, loggingModule, metricsSettings } from '@trace/platform';
+import { CFX_BRIDGE_METRIC_PROVIDERS, CfxBridgeMetrics } from './cfx-bridge.metrics';
 import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
 import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
@@ -13,9 +14,16 @@ export class CfxBridgeModule {
   static forRoot(env: CfxBridgeEnv): DynamicModule {
     return {
       module: CfxBridgeModule,
-      imports: [KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX })],
+      imports: [
+        KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
+        // JSON logs (pino), as the API and the ingest; GET /metrics on METRICS_PORT when set.
+        loggingModule(env, 'cfx-bridge'),
+        MetricsModule.forRoot(metricsSettings(env)),
+      ],
       providers: [
         ...USE_CASES,
+        ...CFX_BRIDGE_METRIC_PROVIDERS,
+        CfxBridgeMetrics,
         { provide: CFX_MAPPING_CONFIG, useValue: mappingConfigOf(env) },
         {
           provide: CFX_AMQP_OPTIONS,

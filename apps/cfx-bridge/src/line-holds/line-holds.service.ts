@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CFX_EVENT_HEADERS, CFX_LINE_TOPIC, TOPICS, cfxLineKey, parseEvent } from '@trace/contracts';
 import { KafkaClients, produceByTopic } from '@trace/platform';
 import type { Consumer } from 'kafkajs';
@@ -26,7 +26,7 @@ export const LINE_HOLDS_OPTIONS = Symbol('LINE_HOLDS_OPTIONS');
  * request's reply-to address and are recorded there too, then accepted.
  */
 @Injectable()
-export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LineHolds implements OnApplicationShutdown {
   private readonly logger = new Logger(LineHolds.name);
   private connection?: Connection;
   private sender?: Sender;
@@ -39,7 +39,8 @@ export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly kafka: KafkaClients,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts sending holds to the line, when CFX_REQUEST_ADDRESS is set (called by startCfxBridge, after the consumer). */
+  async start(): Promise<void> {
     const { requestAddress } = this.options;
     if (requestAddress === undefined) return;
     const connection = create_container({ id: `cfx-bridge-holds-${process.pid}` }).connect(connectionOptionsOf(this.options.url));
