@@ -136,6 +136,7 @@ export async function benchCfxBridge(ctx: { brokers: string; amqpUrl: string; ru
     CFX_PREFETCH: String(PREFETCH),
     KAFKA_CLIENT_ID: `bench-cfx-${ctx.runId}`,
     LOG_LEVEL: 'warn',
+    METRICS_PORT: '', // the bridge now serves /metrics when set: not on a port the shell's environment may give another app
   }, messages);
   return { messages, eventsPerMessage: MATERIALS_PER_MESSAGE, prefetch: PREFETCH, rawRate, bridgeRate: bridge.rate, bridgeEventRate: bridge.events };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Connection, EventContext, Sender, create_container, message as amqpMessage } from 'rhea';
-import { TOPICS } from '@trace/contracts';
+import { CFX_DEAD_LETTER_TOPIC, CFX_LINE_TOPIC, TOPICS } from '@trace/contracts';
 import { ensureTopics } from '@trace/platform';
 import type { KafkaMessage } from 'kafkajs';
 import { acquireAmqp } from './support/backends';
@@ -11,8 +11,6 @@ import { sleep, TestWorld } from './support/harness';
 
 // A recorded CFX session from one line, sent through a real AMQP 1.0 broker to the bridge (a child process, SIGKILLed
 // halfway), then through Kafka and the ingest; the API's answers must be what the session implies.
-const CFX_DEAD_LETTER_TOPIC = 'trace.cfx-deadletter.v1';
-const CFX_LINE_TOPIC = 'trace.cfx-line.v1';
 const GREY_PLACED_AT = '2026-11-02T06:10:00.120-04:00';
 const ROOT = join(__dirname, '..');
 const FILLERS = 150;
@@ -248,6 +246,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
   let amqp: { url: string; stop(): Promise<void> };
   let bridge: ChildProcess | undefined;
   let bridgeLog = '';
+  let bridgeStdout = ''; // of every bridge run: pino's JSON lines
   let currentLog = ''; // of the bridge running now
 
   const startBridge = (): ChildProcess => {
@@ -279,6 +278,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
       currentLog += c.toString();
     };
     child.stdout?.on('data', keep);
+    child.stdout?.on('data', (c: Buffer) => void (bridgeStdout += c.toString()));
     child.stderr?.on('data', keep);
     return child;
   };
@@ -397,6 +397,15 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     const invalidJson = letters.find((m) => m.headers?.['dlq.reason']?.toString() === 'INVALID_JSON');
     expect(invalidJson?.value?.toString()).toBe('{"MessageName": "CFX.Production.UnitsInitialized", "UniqueID": ');
     expect(letters.some((m) => m.headers?.['dlq.cfx.message-name']?.toString() === 'CFX.Production.WorkStarted')).toBe(false);
+  });
+
+  it('logs one JSON object a line (pino), each dead letter with its reason and the ids that find it', () => {
+    const lines = bridgeStdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.name !== 'cfx-bridge' || typeof l.level !== 'string' || typeof l.msg !== 'string')).toEqual([]);
+    const letters = lines.filter((l) => l.level === 'warn' && String(l.msg).startsWith('dead-lettered CFX'));
+    expect([...new Set(letters.map((l) => l.reason))].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE']);
+    expect(letters.every((l) => typeof l.amqpMessageId === 'string')).toBe(true);
+    expect(letters.find((l) => l.reason === 'UNKNOWN_MESSAGE')).toMatchObject({ messageName: 'Acme.Custom.Telemetry', uniqueId: expect.any(String) });
   });
 
   const rows = async (path: string): Promise<string[]> =>

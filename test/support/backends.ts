@@ -4,7 +4,11 @@
  *   2. testcontainers (cp-kafka 7.x in KRaft mode, mongo:7) when a Docker engine is reachable;
  *   3. the local stack of test/stack (real Kafka + mongo-java-server as child JVMs; Java 17 + Maven).
  * TEST_BACKENDS=testcontainers|local forces one of 2 and 3. Never skips silently: throws what was tried.
+ * The AMQP 1.0 broker of the CFX bridge's tests comes the same way (acquireAmqp): CFX_AMQP_URL, else an
+ * apache/activemq-artemis container, else the local Artemis.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureJars, startLocalAmqp, startLocalStack } from '../stack/local-stack';
 
 export type BackendKind = 'env' | 'testcontainers' | 'local';
@@ -166,11 +170,61 @@ export async function acquireBackends(name: string): Promise<Backends> {
 
 /** The local AMQP broker's test port (`npm run stack:up` does not start one). */
 const LOCAL_AMQP_PORT = { env: 'TEST_AMQP_PORT', fallback: 19672 } as const;
+/** Artemis in a container: the version of the local one (test/stack/amqp-pom.xml); TEST_AMQP_IMAGE overrides it. */
+const AMQP_IMAGE = 'apache/activemq-artemis:2.40.0';
+/** The container's broker.xml (AMQP on 5672, no security, ANYCAST queues made on first use), shared with docker/compose.yml. */
+const ARTEMIS_BROKER_XML = join(__dirname, '..', '..', 'docker', 'artemis', 'broker.xml');
 
-/** An AMQP 1.0 broker for the tests of the CFX bridge: CFX_AMQP_URL from the environment, else a local Artemis. */
-export async function acquireAmqp(name: string): Promise<{ url: string; stop(): Promise<void> }> {
+interface Amqp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Artemis from its image, configured by docker/artemis/broker.xml (the image copies etc-override/ over etc/). */
+async function startAmqpContainer(image: string): Promise<Amqp> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const container = await new GenericContainer(image)
+    .withExposedPorts(5672)
+    .withCopyContentToContainer([{ content: readFileSync(ARTEMIS_BROKER_XML, 'utf8'), target: '/var/lib/artemis-instance/etc-override/broker.xml' }])
+    .withWaitStrategy(Wait.forLogMessage(/AMQ221007/)) // "Server is now active"
+    .withStartupTimeout(120_000)
+    .start();
+  return { url: `amqp://${container.getHost()}:${container.getMappedPort(5672)}`, stop: async () => void (await container.stop()) };
+}
+
+/**
+ * An AMQP 1.0 broker for the tests of the CFX bridge: CFX_AMQP_URL from the environment, else Artemis in a container
+ * where a Docker engine answers, else a local Artemis (TEST_BACKENDS forces either, as for Kafka and MongoDB).
+ */
+export async function acquireAmqp(name: string): Promise<Amqp> {
   const fromEnv = process.env.CFX_AMQP_URL?.trim() || undefined;
   if (fromEnv) return { url: fromEnv, stop: async () => undefined };
-  await ensureJars();
-  return startLocalAmqp({ name, port: envPort(LOCAL_AMQP_PORT.env, LOCAL_AMQP_PORT.fallback), portEnv: LOCAL_AMQP_PORT.env });
+  const forced = process.env.TEST_BACKENDS?.trim() || undefined;
+  const image = process.env.TEST_AMQP_IMAGE?.trim() || AMQP_IMAGE;
+  const tried: string[] = ['CFX_AMQP_URL=(unset): set it to use a broker of your own'];
+  if (forced !== 'local') {
+    let dockerOk = false;
+    try {
+      await probeDocker();
+      dockerOk = true;
+    } catch (err) {
+      tried.push(`testcontainers: no Docker engine reachable (${errorMessage(err)})`);
+    }
+    if (dockerOk) {
+      try {
+        return await startAmqpContainer(image);
+      } catch (err) {
+        tried.push(`testcontainers: ${image} did not start:\n      ${errorMessage(err)}`);
+      }
+    }
+  }
+  if (forced !== 'testcontainers') {
+    try {
+      await ensureJars();
+      return await startLocalAmqp({ name, port: envPort(LOCAL_AMQP_PORT.env, LOCAL_AMQP_PORT.fallback), portEnv: LOCAL_AMQP_PORT.env });
+    } catch (err) {
+      tried.push(`local Artemis (test/stack, Java 17 + Maven, jars in .stack/lib-amqp): ${errorMessage(err)}`);
+    }
+  }
+  throw new Error(`No AMQP 1.0 broker for tests '${name}'. Tried:\n${tried.map((line) => `  - ${line}`).join('\n')}`);
 }

@@ -2,7 +2,7 @@ import { CFX_STATE_TOPIC, LineState } from './line-state/line-state';
 import type { KafkaClients } from '@trace/platform';
 import type { Producer } from 'kafkajs';
 import type { EventContext } from 'rhea';
-import { CFX_DEAD_LETTER_TOPIC } from './cfx-dead-letter';
+import { CFX_DEAD_LETTER_TOPIC } from '@trace/contracts';
 import { CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
 
@@ -106,7 +106,7 @@ describe('CfxAmqpConsumer', () => {
       throw new Error('trace.cfx-state.v1 not read to its end within 60000 ms');
     }) };
     const consumer = new CfxAmqpConsumer({ url: 'amqp://127.0.0.1:1', address: 'cfx', prefetch: 1, maxBackoffMs: 100 }, kafka, new MapCfxMessage({ vendorAliases: new Map(), workOrders: new Map() }, new LineState()), store);
-    await expect(consumer.onApplicationBootstrap()).rejects.toThrow('not read to its end');
+    await expect(consumer.start()).rejects.toThrow('not read to its end');
     expect(order).toEqual(['kafka', 'state']);
     expect((consumer as unknown as { connection?: unknown }).connection).toBeUndefined();
   });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { toMessage } from '@trace/contracts';
 import { KafkaClients, OutgoingMessage, produceByTopic } from '@trace/platform';
 import { Connection, ConnectionOptions, EventContext, create_container } from 'rhea';
+import { CfxBridgeMetrics } from './cfx-bridge.metrics';
 import { deadLetterOf } from './cfx-dead-letter';
 import { CFX_STATE_TOPIC, stateKeyOf } from './line-state/line-state';
 import { LineStateStore } from './line-state/line-state.store';
@@ -63,11 +64,13 @@ export function connectionOptionsOf(url: string): ConnectionOptions {
  * dead-lettered, then accepted.
  */
 @Injectable()
-export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CfxAmqpConsumer implements OnApplicationShutdown {
   private readonly logger = new Logger(CfxAmqpConsumer.name);
   private connection?: Connection;
   private chain: Promise<void> = Promise.resolve();
   private readonly pending: EventContext[] = [];
+  /** When each delivery in hand reached the bridge (for the handling-time histogram). */
+  private readonly arrivedAt = new WeakMap<object, number>();
   private draining = false;
   private stopping = false;
   readonly counts: CfxBridgeCounts = { messages: 0, events: 0, deadLetters: 0, stateRecords: 0, unused: {} };
@@ -77,9 +80,11 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly kafka: KafkaClients,
     private readonly mapCfxMessage: MapCfxMessage,
     @Optional() @Inject(LineStateStore) private readonly stateStore?: Pick<LineStateStore, 'load'>,
+    @Optional() private readonly metrics?: CfxBridgeMetrics,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts consuming (startCfxBridge calls it once the topics exist and pino logs: not a lifecycle hook, which runs before both). */
+  async start(): Promise<void> {
     await this.kafka.producer(); // fail fast at start if Kafka is unreachable: nothing could be accepted anyway
     await this.stateStore?.load(); // the work orders and panels of earlier messages, before the first new one maps
     const connection = create_container({ id: `cfx-bridge-${process.pid}` }).connect(connectionOptionsOf(this.options.url));
@@ -87,7 +92,10 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     connection.on('disconnected', (context: EventContext) => {
       if (!this.stopping) this.logger.warn(`AMQP connection to ${this.options.url} lost (${context.error?.message ?? 'closed'}); reconnecting`);
     });
-    connection.on('connection_error', (context: EventContext) => this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`));
+    // A broker stopped with the bridge (Ctrl-C reaches both) closes the connection by force: no error then.
+    connection.on('connection_error', (context: EventContext) => {
+      if (!this.stopping) this.logger.error(`AMQP connection error: ${JSON.stringify(context.connection.error ?? null)}`);
+    });
     let opened = (): void => undefined;
     const open = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no AMQP receiver on ${this.options.url}/${this.options.address} after 30 s`)), 30_000);
@@ -107,6 +115,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     // Messages that arrive while a batch is produced wait for the next one: under load a batch holds every message in
     // hand (at most the prefetch), so one Kafka round trip serves many; alone, a message goes at once.
     receiver.on('message', (context: EventContext) => {
+      if (context.delivery) this.arrivedAt.set(context.delivery, performance.now());
       this.pending.push(context);
       this.drain();
     });
@@ -147,7 +156,11 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
    */
   async relayAll(contexts: Pick<EventContext, 'message' | 'delivery' | 'receiver'>[]): Promise<void> {
     if (this.stopping) return; // unsettled: the broker redelivers them
+    const started = performance.now();
     const out: OutgoingMessage[] = [];
+    const produced: string[] = []; // event types, counted once Kafka has them
+    const refused: string[] = []; // reasons, likewise
+    const unused: string[] = [];
     const now = new Date();
     const taken: Pick<EventContext, 'delivery' | 'receiver'>[] = [];
     const ids: string[] = [];
@@ -161,18 +174,31 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       const body = amqpBodyBytes(message.body);
       if (body === undefined) {
         out.push(deadLetterOf({ reason: 'INVALID_JSON', errors: ['the AMQP body is no data section, binary or string'] }, Buffer.alloc(0), { messageId, contentEncoding }, now));
+        this.logger.warn({ amqpMessageId: messageId, reason: 'INVALID_JSON', msg: `dead-lettered CFX (AMQP message ${messageId ?? '?'}): INVALID_JSON the AMQP body is no data section, binary or string` });
         this.counts.deadLetters++;
+        refused.push('INVALID_JSON');
         continue;
       }
       const mapped = this.mapCfxMessage.execute({ body, contentEncoding });
       // The state records go in the same batch as the events: acknowledged before the message is accepted, like them.
       for (const record of mapped.state) out.push({ topic: CFX_STATE_TOPIC, key: stateKeyOf(record), value: JSON.stringify(record), headers: { 'cfx-unique-id': record.uniqueId } });
-      for (const { event, headers } of mapped.events) out.push({ ...toMessage(event), headers });
+      for (const { event, headers } of mapped.events) {
+        out.push({ ...toMessage(event), headers });
+        produced.push(event.type);
+      }
       for (const refusal of mapped.refusals) {
         out.push(deadLetterOf(refusal, body, { messageId, contentEncoding }, now));
-        this.logger.warn(`dead-lettered CFX (AMQP message ${messageId ?? '?'}${refusal.uniqueId ? `, UniqueID ${refusal.uniqueId}` : ''}): ${refusal.reason} ${refusal.errors.join('; ')}`);
+        refused.push(refusal.reason);
+        this.logger.warn({
+          amqpMessageId: messageId,
+          ...(refusal.uniqueId !== undefined ? { uniqueId: refusal.uniqueId } : {}),
+          ...(refusal.messageName !== undefined ? { messageName: refusal.messageName } : {}),
+          reason: refusal.reason,
+          msg: `dead-lettered CFX (AMQP message ${messageId ?? '?'}${refusal.uniqueId ? `, UniqueID ${refusal.uniqueId}` : ''}): ${refusal.reason} ${refusal.errors.join('; ')}`,
+        });
       }
       for (const name of mapped.unused) this.counts.unused[name] = (this.counts.unused[name] ?? 0) + 1;
+      unused.push(...mapped.unused);
       this.counts.events += mapped.events.length;
       this.counts.deadLetters += mapped.refusals.length;
       this.counts.stateRecords += mapped.state.length;
@@ -180,10 +206,18 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
     if (taken.length === 0) return;
     await this.produce(out, ids.length === 1 ? ids[0] : `${ids[0] ?? '?'} and ${taken.length - 1} more`);
     if (this.stopping && !this.connection?.is_open()) return; // the broker redelivers what was not accepted
+    const accepted = performance.now();
     for (const context of taken) {
       context.delivery!.accept();
       this.counts.messages++;
       context.receiver?.add_credit(1);
+      this.metrics?.handlingSeconds.observe((accepted - (this.arrivedAt.get(context.delivery!) ?? started)) / 1000);
+    }
+    if (this.metrics) {
+      this.metrics.accepted.inc(taken.length);
+      for (const type of produced) this.metrics.events.inc({ type });
+      for (const reason of refused) this.metrics.deadLetters.inc({ reason });
+      for (const name of unused) this.metrics.unused(name);
     }
   }
 
@@ -196,7 +230,7 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       } catch (error) {
         if (this.stopping) throw error;
         const wait = Math.min(this.options.maxBackoffMs, 200 * 2 ** Math.min(attempt, 10));
-        this.logger.warn(`Kafka refused the events of AMQP message ${messageId ?? '?'} (attempt ${attempt + 1}); retrying in ${wait} ms: ${(error as Error).message}`);
+        this.logger.warn({ amqpMessageId: messageId, attempt: attempt + 1, msg: `Kafka refused the events of AMQP message ${messageId ?? '?'} (attempt ${attempt + 1}); retrying in ${wait} ms: ${(error as Error).message}` });
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
@@ -217,6 +251,6 @@ export class CfxAmqpConsumer implements OnApplicationBootstrap, OnApplicationShu
       });
     }
     connection?.removeAllListeners();
-    this.logger.log(`stopped: ${JSON.stringify(this.counts)}`);
+    this.logger.log({ counts: this.counts, msg: `stopped: ${JSON.stringify(this.counts)}` });
   }
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule, ShutdownDeadlineModule } from '@trace/platform';
+import { KafkaModule, MetricsModule, ShutdownDeadlineModule, loggingModule, metricsSettings } from '@trace/platform';
+import { CFX_BRIDGE_METRIC_PROVIDERS, CfxBridgeMetrics } from './cfx-bridge.metrics';
 import { CFX_AMQP_OPTIONS, CfxAmqpConsumer } from './cfx-amqp.consumer';
 import { CfxBridgeEnv, mappingConfigOf } from './cfx-bridge.config';
 import { CFX_MAPPING_CONFIG, MapCfxMessage } from './map-cfx-message/map-cfx-message.use-case';
@@ -18,9 +19,14 @@ export class CfxBridgeModule {
       imports: [
         KafkaModule.forRoot({ clientId: env.KAFKA_CLIENT_ID, brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX }),
         ShutdownDeadlineModule.forRoot({ timeoutMs: env.CFX_SHUTDOWN_EXIT_MS, variable: 'CFX_SHUTDOWN_EXIT_MS' }),
+        // JSON logs (pino), as the API and the ingest; GET /metrics on METRICS_PORT when set.
+        loggingModule(env, 'cfx-bridge'),
+        MetricsModule.forRoot(metricsSettings(env)),
       ],
       providers: [
         ...USE_CASES,
+        ...CFX_BRIDGE_METRIC_PROVIDERS,
+        CfxBridgeMetrics,
         { provide: CFX_MAPPING_CONFIG, useValue: mappingConfigOf(env) },
         { provide: LineState, useValue: new LineState() },
         { provide: LINE_STATE_OPTIONS, useValue: { groupPrefix: `${env.KAFKA_CLIENT_ID}-state`, loadTimeoutMs: 60_000, partitions: env.KAFKA_TOPIC_PARTITIONS } },

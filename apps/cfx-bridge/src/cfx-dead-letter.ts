@@ -1,23 +1,9 @@
+import { CFX_DEAD_LETTER_HEADERS, CFX_DEAD_LETTER_TOPIC, cfxDeadLetterKey } from '@trace/contracts';
 import type { OutgoingMessage } from '@trace/platform';
 import type { CfxRefusal } from './map-cfx-message/map-cfx-message.use-case';
 
-/**
- * Where the bridge puts CFX it can never map: the AMQP message's bytes unchanged, the reason in the headers. Not in
- * libs/contracts yet (the contract is being edited in parallel): it moves there with the CFX contract additions.
- */
-export const CFX_DEAD_LETTER_TOPIC = 'trace.cfx-deadletter.v1';
-
-/** Header names on a CFX dead letter, beside the `dlq.*` names of the ingest's dead letters. */
-export const CFX_DEAD_LETTER_HEADERS = {
-  reason: 'dlq.reason',
-  errors: 'dlq.errors',
-  failedAt: 'dlq.failed.at',
-  index: 'dlq.cfx.index',
-  messageName: 'dlq.cfx.message-name',
-  uniqueId: 'dlq.cfx.unique-id',
-  messageId: 'dlq.amqp.message-id',
-  contentEncoding: 'dlq.amqp.content-encoding',
-} as const;
+// Where the bridge puts CFX it can never map: the AMQP message's bytes unchanged, the reason in the headers (the topic,
+// its key and its headers are declared in libs/contracts).
 
 /** The dead letter of one refusal, keyed by the envelope's UniqueID where it has one. */
 export function deadLetterOf(
@@ -29,7 +15,7 @@ export function deadLetterOf(
   const h = CFX_DEAD_LETTER_HEADERS;
   return {
     topic: CFX_DEAD_LETTER_TOPIC,
-    key: refusal.uniqueId ?? amqp.messageId ?? null,
+    key: cfxDeadLetterKey(refusal.uniqueId, amqp.messageId),
     value: body,
     headers: {
       [h.reason]: refusal.reason,

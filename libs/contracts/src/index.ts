@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 export * from './brand';
+export * from './cfx';
 export * from './events';
 export * from './headers';
 export * from './lot';

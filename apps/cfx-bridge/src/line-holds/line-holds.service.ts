@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, parseEvent } from '@trace/contracts';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CFX_EVENT_HEADERS, CFX_LINE_TOPIC, TOPICS, cfxLineKey, parseEvent } from '@trace/contracts';
 import { KafkaClients, produceByTopic } from '@trace/platform';
 import type { Consumer } from 'kafkajs';
 import { Connection, EventContext, Sender, create_container, message as amqpMessage } from 'rhea';
 import { amqpBodyBytes, connectionOptionsOf } from '../cfx-amqp.consumer';
 import { deadLetterOf } from '../cfx-dead-letter';
-import { CFX_LINE_TOPIC, LineRecord, lineRequestOf, lineResponseOf } from './line-requests';
+import { LineRecord, lineRequestOf, lineResponseOf } from './line-requests';
 
 /** What the holds need of the configuration; `requestAddress` absent: holds are not sent to the line. */
 export interface LineHoldsOptions {
@@ -26,7 +26,7 @@ export const LINE_HOLDS_OPTIONS = Symbol('LINE_HOLDS_OPTIONS');
  * request's reply-to address and are recorded there too, then accepted.
  */
 @Injectable()
-export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LineHolds implements OnApplicationShutdown {
   private readonly logger = new Logger(LineHolds.name);
   private connection?: Connection;
   private sender?: Sender;
@@ -39,7 +39,8 @@ export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly kafka: KafkaClients,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts sending holds to the line, when CFX_REQUEST_ADDRESS is set (called by startCfxBridge, after the consumer). */
+  async start(): Promise<void> {
     const { requestAddress } = this.options;
     if (requestAddress === undefined) return;
     const connection = create_container({ id: `cfx-bridge-holds-${process.pid}` }).connect(connectionOptionsOf(this.options.url));
@@ -123,7 +124,7 @@ export class LineHolds implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async produce(record: LineRecord): Promise<void> {
-    await produceByTopic(await this.kafka.producer(), [{ topic: CFX_LINE_TOPIC, key: record.requestId, value: JSON.stringify(record), headers: { 'cfx-message': record.messageName } }], this.kafka.topicPrefix);
+    await produceByTopic(await this.kafka.producer(), [{ topic: CFX_LINE_TOPIC, key: cfxLineKey(record), value: JSON.stringify(record), headers: { [CFX_EVENT_HEADERS.messageName]: record.messageName } }], this.kafka.topicPrefix);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { KafkaPosition, LotStatus, TraceEventOf } from '@trace/contracts';
+import type { CfxLineRecord, KafkaPosition, LotStatus, TraceEventOf } from '@trace/contracts';
 import { CfxFields } from '../cfx/cfx-fields';
 import { CfxRejectReason, decodeCfx } from '../cfx/decode-cfx';
 
 // Holds go the other way: a hold or release made through our API (LotStatusChanged with the key that asked) becomes a
 // CFX BlockMaterialsRequest or UnblockMaterialsRequest to the line, and the line's response is recorded. Pure.
-
-/** Where the bridge records what it asked of the line and what the line answered (its own topic, not the contract's). */
-export const CFX_LINE_TOPIC = 'trace.cfx-line.v1';
 
 export const BLOCK_REQUEST = 'CFX.Materials.Management.BlockMaterialsRequest';
 export const UNBLOCK_REQUEST = 'CFX.Materials.Management.UnblockMaterialsRequest';
@@ -31,34 +28,8 @@ export interface LineRequest {
   record: LineRecord;
 }
 
-/** What the bridge records on CFX_LINE_TOPIC, as JSON, keyed by the request's UniqueID. */
-export type LineRecord =
-  | {
-      kind: 'request';
-      requestId: string;
-      messageName: string;
-      lotIds: string[];
-      status: LotStatus;
-      reason: string;
-      keyId: string;
-      /** The hold it carries to the line: the event and where it was read. */
-      holdEventId: string;
-      holdPosition: KafkaPosition;
-      correlationId?: string;
-      sentAt: string;
-    }
-  | {
-      kind: 'response';
-      requestId: string;
-      messageName: string;
-      responseUniqueId: string;
-      source: string;
-      /** CFX's RequestResult: Success, Failed or an error, with its code and message. */
-      result: { result: string; resultCode?: number; message?: string };
-      /** Packages the line could not block (CFX names the field MaterialsPackagesNotBlocked). */
-      notBlocked: string[];
-      receivedAt: string;
-    };
+/** What the bridge records on CFX_LINE_TOPIC (its shape is the contract's CfxLineRecord). */
+export type LineRecord = CfxLineRecord;
 
 /** The request a status change asks of the line, or undefined: only changes made through our API (they name the key). */
 export function lineRequestOf(

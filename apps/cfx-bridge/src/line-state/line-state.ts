@@ -3,7 +3,7 @@
  * record per key, the newest kept): the work orders the MES announced (`WorkOrdersCreated`/`Updated`), and which unit
  * sits at which position of a panel (`UnitsInitialized`). Read back whole at start, so it survives a restart.
  */
-export const CFX_STATE_TOPIC = 'trace.cfx-state.v1';
+export { CFX_STATE_TOPIC } from '@trace/contracts';
 
 /**
  * Compacted and kept for good: the newest record of each work order and panel stays (a table, not a log), and a

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, Placement, TraceEvent, TraceEventOf, isInstant, makeEvent, parseEvent, toMessage } from '@trace/contracts';
+import { CFX_EVENT_HEADERS, CORRELATION_ID_HEADER, EventType, MAX_ID_LENGTH, Placement, TraceEvent, TraceEventOf, isInstant, makeEvent, parseEvent, toMessage } from '@trace/contracts';
 import { CfxFields } from '../cfx/cfx-fields';
 import { MAPPED_MESSAGES, MappedMessageName, isCfxMessageName, mappedMessage } from '../cfx/cfx-messages';
 import { CfxRejectReason, decodeCfx } from '../cfx/decode-cfx';
@@ -37,15 +37,8 @@ export interface MappedMessage {
   state: LineStateRecord[];
 }
 
-/** Header names the bridge puts on what it produces. */
-export const CFX_HEADERS = {
-  messageName: 'cfx-message',
-  uniqueId: 'cfx-unique-id',
-  source: 'cfx-source',
-  vendorUnresolved: 'cfx-vendor-unresolved',
-  msdLevel: 'cfx-msd-level',
-  remainingExposureSeconds: 'cfx-remaining-exposure-seconds',
-} as const;
+/** Header names the bridge puts on what it produces (declared in the contract). */
+export const CFX_HEADERS = CFX_EVENT_HEADERS;
 
 /** A vendor id for a vendor string the alias table does not know: the graph shows it as an unregistered vendor. */
 export const UNRESOLVED_VENDOR_PREFIX = 'unresolved:';
