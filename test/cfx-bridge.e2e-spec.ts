@@ -403,7 +403,7 @@ describe('the CFX bridge through a real AMQP broker, Kafka and the ingest', () =
     const lines = bridgeStdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.name !== 'cfx-bridge' || typeof l.level !== 'string' || typeof l.msg !== 'string')).toEqual([]);
     const letters = lines.filter((l) => l.level === 'warn' && String(l.msg).startsWith('dead-lettered CFX'));
-    expect([...new Set(letters.map((l) => l.reason))].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE']);
+    expect([...new Set(letters.map((l) => l.reason))].sort()).toEqual(['INVALID_BODY', 'INVALID_ENCODING', 'INVALID_JSON', 'MISSING_ID', 'UNKNOWN_MESSAGE', 'UNMAPPED_WORK_ORDER']);
     expect(letters.every((l) => typeof l.amqpMessageId === 'string')).toBe(true);
     expect(letters.find((l) => l.reason === 'UNKNOWN_MESSAGE')).toMatchObject({ messageName: 'Acme.Custom.Telemetry', uniqueId: expect.any(String) });
   });
