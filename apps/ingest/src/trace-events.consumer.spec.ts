@@ -59,10 +59,14 @@ describe('TraceEventsConsumer', () => {
     let inFlight = 0;
     let most = 0;
     const sizes: number[] = [];
+    // Each slice but the last is held until a second is in flight, so the test sees the slots used, whatever the timing.
+    const held: (() => void)[] = [];
     const execute = jest.fn(async ({ events }: RecordEventsCommand): Promise<RecordEventsResult> => {
       sizes.push(events.length);
       most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (events.length === 500) held.splice(0).forEach((go) => go());
+      else if (inFlight === 2) held.splice(0).forEach((go) => go());
+      else await new Promise<void>((resolve) => held.push(resolve));
       inFlight--;
       // The first slice's database refuses its first event.
       return { recorded: events.length - (events[0]!.position.offset === '0' ? 1 : 0), refused: events[0]!.position.offset === '0' ? [{ position: events[0]!.position, reason: 'REJECTED_BY_DATABASE', errors: ['refused'] }] : [] };
@@ -85,11 +89,18 @@ describe('TraceEventsConsumer', () => {
 
   it('starts no slice after one failed, lets those in flight end, then throws the failure (the transport retries the whole batch)', async () => {
     const ended: string[] = [];
+    let secondStarted!: () => void;
+    const second = new Promise<void>((resolve) => (secondStarted = resolve));
     const record = jest.fn(async (events: { position: { offset: string } }[]): Promise<RecordEventsResult> => {
       const first = events[0]!.position.offset;
-      await new Promise((resolve) => setTimeout(resolve, first === '0' ? 5 : 30));
+      if (first === '0') {
+        await second; // fails once the second slice is in flight
+        ended.push(first);
+        throw new Error('database down');
+      }
+      secondStarted();
+      await new Promise((resolve) => setTimeout(resolve, 50));
       ended.push(first);
-      if (first === '0') throw new Error('database down');
       return { recorded: events.length, refused: [] };
     });
     const batch = batchOf(Array.from({ length: 4 * SLICE_MESSAGES }, (_, i) => toMessage(started(`SN-${i}`)).value));

@@ -81,7 +81,7 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
   const slices: Promise<SliceOutcome>[] = [];
   let failed = false;
   for (let i = 0; i < batch.messages.length && !failed; i += SLICE_MESSAGES) {
-    const { events, deadLetters } = eventsOf({ ...batch, messages: batch.messages.slice(i, i + SLICE_MESSAGES) });
+    const { events, deadLetters } = await validatedInTurns({ ...batch, messages: batch.messages.slice(i, i + SLICE_MESSAGES) });
     const release = await slots.take();
     if (failed) {
       release();
@@ -99,6 +99,23 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
   const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (rejected) throw rejected.reason;
   return outcomes.map((o) => (o as PromiseFulfilledResult<SliceOutcome>).value);
+}
+
+/** Messages validated in one turn of the event loop: between turns, the writes in flight are answered and continued. */
+const VALIDATED_PER_TURN = 100;
+
+// eventsOf, yielding to the event loop every VALIDATED_PER_TURN messages: validating a slice is tens of milliseconds of
+// CPU (more on a busy machine), during which the other slices' answered writes would wait to send their next round
+// trip (the read-back, the derived writes) and the database would idle.
+async function validatedInTurns(batch: IncomingBatch): Promise<ReturnType<typeof eventsOf>> {
+  const out: ReturnType<typeof eventsOf> = { events: [], deadLetters: [] };
+  for (let i = 0; i < batch.messages.length; i += VALIDATED_PER_TURN) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    const part = eventsOf({ ...batch, messages: batch.messages.slice(i, i + VALIDATED_PER_TURN) });
+    out.events.push(...part.events);
+    out.deadLetters.push(...part.deadLetters);
+  }
+  return out;
 }
 
 /**
