@@ -1,24 +1,18 @@
 import { TraceEvent } from '@trace/contracts';
 import { PositionedEvent, graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-// The collection names of the graph and the brand-bucketed edges' read-back rule: read-only use of the lib's own
-// functions, to write exactly what and where the ingest writes.
-import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites } from '@trace/genealogy/testing';
-import type { GraphWrite } from '@trace/genealogy';
+// The collection names of the graph and the lib's own write plan (GraphWriteRepository.apply is applyGraphWrites over
+// mongoose's collections): the same function over the raw driver, so the ceiling sends exactly the ingest's writes.
+import { COLLECTIONS, DERIVED_FROM_FIELDS, GraphStore, PreparedWrites, applyGraphWrites, prepareGraphWrites } from '@trace/genealogy/testing';
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 
 type Db = mongoose.mongo.Db;
-type CollectionOps = { collection: string; ops: mongoose.mongo.AnyBulkWriteOperation[] }[];
 
 /**
- * What the ingest sends for one batch, prepared beforehand: its graph writes merged per document (one bulk per
- * collection), and the units whose brand-bucketed forward edges it must read back and write after them
- * (GraphWriteRepository.apply).
+ * What the ingest sends for one batch, prepared beforehand: its graph writes merged per document, one bulk per
+ * collection, and the units whose derived writes (brand-bucketed forward edges, conflict marks) it reads back after.
  */
-export interface PreparedBatch {
-  ops: CollectionOps;
-  readBack: Map<string, BrandedUseNeed>;
-}
+export type PreparedBatch = PreparedWrites;
 
 /** A batch of messages as one partition delivered them. */
 export interface RecordedBatch {
@@ -30,18 +24,11 @@ export interface RecordedBatch {
 /** The same write concern as the ingest on a single server (MONGO_WRITE_CONCERN=1, journaled). */
 export const WRITE_CONCERN = { w: 1, journal: true } as const;
 
-// As GraphWriteRepository.apply: units read back by `_id $in` in chunks of 500, side by side.
-const READ_BACK_CHUNK = 500;
-
-const opsOf = (writes: GraphWrite[]): CollectionOps => {
-  const byCollection = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
-  for (const w of writes) {
-    const name = COLLECTIONS[w.collection satisfies GraphCollection];
-    const ops = byCollection.get(name) ?? byCollection.set(name, []).get(name)!;
-    ops.push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
-  }
-  return [...byCollection].map(([collection, ops]) => ({ collection, ops }));
-};
+/** The graph of `db` through the raw driver, with the ingest's write concern. */
+export const rawStore = (db: Db): GraphStore => ({
+  bulkUpsert: (collection, ops) => db.collection(COLLECTIONS[collection]).bulkWrite(ops, { ordered: false, writeConcern: WRITE_CONCERN }),
+  readUnits: (ids) => db.collection(COLLECTIONS.units).find({ _id: { $in: ids as never[] } }, { projection: DERIVED_FROM_FIELDS }).toArray() as never,
+});
 
 /** The writes the ingest would send for a batch, prepared: merged per document, one bulk per collection, and its read-back. */
 export function bulkOpsFor(batch: RecordedBatch): PreparedBatch {
@@ -49,31 +36,15 @@ export function bulkOpsFor(batch: RecordedBatch): PreparedBatch {
     event: JSON.parse(m.value) as TraceEvent,
     position: { topic: batch.topic, partition: batch.partition, offset: m.offset },
   }));
-  const writes = mergeGraphWrites(positioned.flatMap(graphWritesFor));
-  return { ops: opsOf(writes), readBack: brandedUseNeeds(writes) };
+  return prepareGraphWrites(mergeGraphWrites(positioned.flatMap(graphWritesFor)));
 }
-
-const sendOps = (db: Db, ops: CollectionOps): Promise<unknown> =>
-  Promise.all(ops.map(({ collection, ops: o }) => db.collection(collection).bulkWrite(o, { ordered: false, writeConcern: WRITE_CONCERN })));
 
 /**
- * One batch as the ingest applies it: the prepared bulks, then (when the batch started units or installed material)
- * one read of those units and the bulk of their brand-bucketed edges. The read-back's writes depend on what the
+ * One batch as the ingest applies it (applyGraphWrites): the prepared bulks, then (when the batch started units or
+ * installed material) one read of those units and the bulk of the writes derived from them. Those depend on what the
  * database holds then, so they cannot be prepared; deriving them is a few microseconds a unit.
  */
-async function applyBatch(db: Db, batch: PreparedBatch): Promise<void> {
-  await sendOps(db, batch.ops);
-  if (batch.readBack.size === 0) return;
-  const ids = [...batch.readBack.keys()];
-  const reads: Promise<mongoose.mongo.Document[]>[] = [];
-  for (let i = 0; i < ids.length; i += READ_BACK_CHUNK) {
-    const chunk = ids.slice(i, i + READ_BACK_CHUNK);
-    reads.push(db.collection(COLLECTIONS.units).find({ _id: { $in: chunk as never[] } }, { projection: { brand: 1, installs: 1 } }).toArray());
-  }
-  const units = (await Promise.all(reads)).flat() as unknown as Parameters<typeof brandedUseWrites>[0][];
-  const writes = mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, batch.readBack.get(u._id)!)));
-  if (writes.length > 0) await sendOps(db, opsOf(writes));
-}
+const applyBatch = (db: Db, batch: PreparedBatch): Promise<void> => applyGraphWrites(rawStore(db), batch);
 
 /** Sends prepared batches, `concurrency` at a time (as the ingest processes partitions side by side). */
 export async function writeBulks(db: Db, batches: PreparedBatch[], concurrency: number): Promise<void> {

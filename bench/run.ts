@@ -78,8 +78,10 @@ async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyLoad = args.includes('--load-only');
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--load-only');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: npm run bench [-- --quick] [--load-only]`);
+  // `--only ingest`: the ingest against its ceilings and nothing else (to measure the write path alone).
+  const onlyIngest = args.join(' ').includes('--only ingest');
+  const unknown = args.filter((a, i) => a !== '--quick' && a !== '--load-only' && !(a === '--only' && args[i + 1] === 'ingest') && !(a === 'ingest' && args[i - 1] === '--only'));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: npm run bench [-- --quick] [--load-only | --only ingest]`);
   const mode = args.includes('--quick') ? 'quick' : 'full';
   const cfg = MODES[mode];
   const startedAt = new Date();
@@ -123,6 +125,19 @@ async function main(): Promise<void> {
 
     // (a) Ingest against its two ceilings.
     const ingest = await benchIngest(ctx, messages, cfg.ingestRuns);
+    if (onlyIngest) {
+      const metrics: Metric[] = [];
+      const rows: (string[] | string)[] = [];
+      const m: MetricOf = (id, label, value, unit, better, goal) => (metrics.push({ id, label, value, unit, better, ...(goal ? { goal } : {}) }), value);
+      ingestRows(ingest, m, (ok) => (ok ? 'met' : 'NOT met'), rows);
+      const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
+      process.stdout.write(`\n${table}\n\n`);
+      const datasets = { ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents } };
+      const file = writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion }, datasets, metrics, notMeasured: [], table } as BenchResult, '-ingest');
+      process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
+      await ingest.graphDb.dropDatabase();
+      return;
+    }
 
 
     // (b) Backward genealogy, on the bulk-written copy of the ingest's graph (the same documents, checked above).
@@ -225,8 +240,8 @@ async function main(): Promise<void> {
   }
 }
 
-function writeResult(result: BenchResult): string {
-  const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}${result.datasets.load && !result.datasets.ingest ? '-load' : ''}.json`);
+function writeResult(result: BenchResult, suffix = result.datasets.load && !result.datasets.ingest ? '-load' : ''): string {
+  const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}${suffix}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
@@ -274,26 +289,10 @@ function loadReport(load: LoadFigures): { rows: (string[] | string)[]; metrics: 
   return { rows, metrics };
 }
 
-function report(
-  ingest: IngestFigures,
-  scaleOut: ScaleOutFigures,
-  small: GenealogyFigures,
-  large: GenealogyFigures,
-  proxied: ProxiedGenealogyFigures,
-  whereUsed: WhereUsedPagingFigures,
-  growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
-  web: WebFigures,
-  notMeasured: { what: string; why: string }[],
-  load: LoadFigures,
-  cfx: CfxBridgeFigures,
-): { table: string; metrics: Metric[] } {
-  const metrics: Metric[] = [];
-  const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
-    metrics.push({ id, label, value, unit, better, ...(goal ? { goal } : {}) });
-    return value;
-  };
-  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
-  const rows: (string[] | string)[] = [];
+type MetricOf = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string) => number;
+
+/** The ingest section's rows and metrics (also the whole report of `--only ingest`). */
+function ingestRows(ingest: IngestFigures, m: MetricOf, verdict: (ok: boolean) => string, rows: (string[] | string)[]): void {
   const lowerName = ingest.consumeRate <= ingest.bulkRate ? 'raw consume' : 'raw bulk write';
   m('ingest.rate', 'ingest events/s (median of runs)', ingest.ingestRate, 'ev/s', 'higher');
   m('ingest.ceiling.consume', 'raw consume events/s', ingest.consumeRate, 'ev/s', 'none');
@@ -317,6 +316,29 @@ function report(
   rows.push(['(info) CPU only then bulk write, one after the other', fmtRate(serial), 'ingest / in series', fmtRatio(ingest.ingestRate / serial), '', '']);
   rows.push(['(info) produce, one producer, 2,000 a send', fmtRate(ingest.produceRate), '', '', '', '']);
   rows.push(['(info) bulk-written graph = the ingest\'s, byte for byte', ingest.graphMatches ? 'yes' : 'NO', '', '', '', '']);
+}
+
+function report(
+  ingest: IngestFigures,
+  scaleOut: ScaleOutFigures,
+  small: GenealogyFigures,
+  large: GenealogyFigures,
+  proxied: ProxiedGenealogyFigures,
+  whereUsed: WhereUsedPagingFigures,
+  growth: { size: string; events: number; documents: number; figures: GenealogyFigures }[],
+  web: WebFigures,
+  notMeasured: { what: string; why: string }[],
+  load: LoadFigures,
+  cfx: CfxBridgeFigures,
+): { table: string; metrics: Metric[] } {
+  const metrics: Metric[] = [];
+  const m = (id: string, label: string, value: number, unit: string, better: Metric['better'], goal?: string): number => {
+    metrics.push({ id, label, value, unit, better, ...(goal ? { goal } : {}) });
+    return value;
+  };
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  const rows: (string[] | string)[] = [];
+  ingestRows(ingest, m, verdict, rows);
 
   const [one, two] = scaleOut.setups as [ScaleOutFigures['setups'][0], ScaleOutFigures['setups'][0]];
   m('scaleout.one', 'scale-out: one ingest process events/s', one.rate, 'ev/s', 'higher');

@@ -7,7 +7,7 @@ export class IngestEnv extends PlatformEnv {
   @IsString() @IsNotEmpty() KAFKA_GROUP_ID: string = 'trace-ingest';
   @IsString() @IsNotEmpty() KAFKA_CLIENT_ID: string = 'trace-ingest';
   /** Partitions processed at the same time by one instance. */
-  @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 3;
+  @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 16;
   /** Longest wait between two retries of a batch the database could not take. */
   @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
   /** On SIGTERM, how long the batches in flight may take to finish (and be committed) before the ingest exits without them. */

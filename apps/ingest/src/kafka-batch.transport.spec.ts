@@ -245,4 +245,27 @@ describe('isTransient', () => {
   ])('says whether %s is transient (%s)', (_name, expected, error) => {
     expect(isTransient(error)).toBe(expected);
   });
+
+  it('heartbeats every few seconds while a batch is being recorded, and no more once it is', async () => {
+    jest.useFakeTimers();
+    try {
+      let finish!: () => void;
+      const { transport } = transportWith(() => new Promise<RecordResult>((resolve) => (finish = () => resolve({ recorded: 1, deadLetters: [] }))));
+      const b = fakeBatch([JSON.stringify({ any: 1 })]);
+      const heartbeat = jest.fn(async () => undefined);
+      const handled = transport.handleBatch({ ...b.payload, heartbeat });
+
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(heartbeat.mock.calls.length).toBe(3); // at 3, 6 and 9 s of a batch still recording
+
+      finish();
+      await handled;
+      const afterEnd = heartbeat.mock.calls.length; // one more as the batch ends, as always
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(heartbeat.mock.calls.length).toBe(afterEnd);
+      expect(b.commits()).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -39,6 +39,8 @@ export type DeadLetterProducer = Pick<Producer, 'send'>;
 
 /** Used when the broker cannot be asked: Kafka's default `message.max.bytes` is 1,048,588. */
 const FALLBACK_MAX_BYTES = 1_000_000;
+/** How often a batch being recorded heartbeats (the consumer's heartbeatInterval; its session timeout is 30 s). */
+const HEARTBEAT_WHILE_RECORDING_MS = 3_000;
 /** Dead letters logged one by one per batch; the rest of a batch's are summed up in one line (all are on the topic). */
 const LOGGED_PER_BATCH = 10;
 
@@ -234,7 +236,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       // A batch abandoned here is not resolved: its messages are delivered again, to us or to another instance.
       if (this.fatal || !isRunning() || isStale()) return void timer?.({ outcome: 'abandoned' });
       try {
-        const result = await lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming)));
+        const result = await this.whileHeartbeating(heartbeat, async () => lastValueFrom(this.transformToObservable<RecordResult>(await handler(incoming))));
         await this.deadLetter(incoming, result.deadLetters);
         this.stats.events += result.recorded;
         this.stats.batches++;
@@ -310,6 +312,17 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         `dead-lettered ${rest.length} more of ${batch.brokerTopic}[${batch.partition}] at offsets ${rest[0]!.message.offset}..${rest.at(-1)!.message.offset}: ` +
           [...reasons].map(([r, n]) => `${r} ×${n}`).join(', '),
       );
+    }
+  }
+
+  // A large batch recorded slice after slice (waiting for slots shared with other partitions) may outlast the session
+  // timeout; kafkajs heartbeats only when asked, so the transport asks every few seconds while the handler works.
+  private async whileHeartbeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => void heartbeat().catch((e: unknown) => this.logger.warn(`heartbeat failed while recording a batch: ${describe(e)}`)), HEARTBEAT_WHILE_RECORDING_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
     }
   }
 

@@ -1,7 +1,8 @@
 import { TOPICS, makeEvent, toMessage } from '@trace/contracts';
 import { IncomingBatch } from './incoming-batch';
 import { RecordEventsCommand, RecordEventsResult, RecordEventsUseCase } from './record-events.use-case';
-import { TraceEventsConsumer, eventsOf } from './trace-events.consumer';
+import { Slots } from './slots';
+import { SLICE_MESSAGES, TraceEventsConsumer, eventsOf, recordInSlices } from './trace-events.consumer';
 
 const started = (serial: string) => makeEvent('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'P1', workOrder: 'WO1' });
 
@@ -52,5 +53,62 @@ describe('TraceEventsConsumer', () => {
       ['3', 'REJECTED_BY_DATABASE'],
     ]);
     expect(result.deadLetters[0]!.message.value!.toString()).toBe(values[1]);
+  });
+
+  it('records a large batch in slices, never more at once than its slots, and dead-letters across slices in message order, the database refusals last', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    // Each slice but the last is held until a second is in flight, so the test sees the slots used, whatever the timing.
+    const held: (() => void)[] = [];
+    const execute = jest.fn(async ({ events }: RecordEventsCommand): Promise<RecordEventsResult> => {
+      sizes.push(events.length);
+      most = Math.max(most, ++inFlight);
+      if (events.length === 500) held.splice(0).forEach((go) => go());
+      else if (inFlight === 2) held.splice(0).forEach((go) => go());
+      else await new Promise<void>((resolve) => held.push(resolve));
+      inFlight--;
+      // The first slice's database refuses its first event.
+      return { recorded: events.length - (events[0]!.position.offset === '0' ? 1 : 0), refused: events[0]!.position.offset === '0' ? [{ position: events[0]!.position, reason: 'REJECTED_BY_DATABASE', errors: ['refused'] }] : [] };
+    });
+    const values = Array.from({ length: 2 * SLICE_MESSAGES + 500 }, (_, i) => (i === SLICE_MESSAGES + 7 ? unknownType : toMessage(started(`SN-${i}`)).value));
+    const batch = batchOf(values);
+
+    const slices = await recordInSlices(batch, new Slots(2), (events) => execute({ events }));
+    const result = await new TraceEventsConsumer({ execute } as unknown as RecordEventsUseCase).production(batch);
+
+    expect(slices.map((s) => s.events.length + s.deadLetters.length)).toEqual([SLICE_MESSAGES, SLICE_MESSAGES, 500]);
+    expect(sizes.slice(0, 3)).toEqual([SLICE_MESSAGES, SLICE_MESSAGES - 1, 500]);
+    expect(most).toBe(2);
+    expect(result.recorded).toBe(values.length - 2);
+    expect(result.deadLetters.map((d) => [d.message.offset, d.reason])).toEqual([
+      [String(SLICE_MESSAGES + 7), 'UNKNOWN_TYPE'],
+      ['0', 'REJECTED_BY_DATABASE'],
+    ]);
+  });
+
+  it('starts no slice after one failed, lets those in flight end, then throws the failure (the transport retries the whole batch)', async () => {
+    const ended: string[] = [];
+    let secondStarted!: () => void;
+    const second = new Promise<void>((resolve) => (secondStarted = resolve));
+    const record = jest.fn(async (events: { position: { offset: string } }[]): Promise<RecordEventsResult> => {
+      const first = events[0]!.position.offset;
+      if (first === '0') {
+        await second; // fails once the second slice is in flight
+        ended.push(first);
+        throw new Error('database down');
+      }
+      secondStarted();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ended.push(first);
+      return { recorded: events.length, refused: [] };
+    });
+    const batch = batchOf(Array.from({ length: 4 * SLICE_MESSAGES }, (_, i) => toMessage(started(`SN-${i}`)).value));
+
+    await expect(recordInSlices(batch, new Slots(2), record)).rejects.toThrow('database down');
+
+    // Slices 1 and 2 started together; slice 1 failed, so slice 3 never started, and slice 2 ended before the throw.
+    expect(record).toHaveBeenCalledTimes(2);
+    expect(ended).toEqual(['0', String(SLICE_MESSAGES)]);
   });
 });

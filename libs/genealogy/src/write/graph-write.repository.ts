@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { Model } from 'mongoose';
 import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
-import { DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
+import { DERIVED_FROM_FIELDS, GraphStore, applyGraphWrites, prepareGraphWrites } from './apply-graph-writes';
+import { DerivedFrom, GraphWrite } from './graph-writes';
 import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
-/** Applies graph writes as idempotent upserts, one unordered bulk per collection. */
+/** Applies graph writes as idempotent upserts, one unordered bulk per collection (applyGraphWrites). */
 @Injectable()
 export class GraphWriteRepository {
   private readonly models: Record<GraphCollection, Model<any>>;
@@ -30,42 +31,16 @@ export class GraphWriteRepository {
     this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
   }
 
-  /**
-   * Upserts every write, then the brand-bucketed forward edges and the conflict marks they call for (read back from the units just
-   * written: one more round trip when the batch started units or installed material); resolves once the database
-   * has acknowledged all of it with the connection's write concern. A failure in between is retried whole by the
-   * caller, and every write is idempotent.
-   */
-  async apply(writes: GraphWrite[]): Promise<void> {
-    await this.upsert(writes);
-    const needs = brandedUseNeeds(writes);
-    if (needs.size === 0) return;
-    const ids = [...needs.keys()];
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
-    const read = (chunk: string[]) => this.models.units.find({ _id: { $in: chunk } }, { starts: 1, started: 1, installs: 1 }).lean().exec() as Promise<DerivedFrom[]>;
-    const units = (await Promise.all(chunks.map(read))).flat();
-    await this.upsert(
-      mergeGraphWrites(
-        units.flatMap((u) => {
-          const need = needs.get(u._id)!;
-          return [...brandedUseWrites(u, need), ...(need.brandSet ? conflictMarkWrites(u) : [])];
-        }),
-      ),
-    );
-  }
+  /** The graph as a GraphStore: mongoose's driver collections, so the writer's exact documents go out uncast. */
+  private readonly store: GraphStore = {
+    // The raw driver collection: the writer builds exact documents, and mongoose's casting of Mixed maps would cost
+    // time on the hot path without checking anything. The write concern is the connection's.
+    bulkUpsert: (collection, ops) => this.models[collection].collection.bulkWrite(ops as never, { ordered: false }),
+    readUnits: (ids) => this.models.units.collection.find({ _id: { $in: ids as never[] } }, { projection: DERIVED_FROM_FIELDS }).toArray() as unknown as Promise<DerivedFrom[]>,
+  };
 
-  private async upsert(writes: GraphWrite[]): Promise<void> {
-    const byCollection = new Map<GraphCollection, AnyBulkWriteOperation[]>();
-    for (const w of writes) {
-      const ops = byCollection.get(w.collection) ?? [];
-      ops.push({ updateOne: { filter: { _id: w.id }, update: { $set: w.set }, upsert: true } });
-      byCollection.set(w.collection, ops);
-    }
-    // The raw driver collection: the writer builds exact documents, and mongoose's casting of
-    // Mixed maps would cost time on the hot path without checking anything.
-    await Promise.all(
-      [...byCollection].map(([collection, ops]) => this.models[collection].collection.bulkWrite(ops as never, { ordered: false })),
-    );
+  /** Upserts every write and the writes derived from them (applyGraphWrites); resolves once all of it is acknowledged. */
+  async apply(writes: GraphWrite[]): Promise<void> {
+    await applyGraphWrites(this.store, prepareGraphWrites(writes));
   }
 }

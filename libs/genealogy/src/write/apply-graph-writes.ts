@@ -1,0 +1,67 @@
+import type { mongo } from 'mongoose';
+import { GraphCollection } from '../storage/graph.documents';
+import { BrandedUseNeed, DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
+
+type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
+
+/**
+ * Where graph writes go: one unordered bulk of upserts per collection, and the read of units by `_id` that the
+ * derived writes need. GraphWriteRepository is one (mongoose's driver collections); the bench's bulk-write ceiling
+ * is another (the raw driver), so that both send exactly the same round trips.
+ */
+export interface GraphStore {
+  bulkUpsert(collection: GraphCollection, ops: AnyBulkWriteOperation[]): Promise<unknown>;
+  /** The units of `ids` that exist, with the fields of DERIVED_FROM_FIELDS only. */
+  readUnits(ids: string[]): Promise<DerivedFrom[]>;
+}
+
+/** The projection of the units read back for the derived writes (brandedUseWrites, conflictMarkWrites). */
+export const DERIVED_FROM_FIELDS = { starts: 1, started: 1, installs: 1 } as const;
+
+/** Units read back by `_id $in` in chunks of this many, side by side. */
+export const READ_BACK_CHUNK = 500;
+
+/** A batch's writes as the database gets them: one bulk of upserts per collection, and the units to read back after. */
+export interface PreparedWrites {
+  bulks: [GraphCollection, AnyBulkWriteOperation[]][];
+  needs: Map<string, BrandedUseNeed>;
+}
+
+/** Groups writes into one bulk of idempotent upserts per collection, and notes the units whose derived writes they call for. */
+export function prepareGraphWrites(writes: GraphWrite[]): PreparedWrites {
+  return { bulks: upsertsOf(writes), needs: brandedUseNeeds(writes) };
+}
+
+function upsertsOf(writes: GraphWrite[]): [GraphCollection, AnyBulkWriteOperation[]][] {
+  const byCollection = new Map<GraphCollection, AnyBulkWriteOperation[]>();
+  for (const w of writes) {
+    const ops = byCollection.get(w.collection) ?? byCollection.set(w.collection, []).get(w.collection)!;
+    ops.push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
+  }
+  return [...byCollection];
+}
+
+const sendBulks = (store: GraphStore, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
+
+/**
+ * Upserts every write, then the brand-bucketed forward edges and the conflict marks they call for, derived from the
+ * units just written as the database holds them then (one more read and one more bulk when the batch started units or
+ * installed material). Resolves once the store acknowledged all of it. A failure in between is retried whole by the
+ * caller, and every write is idempotent.
+ */
+export async function applyGraphWrites(store: GraphStore, prepared: PreparedWrites): Promise<void> {
+  await sendBulks(store, prepared.bulks);
+  const { needs } = prepared;
+  if (needs.size === 0) return;
+  const ids = [...needs.keys()];
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += READ_BACK_CHUNK) chunks.push(ids.slice(i, i + READ_BACK_CHUNK));
+  const units = (await Promise.all(chunks.map((c) => store.readUnits(c)))).flat();
+  const derived = mergeGraphWrites(
+    units.flatMap((u) => {
+      const need = needs.get(u._id)!;
+      return [...brandedUseWrites(u, need), ...(need.brandSet ? conflictMarkWrites(u) : [])];
+    }),
+  );
+  if (derived.length > 0) await sendBulks(store, upsertsOf(derived));
+}
