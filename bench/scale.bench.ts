@@ -137,7 +137,9 @@ async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: numb
   let lastLog = t0;
   const inFlight: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
-    inFlight.push(applyBatch(db, batch, offset));
+    const applied = applyBatch(db, batch, offset);
+    applied.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile (which would skip the stand-in's stop)
+    inFlight.push(applied);
     offset += batch.length;
     batch = [];
     if (inFlight.length >= 2) await inFlight.shift();
@@ -175,6 +177,7 @@ async function startStandIn(): Promise<StandIn> {
     stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  process.once('exit', () => child.kill('SIGKILL')); // never leave the JVM behind, whatever ends this process
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stand-in not ready in 60 s (see ${dir}/mongo.err)`)), 60_000);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -436,7 +439,8 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = os.loadavg()[0]!;
   const standIn = await startStandIn();
-  const client = await mongoose.mongo.MongoClient.connect(standIn.url);
+  // A stand-in near its heap limit pauses for tens of seconds in a full collection: the driver's monitor must wait.
+  const client = await mongoose.mongo.MongoClient.connect(standIn.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000, socketTimeoutMS: 0 });
   const apis: ApiUnderTest[] = [];
   try {
     const empty = footprint(standIn);
