@@ -1,0 +1,507 @@
+/**
+ * Scale: the same questions on a graph of one million installations and on a larger one (ten million where it fits),
+ * both in one stand-in, timed round-robin in the same run, so that the growth ratio compares figures seconds apart.
+ *
+ *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory] [--heap 6g] [--rounds 15]
+ *
+ * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), with the H2
+ * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 10 GB of heap per
+ * million installations: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap or disk figures).
+ *
+ * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
+ * 9 from common reels (one reel per 100 boards, so a reel is in ~900 boards at every size) and 1 from a huge reel
+ * split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written with the ingest's
+ * own writes (graphWritesFor, mergeGraphWrites, the brand-bucketed read-back), not through Kafka. Before timing, a
+ * sample of boards, systems and reels is traced through the API and checked against the generator's own truth.
+ *
+ * Timed over HTTP (site-wide key), per size: backward genealogy of a board and of a system; where-used of the small
+ * reel (3 rows); the first page (1,000 rows) of the huge reel's where-used (every board); and, for information, the
+ * first page of a common reel's. Writes bench/results/<time>-<sha>-scale.json.
+ */
+import 'reflect-metadata';
+import { TraceEvent, makeEvent } from '@trace/contracts';
+import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
+import type { GraphWrite } from '@trace/genealogy';
+import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites } from '@trace/genealogy/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import mongoose from 'mongoose';
+import { ApiUnderTest, startApiOn } from './genealogy.bench';
+import { WRITE_CONCERN } from './graph-bulk';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { Latency, latencyOf, now } from './stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const argOf = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const SIZES = (argOf('installations') ?? '1000000,10000000').split(',').map(Number);
+const BACKEND = argOf('backend') ?? 'h2';
+const HEAP = argOf('heap') ?? '6g';
+const ROUNDS = Number(argOf('rounds') ?? 15);
+const SAMPLE = Number(argOf('sample') ?? 40);
+const BATCH = 4_000;
+const PAGE = 1_000;
+const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
+if (BACKEND !== 'h2' && BACKEND !== 'memory') throw new Error('--backend: h2 or memory');
+
+/** The data set of `installations` installations and its truth, computed, never read back. */
+class Shape {
+  readonly boards: number;
+  readonly reels: number;
+  constructor(readonly installations: number) {
+    this.boards = installations / 10;
+    this.reels = Math.max(10, Math.floor(this.boards / 100));
+  }
+  board = (b: number): string => `B-${b}`;
+  system = (s: number): string => `SYS-${s}`;
+  reelsOf = (b: number): string[] => Array.from({ length: 9 }, (_, k) => `R-${(b * 7 + k * 131) % this.reels}`);
+  hugeOf = (b: number): string => (b % 2 ? 'HUGE-A' : 'HUGE-B');
+  /** Boards the small reel is installed in (besides nothing else). */
+  smallBoards = (): number[] => [1, 2, 3].map((i) => Math.floor((i * this.boards) / 4));
+  boardsOfReel(lotId: string): Set<string> {
+    const out = new Set<string>();
+    for (let b = 0; b < this.boards; b++) if (this.reelsOf(b).includes(lotId)) out.add(this.board(b));
+    return out;
+  }
+
+  *events(): Generator<TraceEvent> {
+    let seq = 0;
+    const at = '2026-11-01T08:00:00Z';
+    const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent =>
+      makeEvent(type, data as never, { eventId: `s${++seq}`, occurredAt: at }) as TraceEvent;
+    yield ev('VendorRegistered', { vendorId: 'V-1', name: 'Vendor', country: 'DE', status: 'approved' });
+    for (let r = 0; r < this.reels; r++) {
+      yield ev('MaterialReceived', { receiptId: `GR-${r}`, vendorId: 'V-1', manufacturer: 'M', mpn: `MPN-${r % 50}`, internalPartNumber: 'I', vendorLotCode: `L${r}`, receivedAt: at, uom: 'pcs', packages: [{ lotId: `R-${r}`, quantity: 1e6 }] });
+    }
+    yield ev('MaterialReceived', { receiptId: 'GR-HUGE', vendorId: 'V-1', manufacturer: 'M', mpn: 'HUGE', internalPartNumber: 'I', vendorLotCode: 'H', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'HUGE', quantity: 1e8 }] });
+    yield ev('LotSplit', { sourceLotId: 'HUGE', newLots: [{ lotId: 'HUGE-A', quantity: 5e7 }, { lotId: 'HUGE-B', quantity: 5e7 }] });
+    yield ev('MaterialReceived', { receiptId: 'GR-SMALL', vendorId: 'V-1', manufacturer: 'M', mpn: 'SMALL', internalPartNumber: 'I', vendorLotCode: 'S', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'SMALL', quantity: 10 }] });
+    const small = new Set(this.smallBoards());
+    for (let b = 0; b < this.boards; b++) {
+      const serial = this.board(b);
+      const system = this.system(Math.floor(b / 4));
+      yield ev('UnitStarted', { serial, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: `BRD-${b % 5}`, workOrder: `WO-${b % 100}` });
+      for (const [k, lotId] of this.reelsOf(b).entries()) yield ev('MaterialInstalled', { serial, lotId, quantity: 1, refDes: [`C${k}`] });
+      yield ev('MaterialInstalled', { serial, lotId: this.hugeOf(b), quantity: 1, refDes: ['U1'] });
+      if (small.has(b)) yield ev('MaterialInstalled', { serial, lotId: 'SMALL', quantity: 1, refDes: ['X1'] });
+      if (b % 4 === 0) yield ev('UnitStarted', { serial: system, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: 'SYS', workOrder: 'WO-S' });
+      yield ev('UnitAssembled', { serial: system, childSerial: serial });
+    }
+  }
+}
+
+type Ops = { collection: string; ops: mongoose.mongo.AnyBulkWriteOperation[] }[];
+const opsOf = (writes: GraphWrite[]): Ops => {
+  const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
+  for (const w of writes) {
+    const name = COLLECTIONS[w.collection satisfies GraphCollection];
+    (by.get(name) ?? by.set(name, []).get(name)!).push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
+  }
+  return [...by].map(([collection, ops]) => ({ collection, ops }));
+};
+const send = (db: mongoose.mongo.Db, ops: Ops): Promise<unknown> =>
+  Promise.all(ops.map(({ collection, ops: o }) => db.collection(collection).bulkWrite(o, { ordered: false, writeConcern: WRITE_CONCERN })));
+
+/**
+ * One batch as GraphWriteRepository.apply writes it: the merged writes, then the units it started or installed into
+ * read back (the fields the derived writes use, chunks of 500) and their brand-bucketed forward edges. (The
+ * conflict marks apply also derives are empty here: every unit is started once.) From events rather than Kafka
+ * messages, unlike bench/graph-bulk.ts: no JSON round trip for ten million.
+ */
+async function applyBatch(db: mongoose.mongo.Db, events: TraceEvent[], firstOffset: number): Promise<void> {
+  const writes = mergeGraphWrites(events.flatMap((event, i) => graphWritesFor({ event, position: { topic: 'bench.scale', partition: 0, offset: String(firstOffset + i) } })));
+  const needs: Map<string, BrandedUseNeed> = brandedUseNeeds(writes);
+  await send(db, opsOf(writes));
+  const ids = [...needs.keys()];
+  const reads: Promise<mongoose.mongo.Document[]>[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    reads.push(db.collection(COLLECTIONS.units).find({ _id: { $in: ids.slice(i, i + 500) as never[] } }, { projection: { starts: 1, started: 1, installs: 1 } }).toArray());
+  }
+  const units = (await Promise.all(reads)).flat() as unknown as Parameters<typeof brandedUseWrites>[0][];
+  const derived = mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, needs.get(u._id)!)));
+  if (derived.length > 0) await send(db, opsOf(derived));
+}
+
+/** Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). */
+async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: number; seconds: number }> {
+  const t0 = now();
+  let batch: TraceEvent[] = [];
+  let offset = 0;
+  let lastLog = t0;
+  const inFlight: Promise<void>[] = [];
+  const flush = async (): Promise<void> => {
+    const applied = applyBatch(db, batch, offset);
+    applied.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile (which would skip the stand-in's stop)
+    inFlight.push(applied);
+    offset += batch.length;
+    batch = [];
+    if (inFlight.length >= 2) await inFlight.shift();
+    if (now() - lastLog > 30_000) {
+      lastLog = now();
+      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s`);
+    }
+  };
+  for (const e of shape.events()) {
+    batch.push(e);
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  await Promise.all(inFlight);
+  return { events: offset, seconds: (now() - t0) / 1000 };
+}
+
+/** The stand-in as a child JVM, with its pid for heap figures and its store file for disk. */
+interface StandIn {
+  url: string;
+  pid?: number;
+  file?: string;
+  stop(): Promise<void>;
+}
+
+async function startStandIn(): Promise<StandIn> {
+  if (process.env.MONGO_URL) return { url: process.env.MONGO_URL, stop: async () => undefined };
+  const port = Number(process.env.BENCH_MONGO_PORT ?? 27029);
+  const dir = path.join(ROOT, '.stack', `${process.env.BENCH_STACK_NAME ?? 'bench'}-scale`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'scale.mv.db');
+  const spec = BACKEND === 'h2' ? `h2:${file}` : 'memory';
+  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
+    stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  process.once('exit', () => child.kill('SIGKILL')); // never leave the JVM behind, whatever ends this process
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stand-in not ready in 60 s (see ${dir}/mongo.err)`)), 60_000);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code} (see ${dir}/mongo.err; port ${port} taken? set BENCH_MONGO_PORT)`)));
+  });
+  log(`stand-in: ${spec}, -Xmx${HEAP}, pid ${child.pid}, mongodb://127.0.0.1:${port}`);
+  return {
+    url: `mongodb://127.0.0.1:${port}`,
+    pid: child.pid,
+    ...(BACKEND === 'h2' ? { file } : {}),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Heap after a full collection, the process's resident memory and the store file's size, in MiB. */
+interface Footprint {
+  heapMiB?: number;
+  rssMiB?: number;
+  diskMiB?: number;
+}
+
+function footprint(s: StandIn): Footprint {
+  const out: Footprint = {};
+  if (s.pid) {
+    execFileSync('jcmd', [String(s.pid), 'GC.run'], { stdio: 'ignore' });
+    const info = execFileSync('jcmd', [String(s.pid), 'GC.heap_info'], { encoding: 'utf8' });
+    const used = /used (\d+)K/.exec(info);
+    if (used) out.heapMiB = Number(used[1]) / 1024;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'));
+    if (rss) out.rssMiB = Number(rss[1]) / 1024;
+  }
+  if (s.file && fs.existsSync(s.file)) out.diskMiB = fs.statSync(s.file).size / 2 ** 20;
+  return out;
+}
+
+/** Documents per collection and their BSON bytes (a sample of up to 2,000 a collection, times the count). */
+async function sizes(db: mongoose.mongo.Db): Promise<{ documents: Record<string, number>; total: number; bsonMiB: number }> {
+  const documents: Record<string, number> = {};
+  let bson = 0;
+  for (const name of Object.values(COLLECTIONS)) {
+    const n = await db.collection(name).countDocuments();
+    if (n === 0) continue;
+    documents[name] = n;
+    const sample = await db.collection(name).find({}).limit(2_000).toArray();
+    bson += (sample.reduce((s, d) => s + mongoose.mongo.BSON.calculateObjectSize(d), 0) / sample.length) * n;
+  }
+  return { documents, total: Object.values(documents).reduce((a, b) => a + b, 0), bsonMiB: bson / 2 ** 20 };
+}
+
+async function getJson<T>(api: ApiUnderTest, p: string): Promise<T> {
+  const res = await fetch(`${api.url}${p}`, { headers: { authorization: `Bearer ${api.key}` } });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+interface UnitAnswer {
+  serial: string;
+  materials: { lotId: string }[];
+  subAssemblies: { unit: UnitAnswer }[];
+}
+interface GenealogyAnswer {
+  unit: UnitAnswer;
+  lots: { lotId: string }[];
+}
+interface PageAnswer {
+  items: { lotId: string; serial: string; topSerial: string }[];
+  nextCursor?: string;
+  total?: number;
+}
+
+const sorted = (xs: Iterable<string>): string => JSON.stringify([...xs].sort());
+function same(what: string, got: Iterable<string>, want: Iterable<string>): void {
+  if (sorted(got) !== sorted(want)) throw new Error(`sample check: ${what}: the API answered ${sorted(got).slice(0, 300)}, the generator's truth is ${sorted(want).slice(0, 300)}`);
+}
+
+/** Traces a sample through the API and checks it against the generator's truth; returns how many answers were checked. */
+async function checkSample(api: ApiUnderTest, shape: Shape): Promise<number> {
+  let checked = 0;
+  const small = new Set(shape.smallBoards().map(shape.board));
+  for (let i = 0; i < SAMPLE; i++) {
+    const b = Math.floor(((i * 2_654_435_761) % 2 ** 32) / 2 ** 32 * shape.boards);
+    const serial = shape.board(b);
+    const g = await getJson<GenealogyAnswer>(api, `/v1/serials/${serial}/genealogy`);
+    const want = [...shape.reelsOf(b), shape.hugeOf(b), ...(small.has(serial) ? ['SMALL'] : [])];
+    same(`materials of ${serial}`, g.unit.materials.map((m) => m.lotId), want);
+    same(`lots of ${serial}`, g.lots.map((l) => l.lotId), [...want, 'HUGE']);
+    const s = Math.floor(b / 4);
+    const sys = await getJson<GenealogyAnswer>(api, `/v1/serials/${shape.system(s)}/genealogy`);
+    const boards = Array.from({ length: 4 }, (_, k) => s * 4 + k).filter((x) => x < shape.boards);
+    same(`sub-assemblies of ${shape.system(s)}`, sys.unit.subAssemblies.map((a) => a.unit.serial), boards.map(shape.board));
+    checked += 2;
+  }
+  const smallPage = await getJson<PageAnswer>(api, `/v1/lots/SMALL/where-used?limit=${PAGE}`);
+  same('where-used of SMALL', smallPage.items.map((r) => r.serial), small);
+  same('top serials of SMALL', smallPage.items.map((r) => r.topSerial), shape.smallBoards().map((b) => shape.system(Math.floor(b / 4))));
+  // A common reel, every page: each of its ~900 boards exactly once.
+  const reel = `R-${Math.floor(shape.reels / 3)}`;
+  const rows: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: PageAnswer = await getJson<PageAnswer>(api, `/v1/lots/${reel}/where-used?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
+    rows.push(...page.items.map((r) => r.serial));
+    cursor = page.nextCursor;
+  } while (cursor);
+  same(`where-used of ${reel}`, rows, shape.boardsOfReel(reel));
+  // The huge reel's first page: 1,000 distinct boards, each with the half of the reel the generator installed in it.
+  const huge = await getJson<PageAnswer>(api, `/v1/lots/HUGE/where-used?limit=${PAGE}`);
+  if (huge.items.length !== Math.min(PAGE, shape.boards) || new Set(huge.items.map((r) => r.serial)).size !== huge.items.length) throw new Error(`sample check: first page of HUGE has ${huge.items.length} rows`);
+  for (const r of huge.items) {
+    const b = Number(r.serial.slice(2));
+    if (r.serial !== shape.board(b) || r.lotId !== shape.hugeOf(b) || r.topSerial !== shape.system(Math.floor(b / 4))) throw new Error(`sample check: HUGE row ${JSON.stringify(r)}`);
+  }
+  return checked + 3;
+}
+
+interface SizeFigures {
+  installations: number;
+  boards: number;
+  events: number;
+  loadSeconds: number;
+  loadEventsPerSecond: number;
+  documents: Record<string, number>;
+  totalDocuments: number;
+  bsonMiB: number;
+  /** The stand-in after this size's load (both sizes live in one server: the second includes the first). */
+  footprint: Footprint;
+  sampleChecked: number;
+  board: Latency;
+  system: Latency;
+  small: Latency;
+  hugeFirstPage: Latency;
+  reelFirstPage: Latency;
+}
+
+const QUERIES = ['board', 'system', 'small', 'hugeFirstPage', 'reelFirstPage'] as const;
+const LABELS: Record<(typeof QUERIES)[number], string> = {
+  board: 'backward genealogy of a board (10 lots, 2 levels)',
+  system: 'backward genealogy of a system (4 boards)',
+  small: 'where-used of a lot in 3 boards',
+  hugeFirstPage: 'where-used first page (1,000) of a lot in every board',
+  reelFirstPage: '(info) where-used first page of a reel in ~900 boards',
+};
+
+/** What a run measured, before it is rendered: kept whole in the results file (so `--report` can render it again). */
+interface ScaleRun {
+  startedAt: string;
+  seconds: number;
+  commit: BenchResult['commit'];
+  machine: BenchResult['machine'];
+  backend: { kind: 'local' | 'env'; store: string; heap: string; url: string };
+  emptyFootprint: Footprint;
+  sizes: SizeFigures[];
+}
+
+const GOAL = 1.2;
+const TEN_MILLION = 10_000_000;
+
+/** The table, the figures for bench:compare, and what 10M would need, from the measured per-installation costs. */
+export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | 'notMeasured'> {
+  const { sizes, emptyFootprint: empty, backend } = run;
+  const [base, ...larger] = sizes;
+  if (!base) throw new Error('no sizes measured');
+  const rows: (string[] | string)[] = [];
+  const metrics: Metric[] = [];
+  const n = (x: number): string => x.toLocaleString('en-US');
+  for (const f of sizes) {
+    rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked`);
+    for (const q of QUERIES) {
+      rows.push([LABELS[q], `${fmtMs(f[q].p50)} / ${fmtMs(f[q].p99)} ms (n=${f[q].n})`, 'p50 / p99', '', '', '']);
+      metrics.push({ id: `scale.${q}.p50@${f.installations}`, label: `scale: ${LABELS[q]} at ${n(f.installations)} installations, p50`, value: f[q].p50, unit: 'ms', better: 'lower' });
+    }
+    const fp = f.footprint;
+    rows.push(['(info) stand-in after this load: heap after GC / RSS / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
+    metrics.push({ id: `scale.load@${f.installations}`, label: `scale: bulk load of ${n(f.installations)} installations`, value: f.loadEventsPerSecond, unit: 'ev/s', better: 'higher' });
+  }
+  for (const f of larger) {
+    const x = f.installations / base.installations;
+    rows.push(`Growth ${n(base.installations)} -> ${n(f.installations)} installations (${x}x), p50 over p50, measured round-robin in one run`);
+    for (const q of QUERIES) {
+      const ratio = f[q].p50 / base[q].p50;
+      const info = q === 'reelFirstPage';
+      rows.push([LABELS[q], `${fmtMs(base[q].p50)} -> ${fmtMs(f[q].p50)} ms`, `${x}x installations`, fmtRatio(ratio), info ? '' : `<= ${GOAL}`, info ? '' : ratio <= GOAL ? 'met' : 'NOT met']);
+      metrics.push({ id: `scale.${q}.growth@${f.installations}`, label: `scale: ${LABELS[q]}, ${n(f.installations)} over ${n(base.installations)} installations`, value: ratio, unit: 'x', better: 'lower', ...(info ? {} : { goal: `<= ${GOAL}` }) });
+    }
+  }
+  // Per million installations, from everything loaded into the one server (less the empty server).
+  const last = sizes[sizes.length - 1]!;
+  const total = sizes.reduce((s, f) => s + f.installations, 0);
+  const perMillion = (v: number | undefined, e: number | undefined): number | undefined => (v === undefined ? undefined : (((v - (e ?? 0)) / total) * 1e6) / 1024);
+  const per = {
+    heapGiB: perMillion(last.footprint.heapMiB, empty.heapMiB),
+    diskGiB: perMillion(last.footprint.diskMiB, empty.diskMiB),
+    bsonGiB: perMillion(sizes.reduce((s, f) => s + f.bsonMiB, 0), 0)!,
+    documents: (sizes.reduce((s, f) => s + f.totalDocuments, 0) / total) * 1e6,
+  };
+  const gib = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(2)} GiB`);
+  rows.push(`The stand-in (${backend.store}, -Xmx${backend.heap}) per million installations, from the ${n(total)} loaded`);
+  rows.push(['documents / BSON of the documents', `${n(Math.round(per.documents))} / ${gib(per.bsonGiB)}`, 'BSON: a sample of 2,000 a collection', '', '', '']);
+  rows.push(['heap after a full GC / store file', `${gib(per.heapGiB)} / ${gib(per.diskGiB)}`, 'jcmd GC.run, GC.heap_info; file size', '', '', '']);
+  for (const [id, v] of Object.entries(per)) if (v !== undefined) metrics.push({ id: `scale.perMillion.${id}`, label: `scale: ${id} per million installations (${backend.store})`, value: v, unit: id === 'documents' ? 'docs' : 'GiB', better: 'lower' });
+  const notMeasured: BenchResult['notMeasured'] = [];
+  if (last.installations < TEN_MILLION) {
+    const x = TEN_MILLION / 1e6;
+    const loadRate = last.loadEventsPerSecond;
+    const events = (last.events / last.installations) * TEN_MILLION;
+    const why =
+      `largest size here ${n(last.installations)}; ten million on this stand-in (${backend.store}) would need about ${gib(per.heapGiB && per.heapGiB * x)} of heap` +
+      `${per.diskGiB !== undefined ? ` and ${gib(per.diskGiB * x)} of disk` : ''} (${n(Math.round(per.documents * x))} documents, ${gib(per.bsonGiB * x)} of BSON) and ` +
+      `${((events / loadRate) / 3600).toFixed(1)} h of loading at this run's ${n(Math.round(loadRate))} ev/s`;
+    notMeasured.push({ what: 'growth to ten million installations', why });
+    rows.push(`Not measured: ${why}`);
+  }
+  return { table: renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows), metrics, notMeasured };
+}
+
+/** Writes the run as a bench result (format 1: bench:compare reads its metrics), with every measured figure kept. */
+function writeResult(run: ScaleRun, file: string): void {
+  const { table, metrics, notMeasured } = report(run);
+  process.stdout.write(`${table}\n`);
+  const result: BenchResult & { kind: 'scale'; run: ScaleRun } = {
+    format: 1,
+    kind: 'scale',
+    mode: 'full',
+    startedAt: run.startedAt,
+    seconds: run.seconds,
+    commit: run.commit,
+    machine: run.machine,
+    backends: { kind: run.backend.kind, kafka: 'none (bulk loader)', mongo: run.backend.url },
+    datasets: { scale: run.sizes.map((f) => ({ installations: f.installations, boards: f.boards, events: f.events, documents: f.documents })) },
+    metrics,
+    notMeasured,
+    table,
+    run,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${path.relative(ROOT, file)}`);
+}
+
+async function main(): Promise<void> {
+  const again = argOf('report');
+  if (again) {
+    // Renders a stored run again (its table and metrics from its measured figures), in place.
+    const stored = JSON.parse(fs.readFileSync(again, 'utf8')) as { run?: ScaleRun };
+    if (!stored.run) throw new Error(`${again}: not a result of bench/scale.bench.ts`);
+    writeResult(stored.run, again);
+    return;
+  }
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const standIn = await startStandIn();
+  // A stand-in near its heap limit pauses for tens of seconds in a full collection: the driver's monitor must wait.
+  const client = await mongoose.mongo.MongoClient.connect(standIn.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000, socketTimeoutMS: 0 });
+  const apis: ApiUnderTest[] = [];
+  try {
+    const empty = footprint(standIn);
+    const figures: Omit<SizeFigures, keyof Pick<SizeFigures, 'board' | 'system' | 'small' | 'hugeFirstPage' | 'reelFirstPage'>>[] = [];
+    const shapes = SIZES.map((n) => new Shape(n));
+    for (const shape of shapes) {
+      const db = client.db(`scale_${shape.installations}`);
+      await db.dropDatabase();
+      log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
+      const loaded = await load(db, shape);
+      const s = await sizes(db);
+      const fp = footprint(standIn);
+      log(`loaded ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(0)} s (${Math.round(loaded.events / loaded.seconds)} ev/s); ${s.total.toLocaleString('en-US')} documents, ${s.bsonMiB.toFixed(0)} MiB of BSON; stand-in ${JSON.stringify(fp)}`);
+      // No Kafka: the read routes never produce (KAFKA_BROKERS is only dialled by containment); no metrics listener, one API per size.
+      const { METRICS_PORT: _metrics, ...env } = process.env;
+      const api = await startApiOn({ ...env, MONGO_URL: standIn.url, MONGO_DB: db.databaseName, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9', MONGO_WRITE_CONCERN: '1' });
+      apis.push(api);
+      const sampleChecked = await checkSample(api, shape);
+      log(`sample check: ${sampleChecked} answers equal the generator's truth`);
+      figures.push({ installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked });
+    }
+
+    // Round-robin over the sizes and the queries: each pair of figures is measured seconds apart.
+    const samples = shapes.map(() => Object.fromEntries(QUERIES.map((q) => [q, [] as number[]])) as Record<(typeof QUERIES)[number], number[]>);
+    const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
+      const t0 = now();
+      await f();
+      into.push(now() - t0);
+    };
+    for (let r = -2; r < ROUNDS; r++) {
+      for (const [i, shape] of shapes.entries()) {
+        const api = apis[i]!;
+        const b = Math.floor((((r + 3) * 2_246_822_519) % 2 ** 32) / 2 ** 32 * shape.boards);
+        const into = r < 0 ? Object.fromEntries(QUERIES.map((q) => [q, [] as number[]])) as Record<(typeof QUERIES)[number], number[]> : samples[i]!;
+        await time(into.board, () => getJson(api, `/v1/serials/${shape.board(b)}/genealogy`));
+        await time(into.system, () => getJson(api, `/v1/serials/${shape.system(Math.floor(b / 4))}/genealogy`));
+        await time(into.small, () => getJson(api, `/v1/lots/SMALL/where-used?limit=${PAGE}`));
+        await time(into.hugeFirstPage, () => getJson(api, `/v1/lots/HUGE/where-used?limit=${PAGE}`));
+        await time(into.reelFirstPage, () => getJson(api, `/v1/lots/R-${(b * 7) % shape.reels}/where-used?limit=${PAGE}`));
+      }
+    }
+    const sized: SizeFigures[] = figures.map((f, i) => ({ ...f, ...(Object.fromEntries(QUERIES.map((q) => [q, latencyOf(samples[i]![q])])) as Pick<SizeFigures, (typeof QUERIES)[number]>) }));
+
+    const run: ScaleRun = {
+      startedAt: startedAt.toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      commit: commitInfo(),
+      machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
+      backend: { kind: process.env.MONGO_URL ? 'env' : 'local', store: BACKEND, heap: HEAP, url: standIn.url },
+      emptyFootprint: empty,
+      sizes: sized,
+    };
+    writeResult(run, path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${run.commit.short}-scale.json`));
+  } finally {
+    for (const a of apis) await a.close();
+    await client.close();
+    await standIn.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
