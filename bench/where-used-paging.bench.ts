@@ -38,6 +38,14 @@ export interface WhereUsedPagingFigures {
   floor: Latency;
   /** Documents the floor reads: the lot and its index, the buckets, the boards, the systems. */
   floorDocuments: number;
+  /** Timed in the same rounds when a caller adds them (the section alone: the answer in process, without HTTP). */
+  inProcess?: Record<string, Latency>;
+}
+
+/** Extra timings for the same rounds, and what closes them. */
+export interface InProcessTimers {
+  timers: Record<string, () => Promise<unknown>>;
+  close(): Promise<void>;
 }
 
 const REEL = 'WU-REEL';
@@ -126,7 +134,7 @@ async function get(api: ApiUnderTest, path: string): Promise<{ text: string }> {
  * Loads a reel in `boards` boards (bulk loader, not Kafka), then times round-robin: page 1 of pages of 1,000, the last
  * full page (its cursor found by an untimed walk), the whole answer as NDJSON, and the floor of the NDJSON's reads.
  */
-export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, env: NodeJS.ProcessEnv, dbName: string, boards: number, rounds: number, log: (s: string) => void, inProcess?: (dbName: string) => Promise<void>): Promise<WhereUsedPagingFigures> {
+export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, env: NodeJS.ProcessEnv, dbName: string, boards: number, rounds: number, log: (s: string) => void, inProcess?: (dbName: string) => Promise<InProcessTimers>): Promise<WhereUsedPagingFigures> {
   const db = client.db(dbName);
   log(`where-used: loading a reel in ${boards.toLocaleString('en-US')} boards`);
   await loadGraph(db, events(boards).map((e) => toMessage(e)));
@@ -145,6 +153,8 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
     const rows = (await get(api, `/v1/lots/${REEL}/where-used?format=ndjson`)).text.trim().split('\n').length;
     if (rows !== boards) throw new Error(`where-used: ${rows} NDJSON rows for ${boards} boards`);
     await floorRead(db, levels);
+    const extra = await inProcess?.(dbName);
+    const extraSamples: Record<string, number[]> = Object.fromEntries(Object.keys(extra?.timers ?? {}).map((k) => [k, []]));
     const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], floor: [] as number[] };
     const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
       const t0 = now();
@@ -156,9 +166,11 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
       await time(samples.far, () => get(api, farPath));
       await time(samples.ndjson, () => get(api, `/v1/lots/${REEL}/where-used?format=ndjson`));
       await time(samples.floor, () => floorRead(db, levels));
+      for (const [k, f] of Object.entries(extra?.timers ?? {})) await time(extraSamples[k]!, f);
     }
-    await inProcess?.(dbName);
-    return { rows, pageSize: PAGE, farPage, first: latencyOf(samples.first), far: latencyOf(samples.far), ndjson: latencyOf(samples.ndjson), floor: latencyOf(samples.floor), floorDocuments };
+    await extra?.close();
+    const inProcessLatency = Object.fromEntries(Object.entries(extraSamples).map(([k, v]) => [k, latencyOf(v)]));
+    return { rows, pageSize: PAGE, farPage, first: latencyOf(samples.first), far: latencyOf(samples.far), ndjson: latencyOf(samples.ndjson), floor: latencyOf(samples.floor), floorDocuments, ...(extra ? { inProcess: inProcessLatency } : {}) };
   } finally {
     await api.close();
     await db.dropDatabase();
@@ -197,29 +209,26 @@ function tracerOn(conn: mongoose.Connection, times: ReadTimes): ForwardTracer {
 }
 
 /** In process, on the loaded reel: the rows alone (reads and assembly), and the rows serialized as the route does. */
-export async function whereUsedBreakdown(url: string, rounds: number): Promise<{ rows: Latency; serialized: Latency; reads: ReadTimes }> {
+export async function whereUsedInProcess(url: string): Promise<InProcessTimers & { reads: ReadTimes }> {
   const conn = await mongoose.createConnection(url, { autoIndex: false, autoCreate: false }).asPromise();
-  try {
-    const reads: ReadTimes = {};
-    const tracer = tracerOn(conn, reads);
-    const samples = { rows: [] as number[], serialized: [] as number[] };
-    for (let r = 0; r < rounds; r++) {
-      let t0 = now();
-      for await (const _ of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) void _;
-      samples.rows.push(now() - t0);
-      t0 = now();
-      let chunk = '';
-      for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
-        chunk += JSON.stringify(row) + '\n';
-        if (chunk.length >= 65_536) chunk = '';
-      }
-      samples.serialized.push(now() - t0);
-    }
-    for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
-    return { rows: latencyOf(samples.rows), serialized: latencyOf(samples.serialized), reads };
-  } finally {
-    await conn.close();
-  }
+  const reads: ReadTimes = {};
+  const tracer = tracerOn(conn, reads);
+  return {
+    reads,
+    timers: {
+      rows: async () => {
+        for await (const _ of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) void _;
+      },
+      serialized: async () => {
+        let chunk = '';
+        for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
+          chunk += JSON.stringify(row) + '\n';
+          if (chunk.length >= 65_536) chunk = '';
+        }
+      },
+    },
+    close: () => conn.close(),
+  };
 }
 
 async function alone(): Promise<void> {
@@ -244,10 +253,14 @@ async function alone(): Promise<void> {
   // The API connects to Kafka only to send a hold, which this section never does: a broker address is enough.
   const env = { ...process.env, KAFKA_BROKERS: `127.0.0.1:${process.env.BENCH_KAFKA_PORT ?? 29092}`, MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };
   try {
+    let reads: ReadTimes = {};
     const w = await benchWhereUsedPaging(client, env, 'bench_wu_alone', boards, rounds, log, async (dbName) => {
-      const b = await whereUsedBreakdown(`${mongo}${dbName}`, rounds);
-      log(`in process: rows ${b.rows.p50.toFixed(0)} ms, rows serialized ${b.serialized.p50.toFixed(0)} ms (p50); reads per answer ${JSON.stringify(b.reads)}`);
+      const opened = await whereUsedInProcess(`${mongo}${dbName}`);
+      reads = opened.reads;
+      return opened;
     });
+    for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
+    log(`reads per answer in process (ms overlap): ${JSON.stringify(reads)}`);
     const r = (x: number): string => x.toFixed(2);
     process.stdout.write(
       `${JSON.stringify({ ...w, farOverFirst: r(w.far.p50 / w.first.p50), ndjsonOverFloor: r(w.ndjson.p50 / w.floor.p50), firstOverNdjson: r(w.first.p50 / w.ndjson.p50) }, null, 1)}\n`,

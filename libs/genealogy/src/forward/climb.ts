@@ -1,6 +1,6 @@
 import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
-import { brandOf, unitStartOf } from '../facts/claims';
+import { UnitStart, unitStartOf } from '../facts/claims';
 import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { Timed, UnitDoc } from '../storage/graph.documents';
@@ -85,6 +85,9 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
 /** The rows of a batch of uses over the units their climb read (readClimb). */
 export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery): Generator<ClimbedRow> {
   const tops = new Map<string, Map<string, string[]>>();
+  // A unit's start is decided once per batch: a top-level unit and its sub-assemblies are on the way of many rows.
+  const starts = new Map<string, UnitStart>();
+  const startOf = (serial: string): UnitStart => starts.get(serial) ?? starts.set(serial, unitStartOf(units.get(serial) ?? undefined)).get(serial)!;
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
@@ -100,8 +103,8 @@ export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { 
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
       // shown by serial and product only: what it holds is never told, here neither.
       // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
-      if (!chain.every((s) => inScope(scope, brandOf(units.get(s) ?? undefined)))) continue;
-      const start = unitStartOf(top);
+      if (!chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
+      const start = startOf(topSerial);
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
       const row: WhereUsedRow = {
         lotId: use.lot.lotId,
