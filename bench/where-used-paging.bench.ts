@@ -18,9 +18,13 @@ import {
   VendorSchema,
 } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { loadGraph } from './graph-bulk';
+import { commitInfo, machineInfo } from './results';
 import { Latency, latencyOf, now } from './stats';
 
 type Db = mongoose.mongo.Db;
@@ -238,6 +242,9 @@ async function alone(): Promise<void> {
   };
   const boards = arg('boards', 20_000);
   const rounds = arg('rounds', 5);
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const commit = commitInfo(); // the code measured is the code at the start
   const log = (s: string): void => void process.stderr.write(`[where-used paging ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
   await ensureJars();
   const stack = await startLocalStack({
@@ -261,10 +268,12 @@ async function alone(): Promise<void> {
     });
     for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
     log(`reads per answer in process (ms overlap): ${JSON.stringify(reads)}`);
-    const r = (x: number): string => x.toFixed(2);
-    process.stdout.write(
-      `${JSON.stringify({ ...w, farOverFirst: r(w.far.p50 / w.first.p50), ndjsonOverFloor: r(w.ndjson.p50 / w.floor.p50), firstOverNdjson: r(w.first.p50 / w.ndjson.p50) }, null, 1)}\n`,
-    );
+    const ratios = { farOverFirst: w.far.p50 / w.first.p50, ndjsonOverFloor: w.ndjson.p50 / w.floor.p50, firstOverNdjson: w.first.p50 / w.ndjson.p50 };
+    // Not a BenchResult (bench:compare compares whole runs): this section's figures alone, named -where-used.
+    const result = { kind: 'where-used-paging alone', startedAt: startedAt.toISOString(), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, boards, rounds, figures: w, ratios };
+    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-where-used.json`);
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(ratios)}\n${file}\n`);
   } finally {
     await client.close();
     await stack.stop();
