@@ -181,7 +181,7 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
   }
 }
 
-// ---- Alone: `npx ts-node --transpile-only -r tsconfig-paths/register bench/where-used-paging.bench.ts [--boards N] [--rounds R]`
+// ---- Alone: `npx ts-node --transpile-only -r tsconfig-paths/register bench/where-used-paging.bench.ts [--boards N] [--rounds R] [--api-only]`
 // (a stand-in of its own on BENCH_MONGO_PORT; add `node --cpu-prof` to profile the API, which runs in this process).
 // Also splits the NDJSON's time in process: the traversal's reads and assembly alone, then with each line serialized.
 
@@ -261,11 +261,15 @@ async function alone(): Promise<void> {
   const env = { ...process.env, KAFKA_BROKERS: `127.0.0.1:${process.env.BENCH_KAFKA_PORT ?? 29092}`, MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };
   try {
     let reads: ReadTimes = {};
-    const w = await benchWhereUsedPaging(client, env, 'bench_wu_alone', boards, rounds, log, async (dbName) => {
-      const opened = await whereUsedInProcess(`${mongo}${dbName}`);
-      reads = opened.reads;
-      return opened;
-    });
+    // --api-only: the section as bench/run.ts times it, without the in-process timings (a full-size run in less time).
+    const inProcess = process.argv.includes('--api-only')
+      ? undefined
+      : async (dbName: string): Promise<InProcessTimers> => {
+          const opened = await whereUsedInProcess(`${mongo}${dbName}`);
+          reads = opened.reads;
+          return opened;
+        };
+    const w = await benchWhereUsedPaging(client, env, 'bench_wu_alone', boards, rounds, log, inProcess);
     for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
     log(`reads per answer in process (ms overlap): ${JSON.stringify(reads)}`);
     const ratios = { farOverFirst: w.far.p50 / w.first.p50, ndjsonOverFloor: w.ndjson.p50 / w.floor.p50, firstOverNdjson: w.first.p50 / w.ndjson.p50 };
