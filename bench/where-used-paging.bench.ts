@@ -1,8 +1,30 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
-import { COLLECTIONS } from '@trace/genealogy/testing';
+import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
+import {
+  COLLECTIONS,
+  GenealogyRepository,
+  LotBrandUseIndexSchema,
+  LotBrandUsesSchema,
+  LotSchema,
+  LotUseIndexSchema,
+  LotUsesSchema,
+  MODELS,
+  PARENT_PROJECTION,
+  ProductUnitIndexSchema,
+  ProductUnitsSchema,
+  RetractionSchema,
+  UnitSchema,
+  VendorLotSchema,
+  VendorSchema,
+} from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { loadGraph } from './graph-bulk';
+import { commitInfo, machineInfo } from './results';
 import { Latency, latencyOf, now } from './stats';
 
 type Db = mongoose.mongo.Db;
@@ -20,6 +42,14 @@ export interface WhereUsedPagingFigures {
   floor: Latency;
   /** Documents the floor reads: the lot and its index, the buckets, the boards, the systems. */
   floorDocuments: number;
+  /** Timed in the same rounds when a caller adds them (the section alone: the answer in process, without HTTP). */
+  inProcess?: Record<string, Latency>;
+}
+
+/** Extra timings for the same rounds, and what closes them. */
+export interface InProcessTimers {
+  timers: Record<string, () => Promise<unknown>>;
+  close(): Promise<void>;
 }
 
 const REEL = 'WU-REEL';
@@ -45,17 +75,31 @@ function events(boards: number): TraceEvent[] {
   return out;
 }
 
-// The ids the where-used reads, level by level (untimed): the lot and its bucket index, the buckets, each level of units.
-async function levelsOf(db: Db): Promise<Record<string, string[]>[]> {
+/** One read of the floor: ids of one collection, with the projection the answer reads them with. */
+interface FloorRead {
+  collection: string;
+  ids: string[];
+  projection?: Record<string, 0>;
+}
+
+// The ids the where-used reads, level by level (untimed), each document once: the lot, its bucket index and whether any
+// retraction exists (the answer's visibility rule: the retractions of the events read are looked up only if one does);
+// the buckets; the serials the reel is installed in (whole: their installs decide); each level of units above them
+// (as the answer reads parents: without installs and children).
+async function levelsOf(db: Db): Promise<FloorRead[][]> {
+  if ((await db.collection(COLLECTIONS.retractions).countDocuments({})) > 0) throw new Error('where-used floor: the data set has retractions; the floor reads none');
   const [index] = await db.collection<Doc>(COLLECTIONS.lotUseIndex).find({ _id: REEL as never }).toArray();
   const bucketIds = Object.values((index?.buckets ?? {}) as Record<string, number>).map((b) => JSON.stringify([REEL, b]));
   const buckets = await db.collection<Doc>(COLLECTIONS.lotUses).find({ _id: { $in: bucketIds as never[] } }).toArray();
   if (buckets.length !== bucketIds.length) throw new Error(`where-used floor: ${buckets.length} of ${bucketIds.length} lot_uses buckets found (is lotUsesId still JSON [lot, bucket]?)`);
-  const levels: Record<string, string[]>[] = [{ [COLLECTIONS.lots]: [REEL], [COLLECTIONS.lotUseIndex]: [REEL] }, { [COLLECTIONS.lotUses]: bucketIds }];
+  const levels: FloorRead[][] = [
+    [{ collection: COLLECTIONS.lots, ids: [REEL] }, { collection: COLLECTIONS.lotUseIndex, ids: [REEL] }, { collection: COLLECTIONS.retractions, ids: [] }],
+    [{ collection: COLLECTIONS.lotUses, ids: bucketIds }],
+  ];
   let serials = [...new Set(buckets.flatMap((d) => Object.values((d.serials ?? {}) as Record<string, string>)))];
   const seen = new Set(serials);
   while (serials.length > 0) {
-    levels.push({ [COLLECTIONS.units]: serials });
+    levels.push([{ collection: COLLECTIONS.units, ids: serials, ...(levels.length > 2 ? { projection: PARENT_PROJECTION } : {}) }]);
     const next = new Set<string>();
     for (let i = 0; i < serials.length; i += 1_000) {
       for (const u of await db.collection<Doc>(COLLECTIONS.units).find({ _id: { $in: serials.slice(i, i + 1_000) as never[] } }, { projection: { parents: 1 } }).toArray()) {
@@ -70,12 +114,14 @@ async function levelsOf(db: Db): Promise<Record<string, string[]>[]> {
 
 const FLOOR_CHUNK = 200;
 
-// The floor: each level's documents read in chunks of 200 side by side, one wait per level, no processing.
-async function floorRead(db: Db, levels: Record<string, string[]>[]): Promise<void> {
+// The floor: each level's documents read in chunks of 200 side by side, one wait per level, no processing; whether
+// any retraction exists is one document asked for (none is found).
+async function floorRead(db: Db, levels: FloorRead[][]): Promise<void> {
   for (const level of levels) {
     const reads: Promise<unknown>[] = [];
-    for (const [collection, ids] of Object.entries(level)) {
-      for (let i = 0; i < ids.length; i += FLOOR_CHUNK) reads.push(db.collection(collection).find({ _id: { $in: ids.slice(i, i + FLOOR_CHUNK) as never[] } }).toArray());
+    for (const { collection, ids, projection } of level) {
+      if (collection === COLLECTIONS.retractions) reads.push(db.collection(collection).findOne({}, { projection: { _id: 1 } }));
+      for (let i = 0; i < ids.length; i += FLOOR_CHUNK) reads.push(db.collection(collection).find({ _id: { $in: ids.slice(i, i + FLOOR_CHUNK) as never[] } }, projection ? { projection } : {}).toArray());
     }
     await Promise.all(reads);
   }
@@ -92,12 +138,12 @@ async function get(api: ApiUnderTest, path: string): Promise<{ text: string }> {
  * Loads a reel in `boards` boards (bulk loader, not Kafka), then times round-robin: page 1 of pages of 1,000, the last
  * full page (its cursor found by an untimed walk), the whole answer as NDJSON, and the floor of the NDJSON's reads.
  */
-export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, env: NodeJS.ProcessEnv, dbName: string, boards: number, rounds: number, log: (s: string) => void): Promise<WhereUsedPagingFigures> {
+export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, env: NodeJS.ProcessEnv, dbName: string, boards: number, rounds: number, log: (s: string) => void, inProcess?: (dbName: string) => Promise<InProcessTimers>): Promise<WhereUsedPagingFigures> {
   const db = client.db(dbName);
   log(`where-used: loading a reel in ${boards.toLocaleString('en-US')} boards`);
   await loadGraph(db, events(boards).map((e) => toMessage(e)));
   const levels = await levelsOf(db);
-  const floorDocuments = levels.reduce((n, l) => n + Object.values(l).reduce((m, ids) => m + ids.length, 0), 0);
+  const floorDocuments = levels.reduce((n, l) => n + l.reduce((m, r) => m + r.ids.length, 0), 0);
   const api = await startApiOn({ ...env, MONGO_DB: dbName });
   try {
     const base = `/v1/lots/${REEL}/where-used?limit=${PAGE}`;
@@ -111,6 +157,8 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
     const rows = (await get(api, `/v1/lots/${REEL}/where-used?format=ndjson`)).text.trim().split('\n').length;
     if (rows !== boards) throw new Error(`where-used: ${rows} NDJSON rows for ${boards} boards`);
     await floorRead(db, levels);
+    const extra = await inProcess?.(dbName);
+    const extraSamples: Record<string, number[]> = Object.fromEntries(Object.keys(extra?.timers ?? {}).map((k) => [k, []]));
     const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], floor: [] as number[] };
     const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
       const t0 = now();
@@ -122,10 +170,126 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
       await time(samples.far, () => get(api, farPath));
       await time(samples.ndjson, () => get(api, `/v1/lots/${REEL}/where-used?format=ndjson`));
       await time(samples.floor, () => floorRead(db, levels));
+      for (const [k, f] of Object.entries(extra?.timers ?? {})) await time(extraSamples[k]!, f);
     }
-    return { rows, pageSize: PAGE, farPage, first: latencyOf(samples.first), far: latencyOf(samples.far), ndjson: latencyOf(samples.ndjson), floor: latencyOf(samples.floor), floorDocuments };
+    await extra?.close();
+    const inProcessLatency = Object.fromEntries(Object.entries(extraSamples).map(([k, v]) => [k, latencyOf(v)]));
+    return { rows, pageSize: PAGE, farPage, first: latencyOf(samples.first), far: latencyOf(samples.far), ndjson: latencyOf(samples.ndjson), floor: latencyOf(samples.floor), floorDocuments, ...(extra ? { inProcess: inProcessLatency } : {}) };
   } finally {
     await api.close();
     await db.dropDatabase();
   }
+}
+
+// ---- Alone: `npx ts-node --transpile-only -r tsconfig-paths/register bench/where-used-paging.bench.ts [--boards N] [--rounds R] [--api-only]`
+// (a stand-in of its own on BENCH_MONGO_PORT; add `node --cpu-prof` to profile the API, which runs in this process).
+// Also splits the NDJSON's time in process: the traversal's reads and assembly alone, then with each line serialized.
+
+/** Wall time and ids per repository read (reads side by side overlap: the sum may pass the whole). */
+type ReadTimes = Record<string, { calls: number; ids: number; ms: number }>;
+
+function tracerOn(conn: mongoose.Connection, times: ReadTimes): ForwardTracer {
+  const m = <T>(name: string, schema: mongoose.Schema<T>): mongoose.Model<T> => conn.model<T>(name, schema);
+  const repo = new GenealogyRepository(
+      m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
+      m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
+      m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
+      m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
+      m(MODELS.retraction, RetractionSchema),
+  );
+  for (const name of Object.getOwnPropertyNames(GenealogyRepository.prototype).filter((n) => n.startsWith('find'))) {
+    const method = (repo as unknown as Record<string, (ids: string[]) => Promise<unknown[]>>)[name]!.bind(repo);
+    (repo as unknown as Record<string, unknown>)[name] = async (ids: string[]) => {
+      const t0 = now();
+      const out = await method(ids);
+      const t = (times[name] ??= { calls: 0, ids: 0, ms: 0 });
+      t.calls++;
+      t.ids += ids.length;
+      t.ms += now() - t0;
+      return out;
+    };
+  }
+  return new ForwardTracer(repo);
+}
+
+/** In process, on the loaded reel: the rows alone (reads and assembly), and the rows serialized as the route does. */
+export async function whereUsedInProcess(url: string): Promise<InProcessTimers & { reads: ReadTimes }> {
+  const conn = await mongoose.createConnection(url, { autoIndex: false, autoCreate: false }).asPromise();
+  const reads: ReadTimes = {};
+  const tracer = tracerOn(conn, reads);
+  return {
+    reads,
+    timers: {
+      rows: async () => {
+        for await (const _ of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) void _;
+      },
+      serialized: async () => {
+        let chunk = '';
+        for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
+          chunk += JSON.stringify(row) + '\n';
+          if (chunk.length >= 65_536) chunk = '';
+        }
+      },
+    },
+    close: () => conn.close(),
+  };
+}
+
+async function alone(): Promise<void> {
+  const arg = (name: string, fallback: number): number => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const boards = arg('boards', 20_000);
+  const rounds = arg('rounds', 5);
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const commit = commitInfo(); // the code measured is the code at the start
+  const log = (s: string): void => void process.stderr.write(`[where-used paging ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+  await ensureJars();
+  const stack = await startLocalStack({
+    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-wu`,
+    kafka: false,
+    kafkaPort: 0,
+    controllerPort: 0,
+    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
+    portEnv: { mongo: 'BENCH_MONGO_PORT' },
+  });
+  const mongo = `${stack.mongoUrl}/`;
+  const client = await new mongoose.mongo.MongoClient(mongo).connect();
+  // The API connects to Kafka only to send a hold, which this section never does: a broker address is enough.
+  const env = { ...process.env, KAFKA_BROKERS: `127.0.0.1:${process.env.BENCH_KAFKA_PORT ?? 29092}`, MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };
+  try {
+    let reads: ReadTimes = {};
+    // --api-only: the section as bench/run.ts times it, without the in-process timings (a full-size run in less time).
+    const inProcess = process.argv.includes('--api-only')
+      ? undefined
+      : async (dbName: string): Promise<InProcessTimers> => {
+          const opened = await whereUsedInProcess(`${mongo}${dbName}`);
+          reads = opened.reads;
+          return opened;
+        };
+    const w = await benchWhereUsedPaging(client, env, 'bench_wu_alone', boards, rounds, log, inProcess);
+    for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
+    log(`reads per answer in process (ms overlap): ${JSON.stringify(reads)}`);
+    const ratios = { farOverFirst: w.far.p50 / w.first.p50, ndjsonOverFloor: w.ndjson.p50 / w.floor.p50, firstOverNdjson: w.first.p50 / w.ndjson.p50 };
+    // Not a BenchResult (bench:compare compares whole runs): this section's figures alone, named -where-used.
+    const result = { kind: 'where-used-paging alone', startedAt: startedAt.toISOString(), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, boards, rounds, figures: w, ratios };
+    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-where-used.json`);
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(ratios)}\n${file}\n`);
+  } finally {
+    await client.close();
+    await stack.stop();
+  }
+}
+
+if (require.main === module) {
+  alone().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

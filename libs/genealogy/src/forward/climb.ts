@@ -1,6 +1,6 @@
 import { chronological } from '../facts/facts';
 import { installedLots, parentSerials } from '../facts/as-built';
-import { brandOf, unitStartOf } from '../facts/claims';
+import { UnitStart, unitStartOf } from '../facts/claims';
 import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { Timed, UnitDoc } from '../storage/graph.documents';
@@ -30,21 +30,64 @@ export interface RowQuery {
   history: boolean;
 }
 
-// From the serials that use a lot up to their top-level units, one round trip per level of assembly for the
-// whole batch. The unit document, not the lot_uses index, decides whether the lot is in the serial.
-export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope, history }: RowQuery, stats: TraversalStats): AsyncGenerator<ClimbedRow> {
+/**
+ * Units read as parents (built into by a serial of the answer) for the rest of one answer: a unit built from several
+ * serials is read once, not once per batch its children fall in (their buckets are by hash, so siblings rarely share a
+ * batch). Capped, so memory stays bounded whatever the size of the answer; past the cap the oldest are read again.
+ */
+export class ParentUnits {
+  private readonly docs = new Map<string, UnitDoc | null>();
+  constructor(private readonly cap = PARENT_CACHE) {}
+  get(serial: string): UnitDoc | null | undefined {
+    return this.docs.get(serial);
+  }
+  set(serial: string, doc: UnitDoc | null): void {
+    if (this.docs.size >= this.cap) this.docs.delete(this.docs.keys().next().value!);
+    this.docs.set(serial, doc);
+  }
+}
+
+/** About 20,000 parent units held per answer (a few MB: a parent is read without its installs and children). */
+const PARENT_CACHE = 20_000;
+
+/**
+ * The units a batch of uses climbs through, read from the serials up to their top-level units: one round trip per level
+ * of assembly for the whole batch. The serials of the uses are read whole (their installs decide the rows); the units
+ * above them as parents only (findParentUnits: without installs and children, which the climb never reads), from
+ * `parents` when an earlier batch read them.
+ */
+export async function readClimb(reader: ForwardReader, uses: Use[], history: boolean, stats: TraversalStats, parents = new ParentUnits()): Promise<Map<string, UnitDoc | null>> {
   const units = new Map<string, UnitDoc | null>();
   let need = [...new Set(uses.map((u) => u.serial))];
+  let level = 0;
   while (need.length > 0) {
-    const docs = await reader.findUnits(need);
-    stats.roundTrips++;
-    for (const s of need) units.set(s, null);
+    const toRead = level === 0 ? need : need.filter((s) => parents.get(s) === undefined);
+    const docs = toRead.length === 0 ? [] : level === 0 || !reader.findParentUnits ? await reader.findUnits(toRead) : await reader.findParentUnits(toRead);
+    if (toRead.length > 0) stats.roundTrips++;
+    for (const s of toRead) units.set(s, null);
     for (const d of docs) units.set(d._id, d);
+    if (level > 0) {
+      for (const s of toRead) parents.set(s, units.get(s)!);
+      for (const s of need) if (!units.has(s)) units.set(s, parents.get(s)!);
+    }
     const next = new Set<string>();
-    for (const d of docs) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
+    for (const s of need) {
+      const d = units.get(s);
+      if (d) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
+    }
     need = [...next];
+    level++;
   }
+  return units;
+}
+
+// The unit document, not the lot_uses index, decides whether the lot is in the serial.
+/** The rows of a batch of uses over the units their climb read (readClimb). */
+export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery): Generator<ClimbedRow> {
   const tops = new Map<string, Map<string, string[]>>();
+  // A unit's start is decided once per batch: a top-level unit and its sub-assemblies are on the way of many rows.
+  const starts = new Map<string, UnitStart>();
+  const startOf = (serial: string): UnitStart => starts.get(serial) ?? starts.set(serial, unitStartOf(units.get(serial) ?? undefined)).get(serial)!;
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
@@ -60,8 +103,8 @@ export async function* climb(reader: ForwardReader, uses: Use[], { filter, scope
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
       // shown by serial and product only: what it holds is never told, here neither.
       // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
-      if (!chain.every((s) => inScope(scope, brandOf(units.get(s) ?? undefined)))) continue;
-      const start = unitStartOf(top);
+      if (!chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
+      const start = startOf(topSerial);
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
       const row: WhereUsedRow = {
         lotId: use.lot.lotId,

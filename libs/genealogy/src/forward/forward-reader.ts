@@ -8,6 +8,8 @@ export interface ForwardReader {
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
   findLotBrandUses(ids: string[]): Promise<LotBrandUsesDoc[]>;
   findUnits(serials: string[]): Promise<UnitDoc[]>;
+  /** Units as the climb reads the ones above a serial: without installs and children (absent: findUnits, whole). */
+  findParentUnits?(serials: string[]): Promise<UnitDoc[]>;
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
   findVendors(ids: string[]): Promise<VendorDoc[]>;
 }

@@ -1,6 +1,7 @@
 import { compare } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
-import { RowQuery, Use, climb } from './climb';
+import { ParentUnits, RowQuery, Use, climbedRows, readClimb } from './climb';
+import type { UnitDoc } from '../storage/graph.documents';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
@@ -13,17 +14,23 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
   return {
     lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
     stats,
-    rows: (filter, scope, options) => withoutPositions(rowsFrom(filter, scope, { history: options?.history ?? false })),
+    rows: (filter, scope, options) => withoutPositions(rowsFrom(filter, scope, { history: options?.history ?? false, readAhead: options?.readAhead ?? true })),
     rowsFrom,
   };
-  function rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition }): AsyncGenerator<PositionedRow> {
+  function rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean }): AsyncGenerator<PositionedRow> {
     if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
-    return rowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from);
+    return rowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from, options.readAhead ?? false);
   }
 }
 
 async function* withoutPositions(rows: AsyncIterable<PositionedRow>): AsyncGenerator<WhereUsedRow> {
   for await (const { row } of rows) yield row;
+}
+
+/** A batch of uses and the units its climb read. */
+interface ReadBatch {
+  uses: Use[];
+  units: Map<string, UnitDoc | null>;
 }
 
 async function* rowsOf(
@@ -33,7 +40,53 @@ async function* rowsOf(
   stats: TraversalStats,
   batching: ForwardBatching,
   from: RowPosition | undefined,
+  readAhead: boolean,
 ): AsyncGenerator<PositionedRow> {
+  // Which row of its use each row is: the position after it says how many of its use's rows to skip on resuming.
+  let current: Use | undefined;
+  let ordinal = 0;
+  const positioned = function* (climbed: Iterable<{ use: Use; row: WhereUsedRow }>): Generator<PositionedRow> {
+    for (const { use, row } of climbed) {
+      ordinal = use === current ? ordinal + 1 : 0;
+      current = use;
+      if (from && use.bucket === from.bucket && use.serial === from.serial && ordinal < from.skip) continue;
+      yield { row, next: { bucket: use.bucket, serial: use.serial, skip: ordinal + 1 } };
+    }
+  };
+  const batches = useBatches(reader, lots, query.scope, stats, batching, from);
+  const parents = new ParentUnits();
+  const read = async (): Promise<ReadBatch | undefined> => {
+    const next = await batches.next();
+    return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, parents) };
+  };
+  // Reading ahead (the whole answer is wanted): the next batch's reads are in flight while this one's rows are
+  // assembled, serialized and written. Two batches are held at most.
+  let pending: Promise<ReadBatch | undefined> | undefined = read();
+  try {
+    while (pending) {
+      const batch = await pending;
+      pending = undefined;
+      if (!batch) return;
+      if (readAhead) pending = read();
+      yield* positioned(climbedRows(batch.uses, batch.units, query));
+      if (!readAhead) pending = read();
+    }
+  } finally {
+    // Left before its end (a page is full, the client went away): the read in flight has no one to fail to.
+    pending?.catch(() => undefined);
+  }
+}
+
+// The uses of the answer in its stable order, in batches: the forward-edge buckets read in growing batches, their
+// serials handed out in batches of growing size for one climb each.
+async function* useBatches(
+  reader: ForwardReader,
+  lots: ReachedWithBuckets[],
+  scope: BrandScope,
+  stats: TraversalStats,
+  batching: ForwardBatching,
+  from: RowPosition | undefined,
+): AsyncGenerator<Use[]> {
   let buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
   if (from) {
     // Resuming: the buckets before the position's are never read, nor the serials before its serial.
@@ -41,19 +94,8 @@ async function* rowsOf(
     if (at < 0) throw new RowPositionNotFound(from);
     buckets = buckets.slice(at);
   }
-  // Which row of its use each row is: the position after it says how many of its use's rows to skip on resuming.
-  let current: Use | undefined;
-  let ordinal = 0;
-  const positioned = async function* (climbed: AsyncIterable<{ use: Use; row: WhereUsedRow }>): AsyncGenerator<PositionedRow> {
-    for await (const { use, row } of climbed) {
-      ordinal = use === current ? ordinal + 1 : 0;
-      current = use;
-      if (from && use.bucket === from.bucket && use.serial === from.serial && ordinal < from.skip) continue;
-      yield { row, next: { bucket: use.bucket, serial: use.serial, skip: ordinal + 1 } };
-    }
-  };
   const read = (ids: string[]): Promise<{ _id: string; serials?: Record<string, string> }[]> =>
-    query.scope.kind === 'site' ? reader.findLotUses(ids) : reader.findLotBrandUses(ids);
+    scope.kind === 'site' ? reader.findLotUses(ids) : reader.findLotBrandUses(ids);
   const uses: Use[] = [];
   // Batches start small and grow: the first rows come quickly, the rest in few round trips. The number of buckets
   // read at once follows how full they turned out to be, so about one climb's worth of serials is held at a time
@@ -78,9 +120,9 @@ async function* rowsOf(
     const perBucket = Math.max(usesRead / bucketsRead, 1);
     bucketBatch = Math.max(1, Math.min(batching.buckets, bucketBatch * 2, Math.floor(batching.serials / perBucket)));
     while (uses.length >= serialBatch) {
-      yield* positioned(climb(reader, uses.splice(0, serialBatch), query, stats));
+      yield uses.splice(0, serialBatch);
       serialBatch = Math.min(serialBatch * 2, batching.serials);
     }
   }
-  if (uses.length > 0) yield* positioned(climb(reader, uses, query, stats));
+  if (uses.length > 0) yield uses;
 }

@@ -3,7 +3,8 @@ import { testEvents } from '@trace/contracts/testing';
 import { readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { sampleUnitsOfProducts, unitsOfProducts } from './product-units';
-import { whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import { ForwardTracer, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
+import type { GenealogyRepository } from '../storage/genealogy.repository';
 import { type RowPosition, RowPositionNotFound, type WhereUsedRow } from './where-used.types';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
@@ -186,6 +187,63 @@ describe('where-used memory', () => {
     // ~20 serials a bucket: after the first read, about 200 / 20 = 10 buckets a read, never 256.
     const sizes = reader.reads.filter((r) => r.collection === 'lotUses').map((r) => r.ids.length);
     expect(Math.max(...sizes.slice(1))).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('where-used reads', () => {
+  // 400 boards with one reel, every 4 built into a system: the boards' buckets are by hash, so a system's boards fall in
+  // different batches of 100.
+  function boardsInSystems(): TraceEvent[] {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RQ', vendorId: 'V', manufacturer: 'M', mpn: 'Q', internalPartNumber: 'Q', vendorLotCode: 'VQ', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'Q', quantity: 1e6 }] })];
+    for (let b = 0; b < 400; b++) {
+      events.push(ev('MaterialInstalled', { serial: `QB${b}`, lotId: 'Q', quantity: 1, refDes: [] }, 1));
+      events.push(ev('UnitAssembled', { serial: `QS${Math.floor(b / 4)}`, childSerial: `QB${b}` }, 2));
+    }
+    return events;
+  }
+  const unitReads = (reader: ReturnType<typeof readerOf>, prefix: string): string[] =>
+    reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).filter((id) => id.startsWith(prefix));
+
+  it('reads a unit built from serials of several batches once per answer', async () => {
+    const reader = readerOf(build(boardsInSystems()));
+    const w = (await whereUsedOfLot(reader, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!;
+    const rows = await collect(w.rows({}, SITE_WIDE));
+    expect(rows).toHaveLength(400);
+    expect(rows.every((r) => r.topSerial === `QS${Math.floor(Number(r.serial.slice(2)) / 4)}`)).toBe(true);
+    const systems = unitReads(reader, 'QS');
+    expect(systems).toHaveLength(100);
+    expect(new Set(systems).size).toBe(100);
+  });
+
+  it('reads the next batch while the rows of this one are taken (rows), not for a page (rowsFrom)', async () => {
+    const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+    const ahead = readerOf(build(boardsInSystems()));
+    const rows = (await whereUsedOfLot(ahead, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.rows({}, SITE_WIDE);
+    await rows.next();
+    await settle();
+    expect(unitReads(ahead, 'QB')).toHaveLength(200);
+    const page = readerOf(build(boardsInSystems()));
+    const positioned = (await whereUsedOfLot(page, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.rowsFrom({}, SITE_WIDE, {});
+    await positioned.next();
+    await settle();
+    expect(unitReads(page, 'QB')).toHaveLength(100);
+    await rows.return(undefined);
+    await positioned.return(undefined);
+  });
+
+  it('looks up no retraction while none was ever recorded, and every read\'s once one was', async () => {
+    const store = build();
+    const repo = (anyRetraction: boolean) => {
+      const reader = readerOf(store);
+      return { reader, tracer: new ForwardTracer({ ...reader, anyRetraction: () => Promise.resolve(anyRetraction) } as unknown as GenealogyRepository) };
+    };
+    const none = repo(false);
+    const some = repo(true);
+    const rowsOf = async (tracer: ForwardTracer) => (await collect((await tracer.fromLot('REEL-A', SITE_WIDE))!.rows({}, SITE_WIDE))).map(brief).sort();
+    expect(await rowsOf(none.tracer)).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
+    expect(await rowsOf(some.tracer)).toEqual(['A2>OTHER>OTHER', 'M>CELL>TOP']);
+    expect(none.reader.reads.filter((r) => r.collection === 'retractions')).toEqual([]);
+    expect(some.reader.reads.filter((r) => r.collection === 'retractions').length).toBeGreaterThan(0);
   });
 });
 

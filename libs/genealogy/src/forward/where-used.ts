@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { compare } from '../facts/facts';
-import { FactView, visibleReader } from '../facts/visibility';
+import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 import type { BrandScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { ForwardReader } from './forward-reader';
@@ -22,7 +22,7 @@ export async function whereUsedOfLot(reader: ForwardReader, lotId: string, scope
   const found = answer(reader, lots, stats, batching, scope);
   // Known to a brand only through its forward edges: those of a unit whose brand is in conflict are written under every
   // brand claimed, and such a unit is no brand's, so the lot is known only if a row the caller may see is there.
-  if (!lots[0].siteFact && scope.kind !== 'site' && (await found.rows({}, scope, { history: true }).next()).done) return null;
+  if (!lots[0].siteFact && scope.kind !== 'site' && (await found.rows({}, scope, { history: true, readAhead: false }).next()).done) return null;
   return found;
 }
 
@@ -54,29 +54,35 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
 /**
  * Where-used over the graph in MongoDB: the traversals above on the repository, seen as of `asOf` (absent: now) and
  * without retracted facts. The lot_uses edges stay as written; the units' install facts decide (a retracted
- * installation is no use), each read followed by one read of its events' retractions.
+ * installation is no use), each read followed by one read of its events' retractions. While no retraction was ever
+ * recorded (one small read when the answer opens), there is none to look up: the reads are the graph's alone. A
+ * retraction recorded after the answer opened is seen by the next answer.
  */
 @Injectable()
 export class ForwardTracer {
   constructor(private readonly repo: GenealogyRepository) {}
 
-  private reader(asOf?: Date): GenealogyRepository {
-    return visibleReader(this.repo, new FactView(this.repo, asOf));
+  private async reader(asOf?: Date): Promise<ForwardReader> {
+    if (await this.repo.anyRetraction()) return visibleReader(this.repo, new FactView(this.repo, asOf));
+    // Nothing retracted: a view prunes only what happened after asOf, and without asOf nothing at all.
+    return asOf === undefined ? this.repo : visibleReader(this.repo, new FactView(NO_RETRACTIONS, asOf));
   }
 
-  fromLot(lotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
-    return whereUsedOfLot(this.reader(asOf), lotId, scope);
+  async fromLot(lotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
+    return whereUsedOfLot(await this.reader(asOf), lotId, scope);
   }
 
-  fromVendorLot(vendorLotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
-    return whereUsedOfVendorLot(this.reader(asOf), vendorLotId, scope);
+  async fromVendorLot(vendorLotId: string, scope: BrandScope, asOf?: Date): Promise<WhereUsed | null> {
+    return whereUsedOfVendorLot(await this.reader(asOf), vendorLotId, scope);
   }
 
-  fromVendor(vendorId: string, scope: BrandScope, asOf?: Date): Promise<VendorWhereUsed | null> {
-    return whereUsedOfVendor(this.reader(asOf), vendorId, scope);
+  async fromVendor(vendorId: string, scope: BrandScope, asOf?: Date): Promise<VendorWhereUsed | null> {
+    return whereUsedOfVendor(await this.reader(asOf), vendorId, scope);
   }
 
   unitsOfProducts(products: string[], scope: BrandScope): Promise<Map<string, number>> {
     return unitsOfProducts(this.repo, products, scope);
   }
 }
+
+const NO_RETRACTIONS: RetractionReader = { findRetractions: () => Promise.resolve([]) };

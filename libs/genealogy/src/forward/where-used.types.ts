@@ -77,15 +77,17 @@ export interface WhereUsed {
   /**
    * Rows in a stable order (lot, then bucket, then serial), read in bounded batches: memory does not grow with the
    * answer. As built now by default; with `history`, also what was removed since (rows marked removed). Only the
-   * forward edges of the scope the answer was opened with are read; `scope` must be that one.
+   * forward edges of the scope the answer was opened with are read; `scope` must be that one. Reads ahead (default):
+   * the next batch is read while the rows of this one are consumed; `readAhead: false` when only the first rows are wanted.
    */
-  rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean }): AsyncGenerator<WhereUsedRow>;
+  rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean; readAhead?: boolean }): AsyncGenerator<WhereUsedRow>;
   /**
    * The same rows, each with the position right after it; from `from` on (a position one of them gave) without
    * reading the buckets before it: a page far into the answer costs what the first one does. Throws
-   * RowPositionNotFound when the position's bucket is no longer in the answer.
+   * RowPositionNotFound when the position's bucket is no longer in the answer. Reads ahead only when asked (a page
+   * stops early: a batch read ahead would be read for nothing).
    */
-  rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition }): AsyncGenerator<PositionedRow>;
+  rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean }): AsyncGenerator<PositionedRow>;
 }
 
 /**

@@ -6,6 +6,8 @@ import { byIds } from './by-ids';
 import { MODELS } from './graph.schemas';
 
 const RETRACTION_CHUNK = 1_000;
+/** What findParentUnits leaves out of a unit. */
+export const PARENT_PROJECTION = { installs: 0, removals: 0, children: 0, disassemblies: 0 } as const;
 
 /** Reads graph documents by natural id, as plain objects: one round trip per call, by _id only. */
 @Injectable()
@@ -33,6 +35,17 @@ export class GenealogyRepository {
 
   findUnits(serials: string[]): Promise<UnitDoc[]> {
     return byIds(this.units, serials);
+  }
+  /**
+   * Units as a where-used climbs through those above a serial: their starts, parents, detachments and shipments, not
+   * what was installed or built into them (installs, removals, children, disassemblies), which it never reads there.
+   */
+  findParentUnits(serials: string[]): Promise<UnitDoc[]> {
+    return byIds(this.units, serials, PARENT_PROJECTION);
+  }
+  /** Whether any retraction was ever recorded: one small read, so an answer skips the lookups while there is none. */
+  async anyRetraction(): Promise<boolean> {
+    return (await this.retractions.findOne({}, { _id: 1 }).lean().exec()) !== null;
   }
   /** Lots by id; `withoutForwardEdges` leaves out `derived`, which a backward walk never reads. */
   findLots(lotIds: string[], withoutForwardEdges = false): Promise<LotDoc[]> {

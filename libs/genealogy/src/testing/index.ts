@@ -6,7 +6,7 @@ export { AuthorityRepository } from '../authority/authority.repository';
 export { assembleGenealogy } from '../backward/assemble-genealogy';
 export { GraphFetcher, type FetchedGraph } from '../backward/graph-fetcher';
 export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
-export { GenealogyRepository } from '../storage/genealogy.repository';
+export { GenealogyRepository, PARENT_PROJECTION } from '../storage/genealogy.repository';
 export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
 export { brandedUseNeeds, brandedUseWrites, type BrandedUseNeed } from '../write/graph-writes';
 export { DERIVED_FROM_FIELDS, applyGraphWrites, prepareGraphWrites, type GraphStore, type PreparedWrites } from '../write/apply-graph-writes';
