@@ -107,6 +107,7 @@ export function authorityReaderFrom(authority: AuthorityRepository, graph: Genea
     findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
     findUnits: (ids) => graph.findUnits(ids),
     findRetractions: (ids) => graph.findRetractions(ids),
+    anyRetraction: () => graph.anyRetraction(),
   };
 }
 

@@ -194,3 +194,33 @@ describe('a view learning while an earlier read of the same events is on its way
     expect(calls).toBe(2);
   });
 });
+
+describe('a view over a store that can tell whether any retraction was ever recorded', () => {
+  const retracted = { _id: 'e1', retractions: { r: { reason: 'wrong reel scanned', ...fact('r1', 9) } } };
+  const doc = (): { installs: Record<string, Timed> } => ({ installs: { a: fact('e1', 1), b: fact('e2', 2) } });
+
+  it('looks nothing up while there is none: one probe for the whole answer, every fact visible', async () => {
+    const asked: string[][] = [];
+    let probes = 0;
+    const view = new FactView({ findRetractions: async (ids) => (asked.push(ids), []), anyRetraction: async () => (probes++, false) });
+    expect(await view.learn([doc()])).toBe(true); // counted as asked: a round trip's count tells nothing of the site
+    await view.learn([{ installs: { c: fact('e3', 3) } }]);
+    expect(asked).toEqual([]);
+    expect(probes).toBe(1);
+    expect(Object.keys(view.see(doc()).installs)).toEqual(['a', 'b']);
+  });
+
+  it('looks every event up once one exists, and prunes what is retracted', async () => {
+    const asked: string[][] = [];
+    const view = new FactView({ findRetractions: async (ids) => (asked.push(ids), ids.includes('e1') ? [retracted] : []), anyRetraction: async () => true });
+    await view.learn([doc()]);
+    expect(asked).toEqual([['e1', 'e2']]);
+    expect(Object.keys(view.see(doc()).installs)).toEqual(['b']);
+  });
+
+  it('looks them up when the probe fails: a probe is never a reason to trust that nothing was retracted', async () => {
+    const view = new FactView({ findRetractions: async () => [retracted], anyRetraction: () => Promise.reject(new Error('connection reset')) });
+    await view.learn([doc()]);
+    expect(Object.keys(view.see(doc()).installs)).toEqual(['b']);
+  });
+});

@@ -94,6 +94,8 @@ export function visibleDoc<T extends object>(doc: T, v: Visibility): Seen<T> {
 /** Reads retractions by the ids of the events they retract: one round trip by `_id`. */
 export interface RetractionReader {
   findRetractions(eventIds: string[]): Promise<RetractionDoc[]>;
+  /** Whether any retraction was ever recorded (one small read); a reader without it is asked for every event. */
+  anyRetraction?(): Promise<boolean>;
 }
 
 /**
@@ -104,10 +106,18 @@ export class FactView implements Visibility {
   readonly retractions = new Map<string, Retraction>();
   /** Every event id asked for, with the read that answers it (settled or still on its way). */
   private readonly asked = new Map<string, Promise<void>>();
+  /**
+   * Whether there is any retraction to look up, asked once when the view opens (where the reader can tell): while none
+   * was ever recorded, learning reads nothing. A retraction recorded after the view opened is seen by the next view, as
+   * one recorded just after the answer. A failed probe means "look them up".
+   */
+  private readonly anyRetraction: Promise<boolean>;
   constructor(
     private readonly reader: RetractionReader,
     readonly asOf?: Date,
-  ) {}
+  ) {
+    this.anyRetraction = reader.anyRetraction ? reader.anyRetraction().catch(() => true) : Promise.resolve(true);
+  }
 
   /**
    * Reads the retractions of the events behind `docs` not asked for before, and waits for those asked for by an
@@ -125,7 +135,7 @@ export class FactView implements Visibility {
       }
     }
     if (ids.length > 0) {
-      const read = this.reader.findRetractions(ids).then((found) => {
+      const read = this.lookUp(ids).then((found) => {
         for (const doc of found) {
           const r = retractionIn(doc);
           if (r) this.retractions.set(doc._id, r);
@@ -137,7 +147,11 @@ export class FactView implements Visibility {
       waits.add(read);
     }
     await Promise.all(waits);
-    return ids.length > 0;
+    return ids.length > 0; // counted as asked whether or not the probe spared the read: the count tells nothing of the site
+  }
+
+  private async lookUp(ids: string[]): Promise<RetractionDoc[]> {
+    return (await this.anyRetraction) ? this.reader.findRetractions(ids) : [];
   }
 
   /** A document as this view sees it (see visibleDoc). */
