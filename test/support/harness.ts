@@ -30,8 +30,10 @@ export class TestWorld {
     const brokers = process.env.KAFKA_BROKERS;
     const mongoUrl = process.env.MONGO_URL;
     if (!brokers || !mongoUrl) throw new Error('KAFKA_BROKERS and MONGO_URL are not set: run the e2e tests through jest (npm run test), whose global setup provides them');
+    // A shell's METRICS_PORT would have every app of every world bind the same port: a test that wants metrics sets it.
+    const { METRICS_PORT: _shellMetricsPort, ...inherited } = process.env;
     this.env = {
-      ...process.env,
+      ...inherited,
       KAFKA_BROKERS: brokers,
       MONGO_URL: mongoUrl,
       MONGO_DB: `${name}_${this.id}`,
