@@ -201,8 +201,9 @@ function onSignal(signal: NodeJS.Signals): void {
   // A Ctrl-C reaches the whole process group, the JVMs too: their exit from it is the one asked for.
   for (const child of liveChildren) stopAsked.add(child);
   if (process.listenerCount(signal) > 1) {
-    // Someone else (e.g. the `up` CLI) handles the signal and decides when to exit: start a graceful stop.
-    for (const child of liveChildren) child.kill('SIGTERM');
+    // Someone else (the `up` CLI, the demo) handles the signal and stops the stack when it is ready: the demo first
+    // stops the apps that use Kafka, so stopping the servers here would cut them off mid-close. The 'exit' handler
+    // still kills whatever is left, so no server outlives this process.
     return;
   }
   process.exit(128 + (os.constants.signals[signal] ?? 1)); // the 'exit' handler kills the children
