@@ -107,6 +107,8 @@ describe('the demo replay of a recorded CFX session', () => {
       'trace_cfx_events_total{type="MaterialInstalled"}': 6,
       'trace_cfx_events_total{type="LotSpliced"}': 1,
       'trace_cfx_dead_letters_total{reason="UNKNOWN_MESSAGE"}': 1,
+      'trace_cfx_state_records_total{kind="work-order"}': 1,
+      'trace_cfx_state_records_total{kind="panel"}': 1,
       'trace_cfx_unused_messages_total{message="CFX.Production.WorkStarted"}': 1,
       'trace_cfx_unused_messages_total{message="CFX.Production.WorkCompleted"}': 1,
       trace_cfx_message_duration_seconds_count: 9,

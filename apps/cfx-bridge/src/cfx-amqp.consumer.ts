@@ -161,6 +161,7 @@ export class CfxAmqpConsumer implements OnApplicationShutdown {
     const produced: string[] = []; // event types, counted once Kafka has them
     const refused: string[] = []; // reasons, likewise
     const unused: string[] = [];
+    const remembered: string[] = []; // kinds of state records, likewise
     const now = new Date();
     const taken: Pick<EventContext, 'delivery' | 'receiver'>[] = [];
     const ids: string[] = [];
@@ -181,7 +182,10 @@ export class CfxAmqpConsumer implements OnApplicationShutdown {
       }
       const mapped = this.mapCfxMessage.execute({ body, contentEncoding });
       // The state records go in the same batch as the events: acknowledged before the message is accepted, like them.
-      for (const record of mapped.state) out.push({ topic: CFX_STATE_TOPIC, key: stateKeyOf(record), value: JSON.stringify(record), headers: { 'cfx-unique-id': record.uniqueId } });
+      for (const record of mapped.state) {
+        out.push({ topic: CFX_STATE_TOPIC, key: stateKeyOf(record), value: JSON.stringify(record), headers: { 'cfx-unique-id': record.uniqueId } });
+        remembered.push(record.kind);
+      }
       for (const { event, headers } of mapped.events) {
         out.push({ ...toMessage(event), headers });
         produced.push(event.type);
@@ -218,6 +222,7 @@ export class CfxAmqpConsumer implements OnApplicationShutdown {
       for (const type of produced) this.metrics.events.inc({ type });
       for (const reason of refused) this.metrics.deadLetters.inc({ reason });
       for (const name of unused) this.metrics.unused(name);
+      for (const kind of remembered) this.metrics.stateRecords.inc({ kind });
     }
   }
 

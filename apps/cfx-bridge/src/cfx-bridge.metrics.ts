@@ -7,6 +7,7 @@ const ACCEPTED = 'trace_cfx_messages_accepted_total';
 const DEAD_LETTERS = 'trace_cfx_dead_letters_total';
 const UNUSED = 'trace_cfx_unused_messages_total';
 const EVENTS = 'trace_cfx_events_total';
+const STATE_RECORDS = 'trace_cfx_state_records_total';
 const HANDLING_SECONDS = 'trace_cfx_message_duration_seconds';
 
 /** Distinct MessageNames counted by name; a line that invents more shares the label `(other)`, so the series stay bounded. */
@@ -18,6 +19,7 @@ export const CFX_BRIDGE_METRIC_PROVIDERS = [
   makeCounterProvider({ name: DEAD_LETTERS, help: 'CFX refused to trace.cfx-deadletter.v1 (an envelope, or a whole message), by reason', labelNames: ['reason'] }),
   makeCounterProvider({ name: UNUSED, help: 'CFX envelopes of a message the bridge does not map: counted, not dead-lettered, by MessageName', labelNames: ['message'] }),
   makeCounterProvider({ name: EVENTS, help: 'Contract events produced to Kafka (acks=all), by event type', labelNames: ['type'] }),
+  makeCounterProvider({ name: STATE_RECORDS, help: 'What the bridge remembered of the line on trace.cfx-state.v1 (acks=all), by kind: work-order, panel', labelNames: ['kind'] }),
   makeHistogramProvider({
     name: HANDLING_SECONDS,
     help: 'Time from an AMQP message reaching the bridge to its acceptance (mapping, the wait for its batch, the produce with retries)',
@@ -35,6 +37,7 @@ export class CfxBridgeMetrics {
     @InjectMetric(DEAD_LETTERS) readonly deadLetters: Counter<'reason'>,
     @InjectMetric(UNUSED) private readonly unusedMessages: Counter<'message'>,
     @InjectMetric(EVENTS) readonly events: Counter<'type'>,
+    @InjectMetric(STATE_RECORDS) readonly stateRecords: Counter<'kind'>,
     @InjectMetric(HANDLING_SECONDS) readonly handlingSeconds: Histogram,
   ) {}
 
