@@ -103,7 +103,9 @@ export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { 
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
       // shown by serial and product only: what it holds is never told, here neither.
       // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
-      if (!chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
+      // Site-wide, every unit is in scope: no start on the way is decided for it (most units of an answer are on no
+      // row's top; deciding a start is the costliest step of a row).
+      if (scope.kind !== 'site' && !chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
       const start = startOf(topSerial);
       const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
       const row: WhereUsedRow = {
@@ -116,7 +118,8 @@ export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { 
         shipped: shipments.length > 0,
         shipments,
         path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
-        removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
+        // Without history the chain climbs only parents in place (topsOf): a link taken out is possible only with it.
+        removed: !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s))),
         ...(retraction ? { retracted: true, retraction } : {}),
         ...(hold?.candidate ? { candidate: true, candidateLotIds: [use.lot.lotId, ...hold.others].sort() } : {}),
       };
