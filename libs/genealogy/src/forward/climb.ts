@@ -83,11 +83,18 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
 
 // The unit document, not the lot_uses index, decides whether the lot is in the serial.
 /** The rows of a batch of uses over the units their climb read (readClimb). */
-export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery): Generator<ClimbedRow> {
+export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, starts = new WeakMap<UnitDoc, UnitStart>()): Generator<ClimbedRow> {
   const tops = new Map<string, Map<string, string[]>>();
-  // A unit's start is decided once per batch: a top-level unit and its sub-assemblies are on the way of many rows.
-  const starts = new Map<string, UnitStart>();
-  const startOf = (serial: string): UnitStart => starts.get(serial) ?? starts.set(serial, unitStartOf(units.get(serial) ?? undefined)).get(serial)!;
+  // A unit's start is decided once per document: a top-level unit and its sub-assemblies are on the way of many rows,
+  // and a parent read once for the answer (ParentUnits) is the same document in every batch, so `starts` (one per
+  // answer, held weakly) decides it once for the answer.
+  const startOf = (serial: string): UnitStart => {
+    const unit = units.get(serial);
+    if (!unit) return unitStartOf(undefined);
+    let start = starts.get(unit);
+    if (start === undefined) starts.set(unit, (start = unitStartOf(unit)));
+    return start;
+  };
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
@@ -149,7 +156,7 @@ export function topsOf(
   if (known) return known;
   const unit = units.get(serial);
   const current = unit ? parentSerials(unit) : [];
-  const parents = unit ? [...current, ...parentSerials(unit, history).filter((p) => !current.includes(p))] : [];
+  const parents = unit && history ? [...current, ...parentSerials(unit, true).filter((p) => !current.includes(p))] : current;
   const cutsBefore = walk.cuts;
   walk.climbing.add(serial);
   const found = new Map<string, string[]>();
