@@ -2,10 +2,19 @@ import type { PathStep, WhereUsedRow } from './where-used.types';
 
 // A where-used row as one NDJSON line, built field by field in the order climbedRows gives them: the same bytes as
 // JSON.stringify(row), without the generic walk over each row object (its keys, their types, a replacer check per
-// value). Strings still go through JSON.stringify (V8's escaping: quotes, control characters, lone surrogates), and
-// the rare nested values (a retraction) whole.
+// value). Strings that need escaping still go through JSON.stringify (V8's escaping: quotes, control characters, lone
+// surrogates), and the rare nested values (a retraction) whole.
 
-const str = JSON.stringify as (s: string) => string;
+// A string with nothing to escape (no quote, backslash, control character or surrogate) is written as it is: what
+// JSON.stringify gives for it, without the call; any other goes through JSON.stringify.
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+const str = (s: string): string => (plain(s) ? `"${s}"` : JSON.stringify(s));
 function pathText(path: PathStep[]): string {
   let s = '[';
   for (let i = 0; i < path.length; i++) {
