@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
-import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
+import { ForwardTracer, SITE_WIDE, whereUsedRowJson } from '@trace/genealogy';
 import {
   COLLECTIONS,
   GenealogyRepository,
@@ -226,7 +226,7 @@ export async function whereUsedInProcess(url: string): Promise<InProcessTimers &
       serialized: async () => {
         let chunk = '';
         for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
-          chunk += JSON.stringify(row) + '\n';
+          chunk += whereUsedRowJson(row) + '\n';
           if (chunk.length >= 65_536) chunk = '';
         }
       },

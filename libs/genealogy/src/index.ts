@@ -5,6 +5,7 @@ export { GenealogyModule } from './genealogy.module';
 export { BackwardTracer } from './backward/backward-tracer';
 export type { GenealogyOptions } from './backward/assemble-genealogy';
 export { ForwardTracer } from './forward/where-used';
+export { whereUsedRowJson } from './forward/row-line';
 export { CANDIDATE_FILTERS, type CandidateFilter } from './forward/where-used.types';
 export { lotsInWords } from './facts/candidates';
 export type {

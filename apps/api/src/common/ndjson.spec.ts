@@ -38,6 +38,12 @@ describe('writeNdjson', () => {
     expect(writes()).toBeLessThan(50);
   });
 
+  it('writes each line with the row writer it is given', async () => {
+    const { res, written } = slowResponse();
+    await writeNdjson(res, rows(3), (r) => `{"n":${r.i}}`);
+    expect(written()).toBe('{"n":0}\n{"n":1}\n{"n":2}\n');
+  });
+
   it('leaves no listener behind for each wait on a full response', async () => {
     const { res } = slowResponse();
     await writeNdjson(res, rows(20_000));

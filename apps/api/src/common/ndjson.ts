@@ -13,9 +13,10 @@ export function wantsNdjson(format: string | undefined, accept: string | undefin
  * Writes rows as NDJSON (one JSON object a line) as they are read, waiting when the client reads slower
  * than the database answers: memory stays bounded whatever the size of the answer. A failure after the
  * first byte cannot become an error status any more, so it aborts the response (before it, it throws): the client sees a
- * truncated body, never a complete-looking one.
+ * truncated body, never a complete-looking one. `json` writes one row (default JSON.stringify); a row shape the answer
+ * knows may bring a builder of its own that gives the same bytes faster (whereUsedRowJson).
  */
-export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): Promise<void> {
+export async function writeNdjson<R>(res: Response, rows: AsyncIterable<R>, json: (row: R) => string = JSON.stringify): Promise<void> {
   res.status(200).setHeader('Content-Type', `${NDJSON}; charset=utf-8`);
   res.setHeader('Cache-Control', 'no-store');
   res.locals[ITEMS_LOCAL] = 0; // @Res() bypasses ItemCountInterceptor: the access log gets the rows written
@@ -31,7 +32,7 @@ export async function writeNdjson(res: Response, rows: AsyncIterable<unknown>): 
     for await (const row of rows) {
       if (res.destroyed) return; // the client went away: stop reading the database
       res.locals[ITEMS_LOCAL] = (res.locals[ITEMS_LOCAL] as number) + 1;
-      chunk += JSON.stringify(row) + '\n';
+      chunk += json(row) + '\n';
       if (chunk.length >= NDJSON_CHUNK) await flush();
     }
     if (chunk.length > 0 && !res.destroyed) res.write(chunk);
@@ -65,11 +66,11 @@ export function sendPage(res: Response, page: { items: unknown[] }): void {
 }
 
 /** What a use case with a streaming form answers: one page (JSON), or every row, read lazily (NDJSON). */
-export type PagedAnswer<P extends { items: unknown[] }, R> = { page: P } | { rows: AsyncIterable<R> };
+export type PagedAnswer<P extends { items: unknown[] }, R> = { page: P } | { rows: AsyncIterable<R>; json?: (row: R) => string };
 
 /** Writes a use case's answer from a @Res() handler: the page as JSON, or the rows as NDJSON. */
 export async function sendAnswer<P extends { items: unknown[] }, R>(res: Response, answer: PagedAnswer<P, R>): Promise<void> {
-  if ('rows' in answer) return writeNdjson(res, answer.rows);
+  if ('rows' in answer) return writeNdjson(res, answer.rows, answer.json);
   sendPage(res, answer.page);
 }
 

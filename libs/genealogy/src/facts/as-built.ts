@@ -56,6 +56,12 @@ export function installedLots(unit: UnitDoc, history = false): string[] {
   return [...new Set(installs.map((i) => i.lotId))].sort();
 }
 
+/** Whether `lotId` is among installedLots(unit, history), without building the list. */
+export function holdsLot(unit: UnitDoc, lotId: string, history = false): boolean {
+  for (const i of Object.values(unit.installs ?? {})) if (i.lotId === lotId && (history || !removalOf(unit, i))) return true;
+  return false;
+}
+
 /** The serials the unit is built into now (with `history`, also those it was taken out of); distinct, sorted. */
 export function parentSerials(unit: UnitDoc, history = false): string[] {
   const links = Object.values(unit.parents ?? {}).filter((p) => history || !detachmentOf(unit, p));

@@ -39,6 +39,11 @@ export interface Agreement<T> {
 export function agreementOf<T extends object>(claims: readonly (T & Timed)[], fields: readonly (keyof T & string)[]): Agreement<T> {
   const agreed: Partial<T> = {};
   const conflicts: FieldConflict[] = [];
+  if (claims.length === 1) {
+    // One claim (nearly every unit, every package): it agrees with itself on every field it names.
+    for (const field of fields) if (claims[0]![field] !== undefined) agreed[field] = claims[0]![field];
+    return { agreed, conflicts };
+  }
   for (const field of fields) {
     const byValue = new Map<string | number, ClaimedValue>();
     for (const c of claims) {

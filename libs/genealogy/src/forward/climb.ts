@@ -1,5 +1,5 @@
 import { chronological } from '../facts/facts';
-import { installedLots, parentSerials } from '../facts/as-built';
+import { holdsLot, parentSerials } from '../facts/as-built';
 import { UnitStart, unitStartOf } from '../facts/claims';
 import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
@@ -83,18 +83,25 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
 
 // The unit document, not the lot_uses index, decides whether the lot is in the serial.
 /** The rows of a batch of uses over the units their climb read (readClimb). */
-export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery): Generator<ClimbedRow> {
+export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, starts = new WeakMap<UnitDoc, UnitStart>()): Generator<ClimbedRow> {
   const tops = new Map<string, Map<string, string[]>>();
-  // A unit's start is decided once per batch: a top-level unit and its sub-assemblies are on the way of many rows.
-  const starts = new Map<string, UnitStart>();
-  const startOf = (serial: string): UnitStart => starts.get(serial) ?? starts.set(serial, unitStartOf(units.get(serial) ?? undefined)).get(serial)!;
+  // A unit's start is decided once per document: a top-level unit and its sub-assemblies are on the way of many rows,
+  // and a parent read once for the answer (ParentUnits) is the same document in every batch, so `starts` (one per
+  // answer, held weakly) decides it once for the answer.
+  const startOf = (serial: string): UnitStart => {
+    const unit = units.get(serial);
+    if (!unit) return unitStartOf(undefined);
+    let start = starts.get(unit);
+    if (start === undefined) starts.set(unit, (start = unitStartOf(unit)));
+    return start;
+  };
   for (const use of uses) {
     const unit = units.get(use.serial);
     if (!unit) continue;
     // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
     const hold = Object.values(unit.installs ?? {}).some((i) => i.candidates) ? holdOf(unit, use.lot.lotId, use.lot.splicePoints) : undefined;
-    const installedNow = hold ? hold.now : installedLots(unit).includes(use.lot.lotId);
-    const once = installedNow || (history && (hold ? hold.ever : installedLots(unit, true).includes(use.lot.lotId)));
+    const installedNow = hold ? hold.now : holdsLot(unit, use.lot.lotId);
+    const once = installedNow || (history && (hold ? hold.ever : holdsLot(unit, use.lot.lotId, true)));
     // With history, a use that only a retracted installation made is shown too, marked retracted.
     const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
     if (!once && !retraction) continue;
@@ -103,23 +110,31 @@ export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { 
       // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
       // shown by serial and product only: what it holds is never told, here neither.
       // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
-      if (!chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
+      // Site-wide, every unit is in scope: no start on the way is decided for it (most units of an answer are on no
+      // row's top; deciding a start is the costliest step of a row).
+      if (scope.kind !== 'site' && !chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
       const start = startOf(topSerial);
-      const shipments = chronological(top?.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer }));
-      const row: WhereUsedRow = {
-        lotId: use.lot.lotId,
-        serial: use.serial,
-        topSerial,
-        ...(start.agreed.brand !== undefined ? { brand: start.agreed.brand } : {}),
-        ...(start.agreed.productPartNumber !== undefined ? { productPartNumber: start.agreed.productPartNumber } : {}),
-        ...(start.conflicts.length > 0 ? { conflictingFields: start.conflicts.map((c) => c.field) } : {}),
-        shipped: shipments.length > 0,
-        shipments,
-        path: [...use.lot.path, ...chain.map((s, i): PathStep => ({ kind: 'serial', id: s, via: i === 0 ? 'installed' : 'assembled' }))],
-        removed: !installedNow || chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)),
-        ...(retraction ? { retracted: true, retraction } : {}),
-        ...(hold?.candidate ? { candidate: true, candidateLotIds: [use.lot.lotId, ...hold.others].sort() } : {}),
-      };
+      const shipments = top?.shipments ? chronological(top.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer })) : [];
+      const path: PathStep[] = use.lot.path.slice();
+      for (let i = 0; i < chain.length; i++) path.push({ kind: 'serial', id: chain[i]!, via: i === 0 ? 'installed' : 'assembled' });
+      // Fields in this order, the optional ones only when they have a value (whereUsedRowJson writes them so).
+      const row = { lotId: use.lot.lotId, serial: use.serial, topSerial } as WhereUsedRow;
+      if (start.agreed.brand !== undefined) row.brand = start.agreed.brand;
+      if (start.agreed.productPartNumber !== undefined) row.productPartNumber = start.agreed.productPartNumber;
+      if (start.conflicts.length > 0) row.conflictingFields = start.conflicts.map((c) => c.field);
+      row.shipped = shipments.length > 0;
+      row.shipments = shipments;
+      row.path = path;
+      // Without history the chain climbs only parents in place (topsOf): a link taken out is possible only with it.
+      row.removed = !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)));
+      if (retraction) {
+        row.retracted = true;
+        row.retraction = retraction;
+      }
+      if (hold?.candidate) {
+        row.candidate = true;
+        row.candidateLotIds = [use.lot.lotId, ...hold.others].sort();
+      }
       if (matches(row, filter)) yield { use, row };
     }
   }
@@ -146,7 +161,7 @@ export function topsOf(
   if (known) return known;
   const unit = units.get(serial);
   const current = unit ? parentSerials(unit) : [];
-  const parents = unit ? [...current, ...parentSerials(unit, history).filter((p) => !current.includes(p))] : [];
+  const parents = unit && history ? [...current, ...parentSerials(unit, true).filter((p) => !current.includes(p))] : current;
   const cutsBefore = walk.cuts;
   walk.climbing.add(serial);
   const found = new Map<string, string[]>();

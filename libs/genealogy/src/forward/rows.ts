@@ -2,6 +2,7 @@ import { compare } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
 import { ParentUnits, RowQuery, Use, climbedRows, readClimb } from './climb';
 import type { UnitDoc } from '../storage/graph.documents';
+import type { UnitStart } from '../facts/claims';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
@@ -55,6 +56,7 @@ async function* rowsOf(
   };
   const batches = useBatches(reader, lots, query.scope, stats, batching, from);
   const parents = new ParentUnits();
+  const starts = new WeakMap<UnitDoc, UnitStart>();
   const read = async (): Promise<ReadBatch | undefined> => {
     const next = await batches.next();
     return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, parents) };
@@ -68,7 +70,7 @@ async function* rowsOf(
       pending = undefined;
       if (!batch) return;
       if (readAhead) pending = read();
-      yield* positioned(climbedRows(batch.uses, batch.units, query));
+      yield* positioned(climbedRows(batch.uses, batch.units, query, starts));
       if (!readAhead) pending = read();
     }
   } finally {
