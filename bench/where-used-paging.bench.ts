@@ -1,22 +1,6 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
 import { ForwardTracer, SITE_WIDE, whereUsedRowJson } from '@trace/genealogy';
-import {
-  COLLECTIONS,
-  GenealogyRepository,
-  LotBrandUseIndexSchema,
-  LotBrandUsesSchema,
-  LotSchema,
-  LotUseIndexSchema,
-  LotUsesSchema,
-  MODELS,
-  PARENT_PROJECTION,
-  ProductUnitIndexSchema,
-  ProductUnitsSchema,
-  RetractionSchema,
-  UnitSchema,
-  VendorLotSchema,
-  VendorSchema,
-} from '@trace/genealogy/testing';
+import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -189,14 +173,7 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
 type ReadTimes = Record<string, { calls: number; ids: number; ms: number }>;
 
 function tracerOn(conn: mongoose.Connection, times: ReadTimes): ForwardTracer {
-  const m = <T>(name: string, schema: mongoose.Schema<T>): mongoose.Model<T> => conn.model<T>(name, schema);
-  const repo = new GenealogyRepository(
-      m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
-      m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
-      m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
-      m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
-      m(MODELS.retraction, RetractionSchema),
-  );
+  const repo = genealogyRepositoryOn(conn);
   for (const name of Object.getOwnPropertyNames(GenealogyRepository.prototype).filter((n) => n.startsWith('find'))) {
     const method = (repo as unknown as Record<string, (ids: string[]) => Promise<unknown[]>>)[name]!.bind(repo);
     (repo as unknown as Record<string, unknown>)[name] = async (ids: string[]) => {

@@ -20,22 +20,7 @@ import {
   graphWritesFor,
   mergeGraphWrites,
 } from '@trace/genealogy';
-import {
-  COLLECTIONS,
-  GenealogyRepository,
-  GraphFetcher,
-  LotBrandUseIndexSchema,
-  LotBrandUsesSchema, RetractionSchema,
-  LotSchema,
-  LotUseIndexSchema,
-  LotUsesSchema,
-  MODELS,
-  ProductUnitIndexSchema,
-  ProductUnitsSchema,
-  UnitSchema,
-  VendorLotSchema,
-  VendorSchema,
-} from '@trace/genealogy/testing';
+import { COLLECTIONS, GenealogyRepository, GraphFetcher, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 
 const arg = (name: string, fallback: number): number => {
@@ -100,14 +85,7 @@ async function load(db: mongoose.mongo.Db, events: Iterable<TraceEvent>): Promis
 }
 
 function tracers(conn: mongoose.Connection) {
-  const m = <T>(name: string, schema: mongoose.Schema<T>) => conn.model<T>(name, schema);
-  const repo = new GenealogyRepository(
-    m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
-    m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
-    m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
-    m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
-    m(MODELS.retraction, RetractionSchema),
-  );
+  const repo = genealogyRepositoryOn(conn);
   return { repo, commonality: new CommonalityAnalyzer(new GraphFetcher(repo), repo) };
 }
 

@@ -134,20 +134,8 @@ export async function acquireBackends(name: string): Promise<Backends> {
   });
 
   if (forced !== 'local') {
-    let dockerOk = false;
-    try {
-      await probeDocker();
-      dockerOk = true;
-    } catch (err) {
-      tried.push(`testcontainers: no Docker engine reachable (${errorMessage(err)})`);
-    }
-    if (dockerOk) {
-      try {
-        return finish(await startContainers(needs), 'testcontainers');
-      } catch (err) {
-        tried.push(`testcontainers: a Docker engine answered but the containers did not start:\n      ${errorMessage(err)}`);
-      }
-    }
+    const started = await inContainers(tried, () => startContainers(needs), 'a Docker engine answered but the containers did not start');
+    if (started) return finish(started, 'testcontainers');
   } else {
     tried.push('testcontainers: not tried (TEST_BACKENDS=local)');
   }
@@ -192,6 +180,22 @@ async function startAmqpContainer(image: string): Promise<Amqp> {
   return { url: `amqp://${container.getHost()}:${container.getMappedPort(5672)}`, stop: async () => void (await container.stop()) };
 }
 
+/** Starts what `start` starts in containers where a Docker engine answers; else says why in `tried` and gives undefined. */
+async function inContainers<T>(tried: string[], start: () => Promise<T>, notStarted: string): Promise<T | undefined> {
+  try {
+    await probeDocker();
+  } catch (err) {
+    tried.push(`testcontainers: no Docker engine reachable (${errorMessage(err)})`);
+    return undefined;
+  }
+  try {
+    return await start();
+  } catch (err) {
+    tried.push(`testcontainers: ${notStarted}:\n      ${errorMessage(err)}`);
+    return undefined;
+  }
+}
+
 /**
  * An AMQP 1.0 broker for the tests of the CFX bridge: CFX_AMQP_URL from the environment, else Artemis in a container
  * where a Docker engine answers, else a local Artemis (TEST_BACKENDS forces either, as for Kafka and MongoDB).
@@ -203,20 +207,8 @@ export async function acquireAmqp(name: string): Promise<Amqp> {
   const image = process.env.TEST_AMQP_IMAGE?.trim() || AMQP_IMAGE;
   const tried: string[] = ['CFX_AMQP_URL=(unset): set it to use a broker of your own'];
   if (forced !== 'local') {
-    let dockerOk = false;
-    try {
-      await probeDocker();
-      dockerOk = true;
-    } catch (err) {
-      tried.push(`testcontainers: no Docker engine reachable (${errorMessage(err)})`);
-    }
-    if (dockerOk) {
-      try {
-        return await startAmqpContainer(image);
-      } catch (err) {
-        tried.push(`testcontainers: ${image} did not start:\n      ${errorMessage(err)}`);
-      }
-    }
+    const started = await inContainers(tried, () => startAmqpContainer(image), `${image} did not start`);
+    if (started) return started;
   }
   if (forced !== 'testcontainers') {
     try {

@@ -150,6 +150,11 @@ export class FactView implements Visibility {
     return ids.length > 0; // counted as asked whether or not the probe spared the read: the count tells nothing of the site
   }
 
+  /** Whether this view will look retractions up at all (the probe's answer): false while none was ever recorded. */
+  looksUp(): Promise<boolean> {
+    return this.anyRetraction;
+  }
+
   private async lookUp(ids: string[]): Promise<RetractionDoc[]> {
     return (await this.anyRetraction) ? this.reader.findRetractions(ids) : [];
   }

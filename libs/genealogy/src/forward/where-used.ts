@@ -63,7 +63,8 @@ export class ForwardTracer {
   constructor(private readonly repo: GenealogyRepository) {}
 
   private async reader(asOf?: Date): Promise<ForwardReader> {
-    if (await this.repo.anyRetraction()) return visibleReader(this.repo, new FactView(this.repo, asOf));
+    const view = new FactView(this.repo, asOf); // asks once whether any retraction was ever recorded
+    if (await view.looksUp()) return visibleReader(this.repo, view);
     // Nothing retracted: a view prunes only what happened after asOf, and without asOf nothing at all.
     return asOf === undefined ? this.repo : visibleReader(this.repo, new FactView(NO_RETRACTIONS, asOf));
   }

@@ -1,0 +1,18 @@
+import type mongoose from 'mongoose';
+import { GenealogyRepository } from '../storage/genealogy.repository';
+import {
+  LotBrandUseIndexSchema, LotBrandUsesSchema, LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, ProductUnitIndexSchema,
+  ProductUnitsSchema, RetractionSchema, UnitSchema, VendorLotSchema, VendorSchema,
+} from '../storage/graph.schemas';
+
+/** The graph's repository on a connection of its own, outside Nest (benches): the models GenealogyModule registers. */
+export function genealogyRepositoryOn(conn: mongoose.Connection): GenealogyRepository {
+  const m = <T>(name: string, schema: mongoose.Schema<T>): mongoose.Model<T> => conn.model<T>(name, schema);
+  return new GenealogyRepository(
+    m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
+    m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
+    m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
+    m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
+    m(MODELS.retraction, RetractionSchema),
+  );
+}
