@@ -47,12 +47,41 @@ export function bulkOpsFor(batch: RecordedBatch): PreparedBatch {
 const applyBatch = (db: Db, batch: PreparedBatch): Promise<void> => applyGraphWrites(rawStore(db), batch);
 
 /** Sends prepared batches, `concurrency` at a time (as the ingest processes partitions side by side). */
-export async function writeBulks(db: Db, batches: PreparedBatch[], concurrency: number): Promise<void> {
+export async function writeBulks(db: Db, batches: PreparedBatch[], concurrency: number, spans?: Span[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < batches.length) await applyBatch(db, batches[next++]!);
+    while (next < batches.length) {
+      const t0 = performance.now();
+      await applyBatch(db, batches[next++]!);
+      spans?.push([t0, performance.now()]);
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** When one batch's writes started and ended (ms, performance.now()). */
+export type Span = [number, number];
+
+/**
+ * How a run kept the database busy: the share of its time with a batch in flight, and the batches in flight on
+ * average (the sum of their durations over the run's time).
+ */
+export function occupancy(spans: Span[]): { seconds: number; busy: number; meanInFlight: number; meanMs: number } {
+  if (spans.length === 0) return { seconds: 0, busy: 0, meanInFlight: 0, meanMs: 0 };
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const start = sorted[0]![0];
+  const end = Math.max(...sorted.map((s) => s[1]));
+  let covered = 0;
+  let [from, to] = sorted[0]!;
+  for (const [a, b] of sorted.slice(1)) {
+    if (a > to) {
+      covered += to - from;
+      [from, to] = [a, b];
+    } else to = Math.max(to, b);
+  }
+  covered += to - from;
+  const total = sorted.reduce((n, [a, b]) => n + (b - a), 0);
+  return { seconds: (end - start) / 1000, busy: covered / (end - start), meanInFlight: total / (end - start), meanMs: total / spans.length };
 }
 
 /** Writes messages straight into the graph, in batches of `batchSize` (to load data sets without Kafka). */

@@ -3,10 +3,11 @@ import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 import { consumerLag, createKafka, ensureTopics, produceByTopic, topicSettingsOf } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
+import * as os from 'node:os';
 import { startIngest } from '../apps/ingest/src/bootstrap';
 import { RecordEventsCommand, RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
 import { SimMessage } from '../apps/simulator/src/faults';
-import { RecordedBatch, bulkOpsFor, documentCounts, graphDigest, writeBulks } from './graph-bulk';
+import { RecordedBatch, Span, bulkOpsFor, documentCounts, graphDigest, occupancy, writeBulks } from './graph-bulk';
 import { median, now, sleep } from './stats';
 
 export interface IngestContext {
@@ -102,8 +103,12 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
     const concurrency = Math.max(PARTITIONS_CONCURRENTLY, run.maxInFlight);
     const t0 = now();
     const cpu0 = cpuMs();
-    await writeBulks(bulkDb, bulks, concurrency);
+    const bulkSpans: Span[] = [];
+    await writeBulks(bulkDb, bulks, concurrency, bulkSpans);
     const bulkRate = messages.length / ((now() - t0) / 1000);
+    const [oi, ob] = [occupancy(run.spans), occupancy(bulkSpans)];
+    const occ = (o: typeof oi): string => `${o.seconds.toFixed(2)} s, busy ${(o.busy * 100).toFixed(0)}%, ${o.meanInFlight.toFixed(1)} in flight on average, ${Math.round(o.meanMs)} ms a recording`;
+    ctx.log(`run ${rep}: ingest ${occ(oi)}; bulk writes ${occ(ob)}; load ${os.loadavg()[0]!.toFixed(1)}`);
     ctx.log(`run ${rep}: this process's CPU: ${Math.round(run.cpuMs)} ms in the ingest's span, ${Math.round(cpuMs() - cpu0)} ms in the bulk writes`);
     ctx.log(`run ${rep}: ingest ${Math.round(run.rate)} events/s in ${run.seen.length} recordings, at most ${run.maxInFlight} at a time; bulk writes of them ${concurrency} at a time ${Math.round(bulkRate)} events/s`);
     pairs.push({ ingestRate: run.rate, bulkRate, batches: run.seen.length, inFlight: run.maxInFlight });
@@ -130,7 +135,7 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
 }
 
 /** The real ingest (startIngest) in process, with its own group and database; its use-case observed, not changed. */
-async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], produced: Set<string>, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string; maxInFlight: number; cpuMs: number }> {
+async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], produced: Set<string>, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string; maxInFlight: number; cpuMs: number; spans: Span[] }> {
   const total = produced.size;
   const groupId = `bench-${ctx.runId}-ingest${rep}`;
   const dbName = `bench_${ctx.runId}_ingest${rep}`;
@@ -162,6 +167,7 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   let maxInFlight = 0;
   let cpuAtFirst: number | undefined;
   let cpuAtLast = 0;
+  const spans: Span[] = [];
   useCase.execute = async (command: RecordEventsCommand) => {
     const t0 = now();
     maxInFlight = Math.max(maxInFlight, ++inFlight);
@@ -169,6 +175,7 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
     const result = await execute(command).finally(() => inFlight--);
     first = Math.min(first, t0);
     last = Math.max(last, now());
+    spans.push([t0, now()]);
     cpuAtLast = cpuMs();
     const at = command.events[0]?.position;
     if (!at) return result;
@@ -179,6 +186,10 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   };
   let onTopics: number;
   try {
+    // Polling the group's offsets (metadata, list offsets, offset fetch: broker and client work) only once every event
+    // was recorded: polled every 100 ms from the start, it charged the ingest's span with the bench's own requests.
+    const deadline = Date.now() + 30 * 60_000;
+    while (latest.size < total && Date.now() < deadline) await sleep(20);
     onTopics = await waitForCommits(kafka, groupId, topics, total);
   } finally {
     await app.close();
@@ -200,7 +211,7 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   if (foreign.length > 0) throw new Error(`the ingest's batches held ${foreign.length} events never produced by this run (${foreign.slice(0, 3).join(', ')}…)`);
   if (observed !== total) throw new Error(`observed ${observed} of ${total} events in the ingest's batches: the timing would be wrong`);
   if (onTopics > total) ctx.log(`run ${rep}: the topics hold ${onTopics} messages for ${total} events produced (${onTopics - total} sent twice by a retried send); the ingest recorded each event once`);
-  return { rate: total / ((last - first) / 1000), seen, dbName, maxInFlight, cpuMs: cpuAtLast - (cpuAtFirst ?? cpuAtLast) };
+  return { rate: total / ((last - first) / 1000), seen, dbName, maxInFlight, cpuMs: cpuAtLast - (cpuAtFirst ?? cpuAtLast), spans };
 }
 
 export async function produceAll(kafka: Kafka, prefix: string, messages: SimMessage[]): Promise<number> {

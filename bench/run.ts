@@ -24,7 +24,7 @@ import { WebFigures, benchWeb, median } from './web.bench';
 
 const MODES = {
   quick: {
-    ingestRuns: 1,
+    ingestRuns: 3, // one pair on two shared cores ranged 0.42 to 1.62 (bench/README.md): the median of three
     cfxMessages: 1_000,
     ingest: [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }],
     small: { target: 1_000, serials: 4, rounds: { fast: 20, naive: 4 } },
