@@ -188,8 +188,11 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   try {
     // Polling the group's offsets (metadata, list offsets, offset fetch: broker and client work) only once every event
     // was recorded: polled every 100 ms from the start, it charged the ingest's span with the bench's own requests.
+    // An ingest that never records some event (it would be a bug here: every message is a valid event) stops this wait
+    // after 5 s without a recording, and the checks below say what is missing.
     const deadline = Date.now() + 30 * 60_000;
-    while (latest.size < total && Date.now() < deadline) await sleep(20);
+    const idle = (): boolean => inFlight === 0 && last > 0 && now() - last > 5_000;
+    while (latest.size < total && !idle() && Date.now() < deadline) await sleep(20);
     onTopics = await waitForCommits(kafka, groupId, topics, total);
   } finally {
     await app.close();
