@@ -126,8 +126,9 @@ export class GraphFetcher {
 }
 
 /**
- * Resolves once the reads just started are written to the database's socket: the driver sends them from promise
- * callbacks and ticks, which all run before an immediate does.
+ * Resolves once the reads just started are written to the database's sockets: on pooled connections the driver sends
+ * them from promise callbacks and ticks, which all run before an immediate does (checked with command monitoring: five
+ * finds started, then the immediate); a read that must open a connection first waits for it either way.
  */
 const afterSend = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
