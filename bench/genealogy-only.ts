@@ -14,7 +14,7 @@ import mongoose from 'mongoose';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { buildDataset, serialsNear } from './datasets';
-import { GenealogyFigures, apiTrace, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
+import { GenealogyFigures, apiSplit, apiTrace, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
 import { loadGraph } from './graph-bulk';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
@@ -150,6 +150,10 @@ async function main(): Promise<void> {
       rows.push(["floor with the judgement's reads, p50 ms", fmtMs(g.judgedFloor.p50), 'judged floor / floor', fmtRatio(rJudgedFloor), '', '']);
       rows.push(['judged trace in process, p50 ms', fmtMs(g.judged.p50), 'API / judged floor', fmtRatio(rApiJudged), '', '']);
       rows.push(['(info) assemble + JSON.stringify p50 ms; answer', `${fmtMs(g.assemble.p50)} + ${fmtMs(g.serialize.p50)}`, `${(g.answerBytes / 1e6).toFixed(2)} MB`, '', '', '']);
+      const split = apiSplit(g);
+      m(`${key}.judgement.p50`, `${key}: judged trace p50 - graph reads p50 - assemble p50`, split.judgement, 'ms', 'lower');
+      m(`${key}.rest.p50`, `${key}: API p50 - judged trace p50 - JSON.stringify p50 (HTTP, guard, access log, transfer)`, split.rest, 'ms', 'lower');
+      rows.push(split.row);
       rows.push([`naive, one query per node, p50 ms (n=${g.naive.n})`, fmtMs(g.naive.p50), `naive / API (${g.naiveQueries} queries)`, fmtRatio(rNaive), key === 'g5k_proxy' ? '>= 20' : '', key === 'g5k_proxy' ? (rNaive >= 20 ? 'met' : 'NOT met') : '']);
     }
     m('g5k_proxy.commands', 'g5k_proxy: database commands for one answer', timeline.spans.length, 'commands', 'lower');

@@ -12,7 +12,7 @@ import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { shopFloorEvents } from '../apps/simulator/src/shop-floor';
 import { ShopFloorOptions } from '../apps/simulator/src/shop-floor';
 import { Dataset, buildDataset, serialsNear } from './datasets';
-import { GenealogyFigures, ProxiedGenealogyFigures, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
+import { GenealogyFigures, ProxiedGenealogyFigures, apiSplit, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
 import { documentCounts, loadGraph } from './graph-bulk';
 import { ScaleOutFigures, benchScaleOut } from './scale-out.bench';
 import { WhereUsedPagingFigures, benchWhereUsedPaging } from './where-used-paging.bench';
@@ -377,8 +377,7 @@ function report(
     rows.push([`judgement round trips per answer (median)`, `${g.judgementRoundTrips} over ${g.levels} levels`, g.judgementReads.slice(0, 72), '', `<= ${g.levels}`, verdict(g.judgementRoundTrips <= g.levels)]);
     m(`${key}.assemble.p50`, `${at}: assemble p50`, g.assemble.p50, 'ms', 'lower');
     m(`${key}.serialize.p50`, `${at}: JSON.stringify p50`, g.serialize.p50, 'ms', 'lower');
-    const rest = g.api.p50 - g.fetch.p50 - g.assemble.p50 - g.serialize.p50;
-    rows.push([`(info) API p50 = reads + assemble + JSON + rest, ms`, `${fmtMs(g.fetch.p50)} + ${fmtMs(g.assemble.p50)} + ${fmtMs(g.serialize.p50)} + ${fmtMs(rest)}`, 'rest: HTTP, guard, access log', '', '', '']);
+    rows.push(apiSplit(g).row);
     rows.push([`naive, one query per node, p50 / p99 ms (n=${g.naive.n})`, `${fmtMs(g.naive.p50)} / ${fmtMs(g.naive.p99)}`, `naive / API (${g.naiveQueries} queries)`, fmtRatio(rNaive), '', '']);
     rows.push(['(info) the most any traversal could gain over naive', '', 'naive / floor', fmtRatio(naiveOverFloor), '', '']);
   }

@@ -196,12 +196,13 @@ describe('need-to-know: keys, roles, brand scope and the access log', () => {
     }
   });
 
-  it('marks data answers no-store with a strict Content-Security-Policy, and gives the API reference a policy its page loads under', async () => {
+  it('marks data answers no-store, without an ETag, with a strict Content-Security-Policy, and gives the API reference a policy its page loads under', async () => {
     for (const [path, key] of [[genealogy, world.key], ['/v1/serials/NOPE/genealogy', world.key], ['/health', null]] as const) {
       const res = await fetch(`${world.apiUrl}${path}`, { headers: world.headers(key) });
-      expect({ path, cache: res.headers.get('cache-control'), csp: res.headers.get('content-security-policy') }).toEqual({
+      expect({ path, cache: res.headers.get('cache-control'), etag: res.headers.get('etag'), csp: res.headers.get('content-security-policy') }).toEqual({
         path,
         cache: 'no-store',
+        etag: null, // never revalidated (no-store), so never hashed
         csp: "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
       });
     }

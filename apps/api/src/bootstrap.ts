@@ -87,6 +87,9 @@ export async function createApi(environment: NodeJS.ProcessEnv = process.env): P
   });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  // No ETag: every data answer is no-store, so no client may revalidate it, and Express would hash each body for one
+  // (SHA-1 over a 5 MB genealogy: several ms a request). The web app's files keep theirs (serveWebApp).
+  app.set('etag', false);
   // First: every request gets its id (X-Request-Id, the same in its log line), and is counted until its answer ends
   // (for a graceful stop) and timed, whatever refuses it later (the body parser included).
   const shutdown = app.get(GracefulShutdown);

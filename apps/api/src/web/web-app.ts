@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { static as serveStatic } from 'express';
@@ -46,19 +47,24 @@ export function serveWebApp(app: NestExpressApplication, root = resolve(process.
       res.setHeader('cache-control', path.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  let index: Buffer | undefined;
+  let index: { body: Buffer; etag: string } | undefined;
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebPath(req.path)) return next();
     files(req, res, () => {
       if (req.path.startsWith('/assets/') || !req.accepts('html')) return next();
-      if (!index && existsSync(indexFile)) index = readFileSync(indexFile);
+      if (!index && existsSync(indexFile)) index = pageOf(readFileSync(indexFile));
       res.setHeader('content-security-policy', WEB_CSP);
       res.setHeader('cache-control', 'no-cache');
       if (!index) {
         res.status(404).type('text/plain').send(`The web app is not built (no ${indexFile}): run npm run build:web, or npm run demo, which builds it.\n`);
         return;
       }
-      res.status(200).type('html').send(index);
+      // Its own ETag (the API sets none, bootstrap.ts): a no-cache page is revalidated, 304 while unchanged.
+      res.setHeader('etag', index.etag);
+      res.status(200).type('html').send(index.body);
     });
   });
 }
+
+/** The fallback page with a strong ETag of its bytes, computed once. */
+const pageOf = (body: Buffer): { body: Buffer; etag: string } => ({ body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
