@@ -167,6 +167,7 @@ export interface Allocation {
  * it exceeds). `uses` must hold every such installation of the brand (all its units), duplicates allowed.
  */
 export function allocateDeviations(authority: PartAuthority, uses: readonly PartUse[]): Map<string, Allocation> {
+  if (authority.deviations.length === 0) return new Map(); // nothing to count against: most parts of most answers
   const unique = new Map(uses.map((u) => [useKeyOf(u), u]));
   const ordered = [...unique.entries()].sort(([ka, a], [kb, b]) => a.at - b.at || (ka < kb ? -1 : ka > kb ? 1 : 0));
   const used = new Map<string, number>();
@@ -190,6 +191,7 @@ export function allocateDeviations(authority: PartAuthority, uses: readonly Part
 
 /** Whether judging `use` needs the brand's other installations: a candidate deviation limits its quantity. */
 export const needsUsage = (authority: PartAuthority, use: PartUse): boolean =>
+  authority.deviations.length > 0 &&
   !approvalFor(authority, use) && deviationsFor(authority, use).some((d) => d.maxQuantity !== undefined);
 
 /** Rules 1-3 for one part of one installation, given the deviation counts over the brand's installations. */
@@ -197,7 +199,7 @@ export function judgePart(authority: PartAuthority, use: PartUse, allocations: R
   const part = { vendorId: use.part.vendorId, internalPartNumber: use.part.internalPartNumber, manufacturer: use.part.manufacturer, mpn: use.part.mpn };
   const approval = approvalFor(authority, use);
   if (approval) return { verdict: 'APPROVED', ...part, approvalId: approval.approvalId };
-  const allocation = allocations.get(useKeyOf(use));
+  const allocation = allocations.size > 0 ? allocations.get(useKeyOf(use)) : undefined;
   if (allocation) {
     return {
       verdict: allocation.exceeded ? 'DEVIATION_EXCEEDED' : 'UNDER_DEVIATION',

@@ -23,8 +23,8 @@ import { MaterialJudgement, PartJudgement, VERDICTS, Verdict } from './authority
 interface JudgedMaterial {
   unit: UnitNode & { brand: string };
   material: Installation;
-  /** The parts behind the lot, each with its vendor lots; empty when no receipt says what the lot is. */
-  parts: { use: PartUse; vendorLotIds: string[] }[];
+  /** The parts behind the lot, each with its vendor lots and its brandPartId; empty when no receipt says what the lot is. */
+  parts: { use: PartUse; vendorLotIds: string[]; id: string }[];
 }
 
 /** What a genealogy asks of brand authority: its units in scope, their materials, and which brand documents to read. */
@@ -73,7 +73,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
     if (unit.productPartNumber !== undefined) brandBomIds.add(brandBomId(unit.brand, unit.productPartNumber));
     for (const material of unit.materials) {
       if (material.retracted) continue; // listed in a history answer; never happened, so never judged nor counted
-      const byPart = new Map<string, { use: PartUse; vendorLotIds: string[] }>();
+      const byPart = new Map<string, { use: PartUse; vendorLotIds: string[]; id: string }>();
       for (const id of material.vendorLotIds) {
         const vl = vendorLots.get(id);
         if (!vl || vl.internalPartNumber === undefined || vl.manufacturer === undefined) continue;
@@ -93,10 +93,11 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
             part,
           },
           vendorLotIds: [],
+          id: brandPartId(unit.brand, internalPartNumber),
         };
         entry.vendorLotIds.push(id);
         byPart.set(key, entry);
-        brandPartIds.add(brandPartId(unit.brand, part.internalPartNumber));
+        brandPartIds.add(entry.id);
       }
       materials.push({ unit, material, parts: [...byPart.values()] });
     }
@@ -112,8 +113,8 @@ export function usageNeeded(subject: AuthoritySubject, parts: ReadonlyMap<string
   const ids = new Set<string>();
   const brands = new Set<string>();
   for (const m of subject.materials) {
-    for (const { use } of m.parts) {
-      const authority = parts.get(brandPartId(use.brand, use.part.internalPartNumber)) ?? NO_AUTHORITY;
+    for (const { use, id } of m.parts) {
+      const authority = parts.get(id) ?? NO_AUTHORITY;
       if (!needsUsage(authority, use)) continue;
       brands.add(use.brand);
       // Every part any deviation of this (brand, IPN) names: the counts of deviations that share installations depend on each other.
@@ -129,14 +130,13 @@ const worst = (verdicts: Verdict[]): Verdict => verdicts.reduce((a, b) => (VERDI
 export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: AuthorityFacts): Genealogy {
   // The deviation counts, per (brand, IPN): over the brand's other installations and this answer's own.
   const usesByPart = new Map<string, PartUse[]>();
-  const add = (u: PartUse): void => {
-    const id = brandPartId(u.brand, u.part.internalPartNumber);
+  const add = (u: PartUse, id = brandPartId(u.brand, u.part.internalPartNumber)): void => {
     const list = usesByPart.get(id);
     if (list) list.push(u);
     else usesByPart.set(id, [u]);
   };
-  facts.uses.forEach(add);
-  subject.materials.forEach((m) => m.parts.forEach((p) => add(p.use)));
+  facts.uses.forEach((u) => add(u));
+  subject.materials.forEach((m) => m.parts.forEach((p) => add(p.use, p.id)));
   const allocations = new Map<string, Map<string, Allocation>>();
   const allocationsOf = (id: string): Map<string, Allocation> => {
     let a = allocations.get(id);
@@ -150,8 +150,7 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
       material.judgement = { verdict: 'NOT_JUDGED', parts: [], reason: `no receipt says what lot ${material.lotId} is` };
       continue;
     }
-    const judged: PartJudgement[] = parts.map(({ use, vendorLotIds }) => {
-      const id = brandPartId(use.brand, use.part.internalPartNumber);
+    const judged: PartJudgement[] = parts.map(({ use, vendorLotIds, id }) => {
       return { ...judgePart(facts.parts.get(id) ?? NO_AUTHORITY, use, allocationsOf(id)), vendorLotIds: [...vendorLotIds].sort() };
     });
     const judgement: MaterialJudgement = { verdict: worst(judged.map((j) => j.verdict)), parts: judged };

@@ -46,7 +46,9 @@ export function eventIdsOf(doc: object): string[] {
   const ids: string[] = [];
   for (const value of Object.values(doc)) {
     if (isTimed(value)) ids.push(value.prov.eventId);
-    else if (isFactMap(value)) for (const f of Object.values(value)) if (isTimed(f)) ids.push(f.prov.eventId);
+    // A map of facts in one pass over its values (a record none of whose values is timed adds nothing, as isFactMap says):
+    // every read of every answer goes through here, and a unit's installs are thousands of facts.
+    else if (isRecord(value)) for (const f of Object.values(value)) if (isTimed(f)) ids.push(f.prov.eventId);
   }
   return ids;
 }
