@@ -24,8 +24,10 @@ class ReadOnce<T extends { _id: string }> {
     const docs = this.find(fresh);
     // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
     docs.catch(() => fresh.forEach((id) => this.byId.delete(id)));
+    // One map per read, not a search of the whole answer per id (1,920 brand parts made 1.8M comparisons an answer).
+    const byId = docs.then((ds) => new Map(ds.map((d) => [d._id, d])));
     for (const id of fresh) {
-      const one = docs.then((ds) => ds.find((d) => d._id === id));
+      const one = byId.then((m) => m.get(id));
       one.catch(() => undefined); // a read ahead nobody waits for fails quietly
       this.byId.set(id, one);
     }
