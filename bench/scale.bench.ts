@@ -29,6 +29,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import mongoose from 'mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { WRITE_CONCERN } from './graph-bulk';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
@@ -44,12 +45,19 @@ const BACKEND = argOf('backend') ?? 'h2';
 const HEAP = argOf('heap') ?? '6g';
 const ROUNDS = Number(argOf('rounds') ?? 15);
 const SAMPLE = Number(argOf('sample') ?? 40);
+/** Leave the stand-in running at the end (its pid and URL in kept.json), so a later run times the same data again. */
+const KEEP = process.argv.includes('--keep');
+/** Extra JVM options for the stand-in, e.g. "-XX:+UseStringDeduplication". */
+const JVM_OPTS = (argOf('jvm') ?? '').split(' ').filter(Boolean);
+/** Timing order within a round: `query` (each query at every size in turn, the default) or `size` (every query of one size in turn). */
+const ORDER = argOf('order') ?? 'query';
 const BATCH = 4_000;
 const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
 if (BACKEND !== 'h2' && BACKEND !== 'memory') throw new Error('--backend: h2 or memory');
+if (ORDER !== 'query' && ORDER !== 'size') throw new Error('--order: query or size');
 
 /** The data set of `installations` installations and its truth, computed, never read back. */
 class Shape {
@@ -157,6 +165,13 @@ async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: numb
   return { events: offset, seconds: (now() - t0) / 1000 };
 }
 
+/** The URL with monitorCommands on, so the API's reads can be counted (readsOf). */
+const withCommandMonitoring = (url: string): string => {
+  const u = new URL(url);
+  u.searchParams.set('monitorCommands', 'true');
+  return u.toString();
+};
+
 /** The stand-in as a child JVM, with its pid for heap figures and its store file for disk. */
 interface StandIn {
   url: string;
@@ -165,41 +180,69 @@ interface StandIn {
   stop(): Promise<void>;
 }
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 async function startStandIn(): Promise<StandIn> {
   if (process.env.MONGO_URL) return { url: process.env.MONGO_URL, stop: async () => undefined };
   const port = Number(process.env.BENCH_MONGO_PORT ?? 27029);
   const dir = path.join(ROOT, '.stack', `${process.env.BENCH_STACK_NAME ?? 'bench'}-scale`);
+  const keptFile = path.join(dir, 'kept.json');
+  const file = path.join(dir, 'scale.mv.db');
+  const stopPid = async (pid: number, exited: Promise<void>): Promise<void> => {
+    if (KEEP) {
+      log(`stand-in kept running: pid ${pid}, mongodb://127.0.0.1:${port} (${keptFile}); stop it with kill ${pid}`);
+      return;
+    }
+    process.kill(pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // A stand-in an earlier run kept (--keep): the same server and its loaded databases, timed again.
+  if (fs.existsSync(keptFile)) {
+    const kept = JSON.parse(fs.readFileSync(keptFile, 'utf8')) as { pid: number; url: string; store: string; heap: string };
+    if (alive(kept.pid) && kept.store === BACKEND) {
+      log(`stand-in: reusing the kept ${kept.store} server, -Xmx${kept.heap}, pid ${kept.pid}, ${kept.url}`);
+      const exited = new Promise<void>((r) => {
+        const t = setInterval(() => alive(kept.pid) || (clearInterval(t), r()), 500);
+        t.unref();
+      });
+      return { url: kept.url, pid: kept.pid, ...(BACKEND === 'h2' ? { file } : {}), stop: () => stopPid(kept.pid, exited) };
+    }
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'scale.mv.db');
   const spec = BACKEND === 'h2' ? `h2:${file}` : 'memory';
-  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
+  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
     stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
+    detached: KEEP, // a kept server outlives this process
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  process.once('exit', () => child.kill('SIGKILL')); // never leave the JVM behind, whatever ends this process
+  if (KEEP) child.unref();
+  else process.once('exit', () => child.kill('SIGKILL')); // never leave the JVM behind, whatever ends this process
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stand-in not ready in 60 s (see ${dir}/mongo.err)`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
       if (line.startsWith('ready')) {
         clearTimeout(timer);
+        if (KEEP) (child.stdout as unknown as { unref?: () => void }).unref?.();
         resolve();
       }
     });
     child.once('exit', (code) => reject(new Error(`stand-in exited with ${code} (see ${dir}/mongo.err; port ${port} taken? set BENCH_MONGO_PORT)`)));
   });
-  log(`stand-in: ${spec}, -Xmx${HEAP}, pid ${child.pid}, mongodb://127.0.0.1:${port}`);
-  return {
-    url: `mongodb://127.0.0.1:${port}`,
-    pid: child.pid,
-    ...(BACKEND === 'h2' ? { file } : {}),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const url = `mongodb://127.0.0.1:${port}`;
+  if (KEEP) fs.writeFileSync(keptFile, JSON.stringify({ pid: child.pid, url, store: BACKEND, heap: HEAP }));
+  log(`stand-in: ${spec}, -Xmx${HEAP} ${JVM_OPTS.join(' ')}, pid ${child.pid}, ${url}`);
+  return { url, pid: child.pid, ...(BACKEND === 'h2' ? { file } : {}), stop: () => stopPid(child.pid!, exited) };
 }
 
 /** Heap after a full collection, the process's resident memory and the store file's size, in MiB. */
@@ -264,6 +307,18 @@ function same(what: string, got: Iterable<string>, want: Iterable<string>): void
   if (sorted(got) !== sorted(want)) throw new Error(`sample check: ${what}: the API answered ${sorted(got).slice(0, 300)}, the generator's truth is ${sorted(want).slice(0, 300)}`);
 }
 
+/** The timed questions of round `r` at one size: the same fraction of the boards at every size. */
+function pathsOf(shape: Shape, r: number): Record<(typeof QUERIES)[number], string> {
+  const b = Math.floor((((r + 3) * 2_246_822_519) % 2 ** 32) / 2 ** 32 * shape.boards);
+  return {
+    board: `/v1/serials/${shape.board(b)}/genealogy`,
+    system: `/v1/serials/${shape.system(Math.floor(b / 4))}/genealogy`,
+    small: `/v1/lots/SMALL/where-used?limit=${PAGE}`,
+    hugeFirstPage: `/v1/lots/HUGE/where-used?limit=${PAGE}`,
+    reelFirstPage: `/v1/lots/R-${(b * 7) % shape.reels}/where-used?limit=${PAGE}`,
+  };
+}
+
 /** Traces a sample through the API and checks it against the generator's truth; returns how many answers were checked. */
 async function checkSample(api: ApiUnderTest, shape: Shape): Promise<number> {
   let checked = 0;
@@ -304,7 +359,21 @@ async function checkSample(api: ApiUnderTest, shape: Shape): Promise<number> {
   return checked + 3;
 }
 
+/** What a size's load measured, kept in its database: a kept server's next run times the same data again. */
+const LOAD_MARK = 'bench_scale_load';
+interface LoadMark {
+  _id: 'load';
+  at: string;
+  events: number;
+  seconds: number;
+  sizes: { documents: Record<string, number>; total: number; bsonMiB: number };
+  footprint: Footprint;
+  emptyFootprint: Footprint;
+}
+
 interface SizeFigures {
+  /** When an earlier run loaded this size into the kept server (absent: this run loaded it). */
+  loadedBefore?: string;
   installations: number;
   boards: number;
   events: number;
@@ -321,6 +390,48 @@ interface SizeFigures {
   small: Latency;
   hugeFirstPage: Latency;
   reelFirstPage: Latency;
+  /** What each query read from the database once, after the timing (absent in runs before it). */
+  reads?: Record<(typeof QUERIES)[number], Reads>;
+}
+
+/** The database reads of one answer: the API's find and getMore commands, the documents they returned, their BSON. */
+interface Reads {
+  commands: number;
+  documents: number;
+  kib: number;
+  byCollection: Record<string, { commands: number; documents: number }>;
+}
+
+/** Counts the API's reads while `during` runs (the API's client was opened with monitorCommands). */
+async function readsOf(api: ApiUnderTest, during: () => Promise<unknown>): Promise<Reads> {
+  const client = (api.app.get(getConnectionToken()) as mongoose.Connection).getClient();
+  const out: Reads = { commands: 0, documents: 0, kib: 0, byCollection: {} };
+  const collections = new Map<number, string>();
+  const started = (e: mongoose.mongo.CommandStartedEvent): void => {
+    if (e.commandName === 'find' || e.commandName === 'getMore' || e.commandName === 'aggregate') collections.set(e.requestId, String(e.command[e.commandName === 'getMore' ? 'collection' : e.commandName]));
+  };
+  const succeeded = (e: mongoose.mongo.CommandSucceededEvent): void => {
+    const name = collections.get(e.requestId);
+    if (name === undefined) return;
+    const cursor = (e.reply as { cursor?: { firstBatch?: object[]; nextBatch?: object[] } }).cursor;
+    const docs = cursor?.firstBatch ?? cursor?.nextBatch ?? [];
+    const c = (out.byCollection[name] ??= { commands: 0, documents: 0 });
+    c.commands++;
+    c.documents += docs.length;
+    out.commands++;
+    out.documents += docs.length;
+    out.kib += docs.reduce((sum, d) => sum + mongoose.mongo.BSON.calculateObjectSize(d as mongoose.mongo.Document), 0) / 1024;
+  };
+  client.on('commandStarted', started);
+  client.on('commandSucceeded', succeeded);
+  try {
+    await during();
+    await new Promise((r) => setTimeout(r, 200)); // what the route reads after its answer (none expected), counted too
+  } finally {
+    client.off('commandStarted', started);
+    client.off('commandSucceeded', succeeded);
+  }
+  return out;
 }
 
 const QUERIES = ['board', 'system', 'small', 'hugeFirstPage', 'reelFirstPage'] as const;
@@ -340,10 +451,14 @@ interface ScaleRun {
   machine: BenchResult['machine'];
   backend: { kind: 'local' | 'env'; store: string; heap: string; url: string };
   emptyFootprint: Footprint;
+  /** The timing order within a round (--order; absent in runs before it: size). */
+  order?: 'query' | 'size';
   sizes: SizeFigures[];
 }
 
 const GOAL = 1.2;
+/** From this size on (300 reels) a system's 4 boards have 36 distinct reels at every size, as the first page has 1,500 boards. */
+const SAME_SHAPE_FROM = 300_000;
 const TEN_MILLION = 10_000_000;
 
 /** The table, the figures for bench:compare, and what 10M would need, from the measured per-installation costs. */
@@ -358,11 +473,17 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
     rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked`);
     for (const q of QUERIES) {
       rows.push([LABELS[q], `${fmtMs(f[q].p50)} / ${fmtMs(f[q].p99)} ms (n=${f[q].n})`, 'p50 / p99', '', '', '']);
+      const rd = f.reads?.[q];
+      if (rd) rows.push(['  (info) its reads, once', `${n(rd.commands)} finds, ${n(rd.documents)} documents, ${rd.kib.toFixed(0)} KiB`, Object.entries(rd.byCollection).map(([c, v]) => `${c} ${v.documents}`).join(', '), '', '', '']);
       metrics.push({ id: `scale.${q}.p50@${f.installations}`, label: `scale: ${LABELS[q]} at ${n(f.installations)} installations, p50`, value: f[q].p50, unit: 'ms', better: 'lower' });
     }
     const fp = f.footprint;
     rows.push(['(info) stand-in after this load: heap after GC / RSS / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
     metrics.push({ id: `scale.load@${f.installations}`, label: `scale: bulk load of ${n(f.installations)} installations`, value: f.loadEventsPerSecond, unit: 'ev/s', better: 'higher' });
+  }
+  if (larger.length > 0 && base.installations < SAME_SHAPE_FROM) {
+    // Measured: a system read 13 lots at 10,000, 21 at 50,000 and 100,000, 39 at 500,000; the first page 2,053 documents at 10,000, then 3,227.
+    rows.push(`Not like with like: below ${n(SAME_SHAPE_FROM)} installations a system's 4 boards share reels (10 to 18 distinct reels, not 36) and below 15,000 the huge reel's first page is all of the reel, so those queries read fewer documents than at the larger size (see "its reads"); compare from ${n(SAME_SHAPE_FROM)} on`);
   }
   for (const f of larger) {
     const x = f.installations / base.installations;
@@ -371,6 +492,9 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
       const ratio = f[q].p50 / base[q].p50;
       const info = q === 'reelFirstPage';
       rows.push([LABELS[q], `${fmtMs(base[q].p50)} -> ${fmtMs(f[q].p50)} ms`, `${x}x installations`, fmtRatio(ratio), info ? '' : `<= ${GOAL}`, info ? '' : ratio <= GOAL ? 'met' : 'NOT met']);
+      const rb = base.reads?.[q];
+      const rf = f.reads?.[q];
+      if (rb && rf) rows.push(['  (info) its reads: documents, KiB', `${n(rb.documents)} -> ${n(rf.documents)}, ${rb.kib.toFixed(0)} -> ${rf.kib.toFixed(0)}`, 'once per size', fmtRatio(rf.kib / rb.kib), '', '']);
       metrics.push({ id: `scale.${q}.growth@${f.installations}`, label: `scale: ${LABELS[q]}, ${n(f.installations)} over ${n(base.installations)} installations`, value: ratio, unit: 'x', better: 'lower', ...(info ? {} : { goal: `<= ${GOAL}` }) });
     }
   }
@@ -443,24 +567,37 @@ async function main(): Promise<void> {
   const client = await mongoose.mongo.MongoClient.connect(standIn.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000, socketTimeoutMS: 0 });
   const apis: ApiUnderTest[] = [];
   try {
-    const empty = footprint(standIn);
+    let empty = footprint(standIn);
     const figures: Omit<SizeFigures, keyof Pick<SizeFigures, 'board' | 'system' | 'small' | 'hugeFirstPage' | 'reelFirstPage'>>[] = [];
     const shapes = SIZES.map((n) => new Shape(n));
     for (const shape of shapes) {
       const db = client.db(`scale_${shape.installations}`);
-      await db.dropDatabase();
-      log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
-      const loaded = await load(db, shape);
-      const s = await sizes(db);
-      const fp = footprint(standIn);
-      log(`loaded ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(0)} s (${Math.round(loaded.events / loaded.seconds)} ev/s); ${s.total.toLocaleString('en-US')} documents, ${s.bsonMiB.toFixed(0)} MiB of BSON; stand-in ${JSON.stringify(fp)}`);
+      // Loaded by an earlier run into a kept server (--keep): its figures as they were measured then.
+      const stored = (await db.collection<LoadMark>(LOAD_MARK).findOne({ _id: 'load' })) ?? undefined;
+      let mark: LoadMark;
+      if (stored) {
+        mark = stored;
+        log(`${db.databaseName}: loaded by an earlier run at ${mark.at} (${mark.events.toLocaleString('en-US')} events in ${mark.seconds.toFixed(0)} s), timed again`);
+      } else {
+        await db.dropDatabase();
+        log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
+        const loaded = await load(db, shape);
+        const s = await sizes(db);
+        const fp = footprint(standIn);
+        mark = { _id: 'load', at: new Date().toISOString(), events: loaded.events, seconds: loaded.seconds, sizes: s, footprint: fp, emptyFootprint: empty };
+        await db.collection<LoadMark>(LOAD_MARK).insertOne(mark);
+        log(`loaded ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(0)} s (${Math.round(loaded.events / loaded.seconds)} ev/s); ${s.total.toLocaleString('en-US')} documents, ${s.bsonMiB.toFixed(0)} MiB of BSON; stand-in ${JSON.stringify(fp)}`);
+      }
+      if (mark.emptyFootprint && shape === shapes[0]) empty = mark.emptyFootprint;
+      const { sizes: s, footprint: fp } = mark;
+      const loaded = { events: mark.events, seconds: mark.seconds };
       // No Kafka: the read routes never produce (KAFKA_BROKERS is only dialled by containment); no metrics listener, one API per size.
       const { METRICS_PORT: _metrics, ...env } = process.env;
-      const api = await startApiOn({ ...env, MONGO_URL: standIn.url, MONGO_DB: db.databaseName, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9', MONGO_WRITE_CONCERN: '1' });
+      const api = await startApiOn({ ...env, MONGO_URL: withCommandMonitoring(standIn.url), MONGO_DB: db.databaseName, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9', MONGO_WRITE_CONCERN: '1' });
       apis.push(api);
       const sampleChecked = await checkSample(api, shape);
       log(`sample check: ${sampleChecked} answers equal the generator's truth`);
-      figures.push({ installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked });
+      figures.push({ ...(stored ? { loadedBefore: mark.at } : {}), installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked });
     }
 
     // Round-robin over the sizes and the queries: each pair of figures is measured seconds apart.
@@ -471,18 +608,25 @@ async function main(): Promise<void> {
       into.push(now() - t0);
     };
     for (let r = -2; r < ROUNDS; r++) {
-      for (const [i, shape] of shapes.entries()) {
-        const api = apis[i]!;
-        const b = Math.floor((((r + 3) * 2_246_822_519) % 2 ** 32) / 2 ** 32 * shape.boards);
-        const into = r < 0 ? Object.fromEntries(QUERIES.map((q) => [q, [] as number[]])) as Record<(typeof QUERIES)[number], number[]> : samples[i]!;
-        await time(into.board, () => getJson(api, `/v1/serials/${shape.board(b)}/genealogy`));
-        await time(into.system, () => getJson(api, `/v1/serials/${shape.system(Math.floor(b / 4))}/genealogy`));
-        await time(into.small, () => getJson(api, `/v1/lots/SMALL/where-used?limit=${PAGE}`));
-        await time(into.hugeFirstPage, () => getJson(api, `/v1/lots/HUGE/where-used?limit=${PAGE}`));
-        await time(into.reelFirstPage, () => getJson(api, `/v1/lots/R-${(b * 7) % shape.reels}/where-used?limit=${PAGE}`));
+      const paths = shapes.map((shape) => pathsOf(shape, r));
+      const into = (i: number): Record<(typeof QUERIES)[number], number[]> => (r < 0 ? Object.fromEntries(QUERIES.map((q) => [q, [] as number[]])) as Record<(typeof QUERIES)[number], number[]> : samples[i]!);
+      if (ORDER === 'size') {
+        // Every query of one size, then the next size's (the order of the runs before --order).
+        for (const i of shapes.keys()) for (const q of QUERIES) await time(into(i)[q], () => getJson(apis[i]!, paths[i]![q]));
+      } else {
+        // One query at every size, then the next query: each size's figure has the same query before it.
+        for (const q of QUERIES) for (const i of shapes.keys()) await time(into(i)[q], () => getJson(apis[i]!, paths[i]![q]));
       }
     }
-    const sized: SizeFigures[] = figures.map((f, i) => ({ ...f, ...(Object.fromEntries(QUERIES.map((q) => [q, latencyOf(samples[i]![q])])) as Pick<SizeFigures, (typeof QUERIES)[number]>) }));
+    // What each query reads, once per size after the timing (counting costs time of its own): the same round's serials.
+    const reads: Record<(typeof QUERIES)[number], Reads>[] = [];
+    for (const [i, shape] of shapes.entries()) {
+      const paths = pathsOf(shape, 0);
+      const perQuery = {} as Record<(typeof QUERIES)[number], Reads>;
+      for (const q of QUERIES) perQuery[q] = await readsOf(apis[i]!, () => getJson(apis[i]!, paths[q]));
+      reads.push(perQuery);
+    }
+    const sized: SizeFigures[] = figures.map((f, i) => ({ ...f, ...(Object.fromEntries(QUERIES.map((q) => [q, latencyOf(samples[i]![q])])) as Pick<SizeFigures, (typeof QUERIES)[number]>), reads: reads[i]! }));
 
     const run: ScaleRun = {
       startedAt: startedAt.toISOString(),
@@ -491,6 +635,7 @@ async function main(): Promise<void> {
       machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
       backend: { kind: process.env.MONGO_URL ? 'env' : 'local', store: BACKEND, heap: HEAP, url: standIn.url },
       emptyFootprint: empty,
+      order: ORDER as 'query' | 'size',
       sizes: sized,
     };
     writeResult(run, path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${run.commit.short}-scale.json`));
