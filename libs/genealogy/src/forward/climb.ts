@@ -18,12 +18,6 @@ export interface Use {
   serial: string;
 }
 
-/** A row with the use it came from (rows of one use come together, in a stable order). */
-export interface ClimbedRow {
-  use: Use;
-  row: WhereUsedRow;
-}
-
 export interface RowQuery {
   filter: WhereUsedFilter;
   scope: BrandScope;
@@ -51,6 +45,63 @@ export class ParentUnits {
 const PARENT_CACHE = 20_000;
 
 /**
+ * What one answer remembers of the units it climbed through, each held by its document (weakly): a parent read once
+ * for the answer (ParentUnits) is the same document in every batch, so its start and its tops are decided once for the
+ * answer, not once per batch its children fall in. Bounded by the documents held: the batch and the capped parents.
+ */
+export class ClimbMemo {
+  readonly parents: ParentUnits;
+  /** A unit's start (unitStartOf), once per document. */
+  readonly starts = new WeakMap<UnitDoc, UnitStart>();
+  /** A unit's top-level units and a chain up to each (topsOf), once per document above a use's serial. */
+  readonly tops = new WeakMap<UnitDoc, Map<string, string[]>>();
+  /** The one walk of every climb: its set is empty again after each, and a cut is counted as a difference. */
+  readonly walk = { climbing: new Set<string>(), cuts: 0 };
+  constructor(parents = new ParentUnits()) {
+    this.parents = parents;
+  }
+  startOf(units: Map<string, UnitDoc | null>, serial: string): UnitStart {
+    const unit = units.get(serial);
+    if (!unit) return unitStartOf(undefined);
+    let start = this.starts.get(unit);
+    if (start === undefined) this.starts.set(unit, (start = unitStartOf(unit)));
+    return start;
+  }
+}
+
+const NO_SERIALS: readonly string[] = Object.freeze([]);
+
+// parentSerials without its lists for the common unit: built into one parent and never taken out (a unit in
+// several parents, or with a detachment, goes through parentSerials itself).
+function parentsOf(unit: UnitDoc, history = false): readonly string[] {
+  const parents = unit.parents;
+  if (parents === undefined) return NO_SERIALS;
+  if (!history && unit.detachments !== undefined) for (const _ in unit.detachments) return parentSerials(unit, history);
+  let only: string | undefined;
+  for (const k in parents) {
+    const serial = parents[k]!.serial;
+    if (only === undefined) only = serial;
+    else if (serial !== only) return parentSerials(unit, history);
+  }
+  return only === undefined ? NO_SERIALS : [only];
+}
+
+// Whether any installation of the unit is a grey-zone one (candidates), without listing them.
+function anyCandidates(unit: UnitDoc): boolean {
+  const installs = unit.installs;
+  if (installs !== undefined) for (const k in installs) if (installs[k]!.candidates) return true;
+  return false;
+}
+
+// holdsLot for the common unit, nothing removed from it: whether an installation of the lot is there.
+function holdsNow(unit: UnitDoc, lotId: string): boolean {
+  if (unit.removals !== undefined) return holdsLot(unit, lotId);
+  const installs = unit.installs;
+  if (installs !== undefined) for (const k in installs) if (installs[k]!.lotId === lotId) return true;
+  return false;
+}
+
+/**
  * The units a batch of uses climbs through, read from the serials up to their top-level units: one round trip per level
  * of assembly for the whole batch. The serials of the uses are read whole (their installs decide the rows); the units
  * above them as parents only (findParentUnits: without installs and children, which the climb never reads), from
@@ -64,16 +115,16 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
     const toRead = level === 0 ? need : need.filter((s) => parents.get(s) === undefined);
     const docs = toRead.length === 0 ? [] : level === 0 || !reader.findParentUnits ? await reader.findUnits(toRead) : await reader.findParentUnits(toRead);
     if (toRead.length > 0) stats.roundTrips++;
-    for (const s of toRead) units.set(s, null);
     for (const d of docs) units.set(d._id, d);
+    if (docs.length < toRead.length) for (const s of toRead) if (!units.has(s)) units.set(s, null);
     if (level > 0) {
       for (const s of toRead) parents.set(s, units.get(s)!);
-      for (const s of need) if (!units.has(s)) units.set(s, parents.get(s)!);
+      if (toRead.length < need.length) for (const s of need) if (!units.has(s)) units.set(s, parents.get(s)!);
     }
     const next = new Set<string>();
     for (const s of need) {
       const d = units.get(s);
-      if (d) for (const p of parentSerials(d, history)) if (!units.has(p)) next.add(p);
+      if (d) for (const p of parentsOf(d, history)) if (!units.has(p)) next.add(p);
     }
     need = [...next];
     level++;
@@ -82,61 +133,48 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
 }
 
 // The unit document, not the lot_uses index, decides whether the lot is in the serial.
-/** The rows of a batch of uses over the units their climb read (readClimb). */
-export function* climbedRows(uses: Use[], units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, starts = new WeakMap<UnitDoc, UnitStart>()): Generator<ClimbedRow> {
-  const tops = new Map<string, Map<string, string[]>>();
-  // A unit's start is decided once per document: a top-level unit and its sub-assemblies are on the way of many rows,
-  // and a parent read once for the answer (ParentUnits) is the same document in every batch, so `starts` (one per
-  // answer, held weakly) decides it once for the answer.
-  const startOf = (serial: string): UnitStart => {
-    const unit = units.get(serial);
-    if (!unit) return unitStartOf(undefined);
-    let start = starts.get(unit);
-    if (start === undefined) starts.set(unit, (start = unitStartOf(unit)));
-    return start;
-  };
-  for (const use of uses) {
-    const unit = units.get(use.serial);
-    if (!unit) continue;
-    // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
-    const hold = Object.values(unit.installs ?? {}).some((i) => i.candidates) ? holdOf(unit, use.lot.lotId, use.lot.splicePoints) : undefined;
-    const installedNow = hold ? hold.now : holdsLot(unit, use.lot.lotId);
-    const once = installedNow || (history && (hold ? hold.ever : holdsLot(unit, use.lot.lotId, true)));
-    // With history, a use that only a retracted installation made is shown too, marked retracted.
-    const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
-    if (!once && !retraction) continue;
-    for (const [topSerial, chain] of topsOf(use.serial, units, history, tops, { climbing: new Set(), cuts: 0 })) {
-      const top = units.get(topSerial) ?? undefined;
-      // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
-      // shown by serial and product only: what it holds is never told, here neither.
-      // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
-      // Site-wide, every unit is in scope: no start on the way is decided for it (most units of an answer are on no
-      // row's top; deciding a start is the costliest step of a row).
-      if (scope.kind !== 'site' && !chain.every((s) => inScope(scope, startOf(s).agreed.brand))) continue;
-      const start = startOf(topSerial);
-      const shipments = top?.shipments ? chronological(top.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer })) : [];
-      const path: PathStep[] = use.lot.path.slice();
-      for (let i = 0; i < chain.length; i++) path.push({ kind: 'serial', id: chain[i]!, via: i === 0 ? 'installed' : 'assembled' });
-      // Fields in this order, the optional ones only when they have a value (whereUsedRowJson writes them so).
-      const row = { lotId: use.lot.lotId, serial: use.serial, topSerial } as WhereUsedRow;
-      if (start.agreed.brand !== undefined) row.brand = start.agreed.brand;
-      if (start.agreed.productPartNumber !== undefined) row.productPartNumber = start.agreed.productPartNumber;
-      if (start.conflicts.length > 0) row.conflictingFields = start.conflicts.map((c) => c.field);
-      row.shipped = shipments.length > 0;
-      row.shipments = shipments;
-      row.path = path;
-      // Without history the chain climbs only parents in place (topsOf): a link taken out is possible only with it.
-      row.removed = !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)));
-      if (retraction) {
-        row.retracted = true;
-        row.retraction = retraction;
-      }
-      if (hold?.candidate) {
-        row.candidate = true;
-        row.candidateLotIds = [use.lot.lotId, ...hold.others].sort();
-      }
-      if (matches(row, filter)) yield { use, row };
+/** The rows of one use over the units its batch's climb read (readClimb), added to `out`. */
+export function rowsOfUse(use: Use, units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, memo: ClimbMemo, out: WhereUsedRow[]): void {
+  const unit = units.get(use.serial);
+  if (!unit) return;
+  // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
+  const hold = anyCandidates(unit) ? holdOf(unit, use.lot.lotId, use.lot.splicePoints) : undefined;
+  const installedNow = hold ? hold.now : holdsNow(unit, use.lot.lotId);
+  const once = installedNow || (history && (hold ? hold.ever : holdsLot(unit, use.lot.lotId, true)));
+  // With history, a use that only a retracted installation made is shown too, marked retracted.
+  const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
+  if (!once && !retraction) return;
+  for (const [topSerial, chain] of topsOf(use.serial, units, history, memo.tops, memo.walk)) {
+    const top = units.get(topSerial) ?? undefined;
+    // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
+    // shown by serial and product only: what it holds is never told, here neither.
+    // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
+    // Site-wide, every unit is in scope: no start on the way is decided for it (most units of an answer are on no
+    // row's top; deciding a start is the costliest step of a row).
+    if (scope.kind !== 'site' && !chain.every((s) => inScope(scope, memo.startOf(units, s).agreed.brand))) continue;
+    const start = memo.startOf(units, topSerial);
+    const shipments = top?.shipments ? chronological(top.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer })) : [];
+    const path: PathStep[] = use.lot.path.slice();
+    for (let i = 0; i < chain.length; i++) path.push({ kind: 'serial', id: chain[i]!, via: i === 0 ? 'installed' : 'assembled' });
+    // Fields in this order, the optional ones only when they have a value (whereUsedRowJson writes them so).
+    const row = { lotId: use.lot.lotId, serial: use.serial, topSerial } as WhereUsedRow;
+    if (start.agreed.brand !== undefined) row.brand = start.agreed.brand;
+    if (start.agreed.productPartNumber !== undefined) row.productPartNumber = start.agreed.productPartNumber;
+    if (start.conflicts.length > 0) row.conflictingFields = start.conflicts.map((c) => c.field);
+    row.shipped = shipments.length > 0;
+    row.shipments = shipments;
+    row.path = path;
+    // Without history the chain climbs only parents in place (topsOf): a link taken out is possible only with it.
+    row.removed = !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)));
+    if (retraction) {
+      row.retracted = true;
+      row.retraction = retraction;
     }
+    if (hold?.candidate) {
+      row.candidate = true;
+      row.candidateLotIds = [use.lot.lotId, ...hold.others].sort();
+    }
+    if (matches(row, filter)) out.push(row);
   }
 }
 
@@ -147,21 +185,25 @@ function retractedUseOf(unit: Seen<UnitDoc>, lotId: string): Retraction | undefi
 }
 
 // The top-level units above `serial` (units built into nothing), each with one chain up to it: the first found,
-// parents in place before those taken out (history). Memoized per climb, so a unit built into two parents at
-// every level costs the distinct units and tops, not the 2^depth chains; a cycle ends the climb where it would
-// repeat (and what was computed inside one is not kept, being cut short).
+// parents in place before those taken out (history). The units above the serial are memoized by document (for the
+// answer: see ClimbMemo), so a unit built into two parents at every level costs the distinct units and tops, not the
+// 2^depth chains; the serial itself is not (it is a use's, read for its batch alone: a weak entry per use would cost
+// the collector more than the climb it saves). A cycle ends the climb where it would repeat (and what was computed
+// inside one is not kept, being cut short).
 export function topsOf(
   serial: string,
   units: Map<string, UnitDoc | null>,
   history: boolean,
-  memo: Map<string, Map<string, string[]>>,
+  memo: WeakMap<UnitDoc, Map<string, string[]>>,
   walk: { climbing: Set<string>; cuts: number },
+  above = false,
 ): Map<string, string[]> {
-  const known = memo.get(serial);
-  if (known) return known;
   const unit = units.get(serial);
-  const current = unit ? parentSerials(unit) : [];
-  const parents = unit && history ? [...current, ...parentSerials(unit, true).filter((p) => !current.includes(p))] : current;
+  if (!unit) return new Map([[serial, [serial]]]);
+  const known = above ? memo.get(unit) : undefined;
+  if (known) return known;
+  const current = parentsOf(unit);
+  const parents = history ? [...current, ...parentsOf(unit, true).filter((p) => !current.includes(p))] : current;
   const cutsBefore = walk.cuts;
   walk.climbing.add(serial);
   const found = new Map<string, string[]>();
@@ -170,10 +212,10 @@ export function topsOf(
       walk.cuts++;
       continue;
     }
-    for (const [top, chain] of topsOf(p, units, history, memo, walk)) if (!found.has(top)) found.set(top, [serial, ...chain]);
+    for (const [top, chain] of topsOf(p, units, history, memo, walk, true)) if (!found.has(top)) found.set(top, [serial, ...chain]);
   }
   walk.climbing.delete(serial);
   if (found.size === 0) found.set(serial, [serial]);
-  if (walk.cuts === cutsBefore) memo.set(serial, found);
+  if (above && walk.cuts === cutsBefore) memo.set(unit, found);
   return found;
 }

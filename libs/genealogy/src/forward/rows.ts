@@ -1,12 +1,11 @@
 import { compare } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
-import { ParentUnits, RowQuery, Use, climbedRows, readClimb } from './climb';
+import { ClimbMemo, RowQuery, Use, readClimb, rowsOfUse } from './climb';
 import type { UnitDoc } from '../storage/graph.documents';
-import type { UnitStart } from '../facts/claims';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
-import { type ForwardBatching, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedFilter, type WhereUsedRow } from './where-used.types';
+import { type ForwardBatching, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedRow } from './where-used.types';
 
 // The lazy part of a where-used answer: the forward-edge buckets read in growing batches, the serials climbed in batches.
 
@@ -15,17 +14,18 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
   return {
     lots: lots.map(({ lotId, known, status, path }) => ({ lotId, known, status, path })),
     stats,
-    rows: (filter, scope, options) => withoutPositions(rowsFrom(filter, scope, { history: options?.history ?? false, readAhead: options?.readAhead ?? true })),
-    rowsFrom,
+    rows: (filter, scope, options) => {
+      checkScope(scope);
+      return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching, options?.readAhead ?? true);
+    },
+    rowsFrom: (filter, scope, options) => {
+      checkScope(scope);
+      return positionedRowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from, options.readAhead ?? false);
+    },
   };
-  function rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean }): AsyncGenerator<PositionedRow> {
+  function checkScope(scope: BrandScope): void {
     if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
-    return rowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from, options.readAhead ?? false);
   }
-}
-
-async function* withoutPositions(rows: AsyncIterable<PositionedRow>): AsyncGenerator<WhereUsedRow> {
-  for await (const { row } of rows) yield row;
 }
 
 /** A batch of uses and the units its climb read. */
@@ -34,7 +34,21 @@ interface ReadBatch {
   units: Map<string, UnitDoc | null>;
 }
 
-async function* rowsOf(
+// Every row, without positions (the whole answer is wanted: NDJSON): one async step per row, not one per layer.
+async function* rowsOf(reader: ForwardReader, lots: ReachedWithBuckets[], query: RowQuery, stats: TraversalStats, batching: ForwardBatching, readAhead: boolean): AsyncGenerator<WhereUsedRow> {
+  const memo = new ClimbMemo();
+  const rows: WhereUsedRow[] = [];
+  for await (const batch of climbs(reader, lots, query, stats, batching, undefined, readAhead, memo)) {
+    for (const use of batch.uses) {
+      rowsOfUse(use, batch.units, query, memo, rows);
+      for (let i = 0; i < rows.length; i++) yield rows[i]!;
+      rows.length = 0;
+    }
+  }
+}
+
+// Each row with the position after it: which row of its use it is, so that resuming skips that many of its use's rows.
+async function* positionedRowsOf(
   reader: ForwardReader,
   lots: ReachedWithBuckets[],
   query: RowQuery,
@@ -43,26 +57,35 @@ async function* rowsOf(
   from: RowPosition | undefined,
   readAhead: boolean,
 ): AsyncGenerator<PositionedRow> {
-  // Which row of its use each row is: the position after it says how many of its use's rows to skip on resuming.
-  let current: Use | undefined;
-  let ordinal = 0;
-  const positioned = function* (climbed: Iterable<{ use: Use; row: WhereUsedRow }>): Generator<PositionedRow> {
-    for (const { use, row } of climbed) {
-      ordinal = use === current ? ordinal + 1 : 0;
-      current = use;
-      if (from && use.bucket === from.bucket && use.serial === from.serial && ordinal < from.skip) continue;
-      yield { row, next: { bucket: use.bucket, serial: use.serial, skip: ordinal + 1 } };
+  const memo = new ClimbMemo();
+  const rows: WhereUsedRow[] = [];
+  for await (const batch of climbs(reader, lots, query, stats, batching, from, readAhead, memo)) {
+    for (const use of batch.uses) {
+      rowsOfUse(use, batch.units, query, memo, rows);
+      const skip = from && use.bucket === from.bucket && use.serial === from.serial ? from.skip : 0;
+      for (let i = skip; i < rows.length; i++) yield { row: rows[i]!, next: { bucket: use.bucket, serial: use.serial, skip: i + 1 } };
+      rows.length = 0;
     }
-  };
+  }
+}
+
+// The batches of uses with the units their climbs read, in order. Reading ahead (the whole answer is wanted): the next
+// batch's reads are in flight while this one's rows are assembled, serialized and written. Two batches are held at most.
+async function* climbs(
+  reader: ForwardReader,
+  lots: ReachedWithBuckets[],
+  query: RowQuery,
+  stats: TraversalStats,
+  batching: ForwardBatching,
+  from: RowPosition | undefined,
+  readAhead: boolean,
+  memo: ClimbMemo,
+): AsyncGenerator<ReadBatch> {
   const batches = useBatches(reader, lots, query.scope, stats, batching, from);
-  const parents = new ParentUnits();
-  const starts = new WeakMap<UnitDoc, UnitStart>();
   const read = async (): Promise<ReadBatch | undefined> => {
     const next = await batches.next();
-    return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, parents) };
+    return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, memo.parents) };
   };
-  // Reading ahead (the whole answer is wanted): the next batch's reads are in flight while this one's rows are
-  // assembled, serialized and written. Two batches are held at most.
   let pending: Promise<ReadBatch | undefined> | undefined = read();
   try {
     while (pending) {
@@ -70,7 +93,7 @@ async function* rowsOf(
       pending = undefined;
       if (!batch) return;
       if (readAhead) pending = read();
-      yield* positioned(climbedRows(batch.uses, batch.units, query, starts));
+      yield batch;
       if (!readAhead) pending = read();
     }
   } finally {

@@ -9,7 +9,9 @@ import { unitsOfProducts } from './product-units';
 import { answer } from './rows';
 import type { ForwardBatching, PathStep, TraversalStats, VendorWhereUsed, WhereUsed } from './where-used.types';
 
-const DEFAULT_BATCHING: ForwardBatching = { buckets: 256, serials: 1_000 };
+// 2,000 serials a climb, not 1,000: half the batches, so half the waits that a read ahead of one batch cannot hide; two
+// batches held at most (about 4,000 serials' units, a few MB).
+const DEFAULT_BATCHING: ForwardBatching = { buckets: 256, serials: 2_000 };
 
 /**
  * Where a package lot is used, through its descendants and every level of assembly; null when the lot is unknown
