@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   portEnv?: { kafka?: string; controller?: string; mongo?: string };
   /** false: MongoDB only (a Kafka cluster comes from startKafkaCluster); default true. */
   kafka?: boolean;
+  /** The stand-in's maximum heap (`-Xmx`), e.g. `8g`: its memory backend holds every document on it; default `1g`. */
+  mongoHeap?: string;
 }
 
 export interface LocalStack {
@@ -63,6 +65,8 @@ export interface LocalStack {
   kafkaBrokers: string;
   /** `mongodb://host:port`. */
   mongoUrl: string;
+  /** The stand-in's JVM: its pid (for its memory figures) and the heap it was given. */
+  mongo: { pid: number | undefined; heap: string };
   /** SIGTERM both servers and wait for them to exit (SIGKILL after 10 s). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -477,6 +481,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stackDir = path.join(STACK_ROOT, opts.name);
   const pidFile = path.join(stackDir, 'pids.json');
   const tag = `-Dlocal.stack.dir=${stackDir}`; // marks our JVMs, for reapOrphans
+  const mongoHeap = opts.mongoHeap ?? '1g';
+  if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m`);
   fs.mkdirSync(stackDir, { recursive: true });
   const reaped = await reapOrphans(stackDir, tag);
   await checkPorts(
@@ -535,10 +541,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
   };
 
+  let mongoPid: number | undefined;
   try {
     // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
-    const mongo = await spawnJava(['-Xmx1g', ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
+    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
+    mongoPid = mongo.pid;
     const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));
     if (withKafka) {
       const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
@@ -568,6 +576,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     kafkaBrokers: withKafka ? kafkaBrokers : '',
     mongoUrl,
+    mongo: { pid: mongoPid, heap: mongoHeap },
     stop(): Promise<void> {
       stopped ??= (async () => {
         phase = 'stopping';
