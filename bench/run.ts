@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   const ingestSets = cfg.ingest.map((o, i) => buildDataset(`ingest-${i + 1}`, o));
   const messages = ingestSets.flatMap((d) => d.messages);
 
+  progress.section('starting the stack');
   const be = await backends(process.env.BENCH_MONGO_HEAP ?? cfg.mongoHeap);
   const client = await new mongoose.mongo.MongoClient(be.mongo).connect();
   const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
