@@ -474,6 +474,8 @@ function describeExit(child: ChildProcess): string {
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const host = opts.host ?? '127.0.0.1';
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
+  const mongoHeap = opts.mongoHeap ?? '1g';
+  if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`Invalid stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m.`);
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }
@@ -481,8 +483,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stackDir = path.join(STACK_ROOT, opts.name);
   const pidFile = path.join(stackDir, 'pids.json');
   const tag = `-Dlocal.stack.dir=${stackDir}`; // marks our JVMs, for reapOrphans
-  const mongoHeap = opts.mongoHeap ?? '1g';
-  if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m`);
   fs.mkdirSync(stackDir, { recursive: true });
   const reaped = await reapOrphans(stackDir, tag);
   await checkPorts(
