@@ -56,7 +56,10 @@ export interface LocalStackOptions {
   portEnv?: { kafka?: string; controller?: string; mongo?: string };
   /** false: MongoDB only (a Kafka cluster comes from startKafkaCluster); default true. */
   kafka?: boolean;
-  /** The stand-in's maximum heap (`-Xmx`), e.g. `8g`: its memory backend holds every document on it; default `1g`. */
+  /**
+   * The stand-in's maximum heap (`-Xmx`), e.g. `8g`: its memory backend holds every document on it; default `1g`. Given,
+   * the JVM also returns freed heap to the system (heap free ratios 10-40%).
+   */
   mongoHeap?: string;
 }
 
@@ -544,7 +547,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let mongoPid: number | undefined;
   try {
     // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
-    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
+    // A heap asked for is a ceiling, not a reservation: G1 grows to -Xmx under load and keeps it; these ratios make it
+    // give back what a dropped database freed (at the next marking cycle), on a machine shared with other JVMs.
+    const giveBack = opts.mongoHeap ? ['-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=40'] : [];
+    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...giveBack, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
     mongoPid = mongo.pid;
     const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));
