@@ -4,9 +4,11 @@
  * writes bench/results/<timestamp>-<shortsha>.json. See bench/README.md for how to read it.
  */
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { shopFloorEvents } from '../apps/simulator/src/shop-floor';
@@ -24,7 +26,8 @@ import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo,
 import { WebFigures, benchWeb, median } from './web.bench';
 
 // mongoHeap: the stand-in's -Xmx (BENCH_MONGO_HEAP overrides it); each section drops its database, so it holds one at
-// a time, the largest being where-used's (a 1 GB heap ran out at 100,000 boards).
+// a time, the largest being where-used's (a 1 GB heap ran out at 100,000 boards). Not 8g: G1 grows to its -Xmx under
+// load, and at 7.3 GB RSS the stand-in was the machine's largest process when the kernel ran out of memory.
 const MODES = {
   quick: {
     mongoHeap: '1g',
@@ -40,7 +43,7 @@ const MODES = {
     load: { graph: { seed: 31, units: 20, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 40, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 5, soakSeconds: 20, soakRate: 20 },
   },
   full: {
-    mongoHeap: '8g',
+    mongoHeap: '4g',
     ingestRuns: 3,
     cfxMessages: 5_000,
     ingest: [{ seed: 1, units: 180, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 8, partsPerBoard: 2600, brands: 1 }],
@@ -68,6 +71,16 @@ const standInMemory = (): string => {
 // A line at least every 30 s, whatever the section (a person watching sees the run is alive), and each section's time.
 const progress = progressLog('bench', standInMemory);
 const log = progress.log;
+// Between sections, outside every timed span: a full collection of the stand-in, after which it returns what the
+// dropped databases freed (the stack's heap free ratios), so that a run holds one section's data at a time in memory too.
+const section = async (name: string): Promise<void> => {
+  if (standInPid !== undefined) {
+    await promisify(execFile)('jcmd', [String(standInPid), 'GC.run'], { timeout: 120_000 }).catch((error: unknown) =>
+      log(`stand-in: no full collection before ${name} (${error instanceof Error ? error.message : String(error)})`),
+    );
+  }
+  progress.section(name);
+};
 
 /** The server part of a MongoDB URL: each measurement names its own database. */
 const serverOf = (url: string): string => url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/');
@@ -105,11 +118,11 @@ async function main(): Promise<void> {
   const runId = startedAt.toISOString().replace(/\D/g, '').slice(2, 14);
   log(`mode ${mode}, run ${runId}`);
 
-  progress.section('simulating the data sets');
+  await section('simulating the data sets');
   const ingestSets = cfg.ingest.map((o, i) => buildDataset(`ingest-${i + 1}`, o));
   const messages = ingestSets.flatMap((d) => d.messages);
 
-  progress.section('starting the stack');
+  await section('starting the stack');
   const be = await backends(process.env.BENCH_MONGO_HEAP ?? cfg.mongoHeap);
   const client = await new mongoose.mongo.MongoClient(be.mongo).connect();
   const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
@@ -135,7 +148,7 @@ async function main(): Promise<void> {
       return benchLoad(ctx, env, { graph: graph.messages, stream: stream.messages, serial, lot, secondsPerLevel: l.secondsPerLevel, soakSeconds: l.soakSeconds, soakRate: l.soakRate });
     };
     if (onlyLoad) {
-      progress.section('load');
+      await section('load');
       const load = await runLoad();
       const { rows, metrics } = loadReport(load);
       const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
@@ -145,7 +158,7 @@ async function main(): Promise<void> {
     }
 
     // (a) Ingest against its two ceilings.
-    progress.section('ingest');
+    await section('ingest');
     const ingest = await benchIngest(ctx, messages, cfg.ingestRuns);
     if (onlyIngest) {
       const metrics: Metric[] = [];
@@ -163,7 +176,7 @@ async function main(): Promise<void> {
 
 
     // (b) Backward genealogy, on the bulk-written copy of the ingest's graph (the same documents, checked above).
-    progress.section('genealogy');
+    await section('genealogy');
     const graphDb = ingest.graphDb;
     const api = await startApiOn({ ...env, MONGO_DB: graphDb.databaseName });
     const pick = (d: Dataset, target: number, n: number): string[] => serialsNear(d, target, n).map((t) => t.serial);
@@ -179,22 +192,22 @@ async function main(): Promise<void> {
     }
 
     // (b') The same large serials with a network hop between the service and the database: a delaying TCP proxy.
-    progress.section('genealogy behind the proxy');
+    await section('genealogy behind the proxy');
     const delayMs = Number(process.env.BENCH_PROXY_DELAY_MS ?? 0.5);
     log(`genealogy of serials near ${cfg.large.target} nodes behind a proxy adding ${delayMs} ms each way`);
     const proxied = await benchBehindProxy(be.mongo, graphDb.databaseName, env, pick(ingestSets[1]!, cfg.large.target, cfg.large.serials), delayMs, cfg.proxied.rounds);
     await graphDb.dropDatabase();
 
     // (b'') Where-used of a reel in every board: a page far into the answer against page 1, the stream against its floor.
-    progress.section('where-used');
+    await section('where-used');
     const whereUsed = await benchWhereUsedPaging(client, env, `bench_${runId}_whereused`, cfg.whereUsed.boards, cfg.whereUsed.rounds, log);
 
     // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
-    progress.section('scale-out');
+    await section('scale-out');
     const scaleOut = await benchScaleOut(ctx, messages, 6);
 
     // The CFX bridge against the raw AMQP consume rate, on a broker of its own.
-    progress.section('cfx bridge');
+    await section('cfx bridge');
     const amqp = await benchAmqp();
     let cfx: CfxBridgeFigures;
     try {
@@ -204,7 +217,7 @@ async function main(): Promise<void> {
     }
 
     // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
-    progress.section('growth');
+    await section('growth');
     const g = cfg.growth;
     const base = buildDataset('growth-1x', g);
     // Units built before the first vendor status change are identical in both runs (see the README).
@@ -229,11 +242,11 @@ async function main(): Promise<void> {
     }
 
     // The web app in a browser, against a stand-in of the API (no backend needed: the page is what is measured).
-    progress.section('web');
+    await section('web');
     log(`web app in chromium: ${cfg.web.runs} runs, a stream of ${cfg.web.rows.toLocaleString('en-US')} rows`);
     const web = await benchWeb({ ...cfg.web, log: (line) => log(`web: ${line}`) });
 
-    progress.section('load');
+    await section('load');
     const load = await runLoad();
     const sections = progress.stop();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
