@@ -19,7 +19,10 @@ export interface BenchResult {
   seconds: number;
   commit: { sha: string; short: string; dirty: string[] };
   machine: { os: string; release: string; arch: string; cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage1m?: { start: number; end: number } };
-  backends: { kind: 'local' | 'env'; kafka: string; mongo: string; mongoVersion?: string };
+  /** mongoHeap: the stand-in's -Xmx; mongoPeakRssMiB: its peak resident memory over the run (VmHWM). */
+  backends: { kind: 'local' | 'env'; kafka: string; mongo: string; mongoVersion?: string; mongoHeap?: string; mongoPeakRssMiB?: number };
+  /** Each section's wall time, in the order run. */
+  sections?: { section: string; seconds: number }[];
   datasets: Record<string, unknown>;
   metrics: Metric[];
   notMeasured: { what: string; why: string }[];

@@ -4,9 +4,11 @@
  * writes bench/results/<timestamp>-<shortsha>.json. See bench/README.md for how to read it.
  */
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { shopFloorEvents } from '../apps/simulator/src/shop-floor';
@@ -19,11 +21,16 @@ import { WhereUsedPagingFigures, benchWhereUsedPaging } from './where-used-pagin
 import { IngestFigures, benchIngest } from './ingest.bench';
 import { LoadFigures, benchLoad } from './load.bench';
 import { CfxBridgeFigures, benchAmqp, benchCfxBridge } from './cfx-bridge.bench';
+import { progressLog, rssOf } from './progress';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
 import { WebFigures, benchWeb, median } from './web.bench';
 
+// mongoHeap: the stand-in's -Xmx (BENCH_MONGO_HEAP overrides it); each section drops its database, so it holds one at
+// a time, the largest being where-used's (a 1 GB heap ran out at 100,000 boards). Not 8g: G1 grows to its -Xmx under
+// load, and at 7.3 GB RSS the stand-in was the machine's largest process when the kernel ran out of memory.
 const MODES = {
   quick: {
+    mongoHeap: '1g',
     ingestRuns: 3, // one pair on two shared cores ranged 0.42 to 1.62 (bench/README.md): the median of three
     cfxMessages: 1_000,
     ingest: [{ seed: 1, units: 30, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 3, partsPerBoard: 2600, brands: 1 }],
@@ -36,6 +43,7 @@ const MODES = {
     load: { graph: { seed: 31, units: 20, partsPerBoard: 300, brands: 2 }, stream: { seed: 32, units: 40, partsPerBoard: 300, brands: 2 }, secondsPerLevel: 5, soakSeconds: 20, soakRate: 20 },
   },
   full: {
+    mongoHeap: '4g',
     ingestRuns: 3,
     cfxMessages: 5_000,
     ingest: [{ seed: 1, units: 180, partsPerBoard: 700, brands: 3 }, { seed: 5, units: 8, partsPerBoard: 2600, brands: 1 }],
@@ -55,12 +63,29 @@ const countEvents = (o: ShopFloorOptions): number => {
   return n;
 };
 
-const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+let standInPid: number | undefined;
+const standInMemory = (): string => {
+  const m = rssOf(standInPid);
+  return m ? `stand-in RSS ${Math.round(m.rssMiB)} MiB (peak ${Math.round(m.peakMiB)})` : '';
+};
+// A line at least every 30 s, whatever the section (a person watching sees the run is alive), and each section's time.
+const progress = progressLog('bench', standInMemory);
+const log = progress.log;
+// Between sections, outside every timed span: a full collection of the stand-in, after which it returns what the
+// dropped databases freed (the stack's heap free ratios), so that a run holds one section's data at a time in memory too.
+const section = async (name: string): Promise<void> => {
+  if (standInPid !== undefined) {
+    await promisify(execFile)('jcmd', [String(standInPid), 'GC.run'], { timeout: 120_000 }).catch((error: unknown) =>
+      log(`stand-in: no full collection before ${name} (${error instanceof Error ? error.message : String(error)})`),
+    );
+  }
+  progress.section(name);
+};
 
 /** The server part of a MongoDB URL: each measurement names its own database. */
 const serverOf = (url: string): string => url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/');
 
-async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo: string; stop(): Promise<void> }> {
+async function backends(mongoHeap: string): Promise<{ kind: 'local' | 'env'; kafka: string; mongo: string; mongoHeap?: string; stop(): Promise<void> }> {
   if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) {
     return { kind: 'env', kafka: process.env.KAFKA_BROKERS, mongo: serverOf(process.env.MONGO_URL), stop: async () => undefined };
   }
@@ -71,8 +96,10 @@ async function backends(): Promise<{ kind: 'local' | 'env'; kafka: string; mongo
     controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
     mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
     portEnv: { kafka: 'BENCH_KAFKA_PORT', controller: 'BENCH_KAFKA_CONTROLLER_PORT', mongo: 'BENCH_MONGO_PORT' },
+    mongoHeap,
   });
-  return { kind: 'local', kafka: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers, mongo: serverOf(process.env.MONGO_URL ?? stack.mongoUrl), stop: () => stack.stop() };
+  if (!process.env.MONGO_URL) standInPid = stack.mongo.pid;
+  return { kind: 'local', kafka: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers, mongo: serverOf(process.env.MONGO_URL ?? stack.mongoUrl), ...(process.env.MONGO_URL ? {} : { mongoHeap: stack.mongo.heap }), stop: () => stack.stop() };
 }
 
 async function main(): Promise<void> {
@@ -91,11 +118,12 @@ async function main(): Promise<void> {
   const runId = startedAt.toISOString().replace(/\D/g, '').slice(2, 14);
   log(`mode ${mode}, run ${runId}`);
 
-  log('simulating the data sets');
+  await section('simulating the data sets');
   const ingestSets = cfg.ingest.map((o, i) => buildDataset(`ingest-${i + 1}`, o));
   const messages = ingestSets.flatMap((d) => d.messages);
 
-  const be = await backends();
+  await section('starting the stack');
+  const be = await backends(process.env.BENCH_MONGO_HEAP ?? cfg.mongoHeap);
   const client = await new mongoose.mongo.MongoClient(be.mongo).connect();
   const env = { ...process.env, KAFKA_BROKERS: be.kafka, MONGO_URL: be.mongo, MONGO_WRITE_CONCERN: '1' };
   const notMeasured = [
@@ -103,6 +131,11 @@ async function main(): Promise<void> {
   ];
   try {
     const mongoVersion = String((await client.db('admin').command({ buildInfo: 1 })).version ?? '');
+    // What the results record of the backends: the stand-in's heap and its peak resident memory (read at the end).
+    const backendsOf = (): BenchResult['backends'] => {
+      const m = rssOf(standInPid);
+      return { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion, ...(be.mongoHeap ? { mongoHeap: be.mongoHeap } : {}), ...(m ? { mongoPeakRssMiB: Math.round(m.peakMiB) } : {}) };
+    };
     const ctx = { brokers: be.kafka, mongoUrl: be.mongo, runId, client, log };
 
     // (d) Load: the API as deployed under 1, 16 and 64 clients while an ingest runs, then a soak (last, or alone).
@@ -115,15 +148,17 @@ async function main(): Promise<void> {
       return benchLoad(ctx, env, { graph: graph.messages, stream: stream.messages, serial, lot, secondsPerLevel: l.secondsPerLevel, soakSeconds: l.soakSeconds, soakRate: l.soakRate });
     };
     if (onlyLoad) {
+      await section('load');
       const load = await runLoad();
       const { rows, metrics } = loadReport(load);
       const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
       process.stdout.write(`\n${table}\n\n`);
-      writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit: commitInfo(), machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion }, datasets: { load: cfg.load }, metrics, notMeasured: [], table } as BenchResult);
+      writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit: commitInfo(), machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: backendsOf(), sections: progress.stop(), datasets: { load: cfg.load }, metrics, notMeasured: [], table } as BenchResult);
       return;
     }
 
     // (a) Ingest against its two ceilings.
+    await section('ingest');
     const ingest = await benchIngest(ctx, messages, cfg.ingestRuns);
     if (onlyIngest) {
       const metrics: Metric[] = [];
@@ -133,7 +168,7 @@ async function main(): Promise<void> {
       const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
       process.stdout.write(`\n${table}\n\n`);
       const datasets = { ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents } };
-      const file = writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion }, datasets, metrics, notMeasured: [], table } as BenchResult, '-ingest');
+      const file = writeResult({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, backends: backendsOf(), sections: progress.stop(), datasets, metrics, notMeasured: [], table } as BenchResult, '-ingest');
       process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
       await ingest.graphDb.dropDatabase();
       return;
@@ -141,6 +176,7 @@ async function main(): Promise<void> {
 
 
     // (b) Backward genealogy, on the bulk-written copy of the ingest's graph (the same documents, checked above).
+    await section('genealogy');
     const graphDb = ingest.graphDb;
     const api = await startApiOn({ ...env, MONGO_DB: graphDb.databaseName });
     const pick = (d: Dataset, target: number, n: number): string[] => serialsNear(d, target, n).map((t) => t.serial);
@@ -156,18 +192,22 @@ async function main(): Promise<void> {
     }
 
     // (b') The same large serials with a network hop between the service and the database: a delaying TCP proxy.
+    await section('genealogy behind the proxy');
     const delayMs = Number(process.env.BENCH_PROXY_DELAY_MS ?? 0.5);
     log(`genealogy of serials near ${cfg.large.target} nodes behind a proxy adding ${delayMs} ms each way`);
     const proxied = await benchBehindProxy(be.mongo, graphDb.databaseName, env, pick(ingestSets[1]!, cfg.large.target, cfg.large.serials), delayMs, cfg.proxied.rounds);
     await graphDb.dropDatabase();
 
     // (b'') Where-used of a reel in every board: a page far into the answer against page 1, the stream against its floor.
+    await section('where-used');
     const whereUsed = await benchWhereUsedPaging(client, env, `bench_${runId}_whereused`, cfg.whereUsed.boards, cfg.whereUsed.rounds, log);
 
     // Scale-out: the same messages, one ingest process and then two in one group, each as deployed (its own process).
+    await section('scale-out');
     const scaleOut = await benchScaleOut(ctx, messages, 6);
 
     // The CFX bridge against the raw AMQP consume rate, on a broker of its own.
+    await section('cfx bridge');
     const amqp = await benchAmqp();
     let cfx: CfxBridgeFigures;
     try {
@@ -177,6 +217,7 @@ async function main(): Promise<void> {
     }
 
     // (c) The same queries on a data set and on one ten times its size: the same site running ten times longer.
+    await section('growth');
     const g = cfg.growth;
     const base = buildDataset('growth-1x', g);
     // Units built before the first vendor status change are identical in both runs (see the README).
@@ -201,10 +242,13 @@ async function main(): Promise<void> {
     }
 
     // The web app in a browser, against a stand-in of the API (no backend needed: the page is what is measured).
+    await section('web');
     log(`web app in chromium: ${cfg.web.runs} runs, a stream of ${cfg.web.rows.toLocaleString('en-US')} rows`);
     const web = await benchWeb({ ...cfg.web, log: (line) => log(`web: ${line}`) });
 
+    await section('load');
     const load = await runLoad();
+    const sections = progress.stop();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     const { table, metrics } = report(ingest, scaleOut, small, large, proxied, whereUsed, growth, web, notMeasured, load, cfx);
     const result: BenchResult = {
@@ -214,7 +258,8 @@ async function main(): Promise<void> {
       seconds: Math.round(seconds),
       commit,
       machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
-      backends: { kind: be.kind, kafka: be.kafka, mongo: be.mongo, mongoVersion },
+      backends: backendsOf(),
+      sections,
       datasets: {
         ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
         scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },

@@ -231,6 +231,7 @@ async function alone(): Promise<void> {
     controllerPort: 0,
     mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
     portEnv: { mongo: 'BENCH_MONGO_PORT' },
+    mongoHeap: process.env.BENCH_MONGO_HEAP, // 100,000 boards need more than the default 1g
   });
   const mongo = `${stack.mongoUrl}/`;
   const client = await new mongoose.mongo.MongoClient(mongo).connect();

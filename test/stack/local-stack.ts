@@ -56,6 +56,11 @@ export interface LocalStackOptions {
   portEnv?: { kafka?: string; controller?: string; mongo?: string };
   /** false: MongoDB only (a Kafka cluster comes from startKafkaCluster); default true. */
   kafka?: boolean;
+  /**
+   * The stand-in's maximum heap (`-Xmx`), e.g. `8g`: its memory backend holds every document on it; default `1g`. Given,
+   * the JVM also returns freed heap to the system (heap free ratios 10-40%).
+   */
+  mongoHeap?: string;
 }
 
 export interface LocalStack {
@@ -63,6 +68,8 @@ export interface LocalStack {
   kafkaBrokers: string;
   /** `mongodb://host:port`. */
   mongoUrl: string;
+  /** The stand-in's JVM: its pid (for its memory figures) and the heap it was given. */
+  mongo: { pid: number | undefined; heap: string };
   /** SIGTERM both servers and wait for them to exit (SIGKILL after 10 s). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -470,6 +477,8 @@ function describeExit(child: ChildProcess): string {
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const host = opts.host ?? '127.0.0.1';
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
+  const mongoHeap = opts.mongoHeap ?? '1g';
+  if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`Invalid stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m.`);
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }
@@ -535,10 +544,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
   };
 
+  let mongoPid: number | undefined;
   try {
     // The launcher is compiled from source at each start (~2 s): run it while Kafka formats its storage.
-    const mongo = await spawnJava(['-Xmx1g', ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
+    // A heap asked for is a ceiling, not a reservation: G1 grows to -Xmx under load and keeps it; these ratios make it
+    // give back what a dropped database freed (at the next marking cycle), on a machine shared with other JVMs.
+    const giveBack = opts.mongoHeap ? ['-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=40'] : [];
+    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...giveBack, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
+    mongoPid = mongo.pid;
     const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));
     if (withKafka) {
       const storageTool = ['kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, '--ignore-formatted'];
@@ -568,6 +582,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     kafkaBrokers: withKafka ? kafkaBrokers : '',
     mongoUrl,
+    mongo: { pid: mongoPid, heap: mongoHeap },
     stop(): Promise<void> {
       stopped ??= (async () => {
         phase = 'stopping';
