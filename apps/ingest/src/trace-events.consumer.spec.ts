@@ -55,6 +55,23 @@ describe('TraceEventsConsumer', () => {
     expect(result.deadLetters[0]!.message.value!.toString()).toBe(values[1]);
   });
 
+  it('dead-letters the poison of every slice in message order and counts the recorded events by type when the database refused none', async () => {
+    const execute = jest.fn(async ({ events }: RecordEventsCommand): Promise<RecordEventsResult> => ({ recorded: events.length, refused: [] }));
+    const consumer = new TraceEventsConsumer({ execute } as unknown as RecordEventsUseCase);
+    const values = Array.from({ length: SLICE_MESSAGES + 3 }, (_, i) => (i === 2 || i === SLICE_MESSAGES + 1 ? deep : i === SLICE_MESSAGES ? unknownType : toMessage(started(`SN-N${i}`)).value));
+
+    const result = await consumer.production(batchOf(values));
+
+    expect(execute).toHaveBeenCalledTimes(2);
+    expect(result.recorded).toBe(SLICE_MESSAGES);
+    expect(result.recordedByType).toEqual({ UnitStarted: SLICE_MESSAGES });
+    expect(result.deadLetters.map((d) => [d.message.offset, d.reason])).toEqual([
+      ['2', 'TOO_DEEP'],
+      [String(SLICE_MESSAGES), 'UNKNOWN_TYPE'],
+      [String(SLICE_MESSAGES + 1), 'TOO_DEEP'],
+    ]);
+  });
+
   it('records a large batch in slices, never more at once than its slots, and dead-letters across slices in message order, the database refusals last', async () => {
     let inFlight = 0;
     let most = 0;

@@ -2,13 +2,22 @@ import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/c
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
 import { shipmentUnitsWrite } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
-import { lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
+import { boundedMemo } from '../facts/bounded-memo';
 import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
 import { ConflictMark, GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
 
 /** The packages an installation may have come from: its lot, and its candidates when it names several. */
 const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
+
+// The field names a shop floor's events repeat (a serial's in a bucket of serials, a bucket's in a lot's index), made
+// once: a name built afresh per event is a new string that V8 flattens and looks up in its string table before it can
+// be a property key, a cost the ingest paid per installation on its one thread.
+/** `serials.<entityKey(serial)>`: a serial's field in a bucket of serials. */
+const serialField = boundedMemo((serial: string): string => `serials.${entityKey(serial)}`);
+/** `buckets.b<n>`: a bucket's field in a lot's index of buckets, for every bucket. */
+const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);
 
 /** A placement as the graph keeps it: the contract's fields, those given. */
 function placementOf(p: { refDes: string; location?: string; placedAt?: string }): { refDes: string; location?: string; placedAt?: string } {
@@ -162,7 +171,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
         {
           collection: 'productUnits',
           id: productUnitsId(d.productPartNumber, d.brand, bucket),
-          set: { productPartNumber: d.productPartNumber, brand: d.brand, bucket, [`serials.${entityKey(d.serial)}`]: d.serial },
+          set: { productPartNumber: d.productPartNumber, brand: d.brand, bucket, [serialField(d.serial)]: d.serial },
         },
         { collection: 'productUnitIndex', id: d.productPartNumber, set: { [`buckets.${entityKey(d.brand)}b${bucket}`]: { brand: d.brand, bucket } } },
       ];
@@ -170,7 +179,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     case 'MaterialInstalled': {
       const d = event.data;
       const bucket = lotUseBucketOf(d.serial);
-      const serialKey = `serials.${entityKey(d.serial)}`;
+      const serialKey = serialField(d.serial);
       // Built field by field rather than by spreads: this is most of a shop floor's events. Optional fields are left
       // out rather than stored as undefined; a placement keeps the contract's fields only.
       const install: InstallFact = { lotId: d.lotId, quantity: d.quantity, refDes: d.refDes } as InstallFact;
@@ -185,7 +194,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       for (const lotId of installedLotsOf(install)) {
         writes.push(
           { collection: 'lotUses', id: lotUsesId(lotId, bucket), set: { lotId, bucket, [serialKey]: d.serial } },
-          { collection: 'lotUseIndex', id: lotId, set: { [`buckets.b${bucket}`]: bucket } },
+          { collection: 'lotUseIndex', id: lotId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
         );
       }
       return writes;
