@@ -48,6 +48,19 @@ describe('CursorSigner', () => {
 });
 
 describe('pageByPosition', () => {
+  it('asks the answer for the rows a page takes, its own and one more, and for all of them with the total', async () => {
+    const answer = answerOf(1_000);
+    const asked: (number | undefined)[] = [];
+    const rowsFrom = (from?: RowPosition, wanted?: number) => {
+      asked.push(wanted);
+      return answer.rowsFrom(from);
+    };
+    const first = await pageByPosition(rowsFrom, undefined, 100, { total: false });
+    await pageByPosition(rowsFrom, first.next, 50, { total: false });
+    await pageByPosition(rowsFrom, first.next, 50, { total: true });
+    expect(asked).toEqual([101, 51, undefined]);
+  });
+
   it('reads a page far into the answer from its position: its own rows and one more, no total before the last page', async () => {
     const answer = answerOf(10_000);
     let page = await pageByPosition(answer.rowsFrom, undefined, 100, { total: false });

@@ -80,12 +80,12 @@ export interface PositionedPage<T> {
 const samePosition = (a: RowPosition, b: RowPosition): boolean => a.bucket === b.bucket && a.serial === b.serial && a.skip === b.skip;
 
 /**
- * One page of an answer read by position. Without `total`, reads from the page's position to one row past it, so page k
- * costs what page 1 costs. With `total`, reads the whole answer once (each row seen by `visit`: counts over the whole
- * answer), keeping the page's rows when it passes the position.
+ * One page of an answer read by position. Without `total`, reads from the page's position to one row past it (asking
+ * `rowsFrom` for that many rows), so page k costs what page 1 costs. With `total`, reads the whole answer once (each
+ * row seen by `visit`: counts over the whole answer), keeping the page's rows when it passes the position.
  */
 export async function pageByPosition<T>(
-  rowsFrom: (from?: RowPosition) => AsyncIterable<{ row: T; next: RowPosition }>,
+  rowsFrom: (from?: RowPosition, wanted?: number) => AsyncIterable<{ row: T; next: RowPosition }>,
   start: PagePosition | undefined,
   limit: number,
   options: { total: boolean; visit?: (row: T) => void },
@@ -99,7 +99,7 @@ export async function pageByPosition<T>(
 }
 
 async function readPage<T>(
-  rowsFrom: (from?: RowPosition) => AsyncIterable<{ row: T; next: RowPosition }>,
+  rowsFrom: (from?: RowPosition, wanted?: number) => AsyncIterable<{ row: T; next: RowPosition }>,
   start: PagePosition | undefined,
   limit: number,
   options: { total: boolean; visit?: (row: T) => void },
@@ -109,7 +109,8 @@ async function readPage<T>(
   const rowsBefore = start?.rowsBefore ?? 0;
   if (!options.total) {
     let last: RowPosition | undefined;
-    for await (const { row, next: after } of rowsFrom(start?.at)) {
+    // The page's rows and one past them, which tells whether there is a next page.
+    for await (const { row, next: after } of rowsFrom(start?.at, limit + 1)) {
       if (items.length === limit) {
         next = { at: last!, rowsBefore: rowsBefore + limit };
         break;

@@ -69,7 +69,7 @@ export class VendorExposureUseCase {
     const visit = (row: WhereUsedRow): void => {
       if (!tops.has(row.topSerial)) tops.set(row.topSerial, { brand: valueOf(row, 'brand'), product: valueOf(row, 'productPartNumber'), shipped: row.shipped });
     };
-    const rowsFrom = (from?: RowPosition) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}) });
+    const rowsFrom = (from?: RowPosition, wanted?: number) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}), ...(wanted !== undefined ? { wanted } : {}) });
     const { items, next, total } = await pageByPosition(rowsFrom, start, limit, { total: countAll, visit });
     return {
       page: {

@@ -56,7 +56,7 @@ export class WhereUsedUseCase {
     const start = this.cursors.decode(cursor, query, isPagePosition);
     const answer = await whereUsedOf(this.tracer, material, scope, at);
     // The page resumes at its position: page k reads what page 1 reads, not the k-1 pages before it.
-    const { items, next, total } = await pageByPosition((from) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}) }), start, limit, { total: countAll });
+    const { items, next, total } = await pageByPosition((from, wanted) => answer.rowsFrom(filter, scope, { history, ...(from ? { from } : {}), ...(wanted !== undefined ? { wanted } : {}) }), start, limit, { total: countAll });
     return {
       page: {
         ...(material.kind === 'vendorLot' ? { vendorLotId: vendorLotId(material) } : {}),

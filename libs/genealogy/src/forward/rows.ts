@@ -20,12 +20,22 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
     },
     rowsFrom: (filter, scope, options) => {
       checkScope(scope);
-      return positionedRowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from, options.readAhead ?? false);
+      return positionedRowsOf(reader, lots, { filter, scope, history: options.history ?? false }, stats, batching, options.from, options.readAhead ?? false, options.wanted);
     },
   };
   function checkScope(scope: BrandScope): void {
     if (!sameScope(scope, opened)) throw new Error('where-used rows asked for another scope than the answer was opened with');
   }
+}
+
+/**
+ * How much of the answer is still wanted, as the batches are cut: the rows a page asks for (absent: all of them, as the
+ * NDJSON stream does), the rows given so far and the serials handed out for them.
+ */
+interface Demand {
+  rows?: number;
+  given: number;
+  serials: number;
 }
 
 /** A batch of uses and the units its climb read. */
@@ -56,13 +66,16 @@ async function* positionedRowsOf(
   batching: ForwardBatching,
   from: RowPosition | undefined,
   readAhead: boolean,
+  wanted: number | undefined,
 ): AsyncGenerator<PositionedRow> {
   const memo = new ClimbMemo();
   const rows: WhereUsedRow[] = [];
-  for await (const batch of climbs(reader, lots, query, stats, batching, from, readAhead, memo)) {
+  const demand: Demand = { ...(wanted !== undefined ? { rows: wanted } : {}), given: 0, serials: 0 };
+  for await (const batch of climbs(reader, lots, query, stats, batching, from, readAhead, memo, demand)) {
     for (const use of batch.uses) {
       rowsOfUse(use, batch.units, query, memo, rows);
       const skip = from && use.bucket === from.bucket && use.serial === from.serial ? from.skip : 0;
+      if (rows.length > skip) demand.given += rows.length - skip;
       for (let i = skip; i < rows.length; i++) yield { row: rows[i]!, next: { bucket: use.bucket, serial: use.serial, skip: i + 1 } };
       rows.length = 0;
     }
@@ -80,8 +93,9 @@ async function* climbs(
   from: RowPosition | undefined,
   readAhead: boolean,
   memo: ClimbMemo,
+  demand: Demand = { given: 0, serials: 0 },
 ): AsyncGenerator<ReadBatch> {
-  const batches = useBatches(reader, lots, query.scope, stats, batching, from);
+  const batches = useBatches(reader, lots, query.scope, stats, batching, from, demand);
   const read = async (): Promise<ReadBatch | undefined> => {
     const next = await batches.next();
     return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, memo.parents) };
@@ -111,6 +125,7 @@ async function* useBatches(
   stats: TraversalStats,
   batching: ForwardBatching,
   from: RowPosition | undefined,
+  demand: Demand,
 ): AsyncGenerator<Use[]> {
   let buckets = lots.flatMap((lot) => lot.buckets.map((id) => ({ lot, id })));
   if (from) {
@@ -144,10 +159,27 @@ async function* useBatches(
     bucketsRead += batch.length;
     const perBucket = Math.max(usesRead / bucketsRead, 1);
     bucketBatch = Math.max(1, Math.min(batching.buckets, bucketBatch * 2, Math.floor(batching.serials / perBucket)));
-    while (uses.length >= serialBatch) {
-      yield uses.splice(0, serialBatch);
+    while (uses.length >= batchSize(serialBatch, demand)) {
+      yield handOut(uses, batchSize(serialBatch, demand), demand);
       serialBatch = Math.min(serialBatch * 2, batching.serials);
     }
   }
-  if (uses.length > 0) yield uses;
+  while (uses.length > 0) yield handOut(uses, batchSize(serialBatch, demand), demand);
+}
+
+function handOut(uses: Use[], size: number, demand: Demand): Use[] {
+  demand.serials += Math.min(size, uses.length);
+  return uses.splice(0, size);
+}
+
+// The serials of the next batch: the growing batch, but no more than a page still wants. Those serials gave so many rows
+// each so far (one, mostly; none when out of scope or filtered out, several for a unit in several top-level units), so
+// the rest of the page takes about that many more; before any row, one a serial. Never below one: a page is full or
+// the uses end, whatever its serials give. Cut when the batch is asked for, that is once the rows before it were taken
+// (a page reads no batch ahead).
+function batchSize(serialBatch: number, { rows, given, serials }: Demand): number {
+  if (rows === undefined) return serialBatch;
+  const perSerial = serials === 0 ? 1 : given / serials;
+  if (perSerial === 0) return serialBatch;
+  return Math.max(1, Math.min(serialBatch, Math.ceil((rows - given) / perSerial)));
 }

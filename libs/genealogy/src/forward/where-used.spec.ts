@@ -5,7 +5,7 @@ import { SITE_WIDE } from '../genealogy.types';
 import { sampleUnitsOfProducts, unitsOfProducts } from './product-units';
 import { ForwardTracer, whereUsedOfLot, whereUsedOfVendor, whereUsedOfVendorLot } from './where-used';
 import type { GenealogyRepository } from '../storage/genealogy.repository';
-import { type RowPosition, RowPositionNotFound, type WhereUsedRow } from './where-used.types';
+import { type PositionedRow, type RowPosition, RowPositionNotFound, type WhereUsedRow } from './where-used.types';
 
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const ev = testEvents('w', { minute: 0 });
@@ -172,6 +172,55 @@ describe('where-used paging by position', () => {
     const w = (await whereUsedOfLot(readerOf(build(bigLot())), 'BIG', SITE_WIDE))!;
     const rows = w.rowsFrom({}, SITE_WIDE, { from: { bucket: 'no such bucket', serial: 'S1', skip: 0 } });
     await expect(rows.next()).rejects.toBeInstanceOf(RowPositionNotFound);
+  });
+});
+
+describe('where-used pages', () => {
+  // A lot in `n` serials, one row each; every `shippedEvery`th serial shipped (its own top-level unit).
+  function lotIn(n: number, shippedEvery = 0): TraceEvent[] {
+    const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RG', vendorId: 'V', manufacturer: 'M', mpn: 'PG', internalPartNumber: 'P', vendorLotCode: 'VG', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'PG', quantity: 1e6 }] })];
+    for (let i = 0; i < n; i++) {
+      events.push(ev('MaterialInstalled', { serial: `G${i}`, lotId: 'PG', quantity: 1, refDes: [] }, 1));
+      if (shippedEvery > 0 && i % shippedEvery === 0) events.push(ev('UnitShipped', { serial: `G${i}`, shipmentId: `SH${i}`, customer: 'C' }, 2));
+    }
+    return events;
+  }
+  // A page as the API reads it: its rows and one past them, asked for as wanted.
+  const page = async (rows: AsyncGenerator<PositionedRow>, wanted: number): Promise<PositionedRow[]> => {
+    const out: PositionedRow[] = [];
+    for await (const r of rows) if (out.push(r) === wanted) break;
+    return out;
+  };
+  const serialsRead = (reader: ReturnType<typeof readerOf>): number => reader.reads.filter((r) => r.collection === 'units').reduce((n, r) => n + r.ids.length, 0);
+
+  it('climbs only the serials a first page needs, with the same rows and positions', async () => {
+    const store = build(lotIn(3000));
+    const reader = readerOf(store);
+    const w = (await whereUsedOfLot(reader, 'PG', SITE_WIDE))!;
+    const first = await page(w.rowsFrom({}, SITE_WIDE, { wanted: 1001 }), 1001);
+    // 1,001 serials of one row each, not the 1,500 of whole batches (100, 200, 400, 800).
+    expect(serialsRead(reader)).toBe(1001);
+    const unbounded = (await whereUsedOfLot(readerOf(store), 'PG', SITE_WIDE))!;
+    expect(first).toEqual(await page(unbounded.rowsFrom({}, SITE_WIDE, {}), 1001));
+    const from = first[999]!.next;
+    const second = await page(w.rowsFrom({}, SITE_WIDE, { from, wanted: 1001 }), 1001);
+    expect(second).toEqual(await page(unbounded.rowsFrom({}, SITE_WIDE, { from }), 1001));
+    expect(second[0]!.row.serial).toBe(first[1000]!.row.serial);
+  });
+
+  it('keeps its batches growing when most serials give no row, and stops when the uses end', async () => {
+    const store = build(lotIn(2000, 10));
+    const reader = readerOf(store);
+    const w = (await whereUsedOfLot(reader, 'PG', SITE_WIDE))!;
+    const shipped = await page(w.rowsFrom({ shipped: true }, SITE_WIDE, { wanted: 51 }), 51);
+    expect(shipped.map((r) => r.row)).toEqual((await collect(w.rows({ shipped: true }, SITE_WIDE))).slice(0, 51));
+    // About ten serials a row: some 510 serials in a few climbs, not one climb a serial once the page is nearly full.
+    reader.reads.length = 0;
+    await page(w.rowsFrom({ shipped: true }, SITE_WIDE, { wanted: 51 }), 51);
+    expect(serialsRead(reader)).toBeLessThan(700);
+    expect(reader.reads.filter((r) => r.collection === 'units').length).toBeLessThanOrEqual(4);
+    const all = await page(w.rowsFrom({ shipped: true }, SITE_WIDE, { wanted: 1000 }), 1000);
+    expect(all).toHaveLength(200);
   });
 });
 

@@ -85,9 +85,10 @@ export interface WhereUsed {
    * The same rows, each with the position right after it; from `from` on (a position one of them gave) without
    * reading the buckets before it: a page far into the answer costs what the first one does. Throws
    * RowPositionNotFound when the position's bucket is no longer in the answer. Reads ahead only when asked (a page
-   * stops early: a batch read ahead would be read for nothing).
+   * stops early: a batch read ahead would be read for nothing). `wanted`: the rows a page takes (absent: all), so no
+   * more serials are climbed than it needs; the rows and positions are the same either way.
    */
-  rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean }): AsyncGenerator<PositionedRow>;
+  rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean; wanted?: number }): AsyncGenerator<PositionedRow>;
 }
 
 /**

@@ -1,0 +1,47 @@
+import { TraceEvent } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
+import { readerOf, storeOf } from '../testing/fake-graph';
+import { SITE_WIDE } from '../genealogy.types';
+import { whereUsedOfLot } from './where-used';
+import type { WhereUsedRow } from './where-used.types';
+
+const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+const ev = testEvents('c', { minute: 0 });
+
+// Bad data: A is built into B and B into A (a cycle the ingest accepts); B is also built into TOP, a proper top. Board X
+// is built into A, board Y into B, both holding REEL. X's climb (X, A, B) is cut at A, so it finds B's tops without A's;
+// Y's climb (Y, B, A) is cut at B, so it finds A's tops without B's. Whichever climbs first, what it found above its
+// board is cut short and wrong for the other.
+function cycle(): TraceEvent[] {
+  return [
+    ev('MaterialReceived', { receiptId: 'RC', vendorId: 'V', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: 'VC', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'REEL', quantity: 100 }] }),
+    ev('MaterialInstalled', { serial: 'X', lotId: 'REEL', quantity: 1, refDes: ['C1'] }, 1),
+    ev('MaterialInstalled', { serial: 'Y', lotId: 'REEL', quantity: 1, refDes: ['C1'] }, 1),
+    ev('UnitAssembled', { serial: 'A', childSerial: 'X' }, 2),
+    ev('UnitAssembled', { serial: 'B', childSerial: 'Y' }, 2),
+    ev('UnitAssembled', { serial: 'B', childSerial: 'A' }, 3),
+    ev('UnitAssembled', { serial: 'A', childSerial: 'B' }, 4),
+    ev('UnitAssembled', { serial: 'TOP', childSerial: 'B' }, 5),
+  ];
+}
+const rowsOf = async (batching?: { buckets: number; serials: number }): Promise<string[]> => {
+  const w = (await whereUsedOfLot(readerOf(storeOf(cycle())), 'REEL', SITE_WIDE, batching))!;
+  const out: string[] = [];
+  for await (const r of w.rows({}, SITE_WIDE)) out.push(line(r));
+  return out.sort();
+};
+const line = (r: WhereUsedRow) => `${r.serial}>${r.topSerial} via ${r.path.filter((p) => p.kind === 'serial').map((p) => p.id).join(',')}`;
+
+describe('the climb to the top-level units', () => {
+  // A cycle ends the climb where it would repeat: X's ends at B's other parent (TOP); Y's at A, whose only parent (B)
+  // is the one it climbs from, so A is where that chain stops.
+  const expected = ['X>TOP via X,A,B,TOP', 'Y>A via Y,B,A', 'Y>TOP via Y,B,TOP'];
+
+  it('keeps nothing a cycle cut short for a later use climbing through the same units, in one batch', async () => {
+    expect(await rowsOf()).toEqual(expected);
+  });
+
+  it('keeps nothing a cycle cut short for a use of a later batch', async () => {
+    expect(await rowsOf({ buckets: 1, serials: 1 })).toEqual(expected);
+  });
+});
