@@ -125,3 +125,34 @@ export async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: n
   }
   return { documents, digest: hash.digest('hex') };
 }
+
+/** One document that differs between two graphs: its collection, its _id, and the top-level fields that differ. */
+export interface GraphDifference {
+  collection: string;
+  id: string;
+  /** 'missing in a' / 'missing in b', or the fields whose canonical JSON differs, each with both values (shortened). */
+  fields: { field: string; a: string; b: string }[];
+}
+
+/** The first `limit` documents (collections in name order, _ids in order) that differ between the graphs of `a` and `b`. */
+export async function graphDiff(a: mongoose.mongo.Db, b: mongoose.mongo.Db, limit = 5): Promise<GraphDifference[]> {
+  const out: GraphDifference[] = [];
+  const short = (v: unknown): string => { const s = JSON.stringify(canonical(v)) ?? 'undefined'; return s.length > 300 ? `${s.slice(0, 300)}…` : s; };
+  for (const name of Object.values(COLLECTIONS).sort()) {
+    const [da, db] = await Promise.all([a, b].map(async (d) => new Map((await d.collection(name).find({}).toArray()).map((x) => [String(x._id), x] as const))));
+    const ids = [...new Set([...da!.keys(), ...db!.keys()])].sort();
+    for (const id of ids) {
+      const [x, y] = [da!.get(id), db!.get(id)];
+      if (!x || !y) {
+        out.push({ collection: name, id, fields: [{ field: '(document)', a: x ? 'present' : 'missing', b: y ? 'present' : 'missing' }] });
+      } else {
+        const fields = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()
+          .filter((f) => JSON.stringify(canonical(x[f])) !== JSON.stringify(canonical(y[f])))
+          .map((f) => ({ field: f, a: short(x[f]), b: short(y[f]) }));
+        if (fields.length > 0) out.push({ collection: name, id, fields });
+      }
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
