@@ -130,7 +130,7 @@ export async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: n
 export interface GraphDifference {
   collection: string;
   id: string;
-  /** 'missing in a' / 'missing in b', or the fields whose canonical JSON differs, each with both values (shortened). */
+  /** The document's presence, or the first paths (dotted, down to the first value that differs) with both values, shortened. */
   fields: { field: string; a: string; b: string }[];
 }
 
@@ -146,13 +146,22 @@ export async function graphDiff(a: mongoose.mongo.Db, b: mongoose.mongo.Db, limi
       if (!x || !y) {
         out.push({ collection: name, id, fields: [{ field: '(document)', a: x ? 'present' : 'missing', b: y ? 'present' : 'missing' }] });
       } else {
-        const fields = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()
-          .filter((f) => JSON.stringify(canonical(x[f])) !== JSON.stringify(canonical(y[f])))
-          .map((f) => ({ field: f, a: short(x[f]), b: short(y[f]) }));
+        const fields: GraphDifference['fields'] = [];
+        differingPaths(x, y, '', fields, short);
         if (fields.length > 0) out.push({ collection: name, id, fields });
       }
       if (out.length >= limit) return out;
     }
   }
   return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof mongoose.mongo.ObjectId);
+
+// Descends into sub-documents to the first values that differ (a fact map of a thousand entries names the one fact).
+function differingPaths(x: unknown, y: unknown, at: string, out: GraphDifference['fields'], short: (v: unknown) => string, limit = 5): void {
+  if (out.length >= limit) return;
+  if (isPlainObject(x) && isPlainObject(y)) {
+    for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) differingPaths(x[k], y[k], at ? `${at}.${k}` : k, out, short, limit);
+  } else if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push({ field: at, a: short(x), b: short(y) });
 }
