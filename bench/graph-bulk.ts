@@ -125,3 +125,43 @@ export async function graphDigest(db: mongoose.mongo.Db): Promise<{ documents: n
   }
   return { documents, digest: hash.digest('hex') };
 }
+
+/** One document that differs between two graphs: its collection, its _id, and the top-level fields that differ. */
+export interface GraphDifference {
+  collection: string;
+  id: string;
+  /** The document's presence, or the first paths (dotted, down to the first value that differs) with both values, shortened. */
+  fields: { field: string; a: string; b: string }[];
+}
+
+/** The first `limit` documents (collections in name order, _ids in order) that differ between the graphs of `a` and `b`. */
+export async function graphDiff(a: mongoose.mongo.Db, b: mongoose.mongo.Db, limit = 5): Promise<GraphDifference[]> {
+  const out: GraphDifference[] = [];
+  const short = (v: unknown): string => { const s = JSON.stringify(canonical(v)) ?? 'undefined'; return s.length > 300 ? `${s.slice(0, 300)}…` : s; };
+  for (const name of Object.values(COLLECTIONS).sort()) {
+    const [da, db] = await Promise.all([a, b].map(async (d) => new Map((await d.collection(name).find({}).toArray()).map((x) => [String(x._id), x] as const))));
+    const ids = [...new Set([...da!.keys(), ...db!.keys()])].sort();
+    for (const id of ids) {
+      const [x, y] = [da!.get(id), db!.get(id)];
+      if (!x || !y) {
+        out.push({ collection: name, id, fields: [{ field: '(document)', a: x ? 'present' : 'missing', b: y ? 'present' : 'missing' }] });
+      } else {
+        const fields: GraphDifference['fields'] = [];
+        differingPaths(x, y, '', fields, short);
+        if (fields.length > 0) out.push({ collection: name, id, fields });
+      }
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof mongoose.mongo.ObjectId);
+
+// Descends into sub-documents to the first values that differ (a fact map of a thousand entries names the one fact).
+function differingPaths(x: unknown, y: unknown, at: string, out: GraphDifference['fields'], short: (v: unknown) => string, limit = 5): void {
+  if (out.length >= limit) return;
+  if (isPlainObject(x) && isPlainObject(y)) {
+    for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) differingPaths(x[k], y[k], at ? `${at}.${k}` : k, out, short, limit);
+  } else if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push({ field: at, a: short(x), b: short(y) });
+}

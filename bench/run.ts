@@ -262,7 +262,7 @@ async function main(): Promise<void> {
       sections,
       datasets: {
         ingest: { events: messages.length, runs: ingest.pairs, sets: ingestSets.map((d) => ({ ...d.options, events: d.messages.length })), documents: ingest.documents },
-        scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups },
+        scaleOut: { partitions: scaleOut.partitions, setups: scaleOut.setups, differences: scaleOut.differences },
         cfx: { messages: cfx.messages, eventsPerMessage: cfx.eventsPerMessage, prefetch: cfx.prefetch },
         whereUsed: { boards: whereUsed.rows, pageSize: whereUsed.pageSize, farPage: whereUsed.farPage, floorDocuments: whereUsed.floorDocuments },
         genealogy: { smallSerials: small.serials, largeSerials: large.serials, proxiedSerials: proxied.figures.serials, proxyDelayMs: proxied.delayMs },
@@ -392,7 +392,8 @@ function report(
   rows.push(`Scale-out: the same events on topics of ${scaleOut.partitions} partitions, each ingest its own process (rate from first to last commit)`);
   rows.push(['one ingest process', fmtRate(one.rate), '', '', '', '']);
   rows.push(['two ingest processes, one consumer group', fmtRate(two.rate), 'two / one', fmtRatio(rScale), '', '']);
-  rows.push(['same graph, byte for byte', scaleOut.sameGraph ? 'yes' : 'NO', `${one.documents.toLocaleString('en-US')} documents`, '', 'yes', verdict(scaleOut.sameGraph)]);
+  const firstDiff = scaleOut.differences[0];
+  rows.push(['same graph, byte for byte', scaleOut.sameGraph ? 'yes' : 'NO', `${one.documents.toLocaleString('en-US')} documents${firstDiff ? `; first difference: ${firstDiff.collection} ${firstDiff.id} (${firstDiff.fields.map((f) => f.field).join(', ')})` : ''}`, '', 'yes', verdict(scaleOut.sameGraph)]);
 
   // The naive walk's goal is behind the proxy (below): on the loopback no traversal can reach it.
   for (const [key, g, floorGoal] of [['g1k', small, 1.5], ['g5k', large, 1.3]] as const) {

@@ -4,7 +4,7 @@ import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
 import { consumerLag, createKafka, ensureTopics, topicSettingsOf } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import { SimMessage } from '../apps/simulator/src/faults';
-import { graphDigest } from './graph-bulk';
+import { GraphDifference, graphDiff, graphDigest } from './graph-bulk';
 import { IngestContext, produceAll } from './ingest.bench';
 import { now, sleep } from './stats';
 
@@ -24,6 +24,8 @@ export interface ScaleOutFigures {
   setups: ScaleOutSetup[];
   /** Every setup ended with the same documents, byte for byte (canonical JSON of every collection). */
   sameGraph: boolean;
+  /** When they did not: the first documents of the two-process graph that differ from the one-process graph. */
+  differences: GraphDifference[];
 }
 
 /**
@@ -43,37 +45,48 @@ export async function benchScaleOut(ctx: IngestContext, messages: SimMessage[], 
   }
   await produceAll(kafka, prefix, messages);
   const setups: ScaleOutSetup[] = [];
-  for (const instances of [1, 2]) {
-    const group = `bench-${ctx.runId}-so${instances}`;
-    const dbName = `bench_${ctx.runId}_so${instances}`;
-    ctx.log(`scale-out: ${instances} ingest process(es) in group ${group}, ${partitions} partitions a topic`);
-    const children = Array.from({ length: instances }, (_, i) =>
-      spawnIngest({
-        ...process.env,
-        KAFKA_BROKERS: ctx.brokers,
-        MONGO_URL: ctx.mongoUrl,
-        MONGO_DB: dbName,
-        MONGO_WRITE_CONCERN: '1',
-        TOPIC_PREFIX: prefix,
-        KAFKA_GROUP_ID: group,
-        KAFKA_CLIENT_ID: `${group}-${i + 1}`,
-        KAFKA_TOPIC_PARTITIONS: String(partitions),
-        LOG_LEVEL: 'warn',
-      }),
-    );
-    let timing: { rate: number; seconds: number };
-    try {
-      timing = await pollCommits(kafka, group, topics, messages.length, children);
-    } finally {
-      await Promise.all(children.map(stop));
+  const dbNames: string[] = [];
+  try {
+    for (const instances of [1, 2]) {
+      const group = `bench-${ctx.runId}-so${instances}`;
+      const dbName = `bench_${ctx.runId}_so${instances}`;
+      dbNames.push(dbName);
+      ctx.log(`scale-out: ${instances} ingest process(es) in group ${group}, ${partitions} partitions a topic`);
+      const children = Array.from({ length: instances }, (_, i) =>
+        spawnIngest({
+          ...process.env,
+          KAFKA_BROKERS: ctx.brokers,
+          MONGO_URL: ctx.mongoUrl,
+          MONGO_DB: dbName,
+          MONGO_WRITE_CONCERN: '1',
+          TOPIC_PREFIX: prefix,
+          KAFKA_GROUP_ID: group,
+          KAFKA_CLIENT_ID: `${group}-${i + 1}`,
+          KAFKA_TOPIC_PARTITIONS: String(partitions),
+          LOG_LEVEL: 'warn',
+        }),
+      );
+      let timing: { rate: number; seconds: number; messages: number };
+      try {
+        timing = await pollCommits(kafka, group, topics, children);
+      } finally {
+        await Promise.all(children.map(stop));
+      }
+      if (timing.messages > messages.length) ctx.log(`scale-out: the topics hold ${timing.messages} messages for ${messages.length} events produced (${timing.messages - messages.length} sent twice by a retried send); every one was committed`);
+      const { documents, digest } = await graphDigest(ctx.client.db(dbName));
+      ctx.log(`scale-out: ${instances} process(es): ${Math.round(timing.rate)} events/s, ${documents} documents`);
+      setups.push({ instances, rate: timing.rate, seconds: timing.seconds, documents, digest });
     }
-    const db = ctx.client.db(dbName);
-    const { documents, digest } = await graphDigest(db);
-    await db.dropDatabase();
-    ctx.log(`scale-out: ${instances} process(es): ${Math.round(timing.rate)} events/s, ${documents} documents`);
-    setups.push({ instances, ...timing, documents, digest });
+    // Both graphs are kept until compared, so that a difference names its documents rather than only a digest.
+    const sameGraph = setups.every((s) => s.digest === setups[0]!.digest);
+    const differences = sameGraph ? [] : await graphDiff(ctx.client.db(dbNames[0]!), ctx.client.db(dbNames[1]!));
+    for (const d of differences) {
+      ctx.log(`scale-out: GRAPHS DIFFER: ${d.collection} ${d.id}: ${d.fields.map((f) => `${f.field}: one process ${f.a}, two ${f.b}`).join('; ')}`);
+    }
+    return { partitions, setups, sameGraph, differences };
+  } finally {
+    for (const name of dbNames) await ctx.client.db(name).dropDatabase();
   }
-  return { partitions, setups, sameGraph: setups.every((s) => s.digest === setups[0]!.digest) };
 }
 
 function spawnIngest(env: NodeJS.ProcessEnv): ChildProcess {
@@ -102,7 +115,13 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function pollCommits(kafka: Kafka, groupId: string, topics: string[], total: number, children: ChildProcess[]): Promise<{ rate: number; seconds: number }> {
+/**
+ * Resolves once the group has committed every message of the topics (their end offsets: an event sent twice by a
+ * retried send is one more message), with the rate from the first committed progress to then. Waiting for as many
+ * commits as events produced stopped the children before the topics' last messages, at a place that differs from one
+ * setup to the next (the first full run: same document count, different graphs).
+ */
+async function pollCommits(kafka: Kafka, groupId: string, topics: string[], children: ChildProcess[]): Promise<{ rate: number; seconds: number; messages: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -113,12 +132,13 @@ async function pollCommits(kafka: Kafka, groupId: string, topics: string[], tota
       const lag = await consumerLag(admin, groupId, topics);
       const t = now();
       const committed = lag.partitions.reduce((s, p) => s + p.committed, 0);
+      const messages = lag.partitions.reduce((s, p) => s + p.end, 0);
       if (committed > 0) first ??= { t, committed };
-      if (committed >= total) {
+      if (messages > 0 && lag.total === 0) {
         const seconds = (t - first!.t) / 1000;
-        return { rate: (total - first!.committed) / seconds, seconds };
+        return { rate: (messages - first!.committed) / seconds, seconds, messages };
       }
-      if (Date.now() > deadline) throw new Error(`committed ${committed} of ${total} in 30 minutes`);
+      if (Date.now() > deadline) throw new Error(`committed ${committed} of ${messages} messages in 30 minutes`);
       await sleep(100);
     }
   } finally {

@@ -104,6 +104,40 @@ describe('TraceEventsConsumer', () => {
     ]);
   });
 
+  it('records an event sent twice (a retried send) at its last offset when the copies fall in two slices, whichever slice the database answers first', async () => {
+    // The graph as a fake: the provenance an event ends with is the offset of the copy whose write landed last.
+    const provenance = new Map<string, string>();
+    const record = async (events: { event: { eventId: string }; position: { offset: string } }[]): Promise<RecordEventsResult> => {
+      // The first slice is the slow one: its writes land after the second's unless the second waits for it.
+      if (events[0]!.position.offset === '0') await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const e of events) provenance.set(e.event.eventId, e.position.offset);
+      return { recorded: events.length, refused: [] };
+    };
+    const twice = toMessage(started('SN-TWICE')).value;
+    const values = Array.from({ length: 2 * SLICE_MESSAGES }, (_, i) => (i === 3 || i === SLICE_MESSAGES + 5 ? twice : toMessage(started(`SN-T${i}`)).value));
+    const twiceId = (JSON.parse(twice) as { eventId: string }).eventId;
+
+    await recordInSlices(batchOf(values), new Slots(2), record);
+
+    // As recorded one message after another (and as the rebuild from the topics records it): the later copy wins.
+    expect(provenance.get(twiceId)).toBe(String(SLICE_MESSAGES + 5));
+  });
+
+  it('keeps slices that share no event side by side', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const record = async (events: unknown[]): Promise<RecordEventsResult> => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return { recorded: events.length, refused: [] };
+    };
+
+    await recordInSlices(batchOf(Array.from({ length: 3 * SLICE_MESSAGES }, (_, i) => toMessage(started(`SN-S${i}`)).value)), new Slots(3), record);
+
+    expect(most).toBeGreaterThan(1);
+  });
+
   it('starts no slice after one failed, lets those in flight end, then throws the failure (the transport retries the whole batch)', async () => {
     const ended: string[] = [];
     let secondStarted!: () => void;

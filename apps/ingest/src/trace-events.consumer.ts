@@ -80,15 +80,27 @@ type SliceOutcome = RecordEventsResult & { events: PositionedEvent[]; deadLetter
  * others instead of waiting for it: a whole partition's batch (4 MB, thousands of events) would otherwise validate
  * everything, then write everything, and a few large batches leave the database idle between them. Safe in any
  * order: every graph write is idempotent and order-free, and a unit's derived writes are read back after its own
- * writes are durable (applyGraphWrites). Resolves once every slice is recorded; if one fails, no further slice
- * starts, the ones in flight end, and the first failure is thrown (the transport retries the whole batch, committing
- * nothing).
+ * writes are durable (applyGraphWrites). All but one thing: an event sent twice (a retried send) sits at two offsets,
+ * and its facts name the offset of the copy written last; so a slice holding an event that an earlier slice of the
+ * batch holds is recorded only after that one, and the later copy wins as it does within a slice (mergeGraphWrites),
+ * across batches and in the rebuild: two ingests of the same topics write the same graph. Resolves once every slice
+ * is recorded; if one fails, no further slice starts, the ones in flight end, and the first failure is thrown (the
+ * transport retries the whole batch, committing nothing).
  */
 export async function recordInSlices(batch: IncomingBatch, slots: Slots, record: (events: PositionedEvent[]) => Promise<RecordEventsResult>): Promise<SliceOutcome[]> {
   const slices: Promise<SliceOutcome>[] = [];
+  // The slice of this batch that holds each event id, so that a second copy waits for the first.
+  const sliceOf = new Map<string, Promise<SliceOutcome>>();
   let failed = false;
   for (let i = 0; i < batch.messages.length && !failed; i += SLICE_MESSAGES) {
     const { events, deadLetters } = await validatedInTurns({ ...batch, messages: batch.messages.slice(i, i + SLICE_MESSAGES) });
+    const earlier = new Set<Promise<SliceOutcome>>();
+    for (const e of events) {
+      const s = sliceOf.get(e.event.eventId);
+      if (s) earlier.add(s);
+    }
+    if (earlier.size > 0) await Promise.allSettled(earlier); // one that failed sets `failed`, below
+    if (failed) break;
     const release = await slots.take();
     if (failed) {
       release();
@@ -99,6 +111,7 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
       .finally(release);
     slice.catch(() => (failed = true));
     slices.push(slice);
+    for (const e of events) sliceOf.set(e.event.eventId, slice);
     // Lets the driver send this slice's writes before the next slice's validation takes the thread.
     if (i + SLICE_MESSAGES < batch.messages.length) await new Promise((resolve) => setImmediate(resolve));
   }
