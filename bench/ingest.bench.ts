@@ -134,22 +134,27 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
   };
 }
 
+/** An ingest's environment in the bench: its own database, topics and group on the bench's backends, quiet logs. */
+export function ingestEnv(ctx: IngestContext, o: { dbName: string; prefix: string; groupId: string; clientId: string }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: ctx.brokers,
+    MONGO_URL: ctx.mongoUrl,
+    MONGO_DB: o.dbName,
+    MONGO_WRITE_CONCERN: '1',
+    TOPIC_PREFIX: o.prefix,
+    KAFKA_GROUP_ID: o.groupId,
+    KAFKA_CLIENT_ID: o.clientId,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /** The real ingest (startIngest) in process, with its own group and database; its use-case observed, not changed. */
 async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], produced: Set<string>, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string; maxInFlight: number; cpuMs: number; spans: Span[] }> {
   const total = produced.size;
   const groupId = `bench-${ctx.runId}-ingest${rep}`;
   const dbName = `bench_${ctx.runId}_ingest${rep}`;
-  const app = await startIngest({
-    ...process.env,
-    KAFKA_BROKERS: ctx.brokers,
-    MONGO_URL: ctx.mongoUrl,
-    MONGO_DB: dbName,
-    MONGO_WRITE_CONCERN: '1',
-    TOPIC_PREFIX: prefix,
-    KAFKA_GROUP_ID: groupId,
-    KAFKA_CLIENT_ID: groupId,
-    LOG_LEVEL: 'warn',
-  });
+  const app = await startIngest(ingestEnv(ctx, { dbName, prefix, groupId, clientId: groupId }));
   // When each batch's recording starts and ends (after the consumer validated its messages), and what it held.
   const useCase = app.get(RecordEventsUseCase);
   const execute = useCase.execute.bind(useCase);

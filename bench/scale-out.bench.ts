@@ -5,7 +5,7 @@ import { consumerLag, createKafka, ensureTopics, topicSettingsOf } from '@trace/
 import { Kafka } from 'kafkajs';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { GraphDifference, graphDiff, graphDigest } from './graph-bulk';
-import { IngestContext, produceAll } from './ingest.bench';
+import { IngestContext, ingestEnv, produceAll } from './ingest.bench';
 import { now, sleep } from './stats';
 
 const ROOT = path.join(__dirname, '..');
@@ -53,18 +53,7 @@ export async function benchScaleOut(ctx: IngestContext, messages: SimMessage[], 
       dbNames.push(dbName);
       ctx.log(`scale-out: ${instances} ingest process(es) in group ${group}, ${partitions} partitions a topic`);
       const children = Array.from({ length: instances }, (_, i) =>
-        spawnIngest({
-          ...process.env,
-          KAFKA_BROKERS: ctx.brokers,
-          MONGO_URL: ctx.mongoUrl,
-          MONGO_DB: dbName,
-          MONGO_WRITE_CONCERN: '1',
-          TOPIC_PREFIX: prefix,
-          KAFKA_GROUP_ID: group,
-          KAFKA_CLIENT_ID: `${group}-${i + 1}`,
-          KAFKA_TOPIC_PARTITIONS: String(partitions),
-          LOG_LEVEL: 'warn',
-        }),
+        spawnIngest({ ...ingestEnv(ctx, { dbName, prefix, groupId: group, clientId: `${group}-${i + 1}` }), KAFKA_TOPIC_PARTITIONS: String(partitions) }),
       );
       let timing: { rate: number; seconds: number; messages: number };
       try {

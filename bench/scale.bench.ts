@@ -32,6 +32,7 @@ import mongoose from 'mongoose';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { WRITE_CONCERN } from './graph-bulk';
+import { rssOf } from './progress';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
 import { Latency, latencyOf, now } from './stats';
 
@@ -259,8 +260,8 @@ function footprint(s: StandIn): Footprint {
     const info = execFileSync('jcmd', [String(s.pid), 'GC.heap_info'], { encoding: 'utf8' });
     const used = /used (\d+)K/.exec(info);
     if (used) out.heapMiB = Number(used[1]) / 1024;
-    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'));
-    if (rss) out.rssMiB = Number(rss[1]) / 1024;
+    const rss = rssOf(s.pid);
+    if (rss) out.rssMiB = rss.rssMiB;
   }
   if (s.file && fs.existsSync(s.file)) out.diskMiB = fs.statSync(s.file).size / 2 ** 20;
   return out;

@@ -1,6 +1,7 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { FakeStore, applyWrites as apply, fetchedOf } from '../testing/fake-graph';
+import { factKey } from '../facts/provenance';
 import { graphWritesFor, mergeGraphWrites } from './graph-writes';
 
 // Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not key order.
@@ -75,6 +76,15 @@ describe('graph writes', () => {
     const expected = ['REEL-A1:BrandA:SUB', 'REEL-BC:BrandA:TOP'];
     expect(edges(scenario())).toEqual(expected);
     expect(edges([...scenario()].reverse())).toEqual(expected);
+  });
+
+  it('key a serial in every bucket of serials by its fact key, under a brand as without one (the stored layout)', () => {
+    const store: FakeStore = {};
+    scenario().forEach((e, i) => apply(store, graphWritesFor({ event: e, position: at(i) })));
+    const keysOf = (docs: Iterable<Record<string, unknown>>) => [...docs].flatMap((d) => Object.entries(d.serials as Record<string, string>)).map(([k, serial]) => `${serial}:${k}`).sort();
+    const expected = ['SUB', 'TOP'].map((serial) => `${serial}:${factKey(serial)}`);
+    expect(keysOf(store.lotUses!.values())).toEqual(expected);
+    expect(keysOf(store.lotBrandUses!.values())).toEqual(expected);
   });
 
   it('merged per document give the same documents as applied one by one', () => {

@@ -287,13 +287,13 @@ export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): Graph
   const installed = new Set(Object.values(unit.installs ?? {}).flatMap(installedLotsOf));
   const lots = need.brandSet ? [...installed] : [...need.lots].filter((l) => installed.has(l));
   const bucket = lotUseBucketOf(unit._id);
-  // Made once per unit, not once per (lot, brand) edge: up to 700 lots x brands sha1 hashes of the same serial.
-  const serialField = `serials.${factKey(unit._id)}`;
-  const bucketField = `buckets.b${bucket}`;
+  // Named once per unit (the memoized names above), not once per (lot, brand) edge: up to 700 lots x brands hashes.
+  const serialKey = serialField(unit._id);
+  const bucketKey = BUCKET_FIELDS[bucket]!;
   return lots.sort().flatMap((lotId): GraphWrite[] =>
     brands.flatMap((brand): GraphWrite[] => [
-      { collection: 'lotBrandUses', id: lotBrandUsesId(lotId, brand, bucket), set: { lotId, brand, bucket, [serialField]: unit._id } },
-      { collection: 'lotBrandUseIndex', id: lotBrandUseIndexId(lotId, brand), set: { lotId, brand, [bucketField]: bucket } },
+      { collection: 'lotBrandUses', id: lotBrandUsesId(lotId, brand, bucket), set: { lotId, brand, bucket, [serialKey]: unit._id } },
+      { collection: 'lotBrandUseIndex', id: lotBrandUseIndexId(lotId, brand), set: { lotId, brand, [bucketKey]: bucket } },
     ]),
   );
 }
