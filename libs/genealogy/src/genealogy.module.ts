@@ -28,6 +28,8 @@ import {
   UnitSchema,
   VendorLotSchema,
   VendorSchema,
+  VendorSuppliesSchema,
+  VendorSupplyIndexSchema,
 } from './storage/graph.schemas';
 import { ForwardTracer } from './forward/where-used';
 
@@ -39,6 +41,8 @@ import { ForwardTracer } from './forward/where-used';
       { name: MODELS.lot, schema: LotSchema },
       { name: MODELS.vendorLot, schema: VendorLotSchema },
       { name: MODELS.vendor, schema: VendorSchema },
+      { name: MODELS.vendorSupplies, schema: VendorSuppliesSchema },
+      { name: MODELS.vendorSupplyIndex, schema: VendorSupplyIndexSchema },
       { name: MODELS.lotUses, schema: LotUsesSchema },
       { name: MODELS.lotUseIndex, schema: LotUseIndexSchema },
       { name: MODELS.lotBrandUses, schema: LotBrandUsesSchema },

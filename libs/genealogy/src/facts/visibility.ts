@@ -201,6 +201,8 @@ const PASS_THROUGH = new Set([
   'findProductUnits',
   'findProductUnitIndexes',
   'findPartReceipts',
+  'findVendorSupplies',
+  'findVendorSupplyIndexes',
 ]);
 
 function methodNames(o: object): string[] {

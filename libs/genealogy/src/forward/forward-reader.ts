@@ -1,4 +1,4 @@
-import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
 
 /** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
 export interface ForwardReader {
@@ -12,6 +12,8 @@ export interface ForwardReader {
   findParentUnits?(serials: string[]): Promise<UnitDoc[]>;
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
   findVendors(ids: string[]): Promise<VendorDoc[]>;
+  findVendorSupplyIndexes(vendorIds: string[]): Promise<VendorSupplyIndexDoc[]>;
+  findVendorSupplies(ids: string[]): Promise<VendorSuppliesDoc[]>;
 }
 
 /** The reads that count a product's units. */

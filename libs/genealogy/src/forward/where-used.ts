@@ -3,6 +3,8 @@ import { compare } from '../facts/facts';
 import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 import type { BrandScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
+import type { VendorDoc, VendorLotDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
+import { vendorSuppliesId } from '../storage/lot-uses';
 import type { ForwardReader } from './forward-reader';
 import { packagesOf, reachLots } from './lineage';
 import { unitsOfProducts } from './product-units';
@@ -40,17 +42,56 @@ export async function whereUsedOfVendorLot(reader: ForwardReader, vendorLotId: s
 /** Where a vendor's material is used: every vendor lot it supplied; null when no event ever named the vendor. */
 export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string, scope: BrandScope, batching = DEFAULT_BATCHING): Promise<VendorWhereUsed | null> {
   const stats: TraversalStats = { roundTrips: 1 };
-  const [vendor] = await reader.findVendors([vendorId]);
+  const [[vendor], [index]] = await Promise.all([reader.findVendors([vendorId]), reader.findVendorSupplyIndexes([vendorId])]);
   if (!vendor) return null;
-  const ids = [...new Set(Object.values(vendor.vendorLots ?? {}))].sort();
-  stats.roundTrips++;
-  const vendorLots = (await reader.findVendorLots(ids)).sort((a, b) => compare(a._id, b._id));
+  const vendorLots = (await suppliedVendorLots(reader, vendor, index, stats, batching)).sort((a, b) => compare(a._id, b._id));
   const start: PathStep = { kind: 'vendor', id: vendorId, via: 'root' };
   const roots = vendorLots.flatMap((vl) => packagesOf(vl, [start, { kind: 'vendorLot', id: vl._id, via: 'supplied' }]));
   return {
     ...answer(reader, await reachLots(reader, roots, stats, scope), stats, batching, scope),
     vendorLots: vendorLots.map((vl) => ({ vendorLotId: vl._id, mpn: vl.mpn, vendorLotCode: vl.vendorLotCode, lotIds: packagesOf(vl, []).map((r) => r.lotId) })),
   };
+}
+
+/**
+ * The vendor lots of a vendor, read bucket by bucket (vendor_supplies, in bucket order): each round trip reads the next
+ * buckets and the vendor lots of those read before, so no read holds more than about `batching.serials` vendor lots,
+ * however many the vendor supplied. A vendor document written before the buckets existed still lists its vendor lots in
+ * `vendorLots`: read first, beside the buckets, each vendor lot once.
+ */
+async function suppliedVendorLots(reader: ForwardReader, vendor: VendorDoc, index: VendorSupplyIndexDoc | undefined, stats: TraversalStats, batching: ForwardBatching): Promise<VendorLotDoc[]> {
+  const buckets = Object.values(index?.buckets ?? {})
+    .sort((a, b) => a - b)
+    .map((b) => vendorSuppliesId(vendor._id, b));
+  const seen = new Set<string>();
+  const unseen = (ids: Iterable<string>): string[] => {
+    const out: string[] = [];
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(id);
+    }
+    return out.sort(compare);
+  };
+  const found: VendorLotDoc[] = [];
+  let ids = unseen(Object.values(vendor.vendorLots ?? {}));
+  // Buckets read at once start few and follow how full they turn out, as a lot's where-used reads its buckets (rows.ts).
+  let batch = Math.min(16, batching.buckets);
+  let bucketsRead = 0;
+  let lotsRead = 0;
+  for (let i = 0; i < buckets.length || ids.length > 0; ) {
+    const next = buckets.slice(i, i + batch);
+    i += next.length;
+    const [docs, supplies] = await Promise.all([ids.length > 0 ? reader.findVendorLots(ids) : [], next.length > 0 ? reader.findVendorSupplies(next) : []]);
+    stats.roundTrips++;
+    for (const d of docs) found.push(d);
+    ids = unseen(supplies.flatMap((s) => Object.values(s.vendorLots ?? {})));
+    bucketsRead += next.length;
+    lotsRead += ids.length;
+    const perBucket = Math.max(lotsRead / Math.max(bucketsRead, 1), 1);
+    batch = Math.max(1, Math.min(batching.buckets, batch * 2, Math.floor(batching.serials / perBucket)));
+  }
+  return found;
 }
 
 /**

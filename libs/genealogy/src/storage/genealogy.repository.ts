@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 import { byIds } from './by-ids';
 import { MODELS } from './graph.schemas';
 
@@ -17,6 +17,8 @@ export class GenealogyRepository {
     @InjectModel(MODELS.lot) private readonly lots: Model<LotDoc>,
     @InjectModel(MODELS.vendorLot) private readonly vendorLots: Model<VendorLotDoc>,
     @InjectModel(MODELS.vendor) private readonly vendors: Model<VendorDoc>,
+    @InjectModel(MODELS.vendorSupplies) private readonly vendorSupplies: Model<VendorSuppliesDoc>,
+    @InjectModel(MODELS.vendorSupplyIndex) private readonly vendorSupplyIndex: Model<VendorSupplyIndexDoc>,
     @InjectModel(MODELS.lotUses) private readonly lotUses: Model<LotUsesDoc>,
     @InjectModel(MODELS.lotUseIndex) private readonly lotUseIndex: Model<LotUseIndexDoc>,
     @InjectModel(MODELS.productUnits) private readonly productUnits: Model<ProductUnitsDoc>,
@@ -54,9 +56,20 @@ export class GenealogyRepository {
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]> {
     return byIds(this.vendorLots, ids);
   }
-  /** Vendors by id; `withoutForwardEdges` leaves out `vendorLots` (every vendor lot ever received), which a backward walk never reads. */
+  /**
+   * Vendors by id: their own facts. `withoutForwardEdges` leaves out the `vendorLots` map that documents written
+   * before vendor_supplies still hold (every vendor lot ever received), which only a vendor's where-used reads.
+   */
   findVendors(vendorIds: string[], withoutForwardEdges = false): Promise<VendorDoc[]> {
     return byIds(this.vendors, vendorIds, withoutForwardEdges ? { vendorLots: 0 } : undefined);
+  }
+  /** For each vendor, which of its vendor_supplies buckets are non-empty. */
+  findVendorSupplyIndexes(vendorIds: string[]): Promise<VendorSupplyIndexDoc[]> {
+    return byIds(this.vendorSupplyIndex, vendorIds);
+  }
+  /** Buckets of vendors' vendor lots, by bucket id (vendorSuppliesId). */
+  findVendorSupplies(ids: string[]): Promise<VendorSuppliesDoc[]> {
+    return byIds(this.vendorSupplies, ids);
   }
   /** Buckets of lots' forward edges, by bucket id (lotUsesId). */
   findLotUses(ids: string[]): Promise<LotUsesDoc[]> {

@@ -100,8 +100,28 @@ export interface VendorDoc {
   _id: string;
   registration?: { name: string; country: string } & Timed;
   statuses?: FactMap<{ status: VendorStatus; reason: string } & Timed>;
-  /** The vendor's vendor lots (forward edge for exposure), keyed by factKey(vendorLotId). */
+  /** A receipt named the vendor (MaterialReceived): its vendor lots are in vendor_supplies, not here, so this stays small. */
+  supplied?: true;
+  /**
+   * Only in documents written before vendor_supplies existed: every vendor lot of the vendor, keyed by
+   * entityKey(vendorLotId), one field per vendor lot without bound. Still read by a vendor's where-used beside the
+   * buckets; `graph rebuild` into a new database leaves it out.
+   */
   vendorLots?: FactMap<string>;
+}
+
+/** One bucket of a vendor's forward edges (vendor -> vendor lot, for exposure): vendor lot ids keyed by entityKey(vendorLotId). */
+export interface VendorSuppliesDoc {
+  _id: string;
+  vendorId: string;
+  bucket: number;
+  vendorLots?: FactMap<string>;
+}
+
+/** Which buckets of vendor_supplies hold vendor lots of a vendor, keyed `b<bucket>` (as LotUseIndexDoc): bounded by LOT_USE_BUCKETS. */
+export interface VendorSupplyIndexDoc {
+  _id: string;
+  buckets?: FactMap<number>;
 }
 
 /** One bucket of a lot's forward edges: serials the lot was installed in, keyed by factKey(serial) (see lot-uses.ts). */
@@ -181,6 +201,8 @@ export const COLLECTIONS = {
   lots: 'lots',
   vendorLots: 'vendor_lots',
   vendors: 'vendors',
+  vendorSupplies: 'vendor_supplies',
+  vendorSupplyIndex: 'vendor_supply_index',
   lotUses: 'lot_uses',
   lotUseIndex: 'lot_use_index',
   lotBrandUses: 'lot_brand_uses',

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { COLLECTIONS, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from './graph.documents';
+import { COLLECTIONS, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 
 // Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
 // traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
@@ -41,8 +41,16 @@ export const VendorLotSchema = new Schema<VendorLotDoc>(
   { ...options, collection: COLLECTIONS.vendorLots },
 );
 export const VendorSchema = new Schema<VendorDoc>(
-  { _id: String, registration: Schema.Types.Mixed, statuses: Schema.Types.Mixed, vendorLots: Schema.Types.Mixed },
+  { _id: String, registration: Schema.Types.Mixed, statuses: Schema.Types.Mixed, supplied: Boolean, vendorLots: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.vendors },
+);
+export const VendorSuppliesSchema = new Schema<VendorSuppliesDoc>(
+  { _id: String, vendorId: String, bucket: Number, vendorLots: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.vendorSupplies },
+);
+export const VendorSupplyIndexSchema = new Schema<VendorSupplyIndexDoc>(
+  { _id: String, buckets: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.vendorSupplyIndex },
 );
 export const LotUsesSchema = new Schema<LotUsesDoc>(
   { _id: String, lotId: String, bucket: Number, serials: Schema.Types.Mixed },
@@ -76,4 +84,4 @@ export const RetractionSchema = new Schema<RetractionDoc>(
 );
 
 /** Model names, used with @InjectModel inside this lib only. */
-export const MODELS = { retraction: 'Retraction', unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;
+export const MODELS = { retraction: 'Retraction', unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', vendorSupplies: 'VendorSupplies', vendorSupplyIndex: 'VendorSupplyIndex', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;

@@ -28,5 +28,11 @@ export const lotBrandUsesId = (lotId: string, brand: string, bucket: number): st
 /** The `_id` of the index of a lot's uses by units of one brand. */
 export const lotBrandUseIndexId = (lotId: string, brand: string): string => JSON.stringify([lotId, brand]);
 
+/**
+ * The `_id` of one bucket of a vendor's vendor lots (vendor_supplies): the same pattern, the bucket chosen by
+ * lotUseBucketOf(vendorLotId), so a vendor that supplied a million vendor lots holds about 1,000 per bucket.
+ */
+export const vendorSuppliesId = (vendorId: string, bucket: number): string => JSON.stringify([vendorId, bucket]);
+
 /** The `_id` of one bucket of a product's units of one brand. */
 export const productUnitsId = (productPartNumber: string, brand: string, bucket: number): string => JSON.stringify([productPartNumber, brand, bucket]);

@@ -77,6 +77,8 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findUnits: by('units'),
     findVendorLots: by('vendorLots'),
     findVendors: by('vendors'),
+    findVendorSupplyIndexes: by('vendorSupplyIndex'),
+    findVendorSupplies: by('vendorSupplies'),
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
     findShipmentUnits: by('shipmentUnits'),

@@ -2,7 +2,7 @@ import type mongoose from 'mongoose';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import {
   LotBrandUseIndexSchema, LotBrandUsesSchema, LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, ProductUnitIndexSchema,
-  ProductUnitsSchema, RetractionSchema, UnitSchema, VendorLotSchema, VendorSchema,
+  ProductUnitsSchema, RetractionSchema, UnitSchema, VendorLotSchema, VendorSchema, VendorSuppliesSchema, VendorSupplyIndexSchema,
 } from '../storage/graph.schemas';
 
 /** The graph's repository on a connection of its own, outside Nest (benches): the models GenealogyModule registers. */
@@ -10,6 +10,7 @@ export function genealogyRepositoryOn(conn: mongoose.Connection): GenealogyRepos
   const m = <T>(name: string, schema: mongoose.Schema<T>): mongoose.Model<T> => conn.model<T>(name, schema);
   return new GenealogyRepository(
     m(MODELS.unit, UnitSchema), m(MODELS.lot, LotSchema), m(MODELS.vendorLot, VendorLotSchema), m(MODELS.vendor, VendorSchema),
+    m(MODELS.vendorSupplies, VendorSuppliesSchema), m(MODELS.vendorSupplyIndex, VendorSupplyIndexSchema),
     m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
     m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),

@@ -5,7 +5,7 @@ import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
 import { DERIVED_FROM_FIELDS, GraphStore, applyGraphWrites, prepareGraphWrites } from './apply-graph-writes';
 import { DerivedFrom, GraphWrite } from './graph-writes';
-import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection (applyGraphWrites). */
@@ -18,6 +18,8 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.lot) lots: Model<LotDoc>,
     @InjectModel(MODELS.vendorLot) vendorLots: Model<VendorLotDoc>,
     @InjectModel(MODELS.vendor) vendors: Model<VendorDoc>,
+    @InjectModel(MODELS.vendorSupplies) vendorSupplies: Model<VendorSuppliesDoc>,
+    @InjectModel(MODELS.vendorSupplyIndex) vendorSupplyIndex: Model<VendorSupplyIndexDoc>,
     @InjectModel(MODELS.lotUses) lotUses: Model<LotUsesDoc>,
     @InjectModel(MODELS.lotUseIndex) lotUseIndex: Model<LotUseIndexDoc>,
     @InjectModel(MODELS.productUnits) productUnits: Model<ProductUnitsDoc>,
@@ -28,7 +30,7 @@ export class GraphWriteRepository {
     authority: AuthorityRepository,
     lookup: LookupRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
+    this.models = { units, lots, vendorLots, vendors, vendorSupplies, vendorSupplyIndex, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
   }
 
   /** The graph as a GraphStore: mongoose's driver collections, so the writer's exact documents go out uncast. */

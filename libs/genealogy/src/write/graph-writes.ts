@@ -2,7 +2,7 @@ import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/c
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
 import { shipmentUnitsWrite } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
-import { LOT_USE_BUCKETS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId, vendorSuppliesId } from '../storage/lot-uses';
 import { boundedMemo } from '../facts/bounded-memo';
 import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
@@ -78,9 +78,14 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       const d = event.data;
       const vl = vendorLotId(d);
       const lotIds = d.packages.map((p) => p.lotId);
+      const bucket = lotUseBucketOf(vl);
       return [
-        // The forward edge vendor -> vendor lot, for exposure: one field per vendor lot, replays write it again.
-        { collection: 'vendors', id: d.vendorId, set: { [`vendorLots.${entityKey(vl)}`]: vl } },
+        // The vendor's own document stays small: it only learns that it supplied (a vendor never registered is still one).
+        { collection: 'vendors', id: d.vendorId, set: { supplied: true } },
+        // The forward edge vendor -> vendor lot, for exposure, bucketed like lot uses: one field per vendor lot in the
+        // bucket its id hashes to, and the bucket in the vendor's index; replays write the same fields again.
+        { collection: 'vendorSupplies', id: vendorSuppliesId(d.vendorId, bucket), set: { vendorId: d.vendorId, bucket, [`vendorLots.${entityKey(vl)}`]: vl } },
+        { collection: 'vendorSupplyIndex', id: d.vendorId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
         partReceiptsWrite(d, vl, k),
         {
           collection: 'vendorLots',
