@@ -1,0 +1,132 @@
+import { TraceEvent, vendorLotId } from '@trace/contracts';
+import { testEvents } from '@trace/contracts/testing';
+import { FakeStore, applyWrites, readerOf, storeOf } from '../testing/fake-graph';
+import { SITE_WIDE } from '../genealogy.types';
+import { entityKey } from '../facts/provenance';
+import { LOT_USE_BUCKETS, lotUseBucketOf, vendorSuppliesId } from '../storage/lot-uses';
+import { whereUsedOfVendor } from '../forward/where-used';
+import type { WhereUsedRow } from '../forward/where-used.types';
+import { graphWritesFor } from './graph-writes';
+
+// A vendor's vendor lots (the forward edge vendor -> vendor lot, for exposure) in buckets, as a lot's uses are: the
+// vendor's document stays the vendor's own facts however many vendor lots it supplied.
+
+const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+const ev = testEvents('vs', { minute: 0 });
+const code = (i: number) => `VL${String(i).padStart(5, '0')}`;
+
+/** `n` vendor lots of vendor V, one reel each; the first three reels installed in a board each. */
+function supplied(n: number): TraceEvent[] {
+  const events: TraceEvent[] = [ev('VendorRegistered', { vendorId: 'V', name: 'Volume Parts', country: 'DE', status: 'approved' })];
+  for (let i = 0; i < n; i++) {
+    events.push(ev('MaterialReceived', { receiptId: `R${i}`, vendorId: 'V', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: code(i), receivedAt: t(0), uom: 'pcs', packages: [{ lotId: `REEL-${i}`, quantity: 100 }] }, 1));
+  }
+  for (let i = 0; i < Math.min(n, 3); i++) {
+    events.push(ev('UnitStarted', { serial: `B${i}`, brand: 'Acme', productPartNumber: 'P-B', workOrder: 'WO1' }, 2));
+    events.push(ev('MaterialInstalled', { serial: `B${i}`, lotId: `REEL-${i}`, quantity: 1, refDes: ['C1'] }, 3));
+  }
+  return events;
+}
+const idOf = (i: number) => vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: code(i) });
+const docs = (store: FakeStore, collection: string) => [...(store[collection]?.values() ?? [])];
+const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {
+  const out: WhereUsedRow[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+};
+
+describe("a vendor's vendor lots", () => {
+  it('go to several buckets once the vendor supplied more than one holds, each listed in the index, and leave the vendor document its own facts (the stored layout)', () => {
+    const few = storeOf(supplied(3));
+    const many = storeOf(supplied(3_000));
+    const buckets = docs(many, 'vendorSupplies');
+    expect(buckets.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
+    for (const b of buckets) {
+      expect(b._id).toBe(vendorSuppliesId('V', b.bucket));
+      expect(b.vendorId).toBe('V');
+      for (const [key, vl] of Object.entries(b.vendorLots as Record<string, string>)) {
+        expect(key).toBe(entityKey(vl));
+        expect(lotUseBucketOf(vl)).toBe(b.bucket);
+      }
+    }
+    const held = buckets.flatMap((b) => Object.values(b.vendorLots as Record<string, string>)).sort();
+    expect(held).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
+    expect(Object.values(many.vendorSupplyIndex!.get('V')!.buckets as Record<string, number>).sort((a, b) => a - b)).toEqual(buckets.map((b) => b.bucket).sort((a, b) => a - b));
+    // The vendor document holds the fields it does with three vendor lots, under 1 KB: nothing that grows with them.
+    const vendor = many.vendors!.get('V')!;
+    expect(Object.keys(vendor).sort()).toEqual(Object.keys(few.vendors!.get('V')!).sort());
+    expect(Object.keys(vendor).sort()).toEqual(['_id', 'registration', 'statuses', 'supplied']);
+    expect(JSON.stringify(vendor).length).toBeLessThan(1_024);
+  });
+
+  it('end in the same documents whatever the order of delivery, duplicates and replays included', () => {
+    const events = supplied(200);
+    const ordered = storeOf(events);
+    // Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not the order fields came in.
+    const canonical = (v: unknown): unknown =>
+      v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+    const snapshot = (s: FakeStore) => JSON.stringify(canonical(Object.fromEntries(['vendors', 'vendorSupplies', 'vendorSupplyIndex'].map((c) => [c, Object.fromEntries(s[c] ?? [])]))));
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 10; round++) {
+      const shuffled = events.map((event, i) => ({ event, i })).sort(() => random() - 0.5);
+      const store: FakeStore = {};
+      // Each event keeps its position (its offset), as a replayed batch or a retried send does.
+      for (const { event, i } of [...shuffled, ...shuffled.slice(0, 40)]) applyWrites(store, graphWritesFor({ event, position: { topic: 't', partition: 0, offset: String(i) } }));
+      expect(snapshot(store)).toEqual(snapshot(ordered));
+    }
+    expect(docs(ordered, 'vendorSupplies').flatMap((b) => Object.keys(b.vendorLots)).length).toBe(200);
+  });
+});
+
+describe('the where-used of a vendor', () => {
+  const small = { buckets: 256, serials: 300 };
+
+  it('reads every vendor lot across its buckets, each bucket once and no read of more vendor lots than a batch holds', async () => {
+    const store = storeOf(supplied(3_000));
+    const reader = readerOf(store);
+    const w = (await whereUsedOfVendor(reader, 'V', SITE_WIDE, small))!;
+    expect(w.vendorLots.map((v) => v.vendorLotId)).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
+    expect(w.vendorLots.find((v) => v.vendorLotId === idOf(7))).toEqual({ vendorLotId: idOf(7), mpn: 'CAP', vendorLotCode: code(7), lotIds: ['REEL-7'] });
+    expect((await collect(w.rows({}, SITE_WIDE))).map((r) => `${r.lotId}>${r.serial}`).sort()).toEqual(['REEL-0>B0', 'REEL-1>B1', 'REEL-2>B2']);
+    const read = (c: string) => reader.reads.filter((r) => r.collection === c);
+    const bucketIds = read('vendorSupplies').flatMap((r) => r.ids);
+    expect(bucketIds.length).toBe(new Set(bucketIds).size);
+    expect(bucketIds.sort()).toEqual([...store.vendorSupplies!.keys()].sort());
+    expect(read('vendorSupplies').length).toBeGreaterThan(3);
+    const vendorLotReads = read('vendorLots');
+    expect(vendorLotReads.flatMap((r) => r.ids)).toHaveLength(3_000);
+    // A read follows how full the buckets turned out: about `serials` vendor lots, never the vendor's whole list at once.
+    expect(Math.max(...vendorLotReads.map((r) => r.ids.length))).toBeLessThanOrEqual(2 * small.serials);
+    expect(read('vendors')).toEqual([{ collection: 'vendors', ids: ['V'] }]);
+  });
+
+  it('answers the same on a vendor document written before the buckets, which lists its vendor lots itself', async () => {
+    const bucketed = storeOf(supplied(500));
+    // As the writer before vendor_supplies left it: every vendor lot in the vendor's document, no bucket, no index.
+    const legacy = storeOf(supplied(500));
+    const vendor = legacy.vendors!.get('V')!;
+    delete vendor.supplied;
+    vendor.vendorLots = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [entityKey(idOf(i)), idOf(i)]));
+    delete legacy.vendorSupplies;
+    delete legacy.vendorSupplyIndex;
+    // And one of both: a vendor lot received again since, now in a bucket too, is still one vendor lot.
+    const both = storeOf(supplied(500));
+    both.vendors!.get('V')!.vendorLots = { [entityKey(idOf(4))]: idOf(4), [entityKey(idOf(9))]: idOf(9) };
+    const answerOf = async (store: FakeStore) => {
+      const w = (await whereUsedOfVendor(readerOf(store), 'V', SITE_WIDE, small))!;
+      return { vendorLots: w.vendorLots, lots: w.lots, rows: await collect(w.rows({}, SITE_WIDE)) };
+    };
+    const expected = await answerOf(bucketed);
+    expect(expected.vendorLots).toHaveLength(500);
+    expect(await answerOf(legacy)).toEqual(expected);
+    expect(await answerOf(both)).toEqual(expected);
+  });
+
+  it('is null for a vendor no event named, and knows one only ever named by a receipt', async () => {
+    const unregistered = supplied(2).slice(1);
+    const reader = readerOf(storeOf(unregistered));
+    expect(await whereUsedOfVendor(reader, 'NOPE', SITE_WIDE)).toBeNull();
+    expect((await whereUsedOfVendor(reader, 'V', SITE_WIDE))!.vendorLots.map((v) => v.vendorLotId)).toEqual([idOf(0), idOf(1)]);
+  });
+});
