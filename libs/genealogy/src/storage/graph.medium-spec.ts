@@ -6,13 +6,17 @@ import { judgeWithReads } from '../authority/authority-judge';
 import { authorityReaderOf } from '../authority/fake-authority';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { BackwardTracer } from '../backward/backward-tracer';
-import { FakeStore, applyWrites, fetchedOf } from '../testing/fake-graph';
+import { FakeStore, applyWrites, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
 import { GenealogyModule } from '../genealogy.module';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from '../write/graph-write.repository';
 import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
-import { ForwardTracer } from '../forward/where-used';
+import { ForwardTracer, whereUsedOfVendor } from '../forward/where-used';
+import type { VendorWhereUsed, WhereUsedRow } from '../forward/where-used.types';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { COLLECTIONS } from './graph.documents';
 
 const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
 const positioned = (events: TraceEvent[]) => events.map((event, i) => ({ event, position: at(i) }));
@@ -99,5 +103,33 @@ describe('the graph in a real database', () => {
     const site = (await tracer.trace('cf-S', SITE_WIDE))!;
     expect(site.summary.flags.filter((f) => f.code === 'CONFLICTING_FACTS').map((f) => f.values!.map((v) => v.value))).toEqual([['Acme', 'Globex']]);
     expect((await forward.unitsOfProducts(['cf-P'], SITE_WIDE)).get('cf-P')).toBe(1);
+  });
+  it("keeps a vendor's vendor lots in buckets in the database, the vendor document small, and answers its where-used from them as without a database", async () => {
+    const t = new Date(Date.UTC(2026, 10, 1, 8)).toISOString();
+    const events: TraceEvent[] = [makeEvent('VendorRegistered', { vendorId: 'vs-V', name: 'Volume', country: 'DE', status: 'approved' }, { occurredAt: t, eventId: 'vs-reg' })];
+    for (let i = 0; i < 600; i++) {
+      events.push(makeEvent('MaterialReceived', { receiptId: `vs-R${i}`, vendorId: 'vs-V', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: `VL${i}`, receivedAt: t, uom: 'pcs', packages: [{ lotId: `vs-REEL-${i}`, quantity: 9 }] }, { occurredAt: t, eventId: `vs-r${i}` }));
+    }
+    events.push(makeEvent('MaterialInstalled', { serial: 'vs-B', lotId: 'vs-REEL-7', quantity: 1, refDes: ['C1'] }, { occurredAt: t, eventId: 'vs-i' }));
+    const writer = moduleRef.get(GraphWriteRepository);
+    await writer.apply(writesOf(events));
+    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 100).flatMap(graphWritesFor))); // a replayed batch, in another order
+    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+    const vendor = await db.collection<{ _id: string }>(COLLECTIONS.vendors).findOne({ _id: 'vs-V' });
+    expect(Object.keys(vendor!).sort()).toEqual(['_id', 'registration', 'statuses', 'supplied']);
+    const index = await db.collection<{ _id: string; buckets: Record<string, number> }>(COLLECTIONS.vendorSupplyIndex).findOne({ _id: 'vs-V' });
+    const buckets = Object.values(index!.buckets);
+    expect(buckets.length).toBeGreaterThan(100);
+    const store = storeOf(events);
+    expect(buckets.sort((a, b) => a - b)).toEqual([...store.vendorSupplies!.values()].map((b) => b.bucket as number).sort((a, b) => a - b));
+    const answerOf = async (w: VendorWhereUsed | null) => {
+      const rows: WhereUsedRow[] = [];
+      for await (const r of w!.rows({}, SITE_WIDE)) rows.push(r);
+      return { vendorLots: w!.vendorLots, lots: w!.lots, rows };
+    };
+    const fromDatabase = await answerOf(await moduleRef.get(ForwardTracer).fromVendor('vs-V', SITE_WIDE));
+    expect(fromDatabase.vendorLots).toHaveLength(600);
+    expect(fromDatabase.rows.map((r) => `${r.lotId}>${r.serial}`)).toEqual(['vs-REEL-7>vs-B']);
+    expect(fromDatabase).toEqual(await answerOf(await whereUsedOfVendor(readerOf(store), 'vs-V', SITE_WIDE)));
   });
 });
