@@ -17,6 +17,8 @@ export interface KafkaBatchTransportOptions {
   /** Partitions of each topic, when the transport has to create it. */
   topicPartitions: number;
   partitionsConsumedConcurrently: number;
+  /** Bytes a fetch may bring, in all and of one partition (DEFAULT_FETCH when absent). */
+  fetch?: FetchBytes;
   maxBackoffMs: number;
   /** A bound on one produce request of dead letters; the dead-letter topic's `max.message.bytes` is asked too, the smaller wins. */
   deadLetterMaxBytes?: number;
@@ -25,6 +27,19 @@ export interface KafkaBatchTransportOptions {
   /** Called once when a failure no retry can fix stopped the consuming; the ingest's bootstrap exits the process. */
   onFatal: (error: unknown) => void;
 }
+
+/** The bounds of one fetch: kafkajs `maxBytes` (all partitions of a broker) and `maxBytesPerPartition`. */
+export interface FetchBytes {
+  maxBytes: number;
+  maxBytesPerPartition: number;
+}
+
+/** kafkajs' own `maxBytes` (10 MB) and the 4 MB a partition the ingest always had. */
+export const DEFAULT_FETCH: FetchBytes = { maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 4 * 1024 * 1024 };
+
+/** The consumer settings of the ingest but its group (the bench's raw consumer reads with the same). */
+export const consumerSettings = (fetch: FetchBytes = DEFAULT_FETCH) =>
+  ({ sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytes: fetch.maxBytes, maxBytesPerPartition: fetch.maxBytesPerPartition, maxWaitTimeInMs: 200 }) as const;
 
 /** What the transport needs of a batch (kafkajs' EachBatchPayload, or a fake in tests). */
 export type BatchPayload = Pick<EachBatchPayload, 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'> & {
@@ -136,13 +151,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
     await producer.connect();
     this.producer = this.ownProducer = producer;
-    this.consumer = this.kafka.consumer({
-      groupId: this.options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxWaitTimeInMs: 200,
-    });
+    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...consumerSettings(this.options.fetch) });
     // kafkajs restarts a crashed consumer for retriable errors; after any other it stops consuming, silently.
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.stop(payload.error, `consumer of group ${payload.groupId}`);
