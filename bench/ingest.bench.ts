@@ -129,6 +129,7 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
     const occ = (o: typeof oi): string => `${o.seconds.toFixed(2)} s, busy ${(o.busy * 100).toFixed(0)}%, ${o.meanInFlight.toFixed(1)} in flight on average, ${Math.round(o.meanMs)} ms a recording`;
     ctx.log(`run ${rep}: ingest ${occ(oi)}; bulk writes ${occ(ob)}; load ${os.loadavg()[0]!.toFixed(1)}`);
     ctx.log(`run ${rep}: this process's CPU: ${Math.round(run.cpuMs)} ms in the ingest's span, ${Math.round(cpuMs() - cpu0)} ms in the bulk writes`);
+    ctx.log(`run ${rep}: share of the span with 0, 1, ... recordings in flight: ingest ${inFlightShares(run.spans)}; bulk writes ${inFlightShares(bulkSpans)}`);
     ctx.log(`run ${rep}: CPU per side, ingest: ${fmtCpu(run.sides)}; bulk writes: ${fmtCpu(bulkCpu)}`);
     ctx.log(`run ${rep}: ingest ${Math.round(run.rate)} events/s in ${run.seen.length} recordings, at most ${run.maxInFlight} at a time; bulk writes of them ${concurrency} at a time ${Math.round(bulkRate)} events/s`);
     pairs.push({ ingestRate: run.rate, bulkRate, batches: run.seen.length, inFlight: run.maxInFlight, cpu: { ingest: run.sides, bulk: bulkCpu } });
@@ -306,6 +307,19 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/** The share of a run's span spent with 0, 1, 2, ... recordings in flight, in percent: where an ingest idles the database. */
+function inFlightShares(spans: Span[]): string {
+  const edges = spans.flatMap(([a, b]): [number, number][] => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const time: number[] = [];
+  let level = 0;
+  for (let i = 0; i < edges.length - 1; i++) {
+    level += edges[i]![1];
+    time[level] = (time[level] ?? 0) + (edges[i + 1]![0] - edges[i]![0]);
+  }
+  const total = time.reduce((n, t) => n + (t ?? 0), 0);
+  return Array.from(time, (t) => `${Math.round(((t ?? 0) / total) * 100)}`).join('/') + '%';
+}
 
 // The stack's JVMs are this process's children (test/stack/local-stack.ts), told apart by their main class; with
 // KAFKA_BROKERS / MONGO_URL given they are someone else's and not counted.
