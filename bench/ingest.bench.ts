@@ -1,10 +1,13 @@
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS, parseEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-import { consumerLag, createKafka, ensureTopics, produceByTopic, topicSettingsOf } from '@trace/platform';
+import { consumerLag, createKafka, ensureTopics, loadEnv, produceByTopic, topicSettingsOf } from '@trace/platform';
 import { Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { startIngest } from '../apps/ingest/src/bootstrap';
+import { IngestEnv } from '../apps/ingest/src/ingest.config';
+import { consumerSettings } from '../apps/ingest/src/kafka-batch.transport';
 import { RecordEventsCommand, RecordEventsUseCase } from '../apps/ingest/src/record-events.use-case';
 import { SimMessage } from '../apps/simulator/src/faults';
 import { RecordedBatch, Span, bulkOpsFor, documentCounts, graphDigest, occupancy, writeBulks } from './graph-bulk';
@@ -27,6 +30,16 @@ export interface IngestPair {
   batches: number;
   /** The most recordings the ingest had in flight at once; the bulk writes ran at least as many at a time. */
   inFlight: number;
+  /** CPU milliseconds per side during each span (this process, the stand-in's JVM, Kafka's JVM; absent when not ours), and its wall time. */
+  cpu?: { ingest: SideCpu; bulk: SideCpu };
+}
+
+/** The CPU each process spent during one span, in ms, and the span's wall time. */
+export interface SideCpu {
+  wallMs: number;
+  node: number;
+  standIn?: number;
+  kafka?: number;
 }
 
 export interface IngestFigures {
@@ -51,8 +64,12 @@ export interface IngestFigures {
   graphDb: mongoose.mongo.Db;
 }
 
-// The consumer settings of KafkaBatchTransport (apps/ingest), so the ceiling reads the way the ingest reads.
-const CONSUMER = { sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 200 };
+// The consumer settings of KafkaBatchTransport (apps/ingest), its fetch bounds as this environment sets them for the
+// ingest (INGEST_FETCH_MAX_BYTES, INGEST_PARTITION_FETCH_MAX_BYTES), so the ceiling reads the way the ingest reads.
+const fetchOfEnv = (): ReturnType<typeof consumerSettings> => {
+  const env = loadEnv(IngestEnv, process.env);
+  return consumerSettings({ maxBytes: env.INGEST_FETCH_MAX_BYTES, maxBytesPerPartition: env.INGEST_PARTITION_FETCH_MAX_BYTES });
+};
 const PARTITIONS_CONCURRENTLY = 3;
 
 /**
@@ -103,15 +120,19 @@ export async function benchIngest(ctx: IngestContext, messages: SimMessage[], re
     const concurrency = Math.max(PARTITIONS_CONCURRENTLY, run.maxInFlight);
     const t0 = now();
     const cpu0 = cpuMs();
+    const sides0 = sidesCpu();
     const bulkSpans: Span[] = [];
     await writeBulks(bulkDb, bulks, concurrency, bulkSpans);
     const bulkRate = messages.length / ((now() - t0) / 1000);
+    const bulkCpu = cpuBetween(sides0, sidesCpu(), now() - t0);
     const [oi, ob] = [occupancy(run.spans), occupancy(bulkSpans)];
     const occ = (o: typeof oi): string => `${o.seconds.toFixed(2)} s, busy ${(o.busy * 100).toFixed(0)}%, ${o.meanInFlight.toFixed(1)} in flight on average, ${Math.round(o.meanMs)} ms a recording`;
     ctx.log(`run ${rep}: ingest ${occ(oi)}; bulk writes ${occ(ob)}; load ${os.loadavg()[0]!.toFixed(1)}`);
     ctx.log(`run ${rep}: this process's CPU: ${Math.round(run.cpuMs)} ms in the ingest's span, ${Math.round(cpuMs() - cpu0)} ms in the bulk writes`);
+    ctx.log(`run ${rep}: share of the span with 0, 1, ... recordings in flight: ingest ${inFlightShares(run.spans)}; bulk writes ${inFlightShares(bulkSpans)}`);
+    ctx.log(`run ${rep}: CPU per side, ingest: ${fmtCpu(run.sides)}; bulk writes: ${fmtCpu(bulkCpu)}`);
     ctx.log(`run ${rep}: ingest ${Math.round(run.rate)} events/s in ${run.seen.length} recordings, at most ${run.maxInFlight} at a time; bulk writes of them ${concurrency} at a time ${Math.round(bulkRate)} events/s`);
-    pairs.push({ ingestRate: run.rate, bulkRate, batches: run.seen.length, inFlight: run.maxInFlight });
+    pairs.push({ ingestRate: run.rate, bulkRate, batches: run.seen.length, inFlight: run.maxInFlight, cpu: { ingest: run.sides, bulk: bulkCpu } });
     if (last) lastRun = { seen: run.seen, documents, graphMatches: (await graphDigest(bulkDb)).digest === before!.digest, graphDb: bulkDb };
     else await bulkDb.dropDatabase();
   }
@@ -150,7 +171,7 @@ export function ingestEnv(ctx: IngestContext, o: { dbName: string; prefix: strin
 }
 
 /** The real ingest (startIngest) in process, with its own group and database; its use-case observed, not changed. */
-async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], produced: Set<string>, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string; maxInFlight: number; cpuMs: number; spans: Span[] }> {
+async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topics: string[], produced: Set<string>, rep: number): Promise<{ rate: number; seen: RecordedBatch[]; dbName: string; maxInFlight: number; cpuMs: number; spans: Span[]; sides: SideCpu }> {
   const total = produced.size;
   const groupId = `bench-${ctx.runId}-ingest${rep}`;
   const dbName = `bench_${ctx.runId}_ingest${rep}`;
@@ -172,16 +193,22 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   let maxInFlight = 0;
   let cpuAtFirst: number | undefined;
   let cpuAtLast = 0;
+  let sidesAtFirst: ReturnType<typeof sidesCpu> | undefined;
+  let sidesAtLast: ReturnType<typeof sidesCpu> | undefined;
   const spans: Span[] = [];
   useCase.execute = async (command: RecordEventsCommand) => {
     const t0 = now();
     maxInFlight = Math.max(maxInFlight, ++inFlight);
-    if (cpuAtFirst === undefined) cpuAtFirst = cpuMs();
+    if (cpuAtFirst === undefined) {
+      cpuAtFirst = cpuMs();
+      sidesAtFirst = sidesCpu();
+    }
     const result = await execute(command).finally(() => inFlight--);
     first = Math.min(first, t0);
     last = Math.max(last, now());
     spans.push([t0, now()]);
     cpuAtLast = cpuMs();
+    sidesAtLast = sidesCpu();
     const at = command.events[0]?.position;
     if (!at) return result;
     const batch: Delivered = { topic: at.topic, partition: at.partition, events: command.events };
@@ -219,7 +246,8 @@ async function ingestOnce(ctx: IngestContext, kafka: Kafka, prefix: string, topi
   if (foreign.length > 0) throw new Error(`the ingest's batches held ${foreign.length} events never produced by this run (${foreign.slice(0, 3).join(', ')}…)`);
   if (observed !== total) throw new Error(`observed ${observed} of ${total} events in the ingest's batches: the timing would be wrong`);
   if (onTopics > total) ctx.log(`run ${rep}: the topics hold ${onTopics} messages for ${total} events produced (${onTopics - total} sent twice by a retried send); the ingest recorded each event once`);
-  return { rate: total / ((last - first) / 1000), seen, dbName, maxInFlight, cpuMs: cpuAtLast - (cpuAtFirst ?? cpuAtLast), spans };
+  const sides = cpuBetween(sidesAtFirst!, sidesAtLast!, last - first);
+  return { rate: total / ((last - first) / 1000), seen, dbName, maxInFlight, cpuMs: cpuAtLast - (cpuAtFirst ?? cpuAtLast), spans, sides };
 }
 
 export async function produceAll(kafka: Kafka, prefix: string, messages: SimMessage[]): Promise<number> {
@@ -238,7 +266,7 @@ export async function produceAll(kafka: Kafka, prefix: string, messages: SimMess
 
 /** Reads every message with the ingest's consumer settings and does nothing else; the rate spans first batch start to last batch end. */
 async function rawConsume(kafka: Kafka, groupId: string, topics: string[], total: number): Promise<{ rate: number; seconds: number; batches: number }> {
-  const consumer = kafka.consumer({ groupId, ...CONSUMER });
+  const consumer = kafka.consumer({ groupId, ...fetchOfEnv() });
   let seen = 0;
   let batches = 0;
   let first = Number.POSITIVE_INFINITY;
@@ -279,6 +307,65 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/** The share of a run's span spent with 0, 1, 2, ... recordings in flight, in percent: where an ingest idles the database. */
+function inFlightShares(spans: Span[]): string {
+  const edges = spans.flatMap(([a, b]): [number, number][] => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const time: number[] = [];
+  let level = 0;
+  for (let i = 0; i < edges.length - 1; i++) {
+    level += edges[i]![1];
+    time[level] = (time[level] ?? 0) + (edges[i + 1]![0] - edges[i]![0]);
+  }
+  const total = time.reduce((n, t) => n + (t ?? 0), 0);
+  return Array.from(time, (t) => `${Math.round(((t ?? 0) / total) * 100)}`).join('/') + '%';
+}
+
+// The stack's JVMs are this process's children (test/stack/local-stack.ts), told apart by their main class; with
+// KAFKA_BROKERS / MONGO_URL given they are someone else's and not counted.
+let jvms: { standIn?: number; kafka?: number } | undefined;
+function stackJvms(): { standIn?: number; kafka?: number } {
+  if (jvms) return jvms;
+  jvms = {};
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('kafka.Kafka')) jvms.kafka = Number(entry);
+      else if (cmdline.includes('MongoLauncher')) jvms.standIn = Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return jvms;
+}
+
+/** utime + stime of a process in ms (clock ticks of 10 ms on Linux). */
+function procCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+const sidesCpu = (): { node: number; standIn?: number; kafka?: number } => {
+  const j = stackJvms();
+  return { node: cpuMs(), standIn: procCpuMs(j.standIn), kafka: procCpuMs(j.kafka) };
+};
+
+function cpuBetween(a: ReturnType<typeof sidesCpu>, b: ReturnType<typeof sidesCpu>, wallMs: number): SideCpu {
+  const d = (x?: number, y?: number): number | undefined => (x === undefined || y === undefined ? undefined : Math.round(y - x));
+  return { wallMs: Math.round(wallMs), node: Math.round(b.node - a.node), standIn: d(a.standIn, b.standIn), kafka: d(a.kafka, b.kafka) };
+}
+
+const fmtCpu = (c: SideCpu): string =>
+  `wall ${(c.wallMs / 1000).toFixed(2)} s, CPU node ${(c.node / 1000).toFixed(2)} s, stand-in ${c.standIn === undefined ? '?' : (c.standIn / 1000).toFixed(2)} s, kafka ${c.kafka === undefined ? '?' : (c.kafka / 1000).toFixed(2)} s`;
 
 function cpuOnly(batches: RecordedBatch[]): number {
   let n = 0;

@@ -24,6 +24,7 @@ export async function startIngest(
     topicPrefix: env.TOPIC_PREFIX,
     topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
     partitionsConsumedConcurrently: env.INGEST_PARTITIONS_CONCURRENTLY,
+    fetch: { maxBytes: env.INGEST_FETCH_MAX_BYTES, maxBytesPerPartition: env.INGEST_PARTITION_FETCH_MAX_BYTES },
     maxBackoffMs: env.INGEST_MAX_BACKOFF_MS,
     deadLetterMaxBytes: env.INGEST_DEAD_LETTER_MAX_BYTES,
     shutdownTimeoutMs: env.INGEST_SHUTDOWN_TIMEOUT_MS,

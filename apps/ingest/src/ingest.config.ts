@@ -1,5 +1,6 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { GreaterThanSetting, PlatformEnv } from '@trace/platform';
+import { DEFAULT_FETCH } from './kafka-batch.transport';
 
 /** Settings of the ingest app (see the README's configuration table). */
 export class IngestEnv extends PlatformEnv {
@@ -8,6 +9,14 @@ export class IngestEnv extends PlatformEnv {
   @IsString() @IsNotEmpty() KAFKA_CLIENT_ID: string = 'trace-ingest';
   /** Partitions processed at the same time by one instance. */
   @IsInt() @Min(1) @Max(64) INGEST_PARTITIONS_CONCURRENTLY: number = 16;
+  /**
+   * Bytes one fetch from a broker may bring, across its partitions (kafkajs `maxBytes`). kafkajs fetches again only once
+   * every batch of the last fetch is recorded, so each fetch ends in a drain of the recordings in flight: fewer,
+   * larger fetches drain less often when the ingest catches up on a backlog.
+   */
+  @IsInt() @Min(1024 * 1024) @Max(512 * 1024 * 1024) INGEST_FETCH_MAX_BYTES: number = DEFAULT_FETCH.maxBytes;
+  /** Bytes one fetch may bring of one partition (kafkajs `maxBytesPerPartition`): the largest batch the handler gets. */
+  @IsInt() @Min(64 * 1024) @Max(512 * 1024 * 1024) INGEST_PARTITION_FETCH_MAX_BYTES: number = DEFAULT_FETCH.maxBytesPerPartition;
   /** Longest wait between two retries of a batch the database could not take. */
   @IsInt() @Min(100) INGEST_MAX_BACKOFF_MS: number = 30_000;
   /** On SIGTERM, how long the batches in flight may take to finish (and be committed) before the ingest exits without them. */

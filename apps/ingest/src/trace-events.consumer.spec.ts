@@ -126,9 +126,16 @@ describe('TraceEventsConsumer', () => {
   it('keeps slices that share no event side by side', async () => {
     let inFlight = 0;
     let most = 0;
+    // A slice's recording lasts until a second one is in flight (or 2 s): a fixed 20 ms was shorter than validating the
+    // next slice on a loaded machine, and the test failed with the code right.
+    let together!: () => void;
+    const second = new Promise<void>((resolve) => (together = resolve));
     const record = async (events: unknown[]): Promise<RecordEventsResult> => {
       most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (inFlight > 1) together();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([second, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      clearTimeout(timer);
       inFlight--;
       return { recorded: events.length, refused: [] };
     };
@@ -136,6 +143,34 @@ describe('TraceEventsConsumer', () => {
     await recordInSlices(batchOf(Array.from({ length: 3 * SLICE_MESSAGES }, (_, i) => toMessage(started(`SN-S${i}`)).value)), new Slots(3), record);
 
     expect(most).toBeGreaterThan(1);
+  });
+
+  it('validates the next slice while one waits for a recording slot, so a slot that frees finds a slice ready', async () => {
+    const read = new Set<string>();
+    const batch = batchOf(Array.from({ length: 3 * SLICE_MESSAGES }, (_, i) => toMessage(started(`SN-V${i}`)).value));
+    // Each message notes when validation reads its bytes.
+    for (const m of batch.messages) {
+      const value = m.value;
+      Object.defineProperty(m, 'value', { get: () => (read.add(m.offset), value) });
+    }
+    let firstRecorded!: () => void;
+    const holdFirst = new Promise<void>((resolve) => (firstRecorded = resolve));
+    const record = jest.fn(async (events: { position: { offset: string } }[]): Promise<RecordEventsResult> => {
+      if (events[0]!.position.offset === '0') await holdFirst;
+      return { recorded: events.length, refused: [] };
+    });
+
+    const recording = recordInSlices(batch, new Slots(1), record);
+    // Slice 1 holds the one slot, slice 2 waits for it; slice 3 is validated meanwhile.
+    for (let turn = 0; turn < 200 && !read.has(String(3 * SLICE_MESSAGES - 1)); turn++) await new Promise((resolve) => setImmediate(resolve));
+    const readWhileHeld = read.size;
+    const recordedWhileHeld = record.mock.calls.length;
+    firstRecorded();
+    await recording;
+
+    expect(recordedWhileHeld).toBe(1);
+    expect(readWhileHeld).toBe(3 * SLICE_MESSAGES);
+    expect(record).toHaveBeenCalledTimes(3);
   });
 
   it('starts no slice after one failed, lets those in flight end, then throws the failure (the transport retries the whole batch)', async () => {

@@ -77,7 +77,7 @@ type SliceOutcome = RecordEventsResult & { events: PositionedEvent[]; deadLetter
 /**
  * Validates and records a batch in slices of SLICE_MESSAGES, each recorded once it has one of `slots` (shared by the
  * batches of every partition in flight), so that the validation of a slice (CPU) overlaps the database's work on the
- * others instead of waiting for it: a whole partition's batch (4 MB, thousands of events) would otherwise validate
+ * others instead of waiting for it (and the next slice is validated while one waits for its slot): a whole partition's batch (up to 16 MiB, tens of thousands of events) would otherwise validate
  * everything, then write everything, and a few large batches leave the database idle between them. Safe in any
  * order: every graph write is idempotent and order-free, and a unit's derived writes are read back after its own
  * writes are durable (applyGraphWrites). All but one thing: an event sent twice (a retried send) sits at two offsets,
@@ -92,8 +92,19 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
   // The slice of this batch that holds each event id, so that a second copy waits for the first.
   const sliceOf = new Map<string, Promise<SliceOutcome>>();
   let failed = false;
-  for (let i = 0; i < batch.messages.length && !failed; i += SLICE_MESSAGES) {
-    const { events, deadLetters } = await validatedInTurns({ ...batch, messages: batch.messages.slice(i, i + SLICE_MESSAGES) });
+  const validate = (from: number): Promise<Validated> | undefined => {
+    if (from >= batch.messages.length) return undefined;
+    const validated = validatedInTurns({ ...batch, messages: batch.messages.slice(from, from + SLICE_MESSAGES) });
+    validated.catch(() => undefined); // awaited below unless a failure ends the loop first: never an unhandled rejection
+    return validated;
+  };
+  let next = validate(0);
+  for (let i = 0; next && !failed; i += SLICE_MESSAGES) {
+    const { events, deadLetters } = await next;
+    // The next slice is validated while this one waits for a slot (and its earlier copies), so that a slot that frees
+    // finds a slice ready more often than one still in validation: with a few large partitions, each had only the one
+    // waiting. Validation never throws (eventsOf catches everything), and one left behind by a failure is only dropped.
+    next = validate(i + SLICE_MESSAGES);
     const earlier = new Set<Promise<SliceOutcome>>();
     for (const e of events) {
       const s = sliceOf.get(e.event.eventId);
@@ -113,7 +124,7 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
     slices.push(slice);
     for (const e of events) sliceOf.set(e.event.eventId, slice);
     // Lets the driver send this slice's writes before the next slice's validation takes the thread.
-    if (i + SLICE_MESSAGES < batch.messages.length) await new Promise((resolve) => setImmediate(resolve));
+    if (next) await new Promise((resolve) => setImmediate(resolve));
   }
   const outcomes = await Promise.allSettled(slices);
   const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -124,11 +135,13 @@ export async function recordInSlices(batch: IncomingBatch, slots: Slots, record:
 /** Messages validated in one turn of the event loop: between turns, the writes in flight are answered and continued. */
 const VALIDATED_PER_TURN = 100;
 
+type Validated = ReturnType<typeof eventsOf>;
+
 // eventsOf, yielding to the event loop every VALIDATED_PER_TURN messages: validating a slice is tens of milliseconds of
 // CPU (more on a busy machine), during which the other slices' answered writes would wait to send their next round
 // trip (the read-back, the derived writes) and the database would idle.
-async function validatedInTurns(batch: IncomingBatch): Promise<ReturnType<typeof eventsOf>> {
-  const out: ReturnType<typeof eventsOf> = { events: [], deadLetters: [] };
+async function validatedInTurns(batch: IncomingBatch): Promise<Validated> {
+  const out: Validated = { events: [], deadLetters: [] };
   for (let i = 0; i < batch.messages.length; i += VALIDATED_PER_TURN) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     const part = eventsOf({ ...batch, messages: batch.messages.slice(i, i + VALIDATED_PER_TURN) });
