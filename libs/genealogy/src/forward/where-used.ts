@@ -55,9 +55,10 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
 
 /**
  * The vendor lots of a vendor, read bucket by bucket (vendor_supplies, in bucket order): each round trip reads the next
- * buckets and the vendor lots of those read before, so no read holds more than about `batching.serials` vendor lots,
- * however many the vendor supplied. A vendor document written before the buckets existed still lists its vendor lots in
- * `vendorLots`: read first, beside the buckets, each vendor lot once.
+ * buckets and at most `batching.serials` of the vendor lots those read before named (the rest wait their turn, and no
+ * bucket is read while a whole read of them waits), so no read of the buckets' vendor lots holds more than that, however
+ * full the buckets. A vendor document written before the buckets existed still lists its vendor lots in `vendorLots`:
+ * read at once in the first round trip, beside the first buckets, as before the buckets; each vendor lot once.
  */
 async function suppliedVendorLots(reader: ForwardReader, vendor: VendorDoc, index: VendorSupplyIndexDoc | undefined, stats: TraversalStats, batching: ForwardBatching): Promise<VendorLotDoc[]> {
   const buckets = Object.values(index?.buckets ?? {})
@@ -74,23 +75,27 @@ async function suppliedVendorLots(reader: ForwardReader, vendor: VendorDoc, inde
     return out.sort(compare);
   };
   const found: VendorLotDoc[] = [];
-  let ids = unseen(Object.values(vendor.vendorLots ?? {}));
+  let legacy = unseen(Object.values(vendor.vendorLots ?? {}));
+  const queued: string[] = [];
   // Buckets read at once start few and follow how full they turn out, as a lot's where-used reads its buckets (rows.ts);
   // growing fourfold, not twofold: no row comes before the last vendor lot is read, so only the round trips count.
   let batch = Math.min(16, batching.buckets);
   let bucketsRead = 0;
   let lotsRead = 0;
-  for (let i = 0; i < buckets.length || ids.length > 0; ) {
-    const next = buckets.slice(i, i + batch);
+  for (let i = 0; i < buckets.length || legacy.length > 0 || queued.length > 0; ) {
+    const ids = legacy.length > 0 ? legacy : queued.splice(0, batching.serials);
+    legacy = [];
+    const next = queued.length < batching.serials ? buckets.slice(i, i + batch) : [];
     i += next.length;
     const [docs, supplies] = await Promise.all([ids.length > 0 ? reader.findVendorLots(ids) : [], next.length > 0 ? reader.findVendorSupplies(next) : []]);
     stats.roundTrips++;
     for (const d of docs) found.push(d);
-    ids = unseen(supplies.flatMap((s) => Object.values(s.vendorLots ?? {})));
+    const fresh = unseen(supplies.flatMap((s) => Object.values(s.vendorLots ?? {})));
+    for (const id of fresh) queued.push(id);
     bucketsRead += next.length;
-    lotsRead += ids.length;
+    lotsRead += fresh.length;
     const perBucket = Math.max(lotsRead / Math.max(bucketsRead, 1), 1);
-    batch = Math.max(1, Math.min(batching.buckets, batch * 4, Math.floor(batching.serials / perBucket)));
+    if (next.length > 0) batch = Math.max(1, Math.min(batching.buckets, batch * 4, Math.floor(batching.serials / perBucket)));
   }
   return found;
 }

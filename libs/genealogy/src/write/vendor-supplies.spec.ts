@@ -101,6 +101,19 @@ describe('the where-used of a vendor', () => {
     expect(read('vendors')).toEqual([{ collection: 'vendors', ids: ['V'] }]);
   });
 
+  it('reads no more vendor lots at once than a batch holds when its buckets are full, from the first read on', async () => {
+    // Buckets as full as a vendor of a million vendor lots has them (about 1,000 each) against a batch of 2,000 are here
+    // about 3 each against a batch of 10: the first read of buckets must not bring 16 buckets' worth at once.
+    const store = storeOf(supplied(3_000));
+    const reader = readerOf(store);
+    const batching = { buckets: 256, serials: 10 };
+    const w = (await whereUsedOfVendor(reader, 'V', SITE_WIDE, batching))!;
+    expect(w.vendorLots).toHaveLength(3_000);
+    const vendorLotReads = reader.reads.filter((r) => r.collection === 'vendorLots');
+    expect(vendorLotReads.flatMap((r) => r.ids)).toHaveLength(3_000);
+    expect(Math.max(...vendorLotReads.map((r) => r.ids.length))).toBeLessThanOrEqual(batching.serials);
+  });
+
   it('answers the same on a vendor document written before the buckets, which lists its vendor lots itself', async () => {
     const bucketed = storeOf(supplied(500));
     // As the writer before vendor_supplies left it: every vendor lot in the vendor's document, no bucket, no index.
