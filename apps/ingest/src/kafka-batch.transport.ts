@@ -39,8 +39,9 @@ export interface FetchBytes {
  * kafkajs fetches from a broker again only once every batch of its last fetch is handled, so each fetch ends with
  * the recordings in flight draining to none, and the database idles until the next fetch is decoded and its first
  * slices validated: a backlog read in fewer, larger fetches drains less often (bench/README.md, ingest: a full run's
- * 117,040 events came in 22 batches with 10 and 4 MiB, 14 with these). The cost is memory: up to a fetch's bytes,
- * and the messages decoded from them, held while its batches are recorded.
+ * 117,040 events came in 22 batches with 10 and 4 MiB, 14 with these). The cost is memory, for each broker (kafkajs
+ * fetches from every broker at once): up to a fetch's bytes, and the events parsed from them (about 1.8 times their
+ * bytes), held while its batches are recorded.
  */
 export const DEFAULT_FETCH: FetchBytes = { maxBytes: 48 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024 };
 
