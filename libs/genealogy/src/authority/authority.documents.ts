@@ -86,13 +86,30 @@ export interface PartReceiptsDoc {
   receipts?: FactMap<{ vendorLotId: string; vendorId: string; lotIds: string[] }>;
 }
 
+/** A unit as a shipment lists it: what its UnitShipped said. */
+export type ShipmentUnit = { serial: string; customer: string } & Timed;
+
 /**
- * Per shipment: the serials shipped under it (one field per UnitShipped). The units carry their shipments; this is the
- * reverse index, so a shipment's units are one read by `_id` (a compliance answer), never a scan.
+ * Per shipment: which buckets of shipment_unit_buckets hold the serials shipped under it, keyed `b<bucket>` (as
+ * LotUseIndexDoc), so it stays small however many units ship. The units carry their shipments; this is the reverse
+ * index, so a shipment's units are read by `_id` (a compliance answer), never a scan.
  */
 export interface ShipmentUnitsDoc {
   _id: string;
-  units?: FactMap<{ serial: string; customer: string } & Timed>;
+  buckets?: FactMap<number>;
+  /**
+   * Only in documents written before shipment_unit_buckets existed: every unit shipped, one field per UnitShipped,
+   * without bound. Still read beside the buckets; `graph rebuild` leaves it out.
+   */
+  units?: FactMap<ShipmentUnit>;
+}
+
+/** One bucket of a shipment's units (unitBucketId(shipmentId, lotUseBucketOf(serial))): one field per UnitShipped, keyed by factKey(eventId). */
+export interface ShipmentUnitBucketDoc {
+  _id: string;
+  shipmentId: string;
+  bucket: number;
+  units?: FactMap<ShipmentUnit>;
 }
 
 /**
@@ -115,6 +132,7 @@ export const AUTHORITY_COLLECTIONS = {
   brandBoms: 'brand_boms',
   partReceipts: 'part_receipts',
   shipmentUnits: 'shipment_units',
+  shipmentUnitBuckets: 'shipment_unit_buckets',
   brandIndex: 'brand_index',
 } as const;
 export type AuthorityCollection = keyof typeof AUTHORITY_COLLECTIONS;

@@ -82,8 +82,10 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
     findShipmentUnits: by('shipmentUnits'),
+    findShipmentUnitBuckets: by('shipmentUnitBuckets'),
     findVendorLotCodes: by('vendorLotCodes'),
     findWorkOrders: by('workOrders'),
+    findWorkOrderUnits: by('workOrderUnits'),
     findRetractions: by('retractions'),
   };
 }
