@@ -2,7 +2,7 @@ import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, applyWrites, readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE, type BrandScope } from '../genealogy.types';
-import { LOT_USE_BUCKETS, UNIT_BUCKETS_PER_READ, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, UNITS_PER_READ, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { graphWritesFor } from '../write/graph-writes';
 import { findIds } from '../id-lookup';
@@ -100,7 +100,7 @@ describe("the readers of a work order's and a shipment's units", () => {
     };
   };
 
-  it('list every unit across the buckets, a brand only its own, each bucket read once and no read of more than a batch of buckets', async () => {
+  it('list every unit across the buckets, a brand only its own, each bucket read once, a few buckets at first, then about a read of units at a time', async () => {
     const reader = readerOf(store);
     const wo = (await readWorkOrder(reader, 'WO1', SITE_WIDE))!;
     expect(wo.units.map((u) => u.serial)).toEqual(Array.from({ length: 3_000 }, (_, i) => serial(i)));
@@ -118,9 +118,18 @@ describe("the readers of a work order's and a shipment's units", () => {
       const ids = once.reads.filter((r) => r.collection === collection).flatMap((r) => r.ids);
       expect(ids.sort()).toEqual(docs(store, collection).filter((b) => b.workOrder === owner || b.shipmentId === owner).map((b) => b._id).sort());
       expect(new Set(ids).size).toBe(ids.length);
-      expect(Math.max(...reads.map((r) => r.ids.length))).toBeLessThanOrEqual(UNIT_BUCKETS_PER_READ);
-      expect(reads.length).toBeGreaterThan(2);
+      // The first read takes 64 buckets, the next as many as hold about UNITS_PER_READ units: never every bucket at once.
+      expect(reads[0]!.ids).toHaveLength(64);
+      expect(reads.length).toBeGreaterThanOrEqual(2);
     }
+    // A work order of more units than one read holds: no read of much more than UNITS_PER_READ units.
+    const large = storeOf(built(20_000));
+    const reader20k = readerOf(large);
+    expect((await readWorkOrder(reader20k, 'WO1', SITE_WIDE))!.units).toHaveLength(20_000);
+    const unitReads = reader20k.reads.filter((r) => r.collection === 'workOrderUnits').map((r) => r.ids.reduce((n, id) => n + Object.keys(large.workOrderUnits!.get(id)!.units).length, 0));
+    expect(unitReads.reduce((a, b) => a + b, 0)).toBe(20_000);
+    expect(unitReads.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...unitReads)).toBeLessThanOrEqual(1.25 * UNITS_PER_READ);
     // A work order of three units reads the few buckets it has, in one round trip.
     const small = readerOf(storeOf(built(3)));
     await readWorkOrder(small, 'WO1', SITE_WIDE);

@@ -48,13 +48,15 @@ export const productUnitsId = (productPartNumber: string, brand: string, bucket:
  */
 export const unitBucketId = (ownerId: string, bucket: number): string => JSON.stringify([ownerId, bucket]);
 
-/** Buckets of units read in one round trip by a reader that lists them all: about 64,000 units (16 MB) at the most. */
-export const UNIT_BUCKETS_PER_READ = 64;
+/** Units a reader that lists them all reads in one round trip, about: 8,000 (2 MB), however the buckets are filled. */
+export const UNITS_PER_READ = 8_000;
 
 /**
  * The units of a work order or a shipment as one fact map, as the one `units` map of the old layout held them: the
- * buckets its document lists, read UNIT_BUCKETS_PER_READ at a time in bucket order, merged with the `units` a document
- * written before the buckets existed still holds (each unit keyed by its event, so one written both ways is one).
+ * buckets its document lists, in bucket order, a few at a time: the first read takes 64 buckets, the next as many as
+ * hold about UNITS_PER_READ units by how full those turned out (a work order of 1,000 units is two round trips, one of
+ * a million about 125 of 2 MB each). Merged with the `units` a document written before the buckets existed still holds
+ * (each unit keyed by its event, so one written both ways is one).
  */
 export async function bucketedUnits<U>(
   doc: { _id: string; buckets?: FactMap<number>; units?: FactMap<U> } | undefined,
@@ -65,8 +67,16 @@ export async function bucketedUnits<U>(
     .sort((a, b) => a - b)
     .map((b) => unitBucketId(doc._id, b));
   const units: FactMap<U> = { ...doc.units };
-  for (let i = 0; i < ids.length; i += UNIT_BUCKETS_PER_READ) {
-    for (const bucket of await findBuckets(ids.slice(i, i + UNIT_BUCKETS_PER_READ))) Object.assign(units, bucket.units);
+  let unitsRead = 0;
+  for (let i = 0, batch = 64; i < ids.length; ) {
+    const next = ids.slice(i, i + batch);
+    i += next.length;
+    for (const bucket of await findBuckets(next)) {
+      const held = Object.entries(bucket.units ?? {});
+      unitsRead += held.length;
+      for (const [key, unit] of held) units[key] = unit;
+    }
+    batch = Math.max(1, Math.floor(UNITS_PER_READ / Math.max(unitsRead / i, 1)));
   }
   return units;
 }
