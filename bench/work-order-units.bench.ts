@@ -18,16 +18,10 @@
  * Writes bench/results/<time>-<sha>-work-order-units.json.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import mongoose from 'mongoose';
-import { TraceEvent, makeEvent } from '@trace/contracts';
 import { SITE_WIDE, type BrandScope } from '@trace/genealogy';
 import { COLLECTIONS, genealogyRepositoryOn, readShipment, readWorkOrder, type RecordSources } from '@trace/genealogy/testing';
-import { ensureJars, startLocalStack } from '../test/stack/local-stack';
-import { loadGraph } from './graph-bulk';
-import { BenchResult, Metric, commitInfo, machineInfo, renderTable } from './results';
+import { eachLoadedSize, kib, loaderEvents, runStandaloneSection } from './standalone-section';
 import { now } from './stats';
 
 const argOf = (name: string): string | undefined => {
@@ -93,12 +87,7 @@ function counted(conn: mongoose.Connection): { src: RecordSources; reads: Reads;
 
 /** `n` units of one work order, every third Globex's, all shipped in one shipment. */
 function events(n: number): { topic: string; value: string }[] {
-  const at = new Date(Date.UTC(2026, 10, 1, 8)).toISOString();
-  let id = 0;
-  const ev = (type: TraceEvent['type'], data: object): { topic: string; value: string } => ({
-    topic: 'bench',
-    value: JSON.stringify(makeEvent(type, data as never, { occurredAt: at, eventId: `wob-${n}-${++id}` })),
-  });
+  const ev = loaderEvents(`wob-${n}`);
   const out: { topic: string; value: string }[] = [];
   for (let i = 0; i < n; i++) {
     const brand = i % 3 === 0 ? 'Globex' : 'Acme';
@@ -122,106 +111,55 @@ async function toOldLayout(db: mongoose.mongo.Db): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  const loadAtStart = os.loadavg()[0]!;
-  const commit = commitInfo();
-  await ensureJars();
-  const stack = await startLocalStack({
-    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-work-order-units`,
-    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
-    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
-    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-    mongoHeap: process.env.BENCH_MONGO_HEAP ?? '2g',
-    portEnv: { mongo: 'BENCH_MONGO_PORT' },
-    kafka: false,
-  });
-  const mongo = stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/');
-  const metrics: Metric[] = [];
-  const rows: string[][] = [];
-  const m = (id: string, label: string, value: number, unit: string): void => void metrics.push({ id, label, value, unit, better: 'lower' });
-  const kib = (b: number): string => (b / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 });
-  try {
-    for (const n of SIZES) {
-      const dbName = `bench_work_order_units_${n}_${startedAt.getTime()}`;
-      const conn = await mongoose.createConnection(mongo, { dbName }).asPromise();
-      try {
-        const db = conn.db!;
-        log(`${n.toLocaleString('en-US')} units: loading with the bulk loader`);
-        await loadGraph(db, events(n));
-        const c = counted(conn);
-        for (const layout of ['buckets', 'old map'] as const) {
-          if (layout === 'old map') await toOldLayout(db);
-          const layoutKey = layout === 'buckets' ? 'buckets' : 'old_map';
-          const docOf = async (collection: string, id: string) => (await db.collection<{ _id: string }>(collection).findOne({ _id: id }))!;
-          const sizes = { work_order: bsonSize(await docOf(COLLECTIONS.workOrders, WORK_ORDER)), shipment: bsonSize(await docOf(COLLECTIONS.shipmentUnits, SHIPMENT)) };
-          const answers = [
-            ['work_order.site', 'work-order page, site-wide', () => readWorkOrder(c.src, WORK_ORDER, SITE_WIDE), n],
-            ['work_order.acme', "work-order page, Acme's key", () => readWorkOrder(c.src, WORK_ORDER, ACME), n - Math.ceil(n / 3)],
-            ['shipment.site', 'shipment page, site-wide', () => readShipment(c.src, SHIPMENT, SITE_WIDE), n],
-          ] as const;
-          for (const [id, label, read, expected] of answers) {
-            await read(); // warm
-            c.reset();
-            const t0 = now();
-            const answer = await read();
-            const ms = now() - t0;
-            if (answer?.units.length !== expected) throw new Error(`${label} of ${n} units (${layout}) listed ${answer?.units.length} units, not ${expected}`);
-            const r = structuredClone(c.reads);
-            const doc = id.startsWith('work_order') ? sizes.work_order : sizes.shipment;
-            const key = `work_order_units.${n}.${layoutKey}.${id}`;
-            m(`${key}.doc_bytes`, `${n} units, ${layout}: the ${id.startsWith('work_order') ? "work order's" : "shipment's"} document (BSON bytes)`, doc, 'bytes');
-            m(`${key}.own.bytes`, `${n} units, ${layout}, ${label}: BSON bytes of its document and buckets read`, r.own.bytes, 'bytes');
-            m(`${key}.own.largest_document`, `${n} units, ${layout}, ${label}: the largest of them`, r.own.largestDocument, 'bytes');
-            m(`${key}.own.largest_read`, `${n} units, ${layout}, ${label}: the largest read of them (one call)`, r.own.largestRead, 'bytes');
-            m(`${key}.own.round_trips`, `${n} units, ${layout}, ${label}: reads of them`, r.own.calls, 'round trips');
-            m(`${key}.all.bytes`, `${n} units, ${layout}, ${label}: BSON bytes read in all (with the units' documents)`, r.bytes, 'bytes');
-            m(`${key}.ms`, `${n} units, ${layout}, ${label}: whole answer (ms, one run after a warm-up)`, ms, 'ms');
-            rows.push([
-              n.toLocaleString('en-US'),
-              layout,
-              label,
-              kib(doc),
-              `${r.own.calls} / ${r.own.documents.toLocaleString('en-US')} / ${kib(r.own.bytes)}`,
-              kib(r.own.largestDocument),
-              kib(r.own.largestRead),
-              `${r.calls} / ${kib(r.bytes)}`,
-              ms.toFixed(0),
-            ]);
-            log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}`);
-          }
-        }
-        await db.dropDatabase();
-      } finally {
-        await conn.close();
+runStandaloneSection(
+  'work-order-units',
+  {
+    header: ['units', 'layout', 'answer', 'its doc KiB', 'its doc + buckets: reads / docs / KiB', 'largest doc KiB', 'largest read KiB', 'all reads: calls / KiB', 'ms'],
+    datasets: { workOrderUnits: { sizes: SIZES, workOrder: WORK_ORDER, shipment: SHIPMENT, shape: 'one work order of n units (every third Globex, the rest Acme), all shipped in one shipment' } },
+    notMeasured: 'everything but one work order and one shipment with many units',
+  },
+  async ({ mongo, metric, rows }) => {
+    await eachLoadedSize(mongo, 'work-order-units', SIZES, events, toOldLayout, async (conn, n, layout) => {
+      const db = conn.db!;
+      const c = counted(conn);
+      const layoutKey = layout === 'buckets' ? 'buckets' : 'old_map';
+      const docOf = async (collection: string, id: string) => (await db.collection<{ _id: string }>(collection).findOne({ _id: id }))!;
+      const sizes = { work_order: bsonSize(await docOf(COLLECTIONS.workOrders, WORK_ORDER)), shipment: bsonSize(await docOf(COLLECTIONS.shipmentUnits, SHIPMENT)) };
+      const answers = [
+        ['work_order.site', 'work-order page, site-wide', () => readWorkOrder(c.src, WORK_ORDER, SITE_WIDE), n],
+        ['work_order.acme', "work-order page, Acme's key", () => readWorkOrder(c.src, WORK_ORDER, ACME), n - Math.ceil(n / 3)],
+        ['shipment.site', 'shipment page, site-wide', () => readShipment(c.src, SHIPMENT, SITE_WIDE), n],
+      ] as const;
+      for (const [id, label, read, expected] of answers) {
+        await read(); // warm
+        c.reset();
+        const t0 = now();
+        const answer = await read();
+        const ms = now() - t0;
+        if (answer?.units.length !== expected) throw new Error(`${label} of ${n} units (${layout}) listed ${answer?.units.length} units, not ${expected}`);
+        const r = structuredClone(c.reads);
+        const doc = id.startsWith('work_order') ? sizes.work_order : sizes.shipment;
+        const key = `work_order_units.${n}.${layoutKey}.${id}`;
+        metric(`${key}.doc_bytes`, `${n} units, ${layout}: the ${id.startsWith('work_order') ? "work order's" : "shipment's"} document (BSON bytes)`, doc, 'bytes');
+        metric(`${key}.own.bytes`, `${n} units, ${layout}, ${label}: BSON bytes of its document and buckets read`, r.own.bytes, 'bytes');
+        metric(`${key}.own.largest_document`, `${n} units, ${layout}, ${label}: the largest of them`, r.own.largestDocument, 'bytes');
+        metric(`${key}.own.largest_read`, `${n} units, ${layout}, ${label}: the largest read of them (one call)`, r.own.largestRead, 'bytes');
+        metric(`${key}.own.round_trips`, `${n} units, ${layout}, ${label}: reads of them`, r.own.calls, 'round trips');
+        metric(`${key}.all.bytes`, `${n} units, ${layout}, ${label}: BSON bytes read in all (with the units' documents)`, r.bytes, 'bytes');
+        metric(`${key}.ms`, `${n} units, ${layout}, ${label}: whole answer (ms, one run after a warm-up)`, ms, 'ms');
+        rows.push([
+          n.toLocaleString('en-US'),
+          layout,
+          label,
+          kib(doc),
+          `${r.own.calls} / ${r.own.documents.toLocaleString('en-US')} / ${kib(r.own.bytes)}`,
+          kib(r.own.largestDocument),
+          kib(r.own.largestRead),
+          `${r.calls} / ${kib(r.bytes)}`,
+          ms.toFixed(0),
+        ]);
+        log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}`);
       }
-    }
-    const table = renderTable(
-      ['units', 'layout', 'answer', 'its doc KiB', 'its doc + buckets: reads / docs / KiB', 'largest doc KiB', 'largest read KiB', 'all reads: calls / KiB', 'ms'],
-      rows,
-    );
-    const result: BenchResult = {
-      format: 1,
-      mode: 'quick',
-      startedAt: startedAt.toISOString(),
-      seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      commit,
-      machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
-      backends: { kind: 'local', kafka: 'none', mongo, mongoHeap: process.env.BENCH_MONGO_HEAP ?? '2g' },
-      datasets: { workOrderUnits: { sizes: SIZES, workOrder: WORK_ORDER, shipment: SHIPMENT, shape: 'one work order of n units (every third Globex, the rest Acme), all shipped in one shipment' } },
-      metrics,
-      notMeasured: [{ what: 'everything but one work order and one shipment with many units', why: 'bench/work-order-units.bench.ts runs this section alone' }],
-      table,
-    };
-    const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-work-order-units.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\n${table}\n\ncommit ${commit.short}${commit.dirty.length ? ` (+${commit.dirty.length} uncommitted files)` : ''}; load ${loadAtStart.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}\nresults: ${path.relative(process.cwd(), file)}\n`);
-  } finally {
-    await stack.stop();
-  }
-}
-
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+    });
+  },
+);

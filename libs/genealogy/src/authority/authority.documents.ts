@@ -1,4 +1,4 @@
-import type { FactMap, Timed } from '../storage/graph.documents';
+import type { FactMap, Timed, UnitBucketDoc, UnitsIndexDoc } from '../storage/graph.documents';
 
 // The stored shape of what brands publish (trace.brand.v1), and of one index the judgement needs. Like the rest of
 // the graph: documents keyed by a natural id, every fact under factKey(eventId), so replays and any order of
@@ -90,27 +90,13 @@ export interface PartReceiptsDoc {
 export type ShipmentUnit = { serial: string; customer: string } & Timed;
 
 /**
- * Per shipment: which buckets of shipment_unit_buckets hold the serials shipped under it, keyed `b<bucket>` (as
- * LotUseIndexDoc), so it stays small however many units ship. The units carry their shipments; this is the reverse
- * index, so a shipment's units are read by `_id` (a compliance answer), never a scan.
+ * Per shipment: its buckets of shipment_unit_buckets (see UnitsIndexDoc). The units carry their shipments; this is the
+ * reverse index, so a shipment's units are read by `_id` (a compliance answer), never a scan.
  */
-export interface ShipmentUnitsDoc {
-  _id: string;
-  buckets?: FactMap<number>;
-  /**
-   * Only in documents written before shipment_unit_buckets existed: every unit shipped, one field per UnitShipped,
-   * without bound. Still read beside the buckets; `graph rebuild` leaves it out.
-   */
-  units?: FactMap<ShipmentUnit>;
-}
+export type ShipmentUnitsDoc = UnitsIndexDoc<ShipmentUnit>;
 
-/** One bucket of a shipment's units (unitBucketId(shipmentId, lotUseBucketOf(serial))): one field per UnitShipped, keyed by factKey(eventId). */
-export interface ShipmentUnitBucketDoc {
-  _id: string;
-  shipmentId: string;
-  bucket: number;
-  units?: FactMap<ShipmentUnit>;
-}
+/** One bucket of a shipment's units, one field per UnitShipped. */
+export type ShipmentUnitBucketDoc = UnitBucketDoc<ShipmentUnit, 'shipmentId'>;
 
 /**
  * Per brand: the ids of everything it published (approvals, deviations, products with a BOM), keyed by factKey(id).

@@ -1,4 +1,4 @@
-import type { FactMap, Timed } from '../storage/graph.documents';
+import type { FactMap, Timed, UnitBucketDoc, UnitsIndexDoc } from '../storage/graph.documents';
 
 // Reverse indexes for the search box: ids a person has in hand that name no graph document by themselves. Each is
 // one document keyed by that id, written with the event that establishes it, so a search is one read by `_id`.
@@ -12,27 +12,11 @@ export interface VendorLotCodeDoc {
 /** A unit as a work order lists it: what its UnitStarted claimed. */
 export type WorkOrderUnit = { serial: string; brand: string; productPartNumber: string } & Timed;
 
-/**
- * Per work order: which buckets of work_order_units hold its units, keyed `b<bucket>` (as LotUseIndexDoc), so it stays
- * small (at most LOT_USE_BUCKETS fields) however many units the work order starts.
- */
-export interface WorkOrderDoc {
-  _id: string;
-  buckets?: FactMap<number>;
-  /**
-   * Only in documents written before work_order_units existed: every unit started under the work order, one field per
-   * UnitStarted (keyed by factKey(eventId)), without bound. Still read beside the buckets; `graph rebuild` leaves it out.
-   */
-  units?: FactMap<WorkOrderUnit>;
-}
+/** Per work order: its buckets of work_order_units (see UnitsIndexDoc). */
+export type WorkOrderDoc = UnitsIndexDoc<WorkOrderUnit>;
 
-/** One bucket of a work order's units (unitBucketId(workOrder, lotUseBucketOf(serial))): one field per UnitStarted, keyed by factKey(eventId). */
-export interface WorkOrderUnitsDoc {
-  _id: string;
-  workOrder: string;
-  bucket: number;
-  units?: FactMap<WorkOrderUnit>;
-}
+/** One bucket of a work order's units, one field per UnitStarted. */
+export type WorkOrderUnitsDoc = UnitBucketDoc<WorkOrderUnit, 'workOrder'>;
 
 /** The collections of the search's reverse indexes (graph collections like the others, written by the ingest). */
 export const LOOKUP_COLLECTIONS = {

@@ -1,10 +1,9 @@
 import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
-import { FakeStore, applyWrites, readerOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE, type BrandScope } from '../genealogy.types';
 import { LOT_USE_BUCKETS, UNITS_PER_READ, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
 import { shipmentUnitsOf } from '../authority/shipment-units';
-import { graphWritesFor } from '../write/graph-writes';
 import { findIds } from '../id-lookup';
 import { readShipment, readWorkOrder } from './records';
 
@@ -68,18 +67,8 @@ describe("a work order's and a shipment's units", () => {
   it('end in the same documents whatever the order of delivery, duplicates and replays included', () => {
     const events = built(300);
     const ordered = storeOf(events);
-    const canonical = (v: unknown): unknown =>
-      v && typeof v === 'object' && !(v instanceof Date) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-    const snapshot = (s: FakeStore) => JSON.stringify(canonical(Object.fromEntries(['workOrders', 'workOrderUnits', 'shipmentUnits', 'shipmentUnitBuckets'].map((c) => [c, Object.fromEntries(s[c] ?? [])]))));
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 10; round++) {
-      const shuffled = events.map((event, i) => ({ event, i })).sort(() => random() - 0.5);
-      const store: FakeStore = {};
-      // Each event keeps its position (its offset), as a replayed batch or a retried send does.
-      for (const { event, i } of [...shuffled, ...shuffled.slice(0, 80)]) applyWrites(store, graphWritesFor({ event, position: { topic: 't', partition: 0, offset: String(i) } }));
-      expect(snapshot(store)).toEqual(snapshot(ordered));
-    }
+    const snapshot = (s: FakeStore) => snapshotOf(s, ['workOrders', 'workOrderUnits', 'shipmentUnits', 'shipmentUnitBuckets']);
+    for (let round = 0; round < 10; round++) expect(snapshot(shuffledStoreOf(events, 7 + round, 80))).toEqual(snapshot(ordered));
     expect(docs(ordered, 'workOrderUnits').flatMap((b) => Object.keys(b.units)).length).toBe(301);
     expect(docs(ordered, 'shipmentUnitBuckets').flatMap((b) => Object.keys(b.units)).length).toBe(300);
   });

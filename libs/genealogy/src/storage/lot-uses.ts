@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { boundedMemo } from '../facts/bounded-memo';
-import type { FactMap } from './graph.documents';
+import type { FactMap, UnitsIndexDoc } from './graph.documents';
 
 // The forward edge lot -> serial (where-used) follows MongoDB's bucket pattern: a lot used in a million
 // serials must not become one 16 MB document. Each serial goes to one of LOT_USE_BUCKETS buckets chosen by
@@ -59,7 +59,7 @@ export const UNITS_PER_READ = 8_000;
  * (each unit keyed by its event, so one written both ways is one).
  */
 export async function bucketedUnits<U>(
-  doc: { _id: string; buckets?: FactMap<number>; units?: FactMap<U> } | undefined,
+  doc: UnitsIndexDoc<U> | undefined,
   findBuckets: (ids: string[]) => Promise<{ units?: FactMap<U> }[]>,
 ): Promise<FactMap<U> | undefined> {
   if (!doc) return undefined;
