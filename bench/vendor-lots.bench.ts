@@ -14,16 +14,10 @@
  * still reads it. Writes bench/results/<time>-<sha>-vendor-lots.json.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import mongoose from 'mongoose';
-import { TraceEvent, makeEvent } from '@trace/contracts';
 import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
 import { COLLECTIONS, GenealogyRepository, genealogyRepositoryOn } from '@trace/genealogy/testing';
-import { ensureJars, startLocalStack } from '../test/stack/local-stack';
-import { loadGraph } from './graph-bulk';
-import { BenchResult, Metric, commitInfo, machineInfo, renderTable } from './results';
+import { LOADER_AT, eachLoadedSize, kib, loaderEvents, runStandaloneSection } from './standalone-section';
 import { now } from './stats';
 
 const argOf = (name: string): string | undefined => {
@@ -87,15 +81,10 @@ function counted(repo: GenealogyRepository): { repo: GenealogyRepository; reads:
 
 /** `n` vendor lots of one vendor, one reel each, the first three installed in a board each. */
 function events(n: number): { topic: string; value: string }[] {
-  const at = new Date(Date.UTC(2026, 10, 1, 8)).toISOString();
-  let id = 0;
-  const ev = (type: TraceEvent['type'], data: object): { topic: string; value: string } => ({
-    topic: 'bench',
-    value: JSON.stringify(makeEvent(type, data as never, { occurredAt: at, eventId: `vlb-${n}-${++id}` })),
-  });
+  const ev = loaderEvents(`vlb-${n}`);
   const out = [ev('VendorRegistered', { vendorId: VENDOR, name: 'Volume Parts', country: 'DE', status: 'approved' })];
   for (let i = 0; i < n; i++) {
-    out.push(ev('MaterialReceived', { receiptId: `R${i}`, vendorId: VENDOR, manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: `VL${i}`, receivedAt: at, uom: 'pcs', packages: [{ lotId: `REEL-${n}-${i}`, quantity: 100 }] }));
+    out.push(ev('MaterialReceived', { receiptId: `R${i}`, vendorId: VENDOR, manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: `VL${i}`, receivedAt: LOADER_AT, uom: 'pcs', packages: [{ lotId: `REEL-${n}-${i}`, quantity: 100 }] }));
   }
   for (let i = 0; i < 3; i++) {
     out.push(ev('UnitStarted', { serial: `B-${n}-${i}`, brand: 'Acme', productPartNumber: 'P-B', workOrder: 'WO1' }));
@@ -126,98 +115,47 @@ async function toOldLayout(db: mongoose.mongo.Db): Promise<void> {
   await db.collection<{ _id: string }>(COLLECTIONS.vendorSupplyIndex).deleteOne({ _id: VENDOR });
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  const loadAtStart = os.loadavg()[0]!;
-  const commit = commitInfo();
-  await ensureJars();
-  const stack = await startLocalStack({
-    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-vendor-lots`,
-    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
-    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
-    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-    mongoHeap: process.env.BENCH_MONGO_HEAP ?? '2g',
-    portEnv: { mongo: 'BENCH_MONGO_PORT' },
-    kafka: false,
-  });
-  const mongo = stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/');
-  const metrics: Metric[] = [];
-  const rows: string[][] = [];
-  const m = (id: string, label: string, value: number, unit: string): void => void metrics.push({ id, label, value, unit, better: 'lower' });
-  const kib = (b: number): string => (b / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 });
-  try {
-    for (const n of SIZES) {
-      const dbName = `bench_vendor_lots_${n}_${startedAt.getTime()}`;
-      const conn = await mongoose.createConnection(mongo, { dbName }).asPromise();
-      try {
-        const db = conn.db!;
-        log(`${n.toLocaleString('en-US')} vendor lots: loading with the bulk loader`);
-        await loadGraph(db, events(n));
-        const c = counted(genealogyRepositoryOn(conn));
-        const tracer = new ForwardTracer(c.repo);
-        for (const layout of ['buckets', 'old map'] as const) {
-          if (layout === 'old map') await toOldLayout(db);
-          const vendorDoc = await db.collection<{ _id: string }>(COLLECTIONS.vendors).findOne({ _id: VENDOR });
-          const buckets = await db.collection(COLLECTIONS.vendorSupplies).countDocuments({ vendorId: VENDOR });
-          await whereUsed(tracer, c); // warm
-          const w = await whereUsed(tracer, c);
-          if (w.vendorLots !== n || w.rows !== 3) throw new Error(`the where-used of ${n} vendor lots (${layout}) gave ${w.vendorLots} vendor lots and ${w.rows} rows`);
-          const key = `vendor_lots.${n}.${layout === 'buckets' ? 'buckets' : 'old_map'}`;
-          m(`${key}.vendor_doc_bytes`, `${n} vendor lots, ${layout}: the vendor document (BSON bytes)`, bsonSize(vendorDoc!), 'bytes');
-          m(`${key}.bucket_docs`, `${n} vendor lots, ${layout}: vendor_supplies documents of the vendor`, buckets, 'documents');
-          m(`${key}.where_used.documents`, `${n} vendor lots, ${layout}: documents a where-used of the vendor read`, w.reads.documents, 'documents');
-          m(`${key}.where_used.bytes`, `${n} vendor lots, ${layout}: BSON bytes a where-used of the vendor read`, w.reads.bytes, 'bytes');
-          m(`${key}.where_used.largest_document`, `${n} vendor lots, ${layout}: the largest document it read`, w.reads.largestDocument, 'bytes');
-          m(`${key}.where_used.largest_read`, `${n} vendor lots, ${layout}: the largest read (one repository call)`, w.reads.largestRead.bytes, 'bytes');
-          m(`${key}.where_used.vendor_part.bytes`, `${n} vendor lots, ${layout}: of those, the vendor's document, buckets and vendor lots`, w.reads.vendor.bytes, 'bytes');
-          m(`${key}.where_used.vendor_part.largest_read`, `${n} vendor lots, ${layout}: the largest read of the vendor's part`, w.reads.vendor.largestRead, 'bytes');
-          m(`${key}.where_used.round_trips`, `${n} vendor lots, ${layout}: round trips`, w.roundTrips, 'round trips');
-          m(`${key}.where_used.ms`, `${n} vendor lots, ${layout}: whole answer (ms, one run after a warm-up)`, w.ms, 'ms');
-          rows.push([
-            n.toLocaleString('en-US'),
-            layout,
-            kib(bsonSize(vendorDoc!)),
-            String(buckets),
-            `${w.reads.documents.toLocaleString('en-US')} / ${kib(w.reads.bytes)}`,
-            `${w.reads.vendor.documents.toLocaleString('en-US')} / ${kib(w.reads.vendor.bytes)} / ${kib(w.reads.vendor.largestRead)}`,
-            kib(w.reads.largestDocument),
-            `${w.reads.largestRead.documents.toLocaleString('en-US')} / ${kib(w.reads.largestRead.bytes)}`,
-            String(w.roundTrips),
-            w.ms.toFixed(0),
-          ]);
-          log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}`);
-        }
-        await db.dropDatabase();
-      } finally {
-        await conn.close();
-      }
-    }
-    const table = renderTable(
-      ['vendor lots', 'layout', 'vendor doc KiB', 'bucket docs', 'where-used read: docs / KiB', "vendor's part: docs / KiB / largest read KiB", 'largest doc KiB', 'largest read: docs / KiB', 'round trips', 'ms'],
-      rows,
-    );
-    const result: BenchResult = {
-      format: 1,
-      mode: 'quick',
-      startedAt: startedAt.toISOString(),
-      seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      commit,
-      machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
-      backends: { kind: 'local', kafka: 'none', mongo, mongoHeap: process.env.BENCH_MONGO_HEAP ?? '2g' },
-      datasets: { vendorLots: { sizes: SIZES, vendor: VENDOR, shape: 'one vendor, one reel per vendor lot, three reels installed in a board each' } },
-      metrics,
-      notMeasured: [{ what: 'everything but a vendor with many vendor lots', why: 'bench/vendor-lots.bench.ts runs this section alone' }],
-      table,
-    };
-    const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-vendor-lots.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\n${table}\n\ncommit ${commit.short}${commit.dirty.length ? ` (+${commit.dirty.length} uncommitted files)` : ''}; load ${loadAtStart.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}\nresults: ${path.relative(process.cwd(), file)}\n`);
-  } finally {
-    await stack.stop();
-  }
-}
-
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+runStandaloneSection(
+  'vendor-lots',
+  {
+    header: ['vendor lots', 'layout', 'vendor doc KiB', 'bucket docs', 'where-used read: docs / KiB', "vendor's part: docs / KiB / largest read KiB", 'largest doc KiB', 'largest read: docs / KiB', 'round trips', 'ms'],
+    datasets: { vendorLots: { sizes: SIZES, vendor: VENDOR, shape: 'one vendor, one reel per vendor lot, three reels installed in a board each' } },
+    notMeasured: 'everything but a vendor with many vendor lots',
+  },
+  async ({ mongo, metric, rows }) => {
+    await eachLoadedSize(mongo, 'vendor-lots', SIZES, events, toOldLayout, async (conn, n, layout) => {
+      const db = conn.db!;
+      const c = counted(genealogyRepositoryOn(conn));
+      const tracer = new ForwardTracer(c.repo);
+      const vendorDoc = await db.collection<{ _id: string }>(COLLECTIONS.vendors).findOne({ _id: VENDOR });
+      const buckets = await db.collection(COLLECTIONS.vendorSupplies).countDocuments({ vendorId: VENDOR });
+      await whereUsed(tracer, c); // warm
+      const w = await whereUsed(tracer, c);
+      if (w.vendorLots !== n || w.rows !== 3) throw new Error(`the where-used of ${n} vendor lots (${layout}) gave ${w.vendorLots} vendor lots and ${w.rows} rows`);
+      const key = `vendor_lots.${n}.${layout === 'buckets' ? 'buckets' : 'old_map'}`;
+      metric(`${key}.vendor_doc_bytes`, `${n} vendor lots, ${layout}: the vendor document (BSON bytes)`, bsonSize(vendorDoc!), 'bytes');
+      metric(`${key}.bucket_docs`, `${n} vendor lots, ${layout}: vendor_supplies documents of the vendor`, buckets, 'documents');
+      metric(`${key}.where_used.documents`, `${n} vendor lots, ${layout}: documents a where-used of the vendor read`, w.reads.documents, 'documents');
+      metric(`${key}.where_used.bytes`, `${n} vendor lots, ${layout}: BSON bytes a where-used of the vendor read`, w.reads.bytes, 'bytes');
+      metric(`${key}.where_used.largest_document`, `${n} vendor lots, ${layout}: the largest document it read`, w.reads.largestDocument, 'bytes');
+      metric(`${key}.where_used.largest_read`, `${n} vendor lots, ${layout}: the largest read (one repository call)`, w.reads.largestRead.bytes, 'bytes');
+      metric(`${key}.where_used.vendor_part.bytes`, `${n} vendor lots, ${layout}: of those, the vendor's document, buckets and vendor lots`, w.reads.vendor.bytes, 'bytes');
+      metric(`${key}.where_used.vendor_part.largest_read`, `${n} vendor lots, ${layout}: the largest read of the vendor's part`, w.reads.vendor.largestRead, 'bytes');
+      metric(`${key}.where_used.round_trips`, `${n} vendor lots, ${layout}: round trips`, w.roundTrips, 'round trips');
+      metric(`${key}.where_used.ms`, `${n} vendor lots, ${layout}: whole answer (ms, one run after a warm-up)`, w.ms, 'ms');
+      rows.push([
+        n.toLocaleString('en-US'),
+        layout,
+        kib(bsonSize(vendorDoc!)),
+        String(buckets),
+        `${w.reads.documents.toLocaleString('en-US')} / ${kib(w.reads.bytes)}`,
+        `${w.reads.vendor.documents.toLocaleString('en-US')} / ${kib(w.reads.vendor.bytes)} / ${kib(w.reads.vendor.largestRead)}`,
+        kib(w.reads.largestDocument),
+        `${w.reads.largestRead.documents.toLocaleString('en-US')} / ${kib(w.reads.largestRead.bytes)}`,
+        String(w.roundTrips),
+        w.ms.toFixed(0),
+      ]);
+      log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}`);
+    });
+  },
+);

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuthorityRepository } from './authority/authority.repository';
 import { chronological, compare } from './facts/facts';
 import { LookupRepository } from './lookup/lookup.repository';
-import { RecordSources, serialsInScope, sourcesOf, visibleSources } from './lookup/records';
+import { shipmentUnitsOf } from './authority/shipment-units';
+import { RecordSources, serialsInScope, sourcesOf, visibleSources, workOrderUnitsOf } from './lookup/records';
 import { GenealogyRepository } from './storage/genealogy.repository';
 import { agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from './facts/claims';
 import { BrandScope, inScope } from './genealogy.types';
@@ -19,7 +20,7 @@ export interface IdMatch {
 
 /**
  * Exact-id lookups for a search box: one read by `_id` per kind, all side by side, without the forward edges, then
- * (for a shipment) one read of its units to know their brands. A serial, shipment or work order outside the scope is
+ * (for a shipment or a work order) the buckets of its units and one read of the units to know their brands. A serial, shipment or work order outside the scope is
  * not a match: it looks exactly like one that does not exist. Vendor lot codes, shipment ids and work orders are read
  * from reverse indexes written with the events (see lookup/), never found by a scan.
  */
@@ -30,8 +31,8 @@ export async function findIds(stored: RecordSources, id: string, scope: BrandSco
     src.findLots([id]),
     src.findVendors([id]),
     src.findVendorLotCodes([id]),
-    src.findShipmentUnits([id]),
-    src.findWorkOrders([id]),
+    shipmentUnitsOf(src, id).then((d) => (d ? [d] : [])),
+    workOrderUnitsOf(src, id).then((d) => (d ? [d] : [])),
   ]);
   const matches: IdMatch[] = [];
   for (const u of units) {

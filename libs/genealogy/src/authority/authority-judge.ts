@@ -10,6 +10,7 @@ import { UsageReader, usesOfParts } from './deviation-usage';
 import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 import { AuthorityReadAhead } from './read-ahead';
+import { shipmentUnitsOf } from './shipment-units';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
@@ -145,12 +146,10 @@ export class AuthorityJudge {
     return ahead ? { ...this.reader, ...ahead.reader } : this.reader;
   }
 
-  /** The serials shipped under a shipment id, sorted, with the customer of each (one read by `_id`); [] when unknown. */
+  /** The serials shipped under a shipment id, sorted, with the customer of each (its document, then its buckets a few at a time); [] when unknown. */
   async shipmentUnits(shipmentId: string): Promise<{ serial: string; customer: string }[]> {
-    const [stored] = await this.authority.findShipmentUnits([shipmentId]);
-    const view = new FactView(this.reader);
-    if (stored) await view.learn([stored]); // a retracted UnitShipped ships nothing
-    const doc = stored && view.see(stored);
+    // A retracted UnitShipped ships nothing: every read seen through one view.
+    const doc = await shipmentUnitsOf(visibleReader(this.authority, new FactView(this.reader)), shipmentId);
     const bySerial = new Map(Object.values(doc?.units ?? {}).map((u) => [u.serial, u.customer]));
     return [...bySerial].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([serial, customer]) => ({ serial, customer }));
   }

@@ -1,4 +1,4 @@
-import type { FactMap, Timed } from '../storage/graph.documents';
+import type { FactMap, Timed, UnitBucketDoc, UnitsIndexDoc } from '../storage/graph.documents';
 
 // The stored shape of what brands publish (trace.brand.v1), and of one index the judgement needs. Like the rest of
 // the graph: documents keyed by a natural id, every fact under factKey(eventId), so replays and any order of
@@ -86,14 +86,17 @@ export interface PartReceiptsDoc {
   receipts?: FactMap<{ vendorLotId: string; vendorId: string; lotIds: string[] }>;
 }
 
+/** A unit as a shipment lists it: what its UnitShipped said. */
+export type ShipmentUnit = { serial: string; customer: string } & Timed;
+
 /**
- * Per shipment: the serials shipped under it (one field per UnitShipped). The units carry their shipments; this is the
- * reverse index, so a shipment's units are one read by `_id` (a compliance answer), never a scan.
+ * Per shipment: its buckets of shipment_unit_buckets (see UnitsIndexDoc). The units carry their shipments; this is the
+ * reverse index, so a shipment's units are read by `_id` (a compliance answer), never a scan.
  */
-export interface ShipmentUnitsDoc {
-  _id: string;
-  units?: FactMap<{ serial: string; customer: string } & Timed>;
-}
+export type ShipmentUnitsDoc = UnitsIndexDoc<ShipmentUnit>;
+
+/** One bucket of a shipment's units, one field per UnitShipped. */
+export type ShipmentUnitBucketDoc = UnitBucketDoc<ShipmentUnit, 'shipmentId'>;
 
 /**
  * Per brand: the ids of everything it published (approvals, deviations, products with a BOM), keyed by factKey(id).
@@ -115,6 +118,7 @@ export const AUTHORITY_COLLECTIONS = {
   brandBoms: 'brand_boms',
   partReceipts: 'part_receipts',
   shipmentUnits: 'shipment_units',
+  shipmentUnitBuckets: 'shipment_unit_buckets',
   brandIndex: 'brand_index',
 } as const;
 export type AuthorityCollection = keyof typeof AUTHORITY_COLLECTIONS;

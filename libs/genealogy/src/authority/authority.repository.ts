@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandIndexDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitsDoc } from './authority.documents';
+import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandIndexDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitBucketDoc, ShipmentUnitsDoc } from './authority.documents';
 import { byIds } from '../storage/by-ids';
 import { AUTHORITY_MODELS } from './authority.schemas';
 
@@ -31,9 +31,10 @@ export class AuthorityRepository implements AuthorityReader {
     @InjectModel(AUTHORITY_MODELS.brandBoms) brandBoms: Model<BrandBomDoc>,
     @InjectModel(AUTHORITY_MODELS.partReceipts) partReceipts: Model<PartReceiptsDoc>,
     @InjectModel(AUTHORITY_MODELS.shipmentUnits) shipmentUnits: Model<ShipmentUnitsDoc>,
+    @InjectModel(AUTHORITY_MODELS.shipmentUnitBuckets) shipmentUnitBuckets: Model<ShipmentUnitBucketDoc>,
     @InjectModel(AUTHORITY_MODELS.brandIndex) brandIndex: Model<BrandIndexDoc>,
   ) {
-    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits, brandIndex };
+    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits, shipmentUnitBuckets, brandIndex };
   }
 
   /** What each brand published, by brand (the approver's lists start here). */
@@ -41,9 +42,13 @@ export class AuthorityRepository implements AuthorityReader {
     return byIds(this.models.brandIndex, brands);
   }
 
-  /** The serials shipped under each shipment id (the reverse index of UnitShipped). */
+  /** Each shipment's document: its buckets of shipment_unit_buckets (the reverse index of UnitShipped). */
   findShipmentUnits(ids: string[]): Promise<ShipmentUnitsDoc[]> {
     return byIds(this.models.shipmentUnits, ids);
+  }
+  /** Buckets of shipments' units, by bucket id (unitBucketId). */
+  findShipmentUnitBuckets(ids: string[]): Promise<ShipmentUnitBucketDoc[]> {
+    return byIds(this.models.shipmentUnitBuckets, ids);
   }
 
   findBrandParts(ids: string[]): Promise<BrandPartDoc[]> {

@@ -7,6 +7,7 @@ import {
   BrandIndexDoc,
   BrandPartDoc,
   PartReceiptsDoc,
+  ShipmentUnitBucketDoc,
   ShipmentUnitsDoc,
 } from './authority.documents';
 
@@ -34,7 +35,11 @@ export const PartReceiptsSchema = new Schema<PartReceiptsDoc>(
   { ...options, collection: AUTHORITY_COLLECTIONS.partReceipts },
 );
 
-export const ShipmentUnitsSchema = new Schema<ShipmentUnitsDoc>({ _id: String, units: Schema.Types.Mixed }, { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnits });
+export const ShipmentUnitsSchema = new Schema<ShipmentUnitsDoc>({ _id: String, buckets: Schema.Types.Mixed, units: Schema.Types.Mixed }, { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnits });
+export const ShipmentUnitBucketSchema = new Schema<ShipmentUnitBucketDoc>(
+  { _id: String, shipmentId: String, bucket: Number, units: Schema.Types.Mixed },
+  { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnitBuckets },
+);
 
 export const BrandIndexSchema = new Schema<BrandIndexDoc>(
   { _id: String, approvals: Schema.Types.Mixed, deviations: Schema.Types.Mixed, boms: Schema.Types.Mixed },
@@ -49,6 +54,7 @@ export const AUTHORITY_MODELS = {
   brandBoms: 'BrandBom',
   partReceipts: 'PartReceipts',
   shipmentUnits: 'ShipmentUnits',
+  shipmentUnitBuckets: 'ShipmentUnitBuckets',
   brandIndex: 'BrandIndex',
 } as const;
 
@@ -60,5 +66,6 @@ export const AUTHORITY_FEATURES = [
   { name: AUTHORITY_MODELS.brandBoms, schema: BrandBomSchema },
   { name: AUTHORITY_MODELS.partReceipts, schema: PartReceiptsSchema },
   { name: AUTHORITY_MODELS.shipmentUnits, schema: ShipmentUnitsSchema },
+  { name: AUTHORITY_MODELS.shipmentUnitBuckets, schema: ShipmentUnitBucketSchema },
   { name: AUTHORITY_MODELS.brandIndex, schema: BrandIndexSchema },
 ];

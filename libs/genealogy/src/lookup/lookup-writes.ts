@@ -1,10 +1,11 @@
 import { vendorLotId } from '@trace/contracts';
 import { factKey, provenanceOf } from '../facts/provenance';
+import { BUCKET_FIELDS, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
 import type { GraphWrite, PositionedEvent } from '../write/graph-writes';
 
 /**
  * The reverse indexes an event feeds for the search box: vendor lot code -> vendor lots (MaterialReceived), work order
- * -> units (UnitStarted). Pure and idempotent like graphWritesFor: each field is fixed by the vendor lot's identity or
+ * -> units (UnitStarted, in buckets). Pure and idempotent like graphWritesFor: each field is fixed by the vendor lot's identity or
  * by the event id, so replays and any order of delivery end in the same documents.
  */
 export function lookupWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
@@ -16,7 +17,12 @@ export function lookupWritesFor({ event, position }: PositionedEvent): GraphWrit
     case 'UnitStarted': {
       const d = event.data;
       const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
-      return [{ collection: 'workOrders', id: d.workOrder, set: { [`units.${factKey(event.eventId)}`]: { serial: d.serial, brand: d.brand, productPartNumber: d.productPartNumber, ...meta } } }];
+      const bucket = lotUseBucketOf(d.serial);
+      // Bucketed like lot uses: the unit in the bucket its serial hashes to, the bucket in the work order's document.
+      return [
+        { collection: 'workOrderUnits', id: unitBucketId(d.workOrder, bucket), set: { workOrder: d.workOrder, bucket, [`units.${factKey(event.eventId)}`]: { serial: d.serial, brand: d.brand, productPartNumber: d.productPartNumber, ...meta } } },
+        { collection: 'workOrders', id: d.workOrder, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
+      ];
     }
     default:
       return [];

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AuthorityRepository } from '../authority/authority.repository';
-import type { ShipmentUnitsDoc } from '../authority/authority.documents';
+import { shipmentUnitsOf, type ShipmentUnitsReader } from '../authority/shipment-units';
 import { brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { Provenance } from '../facts/provenance';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
+import { bucketedUnits } from '../storage/lot-uses';
 import { LookupRepository, type LookupReader } from './lookup.repository';
+import type { WorkOrderDoc } from './lookup.documents';
 import { FactView, type RetractionReader, visibleReader } from '../facts/visibility';
 
 /** A vendor lot as received: the vendor's label and every receipt with the package lots it came as. */
@@ -52,12 +54,11 @@ export interface WorkOrderRecord {
 }
 
 /** The reads of the record pages, each one round trip by `_id`. */
-export interface RecordSources extends LookupReader, RetractionReader {
+export interface RecordSources extends LookupReader, ShipmentUnitsReader, RetractionReader {
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
   findVendors(ids: string[]): Promise<VendorDoc[]>;
   findLots(ids: string[]): Promise<LotDoc[]>;
   findUnits(serials: string[]): Promise<UnitDoc[]>;
-  findShipmentUnits(ids: string[]): Promise<ShipmentUnitsDoc[]>;
 }
 
 
@@ -110,10 +111,16 @@ export async function serialsInScope(src: RecordSources, serials: Iterable<strin
   return new Set((await src.findUnits(wanted)).filter((u) => inScope(scope, brandOf(u))).map((u) => u._id));
 }
 
-/** A shipment's units in the caller's scope (two reads by `_id`); undefined when none is, exactly as if it never shipped. */
+/** A work order's units (its document, then its buckets a few at a time), as `src` sees them. */
+export async function workOrderUnitsOf(src: RecordSources, workOrder: string): Promise<WorkOrderDoc | undefined> {
+  const [doc] = await src.findWorkOrders([workOrder]);
+  return doc && { _id: doc._id, units: await bucketedUnits(doc, (ids) => src.findWorkOrderUnits(ids)) };
+}
+
+/** A shipment's units in the caller's scope (its document and buckets, then its units by `_id`); undefined when none is, exactly as if it never shipped. */
 export async function readShipment(stored: RecordSources, shipmentId: string, scope: BrandScope): Promise<ShipmentRecord | undefined> {
   const src = visibleSources(stored);
-  const [doc] = await src.findShipmentUnits([shipmentId]);
+  const doc = await shipmentUnitsOf(src, shipmentId);
   const shipped = chronological(doc?.units);
   const units = new Map((await src.findUnits([...new Set(shipped.map((s) => s.serial))])).map((u) => [u._id, u]));
   const seen = new Set<string>();
@@ -126,10 +133,10 @@ export async function readShipment(stored: RecordSources, shipmentId: string, sc
   return listed.length > 0 ? { shipmentId, units: listed.sort((a, b) => compare(a.serial, b.serial)) } : undefined;
 }
 
-/** A work order's units in the caller's scope (one read by `_id`, and one of its units for a brand's key); undefined when none is. */
+/** A work order's units in the caller's scope (its document and buckets, and one read of its units for a brand's key); undefined when none is. */
 export async function readWorkOrder(stored: RecordSources, workOrder: string, scope: BrandScope): Promise<WorkOrderRecord | undefined> {
   const src = visibleSources(stored);
-  const [doc] = await src.findWorkOrders([workOrder]);
+  const doc = await workOrderUnitsOf(src, workOrder);
   const claimed = chronological(doc?.units).filter((u) => inScope(scope, u.brand));
   const visible = await serialsInScope(src, claimed.map((u) => u.serial), scope);
   const bySerial = new Map<string, RecordUnit>();
@@ -170,15 +177,17 @@ export class RecordReader {
 }
 
 /** The record pages' reads out of the graph's, authority's and lookup's repositories. */
-export function sourcesOf(graph: GenealogyRepository, authority: Pick<AuthorityRepository, 'findShipmentUnits'>, lookup: LookupReader): RecordSources {
+export function sourcesOf(graph: GenealogyRepository, authority: Pick<AuthorityRepository, 'findShipmentUnits' | 'findShipmentUnitBuckets'>, lookup: LookupReader): RecordSources {
   return {
     findVendorLots: (ids) => graph.findVendorLots(ids),
     findVendors: (ids) => graph.findVendors(ids, true),
     findLots: (ids) => graph.findLots(ids, true),
     findUnits: (ids) => graph.findUnits(ids),
     findShipmentUnits: (ids) => authority.findShipmentUnits(ids),
+    findShipmentUnitBuckets: (ids) => authority.findShipmentUnitBuckets(ids),
     findVendorLotCodes: (codes) => lookup.findVendorLotCodes(codes),
     findWorkOrders: (ids) => lookup.findWorkOrders(ids),
+    findWorkOrderUnits: (ids) => lookup.findWorkOrderUnits(ids),
     findRetractions: (ids) => graph.findRetractions(ids),
   };
 }

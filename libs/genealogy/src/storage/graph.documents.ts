@@ -110,6 +110,23 @@ export interface VendorDoc {
   vendorLots?: FactMap<string>;
 }
 
+/**
+ * The document of a work order or a shipment: which buckets of its units are non-empty, keyed `b<bucket>` (as
+ * LotUseIndexDoc), so it stays small (at most LOT_USE_BUCKETS fields) however many units it holds.
+ */
+export interface UnitsIndexDoc<U> {
+  _id: string;
+  buckets?: FactMap<number>;
+  /**
+   * Only in documents written before the buckets existed: every unit, one field per event (keyed by factKey(eventId)),
+   * without bound. Still read beside the buckets; `graph rebuild` leaves it out.
+   */
+  units?: FactMap<U>;
+}
+
+/** One bucket of a work order's or a shipment's units (unitBucketId(owner, lotUseBucketOf(serial))): one field per event, keyed by factKey(eventId). */
+export type UnitBucketDoc<U, Owner extends string> = { _id: string; bucket: number; units?: FactMap<U> } & Record<Owner, string>;
+
 /** One bucket of a vendor's forward edges (vendor -> vendor lot, for exposure): vendor lot ids keyed by entityKey(vendorLotId). */
 export interface VendorSuppliesDoc {
   _id: string;

@@ -17,6 +17,10 @@ import type { VendorWhereUsed, WhereUsedRow } from '../forward/where-used.types'
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { COLLECTIONS } from './graph.documents';
+import { AuthorityJudge } from '../authority/authority-judge';
+import { shipmentUnitsOf } from '../authority/shipment-units';
+import { IdLookup, findIds } from '../id-lookup';
+import { RecordReader, readShipment, readWorkOrder } from '../lookup/records';
 
 const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
 const positioned = (events: TraceEvent[]) => events.map((event, i) => ({ event, position: at(i) }));
@@ -131,5 +135,40 @@ describe('the graph in a real database', () => {
     expect(fromDatabase.vendorLots).toHaveLength(600);
     expect(fromDatabase.rows.map((r) => `${r.lotId}>${r.serial}`)).toEqual(['vs-REEL-7>vs-B']);
     expect(fromDatabase).toEqual(await answerOf(await whereUsedOfVendor(readerOf(store), 'vs-V', SITE_WIDE)));
+  });
+  it("keeps a work order's and a shipment's units in buckets in the database, their documents small, and answers their readers from them as without a database", async () => {
+    const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 600; i++) {
+      const brand = i % 3 === 0 ? 'Globex' : 'Acme';
+      events.push(makeEvent('UnitStarted', { serial: `wb-S${i}`, brand, productPartNumber: `wb-${brand}`, workOrder: 'wb-WO' }, { occurredAt: t(i % 7), eventId: `wb-s${i}` }));
+      events.push(makeEvent('UnitShipped', { serial: `wb-S${i}`, shipmentId: 'wb-SHP', customer: i % 2 === 0 ? 'Northwind' : 'Initech' }, { occurredAt: t(10 + (i % 7)), eventId: `wb-x${i}` }));
+    }
+    const writer = moduleRef.get(GraphWriteRepository);
+    await writer.apply(writesOf(events));
+    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 200).flatMap(graphWritesFor))); // a replayed batch, in another order
+    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+    const store: FakeStore = {};
+    applyWrites(store, positioned(events).flatMap(graphWritesFor));
+    for (const [collection, id, buckets] of [[COLLECTIONS.workOrders, 'wb-WO', 'workOrderUnits'], [COLLECTIONS.shipmentUnits, 'wb-SHP', 'shipmentUnitBuckets']] as const) {
+      const doc = await db.collection<{ _id: string; buckets: Record<string, number> }>(collection).findOne({ _id: id });
+      expect(Object.keys(doc!).sort()).toEqual(['_id', 'buckets']);
+      expect(Object.values(doc!.buckets).length).toBeGreaterThan(100);
+      expect(Object.values(doc!.buckets).sort((a, b) => a - b)).toEqual([...store[buckets]!.values()].map((b) => b.bucket as number).sort((a, b) => a - b));
+    }
+    const records = moduleRef.get(RecordReader);
+    const search = moduleRef.get(IdLookup);
+    const fake = readerOf(store);
+    for (const scope of [SITE_WIDE, { kind: 'brands', brands: ['Acme'] } as BrandScope]) {
+      const wo = await records.workOrder('wb-WO', scope);
+      expect(wo!.units).toHaveLength(scope.kind === 'site' ? 600 : 400);
+      expect(wo).toEqual(await readWorkOrder(fake, 'wb-WO', scope));
+      expect(await records.shipment('wb-SHP', scope)).toEqual(await readShipment(fake, 'wb-SHP', scope));
+      expect(await search.find('wb-WO', scope)).toEqual(await findIds(fake, 'wb-WO', scope));
+      expect(await search.find('wb-SHP', scope)).toEqual(await findIds(fake, 'wb-SHP', scope));
+    }
+    const shipped = await moduleRef.get(AuthorityJudge).shipmentUnits('wb-SHP');
+    expect(shipped).toHaveLength(600);
+    expect(shipped).toEqual(Object.values((await shipmentUnitsOf(fake, 'wb-SHP'))!.units!).map((u) => ({ serial: u.serial, customer: u.customer })).sort((a, b) => (a.serial < b.serial ? -1 : 1)));
   });
 });

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { boundedMemo } from '../facts/bounded-memo';
+import type { FactMap, UnitsIndexDoc } from './graph.documents';
 
 // The forward edge lot -> serial (where-used) follows MongoDB's bucket pattern: a lot used in a million
 // serials must not become one 16 MB document. Each serial goes to one of LOT_USE_BUCKETS buckets chosen by
@@ -19,6 +20,9 @@ export const LOT_USE_BUCKETS = 1024;
 /** The bucket a serial's use of any lot is recorded in. Deterministic, so writes are idempotent. */
 export const lotUseBucketOf = boundedMemo((serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
 
+/** `buckets.b<n>`: a bucket's field in an index of buckets (a lot's, a vendor's, a work order's, a shipment's), for every bucket. */
+export const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);
+
 /** The `_id` of one bucket of a lot's uses (JSON, so no lot id can collide with another's bucket). */
 export const lotUsesId = (lotId: string, bucket: number): string => JSON.stringify([lotId, bucket]);
 
@@ -36,3 +40,43 @@ export const vendorSuppliesId = (vendorId: string, bucket: number): string => JS
 
 /** The `_id` of one bucket of a product's units of one brand. */
 export const productUnitsId = (productPartNumber: string, brand: string, bucket: number): string => JSON.stringify([productPartNumber, brand, bucket]);
+
+/**
+ * The `_id` of one bucket of a work order's units (work_order_units) or of a shipment's (shipment_unit_buckets): the
+ * same pattern, the bucket chosen by lotUseBucketOf(serial), so every unit of a serial is in one bucket and a work order
+ * of a million units holds about 1,000 per bucket; the work order's (the shipment's) own document lists its buckets.
+ */
+export const unitBucketId = (ownerId: string, bucket: number): string => JSON.stringify([ownerId, bucket]);
+
+/** Units a reader that lists them all reads in one round trip, about: 8,000 (2 MB), however the buckets are filled. */
+export const UNITS_PER_READ = 8_000;
+
+/**
+ * The units of a work order or a shipment as one fact map, as the one `units` map of the old layout held them: the
+ * buckets its document lists, in bucket order, a few at a time: the first read takes 64 buckets, the next as many as
+ * hold about UNITS_PER_READ units by how full those turned out (a work order of 1,000 units is two round trips, one of
+ * a million about 125 of 2 MB each). Merged with the `units` a document written before the buckets existed still holds
+ * (each unit keyed by its event, so one written both ways is one).
+ */
+export async function bucketedUnits<U>(
+  doc: UnitsIndexDoc<U> | undefined,
+  findBuckets: (ids: string[]) => Promise<{ units?: FactMap<U> }[]>,
+): Promise<FactMap<U> | undefined> {
+  if (!doc) return undefined;
+  const ids = Object.values(doc.buckets ?? {})
+    .sort((a, b) => a - b)
+    .map((b) => unitBucketId(doc._id, b));
+  const units: FactMap<U> = { ...doc.units };
+  let unitsRead = 0;
+  for (let i = 0, batch = 64; i < ids.length; ) {
+    const next = ids.slice(i, i + batch);
+    i += next.length;
+    for (const bucket of await findBuckets(next)) {
+      const held = Object.entries(bucket.units ?? {});
+      unitsRead += held.length;
+      for (const [key, unit] of held) units[key] = unit;
+    }
+    batch = Math.max(1, Math.floor(UNITS_PER_READ / Math.max(unitsRead / i, 1)));
+  }
+  return units;
+}

@@ -43,6 +43,25 @@ export function storeOf(events: TraceEvent[]): FakeStore {
   return store;
 }
 
+/**
+ * The store after `events` delivered in a random order (seeded), then the first `repeated` of that order again, each
+ * event at its own position (its offset), as a replayed batch or a retried send delivers it.
+ */
+export function shuffledStoreOf(events: TraceEvent[], seed: number, repeated: number): FakeStore {
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const shuffled = events.map((event, i) => ({ event, i })).sort(() => random() - 0.5);
+  const store: FakeStore = {};
+  for (const { event, i } of [...shuffled, ...shuffled.slice(0, repeated)]) applyWrites(store, graphWritesFor({ event, position: { topic: 't', partition: 0, offset: String(i) } }));
+  return store;
+}
+
+/** Some collections of a store as canonical JSON (keys sorted at every level): MongoDB compares documents by content, not the order fields came in. */
+export function snapshotOf(store: FakeStore, collections: string[]): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !(v instanceof Date) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(canonical(Object.fromEntries(collections.map((c) => [c, Object.fromEntries(store[c] ?? [])]))));
+}
+
 /** The whole store as a fetched graph (what a backward traversal would have read, and more). */
 export function fetchedOf(store: FakeStore): FetchedGraph {
   return {
@@ -82,8 +101,10 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
     findProductUnitIndexes: by('productUnitIndex'),
     findProductUnits: by('productUnits'),
     findShipmentUnits: by('shipmentUnits'),
+    findShipmentUnitBuckets: by('shipmentUnitBuckets'),
     findVendorLotCodes: by('vendorLotCodes'),
     findWorkOrders: by('workOrders'),
+    findWorkOrderUnits: by('workOrderUnits'),
     findRetractions: by('retractions'),
   };
 }

@@ -1,8 +1,8 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
-import { shipmentUnitsWrite } from '../authority/shipment-units';
+import { shipmentUnitsWrites } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
-import { LOT_USE_BUCKETS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId, vendorSuppliesId } from '../storage/lot-uses';
+import { BUCKET_FIELDS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId, vendorSuppliesId } from '../storage/lot-uses';
 import { boundedMemo } from '../facts/bounded-memo';
 import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
@@ -16,8 +16,6 @@ const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[]
 // be a property key, a cost the ingest paid per installation on its one thread.
 /** `serials.<entityKey(serial)>`: a serial's field in a bucket of serials. */
 const serialField = boundedMemo((serial: string): string => `serials.${entityKey(serial)}`);
-/** `buckets.b<n>`: a bucket's field in a lot's index of buckets, for every bucket. */
-const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);
 
 /** A placement as the graph keeps it: the contract's fields, those given. */
 function placementOf(p: { refDes: string; location?: string; placedAt?: string }): { refDes: string; location?: string; placedAt?: string } {
@@ -218,7 +216,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     }
     case 'UnitShipped': {
       const d = event.data;
-      return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }, shipmentUnitsWrite(d, k, meta)];
+      return [{ collection: 'units', id: d.serial, set: { [`shipments.${k}`]: { shipmentId: d.shipmentId, customer: d.customer, ...meta } } }, ...shipmentUnitsWrites(d, k, meta)];
     }
     case 'MaterialRemoved': {
       const d = event.data;

@@ -1,12 +1,11 @@
 import { TraceEvent, vendorLotId } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
-import { FakeStore, applyWrites, readerOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { entityKey } from '../facts/provenance';
 import { LOT_USE_BUCKETS, lotUseBucketOf, vendorSuppliesId } from '../storage/lot-uses';
 import { whereUsedOfVendor } from '../forward/where-used';
 import type { WhereUsedRow } from '../forward/where-used.types';
-import { graphWritesFor } from './graph-writes';
 
 // A vendor's vendor lots (the forward edge vendor -> vendor lot, for exposure) in buckets, as a lot's uses are: the
 // vendor's document stays the vendor's own facts however many vendor lots it supplied.
@@ -62,19 +61,8 @@ describe("a vendor's vendor lots", () => {
   it('end in the same documents whatever the order of delivery, duplicates and replays included', () => {
     const events = supplied(200);
     const ordered = storeOf(events);
-    // Canonical JSON (keys sorted at every level): MongoDB compares documents by content, not the order fields came in.
-    const canonical = (v: unknown): unknown =>
-      v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-    const snapshot = (s: FakeStore) => JSON.stringify(canonical(Object.fromEntries(['vendors', 'vendorSupplies', 'vendorSupplyIndex'].map((c) => [c, Object.fromEntries(s[c] ?? [])]))));
-    let seed = 11;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 10; round++) {
-      const shuffled = events.map((event, i) => ({ event, i })).sort(() => random() - 0.5);
-      const store: FakeStore = {};
-      // Each event keeps its position (its offset), as a replayed batch or a retried send does.
-      for (const { event, i } of [...shuffled, ...shuffled.slice(0, 40)]) applyWrites(store, graphWritesFor({ event, position: { topic: 't', partition: 0, offset: String(i) } }));
-      expect(snapshot(store)).toEqual(snapshot(ordered));
-    }
+    const snapshot = (s: FakeStore) => snapshotOf(s, ['vendors', 'vendorSupplies', 'vendorSupplyIndex']);
+    for (let round = 0; round < 10; round++) expect(snapshot(shuffledStoreOf(events, 11 + round, 40))).toEqual(snapshot(ordered));
     expect(docs(ordered, 'vendorSupplies').flatMap((b) => Object.keys(b.vendorLots)).length).toBe(200);
   });
 });
