@@ -56,6 +56,8 @@ const JVM_OPTS = (argOf('jvm') ?? '').split(' ').filter(Boolean);
 const ORDER = argOf('order') ?? 'query';
 /** Count each size's shape from the generator (what the timed questions depend on), say where the sizes differ, and stop. */
 const DRY = process.argv.includes('--dry');
+/** The load pauses while the machine has fewer MiB available than this (and stops after 10 minutes of it). */
+const MIN_AVAILABLE_MIB = Number(argOf('min-available') ?? 1_500);
 const BATCH = 4_000;
 const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -96,12 +98,27 @@ async function applyBatch(db: mongoose.mongo.Db, events: TraceEvent[], firstOffs
   if (derived.length > 0) await send(db, opsOf(derived));
 }
 
-/** Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). */
-async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: number; seconds: number }> {
+/** The machine's MemAvailable in MiB (/proc/meminfo), or undefined off Linux. */
+function availableMiB(): number | undefined {
+  try {
+    const kib = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). Pauses
+ * while the machine has less than MIN_AVAILABLE_MIB available, and stops with an error after 10 minutes of it: on a
+ * shared machine the kernel's OOM killer would otherwise end the stand-in, or another process, in the middle of the load.
+ */
+async function load(db: mongoose.mongo.Db, shape: Shape, standInPid: number | undefined): Promise<{ events: number; seconds: number }> {
   const t0 = now();
   let batch: TraceEvent[] = [];
   let offset = 0;
   let lastLog = t0;
+  let lastCheck = t0;
   const inFlight: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
     const applied = applyBatch(db, batch, offset);
@@ -110,9 +127,20 @@ async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: numb
     offset += batch.length;
     batch = [];
     if (inFlight.length >= 2) await inFlight.shift();
+    if (now() - lastCheck > 2_000) {
+      // Short of memory: wait for the machine's other processes to give some back (the stand-in does not grow meanwhile).
+      const since = now();
+      for (let left = availableMiB(); left !== undefined && left < MIN_AVAILABLE_MIB; left = availableMiB()) {
+        if (now() - since > 600_000) throw new Error(`load stopped at ${offset.toLocaleString('en-US')} events: the machine has had less than --min-available ${MIN_AVAILABLE_MIB} MiB for 10 minutes (${left.toFixed(0)} MiB now); stand-in RSS ${rssOf(standInPid)?.rssMiB.toFixed(0) ?? '-'} MiB`);
+        log(`  paused at ${offset.toLocaleString('en-US')} events: ${left.toFixed(0)} MiB available, less than --min-available ${MIN_AVAILABLE_MIB}`);
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+      lastCheck = now();
+    }
     if (now() - lastLog > 30_000) {
       lastLog = now();
-      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s`);
+      const mib = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(0));
+      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s; RSS stand-in ${mib(rssOf(standInPid)?.rssMiB)} MiB, bench ${mib(process.memoryUsage().rss / 2 ** 20)} MiB; machine available ${mib(availableMiB())} MiB`);
     }
   };
   for (const e of shape.events()) {
@@ -208,6 +236,8 @@ async function startStandIn(): Promise<StandIn> {
 interface Footprint {
   heapMiB?: number;
   rssMiB?: number;
+  /** The highest RSS so far (VmHWM): what the machine had to have free. */
+  peakRssMiB?: number;
   diskMiB?: number;
 }
 
@@ -219,7 +249,10 @@ function footprint(s: StandIn): Footprint {
     const used = /used (\d+)K/.exec(info);
     if (used) out.heapMiB = Number(used[1]) / 1024;
     const rss = rssOf(s.pid);
-    if (rss) out.rssMiB = rss.rssMiB;
+    if (rss) {
+      out.rssMiB = rss.rssMiB;
+      out.peakRssMiB = rss.peakMiB;
+    }
   }
   if (s.file && fs.existsSync(s.file)) out.diskMiB = fs.statSync(s.file).size / 2 ** 20;
   return out;
@@ -439,7 +472,7 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
       metrics.push({ id: `scale.${q}.p50@${f.installations}`, label: `scale: ${LABELS[q]} at ${n(f.installations)} installations, p50`, value: f[q].p50, unit: 'ms', better: 'lower' });
     }
     const fp = f.footprint;
-    rows.push(['(info) stand-in after this load: heap after GC / RSS / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
+    rows.push(['(info) stand-in after this load: heap after GC / RSS (peak) / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} (${fp.peakRssMiB?.toFixed(0) ?? '-'}) / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
     metrics.push({ id: `scale.load@${f.installations}`, label: `scale: bulk load of ${n(f.installations)} installations`, value: f.loadEventsPerSecond, unit: 'ev/s', better: 'higher' });
   }
   if (base.shape) {
@@ -556,7 +589,7 @@ async function main(): Promise<void> {
       } else {
         await db.dropDatabase();
         log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
-        const loaded = await load(db, shape);
+        const loaded = await load(db, shape, standIn.pid);
         const s = await sizes(db);
         const fp = footprint(standIn);
         mark = { _id: 'load', at: new Date().toISOString(), events: loaded.events, seconds: loaded.seconds, sizes: s, footprint: fp, emptyFootprint: empty };
