@@ -5,8 +5,9 @@
  *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory] [--heap 6g] [--rounds 15] [--dry]
  *
  * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), with the H2
- * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 10 GB of heap per
- * million installations: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap or disk figures).
+ * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 3.6 GiB of heap per
+ * million installations with string deduplication: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap
+ * or disk figures).
  *
  * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
  * 9 from common reels (one reel per 100 boards, a board's 9 the next in turn: a reel is in 900 boards, and a system's 4
