@@ -2,15 +2,17 @@
  * Scale: the same questions on a graph of one million installations and on a larger one (ten million where it fits),
  * both in one stand-in, timed round-robin in the same run, so that the growth ratio compares figures seconds apart.
  *
- *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory] [--heap 6g] [--rounds 15]
+ *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory] [--heap 6g] [--rounds 15] [--dry]
  *
  * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), with the H2
- * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 10 GB of heap per
- * million installations: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap or disk figures).
+ * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 3.6 GiB of heap per
+ * million installations with string deduplication: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap
+ * or disk figures).
  *
  * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
- * 9 from common reels (one reel per 100 boards, so a reel is in ~900 boards at every size) and 1 from a huge reel
- * split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written with the ingest's
+ * 9 from common reels (one reel per 100 boards, a board's 9 the next in turn: a reel is in 900 boards, and a system's 4
+ * boards hold 36 distinct reels, at every size from 36,000 on; `--dry` counts it for the sizes given and stops) and 1
+ * from a huge reel split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written with the ingest's
  * own writes (graphWritesFor, mergeGraphWrites, the brand-bucketed read-back), not through Kafka. Before timing, a
  * sample of boards, systems and reels is traced through the API and checked against the generator's own truth.
  *
@@ -19,7 +21,7 @@
  * first page of a common reel's. Writes bench/results/<time>-<sha>-scale.json.
  */
 import 'reflect-metadata';
-import { TraceEvent, makeEvent } from '@trace/contracts';
+import type { TraceEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 import type { GraphWrite } from '@trace/genealogy';
 import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites } from '@trace/genealogy/testing';
@@ -33,6 +35,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { WRITE_CONCERN } from './graph-bulk';
 import { rssOf } from './progress';
+import { Shape, ShapeFacts, shapeDifferences, shapeFacts } from './scale-shape';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
 import { Latency, latencyOf, now } from './stats';
 
@@ -52,6 +55,10 @@ const KEEP = process.argv.includes('--keep');
 const JVM_OPTS = (argOf('jvm') ?? '').split(' ').filter(Boolean);
 /** Timing order within a round: `query` (each query at every size in turn, the default) or `size` (every query of one size in turn). */
 const ORDER = argOf('order') ?? 'query';
+/** Count each size's shape from the generator (what the timed questions depend on), say where the sizes differ, and stop. */
+const DRY = process.argv.includes('--dry');
+/** The load pauses while the machine has fewer MiB available than this (and stops after 10 minutes of it). */
+const MIN_AVAILABLE_MIB = Number(argOf('min-available') ?? 1_500);
 const BATCH = 4_000;
 const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -59,52 +66,6 @@ const log = (s: string): void => void process.stderr.write(`[scale ${new Date().
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
 if (BACKEND !== 'h2' && BACKEND !== 'memory') throw new Error('--backend: h2 or memory');
 if (ORDER !== 'query' && ORDER !== 'size') throw new Error('--order: query or size');
-
-/** The data set of `installations` installations and its truth, computed, never read back. */
-class Shape {
-  readonly boards: number;
-  readonly reels: number;
-  constructor(readonly installations: number) {
-    this.boards = installations / 10;
-    this.reels = Math.max(10, Math.floor(this.boards / 100));
-  }
-  board = (b: number): string => `B-${b}`;
-  system = (s: number): string => `SYS-${s}`;
-  reelsOf = (b: number): string[] => Array.from({ length: 9 }, (_, k) => `R-${(b * 7 + k * 131) % this.reels}`);
-  hugeOf = (b: number): string => (b % 2 ? 'HUGE-A' : 'HUGE-B');
-  /** Boards the small reel is installed in (besides nothing else). */
-  smallBoards = (): number[] => [1, 2, 3].map((i) => Math.floor((i * this.boards) / 4));
-  boardsOfReel(lotId: string): Set<string> {
-    const out = new Set<string>();
-    for (let b = 0; b < this.boards; b++) if (this.reelsOf(b).includes(lotId)) out.add(this.board(b));
-    return out;
-  }
-
-  *events(): Generator<TraceEvent> {
-    let seq = 0;
-    const at = '2026-11-01T08:00:00Z';
-    const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent =>
-      makeEvent(type, data as never, { eventId: `s${++seq}`, occurredAt: at }) as TraceEvent;
-    yield ev('VendorRegistered', { vendorId: 'V-1', name: 'Vendor', country: 'DE', status: 'approved' });
-    for (let r = 0; r < this.reels; r++) {
-      yield ev('MaterialReceived', { receiptId: `GR-${r}`, vendorId: 'V-1', manufacturer: 'M', mpn: `MPN-${r % 50}`, internalPartNumber: 'I', vendorLotCode: `L${r}`, receivedAt: at, uom: 'pcs', packages: [{ lotId: `R-${r}`, quantity: 1e6 }] });
-    }
-    yield ev('MaterialReceived', { receiptId: 'GR-HUGE', vendorId: 'V-1', manufacturer: 'M', mpn: 'HUGE', internalPartNumber: 'I', vendorLotCode: 'H', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'HUGE', quantity: 1e8 }] });
-    yield ev('LotSplit', { sourceLotId: 'HUGE', newLots: [{ lotId: 'HUGE-A', quantity: 5e7 }, { lotId: 'HUGE-B', quantity: 5e7 }] });
-    yield ev('MaterialReceived', { receiptId: 'GR-SMALL', vendorId: 'V-1', manufacturer: 'M', mpn: 'SMALL', internalPartNumber: 'I', vendorLotCode: 'S', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'SMALL', quantity: 10 }] });
-    const small = new Set(this.smallBoards());
-    for (let b = 0; b < this.boards; b++) {
-      const serial = this.board(b);
-      const system = this.system(Math.floor(b / 4));
-      yield ev('UnitStarted', { serial, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: `BRD-${b % 5}`, workOrder: `WO-${b % 100}` });
-      for (const [k, lotId] of this.reelsOf(b).entries()) yield ev('MaterialInstalled', { serial, lotId, quantity: 1, refDes: [`C${k}`] });
-      yield ev('MaterialInstalled', { serial, lotId: this.hugeOf(b), quantity: 1, refDes: ['U1'] });
-      if (small.has(b)) yield ev('MaterialInstalled', { serial, lotId: 'SMALL', quantity: 1, refDes: ['X1'] });
-      if (b % 4 === 0) yield ev('UnitStarted', { serial: system, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: 'SYS', workOrder: 'WO-S' });
-      yield ev('UnitAssembled', { serial: system, childSerial: serial });
-    }
-  }
-}
 
 type Ops = { collection: string; ops: mongoose.mongo.AnyBulkWriteOperation[] }[];
 const opsOf = (writes: GraphWrite[]): Ops => {
@@ -138,12 +99,27 @@ async function applyBatch(db: mongoose.mongo.Db, events: TraceEvent[], firstOffs
   if (derived.length > 0) await send(db, opsOf(derived));
 }
 
-/** Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). */
-async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: number; seconds: number }> {
+/** The machine's MemAvailable in MiB (/proc/meminfo), or undefined off Linux. */
+function availableMiB(): number | undefined {
+  try {
+    const kib = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). Pauses
+ * while the machine has less than MIN_AVAILABLE_MIB available, and stops with an error after 10 minutes of it: on a
+ * shared machine the kernel's OOM killer would otherwise end the stand-in, or another process, in the middle of the load.
+ */
+async function load(db: mongoose.mongo.Db, shape: Shape, standInPid: number | undefined): Promise<{ events: number; seconds: number }> {
   const t0 = now();
   let batch: TraceEvent[] = [];
   let offset = 0;
   let lastLog = t0;
+  let lastCheck = t0;
   const inFlight: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
     const applied = applyBatch(db, batch, offset);
@@ -152,9 +128,20 @@ async function load(db: mongoose.mongo.Db, shape: Shape): Promise<{ events: numb
     offset += batch.length;
     batch = [];
     if (inFlight.length >= 2) await inFlight.shift();
+    if (now() - lastCheck > 2_000) {
+      // Short of memory: wait for the machine's other processes to give some back (the stand-in does not grow meanwhile).
+      const since = now();
+      for (let left = availableMiB(); left !== undefined && left < MIN_AVAILABLE_MIB; left = availableMiB()) {
+        if (now() - since > 600_000) throw new Error(`load stopped at ${offset.toLocaleString('en-US')} events: the machine has had less than --min-available ${MIN_AVAILABLE_MIB} MiB for 10 minutes (${left.toFixed(0)} MiB now); stand-in RSS ${rssOf(standInPid)?.rssMiB.toFixed(0) ?? '-'} MiB`);
+        log(`  paused at ${offset.toLocaleString('en-US')} events: ${left.toFixed(0)} MiB available, less than --min-available ${MIN_AVAILABLE_MIB}`);
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+      lastCheck = now();
+    }
     if (now() - lastLog > 30_000) {
       lastLog = now();
-      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s`);
+      const mib = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(0));
+      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s; RSS stand-in ${mib(rssOf(standInPid)?.rssMiB)} MiB, bench ${mib(process.memoryUsage().rss / 2 ** 20)} MiB; machine available ${mib(availableMiB())} MiB`);
     }
   };
   for (const e of shape.events()) {
@@ -250,6 +237,8 @@ async function startStandIn(): Promise<StandIn> {
 interface Footprint {
   heapMiB?: number;
   rssMiB?: number;
+  /** The highest RSS so far (VmHWM): what the machine had to have free. */
+  peakRssMiB?: number;
   diskMiB?: number;
 }
 
@@ -261,7 +250,10 @@ function footprint(s: StandIn): Footprint {
     const used = /used (\d+)K/.exec(info);
     if (used) out.heapMiB = Number(used[1]) / 1024;
     const rss = rssOf(s.pid);
-    if (rss) out.rssMiB = rss.rssMiB;
+    if (rss) {
+      out.rssMiB = rss.rssMiB;
+      out.peakRssMiB = rss.peakMiB;
+    }
   }
   if (s.file && fs.existsSync(s.file)) out.diskMiB = fs.statSync(s.file).size / 2 ** 20;
   return out;
@@ -316,7 +308,7 @@ function pathsOf(shape: Shape, r: number): Record<(typeof QUERIES)[number], stri
     system: `/v1/serials/${shape.system(Math.floor(b / 4))}/genealogy`,
     small: `/v1/lots/SMALL/where-used?limit=${PAGE}`,
     hugeFirstPage: `/v1/lots/HUGE/where-used?limit=${PAGE}`,
-    reelFirstPage: `/v1/lots/R-${(b * 7) % shape.reels}/where-used?limit=${PAGE}`,
+    reelFirstPage: `/v1/lots/${shape.reelsOf(b)[0]!}/where-used?limit=${PAGE}`,
   };
 }
 
@@ -386,6 +378,8 @@ interface SizeFigures {
   /** The stand-in after this size's load (both sizes live in one server: the second includes the first). */
   footprint: Footprint;
   sampleChecked: number;
+  /** What the timed questions depend on, counted from the generator (absent in runs before it). */
+  shape?: ShapeFacts;
   board: Latency;
   system: Latency;
   small: Latency;
@@ -458,8 +452,8 @@ interface ScaleRun {
 }
 
 const GOAL = 1.2;
-/** From this size on (300 reels) a system's 4 boards have 36 distinct reels at every size, as the first page has 1,500 boards. */
-const SAME_SHAPE_FROM = 300_000;
+/** Runs without shape facts had the generator's stride of 7 and 131: a system's 4 boards had 36 distinct reels only from 300 reels on. */
+const STRIDED_SAME_SHAPE_FROM = 300_000;
 const TEN_MILLION = 10_000_000;
 
 /** The table, the figures for bench:compare, and what 10M would need, from the measured per-installation costs. */
@@ -471,7 +465,7 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
   const metrics: Metric[] = [];
   const n = (x: number): string => x.toLocaleString('en-US');
   for (const f of sizes) {
-    rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked`);
+    rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked${f.shape ? `; ${f.shape.reelsPerSystem.max} reels a system, ${f.shape.boardsPerReel.max} boards a reel, HUGE-A in ${n(f.shape.hugeHalves[0])} boards` : ''}`);
     for (const q of QUERIES) {
       rows.push([LABELS[q], `${fmtMs(f[q].p50)} / ${fmtMs(f[q].p99)} ms (n=${f[q].n})`, 'p50 / p99', '', '', '']);
       const rd = f.reads?.[q];
@@ -479,12 +473,17 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
       metrics.push({ id: `scale.${q}.p50@${f.installations}`, label: `scale: ${LABELS[q]} at ${n(f.installations)} installations, p50`, value: f[q].p50, unit: 'ms', better: 'lower' });
     }
     const fp = f.footprint;
-    rows.push(['(info) stand-in after this load: heap after GC / RSS / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
+    rows.push(['(info) stand-in after this load: heap after GC / RSS (peak) / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} (${fp.peakRssMiB?.toFixed(0) ?? '-'}) / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
     metrics.push({ id: `scale.load@${f.installations}`, label: `scale: bulk load of ${n(f.installations)} installations`, value: f.loadEventsPerSecond, unit: 'ev/s', better: 'higher' });
   }
-  if (larger.length > 0 && base.installations < SAME_SHAPE_FROM) {
+  if (base.shape) {
+    for (const f of larger) {
+      const differences = f.shape ? shapeDifferences(base.shape, f.shape) : ['no shape counted'];
+      if (differences.length > 0) rows.push(`Not like with like at ${n(f.installations)}: ${differences.join('; ')} (see "its reads")`);
+    }
+  } else if (larger.length > 0 && base.installations < STRIDED_SAME_SHAPE_FROM) {
     // Measured: a system read 13 lots at 10,000, 21 at 50,000 and 100,000, 39 at 500,000; the first page 2,053 documents at 10,000, then 3,227.
-    rows.push(`Not like with like: below ${n(SAME_SHAPE_FROM)} installations a system's 4 boards share reels (10 to 18 distinct reels, not 36) and below 15,000 the huge reel's first page is all of the reel, so those queries read fewer documents than at the larger size (see "its reads"); compare from ${n(SAME_SHAPE_FROM)} on`);
+    rows.push(`Not like with like: below ${n(STRIDED_SAME_SHAPE_FROM)} installations a system's 4 boards share reels (10 to 18 distinct reels, not 36) and below 15,000 the huge reel's first page is all of the reel, so those queries read fewer documents than at the larger size (see "its reads"); compare from ${n(STRIDED_SAME_SHAPE_FROM)} on`);
   }
   for (const f of larger) {
     const x = f.installations / base.installations;
@@ -561,6 +560,15 @@ async function main(): Promise<void> {
     writeResult(stored.run, again);
     return;
   }
+  const facts = SIZES.map((n) => shapeFacts(new Shape(n), PAGE));
+  for (const f of facts) log(`shape at ${f.installations.toLocaleString('en-US')}: ${JSON.stringify(f)}`);
+  const differences = facts.slice(1).flatMap((f) => shapeDifferences(facts[0]!, f));
+  for (const d of differences) log(`not like with like: ${d}`);
+  if (DRY) {
+    log(differences.length === 0 ? 'every size asks the same questions' : `${differences.length} difference(s) between the sizes`);
+    process.exitCode = differences.length === 0 ? 0 : 1;
+    return;
+  }
   const startedAt = new Date();
   const loadAtStart = os.loadavg()[0]!;
   const standIn = await startStandIn();
@@ -582,7 +590,7 @@ async function main(): Promise<void> {
       } else {
         await db.dropDatabase();
         log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
-        const loaded = await load(db, shape);
+        const loaded = await load(db, shape, standIn.pid);
         const s = await sizes(db);
         const fp = footprint(standIn);
         mark = { _id: 'load', at: new Date().toISOString(), events: loaded.events, seconds: loaded.seconds, sizes: s, footprint: fp, emptyFootprint: empty };
@@ -598,7 +606,7 @@ async function main(): Promise<void> {
       apis.push(api);
       const sampleChecked = await checkSample(api, shape);
       log(`sample check: ${sampleChecked} answers equal the generator's truth`);
-      figures.push({ ...(stored ? { loadedBefore: mark.at } : {}), installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked });
+      figures.push({ ...(stored ? { loadedBefore: mark.at } : {}), installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked, shape: facts[shapes.indexOf(shape)]! });
     }
 
     // Round-robin over the sizes and the queries: each pair of figures is measured seconds apart.

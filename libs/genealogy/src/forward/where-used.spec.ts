@@ -82,6 +82,31 @@ describe('where-used of a package lot', () => {
     expect(await whereUsedOfLot(readerOf(build(events)), 'ONLY-OTHER', { kind: 'brands', brands: ['Globex'] })).not.toBeNull();
   });
 
+  it('climbs one serial to learn that a lot known only through units has a row the brand may see', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 500; i++) {
+      events.push(ev('UnitStarted', { serial: `K${i}`, brand: 'Acme', productPartNumber: 'AX', workOrder: 'WO' }, 1));
+      events.push(ev('MaterialInstalled', { serial: `K${i}`, lotId: 'UNITS-ONLY', quantity: 1, refDes: [] }, 2));
+    }
+    const reader = readerOf(build(events));
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    expect(await whereUsedOfLot(reader, 'UNITS-ONLY', acme)).not.toBeNull();
+    // One serial, not the first batch of 100 a page without `wanted` climbs.
+    expect(reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids)).toHaveLength(1);
+  });
+
+  it('looks past serials of units in conflict for one the brand may see, and answers null when there is none', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 300; i++) {
+      for (const brand of ['Acme', 'Globex']) events.push(ev('UnitStarted', { serial: `C${i}`, brand, productPartNumber: 'CX', workOrder: 'WO' }, 1));
+      events.push(ev('MaterialInstalled', { serial: `C${i}`, lotId: 'IN-CONFLICT', quantity: 1, refDes: [] }, 2));
+    }
+    const acme = { kind: 'brands', brands: ['Acme'] } as const;
+    expect(await whereUsedOfLot(readerOf(build(events)), 'IN-CONFLICT', acme)).toBeNull();
+    const seen = [...events, ev('UnitStarted', { serial: 'C-ACME', brand: 'Acme', productPartNumber: 'CX', workOrder: 'WO' }, 1), ev('MaterialInstalled', { serial: 'C-ACME', lotId: 'IN-CONFLICT', quantity: 1, refDes: [] }, 2)];
+    expect(await whereUsedOfLot(readerOf(build(seen)), 'IN-CONFLICT', acme)).not.toBeNull();
+  });
+
   it("reads nothing of another brand's uses of a lot for a scoped caller", async () => {
     const events: TraceEvent[] = [ev('MaterialReceived', { receiptId: 'RS', vendorId: 'V', manufacturer: 'M', mpn: 'S', internalPartNumber: 'S', vendorLotCode: 'VS', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'SHARED', quantity: 1e6 }] })];
     for (let i = 0; i < 500; i++) {

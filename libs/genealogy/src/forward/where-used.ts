@@ -26,8 +26,19 @@ export async function whereUsedOfLot(reader: ForwardReader, lotId: string, scope
   const found = answer(reader, lots, stats, batching, scope);
   // Known to a brand only through its forward edges: those of a unit whose brand is in conflict are written under every
   // brand claimed, and such a unit is no brand's, so the lot is known only if a row the caller may see is there.
-  if (!lots[0].siteFact && scope.kind !== 'site' && (await found.rows({}, scope, { history: true, readAhead: false }).next()).done) return null;
+  if (!lots[0].siteFact && scope.kind !== 'site' && !(await anyRow(found, scope))) return null;
   return found;
+}
+
+// Whether the answer has a row the scope may see: one row asked for, so one serial climbed while they give rows, not a
+// first batch of a hundred.
+async function anyRow(found: WhereUsed, scope: BrandScope): Promise<boolean> {
+  const rows = found.rowsFrom({}, scope, { history: true, wanted: 1 });
+  try {
+    return !(await rows.next()).done;
+  } finally {
+    await rows.return(undefined);
+  }
 }
 
 /** Where a vendor lot is used: through every package received of it; null when the vendor lot was never received. */
