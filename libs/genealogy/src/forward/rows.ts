@@ -1,11 +1,12 @@
 import { compare } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
-import { ClimbMemo, RowQuery, Use, readClimb, rowsOfUse } from './climb';
+import { ClimbMemo, RowQuery, RowSink, Use, readClimb, rowOf, rowsOfUse } from './climb';
+import { LineWriter } from './row-line';
 import type { UnitDoc } from '../storage/graph.documents';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
-import { type ForwardBatching, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedRow } from './where-used.types';
+import { type ForwardBatching, type NdjsonChunk, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedRow } from './where-used.types';
 
 // The lazy part of a where-used answer: the forward-edge buckets read in growing batches, the serials climbed in batches.
 
@@ -17,6 +18,10 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
     rows: (filter, scope, options) => {
       checkScope(scope);
       return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching, options?.readAhead ?? true);
+    },
+    lines: (filter, scope, options) => {
+      checkScope(scope);
+      return linesOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching, options?.chunk ?? NDJSON_CHUNK);
     },
     rowsFrom: (filter, scope, options) => {
       checkScope(scope);
@@ -44,17 +49,35 @@ interface ReadBatch {
   units: Map<string, UnitDoc | null>;
 }
 
-// Every row, without positions (the whole answer is wanted: NDJSON): one async step per row, not one per layer.
+/** About 64 KB of lines a chunk: a 100,000-row answer is a few hundred async steps and writes, not 100,000. */
+const NDJSON_CHUNK = 64 * 1024;
+
+// Every row, without positions: one async step per row, not one per layer.
 async function* rowsOf(reader: ForwardReader, lots: ReachedWithBuckets[], query: RowQuery, stats: TraversalStats, batching: ForwardBatching, readAhead: boolean): AsyncGenerator<WhereUsedRow> {
   const memo = new ClimbMemo();
   const rows: WhereUsedRow[] = [];
+  const sink: RowSink = (parts) => void rows.push(rowOf(parts));
   for await (const batch of climbs(reader, lots, query, stats, batching, undefined, readAhead, memo)) {
     for (const use of batch.uses) {
-      rowsOfUse(use, batch.units, query, memo, rows);
+      rowsOfUse(use, batch.units, query, memo, sink);
       for (let i = 0; i < rows.length; i++) yield rows[i]!;
       rows.length = 0;
     }
   }
+}
+
+// Every row as NDJSON lines written straight from the climb (the whole answer is wanted, read ahead), in chunks of
+// about `chunk` characters: one async step per chunk, no row objects.
+async function* linesOf(reader: ForwardReader, lots: ReachedWithBuckets[], query: RowQuery, stats: TraversalStats, batching: ForwardBatching, chunk: number): AsyncGenerator<NdjsonChunk> {
+  const memo = new ClimbMemo();
+  const lines = new LineWriter();
+  for await (const batch of climbs(reader, lots, query, stats, batching, undefined, true, memo)) {
+    for (const use of batch.uses) {
+      rowsOfUse(use, batch.units, query, memo, lines.add);
+      if (lines.text.length >= chunk) yield lines.take();
+    }
+  }
+  if (lines.rows > 0) yield lines.take();
 }
 
 // Each row with the position after it: which row of its use it is, so that resuming skips that many of its use's rows.
@@ -70,10 +93,11 @@ async function* positionedRowsOf(
 ): AsyncGenerator<PositionedRow> {
   const memo = new ClimbMemo();
   const rows: WhereUsedRow[] = [];
+  const sink: RowSink = (parts) => void rows.push(rowOf(parts));
   const demand: Demand = { ...(wanted !== undefined ? { rows: wanted } : {}), given: 0, serials: 0 };
   for await (const batch of climbs(reader, lots, query, stats, batching, from, readAhead, memo, demand)) {
     for (const use of batch.uses) {
-      rowsOfUse(use, batch.units, query, memo, rows);
+      rowsOfUse(use, batch.units, query, memo, sink);
       const skip = from && use.bucket === from.bucket && use.serial === from.serial ? from.skip : 0;
       if (rows.length > skip) demand.given += rows.length - skip;
       for (let i = skip; i < rows.length; i++) yield { row: rows[i]!, next: { bucket: use.bucket, serial: use.serial, skip: i + 1 } };
