@@ -2,6 +2,8 @@ import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { readerOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
+import { ParentUnits } from './climb';
+import type { UnitDoc } from '../storage/graph.documents';
 import { whereUsedOfLot } from './where-used';
 import type { WhereUsedRow } from './where-used.types';
 
@@ -43,5 +45,24 @@ describe('the climb to the top-level units', () => {
 
   it('keeps nothing a cycle cut short for a use of a later batch', async () => {
     expect(await rowsOf({ buckets: 1, serials: 1 })).toEqual(expected);
+  });
+});
+
+describe('the parent units an answer holds', () => {
+  it('holds each parent read for the answer up to its cap, then drops the oldest first', () => {
+    const parents = new ParentUnits(3);
+    const doc = (serial: string) => ({ _id: serial }) as UnitDoc;
+    for (const s of ['P1', 'P2', 'P3']) parents.set(s, doc(s));
+    expect(['P1', 'P2', 'P3'].map((s) => parents.get(s)?._id)).toEqual(['P1', 'P2', 'P3']);
+    parents.set('P4', null);
+    expect(parents.get('P1')).toBeUndefined();
+    expect(parents.get('P4')).toBeNull();
+    expect(parents.get('P2')?._id).toBe('P2');
+  });
+
+  it('holds by default the systems of a 100,000-board answer of systems of four (25,000), each read once', () => {
+    const parents = new ParentUnits();
+    for (let i = 0; i < 25_000; i++) parents.set(`S${i}`, null);
+    expect(parents.get('S0')).toBeNull();
   });
 });

@@ -262,6 +262,12 @@ describe('where-used reads', () => {
     const systems = unitReads(reader, 'QS');
     expect(systems).toHaveLength(100);
     expect(new Set(systems).size).toBe(100);
+    // The same as NDJSON lines written straight from the climb.
+    const lines = readerOf(build(boardsInSystems()));
+    let text = '';
+    for await (const c of (await whereUsedOfLot(lines, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.lines({}, SITE_WIDE)) text += c.text;
+    expect(text.trim().split('\n')).toHaveLength(400);
+    expect(unitReads(lines, 'QS')).toHaveLength(100);
   });
 
   it('reads the next batch while the rows of this one are taken (rows), not for a page (rowsFrom)', async () => {
