@@ -31,6 +31,8 @@ export interface RowQuery {
  */
 export class ParentUnits {
   private readonly docs = new Map<string, UnitDoc | null>();
+  /** Parents being read by a batch, so that a batch read beside it waits for that read instead of reading them again. */
+  private readonly reads = new Map<string, Promise<Map<string, UnitDoc | null>>>();
   constructor(private readonly cap = PARENT_CACHE) {}
   get(serial: string): UnitDoc | null | undefined {
     return this.docs.get(serial);
@@ -38,6 +40,28 @@ export class ParentUnits {
   set(serial: string, doc: UnitDoc | null): void {
     if (this.docs.size >= this.cap) this.docs.delete(this.docs.keys().next().value!);
     this.docs.set(serial, doc);
+  }
+  /** The read in flight that will give this parent, if any. */
+  reading(serial: string): Promise<Map<string, UnitDoc | null>> | undefined {
+    return this.reads.get(serial);
+  }
+  /** Reads the parents with `find`, holding them once read; resolves to them by serial (null: no such unit). */
+  read(serials: string[], find: () => Promise<UnitDoc[]>): Promise<Map<string, UnitDoc | null>> {
+    const read = (async () => {
+      try {
+        const got = new Map<string, UnitDoc | null>();
+        for (const d of await find()) got.set(d._id, d);
+        for (const s of serials) {
+          if (!got.has(s)) got.set(s, null);
+          this.set(s, got.get(s)!);
+        }
+        return got;
+      } finally {
+        for (const s of serials) this.reads.delete(s);
+      }
+    })();
+    for (const s of serials) this.reads.set(s, read);
+    return read;
   }
 }
 
@@ -119,14 +143,32 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
   let need = [...new Set(uses.map((u) => u.serial))];
   let level = 0;
   while (need.length > 0) {
-    const toRead = level === 0 ? need : need.filter((s) => parents.get(s) === undefined);
-    const docs = toRead.length === 0 ? [] : level === 0 || !reader.findParentUnits ? await reader.findUnits(toRead) : await reader.findParentUnits(toRead);
-    if (toRead.length > 0) stats.roundTrips++;
-    for (const d of docs) units.set(d._id, d);
-    if (docs.length < toRead.length) for (const s of toRead) if (!units.has(s)) units.set(s, null);
-    if (level > 0) {
-      for (const s of toRead) parents.set(s, units.get(s)!);
-      if (toRead.length < need.length) for (const s of need) if (!units.has(s)) units.set(s, parents.get(s)!);
+    if (level === 0) {
+      const docs = await reader.findUnits(need);
+      stats.roundTrips++;
+      for (const d of docs) units.set(d._id, d);
+      if (docs.length < need.length) for (const s of need) if (!units.has(s)) units.set(s, null);
+    } else {
+      // Parents held for the answer are taken as they are (before any read, so none is dropped from the cap under
+      // this batch); those a batch beside this one is reading are waited for; only the others are read.
+      const toRead: string[] = [];
+      const waits = new Set<Promise<Map<string, UnitDoc | null>>>();
+      for (const s of need) {
+        const held = parents.get(s);
+        if (held !== undefined) units.set(s, held);
+        else {
+          const reading = parents.reading(s);
+          if (reading) waits.add(reading);
+          else toRead.push(s);
+        }
+      }
+      if (toRead.length > 0) {
+        waits.add(parents.read(toRead, () => (reader.findParentUnits ? reader.findParentUnits(toRead) : reader.findUnits(toRead))));
+        stats.roundTrips++;
+      }
+      // A read of another batch gives more than this one needs: the rest is kept too (a unit already here, read whole
+      // as a use's serial, is not replaced by its parent form).
+      for (const got of await Promise.all(waits)) for (const [s, d] of got) if (!units.has(s)) units.set(s, d);
     }
     const next = new Set<string>();
     for (const s of need) {

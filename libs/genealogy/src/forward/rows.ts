@@ -107,7 +107,9 @@ async function* positionedRowsOf(
 }
 
 // The batches of uses with the units their climbs read, in order. Reading ahead (the whole answer is wanted): the next
-// batch's reads are in flight while this one's rows are assembled, serialized and written. Two batches are held at most.
+// READ_AHEAD batches' reads are in flight while this one's rows are assembled, serialized and written, so the database
+// always has a batch's reads to answer (one batch's levels are one after another: its parents are known only once its
+// serials are read). A parent wanted by two batches in flight is read once (ParentUnits.reading).
 async function* climbs(
   reader: ForwardReader,
   lots: ReachedWithBuckets[],
@@ -124,21 +126,23 @@ async function* climbs(
     const next = await batches.next();
     return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, memo.parents) };
   };
-  let pending: Promise<ReadBatch | undefined> | undefined = read();
+  const pending: Promise<ReadBatch | undefined>[] = [read()];
   try {
-    while (pending) {
-      const batch = await pending;
-      pending = undefined;
+    for (;;) {
+      const batch = await pending.shift()!;
       if (!batch) return;
-      if (readAhead) pending = read();
+      if (readAhead) while (pending.length < READ_AHEAD) pending.push(read());
       yield batch;
-      if (!readAhead) pending = read();
+      if (!readAhead) pending.push(read());
     }
   } finally {
-    // Left before its end (a page is full, the client went away): the read in flight has no one to fail to.
-    pending?.catch(() => undefined);
+    // Left before its end (a page is full, the client went away): the reads in flight have no one to fail to.
+    for (const p of pending) p.catch(() => undefined);
   }
 }
+
+/** Batches read ahead of the one given (at most READ_AHEAD + 1 batches' units held: about 6,000 serials' at 2,000). */
+const READ_AHEAD = 2;
 
 // The uses of the answer in its stable order, in batches: the forward-edge buckets read in growing batches, their
 // serials handed out in batches of growing size for one climb each.
