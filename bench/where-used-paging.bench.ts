@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
-import { ForwardTracer, SITE_WIDE, whereUsedRowJson } from '@trace/genealogy';
+import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
 import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import * as fs from 'node:fs';
@@ -234,7 +234,7 @@ function tracerOn(conn: mongoose.Connection, times: ReadTimes): ForwardTracer {
   return new ForwardTracer(repo);
 }
 
-/** In process, on the loaded reel: the rows alone (reads and assembly), and the rows serialized as the route does. */
+/** In process, on the loaded reel: the rows alone (reads and assembly), and the lines as the route writes them. */
 export async function whereUsedInProcess(url: string): Promise<InProcessTimers & { reads: ReadTimes }> {
   const conn = await mongoose.createConnection(url, { autoIndex: false, autoCreate: false }).asPromise();
   const reads: ReadTimes = {};
@@ -245,12 +245,9 @@ export async function whereUsedInProcess(url: string): Promise<InProcessTimers &
       rows: async () => {
         for await (const _ of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) void _;
       },
+      // As the route writes them: lines straight from the traversal, in chunks.
       serialized: async () => {
-        let chunk = '';
-        for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
-          chunk += whereUsedRowJson(row) + '\n';
-          if (chunk.length >= 65_536) chunk = '';
-        }
+        for await (const chunk of (await tracer.fromLot(REEL, SITE_WIDE))!.lines({}, SITE_WIDE)) void chunk;
       },
     },
     close: () => conn.close(),
