@@ -286,7 +286,9 @@ async function alone(): Promise<void> {
         mongoHeap: process.env.BENCH_MONGO_HEAP, // 100,000 boards need more than the default 1g
       });
   const mongo = given ? `${given.replace(/\/+$/, '')}/` : `${stack!.mongoUrl}/`;
-  const client = await new mongoose.mongo.MongoClient(mongo).connect();
+  // A stand-in busy with a bulk load on a loaded machine can miss a heartbeat for longer than the default 30 s; the
+  // driver then interrupts the writes in flight ("server monitor timeout") and the load of minutes is lost.
+  const client = await new mongoose.mongo.MongoClient(mongo, { serverMonitoringMode: 'poll', connectTimeoutMS: 300_000 }).connect();
   // The API connects to Kafka only to send a hold, which this section never does: a broker address is enough.
   const env = { ...process.env, KAFKA_BROKERS: `127.0.0.1:${process.env.BENCH_KAFKA_PORT ?? 29092}`, MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };
   try {
