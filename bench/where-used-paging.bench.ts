@@ -26,6 +26,8 @@ export interface WhereUsedPagingFigures {
   /** CPU of this process (the API in it) per NDJSON answer, ms. */
   ndjsonCpu: Latency;
   floor: Latency;
+  /** CPU of this process per floor read (the driver's decoding of the same documents), ms. */
+  floorCpu: Latency;
   /** Documents the floor reads: the lot and its index, the buckets, the boards, the systems. */
   floorDocuments: number;
   /** Timed in the same rounds when a caller adds them (the section alone: the answer in process, without HTTP). */
@@ -168,7 +170,7 @@ export async function benchWhereUsedPaging(
     await floorRead(db, levels);
     const extra = await inProcess?.(dbName);
     const extraSamples: Record<string, number[]> = Object.fromEntries(Object.keys(extra?.timers ?? {}).map((k) => [k, []]));
-    const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], ndjsonCpu: [] as number[], floor: [] as number[] };
+    const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], ndjsonCpu: [] as number[], floor: [] as number[], floorCpu: [] as number[] };
     const time = async (into: number[], f: () => Promise<unknown>, cpu?: number[]): Promise<void> => {
       const c0 = process.cpuUsage();
       const t0 = now();
@@ -182,7 +184,7 @@ export async function benchWhereUsedPaging(
       await time(samples.far, () => get(api, farPath));
       // The API runs in this process: its CPU for the answer (with the client's reading of the body, a small part).
       await time(samples.ndjson, () => get(api, `/v1/lots/${REEL}/where-used?format=ndjson`), samples.ndjsonCpu);
-      await time(samples.floor, () => floorRead(db, levels));
+      await time(samples.floor, () => floorRead(db, levels), samples.floorCpu);
       for (const [k, f] of Object.entries(extra?.timers ?? {})) await time(extraSamples[k]!, f);
     }
     await extra?.close();
@@ -196,6 +198,7 @@ export async function benchWhereUsedPaging(
       ndjson: latencyOf(samples.ndjson),
       ndjsonCpu: latencyOf(samples.ndjsonCpu),
       floor: latencyOf(samples.floor),
+      floorCpu: latencyOf(samples.floorCpu),
       floorDocuments,
       ...(extra ? { inProcess: inProcessLatency } : {}),
     };
@@ -320,7 +323,7 @@ async function alone(): Promise<void> {
     };
     const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${label ?? commit.short}-where-used.json`);
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify({ ...ratios, ndjsonMs: w.ndjson.p50, floorMs: w.floor.p50, ndjsonCpuMs: w.ndjsonCpu.p50 })}\n${file}\n`);
+    process.stdout.write(`${JSON.stringify({ ...ratios, ndjsonMs: w.ndjson.p50, floorMs: w.floor.p50, ndjsonCpuMs: w.ndjsonCpu.p50, floorCpuMs: w.floorCpu.p50 })}\n${file}\n`);
   } finally {
     await client.close();
     await stack?.stop();
