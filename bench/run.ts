@@ -457,6 +457,8 @@ function report(
     m('whereused.far.p50', `where-used: page ${w.farPage} p50`, w.far.p50, 'ms', 'lower');
     m('whereused.ndjson.p50', 'where-used: whole NDJSON answer p50', w.ndjson.p50, 'ms', 'lower');
     m('whereused.floor.p50', 'where-used: floor p50', w.floor.p50, 'ms', 'none');
+    m('whereused.ndjson_cpu.p50', 'where-used: the API process CPU per NDJSON answer p50', w.ndjsonCpu.p50, 'ms', 'lower');
+    m('whereused.floor_cpu.p50', 'where-used: the bench process CPU per floor read p50', w.floorCpu.p50, 'ms', 'none');
     const rPageShare = m('whereused.first_over_ndjson', 'where-used: page 1 / whole NDJSON answer (p50)', w.first.p50 / w.ndjson.p50, 'x', 'lower');
     m('whereused.ndjson.rows_per_s', 'where-used: NDJSON rows/s', w.rows / (w.ndjson.p50 / 1000), 'rows/s', 'higher');
     rows.push(`Where-used: a reel in ${w.rows.toLocaleString('en-US')} boards, each built into a system (one row a board), pages of ${w.pageSize.toLocaleString('en-US')}`);

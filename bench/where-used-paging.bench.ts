@@ -1,5 +1,5 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
-import { ForwardTracer, SITE_WIDE, whereUsedRowJson } from '@trace/genealogy';
+import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
 import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import * as fs from 'node:fs';
@@ -23,7 +23,11 @@ export interface WhereUsedPagingFigures {
   first: Latency;
   far: Latency;
   ndjson: Latency;
+  /** CPU of this process (the API in it) per NDJSON answer, ms. */
+  ndjsonCpu: Latency;
   floor: Latency;
+  /** CPU of this process per floor read (the driver's decoding of the same documents), ms. */
+  floorCpu: Latency;
   /** Documents the floor reads: the lot and its index, the buckets, the boards, the systems. */
   floorDocuments: number;
   /** Timed in the same rounds when a caller adds them (the section alone: the answer in process, without HTTP). */
@@ -57,6 +61,14 @@ function events(boards: number): TraceEvent[] {
     out.push(ev('UnitAssembled', { serial: system, childSerial: serial }));
   }
   return out;
+}
+
+/** Where a kept database records what it was loaded with. */
+const LOADED = 'bench_loaded';
+
+/** The boards a kept database was loaded with (none: not loaded, or loaded by a run that did not finish loading). */
+async function loadedBoards(db: Db): Promise<number | undefined> {
+  return ((await db.collection<Doc>(LOADED).findOne({ _id: REEL as never })) as { boards?: number } | null)?.boards;
 }
 
 /** One read of the floor: ids of one collection, with the projection the answer reads them with. */
@@ -122,10 +134,25 @@ async function get(api: ApiUnderTest, path: string): Promise<{ text: string }> {
  * Loads a reel in `boards` boards (bulk loader, not Kafka), then times round-robin: page 1 of pages of 1,000, the last
  * full page (its cursor found by an untimed walk), the whole answer as NDJSON, and the floor of the NDJSON's reads.
  */
-export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, env: NodeJS.ProcessEnv, dbName: string, boards: number, rounds: number, log: (s: string) => void, inProcess?: (dbName: string) => Promise<InProcessTimers>): Promise<WhereUsedPagingFigures> {
+export async function benchWhereUsedPaging(
+  client: mongoose.mongo.MongoClient,
+  env: NodeJS.ProcessEnv,
+  dbName: string,
+  boards: number,
+  rounds: number,
+  log: (s: string) => void,
+  inProcess?: (dbName: string) => Promise<InProcessTimers>,
+  keep = false,
+): Promise<WhereUsedPagingFigures> {
   const db = client.db(dbName);
-  log(`where-used: loading a reel in ${boards.toLocaleString('en-US')} boards`);
-  await loadGraph(db, events(boards).map((e) => toMessage(e)));
+  // keep: the database stays for the next run, which times it again without loading (the 100,000-board load is minutes).
+  if (keep && (await loadedBoards(db)) === boards) log(`where-used: the reel in ${boards.toLocaleString('en-US')} boards is loaded already (${dbName})`);
+  else {
+    log(`where-used: loading a reel in ${boards.toLocaleString('en-US')} boards`);
+    await db.dropDatabase();
+    await loadGraph(db, events(boards).map((e) => toMessage(e)));
+    await db.collection(LOADED).insertOne({ _id: REEL as never, boards });
+  }
   const levels = await levelsOf(db);
   const floorDocuments = levels.reduce((n, l) => n + l.reduce((m, r) => m + r.ids.length, 0), 0);
   const api = await startApiOn({ ...env, MONGO_DB: dbName });
@@ -143,31 +170,52 @@ export async function benchWhereUsedPaging(client: mongoose.mongo.MongoClient, e
     await floorRead(db, levels);
     const extra = await inProcess?.(dbName);
     const extraSamples: Record<string, number[]> = Object.fromEntries(Object.keys(extra?.timers ?? {}).map((k) => [k, []]));
-    const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], floor: [] as number[] };
-    const time = async (into: number[], f: () => Promise<unknown>): Promise<void> => {
+    const samples = { first: [] as number[], far: [] as number[], ndjson: [] as number[], ndjsonCpu: [] as number[], floor: [] as number[], floorCpu: [] as number[] };
+    const time = async (into: number[], f: () => Promise<unknown>, cpu?: number[]): Promise<void> => {
+      const c0 = process.cpuUsage();
       const t0 = now();
       await f();
       into.push(now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu?.push((c.user + c.system) / 1000);
     };
     for (let r = 0; r < rounds; r++) {
       await time(samples.first, () => get(api, base));
       await time(samples.far, () => get(api, farPath));
-      await time(samples.ndjson, () => get(api, `/v1/lots/${REEL}/where-used?format=ndjson`));
-      await time(samples.floor, () => floorRead(db, levels));
+      // The API runs in this process: its CPU for the answer (with the client's reading of the body, a small part).
+      await time(samples.ndjson, () => get(api, `/v1/lots/${REEL}/where-used?format=ndjson`), samples.ndjsonCpu);
+      await time(samples.floor, () => floorRead(db, levels), samples.floorCpu);
       for (const [k, f] of Object.entries(extra?.timers ?? {})) await time(extraSamples[k]!, f);
     }
     await extra?.close();
     const inProcessLatency = Object.fromEntries(Object.entries(extraSamples).map(([k, v]) => [k, latencyOf(v)]));
-    return { rows, pageSize: PAGE, farPage, first: latencyOf(samples.first), far: latencyOf(samples.far), ndjson: latencyOf(samples.ndjson), floor: latencyOf(samples.floor), floorDocuments, ...(extra ? { inProcess: inProcessLatency } : {}) };
+    return {
+      rows,
+      pageSize: PAGE,
+      farPage,
+      first: latencyOf(samples.first),
+      far: latencyOf(samples.far),
+      ndjson: latencyOf(samples.ndjson),
+      ndjsonCpu: latencyOf(samples.ndjsonCpu),
+      floor: latencyOf(samples.floor),
+      floorCpu: latencyOf(samples.floorCpu),
+      floorDocuments,
+      ...(extra ? { inProcess: inProcessLatency } : {}),
+    };
   } finally {
     await api.close();
-    await db.dropDatabase();
+    if (!keep) await db.dropDatabase();
   }
 }
 
-// ---- Alone: `npx ts-node --transpile-only -r tsconfig-paths/register bench/where-used-paging.bench.ts [--boards N] [--rounds R] [--api-only]`
-// (a stand-in of its own on BENCH_MONGO_PORT; add `node --cpu-prof` to profile the API, which runs in this process).
-// Also splits the NDJSON's time in process: the traversal's reads and assembly alone, then with each line serialized.
+// ---- Alone: `npx ts-node --transpile-only -r tsconfig-paths/register bench/where-used-paging.bench.ts [--boards N] [--rounds R] [--api-only]
+// [--mongo URL --keep] [--label L]` (a stand-in of its own on BENCH_MONGO_PORT, or the one at --mongo; add `node --cpu-prof`
+// to profile the API, which runs in this process). Also splits the NDJSON's time in process: the traversal's reads and
+// assembly alone, then with each line serialized.
+// Load once, time many: start a stand-in that outlives the runs (java -Xmx2g -cp '.stack/lib/*' test/stack/MongoLauncher.java
+// 127.0.0.1 $BENCH_MONGO_PORT memory), give it as --mongo mongodb://127.0.0.1:$BENCH_MONGO_PORT/ with --keep: the first
+// run loads and leaves the database, the next ones (of this code or another, alternated) time it without loading.
+// --label names the results file (the code of another checkout: bench/results/<time>Z-<label>-where-used.json).
 
 /** Wall time and ids per repository read (reads side by side overlap: the sum may pass the whole). */
 type ReadTimes = Record<string, { calls: number; ids: number; ms: number }>;
@@ -189,7 +237,7 @@ function tracerOn(conn: mongoose.Connection, times: ReadTimes): ForwardTracer {
   return new ForwardTracer(repo);
 }
 
-/** In process, on the loaded reel: the rows alone (reads and assembly), and the rows serialized as the route does. */
+/** In process, on the loaded reel: the rows alone (reads and assembly), and the lines as the route writes them. */
 export async function whereUsedInProcess(url: string): Promise<InProcessTimers & { reads: ReadTimes }> {
   const conn = await mongoose.createConnection(url, { autoIndex: false, autoCreate: false }).asPromise();
   const reads: ReadTimes = {};
@@ -200,12 +248,9 @@ export async function whereUsedInProcess(url: string): Promise<InProcessTimers &
       rows: async () => {
         for await (const _ of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) void _;
       },
+      // As the route writes them: lines straight from the traversal, in chunks.
       serialized: async () => {
-        let chunk = '';
-        for await (const row of (await tracer.fromLot(REEL, SITE_WIDE))!.rows({}, SITE_WIDE)) {
-          chunk += whereUsedRowJson(row) + '\n';
-          if (chunk.length >= 65_536) chunk = '';
-        }
+        for await (const chunk of (await tracer.fromLot(REEL, SITE_WIDE))!.lines({}, SITE_WIDE)) void chunk;
       },
     },
     close: () => conn.close(),
@@ -217,24 +262,36 @@ async function alone(): Promise<void> {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : fallback;
   };
+  const text = (name: string): string | undefined => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
   const boards = arg('boards', 20_000);
   const rounds = arg('rounds', 5);
+  const keep = process.argv.includes('--keep');
+  const given = text('mongo');
+  if (keep && !given) throw new Error('--keep needs --mongo <url>: the stand-in this run starts stops with it');
+  const label = text('label');
   const startedAt = new Date();
   const loadAtStart = os.loadavg()[0]!;
   const commit = commitInfo(); // the code measured is the code at the start
   const log = (s: string): void => void process.stderr.write(`[where-used paging ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-  await ensureJars();
-  const stack = await startLocalStack({
-    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-wu`,
-    kafka: false,
-    kafkaPort: 0,
-    controllerPort: 0,
-    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-    portEnv: { mongo: 'BENCH_MONGO_PORT' },
-    mongoHeap: process.env.BENCH_MONGO_HEAP, // 100,000 boards need more than the default 1g
-  });
-  const mongo = `${stack.mongoUrl}/`;
-  const client = await new mongoose.mongo.MongoClient(mongo).connect();
+  if (!given) await ensureJars();
+  const stack = given
+    ? undefined
+    : await startLocalStack({
+        name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-wu`,
+        kafka: false,
+        kafkaPort: 0,
+        controllerPort: 0,
+        mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
+        portEnv: { mongo: 'BENCH_MONGO_PORT' },
+        mongoHeap: process.env.BENCH_MONGO_HEAP, // 100,000 boards need more than the default 1g
+      });
+  const mongo = given ? `${given.replace(/\/+$/, '')}/` : `${stack!.mongoUrl}/`;
+  // A stand-in busy with a bulk load on a loaded machine can miss a heartbeat for longer than the default 30 s; the
+  // driver then interrupts the writes in flight ("server monitor timeout") and the load of minutes is lost.
+  const client = await new mongoose.mongo.MongoClient(mongo, { serverMonitoringMode: 'poll', connectTimeoutMS: 300_000 }).connect();
   // The API connects to Kafka only to send a hold, which this section never does: a broker address is enough.
   const env = { ...process.env, KAFKA_BROKERS: `127.0.0.1:${process.env.BENCH_KAFKA_PORT ?? 29092}`, MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };
   try {
@@ -247,18 +304,29 @@ async function alone(): Promise<void> {
           reads = opened.reads;
           return opened;
         };
-    const w = await benchWhereUsedPaging(client, env, 'bench_wu_alone', boards, rounds, log, inProcess);
+    const w = await benchWhereUsedPaging(client, env, keep ? `bench_wu_kept_${boards}` : 'bench_wu_alone', boards, rounds, log, inProcess, keep);
     for (const t of Object.values(reads)) t.ms = Math.round(t.ms / (2 * rounds));
     log(`reads per answer in process (ms overlap): ${JSON.stringify(reads)}`);
     const ratios = { farOverFirst: w.far.p50 / w.first.p50, ndjsonOverFloor: w.ndjson.p50 / w.floor.p50, firstOverNdjson: w.first.p50 / w.ndjson.p50 };
     // Not a BenchResult (bench:compare compares whole runs): this section's figures alone, named -where-used.
-    const result = { kind: 'where-used-paging alone', startedAt: startedAt.toISOString(), commit, machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } }, boards, rounds, figures: w, ratios };
-    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-where-used.json`);
+    const result = {
+      kind: 'where-used-paging alone',
+      startedAt: startedAt.toISOString(),
+      commit,
+      ...(label ? { label } : {}),
+      machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: os.loadavg()[0]! } },
+      boards,
+      rounds,
+      ...(keep ? { keptDatabase: true } : {}),
+      figures: w,
+      ratios,
+    };
+    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${label ?? commit.short}-where-used.json`);
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(ratios)}\n${file}\n`);
+    process.stdout.write(`${JSON.stringify({ ...ratios, ndjsonMs: w.ndjson.p50, floorMs: w.floor.p50, ndjsonCpuMs: w.ndjsonCpu.p50, floorCpuMs: w.floorCpu.p50 })}\n${file}\n`);
   } finally {
     await client.close();
-    await stack.stop();
+    await stack?.stop();
   }
 }
 

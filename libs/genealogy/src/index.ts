@@ -12,6 +12,7 @@ export type {
   ForwardBatching,
   PathStep,
   PathStepKind,
+  NdjsonChunk,
   PathVia,
   PositionedRow,
   ReachedLot,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Response } from 'express';
-import { writeNdjson } from './ndjson';
+import { ITEMS_LOCAL } from './auth/access-log.middleware';
+import { NdjsonChunk, writeNdjson, writeNdjsonChunks } from './ndjson';
 
 // A response that is always full: every write asks the writer to wait for 'drain', which comes on the next tick.
 function slowResponse(): { res: Response; written: () => string; writes: () => number } {
@@ -49,5 +50,45 @@ describe('writeNdjson', () => {
     await writeNdjson(res, rows(20_000));
     expect((res as unknown as EventEmitter).listenerCount('close')).toBe(0);
     expect((res as unknown as EventEmitter).listenerCount('drain')).toBe(0);
+  });
+});
+
+describe('writeNdjsonChunks', () => {
+  it('writes each chunk of lines as it comes, counting its rows for the access log', async () => {
+    const { res, written, writes } = slowResponse();
+    async function* chunks(): AsyncGenerator<NdjsonChunk> {
+      yield { text: '{"n":0}\n{"n":1}\n', rows: 2 };
+      yield { text: '{"n":2}\n', rows: 1 };
+    }
+    await writeNdjsonChunks(res, chunks());
+    expect(written()).toBe('{"n":0}\n{"n":1}\n{"n":2}\n');
+    expect(writes()).toBe(2);
+    expect(res.locals[ITEMS_LOCAL]).toBe(3);
+  });
+
+  it('stops the source once the client has gone away: it is asked for no chunk more, and its cleanup runs', async () => {
+    const { res } = slowResponse();
+    let asked = 0;
+    let finished = false;
+    async function* chunks(): AsyncGenerator<NdjsonChunk> {
+      try {
+        for (let i = 0; i < 1_000; i++) {
+          asked++;
+          yield { text: '{"n":0}\n', rows: 1 };
+        }
+      } finally {
+        finished = true; // where the traversal drops the read it has in flight
+      }
+    }
+    const writing = writeNdjsonChunks(res, chunks());
+    await new Promise((r) => setImmediate(r));
+    (res as unknown as { destroyed: boolean }).destroyed = true;
+    (res as unknown as EventEmitter).emit('close');
+    await writing;
+    const after = asked;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(asked).toBe(after);
+    expect(asked).toBeLessThan(5);
+    expect(finished).toBe(true);
   });
 });

@@ -4,6 +4,12 @@ import { ITEMS_LOCAL } from './auth/access-log.middleware';
 export const NDJSON = 'application/x-ndjson';
 const NDJSON_CHUNK = 64 * 1024;
 
+/** Whole NDJSON lines (each ending in a newline) and how many. */
+export interface NdjsonChunk {
+  text: string;
+  rows: number;
+}
+
 /** Whether the caller asked for the streaming form: `?format=ndjson`, or an Accept header naming NDJSON. */
 export function wantsNdjson(format: string | undefined, accept: string | undefined): boolean {
   return format === 'ndjson' || (format === undefined && (accept ?? '').split(',').some((a) => a.trim().startsWith(NDJSON)));
@@ -16,26 +22,41 @@ export function wantsNdjson(format: string | undefined, accept: string | undefin
  * truncated body, never a complete-looking one. `json` writes one row (default JSON.stringify); a row shape the answer
  * knows may bring a builder of its own that gives the same bytes faster (whereUsedRowJson).
  */
-export async function writeNdjson<R>(res: Response, rows: AsyncIterable<R>, json: (row: R) => string = JSON.stringify): Promise<void> {
+export function writeNdjson<R>(res: Response, rows: AsyncIterable<R>, json: (row: R) => string = JSON.stringify): Promise<void> {
+  return writeNdjsonChunks(res, chunksOf(rows, json));
+}
+
+// Lines go out in chunks of about 64 KB, not one write each: a 100,000-row answer is a few thousand writes, not
+// 100,000 (each a trip through the HTTP stream and its backpressure check).
+async function* chunksOf<R>(rows: AsyncIterable<R>, json: (row: R) => string): AsyncGenerator<NdjsonChunk> {
+  let text = '';
+  let count = 0;
+  for await (const row of rows) {
+    text += json(row) + '\n';
+    count++;
+    if (text.length >= NDJSON_CHUNK) {
+      yield { text, rows: count };
+      text = '';
+      count = 0;
+    }
+  }
+  if (count > 0) yield { text, rows: count };
+}
+
+/**
+ * Writes chunks of whole NDJSON lines (an answer that writes its own lines: WhereUsed.lines) as they come, as writeNdjson
+ * does rows: waiting while the client is slower, and stopping the source (its generator returned) once the client is gone.
+ */
+export async function writeNdjsonChunks(res: Response, chunks: AsyncIterable<NdjsonChunk>): Promise<void> {
   res.status(200).setHeader('Content-Type', `${NDJSON}; charset=utf-8`);
   res.setHeader('Cache-Control', 'no-store');
   res.locals[ITEMS_LOCAL] = 0; // @Res() bypasses ItemCountInterceptor: the access log gets the rows written
-  // Lines go out in chunks of about 64 KB, not one write each: a 100,000-row answer is a few thousand writes, not
-  // 100,000 (each a trip through the HTTP stream and its backpressure check).
-  let chunk = '';
-  const flush = async (): Promise<void> => {
-    const full = !res.write(chunk);
-    chunk = '';
-    if (full) await drainOrClose(res);
-  };
   try {
-    for await (const row of rows) {
+    for await (const chunk of chunks) {
       if (res.destroyed) return; // the client went away: stop reading the database
-      res.locals[ITEMS_LOCAL] = (res.locals[ITEMS_LOCAL] as number) + 1;
-      chunk += json(row) + '\n';
-      if (chunk.length >= NDJSON_CHUNK) await flush();
+      res.locals[ITEMS_LOCAL] = (res.locals[ITEMS_LOCAL] as number) + chunk.rows;
+      if (!res.write(chunk.text)) await drainOrClose(res);
     }
-    if (chunk.length > 0 && !res.destroyed) res.write(chunk);
     res.end();
   } catch (error) {
     if (!res.headersSent) throw error; // nothing sent yet: the usual error answer still can be
@@ -65,11 +86,15 @@ export function sendPage(res: Response, page: { items: unknown[] }): void {
   res.json(page);
 }
 
-/** What a use case with a streaming form answers: one page (JSON), or every row, read lazily (NDJSON). */
-export type PagedAnswer<P extends { items: unknown[] }, R> = { page: P } | { rows: AsyncIterable<R>; json?: (row: R) => string };
+/**
+ * What a use case with a streaming form answers: one page (JSON), or every row, read lazily (NDJSON), as rows or as
+ * chunks of lines the answer wrote itself.
+ */
+export type PagedAnswer<P extends { items: unknown[] }, R> = { page: P } | { rows: AsyncIterable<R>; json?: (row: R) => string } | { lines: AsyncIterable<NdjsonChunk> };
 
 /** Writes a use case's answer from a @Res() handler: the page as JSON, or the rows as NDJSON. */
 export async function sendAnswer<P extends { items: unknown[] }, R>(res: Response, answer: PagedAnswer<P, R>): Promise<void> {
+  if ('lines' in answer) return writeNdjsonChunks(res, answer.lines);
   if ('rows' in answer) return writeNdjson(res, answer.rows, answer.json);
   sendPage(res, answer.page);
 }

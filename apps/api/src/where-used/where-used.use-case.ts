@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { vendorLotId } from '@trace/contracts';
-import { BrandScope, ForwardTracer, ReachedLot, WhereUsedFilter, WhereUsedRow, whereUsedRowJson } from '@trace/genealogy';
+import { BrandScope, ForwardTracer, ReachedLot, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
 import { Material, whereUsedOf } from '../common/material';
 import { PagedAnswer } from '../common/ndjson';
 import { CursorSigner, isPagePosition, pageByPosition } from '../common/paging';
@@ -50,8 +50,8 @@ export class WhereUsedUseCase {
   /** The page, or every row; the 404 of an unknown material comes before the first row either way. */
   async execute({ material, filter, scope, history, format, limit, cursor, caller, asOf, total: countAll }: WhereUsedCommand): Promise<PagedAnswer<WhereUsedPage, WhereUsedRow>> {
     const at = asOfDate(asOf);
-    // Each line built by the row's own writer: the bytes of JSON.stringify, without its generic walk per row.
-    if (format === 'ndjson') return { rows: (await whereUsedOf(this.tracer, material, scope, at)).rows(filter, scope, { history }), json: whereUsedRowJson };
+    // The lines written straight from the traversal: the bytes of JSON.stringify of each row, without the rows.
+    if (format === 'ndjson') return { lines: (await whereUsedOf(this.tracer, material, scope, at)).lines(filter, scope, { history }) };
     const query = { material, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
     const start = this.cursors.decode(cursor, query, isPagePosition);
     const answer = await whereUsedOf(this.tracer, material, scope, at);

@@ -5,7 +5,7 @@ import { holdOf } from '../facts/candidates';
 import { BrandScope, inScope } from '../genealogy.types';
 import type { Timed, UnitDoc } from '../storage/graph.documents';
 import type { RetractedFact, Retraction, Seen } from '../facts/visibility';
-import { matches } from './filters';
+import { matchesTop } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
 import type { PathStep, TraversalStats, WhereUsedFilter, WhereUsedRow } from './where-used.types';
@@ -31,6 +31,8 @@ export interface RowQuery {
  */
 export class ParentUnits {
   private readonly docs = new Map<string, UnitDoc | null>();
+  /** Parents being read by a batch, so that a batch read beside it waits for that read instead of reading them again. */
+  private readonly reads = new Map<string, Promise<Map<string, UnitDoc | null>>>();
   constructor(private readonly cap = PARENT_CACHE) {}
   get(serial: string): UnitDoc | null | undefined {
     return this.docs.get(serial);
@@ -39,10 +41,37 @@ export class ParentUnits {
     if (this.docs.size >= this.cap) this.docs.delete(this.docs.keys().next().value!);
     this.docs.set(serial, doc);
   }
+  /** The read in flight that will give this parent, if any. */
+  reading(serial: string): Promise<Map<string, UnitDoc | null>> | undefined {
+    return this.reads.get(serial);
+  }
+  /** Reads the parents with `find`, holding them once read; resolves to them by serial (null: no such unit). */
+  read(serials: string[], find: () => Promise<UnitDoc[]>): Promise<Map<string, UnitDoc | null>> {
+    const read = (async () => {
+      try {
+        const got = new Map<string, UnitDoc | null>();
+        for (const d of await find()) got.set(d._id, d);
+        for (const s of serials) {
+          if (!got.has(s)) got.set(s, null);
+          this.set(s, got.get(s)!);
+        }
+        return got;
+      } finally {
+        for (const s of serials) this.reads.delete(s);
+      }
+    })();
+    for (const s of serials) this.reads.set(s, read);
+    return read;
+  }
 }
 
-/** About 20,000 parent units held per answer (a few MB: a parent is read without its installs and children). */
-const PARENT_CACHE = 20_000;
+/**
+ * Up to 50,000 parent units held per answer: a parent is read without its installs and children (about 0.9 KB of heap
+ * for a system of one start, measured), so some 45 MB at most. Fewer re-read parents in a large answer: its rows come in
+ * bucket (hash) order, so a parent's children are spread over the whole answer, and with 20,000 a 100,000-board answer
+ * of systems of four read 34,800 systems for its 25,000 (simulated: 1.39 times).
+ */
+const PARENT_CACHE = 50_000;
 
 /**
  * What one answer remembers of the units it climbed through, each held by its document (weakly): a parent read once
@@ -57,6 +86,8 @@ export class ClimbMemo {
   readonly tops = new WeakMap<UnitDoc, Map<string, string[]>>();
   /** The one walk of every climb: its set is empty again after each, and a cut is counted as a difference. */
   readonly walk = { climbing: new Set<string>(), cuts: 0 };
+  /** The parts of the row being given to a sink (rowsOfUse), one object for the answer. */
+  readonly parts = {} as RowParts;
   constructor(parents = new ParentUnits()) {
     this.parents = parents;
   }
@@ -112,14 +143,32 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
   let need = [...new Set(uses.map((u) => u.serial))];
   let level = 0;
   while (need.length > 0) {
-    const toRead = level === 0 ? need : need.filter((s) => parents.get(s) === undefined);
-    const docs = toRead.length === 0 ? [] : level === 0 || !reader.findParentUnits ? await reader.findUnits(toRead) : await reader.findParentUnits(toRead);
-    if (toRead.length > 0) stats.roundTrips++;
-    for (const d of docs) units.set(d._id, d);
-    if (docs.length < toRead.length) for (const s of toRead) if (!units.has(s)) units.set(s, null);
-    if (level > 0) {
-      for (const s of toRead) parents.set(s, units.get(s)!);
-      if (toRead.length < need.length) for (const s of need) if (!units.has(s)) units.set(s, parents.get(s)!);
+    if (level === 0) {
+      const docs = await reader.findUnits(need);
+      stats.roundTrips++;
+      for (const d of docs) units.set(d._id, d);
+      if (docs.length < need.length) for (const s of need) if (!units.has(s)) units.set(s, null);
+    } else {
+      // Parents held for the answer are taken as they are (before any read, so none is dropped from the cap under
+      // this batch); those a batch beside this one is reading are waited for; only the others are read.
+      const toRead: string[] = [];
+      const waits = new Set<Promise<Map<string, UnitDoc | null>>>();
+      for (const s of need) {
+        const held = parents.get(s);
+        if (held !== undefined) units.set(s, held);
+        else {
+          const reading = parents.reading(s);
+          if (reading) waits.add(reading);
+          else toRead.push(s);
+        }
+      }
+      if (toRead.length > 0) {
+        waits.add(parents.read(toRead, () => (reader.findParentUnits ? reader.findParentUnits(toRead) : reader.findUnits(toRead))));
+        stats.roundTrips++;
+      }
+      // A read of another batch gives more than this one needs: the rest is kept too (a unit already here, read whole
+      // as a use's serial, is not replaced by its parent form).
+      for (const got of await Promise.all(waits)) for (const [s, d] of got) if (!units.has(s)) units.set(s, d);
     }
     const next = new Set<string>();
     for (const s of need) {
@@ -132,9 +181,30 @@ export async function readClimb(reader: ForwardReader, uses: Use[], history: boo
   return units;
 }
 
+/**
+ * One row of a use as the climb decides it, before it is made a row object (rowOf) or written as an NDJSON line
+ * (LineWriter): one object per answer, overwritten for each row, so a line costs no objects of its own.
+ */
+export interface RowParts {
+  use: Use;
+  topSerial: string;
+  /** The top-level unit's document; undefined when it was never read (a unit nothing started). */
+  top: UnitDoc | undefined;
+  /** The units from the use's serial up to the top-level one (the serial first, the top last). */
+  chain: string[];
+  start: UnitStart;
+  removed: boolean;
+  retraction: Retraction | undefined;
+  /** Only when the lot is a candidate in the serial: every package it may have come from, sorted. */
+  candidateLotIds: string[] | undefined;
+}
+
+/** What receives the rows of a use (each row's parts, valid only during the call). */
+export type RowSink = (parts: Readonly<RowParts>) => void;
+
 // The unit document, not the lot_uses index, decides whether the lot is in the serial.
-/** The rows of one use over the units its batch's climb read (readClimb), added to `out`. */
-export function rowsOfUse(use: Use, units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, memo: ClimbMemo, out: WhereUsedRow[]): void {
+/** The rows of one use over the units its batch's climb read (readClimb), given to `sink` in order. */
+export function rowsOfUse(use: Use, units: Map<string, UnitDoc | null>, { filter, scope, history }: RowQuery, memo: ClimbMemo, sink: RowSink): void {
   const unit = units.get(use.serial);
   if (!unit) return;
   // A grey-zone installation holds each of its candidate packages, marked candidate, until a splice point settles it.
@@ -144,38 +214,59 @@ export function rowsOfUse(use: Use, units: Map<string, UnitDoc | null>, { filter
   // With history, a use that only a retracted installation made is shown too, marked retracted.
   const retraction = !once && history ? retractedUseOf(unit, use.lot.lotId) : undefined;
   if (!once && !retraction) return;
+  const candidateLotIds = hold?.candidate ? [use.lot.lotId, ...hold.others].sort() : undefined;
+  const parts = memo.parts;
   for (const [topSerial, chain] of topsOf(use.serial, units, history, memo.tops, memo.walk)) {
-    const top = units.get(topSerial) ?? undefined;
     // Every unit on the way up must be in scope, as in the genealogy, where another brand's sub-assembly is
     // shown by serial and product only: what it holds is never told, here neither.
     // A unit whose brand is in conflict is in no brand's scope, whichever brand's edge led here (fail closed).
     // Site-wide, every unit is in scope: no start on the way is decided for it (most units of an answer are on no
     // row's top; deciding a start is the costliest step of a row).
     if (scope.kind !== 'site' && !chain.every((s) => inScope(scope, memo.startOf(units, s).agreed.brand))) continue;
+    const top = units.get(topSerial) ?? undefined;
     const start = memo.startOf(units, topSerial);
-    const shipments = top?.shipments ? chronological(top.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer })) : [];
-    const path: PathStep[] = use.lot.path.slice();
-    for (let i = 0; i < chain.length; i++) path.push({ kind: 'serial', id: chain[i]!, via: i === 0 ? 'installed' : 'assembled' });
-    // Fields in this order, the optional ones only when they have a value (whereUsedRowJson writes them so).
-    const row = { lotId: use.lot.lotId, serial: use.serial, topSerial } as WhereUsedRow;
-    if (start.agreed.brand !== undefined) row.brand = start.agreed.brand;
-    if (start.agreed.productPartNumber !== undefined) row.productPartNumber = start.agreed.productPartNumber;
-    if (start.conflicts.length > 0) row.conflictingFields = start.conflicts.map((c) => c.field);
-    row.shipped = shipments.length > 0;
-    row.shipments = shipments;
-    row.path = path;
+    if (!matchesTop(filter, start.agreed.brand, start.agreed.productPartNumber, top?.shipments !== undefined && hasAny(top.shipments), candidateLotIds !== undefined)) continue;
+    parts.use = use;
+    parts.topSerial = topSerial;
+    parts.top = top;
+    parts.chain = chain;
+    parts.start = start;
     // Without history the chain climbs only parents in place (topsOf): a link taken out is possible only with it.
-    row.removed = !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)));
-    if (retraction) {
-      row.retracted = true;
-      row.retraction = retraction;
-    }
-    if (hold?.candidate) {
-      row.candidate = true;
-      row.candidateLotIds = [use.lot.lotId, ...hold.others].sort();
-    }
-    if (matches(row, filter)) out.push(row);
+    parts.removed = !installedNow || (history && chain.some((s, i) => i > 0 && !parentSerials(units.get(chain[i - 1]!)!).includes(s)));
+    parts.retraction = retraction;
+    parts.candidateLotIds = candidateLotIds;
+    sink(parts);
   }
+}
+
+function hasAny(m: object): boolean {
+  for (const _ in m) return true;
+  return false;
+}
+
+/** The row object of a row's parts, its fields in the order whereUsedRowJson and LineWriter write them. */
+export function rowOf({ use, topSerial, top, chain, start, removed, retraction, candidateLotIds }: Readonly<RowParts>): WhereUsedRow {
+  const shipments = top?.shipments ? chronological(top.shipments).map((s) => ({ shipmentId: s.shipmentId, customer: s.customer })) : [];
+  const path: PathStep[] = use.lot.path.slice();
+  for (let i = 0; i < chain.length; i++) path.push({ kind: 'serial', id: chain[i]!, via: i === 0 ? 'installed' : 'assembled' });
+  // Fields in this order, the optional ones only when they have a value (whereUsedRowJson writes them so).
+  const row = { lotId: use.lot.lotId, serial: use.serial, topSerial } as WhereUsedRow;
+  if (start.agreed.brand !== undefined) row.brand = start.agreed.brand;
+  if (start.agreed.productPartNumber !== undefined) row.productPartNumber = start.agreed.productPartNumber;
+  if (start.conflicts.length > 0) row.conflictingFields = start.conflicts.map((c) => c.field);
+  row.shipped = shipments.length > 0;
+  row.shipments = shipments;
+  row.path = path;
+  row.removed = removed;
+  if (retraction) {
+    row.retracted = true;
+    row.retraction = retraction;
+  }
+  if (candidateLotIds) {
+    row.candidate = true;
+    row.candidateLotIds = candidateLotIds;
+  }
+  return row;
 }
 
 /** The retraction of an installation of `lotId` in the unit, as its view kept it aside (see visibleDoc). */

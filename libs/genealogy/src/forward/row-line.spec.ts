@@ -1,11 +1,11 @@
 import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FactView, visibleReader } from '../facts/visibility';
-import { SITE_WIDE } from '../genealogy.types';
+import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { readerOf, storeOf } from '../testing/fake-graph';
 import { whereUsedRowJson } from './row-line';
 import { whereUsedOfLot } from './where-used';
-import type { WhereUsedRow } from './where-used.types';
+import type { NdjsonChunk, WhereUsedFilter, WhereUsedRow } from './where-used.types';
 
 const ev = testEvents('l');
 const at = '2026-11-01T06:00:00Z';
@@ -106,5 +106,66 @@ describe('a where-used row as an NDJSON line', () => {
       expect(whereUsedRowJson(row)).toBe(JSON.stringify(row));
       expect(JSON.parse(whereUsedRowJson(row))).toEqual(JSON.parse(JSON.stringify(row)));
     }
+  });
+});
+
+// The same answer as rows and as lines written straight from the traversal (WhereUsed.lines).
+async function bothOf(events: TraceEvent[], scope: BrandScope, filter: WhereUsedFilter, history: boolean, chunk?: number): Promise<{ rows: WhereUsedRow[]; chunks: NdjsonChunk[] }> {
+  const reader = readerOf(storeOf(events));
+  const open = () => whereUsedOfLot(visibleReader(reader, new FactView(reader)), 'REEL-A', scope);
+  const rows: WhereUsedRow[] = [];
+  for await (const r of (await open())!.rows(filter, scope, { history })) rows.push(r);
+  const chunks: NdjsonChunk[] = [];
+  for await (const c of (await open())!.lines(filter, scope, { history, ...(chunk !== undefined ? { chunk } : {}) })) chunks.push(c);
+  return { rows, chunks };
+}
+
+describe('a where-used answer written as NDJSON lines', () => {
+  const scopes: BrandScope[] = [SITE_WIDE, { kind: 'brands', brands: ['Acmé "Q"'] }, { kind: 'brands', brands: ['Acme', 'Acmé "Q"'] }];
+  const filters: WhereUsedFilter[] = [{}, { shipped: true }, { shipped: false }, { candidates: 'only' }, { candidates: 'exclude' }, { brand: 'Acmé "Q"' }, { productPartNumber: 'P\\1' }];
+
+  it('is byte for byte each row of the answer as its line, in the same order, whatever the scope, filter and history', async () => {
+    let compared = 0;
+    for (const scope of scopes) {
+      for (const filter of filters) {
+        for (const history of [false, true]) {
+          const { rows, chunks } = await bothOf(world(), scope, filter, history);
+          expect(chunks.map((c) => c.text).join('')).toBe(rows.map((r) => `${whereUsedRowJson(r)}\n`).join(''));
+          compared += rows.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
+  it('gives whole lines in each chunk and counts them, however small the chunk', async () => {
+    for (const chunk of [1, 200]) {
+      const { rows, chunks } = await bothOf(world(), SITE_WIDE, {}, true, chunk);
+      expect(chunks.length).toBeGreaterThan(1);
+      for (const c of chunks) {
+        expect(c.text.endsWith('\n')).toBe(true);
+        expect(c.text.split('\n').length - 1).toBe(c.rows);
+      }
+      expect(chunks.reduce((n, c) => n + c.rows, 0)).toBe(rows.length);
+      expect(chunks.map((c) => c.text).join('')).toBe(rows.map((r) => `${whereUsedRowJson(r)}\n`).join(''));
+    }
+  });
+
+  it('writes each row of a shipped top-level unit with its own serial and path, the top written once for all', async () => {
+    // Several boards in one shipped system: the system's fields are written once and reused, the rest per row.
+    const boards = ['B1', 'B2', 'B3'];
+    const events = [
+      ev('MaterialReceived', { receiptId: 'GR', vendorId: 'V', manufacturer: 'M', mpn: 'X', internalPartNumber: 'I', vendorLotCode: 'L', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'REEL-A', quantity: 100 }] }, 0),
+      ev('UnitStarted', { serial: 'SYS', brand: 'Acme', productPartNumber: 'S', workOrder: 'WO' }, 1),
+      ...boards.flatMap((serial) => [
+        ev('UnitStarted', { serial, brand: 'Acme', productPartNumber: 'B', workOrder: 'WO' }, 1),
+        ev('MaterialInstalled', { serial, lotId: 'REEL-A', quantity: 1, refDes: ['U1'] }, 2),
+        ev('UnitAssembled', { serial: 'SYS', childSerial: serial }, 3),
+      ]),
+      ev('UnitShipped', { serial: 'SYS', shipmentId: 'SH1', customer: 'C' }, 4),
+    ];
+    const { rows, chunks } = await bothOf(events, SITE_WIDE, {}, false);
+    expect(rows.map((r) => [r.serial, r.topSerial, r.shipped])).toEqual(boards.map((b) => [b, 'SYS', true]));
+    expect(chunks.map((c) => c.text).join('')).toBe(rows.map((r) => `${whereUsedRowJson(r)}\n`).join(''));
   });
 });

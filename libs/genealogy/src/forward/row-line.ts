@@ -1,3 +1,7 @@
+import { chronological } from '../facts/facts';
+import type { UnitStart } from '../facts/claims';
+import type { UnitDoc } from '../storage/graph.documents';
+import type { RowParts, Use } from './climb';
 import type { PathStep, WhereUsedRow } from './where-used.types';
 
 // A where-used row as one NDJSON line, built field by field in the order climbedRows gives them: the same bytes as
@@ -47,4 +51,62 @@ export function whereUsedRowJson(row: WhereUsedRow): string {
   if (row.candidate !== undefined) s += `,"candidate":${row.candidate}`;
   if (row.candidateLotIds !== undefined) s += `,"candidateLotIds":${stringsText(row.candidateLotIds)}`;
   return `${s}}`;
+}
+
+/**
+ * Writes rows as NDJSON lines straight from their parts (rowsOfUse), without a row object, its path or its shipments:
+ * the bytes of whereUsedRowJson(rowOf(parts)) + '\n'. What many rows share is written once: a lot's id and path by the
+ * lot, a top-level unit's brand, product and shipments by its document (held weakly, as the climb holds its starts).
+ */
+export class LineWriter {
+  /** The lines written since the last take(). */
+  text = '';
+  /** How many lines `text` holds. */
+  rows = 0;
+  private readonly lots = new Map<Use['lot'], { head: string; path: string }>();
+  private readonly tops = new WeakMap<UnitDoc, string>();
+
+  /** A row sink (RowSink) that writes each row it is given. */
+  readonly add = (parts: Readonly<RowParts>): void => {
+    const { use, topSerial, top, chain, start } = parts;
+    let lot = this.lots.get(use.lot);
+    if (lot === undefined) {
+      const path = pathText(use.lot.path);
+      this.lots.set(use.lot, (lot = { head: `{"lotId":${str(use.lot.lotId)},"serial":`, path: `,"path":${path.slice(0, -1)}` }));
+    }
+    // A unit that is its own top is a use's serial, read for its batch alone: not remembered (see topsOf).
+    let topText = top !== undefined && chain.length > 1 ? this.tops.get(top) : undefined;
+    if (topText === undefined) {
+      topText = topFields(top, start);
+      if (top !== undefined && chain.length > 1) this.tops.set(top, topText);
+    }
+    let s = `${lot.head}${str(use.serial)},"topSerial":${str(topSerial)}${topText}${lot.path}`;
+    const sep = use.lot.path.length === 0 ? '' : ',';
+    for (let i = 0; i < chain.length; i++) s += `${i === 0 ? sep : ','}{"kind":"serial","id":${str(chain[i]!)},"via":"${i === 0 ? 'installed' : 'assembled'}"}`;
+    s += `],"removed":${parts.removed}`;
+    if (parts.retraction) s += `,"retracted":true,"retraction":${JSON.stringify(parts.retraction)}`;
+    if (parts.candidateLotIds) s += `,"candidate":true,"candidateLotIds":${stringsText(parts.candidateLotIds)}`;
+    this.text += `${s}}\n`;
+    this.rows++;
+  };
+
+  /** The lines written so far, and how many; the writer starts again empty. */
+  take(): { text: string; rows: number } {
+    const out = { text: this.text, rows: this.rows };
+    this.text = '';
+    this.rows = 0;
+    return out;
+  }
+}
+
+// The top-level unit's fields of a line, from brand to shipments, as whereUsedRowJson writes them.
+function topFields(top: UnitDoc | undefined, start: UnitStart): string {
+  let s = '';
+  if (start.agreed.brand !== undefined) s += `,"brand":${str(start.agreed.brand)}`;
+  if (start.agreed.productPartNumber !== undefined) s += `,"productPartNumber":${str(start.agreed.productPartNumber)}`;
+  if (start.conflicts.length > 0) s += `,"conflictingFields":${stringsText(start.conflicts.map((c) => c.field))}`;
+  const shipments = top?.shipments ? chronological(top.shipments) : [];
+  s += `,"shipped":${shipments.length > 0},"shipments":[`;
+  for (let i = 0; i < shipments.length; i++) s += `${i === 0 ? '' : ','}{"shipmentId":${str(shipments[i]!.shipmentId)},"customer":${str(shipments[i]!.customer)}}`;
+  return `${s}]`;
 }

@@ -1,11 +1,12 @@
 import { compare } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
-import { ClimbMemo, RowQuery, Use, readClimb, rowsOfUse } from './climb';
+import { ClimbMemo, RowQuery, RowSink, Use, readClimb, rowOf, rowsOfUse } from './climb';
+import { LineWriter } from './row-line';
 import type { UnitDoc } from '../storage/graph.documents';
 import { sameScope } from './filters';
 import type { ForwardReader } from './forward-reader';
 import type { ReachedWithBuckets } from './lineage';
-import { type ForwardBatching, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedRow } from './where-used.types';
+import { type ForwardBatching, type NdjsonChunk, type PositionedRow, type RowPosition, RowPositionNotFound, type TraversalStats, type WhereUsed, type WhereUsedRow } from './where-used.types';
 
 // The lazy part of a where-used answer: the forward-edge buckets read in growing batches, the serials climbed in batches.
 
@@ -17,6 +18,10 @@ export function answer(reader: ForwardReader, lots: ReachedWithBuckets[], stats:
     rows: (filter, scope, options) => {
       checkScope(scope);
       return rowsOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching, options?.readAhead ?? true);
+    },
+    lines: (filter, scope, options) => {
+      checkScope(scope);
+      return linesOf(reader, lots, { filter, scope, history: options?.history ?? false }, stats, batching, options?.chunk ?? NDJSON_CHUNK);
     },
     rowsFrom: (filter, scope, options) => {
       checkScope(scope);
@@ -44,17 +49,35 @@ interface ReadBatch {
   units: Map<string, UnitDoc | null>;
 }
 
-// Every row, without positions (the whole answer is wanted: NDJSON): one async step per row, not one per layer.
+/** About 64 KB of lines a chunk: a 100,000-row answer is a few hundred async steps and writes, not 100,000. */
+const NDJSON_CHUNK = 64 * 1024;
+
+// Every row, without positions: one async step per row, not one per layer.
 async function* rowsOf(reader: ForwardReader, lots: ReachedWithBuckets[], query: RowQuery, stats: TraversalStats, batching: ForwardBatching, readAhead: boolean): AsyncGenerator<WhereUsedRow> {
   const memo = new ClimbMemo();
   const rows: WhereUsedRow[] = [];
+  const sink: RowSink = (parts) => void rows.push(rowOf(parts));
   for await (const batch of climbs(reader, lots, query, stats, batching, undefined, readAhead, memo)) {
     for (const use of batch.uses) {
-      rowsOfUse(use, batch.units, query, memo, rows);
+      rowsOfUse(use, batch.units, query, memo, sink);
       for (let i = 0; i < rows.length; i++) yield rows[i]!;
       rows.length = 0;
     }
   }
+}
+
+// Every row as NDJSON lines written straight from the climb (the whole answer is wanted, read ahead), in chunks of
+// about `chunk` characters: one async step per chunk, no row objects.
+async function* linesOf(reader: ForwardReader, lots: ReachedWithBuckets[], query: RowQuery, stats: TraversalStats, batching: ForwardBatching, chunk: number): AsyncGenerator<NdjsonChunk> {
+  const memo = new ClimbMemo();
+  const lines = new LineWriter();
+  for await (const batch of climbs(reader, lots, query, stats, batching, undefined, true, memo)) {
+    for (const use of batch.uses) {
+      rowsOfUse(use, batch.units, query, memo, lines.add);
+      if (lines.text.length >= chunk) yield lines.take();
+    }
+  }
+  if (lines.rows > 0) yield lines.take();
 }
 
 // Each row with the position after it: which row of its use it is, so that resuming skips that many of its use's rows.
@@ -70,10 +93,11 @@ async function* positionedRowsOf(
 ): AsyncGenerator<PositionedRow> {
   const memo = new ClimbMemo();
   const rows: WhereUsedRow[] = [];
+  const sink: RowSink = (parts) => void rows.push(rowOf(parts));
   const demand: Demand = { ...(wanted !== undefined ? { rows: wanted } : {}), given: 0, serials: 0 };
   for await (const batch of climbs(reader, lots, query, stats, batching, from, readAhead, memo, demand)) {
     for (const use of batch.uses) {
-      rowsOfUse(use, batch.units, query, memo, rows);
+      rowsOfUse(use, batch.units, query, memo, sink);
       const skip = from && use.bucket === from.bucket && use.serial === from.serial ? from.skip : 0;
       if (rows.length > skip) demand.given += rows.length - skip;
       for (let i = skip; i < rows.length; i++) yield { row: rows[i]!, next: { bucket: use.bucket, serial: use.serial, skip: i + 1 } };
@@ -83,7 +107,9 @@ async function* positionedRowsOf(
 }
 
 // The batches of uses with the units their climbs read, in order. Reading ahead (the whole answer is wanted): the next
-// batch's reads are in flight while this one's rows are assembled, serialized and written. Two batches are held at most.
+// READ_AHEAD batches' reads are in flight while this one's rows are assembled, serialized and written, so the database
+// always has a batch's reads to answer (one batch's levels are one after another: its parents are known only once its
+// serials are read). A parent wanted by two batches in flight is read once (ParentUnits.reading).
 async function* climbs(
   reader: ForwardReader,
   lots: ReachedWithBuckets[],
@@ -100,21 +126,23 @@ async function* climbs(
     const next = await batches.next();
     return next.done ? undefined : { uses: next.value, units: await readClimb(reader, next.value, query.history, stats, memo.parents) };
   };
-  let pending: Promise<ReadBatch | undefined> | undefined = read();
+  const pending: Promise<ReadBatch | undefined>[] = [read()];
   try {
-    while (pending) {
-      const batch = await pending;
-      pending = undefined;
+    for (;;) {
+      const batch = await pending.shift()!;
       if (!batch) return;
-      if (readAhead) pending = read();
+      if (readAhead) while (pending.length < READ_AHEAD) pending.push(read());
       yield batch;
-      if (!readAhead) pending = read();
+      if (!readAhead) pending.push(read());
     }
   } finally {
-    // Left before its end (a page is full, the client went away): the read in flight has no one to fail to.
-    pending?.catch(() => undefined);
+    // Left before its end (a page is full, the client went away): the reads in flight have no one to fail to.
+    for (const p of pending) p.catch(() => undefined);
   }
 }
+
+/** Batches read ahead of the one given (at most READ_AHEAD + 1 batches' units held: about 6,000 serials' at 2,000). */
+const READ_AHEAD = 2;
 
 // The uses of the answer in its stable order, in batches: the forward-edge buckets read in growing batches, their
 // serials handed out in batches of growing size for one climb each.

@@ -278,7 +278,7 @@ describe('where-used reads', () => {
   const unitReads = (reader: ReturnType<typeof readerOf>, prefix: string): string[] =>
     reader.reads.filter((r) => r.collection === 'units').flatMap((r) => r.ids).filter((id) => id.startsWith(prefix));
 
-  it('reads a unit built from serials of several batches once per answer', async () => {
+  it('reads a unit built from serials of several batches once per answer, also when batches read side by side want it', async () => {
     const reader = readerOf(build(boardsInSystems()));
     const w = (await whereUsedOfLot(reader, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!;
     const rows = await collect(w.rows({}, SITE_WIDE));
@@ -287,15 +287,21 @@ describe('where-used reads', () => {
     const systems = unitReads(reader, 'QS');
     expect(systems).toHaveLength(100);
     expect(new Set(systems).size).toBe(100);
+    // The same as NDJSON lines written straight from the climb.
+    const lines = readerOf(build(boardsInSystems()));
+    let text = '';
+    for await (const c of (await whereUsedOfLot(lines, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.lines({}, SITE_WIDE)) text += c.text;
+    expect(text.trim().split('\n')).toHaveLength(400);
+    expect(unitReads(lines, 'QS')).toHaveLength(100);
   });
 
-  it('reads the next batch while the rows of this one are taken (rows), not for a page (rowsFrom)', async () => {
+  it('reads the next two batches while the rows of this one are taken (rows), none for a page (rowsFrom)', async () => {
     const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
     const ahead = readerOf(build(boardsInSystems()));
     const rows = (await whereUsedOfLot(ahead, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.rows({}, SITE_WIDE);
     await rows.next();
     await settle();
-    expect(unitReads(ahead, 'QB')).toHaveLength(200);
+    expect(unitReads(ahead, 'QB')).toHaveLength(300);
     const page = readerOf(build(boardsInSystems()));
     const positioned = (await whereUsedOfLot(page, 'Q', SITE_WIDE, { buckets: 256, serials: 100 }))!.rowsFrom({}, SITE_WIDE, {});
     await positioned.next();

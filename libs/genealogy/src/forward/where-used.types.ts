@@ -82,6 +82,11 @@ export interface WhereUsed {
    */
   rows(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean; readAhead?: boolean }): AsyncGenerator<WhereUsedRow>;
   /**
+   * The same rows as NDJSON (each whereUsedRowJson(row) + '\n', in the same order), written straight from the traversal
+   * without row objects, in chunks of about `chunk` characters (default 64 K), read ahead: the whole answer as a stream.
+   */
+  lines(filter: WhereUsedFilter, scope: BrandScope, options?: { history?: boolean; chunk?: number }): AsyncGenerator<NdjsonChunk>;
+  /**
    * The same rows, each with the position right after it; from `from` on (a position one of them gave) without
    * reading the buckets before it: a page far into the answer costs what the first one does. Throws
    * RowPositionNotFound when the position's bucket is no longer in the answer. Reads ahead only when asked (a page
@@ -89,6 +94,12 @@ export interface WhereUsed {
    * more serials are climbed than it needs; the rows and positions are the same either way.
    */
   rowsFrom(filter: WhereUsedFilter, scope: BrandScope, options: { history?: boolean; from?: RowPosition; readAhead?: boolean; wanted?: number }): AsyncGenerator<PositionedRow>;
+}
+
+/** Whole NDJSON lines of a where-used answer, and how many. */
+export interface NdjsonChunk {
+  text: string;
+  rows: number;
 }
 
 /**
