@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { BrandScope, ForwardTracer, RowPosition, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow, whereUsedRowJson } from '@trace/genealogy';
+import { BrandScope, ForwardTracer, RowPosition, SuppliedVendorLot, VendorWhereUsed, WhereUsedFilter, WhereUsedRow } from '@trace/genealogy';
 import { PagedAnswer } from '../common/ndjson';
 import { CursorSigner, isPagePosition, pageByPosition } from '../common/paging';
 import { asOfDate } from '../common/as-of.query';
@@ -60,7 +60,7 @@ export class VendorExposureUseCase {
   /** The page, or every row; the 404 of an unknown vendor comes before the first row either way. */
   async execute({ vendorId, filter, scope, history, format, limit, cursor, caller, asOf, total: countAll }: VendorExposureCommand): Promise<PagedAnswer<VendorExposurePage, WhereUsedRow>> {
     const at = asOfDate(asOf);
-    if (format === 'ndjson') return { rows: (await this.open(vendorId, scope, at)).rows(filter, scope, { history }), json: whereUsedRowJson };
+    if (format === 'ndjson') return { lines: (await this.open(vendorId, scope, at)).lines(filter, scope, { history }) };
     const query = { vendorId, filter, history, caller, ...(asOf !== undefined ? { asOf } : {}) };
     const start = this.cursors.decode(cursor, query, isPagePosition);
     const answer = await this.open(vendorId, scope, at);
