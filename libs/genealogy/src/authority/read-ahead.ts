@@ -3,10 +3,16 @@ import { claimsOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import type { FactView } from '../facts/visibility';
 import type { UnitDoc, VendorLotDoc } from '../storage/graph.documents';
-import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandPartDoc } from './authority.documents';
+import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandApprovalDoc, type BrandDeviationDoc, type BrandPartDoc } from './authority.documents';
 import type { AuthorityReader } from './authority.repository';
+import { partAuthorityOf, type PartAuthority } from './authority-rules';
 
 type Finder<T> = (ids: string[]) => Promise<T[]>;
+
+/** A part's authority already worked out from the documents the reader answered (AuthorityReadAhead), if it is. */
+export interface PartAuthorities {
+  partAuthority?(part: BrandPartDoc): PartAuthority | undefined;
+}
 
 /**
  * Documents by `_id`, each read once: `ahead` starts reading ids nobody asked for yet and returns at once, `read` answers
@@ -53,13 +59,15 @@ class ReadOnce<T extends { _id: string }> {
  * (retractions, asOf) is decided later; a read ahead never decides anything.
  */
 export class AuthorityReadAhead {
-  readonly reader: AuthorityReader;
+  readonly reader: AuthorityReader & PartAuthorities;
   private readonly parts: ReadOnce<BrandPartDoc>;
   private readonly boms: ReadOnce<{ _id: string }>;
   private readonly approvals: ReadOnce<{ _id: string }>;
   private readonly deviations: ReadOnce<{ _id: string }>;
   private readonly brands = new Set<string>();
   private readonly partNumbers = new Set<string>();
+  /** Each part's authority, worked out as soon as its document, its approvals and deviations and their retractions are in. */
+  private readonly authorities = new Map<string, PartAuthority>();
 
   constructor(
     source: AuthorityReader,
@@ -76,6 +84,7 @@ export class AuthorityReadAhead {
       findBrandApprovals: (ids) => this.approvals.read(ids) as ReturnType<AuthorityReader['findBrandApprovals']>,
       findBrandDeviations: (ids) => this.deviations.read(ids) as ReturnType<AuthorityReader['findBrandDeviations']>,
       findPartReceipts: (ids) => source.findPartReceipts(ids),
+      partAuthority: (part) => this.authorities.get(part._id),
     };
   }
 
@@ -117,6 +126,13 @@ export class AuthorityReadAhead {
           }
           const [approvals, deviations] = await Promise.all([this.approvals.ahead(approvalIds), this.deviations.ahead(deviationIds), this.view.learn(docs)]);
           await this.view.learn([...approvals, ...deviations]);
+          // What the judgement would work out for these parts, while the walk still waits for its next level: the
+          // approvals and deviations they name (some read ahead for other parts) and every retraction of them known.
+          const [named, namedDeviations] = await Promise.all([this.approvals.read([...approvalIds]), this.deviations.read([...deviationIds])]);
+          await this.view.learn([...named, ...namedDeviations]);
+          const approvalById = new Map(named.map((a) => [a._id, this.view.see(a as BrandApprovalDoc)]));
+          const deviationById = new Map(namedDeviations.map((d) => [d._id, this.view.see(d as BrandDeviationDoc)]));
+          for (const p of docs) this.authorities.set(p._id, partAuthorityOf(p.brand, p.internalPartNumber, this.view.see(p), approvalById, deviationById));
         }),
       );
     }
