@@ -20,7 +20,8 @@ export interface PartAuthorities {
  * asked is never answered.
  */
 class ReadOnce<T extends { _id: string }> {
-  private readonly byId = new Map<string, Promise<T | undefined>>();
+  // Each id with the read that answers it: one promise per read (of up to thousands of ids), not one per id.
+  private readonly byId = new Map<string, Promise<Map<string, T>>>();
   constructor(private readonly find: Finder<T>) {}
 
   /** Starts reading the ids not read before; resolves with the documents of those it started. */
@@ -28,22 +29,24 @@ class ReadOnce<T extends { _id: string }> {
     const fresh = [...new Set(ids)].filter((id) => !this.byId.has(id)).sort();
     if (fresh.length === 0) return Promise.resolve([]);
     const docs = this.find(fresh);
-    // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
-    docs.catch(() => fresh.forEach((id) => this.byId.delete(id)));
     // One map per read, not a search of the whole answer per id (1,920 brand parts made 1.8M comparisons an answer).
     const byId = docs.then((ds) => new Map(ds.map((d) => [d._id, d])));
-    for (const id of fresh) {
-      const one = byId.then((m) => m.get(id));
-      one.catch(() => undefined); // a read ahead nobody waits for fails quietly
-      this.byId.set(id, one);
-    }
+    // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
+    byId.catch(() => fresh.forEach((id) => this.byId.get(id) === byId && this.byId.delete(id))); // a read ahead nobody waits for fails quietly
+    for (const id of fresh) this.byId.set(id, byId);
     return docs;
   }
 
   async read(ids: string[]): Promise<T[]> {
-    this.ahead(ids).catch(() => undefined); // its failure reaches the caller below, through each id's promise
-    const docs: (T | undefined)[] = await Promise.all([...new Set(ids)].map((id) => this.byId.get(id)!));
-    return docs.filter((d) => d !== undefined);
+    this.ahead(ids).catch(() => undefined); // its failure reaches the caller below, through the read that holds each id
+    const asked = [...new Set(ids)];
+    const reads = new Map(asked.map((id) => [id, this.byId.get(id)!]));
+    const answered = new Map<Promise<Map<string, T>>, Map<string, T>>();
+    await Promise.all([...new Set(reads.values())].map(async (r) => answered.set(r, await r)));
+    return asked.flatMap((id) => {
+      const doc = answered.get(reads.get(id)!)!.get(id);
+      return doc === undefined ? [] : [doc];
+    });
   }
 }
 
