@@ -9,7 +9,7 @@ import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
 import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
-import { AuthorityReadAhead } from './read-ahead';
+import { AuthorityReadAhead, type PartAuthorities } from './read-ahead';
 import { shipmentUnitsOf } from './shipment-units';
 
 /**
@@ -20,7 +20,7 @@ import { shipmentUnitsOf } from './shipment-units';
  * climb through material every brand shares, so like where-used they are counted in `roundTrips` for site-wide
  * callers only.
  */
-export async function judgeWithReads(reader: AuthorityReader & UsageReader & RetractionReader, g: Genealogy, scope: BrandScope, view = new FactView(reader)): Promise<Genealogy> {
+export async function judgeWithReads(reader: AuthorityReader & UsageReader & RetractionReader & PartAuthorities, g: Genealogy, scope: BrandScope, view = new FactView(reader)): Promise<Genealogy> {
   const [judged] = await judgeManyWithReads(reader, [g], scope, view);
   return judged!;
 }
@@ -32,7 +32,7 @@ export async function judgeWithReads(reader: AuthorityReader & UsageReader & Ret
  * is the walk's (its retractions and asOf), shared by the answers of one walk.
  */
 export async function judgeManyWithReads(
-  reader: AuthorityReader & UsageReader & RetractionReader,
+  reader: AuthorityReader & UsageReader & RetractionReader & PartAuthorities,
   gs: readonly Genealogy[],
   scope: BrandScope,
   view = new FactView(reader),
@@ -69,7 +69,8 @@ export async function judgeManyWithReads(
   const approvalById = new Map(approvals.map((a) => [a._id, a]));
   const deviationById = new Map(deviations.map((d) => [d._id, d]));
   const parts = new Map<string, PartAuthority>(
-    partDocs.map((p) => [p._id, partAuthorityOf(p.brand, p.internalPartNumber, p, approvalById, deviationById)]),
+    // Worked out during the walk when the reads were made ahead (the same documents, the same view), else now.
+    partDocs.map((p) => [p._id, reader.partAuthority?.(p) ?? partAuthorityOf(p.brand, p.internalPartNumber, p, approvalById, deviationById)]),
   );
   const boms = new Map<string, BrandBomDoc>(bomDocs.map((b) => [b._id, b]));
 
@@ -142,7 +143,7 @@ export class AuthorityJudge {
     return new AuthorityReadAhead(this.reader, scope, view);
   }
 
-  private readerWith(ahead?: AuthorityReadAhead): BrandListReader & UsageReader & RetractionReader {
+  private readerWith(ahead?: AuthorityReadAhead): BrandListReader & UsageReader & RetractionReader & PartAuthorities {
     return ahead ? { ...this.reader, ...ahead.reader } : this.reader;
   }
 

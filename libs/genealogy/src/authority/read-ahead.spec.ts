@@ -6,6 +6,9 @@ import { SITE_WIDE, type BrandScope, type Genealogy, type Installation } from '.
 import { readerOf as graphReaderOf, storeOf } from '../testing/fake-graph';
 import { AuthorityJudge, judgeWithReads } from './authority-judge';
 import { authorityReaderOf } from './fake-authority';
+import { brandPartId } from './authority.documents';
+import { AuthorityReadAhead } from './read-ahead';
+import type { FactView } from '../facts/visibility';
 
 // A unit with a sub-assembly: the walk reads units, then lots and the child, then vendor lots: levels enough for the
 // judgement's reads to start before the walk ends.
@@ -92,5 +95,31 @@ describe('the judgement reads ahead while the walk goes on', () => {
     const { tracer, order } = tracerOver([...world(), ev('UnitStarted', { serial: 'OTHER', brand: 'Globex', productPartNumber: 'P9', workOrder: 'WO9' }, 2, 'start-OTHER')]);
     expect(await tracer.trace('OTHER', { kind: 'brands', brands: ['Acme'] })).toBeNull();
     expect(order.filter((c) => c.startsWith('brand'))).toEqual([]);
+  });
+
+  it("works out each part's authority while the walk goes on, retractions read ahead applied, and the judgement takes it", async () => {
+    const authorityAfterTheWalk = async (events: TraceEvent[]) => {
+      const store = storeOf(events);
+      const reader = authorityReaderOf(store);
+      let ahead: AuthorityReadAhead | undefined;
+      const onLevel = (level: { units: readonly never[]; vendorLots: readonly never[] }, view: FactView): void =>
+        (ahead ??= new AuthorityReadAhead(reader, SITE_WIDE, view)).level(level.units, level.vendorLots);
+      await new GraphFetcher(graphReaderOf(store) as never).fetchMany(['TOP'], SITE_WIDE, undefined, onLevel as never);
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)); // the reads ahead settle
+      const [part] = await reader.findBrandParts([brandPartId('Acme', 'CAP-1')]);
+      return ahead!.reader.partAuthority!(part!);
+    };
+    expect(await authorityAfterTheWalk(world())).toEqual({
+      approvals: [{ approvalId: 'A1', internalPartNumber: 'CAP-1', manufacturer: 'Murata', mpn: 'GRM1', from: Date.parse(t(1)) }],
+      deviations: [],
+    });
+    expect(await authorityAfterTheWalk([...world(), retract('appr-A1', 5)])).toEqual({ approvals: [], deviations: [] });
+
+    // The judgement judges by what was worked out (here: told that nothing was approved), not by working it out again.
+    const store = storeOf(world());
+    const graph = await new GraphFetcher(graphReaderOf(store) as never).fetchMany(['TOP'], SITE_WIDE);
+    const told = { ...authorityReaderOf(store), partAuthority: () => ({ approvals: [], deviations: [] }) };
+    const g = await judgeWithReads(told, assembleGenealogy('TOP', graph), SITE_WIDE, graph.view);
+    expect(materials(g).find((m) => m.lotId === 'REEL-OK')!.judgement!.verdict).toBe('AVL_MISSING');
   });
 });

@@ -3,10 +3,16 @@ import { claimsOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import type { FactView } from '../facts/visibility';
 import type { UnitDoc, VendorLotDoc } from '../storage/graph.documents';
-import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandPartDoc } from './authority.documents';
+import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandApprovalDoc, type BrandDeviationDoc, type BrandPartDoc } from './authority.documents';
 import type { AuthorityReader } from './authority.repository';
+import { partAuthorityOf, type PartAuthority } from './authority-rules';
 
 type Finder<T> = (ids: string[]) => Promise<T[]>;
+
+/** A part's authority already worked out from the documents the reader answered (AuthorityReadAhead), if it is. */
+export interface PartAuthorities {
+  partAuthority?(part: BrandPartDoc): PartAuthority | undefined;
+}
 
 /**
  * Documents by `_id`, each read once: `ahead` starts reading ids nobody asked for yet and returns at once, `read` answers
@@ -14,7 +20,8 @@ type Finder<T> = (ids: string[]) => Promise<T[]>;
  * asked is never answered.
  */
 class ReadOnce<T extends { _id: string }> {
-  private readonly byId = new Map<string, Promise<T | undefined>>();
+  // Each id with the read that answers it: one promise per read (of up to thousands of ids), not one per id.
+  private readonly byId = new Map<string, Promise<Map<string, T>>>();
   constructor(private readonly find: Finder<T>) {}
 
   /** Starts reading the ids not read before; resolves with the documents of those it started. */
@@ -22,22 +29,24 @@ class ReadOnce<T extends { _id: string }> {
     const fresh = [...new Set(ids)].filter((id) => !this.byId.has(id)).sort();
     if (fresh.length === 0) return Promise.resolve([]);
     const docs = this.find(fresh);
-    // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
-    docs.catch(() => fresh.forEach((id) => this.byId.delete(id)));
     // One map per read, not a search of the whole answer per id (1,920 brand parts made 1.8M comparisons an answer).
     const byId = docs.then((ds) => new Map(ds.map((d) => [d._id, d])));
-    for (const id of fresh) {
-      const one = byId.then((m) => m.get(id));
-      one.catch(() => undefined); // a read ahead nobody waits for fails quietly
-      this.byId.set(id, one);
-    }
+    // Forgotten when it fails, so a later read asks again; whoever waits for it gets the error, never "no document".
+    byId.catch(() => fresh.forEach((id) => this.byId.get(id) === byId && this.byId.delete(id))); // a read ahead nobody waits for fails quietly
+    for (const id of fresh) this.byId.set(id, byId);
     return docs;
   }
 
   async read(ids: string[]): Promise<T[]> {
-    this.ahead(ids).catch(() => undefined); // its failure reaches the caller below, through each id's promise
-    const docs: (T | undefined)[] = await Promise.all([...new Set(ids)].map((id) => this.byId.get(id)!));
-    return docs.filter((d) => d !== undefined);
+    this.ahead(ids).catch(() => undefined); // its failure reaches the caller below, through the read that holds each id
+    const asked = [...new Set(ids)];
+    const reads = new Map(asked.map((id) => [id, this.byId.get(id)!]));
+    const answered = new Map<Promise<Map<string, T>>, Map<string, T>>();
+    await Promise.all([...new Set(reads.values())].map(async (r) => answered.set(r, await r)));
+    return asked.flatMap((id) => {
+      const doc = answered.get(reads.get(id)!)!.get(id);
+      return doc === undefined ? [] : [doc];
+    });
   }
 }
 
@@ -53,13 +62,15 @@ class ReadOnce<T extends { _id: string }> {
  * (retractions, asOf) is decided later; a read ahead never decides anything.
  */
 export class AuthorityReadAhead {
-  readonly reader: AuthorityReader;
+  readonly reader: AuthorityReader & PartAuthorities;
   private readonly parts: ReadOnce<BrandPartDoc>;
   private readonly boms: ReadOnce<{ _id: string }>;
   private readonly approvals: ReadOnce<{ _id: string }>;
   private readonly deviations: ReadOnce<{ _id: string }>;
   private readonly brands = new Set<string>();
   private readonly partNumbers = new Set<string>();
+  /** Each part's authority, worked out as soon as its document, its approvals and deviations and their retractions are in. */
+  private readonly authorities = new Map<string, PartAuthority>();
 
   constructor(
     source: AuthorityReader,
@@ -76,6 +87,7 @@ export class AuthorityReadAhead {
       findBrandApprovals: (ids) => this.approvals.read(ids) as ReturnType<AuthorityReader['findBrandApprovals']>,
       findBrandDeviations: (ids) => this.deviations.read(ids) as ReturnType<AuthorityReader['findBrandDeviations']>,
       findPartReceipts: (ids) => source.findPartReceipts(ids),
+      partAuthority: (part) => this.authorities.get(part._id),
     };
   }
 
@@ -117,6 +129,13 @@ export class AuthorityReadAhead {
           }
           const [approvals, deviations] = await Promise.all([this.approvals.ahead(approvalIds), this.deviations.ahead(deviationIds), this.view.learn(docs)]);
           await this.view.learn([...approvals, ...deviations]);
+          // What the judgement would work out for these parts, while the walk still waits for its next level: the
+          // approvals and deviations they name (some read ahead for other parts) and every retraction of them known.
+          const [named, namedDeviations] = await Promise.all([this.approvals.read([...approvalIds]), this.deviations.read([...deviationIds])]);
+          await this.view.learn([...named, ...namedDeviations]);
+          const approvalById = new Map(named.map((a) => [a._id, this.view.see(a as BrandApprovalDoc)]));
+          const deviationById = new Map(namedDeviations.map((d) => [d._id, this.view.see(d as BrandDeviationDoc)]));
+          for (const p of docs) this.authorities.set(p._id, partAuthorityOf(p.brand, p.internalPartNumber, this.view.see(p), approvalById, deviationById));
         }),
       );
     }

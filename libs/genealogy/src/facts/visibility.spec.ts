@@ -210,6 +210,25 @@ describe('a view over a store that can tell whether any retraction was ever reco
     expect(Object.keys(view.see(doc()).installs)).toEqual(['a', 'b']);
   });
 
+  it('counts what it would have asked the same with none recorded as with some, each event id once', async () => {
+    // The walk counts a round trip when learn resolves true: a key must not tell from the count whether any retraction exists.
+    const learns = [
+      [doc()],
+      [{ installs: { x: fact('e2', 2) } }, { children: { y: fact('e1', 1) } }], // every id asked before: nothing new
+      [{ starts: { s: fact('e9', 4) } }],
+      [],
+    ];
+    const counts = async (any: boolean): Promise<boolean[]> => {
+      const view = new FactView({ findRetractions: async () => [], anyRetraction: async () => any });
+      await view.looksUp(); // the probe answered before the first learn, as on the walk's later levels
+      const out: boolean[] = [];
+      for (const docs of learns) out.push(await view.learn(docs));
+      return out;
+    };
+    expect(await counts(false)).toEqual([true, false, true, false]);
+    expect(await counts(false)).toEqual(await counts(true));
+  });
+
   it('looks every event up once one exists, and prunes what is retracted', async () => {
     const asked: string[][] = [];
     const view = new FactView({ findRetractions: async (ids) => (asked.push(ids), ids.includes('e1') ? [retracted] : []), anyRetraction: async () => true });
