@@ -11,16 +11,15 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
-import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { buildDataset, serialsNear } from './datasets';
 import { floorTrace, judgedFloorTrace, judgementRoundsOf, levelsOf, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
 import { loadGraph } from './graph-bulk';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { freePort, startStandIn } from './standalone-section';
 import { latencyOf, median, now, sleep } from './stats';
 
 const SETS = {
@@ -71,16 +70,6 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 async function untilUp(url: string, child: ChildProcess): Promise<void> {
   for (let deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`the API for ${url} exited with ${child.exitCode}`);
@@ -128,16 +117,7 @@ async function main(): Promise<void> {
   const commit = commitInfo();
   log(`simulating the ${mode} data sets`);
   const sets = SETS[mode].map((o, i) => buildDataset(`ab-${i + 1}`, o));
-  await ensureJars();
-  const stack = await startLocalStack({
-    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-ab`,
-    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
-    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
-    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-    portEnv: { mongo: 'BENCH_MONGO_PORT' },
-    kafka: false,
-  });
-  const direct = stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/');
+  const { stack, mongo: direct } = await startStandIn('ab');
   const proxy = proxyDelay === undefined ? undefined : await startDelayProxy(hostOf(direct), proxyDelay);
   const mongo = proxy ? `mongodb://127.0.0.1:${proxy.port}/` : direct;
   const client = await new mongoose.mongo.MongoClient(mongo).connect();

@@ -12,12 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { buildDataset, serialsNear } from './datasets';
 import { GenealogyFigures, apiSplit, apiTrace, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
 import { loadGraph } from './graph-bulk';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { startStandIn } from './standalone-section';
 import { now } from './stats';
 
 const MODES = {
@@ -95,16 +95,7 @@ async function main(): Promise<void> {
   const commit = commitInfo();
   log(`mode ${mode}: simulating the data sets`);
   const sets = cfg.ingest.map((o, i) => buildDataset(`ingest-${i + 1}`, o));
-  await ensureJars();
-  const stack = await startLocalStack({
-    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-genealogy`,
-    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
-    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
-    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-    portEnv: { mongo: 'BENCH_MONGO_PORT' },
-    kafka: false,
-  });
-  const mongo = stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/');
+  const { stack, mongo } = await startStandIn('genealogy');
   const client = await new mongoose.mongo.MongoClient(mongo).connect();
   // The route publishes nothing: the Kafka client is never connected.
   const env = { ...process.env, KAFKA_BROKERS: '127.0.0.1:9', MONGO_URL: mongo, MONGO_WRITE_CONCERN: '1' };

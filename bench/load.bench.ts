@@ -1,6 +1,5 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { DEAD_LETTER_TOPIC, SOURCE_TOPICS } from '@trace/contracts';
 import { createKafka, ensureTopics, produceByTopic } from '@trace/platform';
@@ -8,6 +7,7 @@ import { SimMessage } from '../apps/simulator/src/faults';
 import { startApiOn } from './genealogy.bench';
 import { loadGraph } from './graph-bulk';
 import { IngestContext } from './ingest.bench';
+import { freePort } from './standalone-section';
 import { sleep } from './stats';
 
 const ROOT = path.join(__dirname, '..');
@@ -57,16 +57,6 @@ export interface LoadOptions {
   soakSeconds: number;
   soakRate: number;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 function spawnApp(app: 'api' | 'ingest', env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`], {

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
 import { TraceEvent, makeEvent } from '@trace/contracts';
-import { ensureJars, startLocalStack } from '../test/stack/local-stack';
+import { createServer } from 'node:net';
+import { LocalStack, ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { loadGraph } from './graph-bulk';
 import { BenchResult, Metric, commitInfo, machineInfo, renderTable } from './results';
 
@@ -15,6 +16,35 @@ export interface SectionRun {
   metric(id: string, label: string, value: number, unit: string): void;
   rows: string[][];
 }
+
+/**
+ * A bench's own mongo-java-server without Kafka (BENCH_MONGO_PORT; the stack named after the bench), and its URL without
+ * a database. `mongoHeap` is the stand-in's -Xmx (the local stack's default when not given).
+ */
+export async function startStandIn(name: string, mongoHeap?: string): Promise<{ stack: LocalStack; mongo: string }> {
+  await ensureJars();
+  const stack = await startLocalStack({
+    name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-${name}`,
+    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
+    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
+    mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
+    ...(mongoHeap ? { mongoHeap } : {}),
+    portEnv: { mongo: 'BENCH_MONGO_PORT' },
+    kafka: false,
+  });
+  return { stack, mongo: stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/') };
+}
+
+/** A TCP port free on the loopback now (the OS picks it), for a process the bench starts. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 
 /**
  * A bench section that runs alone (not through bench/run.ts): a mongo-java-server of its own (BENCH_MONGO_PORT, heap
@@ -30,17 +60,7 @@ export function runStandaloneSection(
     const startedAt = new Date();
     const loadAtStart = os.loadavg()[0]!;
     const commit = commitInfo();
-    await ensureJars();
-    const stack = await startLocalStack({
-      name: `${process.env.BENCH_STACK_NAME ?? 'bench'}-${name}`,
-      kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 29092),
-      controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 29093),
-      mongoPort: Number(process.env.BENCH_MONGO_PORT ?? 27019),
-      mongoHeap: process.env.BENCH_MONGO_HEAP ?? '2g',
-      portEnv: { mongo: 'BENCH_MONGO_PORT' },
-      kafka: false,
-    });
-    const mongo = stack.mongoUrl.replace(/^(mongodb:\/\/[^/?]+)\/?[^?]*/, '$1/');
+    const { stack, mongo } = await startStandIn(name, process.env.BENCH_MONGO_HEAP ?? '2g');
     const metrics: Metric[] = [];
     const rows: string[][] = [];
     try {
