@@ -18,7 +18,7 @@ import { buildDataset, serialsNear } from './datasets';
 import { floorTrace, judgedFloorTrace, judgementRoundsOf, levelsOf, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
 import { loadGraph } from './graph-bulk';
-import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable, writeResultFile } from './results';
 import { freePort, startStandIn } from './standalone-section';
 import { latencyOf, median, now, sleep } from './stats';
 
@@ -203,8 +203,7 @@ async function main(): Promise<void> {
       notMeasured: [],
       table,
     };
-    const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-genealogy-ab.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeResultFile(result.startedAt, `${commit.short}-genealogy-ab`, result);
     process.stdout.write(`\n${table}\n\nload ${loadAtStart.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}\nresults: ${path.relative(process.cwd(), file)}\n`);
     await db.dropDatabase();
   } finally {

@@ -7,7 +7,6 @@
  * publishes).
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
@@ -16,7 +15,7 @@ import { buildDataset, serialsNear } from './datasets';
 import { GenealogyFigures, apiSplit, apiTrace, benchBehindProxy, benchGenealogy, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
 import { loadGraph } from './graph-bulk';
-import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable, writeResultFile } from './results';
 import { startStandIn } from './standalone-section';
 import { now } from './stats';
 
@@ -165,8 +164,7 @@ async function main(): Promise<void> {
       notMeasured: [{ what: 'everything but the ~5,000-node genealogy', why: 'bench:genealogy runs that section alone; npm run bench runs them all' }],
       table,
     };
-    const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-genealogy.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeResultFile(result.startedAt, `${commit.short}-genealogy`, result);
     process.stdout.write(`\n${table}\n\nthe API's database commands for one answer behind the proxy:\n${lines.join('\n')}\n\n`);
     process.stdout.write(`commit ${commit.short}${commit.dirty.length ? ` (+${commit.dirty.length} uncommitted files)` : ''}; load ${loadAtStart.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}\nresults: ${path.relative(process.cwd(), file)}\n`);
   } finally {

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** One figure of a run; `better` tells bench:compare which way is an improvement. */
 export interface Metric {
@@ -36,6 +38,20 @@ const git = (args: string[]): string => {
     return '';
   }
 };
+
+/** bench/results/<the run's start, to the second>Z-<name>.json, the file a run's results go to. */
+export function resultPath(startedAt: Date | string, name: string): string {
+  const at = typeof startedAt === 'string' ? startedAt : startedAt.toISOString();
+  return path.join(__dirname, 'results', `${at.replace(/[-:]/g, '').slice(0, 15)}Z-${name}.json`);
+}
+
+/** Writes a run's results as indented JSON to resultPath(startedAt, name) and returns the file's path. */
+export function writeResultFile(startedAt: Date | string, name: string, result: unknown): string {
+  const file = resultPath(startedAt, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
 
 export function commitInfo(): BenchResult['commit'] {
   const sha = git(['rev-parse', 'HEAD']) || 'unknown';

@@ -5,7 +5,6 @@
  */
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +21,7 @@ import { IngestFigures, benchIngest } from './ingest.bench';
 import { LoadFigures, benchLoad } from './load.bench';
 import { CfxBridgeFigures, benchAmqp, benchCfxBridge } from './cfx-bridge.bench';
 import { progressLog, rssOf } from './progress';
-import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable } from './results';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRate, fmtRatio, machineInfo, renderTable, writeResultFile } from './results';
 import { WebFigures, benchWeb, median } from './web.bench';
 
 // mongoHeap: the stand-in's -Xmx (BENCH_MONGO_HEAP overrides it); each section drops its database, so it holds one at
@@ -286,10 +285,7 @@ async function main(): Promise<void> {
 }
 
 function writeResult(result: BenchResult, suffix = result.datasets.load && !result.datasets.ingest ? '-load' : ''): string {
-  const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${result.commit.short}${suffix}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return file;
+  return writeResultFile(result.startedAt, `${result.commit.short}${suffix}`, result);
 }
 
 /** The load section: each route at each number of clients, the ratios of 64 clients to 1, and the soak. */

@@ -5,13 +5,12 @@
  * documents and exits 1. Writes bench/results/<timestamp>-<shortsha>-scale-out.json.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { buildDataset } from './datasets';
 import { benchScaleOut } from './scale-out.bench';
-import { commitInfo, machineInfo } from './results';
+import { commitInfo, machineInfo, writeResultFile } from './results';
 
 // The ingest data sets and the stand-in heap of bench/run.ts MODES.
 const MODES = {
@@ -43,8 +42,7 @@ async function main(): Promise<void> {
     const figures = await benchScaleOut({ brokers: stack.kafkaBrokers, mongoUrl: `${stack.mongoUrl}/`, runId, client, log }, messages, 6);
     const [one, two] = figures.setups;
     log(`one process ${Math.round(one!.rate)} events/s, two ${Math.round(two!.rate)} events/s (x${(two!.rate / one!.rate).toFixed(2)}); ${one!.documents} and ${two!.documents} documents; same graph, byte for byte: ${figures.sameGraph ? 'yes' : 'NO'}`);
-    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-scale-out.json`);
-    fs.writeFileSync(file, `${JSON.stringify({ format: 1, mode, startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, commit, machine: machineInfo(), events: messages.length, scaleOut: figures }, null, 2)}\n`);
+    const file = writeResultFile(startedAt, `${commit.short}-scale-out`, { format: 1, mode, startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, commit, machine: machineInfo(), events: messages.length, scaleOut: figures });
     log(`wrote ${path.relative(process.cwd(), file)}`);
     if (!figures.sameGraph) process.exitCode = 1;
   } finally {

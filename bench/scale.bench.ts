@@ -36,7 +36,7 @@ import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { WRITE_CONCERN } from './graph-bulk';
 import { rssOf } from './progress';
 import { Shape, ShapeFacts, shapeDifferences, shapeFacts } from './scale-shape';
-import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable } from './results';
+import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable, resultPath } from './results';
 import { Latency, latencyOf, now } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -647,7 +647,7 @@ async function main(): Promise<void> {
       order: ORDER as 'query' | 'size',
       sizes: sized,
     };
-    writeResult(run, path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${run.commit.short}-scale.json`));
+    writeResult(run, resultPath(startedAt, `${run.commit.short}-scale`));
   } finally {
     for (const a of apis) await a.close();
     await client.close();

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
@@ -6,7 +5,7 @@ import { TraceEvent, makeEvent } from '@trace/contracts';
 import { createServer } from 'node:net';
 import { LocalStack, ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { loadGraph } from './graph-bulk';
-import { BenchResult, Metric, commitInfo, machineInfo, renderTable } from './results';
+import { BenchResult, Metric, commitInfo, machineInfo, renderTable, writeResultFile } from './results';
 
 /** What a standalone section's body fills: its figures and the rows of its table. */
 export interface SectionRun {
@@ -79,8 +78,7 @@ export function runStandaloneSection(
         notMeasured: [{ what: about.notMeasured, why: `bench/${name}.bench.ts runs this section alone` }],
         table,
       };
-      const file = path.join(__dirname, 'results', `${result.startedAt.replace(/[-:]/g, '').slice(0, 15)}Z-${commit.short}-${name}.json`);
-      fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      const file = writeResultFile(result.startedAt, `${commit.short}-${name}`, result);
       process.stdout.write(`\n${table}\n\ncommit ${commit.short}${commit.dirty.length ? ` (+${commit.dirty.length} uncommitted files)` : ''}; load ${loadAtStart.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}\nresults: ${path.relative(process.cwd(), file)}\n`);
     } finally {
       await stack.stop();

@@ -2,13 +2,11 @@ import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
 import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
 import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
 import { loadGraph } from './graph-bulk';
-import { commitInfo, machineInfo } from './results';
+import { commitInfo, machineInfo, writeResultFile } from './results';
 import { Latency, latencyOf, now } from './stats';
 
 type Db = mongoose.mongo.Db;
@@ -321,8 +319,7 @@ async function alone(): Promise<void> {
       figures: w,
       ratios,
     };
-    const file = path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${label ?? commit.short}-where-used.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeResultFile(startedAt, `${label ?? commit.short}-where-used`, result);
     process.stdout.write(`${JSON.stringify({ ...ratios, ndjsonMs: w.ndjson.p50, floorMs: w.floor.p50, ndjsonCpuMs: w.ndjsonCpu.p50, floorCpuMs: w.floorCpu.p50 })}\n${file}\n`);
   } finally {
     await client.close();
