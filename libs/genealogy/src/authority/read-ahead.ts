@@ -127,11 +127,10 @@ export class AuthorityReadAhead {
             for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
             for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
           }
-          const [approvals, deviations] = await Promise.all([this.approvals.ahead(approvalIds), this.deviations.ahead(deviationIds), this.view.learn(docs)]);
-          await this.view.learn([...approvals, ...deviations]);
           // What the judgement would work out for these parts, while the walk still waits for its next level: the
-          // approvals and deviations they name (some read ahead for other parts) and every retraction of them known.
-          const [named, namedDeviations] = await Promise.all([this.approvals.read([...approvalIds]), this.deviations.read([...deviationIds])]);
+          // approvals and deviations they name (read now, or already on their way for other parts) and every retraction
+          // of them known.
+          const [named, namedDeviations] = await Promise.all([this.approvals.read([...approvalIds]), this.deviations.read([...deviationIds]), this.view.learn(docs)]);
           await this.view.learn([...named, ...namedDeviations]);
           const approvalById = new Map(named.map((a) => [a._id, this.view.see(a as BrandApprovalDoc)]));
           const deviationById = new Map(namedDeviations.map((d) => [d._id, this.view.see(d as BrandDeviationDoc)]));

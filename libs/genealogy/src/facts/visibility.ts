@@ -44,18 +44,14 @@ const isFactMap = (x: unknown): x is FactMap<unknown> => isRecord(x) && !isTimed
 /** The event ids of every fact of a document: its single facts (a unit's start, a lot's receipt) and its maps of facts. */
 export function eventIdsOf(doc: object): string[] {
   const ids: string[] = [];
-  for (const value of Object.values(doc)) {
-    if (isTimed(value)) ids.push(value.prov.eventId);
-    // A map of facts in one pass over its values (a record none of whose values is timed adds nothing, as isFactMap says):
-    // every read of every answer goes through here, and a unit's installs are thousands of facts.
-    else if (isRecord(value)) for (const f of Object.values(value)) if (isTimed(f)) ids.push(f.prov.eventId);
-  }
+  forEachEventId([doc], (id) => ids.push(id));
   return ids;
 }
 
 /**
- * Calls `f` with the event id of every fact of `docs`, as eventIdsOf lists them, without building the list or the
- * arrays of values: what a view that reads no retraction still does for each of thousands of facts per answer.
+ * Calls `f` with the event id of every fact of `docs` (a document's single facts, and each timed value of a record: a map
+ * of facts), without building a list or arrays of values: every read of every answer goes through here, and a unit's
+ * installs are thousands of facts.
  */
 function forEachEventId(docs: readonly object[], f: (id: string) => void): void {
   for (const doc of docs) {
