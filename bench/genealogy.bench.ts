@@ -115,6 +115,7 @@ const READ_COLLECTIONS: Record<Exclude<keyof (AuthorityReader & UsageReader & Re
   findBrandDeviations: 'brandDeviations',
   findBrandBoms: 'brandBoms',
   findPartReceipts: 'partReceipts',
+  findPartReceiptBuckets: 'partReceiptBuckets',
   findLots: 'lots',
   findLotBrandUseIndexes: 'lotBrandUseIndex',
   findLotBrandUses: 'lotBrandUses',

@@ -104,6 +104,7 @@ export function authorityReaderFrom(authority: AuthorityRepository, graph: Genea
     findBrandDeviations: (ids) => authority.findBrandDeviations(ids),
     findBrandBoms: (ids) => authority.findBrandBoms(ids),
     findPartReceipts: (ids) => authority.findPartReceipts(ids),
+    findPartReceiptBuckets: (ids) => authority.findPartReceiptBuckets(ids),
     findLots: (ids) => graph.findLots(ids),
     findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
     findLotBrandUses: (ids) => graph.findLotBrandUses(ids),

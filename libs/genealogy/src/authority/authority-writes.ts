@@ -2,6 +2,7 @@ import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/cont
 import type { GraphWrite } from '../write/graph-writes';
 import type { Timed } from '../storage/graph.documents';
 import { factKey } from '../facts/provenance';
+import { BUCKET_FIELDS, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
 import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 
 /** The event types of trace.brand.v1: what a brand publishes about its own authority. */
@@ -93,17 +94,20 @@ export function authorityWritesFor(event: AuthorityEvent, k: string, meta: Timed
 
 /**
  * The forward index of a part's receipts, written with every MaterialReceived: (IPN, manufacturer, MPN) -> the
- * receipt's vendor lot and packages. A deviation's usage count starts from it; one field per receipt event.
+ * receipt's vendor lot and packages. A deviation's usage count starts from it. Bucketed like lot uses: one field per
+ * receipt event (`k` = factKey(eventId)) in the bucket its vendor lot hashes to, and the bucket in the part's document,
+ * so replays and any order of delivery end in the same documents and none grows with the part's receipts.
  */
-export function partReceiptsWrite(d: MaterialReceivedData, vendorLotId: string, k: string): GraphWrite {
-  return {
-    collection: 'partReceipts',
-    id: partReceiptsId(d.internalPartNumber, d.manufacturer, d.mpn),
-    set: {
-      internalPartNumber: d.internalPartNumber,
-      manufacturer: d.manufacturer,
-      mpn: d.mpn,
-      [`receipts.${k}`]: { vendorLotId, vendorId: d.vendorId, lotIds: d.packages.map((p) => p.lotId) },
+export function partReceiptsWrites(d: MaterialReceivedData, vendorLotId: string, k: string): GraphWrite[] {
+  const id = partReceiptsId(d.internalPartNumber, d.manufacturer, d.mpn);
+  const part = { internalPartNumber: d.internalPartNumber, manufacturer: d.manufacturer, mpn: d.mpn };
+  const bucket = lotUseBucketOf(vendorLotId);
+  return [
+    {
+      collection: 'partReceiptBuckets',
+      id: unitBucketId(id, bucket),
+      set: { ...part, bucket, [`receipts.${k}`]: { vendorLotId, vendorId: d.vendorId, lotIds: d.packages.map((p) => p.lotId) } },
     },
-  };
+    { collection: 'partReceipts', id, set: { ...part, [BUCKET_FIELDS[bucket]!]: bucket } },
+  ];
 }

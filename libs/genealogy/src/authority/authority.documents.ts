@@ -74,16 +74,43 @@ export interface BrandBomDoc {
   revisions?: FactMap<{ revision: string; effectiveFrom: string; lines: BomLineDoc[] } & Timed>;
 }
 
+/** One receipt of a part as its index keeps it: the receipt's vendor lot, vendor and packages. */
+export interface PartReceipt {
+  vendorLotId: string;
+  vendorId: string;
+  lotIds: string[];
+}
+
 /**
- * Per (internal part number, manufacturer, MPN): the receipts of that part, with their vendor lot and packages. The
- * forward index a deviation's usage count starts from: every package of the part, whichever vendor lot it came in.
+ * Per (internal part number, manufacturer, MPN): which buckets of part_receipt_buckets hold the part's receipts, keyed
+ * `b<bucket>` (as LotUseIndexDoc), so it stays small (at most LOT_USE_BUCKETS small fields) however often the part is
+ * received. The forward index a deviation's usage count starts from: every package of the part, whichever vendor lot
+ * it came in.
  */
 export interface PartReceiptsDoc {
   _id: string;
   internalPartNumber: string;
   manufacturer: string;
   mpn: string;
-  receipts?: FactMap<{ vendorLotId: string; vendorId: string; lotIds: string[] }>;
+  buckets?: FactMap<number>;
+  /**
+   * Only in documents written before part_receipt_buckets existed: every receipt of the part, one field per
+   * MaterialReceived (keyed by factKey(eventId)), without bound. Still read beside the buckets; `graph rebuild` leaves it out.
+   */
+  receipts?: FactMap<PartReceipt>;
+}
+
+/**
+ * One bucket of a part's receipts (unitBucketId(partReceiptsId, lotUseBucketOf(vendorLotId))): one field per
+ * MaterialReceived, keyed by factKey(eventId), so every receipt of a vendor lot is in one bucket.
+ */
+export interface PartReceiptBucketDoc {
+  _id: string;
+  internalPartNumber: string;
+  manufacturer: string;
+  mpn: string;
+  bucket: number;
+  receipts?: FactMap<PartReceipt>;
 }
 
 /** A unit as a shipment lists it: what its UnitShipped said. */
@@ -117,6 +144,7 @@ export const AUTHORITY_COLLECTIONS = {
   brandDeviations: 'brand_deviations',
   brandBoms: 'brand_boms',
   partReceipts: 'part_receipts',
+  partReceiptBuckets: 'part_receipt_buckets',
   shipmentUnits: 'shipment_units',
   shipmentUnitBuckets: 'shipment_unit_buckets',
   brandIndex: 'brand_index',

@@ -11,6 +11,7 @@ import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
 import { judgeWithReads } from './authority-judge';
 import { AuthorityRepository } from './authority.repository';
 import { authorityReaderOf } from './fake-authority';
+import { lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
 
 const t = (m: number): string => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const ev = (type: TraceEvent['type'], data: object, m: number, eventId: string): TraceEvent =>
@@ -59,7 +60,7 @@ describe('brand authority in a real database', () => {
     expect(fromDatabase!.summary.flags.map((f) => f.code)).toEqual(['VENDOR_STATUS_UNKNOWN', 'DEVIATION_EXCEEDED', 'BOM_MISMATCH', 'BOM_MISMATCH']); // C4 not on its line; no PCB
   });
 
-  it('keys each document by _id alone: one per (brand, IPN), approval, deviation, (brand, product) and part', async () => {
+  it("keys each document by _id alone: one per (brand, IPN), approval, deviation, (brand, product) and part, the part's receipts in its buckets", async () => {
     await moduleRef.get(GraphWriteRepository).apply(mergeGraphWrites(events.map((event, i) => ({ event, position: at(i) })).flatMap(graphWritesFor)));
     const repo = moduleRef.get(AuthorityRepository);
     const [parts, approvals, deviations, boms, receipts] = await Promise.all([
@@ -74,6 +75,10 @@ describe('brand authority in a real database', () => {
     expect(Object.values(approvals[0]!.withdrawals ?? {})).toEqual([expect.objectContaining({ reason: 'EOL' })]);
     expect(Object.values(deviations[0]!.revocations ?? {})).toEqual([expect.objectContaining({ reason: 'done' })]);
     expect(Object.values(boms[0]!.revisions ?? {})[0]!.lines).toEqual([{ internalPartNumber: 'CAP-1', quantity: 3, refDes: ['C1', 'C2', 'C3'] }, { internalPartNumber: 'PCB', quantity: 1 }]);
-    expect(Object.values(receipts[0]!.receipts ?? {})).toEqual([{ vendorLotId: JSON.stringify(['V1', 'ALT1', 'L2']), vendorId: 'V1', lotIds: ['ALT'] }]);
+    // The part's document lists its buckets; the receipt is in the one its vendor lot hashes to.
+    const vendorLot = JSON.stringify(['V1', 'ALT1', 'L2']);
+    expect(Object.values(receipts[0]!.buckets ?? {})).toEqual([lotUseBucketOf(vendorLot)]);
+    const [bucket] = await repo.findPartReceiptBuckets([unitBucketId(receipts[0]!._id, lotUseBucketOf(vendorLot))]);
+    expect(Object.values(bucket!.receipts ?? {})).toEqual([{ vendorLotId: vendorLot, vendorId: 'V1', lotIds: ['ALT'] }]);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandIndexDoc, BrandPartDoc, PartReceiptsDoc, ShipmentUnitBucketDoc, ShipmentUnitsDoc } from './authority.documents';
+import { AuthorityCollection, BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, BrandIndexDoc, BrandPartDoc, PartReceiptBucketDoc, PartReceiptsDoc, ShipmentUnitBucketDoc, ShipmentUnitsDoc } from './authority.documents';
 import { byIds } from '../storage/by-ids';
 import { AUTHORITY_MODELS } from './authority.schemas';
 
@@ -30,11 +30,12 @@ export class AuthorityRepository implements AuthorityReader {
     @InjectModel(AUTHORITY_MODELS.brandDeviations) brandDeviations: Model<BrandDeviationDoc>,
     @InjectModel(AUTHORITY_MODELS.brandBoms) brandBoms: Model<BrandBomDoc>,
     @InjectModel(AUTHORITY_MODELS.partReceipts) partReceipts: Model<PartReceiptsDoc>,
+    @InjectModel(AUTHORITY_MODELS.partReceiptBuckets) partReceiptBuckets: Model<PartReceiptBucketDoc>,
     @InjectModel(AUTHORITY_MODELS.shipmentUnits) shipmentUnits: Model<ShipmentUnitsDoc>,
     @InjectModel(AUTHORITY_MODELS.shipmentUnitBuckets) shipmentUnitBuckets: Model<ShipmentUnitBucketDoc>,
     @InjectModel(AUTHORITY_MODELS.brandIndex) brandIndex: Model<BrandIndexDoc>,
   ) {
-    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, shipmentUnits, shipmentUnitBuckets, brandIndex };
+    this.models = { brandParts, brandApprovals, brandDeviations, brandBoms, partReceipts, partReceiptBuckets, shipmentUnits, shipmentUnitBuckets, brandIndex };
   }
 
   /** What each brand published, by brand (the approver's lists start here). */
@@ -65,5 +66,9 @@ export class AuthorityRepository implements AuthorityReader {
   }
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]> {
     return byIds(this.models.partReceipts, ids);
+  }
+  /** Buckets of parts' receipts, by bucket id (unitBucketId(partReceiptsId, bucket)). */
+  findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]> {
+    return byIds(this.models.partReceiptBuckets, ids);
   }
 }

@@ -6,6 +6,7 @@ import {
   BrandDeviationDoc,
   BrandIndexDoc,
   BrandPartDoc,
+  PartReceiptBucketDoc,
   PartReceiptsDoc,
   ShipmentUnitBucketDoc,
   ShipmentUnitsDoc,
@@ -31,8 +32,12 @@ export const BrandBomSchema = new Schema<BrandBomDoc>(
   { ...options, collection: AUTHORITY_COLLECTIONS.brandBoms },
 );
 export const PartReceiptsSchema = new Schema<PartReceiptsDoc>(
-  { _id: String, internalPartNumber: String, manufacturer: String, mpn: String, receipts: Schema.Types.Mixed },
+  { _id: String, internalPartNumber: String, manufacturer: String, mpn: String, buckets: Schema.Types.Mixed, receipts: Schema.Types.Mixed },
   { ...options, collection: AUTHORITY_COLLECTIONS.partReceipts },
+);
+export const PartReceiptBucketSchema = new Schema<PartReceiptBucketDoc>(
+  { _id: String, internalPartNumber: String, manufacturer: String, mpn: String, bucket: Number, receipts: Schema.Types.Mixed },
+  { ...options, collection: AUTHORITY_COLLECTIONS.partReceiptBuckets },
 );
 
 export const ShipmentUnitsSchema = new Schema<ShipmentUnitsDoc>({ _id: String, buckets: Schema.Types.Mixed, units: Schema.Types.Mixed }, { ...options, collection: AUTHORITY_COLLECTIONS.shipmentUnits });
@@ -53,6 +58,7 @@ export const AUTHORITY_MODELS = {
   brandDeviations: 'BrandDeviation',
   brandBoms: 'BrandBom',
   partReceipts: 'PartReceipts',
+  partReceiptBuckets: 'PartReceiptBuckets',
   shipmentUnits: 'ShipmentUnits',
   shipmentUnitBuckets: 'ShipmentUnitBuckets',
   brandIndex: 'BrandIndex',
@@ -65,6 +71,7 @@ export const AUTHORITY_FEATURES = [
   { name: AUTHORITY_MODELS.brandDeviations, schema: BrandDeviationSchema },
   { name: AUTHORITY_MODELS.brandBoms, schema: BrandBomSchema },
   { name: AUTHORITY_MODELS.partReceipts, schema: PartReceiptsSchema },
+  { name: AUTHORITY_MODELS.partReceiptBuckets, schema: PartReceiptBucketSchema },
   { name: AUTHORITY_MODELS.shipmentUnits, schema: ShipmentUnitsSchema },
   { name: AUTHORITY_MODELS.shipmentUnitBuckets, schema: ShipmentUnitBucketSchema },
   { name: AUTHORITY_MODELS.brandIndex, schema: BrandIndexSchema },

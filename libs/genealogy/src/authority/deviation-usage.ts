@@ -1,12 +1,14 @@
 import { unitStartOf } from '../facts/claims';
-import { lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
+import { bucketedMaps, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
-import type { PartReceiptsDoc } from './authority.documents';
+import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
 
 /** The reads of a deviation's usage count, each one round trip by `_id` (GenealogyRepository and AuthorityRepository). */
 export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
+  /** By unitBucketId(partReceiptsId, bucket). */
+  findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
   findLots(ids: string[]): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
@@ -16,22 +18,45 @@ export interface UsageReader {
 }
 
 /**
+ * Receipts the count reads in one round trip, about: 8,000 (about 1.5 MB), however the buckets of a part are filled.
+ * The first read takes one bucket per 1,000 of them (8): as many as a part received a million times holds in about
+ * 8,000 receipts, and all the buckets of a part received in fewer than 8 vendor lots.
+ */
+export const RECEIPTS_PER_READ = 8_000;
+
+/**
  * Every installation, in units of `brands`, of material received as one of the parts `partReceiptIds` (partReceiptsId:
  * IPN, manufacturer, MPN), through any splits and merges: what a deviation's quantity is counted over. Forward from
- * the part's receipts: one round trip for the receipts, one per level of lot lineage, one for the lots' uses by units
- * of `brands` (lot_brand_uses: the brands' own buckets, so the cost follows their units and no other brand's unit is
- * read), one for those units. Removed material counts too: the pieces were installed under the deviation.
+ * the part's receipts: one round trip for the parts' documents, then their buckets about RECEIPTS_PER_READ receipts a
+ * round trip (none for a document of the old layout, which holds its receipts itself), one per level of lot lineage,
+ * one for the lots' uses by units of `brands` (lot_brand_uses: the brands' own buckets, so the cost follows their units
+ * and no other brand's unit is read), one for those units. Removed material counts too: the pieces were installed under the deviation.
  *
  * Not the where-used traversal: that climbs to the top-level units and keeps paths; a count needs the units that
  * hold the material directly, and which part each lot carries.
  */
-export async function usesOfParts(reader: UsageReader, partReceiptIds: string[], brands: ReadonlySet<string>, stats: { roundTrips: number }): Promise<PartUse[]> {
+export async function usesOfParts(
+  reader: UsageReader,
+  partReceiptIds: string[],
+  brands: ReadonlySet<string>,
+  stats: { roundTrips: number },
+  receiptsPerRead = RECEIPTS_PER_READ,
+): Promise<PartUse[]> {
   if (partReceiptIds.length === 0 || brands.size === 0) return [];
   const receipts = await reader.findPartReceipts(partReceiptIds);
   stats.roundTrips++;
+  const receiptsOf = await bucketedMaps(
+    receipts,
+    (doc) => doc.receipts,
+    (b: PartReceiptBucketDoc) => b.receipts,
+    (ids) => reader.findPartReceiptBuckets(ids),
+    receiptsPerRead,
+    Math.max(1, Math.floor(receiptsPerRead / 1_000)),
+    stats,
+  );
   const rootParts = new Map<string, Map<string, Part>>();
   for (const doc of receipts) {
-    for (const r of Object.values(doc.receipts ?? {})) {
+    for (const r of Object.values(receiptsOf.get(doc._id)!)) {
       const part: Part = { vendorId: r.vendorId, internalPartNumber: doc.internalPartNumber, manufacturer: doc.manufacturer, mpn: doc.mpn };
       for (const lotId of r.lotIds) {
         const parts = rootParts.get(lotId) ?? new Map<string, Part>();

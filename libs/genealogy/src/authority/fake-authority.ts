@@ -14,6 +14,7 @@ export function authorityReaderOf(store: FakeStore): BrandListReader & UsageRead
     findBrandDeviations: by('brandDeviations'),
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
+    findPartReceiptBuckets: by('partReceiptBuckets'),
     findLots: by('lots'),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
     findLotBrandUses: by('lotBrandUses'),

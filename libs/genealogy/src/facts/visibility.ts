@@ -239,6 +239,7 @@ const PASS_THROUGH = new Set([
   'findProductUnits',
   'findProductUnitIndexes',
   'findPartReceipts',
+  'findPartReceiptBuckets',
   'findVendorSupplies',
   'findVendorSupplyIndexes',
 ]);

@@ -21,6 +21,10 @@ import { AuthorityJudge } from '../authority/authority-judge';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { IdLookup, findIds } from '../id-lookup';
 import { RecordReader, readShipment, readWorkOrder } from '../lookup/records';
+import { partReceiptsId } from '../authority/authority.documents';
+import { brandDeviations } from '../authority/brand-lists';
+import { deviationReport } from '../authority/deviation-report';
+import { FactView, visibleReader } from '../facts/visibility';
 
 const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
 const positioned = (events: TraceEvent[]) => events.map((event, i) => ({ event, position: at(i) }));
@@ -170,5 +174,35 @@ describe('the graph in a real database', () => {
     const shipped = await moduleRef.get(AuthorityJudge).shipmentUnits('wb-SHP');
     expect(shipped).toHaveLength(600);
     expect(shipped).toEqual(Object.values((await shipmentUnitsOf(fake, 'wb-SHP'))!.units!).map((u) => ({ serial: u.serial, customer: u.customer })).sort((a, b) => (a.serial < b.serial ? -1 : 1)));
+  });
+  it("keeps a part's receipts in buckets in the database, the part document small, and counts a deviation from them as without a database", async () => {
+    const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 600; i++) {
+      events.push(makeEvent('MaterialReceived', { receiptId: `pr-R${i}`, vendorId: 'pr-V', manufacturer: 'Kemet', mpn: 'pr-ALT', internalPartNumber: 'pr-CAP', vendorLotCode: `VL${i}`, receivedAt: t(0), uom: 'pcs', packages: [{ lotId: `pr-REEL-${i}`, quantity: 9 }] }, { occurredAt: t(0), eventId: `pr-r${i}` }));
+    }
+    events.push(makeEvent('DeviationApproved', { brand: 'Acme', deviationId: 'pr-D', internalPartNumber: 'pr-CAP', manufacturer: 'Kemet', mpn: 'pr-ALT', maxQuantity: 2, validFrom: t(1), validUntil: t(50), approvedBy: 'q@acme.example', reason: 'shortage' }, { occurredAt: t(1), eventId: 'pr-d' }));
+    for (let i = 0; i < 3; i++) {
+      events.push(makeEvent('UnitStarted', { serial: `pr-S${i}`, brand: 'Acme', productPartNumber: 'pr-P', workOrder: 'pr-WO' }, { occurredAt: t(2), eventId: `pr-s${i}` }));
+      events.push(makeEvent('MaterialInstalled', { serial: `pr-S${i}`, lotId: `pr-REEL-${i * 250}`, quantity: 1, refDes: ['C1'] }, { occurredAt: t(3 + i), eventId: `pr-i${i}` }));
+    }
+    const writer = moduleRef.get(GraphWriteRepository);
+    await writer.apply(writesOf(events));
+    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 200).flatMap(graphWritesFor))); // a replayed batch, in another order
+    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+    const store: FakeStore = {};
+    applyWrites(store, positioned(events).flatMap(graphWritesFor));
+    const part = await db.collection<{ _id: string; buckets: Record<string, number> }>(COLLECTIONS.partReceipts).findOne({ _id: partReceiptsId('pr-CAP', 'Kemet', 'pr-ALT') });
+    expect(Object.keys(part!).sort()).toEqual(['_id', 'buckets', 'internalPartNumber', 'manufacturer', 'mpn']);
+    expect(Object.values(part!.buckets).length).toBeGreaterThan(100);
+    expect(Object.values(part!.buckets).sort((a, b) => a - b)).toEqual([...store.partReceiptBuckets!.values()].map((b) => b.bucket as number).sort((a, b) => a - b));
+    expect(await db.collection(COLLECTIONS.partReceiptBuckets).countDocuments({ internalPartNumber: 'pr-CAP' })).toBe(store.partReceiptBuckets!.size);
+    const judge = moduleRef.get(AuthorityJudge);
+    const fake = authorityReaderOf(store);
+    const now = Date.parse(t(60));
+    const report = await judge.deviation('Acme', 'pr-D', SITE_WIDE, now);
+    expect(report).toMatchObject({ piecesUsed: 3, exceeded: [{ serial: 'pr-S2', count: 3 }] });
+    expect(JSON.stringify(report)).toBe(JSON.stringify(await deviationReport(visibleReader(fake, new FactView(fake)), 'Acme', 'pr-D', SITE_WIDE, now)));
+    expect(JSON.stringify(await judge.deviations('Acme', now))).toBe(JSON.stringify(await brandDeviations(fake, 'Acme', now)));
   });
 });

@@ -51,32 +51,73 @@ export const unitBucketId = (ownerId: string, bucket: number): string => JSON.st
 /** Units a reader that lists them all reads in one round trip, about: 8,000 (2 MB), however the buckets are filled. */
 export const UNITS_PER_READ = 8_000;
 
+/** The document of an owner in the bucket pattern: which buckets of its facts are non-empty, keyed `b<bucket>`. */
+export interface BucketIndexDoc {
+  _id: string;
+  buckets?: FactMap<number>;
+}
+
 /**
- * The units of a work order or a shipment as one fact map, as the one `units` map of the old layout held them: the
- * buckets its document lists, in bucket order, a few at a time: the first read takes 64 buckets, the next as many as
- * hold about UNITS_PER_READ units by how full those turned out (a work order of 1,000 units is two round trips, one of
- * a million about 125 of 2 MB each). Merged with the `units` a document written before the buckets existed still holds
- * (each unit keyed by its event, so one written both ways is one).
+ * The facts of each owner `docs` lists, as one fact map per owner id, as the one map of the old layout held them: the
+ * buckets (unitBucketId(owner, bucket)) its document lists, in owner then bucket order, a few at a time: the first read
+ * takes `firstBuckets`, the next as many as hold about `perRead` facts by how full those turned out (an owner of a
+ * million facts about 1,000,000 / perRead round trips). Merged with the map `legacyOf` a document written before the
+ * buckets existed still holds (each fact keyed by its event, so one written both ways is one). `stats.roundTrips`
+ * counts the reads of buckets; an owner of the old layout only is read with none.
+ */
+export async function bucketedMaps<D extends BucketIndexDoc, B extends { _id: string }, U>(
+  docs: readonly D[],
+  legacyOf: (doc: D) => FactMap<U> | undefined,
+  heldBy: (bucket: B) => FactMap<U> | undefined,
+  findBuckets: (ids: string[]) => Promise<B[]>,
+  perRead: number,
+  firstBuckets: number,
+  stats?: { roundTrips: number },
+): Promise<Map<string, FactMap<U>>> {
+  const maps = new Map<string, FactMap<U>>();
+  const ownerOf = new Map<string, string>();
+  const ids: string[] = [];
+  for (const doc of docs) {
+    maps.set(doc._id, { ...legacyOf(doc) });
+    for (const b of Object.values(doc.buckets ?? {}).sort((x, y) => x - y)) {
+      const id = unitBucketId(doc._id, b);
+      ownerOf.set(id, doc._id);
+      ids.push(id);
+    }
+  }
+  let factsRead = 0;
+  for (let i = 0, batch = firstBuckets; i < ids.length; ) {
+    const next = ids.slice(i, i + batch);
+    i += next.length;
+    const buckets = await findBuckets(next);
+    if (stats) stats.roundTrips++;
+    for (const bucket of buckets) {
+      const map = maps.get(ownerOf.get(bucket._id)!)!;
+      const held = Object.entries(heldBy(bucket) ?? {});
+      factsRead += held.length;
+      for (const [key, fact] of held) map[key] = fact;
+    }
+    batch = Math.max(1, Math.floor(perRead / Math.max(factsRead / i, 1)));
+  }
+  return maps;
+}
+
+/**
+ * The units of a work order or a shipment as one fact map, as the one `units` map of the old layout held them: its
+ * buckets 64 first, then about UNITS_PER_READ units a round trip (bucketedMaps; a work order of 1,000 units is two
+ * round trips, one of a million about 125 of 2 MB each), merged with the `units` a document written before the buckets existed still holds.
  */
 export async function bucketedUnits<U>(
   doc: UnitsIndexDoc<U> | undefined,
-  findBuckets: (ids: string[]) => Promise<{ units?: FactMap<U> }[]>,
+  findBuckets: (ids: string[]) => Promise<{ _id: string; units?: FactMap<U> }[]>,
 ): Promise<FactMap<U> | undefined> {
   if (!doc) return undefined;
-  const ids = Object.values(doc.buckets ?? {})
-    .sort((a, b) => a - b)
-    .map((b) => unitBucketId(doc._id, b));
-  const units: FactMap<U> = { ...doc.units };
-  let unitsRead = 0;
-  for (let i = 0, batch = 64; i < ids.length; ) {
-    const next = ids.slice(i, i + batch);
-    i += next.length;
-    for (const bucket of await findBuckets(next)) {
-      const held = Object.entries(bucket.units ?? {});
-      unitsRead += held.length;
-      for (const [key, unit] of held) units[key] = unit;
-    }
-    batch = Math.max(1, Math.floor(UNITS_PER_READ / Math.max(unitsRead / i, 1)));
-  }
-  return units;
+  return (await bucketedMaps(
+    [doc],
+    (d) => d.units,
+    (b) => b.units,
+    findBuckets,
+    UNITS_PER_READ,
+    64,
+  )).get(doc._id);
 }

@@ -14,4 +14,4 @@ export * from '../storage/graph.schemas';
 export { traceLotLineage } from '../lineage/lot-lineage';
 export { findIds } from '../id-lookup';
 export { readShipment, readVendorLot, readWorkOrder, type RecordSources } from '../lookup/records';
-export { genealogyRepositoryOn } from './repository-on';
+export { authorityRepositoryOn, genealogyRepositoryOn } from './repository-on';

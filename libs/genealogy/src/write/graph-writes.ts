@@ -1,5 +1,5 @@
 import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/contracts';
-import { authorityWritesFor, isAuthorityEvent, partReceiptsWrite } from '../authority/authority-writes';
+import { authorityWritesFor, isAuthorityEvent, partReceiptsWrites } from '../authority/authority-writes';
 import { shipmentUnitsWrites } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
 import { BUCKET_FIELDS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId, vendorSuppliesId } from '../storage/lot-uses';
@@ -84,7 +84,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
         // bucket its id hashes to, and the bucket in the vendor's index; replays write the same fields again.
         { collection: 'vendorSupplies', id: vendorSuppliesId(d.vendorId, bucket), set: { vendorId: d.vendorId, bucket, [`vendorLots.${entityKey(vl)}`]: vl } },
         { collection: 'vendorSupplyIndex', id: d.vendorId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
-        partReceiptsWrite(d, vl, k),
+        ...partReceiptsWrites(d, vl, k),
         {
           collection: 'vendorLots',
           id: vl,
