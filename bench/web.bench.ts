@@ -13,13 +13,18 @@
  * `JSON.parse`, nothing drawn), the stream against reading its bytes to the end (no parsing, nothing drawn); and the
  * 5,000-node genealogy against its budget, interactive within a second of its answer.
  *
- * `npm run bench` runs it as its section "Web app" (benchWeb); on its own it prints the median and range over the runs.
+ * `npm run bench` runs it as its section "Web app" (benchWeb); on its own it prints the median and range over the runs
+ * and writes them, every run's figure and the load average to bench/results/<time>-<sha>-web[-<label>].json
+ * (`--label before`). BENCH_WEB_ROOT=<dir> measures an app built there (`npm run -s build:web -- --outDir <dir>`, e.g.
+ * of another commit) instead of building this tree's, so that two builds can be measured in turn in one session.
  */
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { buildWebApp, launchChromium } from '../test/support/browser';
+import { BenchResult, Metric, commitInfo, machineInfo, writeResultFile } from './results';
 
 const SERIAL = 'BIG-0001';
 const LOT = 'REEL-BIG';
@@ -84,13 +89,29 @@ function serve(root: string, genealogy: string, ROWS: number): Promise<{ url: st
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() })));
 }
 
-// Installed before the app's own scripts: long tasks, when the tree first shows, and the longest gap between frames.
+// Installed before the app's own scripts: long tasks, when the tree first shows, and the longest gap between frames;
+// for a where-used stream, also when it runs (from the count's first showing, when the page starts the stream, to the
+// final count), so that its gaps are told from those of the page's load before it.
 const PROBE = `
-  window.__bench = { longTasks: [], treeAt: null, maxFrameGap: 0, frames: 0 };
+  window.__bench = { longTasks: [], treeAt: null, maxFrameGap: 0, frames: 0, streamFrom: null, streamTo: null, streamFrameGap: 0, loadFrameGap: 0 };
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
-  new MutationObserver(() => { if (window.__bench.treeAt === null && document.querySelector('[role=tree] [role=treeitem]')) window.__bench.treeAt = performance.now(); }).observe(document, { childList: true, subtree: true });
+  new MutationObserver(() => {
+    const b = window.__bench;
+    if (b.treeAt === null && document.querySelector('[role=tree] [role=treeitem]')) b.treeAt = performance.now();
+    const count = document.querySelector('[role=status][aria-label="Where-used count"]');
+    if (count && b.streamFrom === null) b.streamFrom = performance.now();
+    if (count && b.streamTo === null && !count.textContent.includes('streaming')) b.streamTo = performance.now();
+  }).observe(document, { childList: true, subtree: true, characterData: true });
   let last = performance.now();
-  const frame = (t) => { window.__bench.maxFrameGap = Math.max(window.__bench.maxFrameGap, t - last); window.__bench.frames++; last = t; requestAnimationFrame(frame); };
+  const frame = (t) => {
+    const b = window.__bench;
+    b.maxFrameGap = Math.max(b.maxFrameGap, t - last);
+    if (b.streamFrom !== null && t > b.streamFrom && (b.streamTo === null || last < b.streamTo)) b.streamFrameGap = Math.max(b.streamFrameGap, t - last);
+    else if (b.streamFrom === null || t <= b.streamFrom) b.loadFrameGap = Math.max(b.loadFrameGap, t - last);
+    b.frames++;
+    last = t;
+    requestAnimationFrame(frame);
+  };
   requestAnimationFrame(frame);
 `;
 
@@ -99,6 +120,12 @@ interface Probe {
   treeAt: number | null;
   maxFrameGap: number;
   frames: number;
+  streamFrom: number | null;
+  streamTo: number | null;
+  /** The longest gap between frames that overlaps the stream (streamFrom to streamTo). */
+  streamFrameGap: number;
+  /** The longest gap between frames before the stream began: the page's load. */
+  loadFrameGap: number;
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -120,12 +147,18 @@ export interface WebFigures {
   streamFloor: number[];
   streamLongest: number[];
   streamLongCount: number[];
+  /** The longest gap between animation frames while the stream runs (from the count's first showing to the final count). */
   streamFrameGap: number[];
+  /** The same before the stream began (navigation, the app's scripts, the first render): information, not the stream's. */
+  loadFrameGap: number[];
+  /** The longest gap over the whole page, load and stream (what this bench measured before 2026-12-02): information. */
+  pageFrameGap: number[];
 }
 
 /** The web app's figures: `runs` runs of each measure, a where-used stream of `rows` rows. */
 export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) => void process.stdout.write(`[bench:web] ${line}\n`) }: { runs: number; rows: number; log?: (line: string) => void }): Promise<WebFigures> {
-  const root = buildWebApp();
+  const prebuilt = process.env.BENCH_WEB_ROOT;
+  const root = prebuilt ?? buildWebApp();
   const genealogy = bigGenealogy();
   const server = await serve(root, genealogy, ROWS);
   const browser = await launchChromium();
@@ -137,6 +170,8 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
   const streamLongest: number[] = [];
   const streamLongCount: number[] = [];
   const streamFrameGap: number[] = [];
+  const loadFrameGap: number[] = [];
+  const pageFrameGap: number[] = [];
   const parseFloor: number[] = [];
   const streamFloor: number[] = [];
   try {
@@ -191,28 +226,36 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
       await count.getByText(new RegExp(`^${ROWS.toLocaleString('en').replace(/,/g, '')} rows`)).waitFor({ timeout: 120_000 });
       streamTotal.push(Date.now() - t0);
       const s = (await lot.evaluate('window.__bench')) as Probe;
-      streamLongest.push(Math.max(0, ...s.longTasks.map((t) => t.duration)));
-      streamLongCount.push(s.longTasks.length);
-      streamFrameGap.push(s.maxFrameGap);
-      if (process.env.BENCH_WEB_VERBOSE) process.stdout.write(`[bench:web] long tasks: ${JSON.stringify(s.longTasks.map((t) => [Math.round(t.start), Math.round(t.duration)]))}\n`);
+      if (s.streamFrom === null || s.streamTo === null) throw new Error('the probe never saw the where-used count begin and end');
+      const during = s.longTasks.filter((t) => t.start + t.duration > s.streamFrom! && t.start < s.streamTo!);
+      streamLongest.push(Math.max(0, ...during.map((t) => t.duration)));
+      streamLongCount.push(during.length);
+      streamFrameGap.push(s.streamFrameGap);
+      loadFrameGap.push(s.loadFrameGap);
+      pageFrameGap.push(s.maxFrameGap);
+      if (process.env.BENCH_WEB_VERBOSE) process.stdout.write(`[bench:web] stream ${Math.round(s.streamFrom)}-${Math.round(s.streamTo)} ms after navigation; long tasks [start, ms]: ${JSON.stringify(s.longTasks.map((t) => [Math.round(t.start), Math.round(t.duration)]))}\n`);
       await c2.close();
-      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms`);
+      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms (${loadFrameGap.at(-1)!.toFixed(0)} ms in the page's load before it)`);
     }
   } finally {
     await browser.close();
     server.close();
-    rmSync(root, { recursive: true, force: true });
+    if (!prebuilt) rmSync(root, { recursive: true, force: true });
   }
-  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap };
+  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const arg = (name: string, fallback: number): number => {
+  const arg = (name: string): string | undefined => {
     const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
+    return i >= 0 ? args[i + 1] : undefined;
   };
-  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap } = await benchWeb({ runs: arg('runs', 5), rows: arg('rows', 100_000) });
+  const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
+  const commit = commitInfo();
+  const web = await benchWeb({ runs: Number(arg('runs') ?? 5), rows: Number(arg('rows') ?? 100_000) });
+  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap } = web;
   const out = [
     `genealogy of 5,000 nodes (${(genealogyBytes / 1024 / 1024).toFixed(1)} MiB of JSON), ${RUNS} runs:`,
     `  answer -> tree drawn:              ${fmt(treeDrawn)}`,
@@ -225,9 +268,39 @@ async function main(): Promise<void> {
     `  floor: the stream's bytes read:    ${fmt(streamFloor)}`,
     `  longest long task:                 ${fmt(streamLongest)}`,
     `  long tasks (> 50 ms) per stream:   ${fmt(streamLongCount, '')}`,
-    `  longest gap between frames:        ${fmt(streamFrameGap)}`,
+    `  longest gap between frames:        ${fmt(streamFrameGap)}  runs: ${streamFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
+    `  the same in the page's load before: ${fmt(loadFrameGap)}  runs: ${loadFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
+    `  the same over the whole page:      ${fmt(pageFrameGap)}  runs: ${pageFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
   ];
-  process.stdout.write(`${out.join('\n')}\n`);
+  const loadAtEnd = loadavg()[0]!;
+  const metric = (id: string, label: string, value: number, unit: string, goal?: string): Metric => ({ id, label, value, unit, better: 'lower', ...(goal ? { goal } : {}) });
+  const result: BenchResult & { runs: WebFigures; builtApp: string } = {
+    format: 1,
+    mode: ROWS >= 100_000 ? 'full' : 'quick',
+    startedAt: startedAt.toISOString(),
+    seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    commit,
+    machine: { ...machineInfo(), loadAverage1m: { start: loadAtStart, end: loadAtEnd } },
+    backends: { kind: 'local', kafka: 'none', mongo: 'none' },
+    datasets: { web: { runs: RUNS, streamRows: ROWS, genealogyNodes: 5_000, genealogyBytes } },
+    metrics: [
+      metric('web.genealogy.interactive', 'web: 5,000-node genealogy, answer -> interactive', median(interactive), 'ms'),
+      metric('web.stream.total', `web: where-used stream of ${ROWS} rows, page load to count`, median(streamTotal), 'ms'),
+      metric('web.stream.frame_gap', 'web: where-used stream, longest gap between frames', median(streamFrameGap), 'ms'),
+      metric('web.stream.frame_gap_over_budget', 'web: where-used stream, longest frame gap / 100 ms', median(streamFrameGap) / 100, 'x', '<= 1'),
+      metric('web.stream.load_frame_gap', 'web: the lot page, longest frame gap in its load before the stream', median(loadFrameGap), 'ms'),
+      metric('web.stream.page_frame_gap', 'web: the lot page, longest frame gap over load and stream', median(pageFrameGap), 'ms'),
+      metric('web.stream.long_tasks', 'web: where-used stream, long tasks (> 50 ms)', median(streamLongCount), 'tasks'),
+      metric('web.stream.longest_task', 'web: where-used stream, longest long task', median(streamLongest), 'ms'),
+    ],
+    notMeasured: [{ what: 'every section but the web app', why: 'bench/web.bench.ts runs this section alone' }],
+    table: out.join('\n'),
+    runs: web,
+    builtApp: process.env.BENCH_WEB_ROOT ? `BENCH_WEB_ROOT=${process.env.BENCH_WEB_ROOT}` : 'this tree, built',
+  };
+  const label = arg('label');
+  const file = writeResultFile(startedAt, `${commit.short}-web${label ? `-${label}` : ''}`, result);
+  process.stdout.write(`${out.join('\n')}\nload ${loadAtStart.toFixed(1)} -> ${loadAtEnd.toFixed(1)}; results: ${file}\n`);
 }
 
 if (require.main === module) main().then(

@@ -1,4 +1,4 @@
-import { NdjsonDecoder, readNdjson } from './ndjson';
+import { NdjsonDecoder, framePacer, readNdjson } from './ndjson';
 
 describe('the NDJSON stream reader', () => {
   it('joins lines cut anywhere by the chunks, and skips blank lines and CRLF', () => {
@@ -27,5 +27,102 @@ describe('the NDJSON stream reader', () => {
     await readNdjson(body, (rows) => batches.push(rows));
     expect(batches.flat()).toEqual([{ c: 'Müller' }, { c: 'Ω' }]);
     expect(batches).toHaveLength(1); // the first chunk completed no line
+  });
+});
+
+describe('the NDJSON stream reader, paced', () => {
+  const bodyOf = (text: string): ReadableStream<Uint8Array> =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+
+  it('parses a large chunk in pieces and awaits the pause between them, losing no row and keeping their order', async () => {
+    const text = Array.from({ length: 600 }, (_, n) => `{"n":${n}}\n`).join('');
+    const events: string[] = [];
+    const rows: number[] = [];
+    await readNdjson<{ n: number }>(
+      bodyOf(text),
+      (batch) => {
+        events.push(`rows ${batch.length}`);
+        rows.push(...batch.map((r) => r.n));
+      },
+      { pause: () => (events.push('pause'), new Promise<void>((resolve) => setTimeout(() => (events.push('resumed'), resolve()), 1))) },
+    );
+    expect(rows).toEqual(Array.from({ length: 600 }, (_, n) => n));
+    expect(events.slice(0, 7)).toEqual(['rows 250', 'pause', 'resumed', 'rows 250', 'pause', 'resumed', 'rows 100']);
+  });
+
+  it('still names the line that is not JSON when it lies in a later piece', async () => {
+    const text = `${Array.from({ length: 300 }, (_, n) => `{"n":${n}}\n`).join('')}{oops}\n`;
+    await expect(readNdjson(bodyOf(text), () => undefined, { pause: () => undefined })).rejects.toThrow(/line 301 .*not JSON/);
+  });
+});
+
+describe('the frame pacer', () => {
+  const stubs = (): { frames: (() => void)[]; restore: () => void; hidden: (h: boolean) => void } => {
+    const frames: (() => void)[] = [];
+    let visibility = 'visible';
+    const listeners = new Set<() => void>();
+    const g = globalThis as Record<string, unknown>;
+    const saved = { document: g.document, requestAnimationFrame: g.requestAnimationFrame };
+    g.document = {
+      get visibilityState() {
+        return visibility;
+      },
+      addEventListener: (_: string, f: () => void) => listeners.add(f),
+      removeEventListener: (_: string, f: () => void) => listeners.delete(f),
+    };
+    g.requestAnimationFrame = (f: () => void) => frames.push(f);
+    return {
+      frames,
+      restore: () => Object.assign(g, saved),
+      hidden: (h) => {
+        visibility = h ? 'hidden' : 'visible';
+        for (const f of [...listeners]) f();
+      },
+    };
+  };
+
+  it('lets work run within its budget, then waits until a frame is drawn, then grants a new budget', async () => {
+    const env = stubs();
+    try {
+      let t = 0;
+      const pause = framePacer(8, () => t);
+      t = 7;
+      expect(pause()).toBeUndefined();
+      t = 9;
+      const wait = pause();
+      expect(wait).toBeInstanceOf(Promise);
+      let resumed = false;
+      void wait!.then(() => (resumed = true));
+      await new Promise((r) => setTimeout(r, 5));
+      expect(resumed).toBe(false); // no frame yet
+      env.frames.shift()!(); // the frame's callback; the pacer resumes once it is drawn
+      await new Promise((r) => setTimeout(r, 5));
+      expect(resumed).toBe(true);
+      t = 12;
+      expect(pause()).toBeUndefined(); // the budget counts from the frame
+    } finally {
+      env.restore();
+    }
+  });
+
+  it('never waits in a hidden page, and stops waiting when the page is hidden', async () => {
+    const env = stubs();
+    try {
+      let t = 0;
+      const pause = framePacer(8, () => t);
+      t = 20;
+      const wait = pause()!;
+      env.hidden(true); // no frame will come
+      await expect(wait).resolves.toBeUndefined();
+      t = 40;
+      expect(pause()).toBeUndefined();
+    } finally {
+      env.restore();
+    }
   });
 });

@@ -21,6 +21,13 @@ describe('where-used filters', () => {
     expect([count.rows, count.unitCount, count.shippedUnits]).toEqual([5, 3, 2]);
   });
 
+  it('count a shipped unit once however many of its rows come, and a unit that shipped stays shipped', () => {
+    const count = new RunningCount();
+    count.add([row('GW1', true), row('GW1', true)]);
+    count.add([row('GW1', false), row('GW2', false), row('GW2', true), row('GW2', true)]);
+    expect([count.rows, count.unitCount, count.shippedUnits]).toEqual([6, 2, 2]);
+  });
+
   it('words a count with its noun', () => {
     expect([plural(0, 'row'), plural(1, 'row'), plural(2, 'top-level unit')]).toEqual(['0 rows', '1 row', '2 top-level units']);
   });

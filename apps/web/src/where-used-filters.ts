@@ -34,14 +34,20 @@ export function filtersFromSearch(search: string): WhereUsedFilters {
   };
 }
 
-/** Running totals of a streamed answer: rows, distinct top-level units, of which shipped. */
+/** Running totals of a streamed answer: rows, distinct top-level units, of which shipped (kept as rows come, not recounted). */
 export class RunningCount {
   rows = 0;
+  private shipped = 0;
   private readonly units = new Map<string, boolean>();
 
   add(rows: readonly WhereUsedRow[]): void {
     this.rows += rows.length;
-    for (const r of rows) this.units.set(r.topSerial, r.shipped || this.units.get(r.topSerial) === true);
+    for (const r of rows) {
+      const was = this.units.get(r.topSerial);
+      if (was === true || (was === false && !r.shipped)) continue;
+      if (r.shipped) this.shipped += 1;
+      this.units.set(r.topSerial, r.shipped);
+    }
   }
 
   get unitCount(): number {
@@ -49,9 +55,7 @@ export class RunningCount {
   }
 
   get shippedUnits(): number {
-    let n = 0;
-    for (const shipped of this.units.values()) if (shipped) n += 1;
-    return n;
+    return this.shipped;
   }
 }
 

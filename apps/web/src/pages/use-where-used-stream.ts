@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import type { WhereUsedRow } from '../api-types';
-import { readNdjson } from '../ndjson';
+import { framePacer, readNdjson } from '../ndjson';
 import { StreamBatcher } from '../stream-batcher';
 import { RunningCount } from '../where-used-filters';
 
@@ -14,6 +14,8 @@ export interface StreamState {
 
 /** How often the table is redrawn while rows stream in (see StreamBatcher). */
 const REDRAW_MS = 250;
+/** How long the stream may parse before the page draws its next frame (see framePacer). */
+const PARSE_MS = 8;
 
 /**
  * Streams a where-used answer (NDJSON) into rows with a running count, redrawn at most every REDRAW_MS; a new URL
@@ -53,7 +55,7 @@ export function useWhereUsedStream(url: string, generation: number): StreamState
             show(batcher.add(batch, performance.now()), false);
             later();
           },
-          abort.signal,
+          { signal: abort.signal, pause: framePacer(PARSE_MS) },
         );
         clearTimeout(timer);
         if (!abort.signal.aborted) show(batcher.flush(performance.now()), true);

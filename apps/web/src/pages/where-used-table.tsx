@@ -1,6 +1,6 @@
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { memo, useRef } from 'react';
 import type { WhereUsedRow } from '../api-types';
 import { Link, serialPath } from '../router';
 import { stepLabel } from '../paths';
@@ -23,7 +23,8 @@ const ROW_HEIGHT = 32;
 /**
  * Where-used rows as a table that draws only the rows in view: TanStack Virtual picks the rows, and TanStack Table
  * makes the row model of those rows only (building it over all 100,000 rows on every redraw of a stream took over a
- * second each time: bench/web.bench.ts). Grid semantics keep the row count readable by screen readers.
+ * second each time: bench/web.bench.ts). A stream's redraw adds rows below the view, so the rows in view are drawn
+ * again only when they are other rows (RowsInView). Grid semantics keep the row count readable by screen readers.
  */
 export function WhereUsedTable({ rows, label }: { rows: WhereUsedRow[]; label: string }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -31,22 +32,17 @@ export function WhereUsedTable({ rows, label }: { rows: WhereUsedRow[]; label: s
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const end = (items[items.length - 1]?.index ?? -1) + 1;
-  const inView = useMemo(() => rows.slice(first, end), [rows, first, end]);
-  const table = useReactTable({ data: inView, columns, getCoreRowModel: getCoreRowModel(), getRowId: (_, i) => String(first + i) });
-  const model = table.getRowModel().rows;
   const before = items[0]?.start ?? 0;
   const after = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   return (
     <div ref={scroller} className="virtual-scroll">
       <table aria-label={label} aria-rowcount={rows.length + 1} className="where-used">
         <thead>
-          {table.getHeaderGroups().map((g) => (
-            <tr key={g.id} aria-rowindex={1}>
-              {g.headers.map((h) => (
-                <th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</th>
-              ))}
-            </tr>
-          ))}
+          <tr aria-rowindex={1}>
+            {HEADERS.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {before > 0 && (
@@ -54,17 +50,7 @@ export function WhereUsedTable({ rows, label }: { rows: WhereUsedRow[]; label: s
               <td style={{ height: before }} colSpan={columns.length} />
             </tr>
           )}
-          {items.map((v) => {
-            const row = model[v.index - first];
-            if (!row) return null;
-            return (
-              <tr key={row.id} aria-rowindex={v.index + 2} className={row.original.removed ? 'removed' : undefined} style={{ height: ROW_HEIGHT }}>
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
-                ))}
-              </tr>
-            );
-          })}
+          <RowsInView rows={rows.slice(first, end)} first={first} />
           {after > 0 && (
             <tr aria-hidden="true">
               <td style={{ height: after }} colSpan={columns.length} />
@@ -75,3 +61,20 @@ export function WhereUsedTable({ rows, label }: { rows: WhereUsedRow[]; label: s
     </div>
   );
 }
+
+const HEADERS = columns.map((c) => String(c.header));
+
+/** The rows in view, `first` the index of the first: drawn again only when they are other rows, or come at another place. */
+const RowsInView = memo(
+  function RowsInView({ rows, first }: { rows: WhereUsedRow[]; first: number }) {
+    const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (_, i) => String(first + i) });
+    return table.getRowModel().rows.map((row, i) => (
+      <tr key={row.id} aria-rowindex={first + i + 2} className={row.original.removed ? 'removed' : undefined} style={{ height: ROW_HEIGHT }}>
+        {row.getVisibleCells().map((cell) => (
+          <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+        ))}
+      </tr>
+    ));
+  },
+  (a, b) => a.first === b.first && a.rows.length === b.rows.length && a.rows.every((r, i) => r === b.rows[i]),
+);
