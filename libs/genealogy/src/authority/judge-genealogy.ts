@@ -67,6 +67,27 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
   };
   visit(g.unit);
   const materials: JudgedMaterial[] = [];
+  // A vendor lot's part (and its key), and a (brand, IPN)'s brandPartId, made once an answer, not once per installation
+  // of it (a lot in a thousand placements). Never changed once made, so shared by every use.
+  const partsOf = new Map<VendorLotNode, Map<string, { part: Part; key: string }>>();
+  const partOf = (vl: VendorLotNode, manufacturer: string, internalPartNumber: string): { part: Part; key: string } => {
+    let byIpn = partsOf.get(vl);
+    if (!byIpn) partsOf.set(vl, (byIpn = new Map()));
+    let made = byIpn.get(internalPartNumber);
+    if (!made) {
+      const part: Part = { vendorId: vl.vendorId, internalPartNumber, manufacturer, mpn: vl.mpn };
+      byIpn.set(internalPartNumber, (made = { part, key: partKeyOf(part) }));
+    }
+    return made;
+  };
+  const partIds = new Map<string, Map<string, string>>();
+  const brandPartIdOf = (brand: string, internalPartNumber: string): string => {
+    let byIpn = partIds.get(brand);
+    if (!byIpn) partIds.set(brand, (byIpn = new Map()));
+    let id = byIpn.get(internalPartNumber);
+    if (id === undefined) byIpn.set(internalPartNumber, (id = brandPartId(brand, internalPartNumber)));
+    return id;
+  };
   const brandPartIds = new Set<string>();
   const brandBomIds = new Set<string>();
   for (const unit of units) {
@@ -80,8 +101,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
         // An alternate installed in place of a BOM part is judged against that BOM line's part number: approved only
         // if the brand approved it (or a deviation admits it) for the part it replaced.
         const internalPartNumber = material.bomPartNumber ?? vl.internalPartNumber;
-        const part: Part = { vendorId: vl.vendorId, internalPartNumber, manufacturer: vl.manufacturer, mpn: vl.mpn };
-        const key = partKeyOf(part);
+        const { part, key } = partOf(vl, vl.manufacturer, internalPartNumber);
         const entry = byPart.get(key) ?? {
           use: {
             eventId: material.provenance.eventId,
@@ -93,7 +113,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
             part,
           },
           vendorLotIds: [],
-          id: brandPartId(unit.brand, internalPartNumber),
+          id: brandPartIdOf(unit.brand, internalPartNumber),
         };
         entry.vendorLotIds.push(id);
         byPart.set(key, entry);

@@ -189,21 +189,23 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       const reading = i.candidates ? candidatesOf(i, splicePointsOf(i.candidates.lotIds.map((id) => g.lots.get(id)))) : undefined;
       const standsFor = lotsOfInstall(i, reading);
       const vendorLotIds = new Set<string>();
+      let only: LotNode | undefined; // one lot (nearly every installation): its vendor lots are sorted and distinct already
       for (const id of standsFor) {
         const lot = lotNode(id, []);
         if (lot.origin === 'unknown') gap('LOT_NEVER_RECEIVED', id, s, neverReceived(id));
-        lot.vendorLotIds.forEach((v) => vendorLotIds.add(v));
-        const serials = lotSerials.get(id) ?? new Set<string>();
-        serials.add(s);
-        lotSerials.set(id, serials);
+        if (standsFor.length === 1) only = lot;
+        else lot.vendorLotIds.forEach((v) => vendorLotIds.add(v));
+        const serials = lotSerials.get(id);
+        if (serials) serials.add(s);
+        else lotSerials.set(id, new Set([s]));
       }
       const lotId = standsFor.length === 1 ? standsFor[0]! : i.lotId;
       return [{
         lotId,
         quantity: i.quantity,
         refDes: i.refDes,
-        lotStatus: lotNode(lotId, []).status,
-        vendorLotIds: [...vendorLotIds].sort(),
+        lotStatus: (only ?? lotNode(lotId, [])).status,
+        vendorLotIds: only ? only.vendorLotIds.slice() : [...vendorLotIds].sort(),
         provenance: i.prov,
         ...(removal ? { removed: true, removal } : {}),
         ...(i.placements ? { placements: i.placements } : {}),

@@ -100,7 +100,10 @@ export class GraphFetcher {
         previous.push(u);
         followed.push(u);
         for (const c of values(u.children)) enqueue('units', c.childSerial, next);
-        for (const i of values(u.installs)) for (const id of [i.lotId, ...(i.candidates?.lotIds ?? [])]) enqueue('lots', id, next);
+        for (const i of values(u.installs)) {
+          enqueue('lots', i.lotId, next); // then its candidates, if any: no list of both per installation
+          if (i.candidates) for (const id of i.candidates.lotIds) enqueue('lots', id, next);
+        }
       }
       for (const l of lots) {
         g.lots.set(l._id, l);

@@ -26,8 +26,9 @@ const removal = (fact: { reason: string } & Timed): Removal => ({ reason: fact.r
  * either reel, and whichever fed it, it is out.
  */
 export function removalOf(unit: UnitDoc, install: { lotId: string; refDes: string[]; candidates?: { lotIds: string[] } } & Timed): Removal | undefined {
+  if (!unit.removals) return undefined; // never reworked (nearly every unit): nothing to look through per installation
   const lots = install.candidates ? [install.lotId, ...install.candidates.lotIds] : [install.lotId];
-  const removals = Object.values(unit.removals ?? {}).filter((r) => lots.includes(r.lotId) && time(r) >= time(install));
+  const removals = Object.values(unit.removals).filter((r) => lots.includes(r.lotId) && time(r) >= time(install));
   if (removals.length === 0) return undefined;
   let last: (typeof removals)[number] | undefined;
   for (const position of install.refDes.length > 0 ? install.refDes : ['']) {

@@ -1,4 +1,4 @@
-import { compare, values } from './facts';
+import { compare, inOrderOfTime, values } from './facts';
 import type { Provenance } from './provenance';
 import type { FactMap, LotDoc, Receipt, StartClaim, Timed, UnitDoc } from '../storage/graph.documents';
 
@@ -13,7 +13,7 @@ export const ALL_VISIBLE: Visible = () => true;
 /** The claims of a map that are visible, in the order they happened (the event id breaks ties). */
 export function claimsOf<T extends Timed>(map: FactMap<T> | undefined, visible: Visible = ALL_VISIBLE, legacy?: T): T[] {
   const all = [...values(map), ...(legacy ? [legacy] : [])];
-  return all.filter(visible).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));
+  return inOrderOfTime(all.filter(visible));
 }
 
 /** One value claimed for a field, and every event that claimed it. */

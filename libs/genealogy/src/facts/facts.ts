@@ -13,5 +13,16 @@ export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 /** The facts of a map, in no particular order. */
 export const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
 /** Facts in the order they happened; the event id breaks ties so the order never depends on arrival. */
-export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =>
-  values(m).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId));
+export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] => inOrderOfTime(values(m));
+
+/**
+ * Facts sorted by occurredAt, then event id: each time parsed once, not twice per comparison (a unit's thousands of
+ * installs made tens of thousands of Date parses an answer). The same order as comparing `new Date(at)` pair by pair.
+ */
+export function inOrderOfTime<T extends Timed>(facts: T[]): T[] {
+  if (facts.length < 2) return facts;
+  const keyed = facts.map((fact) => ({ fact, t: new Date(fact.at).getTime() }));
+  keyed.sort((a, b) => a.t - b.t || compare(a.fact.prov.eventId, b.fact.prov.eventId));
+  for (let i = 0; i < keyed.length; i++) facts[i] = keyed[i]!.fact;
+  return facts;
+}

@@ -212,11 +212,15 @@ describe('a view over a store that can tell whether any retraction was ever reco
 
   it('counts what it would have asked the same with none recorded as with some, each event id once', async () => {
     // The walk counts a round trip when learn resolves true: a key must not tell from the count whether any retraction exists.
+    const same = { starts: { s: fact('e10', 5) } }; // one document learnt again (the judgement after the read ahead)
     const learns = [
       [doc()],
       [{ installs: { x: fact('e2', 2) } }, { children: { y: fact('e1', 1) } }], // every id asked before: nothing new
       [{ starts: { s: fact('e9', 4) } }],
       [],
+      [same],
+      [same],
+      [same, { starts: { t: fact('e11', 6) } }], // beside it, a document with an id not asked before
     ];
     const counts = async (any: boolean): Promise<boolean[]> => {
       const view = new FactView({ findRetractions: async () => [], anyRetraction: async () => any });
@@ -225,7 +229,7 @@ describe('a view over a store that can tell whether any retraction was ever reco
       for (const docs of learns) out.push(await view.learn(docs));
       return out;
     };
-    expect(await counts(false)).toEqual([true, false, true, false]);
+    expect(await counts(false)).toEqual([true, false, true, false, true, false, true]);
     expect(await counts(false)).toEqual(await counts(true));
   });
 

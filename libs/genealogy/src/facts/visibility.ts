@@ -135,6 +135,8 @@ export class FactView implements Visibility {
   private readonly anyRetraction: Promise<boolean>;
   /** Set once the probe has answered that no retraction was ever recorded: learning then reads nothing. */
   private noRetraction = false;
+  /** Documents whose every event id was noted (while noRetraction): learning one again has nothing fresh to note. */
+  private readonly noted = new WeakSet<object>();
   constructor(
     private readonly reader: RetractionReader,
     readonly asOf?: Date,
@@ -182,11 +184,18 @@ export class FactView implements Visibility {
   private note(docs: readonly object[]): boolean {
     let fresh = false;
     const asked = this.asked;
-    forEachEventId(docs, (id) => {
+    const noteId = (id: string): void => {
       if (asked.has(id)) return;
       asked.set(id, NOTHING_TO_READ);
       fresh = true;
-    });
+    };
+    // The same document learnt twice (the judgement learns what the read ahead learnt; parts share approvals) is
+    // scanned once: its event ids are all noted already.
+    for (const doc of docs) {
+      if (this.noted.has(doc)) continue;
+      forEachEventId([doc], noteId);
+      this.noted.add(doc);
+    }
     return fresh;
   }
 
