@@ -12,8 +12,10 @@
  * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
  * 9 from common reels (one reel per 100 boards, a board's 9 the next in turn: a reel is in 900 boards, and a system's 4
  * boards hold 36 distinct reels, at every size from 36,000 on; `--dry` counts it for the sizes given and stops) and 1
- * from a huge reel split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written with the ingest's
- * own writes (graphWritesFor, mergeGraphWrites, the brand-bucketed read-back), not through Kafka. Before timing, a
+ * from a huge reel split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written by
+ * bench/scale-load.ts, not through Kafka: `--loader bulk` (the default) computes each document from the ingest's own
+ * writes and inserts it once; `--loader upserts` sends the ingest's writes batch by batch; `--verify-loader` checks
+ * that both give the same database (bench/scale-verify.ts). Before timing, a
  * sample of boards, systems and reels is traced through the API and checked against the generator's own truth.
  *
  * Timed over HTTP (site-wide key), per size: backward genealogy of a board and of a system; where-used of the small
