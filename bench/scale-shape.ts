@@ -30,31 +30,62 @@ export class Shape {
     return out;
   }
 
-  *events(): Generator<TraceEvent> {
+  /** The events before the first board's: the vendor, every reel's receipt, the huge reel and its split, the small reel. */
+  prelude(): TraceEvent[] {
     let seq = 0;
-    const at = '2026-11-01T08:00:00Z';
-    const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent =>
-      makeEvent(type, data as never, { eventId: `s${++seq}`, occurredAt: at }) as TraceEvent;
-    yield ev('VendorRegistered', { vendorId: 'V-1', name: 'Vendor', country: 'DE', status: 'approved' });
+    const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent => event(++seq, type, data);
+    const out: TraceEvent[] = [ev('VendorRegistered', { vendorId: 'V-1', name: 'Vendor', country: 'DE', status: 'approved' })];
     for (let r = 0; r < this.reels; r++) {
-      yield ev('MaterialReceived', { receiptId: `GR-${r}`, vendorId: 'V-1', manufacturer: 'M', mpn: `MPN-${r % 50}`, internalPartNumber: 'I', vendorLotCode: `L${r}`, receivedAt: at, uom: 'pcs', packages: [{ lotId: `R-${r}`, quantity: 1e6 }] });
+      out.push(ev('MaterialReceived', { receiptId: `GR-${r}`, vendorId: 'V-1', manufacturer: 'M', mpn: `MPN-${r % 50}`, internalPartNumber: 'I', vendorLotCode: `L${r}`, receivedAt: AT, uom: 'pcs', packages: [{ lotId: `R-${r}`, quantity: 1e6 }] }));
     }
-    yield ev('MaterialReceived', { receiptId: 'GR-HUGE', vendorId: 'V-1', manufacturer: 'M', mpn: 'HUGE', internalPartNumber: 'I', vendorLotCode: 'H', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'HUGE', quantity: 1e8 }] });
-    yield ev('LotSplit', { sourceLotId: 'HUGE', newLots: [{ lotId: 'HUGE-A', quantity: 5e7 }, { lotId: 'HUGE-B', quantity: 5e7 }] });
-    yield ev('MaterialReceived', { receiptId: 'GR-SMALL', vendorId: 'V-1', manufacturer: 'M', mpn: 'SMALL', internalPartNumber: 'I', vendorLotCode: 'S', receivedAt: at, uom: 'pcs', packages: [{ lotId: 'SMALL', quantity: 10 }] });
-    const small = new Set(this.smallBoards());
-    for (let b = 0; b < this.boards; b++) {
-      const serial = this.board(b);
-      const system = this.system(Math.floor(b / 4));
-      yield ev('UnitStarted', { serial, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: `BRD-${b % 5}`, workOrder: `WO-${b % 100}` });
-      for (const [k, lotId] of this.reelsOf(b).entries()) yield ev('MaterialInstalled', { serial, lotId, quantity: 1, refDes: [`C${k}`] });
-      yield ev('MaterialInstalled', { serial, lotId: this.hugeOf(b), quantity: 1, refDes: ['U1'] });
-      if (small.has(b)) yield ev('MaterialInstalled', { serial, lotId: 'SMALL', quantity: 1, refDes: ['X1'] });
-      if (b % 4 === 0) yield ev('UnitStarted', { serial: system, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: 'SYS', workOrder: 'WO-S' });
-      yield ev('UnitAssembled', { serial: system, childSerial: serial });
+    out.push(ev('MaterialReceived', { receiptId: 'GR-HUGE', vendorId: 'V-1', manufacturer: 'M', mpn: 'HUGE', internalPartNumber: 'I', vendorLotCode: 'H', receivedAt: AT, uom: 'pcs', packages: [{ lotId: 'HUGE', quantity: 1e8 }] }));
+    out.push(ev('LotSplit', { sourceLotId: 'HUGE', newLots: [{ lotId: 'HUGE-A', quantity: 5e7 }, { lotId: 'HUGE-B', quantity: 5e7 }] }));
+    out.push(ev('MaterialReceived', { receiptId: 'GR-SMALL', vendorId: 'V-1', manufacturer: 'M', mpn: 'SMALL', internalPartNumber: 'I', vendorLotCode: 'S', receivedAt: AT, uom: 'pcs', packages: [{ lotId: 'SMALL', quantity: 10 }] }));
+    return out;
+  }
+
+  private small?: Set<number>;
+  private isSmall = (b: number): boolean => (this.small ??= new Set(this.smallBoards())).has(b);
+
+  /** How many events the stream holds before board `b`'s first (its position in the stream, from 0). */
+  firstEventOf(b: number): number {
+    const smallBefore = this.smallBoards().filter((x) => x < b).length;
+    // Per board (boardEventCount): 12, one more every 4th board (its system's start) and in the small reel's 3 boards.
+    return this.reels + 4 + 12 * b + Math.ceil(b / 4) + smallBefore;
+  }
+
+  /** How many events board `b` has (boardEvents(b).length, without making them). */
+  boardEventCount = (b: number): number => 12 + (b % 4 === 0 ? 1 : 0) + (this.isSmall(b) ? 1 : 0);
+
+  /** Board `b`'s events, numbered from `first` (firstEventOf(b)): as many as the stream has for it. */
+  boardEvents(b: number, first = this.firstEventOf(b)): TraceEvent[] {
+    let seq = first;
+    const ev = <T extends TraceEvent['type']>(type: T, data: Extract<TraceEvent, { type: T }>['data']): TraceEvent => event(++seq, type, data);
+    const serial = this.board(b);
+    const system = this.system(Math.floor(b / 4));
+    const out: TraceEvent[] = [ev('UnitStarted', { serial, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: `BRD-${b % 5}`, workOrder: `WO-${b % 100}` })];
+    for (const [k, lotId] of this.reelsOf(b).entries()) out.push(ev('MaterialInstalled', { serial, lotId, quantity: 1, refDes: [`C${k}`] }));
+    out.push(ev('MaterialInstalled', { serial, lotId: this.hugeOf(b), quantity: 1, refDes: ['U1'] }));
+    if (this.isSmall(b)) out.push(ev('MaterialInstalled', { serial, lotId: 'SMALL', quantity: 1, refDes: ['X1'] }));
+    if (b % 4 === 0) out.push(ev('UnitStarted', { serial: system, brand: b % 2 ? 'Acme' : 'Globex', productPartNumber: 'SYS', workOrder: 'WO-S' }));
+    out.push(ev('UnitAssembled', { serial: system, childSerial: serial }));
+    return out;
+  }
+
+  /** The whole stream in order: the prelude, then every board's events. */
+  *events(): Generator<TraceEvent> {
+    yield* this.prelude();
+    for (let b = 0, first = this.firstEventOf(0); b < this.boards; b++) {
+      const events = this.boardEvents(b, first);
+      first += events.length;
+      yield* events;
     }
   }
 }
+
+const AT = '2026-11-01T08:00:00Z';
+/** The stream's event number `seq` (from 1): its id is `s<seq>`, every event at the same time. */
+const event = (seq: number, type: TraceEvent['type'], data: TraceEvent['data']): TraceEvent => makeEvent(type, data as never, { eventId: `s${seq}`, occurredAt: AT }) as TraceEvent;
 
 /** A range over every system, reel or half: the least and the most. */
 export interface Span {

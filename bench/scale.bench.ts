@@ -12,8 +12,10 @@
  * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
  * 9 from common reels (one reel per 100 boards, a board's 9 the next in turn: a reel is in 900 boards, and a system's 4
  * boards hold 36 distinct reels, at every size from 36,000 on; `--dry` counts it for the sizes given and stops) and 1
- * from a huge reel split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written with the ingest's
- * own writes (graphWritesFor, mergeGraphWrites, the brand-bucketed read-back), not through Kafka. Before timing, a
+ * from a huge reel split in two (every board); every 4 boards built into a system; a small reel in 3 boards. Written by
+ * bench/scale-load.ts, not through Kafka: `--loader bulk` (the default) computes each document from the ingest's own
+ * writes and inserts it once; `--loader upserts` sends the ingest's writes batch by batch; `--verify-loader` checks
+ * that both give the same database (bench/scale-verify.ts). Before timing, a
  * sample of boards, systems and reels is traced through the API and checked against the generator's own truth.
  *
  * Timed over HTTP (site-wide key), per size: backward genealogy of a board and of a system; where-used of the small
@@ -21,10 +23,7 @@
  * first page of a common reel's. Writes bench/results/<time>-<sha>-scale.json.
  */
 import 'reflect-metadata';
-import type { TraceEvent } from '@trace/contracts';
-import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
-import type { GraphWrite } from '@trace/genealogy';
-import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites } from '@trace/genealogy/testing';
+import { COLLECTIONS } from '@trace/genealogy/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,8 +32,9 @@ import * as readline from 'node:readline';
 import mongoose from 'mongoose';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ApiUnderTest, startApiOn } from './genealogy.bench';
-import { WRITE_CONCERN } from './graph-bulk';
 import { rssOf } from './progress';
+import { LOADERS, Loaded, Loader, load } from './scale-load';
+import { verifyLoaders } from './scale-verify';
 import { Shape, ShapeFacts, shapeDifferences, shapeFacts } from './scale-shape';
 import { BenchResult, Metric, commitInfo, fmtMs, fmtRatio, machineInfo, renderTable, resultPath } from './results';
 import { Latency, latencyOf, now } from './stats';
@@ -59,99 +59,17 @@ const ORDER = argOf('order') ?? 'query';
 const DRY = process.argv.includes('--dry');
 /** The load pauses while the machine has fewer MiB available than this (and stops after 10 minutes of it). */
 const MIN_AVAILABLE_MIB = Number(argOf('min-available') ?? 1_500);
-const BATCH = 4_000;
+/** How the data set is written (bench/scale-load.ts): `bulk`, its documents computed and inserted once (the default), or `upserts`, the ingest's own writes batch by batch. */
+const LOADER = (argOf('loader') ?? 'bulk') as Loader;
+/** Load each size with both loaders into two databases, compare them document by document, and stop (exit 1 on a difference). */
+const VERIFY_LOADER = process.argv.includes('--verify-loader');
 const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
 if (BACKEND !== 'h2' && BACKEND !== 'memory') throw new Error('--backend: h2 or memory');
 if (ORDER !== 'query' && ORDER !== 'size') throw new Error('--order: query or size');
-
-type Ops = { collection: string; ops: mongoose.mongo.AnyBulkWriteOperation[] }[];
-const opsOf = (writes: GraphWrite[]): Ops => {
-  const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
-  for (const w of writes) {
-    const name = COLLECTIONS[w.collection satisfies GraphCollection];
-    (by.get(name) ?? by.set(name, []).get(name)!).push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
-  }
-  return [...by].map(([collection, ops]) => ({ collection, ops }));
-};
-const send = (db: mongoose.mongo.Db, ops: Ops): Promise<unknown> =>
-  Promise.all(ops.map(({ collection, ops: o }) => db.collection(collection).bulkWrite(o, { ordered: false, writeConcern: WRITE_CONCERN })));
-
-/**
- * One batch as GraphWriteRepository.apply writes it: the merged writes, then the units it started or installed into
- * read back (the fields the derived writes use, chunks of 500) and their brand-bucketed forward edges. (The
- * conflict marks apply also derives are empty here: every unit is started once.) From events rather than Kafka
- * messages, unlike bench/graph-bulk.ts: no JSON round trip for ten million.
- */
-async function applyBatch(db: mongoose.mongo.Db, events: TraceEvent[], firstOffset: number): Promise<void> {
-  const writes = mergeGraphWrites(events.flatMap((event, i) => graphWritesFor({ event, position: { topic: 'bench.scale', partition: 0, offset: String(firstOffset + i) } })));
-  const needs: Map<string, BrandedUseNeed> = brandedUseNeeds(writes);
-  await send(db, opsOf(writes));
-  const ids = [...needs.keys()];
-  const reads: Promise<mongoose.mongo.Document[]>[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    reads.push(db.collection(COLLECTIONS.units).find({ _id: { $in: ids.slice(i, i + 500) as never[] } }, { projection: { starts: 1, started: 1, installs: 1 } }).toArray());
-  }
-  const units = (await Promise.all(reads)).flat() as unknown as Parameters<typeof brandedUseWrites>[0][];
-  const derived = mergeGraphWrites(units.flatMap((u) => brandedUseWrites(u, needs.get(u._id)!)));
-  if (derived.length > 0) await send(db, opsOf(derived));
-}
-
-/** The machine's MemAvailable in MiB (/proc/meminfo), or undefined off Linux. */
-function availableMiB(): number | undefined {
-  try {
-    const kib = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1];
-    return kib === undefined ? undefined : Number(kib) / 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Loads the shape in batches of 4,000 events, two batches in flight (as the ingest's partitions side by side). Pauses
- * while the machine has less than MIN_AVAILABLE_MIB available, and stops with an error after 10 minutes of it: on a
- * shared machine the kernel's OOM killer would otherwise end the stand-in, or another process, in the middle of the load.
- */
-async function load(db: mongoose.mongo.Db, shape: Shape, standInPid: number | undefined): Promise<{ events: number; seconds: number }> {
-  const t0 = now();
-  let batch: TraceEvent[] = [];
-  let offset = 0;
-  let lastLog = t0;
-  let lastCheck = t0;
-  const inFlight: Promise<void>[] = [];
-  const flush = async (): Promise<void> => {
-    const applied = applyBatch(db, batch, offset);
-    applied.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile (which would skip the stand-in's stop)
-    inFlight.push(applied);
-    offset += batch.length;
-    batch = [];
-    if (inFlight.length >= 2) await inFlight.shift();
-    if (now() - lastCheck > 2_000) {
-      // Short of memory: wait for the machine's other processes to give some back (the stand-in does not grow meanwhile).
-      const since = now();
-      for (let left = availableMiB(); left !== undefined && left < MIN_AVAILABLE_MIB; left = availableMiB()) {
-        if (now() - since > 600_000) throw new Error(`load stopped at ${offset.toLocaleString('en-US')} events: the machine has had less than --min-available ${MIN_AVAILABLE_MIB} MiB for 10 minutes (${left.toFixed(0)} MiB now); stand-in RSS ${rssOf(standInPid)?.rssMiB.toFixed(0) ?? '-'} MiB`);
-        log(`  paused at ${offset.toLocaleString('en-US')} events: ${left.toFixed(0)} MiB available, less than --min-available ${MIN_AVAILABLE_MIB}`);
-        await new Promise((r) => setTimeout(r, 5_000));
-      }
-      lastCheck = now();
-    }
-    if (now() - lastLog > 30_000) {
-      lastLog = now();
-      const mib = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(0));
-      log(`  ${offset.toLocaleString('en-US')} events, ${Math.round(offset / ((lastLog - t0) / 1000))} ev/s; RSS stand-in ${mib(rssOf(standInPid)?.rssMiB)} MiB, bench ${mib(process.memoryUsage().rss / 2 ** 20)} MiB; machine available ${mib(availableMiB())} MiB`);
-    }
-  };
-  for (const e of shape.events()) {
-    batch.push(e);
-    if (batch.length >= BATCH) await flush();
-  }
-  if (batch.length) await flush();
-  await Promise.all(inFlight);
-  return { events: offset, seconds: (now() - t0) / 1000 };
-}
+if (!LOADERS.includes(LOADER)) throw new Error(`--loader: ${LOADERS.join(' or ')}`);
 
 /** The URL with monitorCommands on, so the API's reads can be counted (readsOf). */
 const withCommandMonitoring = (url: string): string => {
@@ -357,8 +275,12 @@ const LOAD_MARK = 'bench_scale_load';
 interface LoadMark {
   _id: 'load';
   at: string;
+  /** Which loader wrote it (absent in runs before the bulk loader: upserts). */
+  loader?: Loader;
   events: number;
   seconds: number;
+  /** The largest document of each collection (the bulk loader measures every document it writes). */
+  largest?: Loaded['largest'];
   sizes: { documents: Record<string, number>; total: number; bsonMiB: number };
   footprint: Footprint;
   emptyFootprint: Footprint;
@@ -369,8 +291,12 @@ interface SizeFigures {
   loadedBefore?: string;
   installations: number;
   boards: number;
+  /** Which loader wrote it (absent in runs before the bulk loader: upserts). */
+  loader?: Loader;
   events: number;
   loadSeconds: number;
+  /** The largest document of each collection, BSON bytes (bulk loader only). */
+  largest?: Loaded['largest'];
   loadEventsPerSecond: number;
   documents: Record<string, number>;
   totalDocuments: number;
@@ -451,6 +377,13 @@ interface ScaleRun {
   sizes: SizeFigures[];
 }
 
+/** The largest document of each collection, largest first. */
+const largestLine = (largest: NonNullable<Loaded['largest']>): string =>
+  Object.entries(largest)
+    .sort((a, b) => b[1].bytes - a[1].bytes)
+    .map(([c, d]) => `${c} ${(d.bytes / 1024).toFixed(1)} KiB (${d.id})`)
+    .join(', ');
+
 const GOAL = 1.2;
 /** Runs without shape facts had the generator's stride of 7 and 131: a system's 4 boards had 36 distinct reels only from 300 reels on. */
 const STRIDED_SAME_SHAPE_FROM = 300_000;
@@ -465,13 +398,14 @@ export function report(run: ScaleRun): Pick<BenchResult, 'table' | 'metrics' | '
   const metrics: Metric[] = [];
   const n = (x: number): string => x.toLocaleString('en-US');
   for (const f of sizes) {
-    rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked${f.shape ? `; ${f.shape.reelsPerSystem.max} reels a system, ${f.shape.boardsPerReel.max} boards a reel, HUGE-A in ${n(f.shape.hugeHalves[0])} boards` : ''}`);
+    rows.push(`${n(f.installations)} installations: ${n(f.totalDocuments)} documents, ${f.bsonMiB.toFixed(0)} MiB BSON, loaded (${f.loader ?? 'upserts'}) at ${n(Math.round(f.loadEventsPerSecond))} ev/s (${f.loadSeconds.toFixed(0)} s), ${f.sampleChecked} sample answers checked${f.shape ? `; ${f.shape.reelsPerSystem.max} reels a system, ${f.shape.boardsPerReel.max} boards a reel, HUGE-A in ${n(f.shape.hugeHalves[0])} boards` : ''}`);
     for (const q of QUERIES) {
       rows.push([LABELS[q], `${fmtMs(f[q].p50)} / ${fmtMs(f[q].p99)} ms (n=${f[q].n})`, 'p50 / p99', '', '', '']);
       const rd = f.reads?.[q];
       if (rd) rows.push(['  (info) its reads, once', `${n(rd.commands)} finds, ${n(rd.documents)} documents, ${rd.kib.toFixed(0)} KiB`, Object.entries(rd.byCollection).map(([c, v]) => `${c} ${v.documents}`).join(', '), '', '', '']);
       metrics.push({ id: `scale.${q}.p50@${f.installations}`, label: `scale: ${LABELS[q]} at ${n(f.installations)} installations, p50`, value: f[q].p50, unit: 'ms', better: 'lower' });
     }
+    if (f.largest) rows.push(`  (info) largest document per collection at ${n(f.installations)}: ${largestLine(f.largest)}`);
     const fp = f.footprint;
     rows.push(['(info) stand-in after this load: heap after GC / RSS (peak) / store file', `${fp.heapMiB?.toFixed(0) ?? '-'} / ${fp.rssMiB?.toFixed(0) ?? '-'} (${fp.peakRssMiB?.toFixed(0) ?? '-'}) / ${fp.diskMiB?.toFixed(0) ?? '-'} MiB`, 'every size so far, one server', '', '', '']);
     metrics.push({ id: `scale.load@${f.installations}`, label: `scale: bulk load of ${n(f.installations)} installations`, value: f.loadEventsPerSecond, unit: 'ev/s', better: 'higher' });
@@ -572,6 +506,20 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = os.loadavg()[0]!;
   const standIn = await startStandIn();
+  if (VERIFY_LOADER) {
+    try {
+      const client = await mongoose.mongo.MongoClient.connect(standIn.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000, socketTimeoutMS: 0 });
+      try {
+        const verdicts = await verifyLoaders(client, SIZES.map((n) => new Shape(n)), { minAvailableMiB: MIN_AVAILABLE_MIB, standInPid: standIn.pid, log });
+        process.exitCode = verdicts.every((v) => v.differences.length === 0) ? 0 : 1;
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await standIn.stop();
+    }
+    return;
+  }
   // A stand-in near its heap limit pauses for tens of seconds in a full collection: the driver's monitor must wait.
   const client = await mongoose.mongo.MongoClient.connect(standIn.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000, socketTimeoutMS: 0 });
   const apis: ApiUnderTest[] = [];
@@ -590,23 +538,24 @@ async function main(): Promise<void> {
       } else {
         await db.dropDatabase();
         log(`loading ${shape.installations.toLocaleString('en-US')} installations (${shape.boards.toLocaleString('en-US')} boards, ${shape.reels} reels) into ${db.databaseName}`);
-        const loaded = await load(db, shape, standIn.pid);
+        const loaded = await load(LOADER, db, shape, { minAvailableMiB: MIN_AVAILABLE_MIB, standInPid: standIn.pid, log });
         const s = await sizes(db);
         const fp = footprint(standIn);
-        mark = { _id: 'load', at: new Date().toISOString(), events: loaded.events, seconds: loaded.seconds, sizes: s, footprint: fp, emptyFootprint: empty };
+        mark = { _id: 'load', at: new Date().toISOString(), loader: LOADER, events: loaded.events, seconds: loaded.seconds, ...(loaded.largest ? { largest: loaded.largest } : {}), sizes: s, footprint: fp, emptyFootprint: empty };
         await db.collection<LoadMark>(LOAD_MARK).insertOne(mark);
-        log(`loaded ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(0)} s (${Math.round(loaded.events / loaded.seconds)} ev/s); ${s.total.toLocaleString('en-US')} documents, ${s.bsonMiB.toFixed(0)} MiB of BSON; stand-in ${JSON.stringify(fp)}`);
+        log(`loaded (${LOADER}) ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(0)} s (${Math.round(loaded.events / loaded.seconds)} ev/s${loaded.documents ? `, ${Math.round(loaded.documents / loaded.seconds)} docs/s` : ''}); ${s.total.toLocaleString('en-US')} documents, ${s.bsonMiB.toFixed(0)} MiB of BSON; stand-in ${JSON.stringify(fp)}`);
       }
       if (mark.emptyFootprint && shape === shapes[0]) empty = mark.emptyFootprint;
       const { sizes: s, footprint: fp } = mark;
       const loaded = { events: mark.events, seconds: mark.seconds };
+      if (mark.largest) log(`largest documents: ${largestLine(mark.largest)}`);
       // No Kafka: the read routes never produce (KAFKA_BROKERS is only dialled by containment); no metrics listener, one API per size.
       const { METRICS_PORT: _metrics, ...env } = process.env;
       const api = await startApiOn({ ...env, MONGO_URL: withCommandMonitoring(standIn.url), MONGO_DB: db.databaseName, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9', MONGO_WRITE_CONCERN: '1' });
       apis.push(api);
       const sampleChecked = await checkSample(api, shape);
       log(`sample check: ${sampleChecked} answers equal the generator's truth`);
-      figures.push({ ...(stored ? { loadedBefore: mark.at } : {}), installations: shape.installations, boards: shape.boards, events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked, shape: facts[shapes.indexOf(shape)]! });
+      figures.push({ ...(stored ? { loadedBefore: mark.at } : {}), installations: shape.installations, boards: shape.boards, loader: mark.loader ?? 'upserts', ...(mark.largest ? { largest: mark.largest } : {}), events: loaded.events, loadSeconds: loaded.seconds, loadEventsPerSecond: loaded.events / loaded.seconds, documents: s.documents, totalDocuments: s.total, bsonMiB: s.bsonMiB, footprint: fp, sampleChecked, shape: facts[shapes.indexOf(shape)]! });
     }
 
     // Round-robin over the sizes and the queries: each pair of figures is measured seconds apart.
