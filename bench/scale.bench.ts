@@ -24,7 +24,7 @@ import 'reflect-metadata';
 import type { TraceEvent } from '@trace/contracts';
 import { graphWritesFor, mergeGraphWrites } from '@trace/genealogy';
 import type { GraphWrite } from '@trace/genealogy';
-import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites } from '@trace/genealogy/testing';
+import { BrandedUseNeed, COLLECTIONS, GraphCollection, brandedUseNeeds, brandedUseWrites, operationOf } from '@trace/genealogy/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -72,7 +72,7 @@ const opsOf = (writes: GraphWrite[]): Ops => {
   const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
   for (const w of writes) {
     const name = COLLECTIONS[w.collection satisfies GraphCollection];
-    (by.get(name) ?? by.set(name, []).get(name)!).push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
+    (by.get(name) ?? by.set(name, []).get(name)!).push(operationOf(w));
   }
   return [...by].map(([collection, ops]) => ({ collection, ops }));
 };
@@ -88,7 +88,8 @@ const send = (db: mongoose.mongo.Db, ops: Ops): Promise<unknown> =>
 async function applyBatch(db: mongoose.mongo.Db, events: TraceEvent[], firstOffset: number): Promise<void> {
   const writes = mergeGraphWrites(events.flatMap((event, i) => graphWritesFor({ event, position: { topic: 'bench.scale', partition: 0, offset: String(firstOffset + i) } })));
   const needs: Map<string, BrandedUseNeed> = brandedUseNeeds(writes);
-  await send(db, opsOf(writes));
+  await send(db, opsOf(writes.filter((w) => !w.push)));
+  await send(db, opsOf(writes.filter((w) => w.push))); // a lot's inline derivations, once the lot exists
   const ids = [...needs.keys()];
   const reads: Promise<mongoose.mongo.Document[]>[] = [];
   for (let i = 0; i < ids.length; i += 500) {
