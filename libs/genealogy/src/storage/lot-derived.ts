@@ -1,4 +1,5 @@
 import type { FactMap, LotDerivation, LotDerivedBucketDoc, LotDoc } from './graph.documents';
+import { compare } from '../facts/facts';
 import { bucketedMaps, lotUseBucketOf, unitBucketId } from './lot-uses';
 
 // A lot's children (the forward edge of splits and merges) follow MongoDB's outlier pattern: a lot keeps them inline,
@@ -42,6 +43,14 @@ function ownDerived(doc: LotDoc): FactMap<LotDerivation> | undefined {
 }
 
 /**
+ * A fact map in time order (then by event id): the order the old layout's map had for derivations delivered in time
+ * order, whatever order the inline list and the buckets hold them in, so a reader that iterates the map (a deviation's
+ * count) gives the same answer.
+ */
+const inTimeOrder = (map: FactMap<LotDerivation>): FactMap<LotDerivation> =>
+  Object.fromEntries(Object.entries(map).sort(([, a], [, b]) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId)));
+
+/**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old
  * document's map, the inline list, and for an outlier its buckets), and the storage fields (derivedInline, derivedBuckets)
  * are gone. No read for a lot under the cap; the outliers among `docs` are read together (bucketedMaps: 64 buckets first,
@@ -69,6 +78,6 @@ export async function lotsWithDerived(
     if (!doc.derivedInline && !doc.derivedBuckets) return doc;
     const { derivedInline: _inline, derivedBuckets: _buckets, ...rest } = doc;
     const derived = read.get(doc._id) ?? ownDerived(doc);
-    return derived ? { ...rest, derived } : rest;
+    return derived ? { ...rest, derived: inTimeOrder(derived) } : rest;
   });
 }
