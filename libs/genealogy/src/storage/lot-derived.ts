@@ -16,9 +16,10 @@ import { bucketedMaps, lotUseBucketOf, unitBucketId } from './lot-uses';
 // with many replays reaches the cap sooner and is read from its buckets: the same answer, one more round trip.
 
 /**
- * Inline derivations per lot: 1,000. An entry is about 300 B of BSON (its fact key, kind, date and provenance, measured in
- * lot-derived.spec.ts) plus about 20 B per child lot, so a full list is about 0.3 MB for one-child splits and stays under
- * 2% of MongoDB's 16 MB document limit up to 40 children a split; the lot's bucket index adds at most 1,024 small fields.
+ * Inline derivations per lot: 1,000. An entry is about 310 B of BSON with one child (its fact key, kind, date and
+ * provenance; bounded in lot-derived.spec.ts) and 21 B more a child lot, so a full list is about 0.3 MB for one-child
+ * splits (2% of MongoDB's 16 MB document limit, which the old map reached at about 55,000 such splits) and 2.4 MB at 100
+ * children a split; the lot's bucket index adds at most 1,024 small fields (about 20 KB).
  */
 export const DERIVED_INLINE_CAP = 1_000;
 
