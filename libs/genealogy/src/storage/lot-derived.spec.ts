@@ -1,9 +1,10 @@
 import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import mongoose from 'mongoose';
-import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, applyWrites, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { factKey } from '../facts/provenance';
+import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
 import { whereUsedOfLot } from '../forward/where-used';
 import type { WhereUsedRow } from '../forward/where-used.types';
 import { traceLotLineage } from '../lineage/lot-lineage';
@@ -131,5 +132,21 @@ describe("a lot's children", () => {
     expect(answers).toEqual(legacy.answers);
     expect(reads.filter((r) => r.collection === 'lotDerivedBuckets')).toEqual([]);
     expect(reads.length).toBe(legacy.reads.length);
+  });
+
+  it('name the first copy of an event sent twice (two offsets), under the cap and past it, however the copies are batched', async () => {
+    for (const n of [10, DERIVED_INLINE_CAP + 10]) {
+      const events = split(n);
+      const copy = events.find((e) => e.eventId === 'sp3')!;
+      const k = factKey('sp3');
+      const offsetOf = async (store: FakeStore) => (await readerOf(store).findLots(['REEL']))[0]!.derived![k]!.prov.offset;
+      const apart = storeOf(events);
+      applyWrites(apart, graphWritesFor({ event: copy, position: { topic: 't', partition: 0, offset: '99999' } }));
+      const together = storeOf(events.filter((e) => e !== copy));
+      const first = { event: copy, position: { topic: 't', partition: 0, offset: String(events.indexOf(copy)) } };
+      applyWrites(together, mergeGraphWrites([first, { ...first, position: { ...first.position, offset: '99999' } }].flatMap(graphWritesFor)));
+      expect(await offsetOf(apart)).toBe(String(events.indexOf(copy)));
+      expect(await offsetOf(together)).toBe(String(events.indexOf(copy)));
+    }
   });
 });

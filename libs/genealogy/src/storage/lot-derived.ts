@@ -78,7 +78,10 @@ export async function lotsWithDerived(
   return docs.map((doc) => {
     if (!doc.derivedInline && !doc.derivedBuckets) return doc;
     const { derivedInline: _inline, derivedBuckets: _buckets, ...rest } = doc;
-    const derived = read.get(doc._id) ?? ownDerived(doc);
+    const fromBuckets = read.get(doc._id);
+    // An event sent twice (two offsets): the bucket names the copy written last, the inline list the first; the list wins,
+    // so a lot names the same copy under the cap and past it.
+    const derived = fromBuckets ? { ...fromBuckets, ...ownDerived(doc) } : ownDerived(doc);
     return derived ? { ...rest, derived: inTimeOrder(derived) } : rest;
   });
 }

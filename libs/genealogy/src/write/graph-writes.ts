@@ -359,12 +359,16 @@ export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
   // repeat copies it, so the writes given are never changed (a refused bulk is retried event by event from them).
   const byCollection = new Map<GraphCollection, Map<string, { write: GraphWrite; copied: boolean }>>();
   const merged: { write: GraphWrite; copied: boolean }[] = [];
+  const pushed = new Set<string>();
   for (const w of writes) {
     let ids = byCollection.get(w.collection);
     if (!ids) byCollection.set(w.collection, (ids = new Map()));
     const existing = w.push ? undefined : ids.get(w.id);
     if (w.push) {
-      merged.push({ write: w, copied: false });
+      // The first copy of an event sent twice, as across batches (the guard keeps the entry there): the same list however batched.
+      const key = JSON.stringify([w.collection, w.id, w.push.field, w.push.entry.k]);
+      if (!pushed.has(key)) merged.push({ write: w, copied: false });
+      pushed.add(key);
       continue;
     }
     if (!existing) {
