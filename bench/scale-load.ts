@@ -27,6 +27,7 @@ import {
   brandedUseWrites,
   conflictMarkWrites,
   lotUseBucketOf,
+  operationOf,
 } from '@trace/genealogy/testing';
 import * as fs from 'node:fs';
 import mongoose from 'mongoose';
@@ -109,7 +110,7 @@ const opsOf = (writes: GraphWrite[]): Ops => {
   const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
   for (const w of writes) {
     const name = COLLECTIONS[w.collection satisfies GraphCollection];
-    (by.get(name) ?? by.set(name, []).get(name)!).push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
+    (by.get(name) ?? by.set(name, []).get(name)!).push(operationOf(w));
   }
   return [...by].map(([collection, ops]) => ({ collection, ops }));
 };
@@ -125,7 +126,8 @@ const send = (db: Db, ops: Ops): Promise<unknown> =>
 async function applyBatch(db: Db, events: TraceEvent[], firstOffset: number): Promise<void> {
   const writes = mergeGraphWrites(events.flatMap((event, i) => graphWritesFor(positioned(event, firstOffset + i))));
   const needs: Map<string, BrandedUseNeed> = brandedUseNeeds(writes);
-  await send(db, opsOf(writes));
+  await send(db, opsOf(writes.filter((w) => !w.push)));
+  await send(db, opsOf(writes.filter((w) => w.push))); // a lot's inline derivations, once the lot exists
   const ids = [...needs.keys()];
   const reads: Promise<mongoose.mongo.Document[]>[] = [];
   for (let i = 0; i < ids.length; i += 500) {
@@ -165,7 +167,11 @@ export async function loadByUpserts(db: Db, shape: Shape, o: LoadOptions): Promi
 
 type Doc = { _id: string } & Record<string, unknown>;
 
-/** Documents being folded from their writes: per collection, by `_id`, each write's paths set as `$set` would. */
+/**
+ * Documents being folded from their writes: per collection, by `_id`, each write's paths set as `$set` would; a capped
+ * push (a lot's inline derivations) as `operationOf`'s update does: the entry added unless the list holds its key, the
+ * list sorted by key and cut to its slice.
+ */
 class Folded {
   readonly byCollection = new Map<GraphCollection, Map<string, Doc>>();
   add(w: GraphWrite): void {
@@ -174,7 +180,16 @@ class Folded {
     let doc = docs.get(w.id);
     if (!doc) docs.set(w.id, (doc = { _id: w.id }));
     for (const path in w.set) setPath(doc, path, w.set[path]);
+    if (w.push) pushCapped(doc, w.push);
   }
+}
+
+function pushCapped(doc: Doc, { field, entry, slice }: NonNullable<GraphWrite['push']>): void {
+  const list = ((doc[field] as { k: string }[] | undefined) ??= []);
+  if (list.some((e) => e.k === entry.k)) return;
+  list.push(entry);
+  list.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  if (list.length > slice) list.length = slice;
 }
 
 /** `$set: { [path]: value }` on a document in memory: a dotted path makes (or descends into) sub-documents. */
@@ -203,13 +218,17 @@ const INSERTS_IN_FLIGHT = 3;
  */
 const INSERT_CONCERN = { w: 1 } as const;
 
+/** The documents bucketed by the serial they are written for (`bucket` among their fields). */
+const BY_SERIAL: ReadonlySet<GraphCollection> = new Set<GraphCollection>(['lotUses', 'lotBrandUses', 'productUnits', 'workOrderUnits']);
+
 /**
  * Which group a write's document belongs to, or -1 for the documents folded over every group: a unit by its serial's
- * bucket, a bucketed document (lot_uses, lot_brand_uses, product_units, work_order_units: `bucket` among its
- * fields, the bucket of the serial it is written for) by its bucket.
+ * bucket, a document bucketed by serial (BY_SERIAL) by its bucket. Documents bucketed by something else (a vendor
+ * lot's or a fact's hash: vendor_supplies, part_receipt_buckets, lot_derived_buckets) are folded over every group, as
+ * the events that write them need not be in the group's boards.
  */
 const ownerOf = (w: GraphWrite): number =>
-  w.collection === 'units' ? groupOf(lotUseBucketOf(w.id)) : typeof w.set.bucket === 'number' ? groupOf(w.set.bucket) : -1;
+  w.collection === 'units' ? groupOf(lotUseBucketOf(w.id)) : BY_SERIAL.has(w.collection) && typeof w.set.bucket === 'number' ? groupOf(w.set.bucket) : -1;
 
 /**
  * Computes every document of the shape and writes each once, `insertMany` (unordered, batches of 2,000, three in

@@ -20,7 +20,7 @@ import {
   graphWritesFor,
   mergeGraphWrites,
 } from '@trace/genealogy';
-import { COLLECTIONS, GenealogyRepository, GraphFetcher, genealogyRepositoryOn } from '@trace/genealogy/testing';
+import { COLLECTIONS, GenealogyRepository, GraphFetcher, genealogyRepositoryOn, operationOf } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 
 const arg = (name: string, fallback: number): number => {
@@ -67,12 +67,16 @@ async function load(db: mongoose.mongo.Db, events: Iterable<TraceEvent>): Promis
     const writes = mergeGraphWrites(batch.map((event, i) => graphWritesFor({ event, position: { topic: 'bench', partition: 0, offset: String(n + i) } })).flat());
     n += batch.length;
     batch = [];
-    const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
-    for (const w of writes) {
-      const ops = by.get(COLLECTIONS[w.collection]) ?? by.set(COLLECTIONS[w.collection], []).get(COLLECTIONS[w.collection])!;
-      ops.push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
-    }
-    inFlight.push(Promise.all([...by].map(([c, ops]) => db.collection(c).bulkWrite(ops, { ordered: false }))));
+    const bulksOf = (ws: typeof writes): Promise<unknown> => {
+      const by = new Map<string, mongoose.mongo.AnyBulkWriteOperation[]>();
+      for (const w of ws) {
+        const ops = by.get(COLLECTIONS[w.collection]) ?? by.set(COLLECTIONS[w.collection], []).get(COLLECTIONS[w.collection])!;
+        ops.push(operationOf(w));
+      }
+      return Promise.all([...by].map(([c, ops]) => db.collection(c).bulkWrite(ops, { ordered: false })));
+    };
+    // A lot's inline derivations once the lot exists (applyGraphWrites' order).
+    inFlight.push(bulksOf(writes.filter((w) => !w.push)).then(() => bulksOf(writes.filter((w) => w.push))));
     if (inFlight.length >= 2) await inFlight.shift();
   };
   for (const e of events) {

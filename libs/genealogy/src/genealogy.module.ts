@@ -18,6 +18,7 @@ import { RecordReader } from './lookup/records';
 import {
   LotBrandUseIndexSchema,
   LotBrandUsesSchema,
+  LotDerivedBucketSchema,
   LotSchema,
   LotUseIndexSchema,
   LotUsesSchema,
@@ -49,6 +50,7 @@ import { ForwardTracer } from './forward/where-used';
       { name: MODELS.lotBrandUseIndex, schema: LotBrandUseIndexSchema },
       { name: MODELS.productUnits, schema: ProductUnitsSchema },
       { name: MODELS.productUnitIndex, schema: ProductUnitIndexSchema },
+      { name: MODELS.lotDerivedBuckets, schema: LotDerivedBucketSchema },
       { name: MODELS.retraction, schema: RetractionSchema },
       ...AUTHORITY_FEATURES,
       ...LOOKUP_FEATURES,

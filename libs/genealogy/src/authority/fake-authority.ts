@@ -1,4 +1,5 @@
 import { type FakeStore, recordedReads } from '../testing/fake-graph';
+import { lotsWithDerived } from '../storage/lot-derived';
 import type { BrandListReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
 import type { RetractionReader } from '../facts/visibility';
@@ -15,7 +16,7 @@ export function authorityReaderOf(store: FakeStore): BrandListReader & UsageRead
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
     findPartReceiptBuckets: by('partReceiptBuckets'),
-    findLots: by('lots'),
+    findLots: async (ids) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets')),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
     findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),

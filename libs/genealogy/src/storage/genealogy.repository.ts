@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
+import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 import { byIds } from './by-ids';
+import { lotsWithDerived } from './lot-derived';
 import { MODELS } from './graph.schemas';
 
 const RETRACTION_CHUNK = 1_000;
@@ -25,6 +26,7 @@ export class GenealogyRepository {
     @InjectModel(MODELS.productUnitIndex) private readonly productUnitIndex: Model<ProductUnitIndexDoc>,
     @InjectModel(MODELS.lotBrandUses) private readonly lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) private readonly lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
+    @InjectModel(MODELS.lotDerivedBuckets) private readonly lotDerivedBuckets: Model<LotDerivedBucketDoc>,
     @InjectModel(MODELS.retraction) private readonly retractions: Model<RetractionDoc>,
   ) {}
   /**
@@ -49,9 +51,14 @@ export class GenealogyRepository {
   async anyRetraction(): Promise<boolean> {
     return (await this.retractions.findOne({}, { _id: 1 }).lean().exec()) !== null;
   }
-  /** Lots by id; `withoutForwardEdges` leaves out `derived`, which a backward walk never reads. */
-  findLots(lotIds: string[], withoutForwardEdges = false): Promise<LotDoc[]> {
-    return byIds(this.lots, lotIds, withoutForwardEdges ? { derived: 0 } : undefined);
+  /**
+   * Lots by id, each with every derivation in `derived` (lotsWithDerived: the buckets of a lot past the inline cap are
+   * read too, in as few round trips as they fill; a lot under the cap costs none). `withoutForwardEdges` leaves out
+   * the derivations, which a backward walk never reads.
+   */
+  async findLots(lotIds: string[], withoutForwardEdges = false): Promise<LotDoc[]> {
+    if (withoutForwardEdges) return byIds(this.lots, lotIds, { derived: 0, derivedInline: 0, derivedBuckets: 0 });
+    return lotsWithDerived(await byIds(this.lots, lotIds), (ids) => byIds(this.lotDerivedBuckets, ids));
   }
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]> {
     return byIds(this.vendorLots, ids);

@@ -75,13 +75,31 @@ export interface LotDoc {
   receipt?: Receipt & Timed;
   /** How this lot came out of other lots (split from one, merged from several). */
   sources?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[]; quantity?: number } & Timed>;
-  /** Lots made out of this one: the forward edges, for where-used. */
-  derived?: FactMap<{ kind: 'split' | 'merge'; lotIds: string[] } & Timed>;
+  /**
+   * Lots made out of this one: the forward edges, for where-used. As the ingest writes it only in documents written
+   * before lot_derived_buckets existed; readers get every derivation here (lotsWithDerived, lot-derived.ts).
+   */
+  derived?: FactMap<LotDerivation>;
+  /** Derivations inline, each with its fact key: the DERIVED_INLINE_CAP smallest keys, sorted (lot-derived.ts). */
+  derivedInline?: ({ k: string } & LotDerivation)[];
+  /** Which buckets of lot_derived_buckets hold this lot's derivations, keyed `b<bucket>`. */
+  derivedBuckets?: FactMap<number>;
   statuses?: FactMap<{ status: LotStatus; reason: string } & Timed>;
   /** Splices this lot is the leading or trailing package of (written to both). */
   splices?: FactMap<SpliceFact>;
   /** Splice points of those splices: they settle which package fed a placement in the grey zone. */
   splicePoints?: FactMap<SpliceFact>;
+}
+
+/** A split or merge as the lot it came out of keeps it. */
+export type LotDerivation = { kind: 'split' | 'merge'; lotIds: string[] } & Timed;
+
+/** One bucket of a lot's derivations (every one of them, each by its fact key), `_id` lotDerivedBucketId(lot, bucket). */
+export interface LotDerivedBucketDoc {
+  _id: string;
+  lotId: string;
+  bucket: number;
+  derived?: FactMap<LotDerivation>;
 }
 
 export interface VendorLotDoc {
@@ -224,6 +242,7 @@ export const COLLECTIONS = {
   lotUseIndex: 'lot_use_index',
   lotBrandUses: 'lot_brand_uses',
   lotBrandUseIndex: 'lot_brand_use_index',
+  lotDerivedBuckets: 'lot_derived_buckets',
   productUnits: 'product_units',
   productUnitIndex: 'product_unit_index',
   retractions: 'retractions',

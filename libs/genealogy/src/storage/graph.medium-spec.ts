@@ -17,6 +17,8 @@ import type { VendorWhereUsed, WhereUsedRow } from '../forward/where-used.types'
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { COLLECTIONS } from './graph.documents';
+import { DERIVED_INLINE_CAP } from './lot-derived';
+import { factKey } from '../facts/provenance';
 import { AuthorityJudge } from '../authority/authority-judge';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { IdLookup, findIds } from '../id-lookup';
@@ -28,6 +30,7 @@ import { FactView, visibleReader } from '../facts/visibility';
 
 const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offset: String(i) });
 const positioned = (events: TraceEvent[]) => events.map((event, i) => ({ event, position: at(i) }));
+const docsOf = (store: FakeStore, collection: string) => [...(store[collection]?.values() ?? [])];
 const writesOf = (events: TraceEvent[]) => mergeGraphWrites(positioned(events).flatMap(graphWritesFor));
 
 describe('the graph in a real database', () => {
@@ -204,5 +207,37 @@ describe('the graph in a real database', () => {
     expect(report).toMatchObject({ piecesUsed: 3, exceeded: [{ serial: 'pr-S2', count: 3 }] });
     expect(JSON.stringify(report)).toBe(JSON.stringify(await deviationReport(visibleReader(fake, new FactView(fake)), 'Acme', 'pr-D', SITE_WIDE, now)));
     expect(JSON.stringify(await judge.deviations('Acme', now))).toBe(JSON.stringify(await brandDeviations(fake, 'Acme', now)));
+  });
+
+  it("keeps a lot's children inline up to the cap and every one in its bucket, the same documents from shuffled, concurrent and replayed batches, and reads them all back (the old layout too)", async () => {
+    const n = DERIVED_INLINE_CAP + 50;
+    const splits = Array.from({ length: n }, (_, i) =>
+      makeEvent('LotSplit', { sourceLotId: 'OUT-REEL', newLots: [{ lotId: `OUT-C${i}`, quantity: 1 }] }, { eventId: `out-split-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 1, 8, 0, i)).toISOString() }),
+    );
+    const delivered = positioned(splits);
+    const shuffled = [...delivered].sort((a, b) => factKey(a.event.eventId + 'x').localeCompare(factKey(b.event.eventId + 'x')));
+    const writer = moduleRef.get(GraphWriteRepository);
+    // Four concurrent batches in a shuffled order, then a replay of a fifth of them.
+    const batches = [0, 1, 2, 3].map((b) => shuffled.filter((_, i) => i % 4 === b));
+    await Promise.all(batches.map((batch) => writer.apply(mergeGraphWrites(batch.flatMap(graphWritesFor)))));
+    await writer.apply(mergeGraphWrites(shuffled.slice(0, n / 5).flatMap(graphWritesFor)));
+
+    const store: FakeStore = {};
+    for (const message of delivered) applyWrites(store, graphWritesFor(message));
+    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+    const lot = (await db.collection<{ _id: string; derivedInline?: unknown[] }>(COLLECTIONS.lots).findOne({ _id: 'OUT-REEL' }))!;
+    expect(lot.derivedInline).toHaveLength(DERIVED_INLINE_CAP);
+    expect(lot).toEqual(store.lots!.get('OUT-REEL'));
+    const buckets = await db.collection<{ _id: string; lotId: string }>(COLLECTIONS.lotDerivedBuckets).find({ lotId: 'OUT-REEL' }).toArray();
+    expect(buckets.sort((a, b) => a._id.localeCompare(b._id))).toEqual(docsOf(store, 'lotDerivedBuckets').sort((a, b) => a._id.localeCompare(b._id)));
+
+    const repo = moduleRef.get(GenealogyRepository);
+    const [read] = await repo.findLots(['OUT-REEL']);
+    expect(Object.values(read!.derived!).map((d) => d.lotIds[0])).toEqual(splits.map((e) => (e.data as { newLots: { lotId: string }[] }).newLots[0]!.lotId));
+    expect(read).not.toHaveProperty('derivedInline');
+    // A lot of the old layout (its children in its own `derived` map) is read as it is.
+    const old = { _id: 'OUT-OLD', derived: { e1: { kind: 'split', lotIds: ['OUT-OLD-1'], at: new Date(0), prov: { eventId: 'old-1' } } } };
+    await db.collection<{ _id: string }>(COLLECTIONS.lots).insertOne(old);
+    expect(await repo.findLots(['OUT-OLD'])).toEqual([old]);
   });
 });

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { COLLECTIONS, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
+import { COLLECTIONS, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 
 // Documents are keyed by their natural id (serial, lot id, vendor lot id, vendor id): every read of a
 // traversal is a find by _id, the one index every MongoDB-wire server serves. Fact maps are Mixed: their
@@ -23,7 +23,7 @@ export const UnitSchema = new Schema<UnitDoc>(
   { ...options, collection: COLLECTIONS.units },
 );
 export const LotSchema = new Schema<LotDoc>(
-  { _id: String, receipts: Schema.Types.Mixed, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, statuses: Schema.Types.Mixed, splices: Schema.Types.Mixed, splicePoints: Schema.Types.Mixed },
+  { _id: String, receipts: Schema.Types.Mixed, receipt: Schema.Types.Mixed, sources: Schema.Types.Mixed, derived: Schema.Types.Mixed, derivedInline: Schema.Types.Mixed, derivedBuckets: Schema.Types.Mixed, statuses: Schema.Types.Mixed, splices: Schema.Types.Mixed, splicePoints: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.lots },
 );
 export const VendorLotSchema = new Schema<VendorLotDoc>(
@@ -68,6 +68,10 @@ export const LotBrandUseIndexSchema = new Schema<LotBrandUseIndexDoc>(
   { _id: String, lotId: String, brand: String, buckets: Schema.Types.Mixed },
   { ...options, collection: COLLECTIONS.lotBrandUseIndex },
 );
+export const LotDerivedBucketSchema = new Schema<LotDerivedBucketDoc>(
+  { _id: String, lotId: String, bucket: Number, derived: Schema.Types.Mixed },
+  { ...options, collection: COLLECTIONS.lotDerivedBuckets },
+);
 
 export const ProductUnitsSchema = new Schema<ProductUnitsDoc>(
   { _id: String, productPartNumber: String, brand: String, bucket: Number, serials: Schema.Types.Mixed, conflicted: Schema.Types.Mixed },
@@ -84,4 +88,4 @@ export const RetractionSchema = new Schema<RetractionDoc>(
 );
 
 /** Model names, used with @InjectModel inside this lib only. */
-export const MODELS = { retraction: 'Retraction', unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', vendorSupplies: 'VendorSupplies', vendorSupplyIndex: 'VendorSupplyIndex', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;
+export const MODELS = { retraction: 'Retraction', unit: 'Unit', lot: 'Lot', vendorLot: 'VendorLot', vendor: 'Vendor', vendorSupplies: 'VendorSupplies', vendorSupplyIndex: 'VendorSupplyIndex', lotUses: 'LotUses', lotUseIndex: 'LotUseIndex', lotBrandUses: 'LotBrandUses', lotBrandUseIndex: 'LotBrandUseIndex', lotDerivedBuckets: 'LotDerivedBuckets', productUnits: 'ProductUnits', productUnitIndex: 'ProductUnitIndex' } as const;

@@ -2,6 +2,7 @@ import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
+import { lotsWithDerived } from '../storage/lot-derived';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 import type { RecordSources } from '../lookup/records';
 import type { RetractionReader } from '../facts/visibility';
@@ -13,12 +14,23 @@ export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
 /** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges and conflict marks they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
-  set(store, writes);
+  set(store, writes.filter((w) => !w.push));
+  push(store, writes.filter((w) => w.push));
   const branded = [...brandedUseNeeds(writes)].flatMap(([serial, need]) => {
     const unit = store.units?.get(serial);
     return unit ? [...brandedUseWrites(unit as UnitDoc, need), ...(need.brandSet ? conflictMarkWrites(unit as UnitDoc) : [])] : [];
   });
   set(store, branded);
+}
+
+/** The capped pushes as operationOf sends them: no upsert, nothing when the list holds the key, then $sort by key and $slice. */
+function push(store: FakeStore, writes: GraphWrite[]): void {
+  for (const { collection, id, push: p } of writes) {
+    const doc = store[collection]?.get(id);
+    const list: { k: string }[] | undefined = doc?.[p!.field];
+    if (!doc || list?.some((e) => e.k === p!.entry.k)) continue;
+    doc[p!.field] = [...(list ?? []), structuredClone(p!.entry)].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).slice(0, p!.slice);
+  }
 }
 
 function set(store: FakeStore, writes: GraphWrite[]): void {
@@ -88,7 +100,7 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
   const { reads, by } = recordedReads(store);
   return {
     reads,
-    findLots: by('lots'),
+    findLots: async (ids) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets')),
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),

@@ -6,7 +6,7 @@ import {
   PartReceiptsSchema, ShipmentUnitBucketSchema, ShipmentUnitsSchema,
 } from '../authority/authority.schemas';
 import {
-  LotBrandUseIndexSchema, LotBrandUsesSchema, LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, ProductUnitIndexSchema,
+  LotBrandUseIndexSchema, LotBrandUsesSchema, LotDerivedBucketSchema, LotSchema, LotUseIndexSchema, LotUsesSchema, MODELS, ProductUnitIndexSchema,
   ProductUnitsSchema, RetractionSchema, UnitSchema, VendorLotSchema, VendorSchema, VendorSuppliesSchema, VendorSupplyIndexSchema,
 } from '../storage/graph.schemas';
 
@@ -19,7 +19,7 @@ export function genealogyRepositoryOn(conn: mongoose.Connection): GenealogyRepos
     m(MODELS.lotUses, LotUsesSchema), m(MODELS.lotUseIndex, LotUseIndexSchema),
     m(MODELS.productUnits, ProductUnitsSchema), m(MODELS.productUnitIndex, ProductUnitIndexSchema),
     m(MODELS.lotBrandUses, LotBrandUsesSchema), m(MODELS.lotBrandUseIndex, LotBrandUseIndexSchema),
-    m(MODELS.retraction, RetractionSchema),
+    m(MODELS.lotDerivedBuckets, LotDerivedBucketSchema), m(MODELS.retraction, RetractionSchema),
   );
 }
 

@@ -21,37 +21,61 @@ export const DERIVED_FROM_FIELDS = { starts: 1, started: 1, installs: 1 } as con
 /** Units read back by `_id $in` in chunks of this many, side by side. */
 export const READ_BACK_CHUNK = 500;
 
-/** A batch's writes as the database gets them: one bulk of upserts per collection, and the units to read back after. */
+/**
+ * A batch's writes as the database gets them: one bulk of upserts per collection, the units to read back after, and
+ * the capped pushes (a lot's inline derivations) that go after the upserts, when the document they add to exists.
+ */
 export interface PreparedWrites {
   bulks: [GraphCollection, AnyBulkWriteOperation[]][];
   needs: Map<string, BrandedUseNeed>;
+  pushes: [GraphCollection, AnyBulkWriteOperation[]][];
 }
 
 /** Groups writes into one bulk of idempotent upserts per collection, and notes the units whose derived writes they call for. */
 export function prepareGraphWrites(writes: GraphWrite[]): PreparedWrites {
-  return { bulks: upsertsOf(writes), needs: brandedUseNeeds(writes) };
+  return { bulks: upsertsOf(writes.filter((w) => !w.push)), needs: brandedUseNeeds(writes), pushes: upsertsOf(writes.filter((w) => w.push)) };
 }
 
 function upsertsOf(writes: GraphWrite[]): [GraphCollection, AnyBulkWriteOperation[]][] {
   const byCollection = new Map<GraphCollection, AnyBulkWriteOperation[]>();
   for (const w of writes) {
     const ops = byCollection.get(w.collection) ?? byCollection.set(w.collection, []).get(w.collection)!;
-    ops.push({ updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } });
+    ops.push(operationOf(w));
   }
   return [...byCollection];
+}
+
+/**
+ * A graph write as one operation of a bulk: an upsert of its `$set`; for a capped push, an update (no upsert: the
+ * document exists, an upsert of the same event sent before made it) that adds the entry unless the list holds its key:
+ * `$push` with `$each`, `$sort` by key and `$slice`, so the list is the smallest keys ever pushed, each once, whatever the
+ * order of the writes, their replays and their concurrent writers.
+ */
+export function operationOf(w: GraphWrite): AnyBulkWriteOperation {
+  if (!w.push) return { updateOne: { filter: { _id: w.id as never }, update: { $set: w.set }, upsert: true } };
+  const { field, entry, slice } = w.push;
+  return {
+    updateOne: {
+      filter: { _id: w.id as never, [`${field}.k`]: { $ne: entry.k } },
+      update: { $push: { [field]: { $each: [entry], $sort: { k: 1 }, $slice: slice } } as never },
+    },
+  };
 }
 
 const sendBulks = (store: GraphStore, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
 
 /**
- * Upserts every write, then the brand-bucketed forward edges and the conflict marks they call for, derived from the
- * units just written as the database holds them then (one more read and one more bulk when the batch started units or
- * installed material). Resolves once the store acknowledged all of it. A failure in between is retried whole by the
- * caller, and every write is idempotent.
+ * Upserts every write, then (side by side) the capped pushes and the brand-bucketed forward edges and conflict marks
+ * the writes call for, derived from the units just written as the database holds them then (one more read and one more
+ * bulk when the batch started units or installed material; one more bulk when it split or merged lots). Resolves once
+ * the store acknowledged all of it. A failure in between is retried whole by the caller, and every write is idempotent.
  */
 export async function applyGraphWrites(store: GraphStore, prepared: PreparedWrites): Promise<void> {
   await sendBulks(store, prepared.bulks);
-  const { needs } = prepared;
+  await Promise.all([sendBulks(store, prepared.pushes), derivedWrites(store, prepared.needs)]);
+}
+
+async function derivedWrites(store: GraphStore, needs: PreparedWrites['needs']): Promise<void> {
   if (needs.size === 0) return;
   const ids = [...needs.keys()];
   const chunks: string[][] = [];

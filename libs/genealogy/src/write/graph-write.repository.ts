@@ -5,7 +5,7 @@ import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
 import { DERIVED_FROM_FIELDS, GraphStore, applyGraphWrites, prepareGraphWrites } from './apply-graph-writes';
 import { DerivedFrom, GraphWrite } from './graph-writes';
-import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
+import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
 /** Applies graph writes as idempotent upserts, one unordered bulk per collection (applyGraphWrites). */
@@ -26,11 +26,12 @@ export class GraphWriteRepository {
     @InjectModel(MODELS.productUnitIndex) productUnitIndex: Model<ProductUnitIndexDoc>,
     @InjectModel(MODELS.lotBrandUses) lotBrandUses: Model<LotBrandUsesDoc>,
     @InjectModel(MODELS.lotBrandUseIndex) lotBrandUseIndex: Model<LotBrandUseIndexDoc>,
+    @InjectModel(MODELS.lotDerivedBuckets) lotDerivedBuckets: Model<LotDerivedBucketDoc>,
     @InjectModel(MODELS.retraction) retractions: Model<RetractionDoc>,
     authority: AuthorityRepository,
     lookup: LookupRepository,
   ) {
-    this.models = { units, lots, vendorLots, vendors, vendorSupplies, vendorSupplyIndex, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
+    this.models = { units, lots, vendorLots, vendors, vendorSupplies, vendorSupplyIndex, lotUses, lotUseIndex, lotBrandUses, lotBrandUseIndex, lotDerivedBuckets, productUnits, productUnitIndex, retractions, ...authority.models, ...lookup.models };
   }
 
   /** The graph as a GraphStore: mongoose's driver collections, so the writer's exact documents go out uncast. */

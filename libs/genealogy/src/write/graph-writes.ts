@@ -6,7 +6,8 @@ import { BUCKET_FIELDS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotU
 import { boundedMemo } from '../facts/bounded-memo';
 import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
-import { ConflictMark, GraphCollection, InstallFact, UnitDoc } from '../storage/graph.documents';
+import { ConflictMark, GraphCollection, InstallFact, LotDerivation, UnitDoc } from '../storage/graph.documents';
+import { DERIVED_INLINE_CAP, lotDerivedBucketId, lotDerivedBucketOf } from '../storage/lot-derived';
 
 /** The packages an installation may have come from: its lot, and its candidates when it names several. */
 const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
@@ -25,12 +26,44 @@ function placementOf(p: { refDes: string; location?: string; placedAt?: string }
   return placement;
 }
 
-/** One idempotent upsert of one graph document: the fields to $set, by path. */
+/**
+ * One idempotent upsert of one graph document: the fields to $set, by path. Or, with `push` (and `set` empty), one
+ * entry added to a capped list of a document an upsert of the same event created (a lot's inline derivations,
+ * lot-derived.ts): applied after the upserts, never merged with another write.
+ */
 export interface GraphWrite {
   collection: GraphCollection;
   id: string;
   set: Record<string, unknown>;
+  push?: CappedPush;
 }
+
+/**
+ * An entry for the list `field`, kept sorted by each entry's `key` and capped at `slice`: `$push` with `$each`, `$sort`
+ * and `$slice` to a document whose list does not hold that key yet (no upsert). So the list is the `slice` smallest
+ * keys ever pushed, each once, whatever the order, the replays and the concurrent writers.
+ */
+export interface CappedPush {
+  field: string;
+  entry: { k: string } & Record<string, unknown>;
+  slice: number;
+}
+
+/**
+ * The writes that record a derivation (a split or merge) on the lot it came out of: the entry in the lot's inline list
+ * (capped, lot-derived.ts) and in its bucket of lot_derived_buckets, with the bucket in the lot's index of them.
+ */
+function derivationWrites(lotId: string, k: string, fact: LotDerivation): GraphWrite[] {
+  const bucket = lotDerivedBucketOf(k);
+  return [
+    { collection: 'lots', id: lotId, set: { [DERIVED_BUCKET_FIELDS[bucket]!]: bucket } },
+    { collection: 'lotDerivedBuckets', id: lotDerivedBucketId(lotId, bucket), set: { lotId, bucket, [`derived.${k}`]: fact } },
+    { collection: 'lots', id: lotId, set: {}, push: { field: 'derivedInline', entry: { k, ...fact }, slice: DERIVED_INLINE_CAP } },
+  ];
+}
+
+/** `derivedBuckets.b<n>`: a bucket's field in a lot's index of its derivation buckets. */
+const DERIVED_BUCKET_FIELDS: readonly string[] = BUCKET_FIELDS.map((f) => `derived${f[0]!.toUpperCase()}${f.slice(1)}`);
 
 /** An event together with the Kafka position it was read from. */
 export interface PositionedEvent {
@@ -123,7 +156,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     case 'LotSplit': {
       const d = event.data;
       return [
-        { collection: 'lots', id: d.sourceLotId, set: { [`derived.${k}`]: { kind: 'split', lotIds: d.newLots.map((l) => l.lotId), ...meta } } },
+        ...derivationWrites(d.sourceLotId, k, { kind: 'split', lotIds: d.newLots.map((l) => l.lotId), ...meta }),
         ...d.newLots.map(
           (l): GraphWrite => ({
             collection: 'lots',
@@ -137,9 +170,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       const d = event.data;
       return [
         { collection: 'lots', id: d.lotId, set: { [`sources.${k}`]: { kind: 'merge', lotIds: d.sourceLotIds, ...meta } } },
-        ...d.sourceLotIds.map(
-          (src): GraphWrite => ({ collection: 'lots', id: src, set: { [`derived.${k}`]: { kind: 'merge', lotIds: [d.lotId], ...meta } } }),
-        ),
+        ...d.sourceLotIds.flatMap((src) => derivationWrites(src, k, { kind: 'merge', lotIds: [d.lotId], ...meta })),
       ];
     }
     case 'LotStatusChanged': {
@@ -328,10 +359,18 @@ export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
   // repeat copies it, so the writes given are never changed (a refused bulk is retried event by event from them).
   const byCollection = new Map<GraphCollection, Map<string, { write: GraphWrite; copied: boolean }>>();
   const merged: { write: GraphWrite; copied: boolean }[] = [];
+  const pushed = new Set<string>();
   for (const w of writes) {
     let ids = byCollection.get(w.collection);
     if (!ids) byCollection.set(w.collection, (ids = new Map()));
-    const existing = ids.get(w.id);
+    const existing = w.push ? undefined : ids.get(w.id);
+    if (w.push) {
+      // The first copy of an event sent twice, as across batches (the guard keeps the entry there): the same list however batched.
+      const key = JSON.stringify([w.collection, w.id, w.push.field, w.push.entry.k]);
+      if (!pushed.has(key)) merged.push({ write: w, copied: false });
+      pushed.add(key);
+      continue;
+    }
     if (!existing) {
       const entry = { write: w, copied: false };
       ids.set(w.id, entry);
