@@ -28,6 +28,7 @@ import {
   conflictMarkWrites,
   lotUseBucketOf,
   operationOf,
+  pushCapped,
 } from '@trace/genealogy/testing';
 import * as fs from 'node:fs';
 import mongoose from 'mongoose';
@@ -184,13 +185,6 @@ class Folded {
   }
 }
 
-function pushCapped(doc: Doc, { field, entry, slice }: NonNullable<GraphWrite['push']>): void {
-  const list = ((doc[field] as { k: string }[] | undefined) ??= []);
-  if (list.some((e) => e.k === entry.k)) return;
-  list.push(entry);
-  list.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  if (list.length > slice) list.length = slice;
-}
 
 /** `$set: { [path]: value }` on a document in memory: a dotted path makes (or descends into) sub-documents. */
 function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {

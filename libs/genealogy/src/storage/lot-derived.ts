@@ -1,19 +1,18 @@
 import type { FactMap, LotDerivation, LotDerivedBucketDoc, LotDoc } from './graph.documents';
-import { compare } from '../facts/facts';
+import { inOrderOfTime } from '../facts/facts';
 import { bucketedMaps, lotUseBucketOf, unitBucketId } from './lot-uses';
 
 // A lot's children (the forward edge of splits and merges) follow MongoDB's outlier pattern: a lot keeps them inline,
 // where a where-used reads them with the lot at no extra cost, up to DERIVED_INLINE_CAP entries; every derivation is also
 // written to one of the lot's buckets in lot_derived_buckets (chosen by lotUseBucketOf of its fact key), and only a lot
-// whose inline list is full (the outlier: a reel split 250,000 times) has its buckets read.
+// whose inline list is full (the outlier: a reel split more than 1,000 times) has its buckets read.
 //
-// Determinism: the inline list is `$push`ed with `$each`, `$sort: {k: 1}` and `$slice: DERIVED_INLINE_CAP`, one atomic
-// update of the lot per write, so it always holds the DERIVED_INLINE_CAP smallest fact keys of the derivations written
-// (each delivery counted, a replay included): the same list in whatever order and by however many concurrent writers they
-// arrive. The invariant a reader relies on: a list shorter than the cap was never sliced, so it holds every derivation
-// written to the lot; a list at the cap may not, and the buckets hold them all (each by its fact key, so a replay writes
-// the same field again). A replayed derivation may take a second place in the list (the list dedups nothing), so a lot
-// with many replays reaches the cap sooner and is read from its buckets: the same answer, one more round trip.
+// Determinism: the inline list is `$push`ed with `$each`, `$sort: {k: 1}` and `$slice: DERIVED_INLINE_CAP`, only to a lot
+// whose list does not hold that fact key yet (operationOf), one atomic update of the lot per write, so it always holds
+// the DERIVED_INLINE_CAP smallest fact keys of the derivations written, each once: the same list in whatever order, with
+// whatever replays and by however many concurrent writers they arrive. The invariant a reader relies on: a list shorter
+// than the cap was never sliced, so it holds every derivation written to the lot; a list at the cap may not, and the
+// buckets hold them all (each by its fact key, so a replay writes the same field again).
 
 /**
  * Inline derivations per lot: 1,000. An entry is about 310 B of BSON with one child (its fact key, kind, date and
@@ -48,8 +47,10 @@ function ownDerived(doc: LotDoc): FactMap<LotDerivation> | undefined {
  * order, whatever order the inline list and the buckets hold them in, so a reader that iterates the map (a deviation's
  * count) gives the same answer.
  */
-const inTimeOrder = (map: FactMap<LotDerivation>): FactMap<LotDerivation> =>
-  Object.fromEntries(Object.entries(map).sort(([, a], [, b]) => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(a.prov.eventId, b.prov.eventId)));
+function inTimeOrder(map: FactMap<LotDerivation>): FactMap<LotDerivation> {
+  const entries = Object.entries(map).map(([k, fact]) => ({ k, fact, at: fact.at, prov: fact.prov }));
+  return Object.fromEntries(inOrderOfTime(entries).map((e) => [e.k, e.fact]));
+}
 
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old

@@ -27,10 +27,15 @@ export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
 function push(store: FakeStore, writes: GraphWrite[]): void {
   for (const { collection, id, push: p } of writes) {
     const doc = store[collection]?.get(id);
-    const list: { k: string }[] | undefined = doc?.[p!.field];
-    if (!doc || list?.some((e) => e.k === p!.entry.k)) continue;
-    doc[p!.field] = [...(list ?? []), structuredClone(p!.entry)].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).slice(0, p!.slice);
+    if (doc) pushCapped(doc, p!);
   }
+}
+
+/** One capped push on a document in memory, as operationOf's update does it on the database. */
+export function pushCapped(doc: Record<string, any>, { field, entry, slice }: NonNullable<GraphWrite['push']>): void {
+  const list: { k: string }[] | undefined = doc[field];
+  if (list?.some((e) => e.k === entry.k)) return;
+  doc[field] = [...(list ?? []), structuredClone(entry)].sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).slice(0, slice);
 }
 
 function set(store: FakeStore, writes: GraphWrite[]): void {
