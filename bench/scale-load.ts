@@ -9,7 +9,7 @@
  *   `$set` of fields that only its event or the entity's identity determines (graphWritesFor's contract), so a
  *   document is the union of its writes in any order: the loader folds them in memory. The documents of a serial
  *   (its unit; its fields in lot_uses, lot_brand_uses, product_units, work_order_units, all bucketed by
- *   lotUseBucketOf(serial)) are computed one group of buckets at a time, from the events of the boards whose serial, or
+ *   bucketOf(serial)) are computed one group of buckets at a time, from the events of the boards whose serial, or
  *   whose system's serial, falls in the group; the few documents that are not per bucket (lots, vendors, the bucket
  *   indexes, work orders...) are folded over every group and written at the end. `--verify-loader` checks that both
  *   give the same database, document by document.
@@ -25,8 +25,8 @@ import {
   LOT_USE_BUCKETS,
   brandedUseNeeds,
   brandedUseWrites,
+  bucketOf,
   conflictMarkWrites,
-  lotUseBucketOf,
   operationOf,
   pushCapped,
 } from '@trace/genealogy/testing';
@@ -222,7 +222,7 @@ const BY_SERIAL: ReadonlySet<GraphCollection> = new Set<GraphCollection>(['lotUs
  * the events that write them need not be in the group's boards.
  */
 const ownerOf = (w: GraphWrite): number =>
-  w.collection === 'units' ? groupOf(lotUseBucketOf(w.id)) : BY_SERIAL.has(w.collection) && typeof w.set.bucket === 'number' ? groupOf(w.set.bucket) : -1;
+  w.collection === 'units' ? groupOf(bucketOf(w.id)) : BY_SERIAL.has(w.collection) && typeof w.set.bucket === 'number' ? groupOf(w.set.bucket) : -1;
 
 /**
  * Computes every document of the shape and writes each once, `insertMany` (unordered, batches of 2,000, three in
@@ -267,8 +267,8 @@ export async function loadBulk(db: Db, shape: Shape, o: LoadOptions): Promise<Lo
   for (let b = 0, first = shape.firstEventOf(0); b < shape.boards; b++) {
     firsts[b] = first;
     first += shape.boardEventCount(b);
-    boardGroups[b] = groupOf(lotUseBucketOf(shape.board(b)));
-    if (b % 4 === 0) systemGroups[b / 4] = groupOf(lotUseBucketOf(shape.system(b / 4)));
+    boardGroups[b] = groupOf(bucketOf(shape.board(b)));
+    if (b % 4 === 0) systemGroups[b / 4] = groupOf(bucketOf(shape.system(b / 4)));
   }
   if (firsts.length > 0 && firsts[shape.boards - 1]! + shape.boardEventCount(shape.boards - 1) !== events) throw new Error('bulk loader: board event counts disagree with the stream');
   if (LOT_USE_BUCKETS % GROUPS !== 0) throw new Error('bulk loader: groups must divide the buckets');

@@ -1,6 +1,6 @@
 import { TraceEvent, makeEvent, toMessage } from '@trace/contracts';
 import { ForwardTracer, SITE_WIDE } from '@trace/genealogy';
-import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, genealogyRepositoryOn } from '@trace/genealogy/testing';
+import { COLLECTIONS, GenealogyRepository, PARENT_PROJECTION, bucketId, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import mongoose from 'mongoose';
 import * as os from 'node:os';
 import { ensureJars, startLocalStack } from '../test/stack/local-stack';
@@ -83,9 +83,9 @@ interface FloorRead {
 async function levelsOf(db: Db): Promise<FloorRead[][]> {
   if ((await db.collection(COLLECTIONS.retractions).countDocuments({})) > 0) throw new Error('where-used floor: the data set has retractions; the floor reads none');
   const [index] = await db.collection<Doc>(COLLECTIONS.lotUseIndex).find({ _id: REEL as never }).toArray();
-  const bucketIds = Object.values((index?.buckets ?? {}) as Record<string, number>).map((b) => JSON.stringify([REEL, b]));
+  const bucketIds = Object.values((index?.buckets ?? {}) as Record<string, number>).map((b) => bucketId(REEL, b));
   const buckets = await db.collection<Doc>(COLLECTIONS.lotUses).find({ _id: { $in: bucketIds as never[] } }).toArray();
-  if (buckets.length !== bucketIds.length) throw new Error(`where-used floor: ${buckets.length} of ${bucketIds.length} lot_uses buckets found (is lotUsesId still JSON [lot, bucket]?)`);
+  if (buckets.length !== bucketIds.length) throw new Error(`where-used floor: ${buckets.length} of ${bucketIds.length} lot_uses buckets found`);
   const levels: FloorRead[][] = [
     [{ collection: COLLECTIONS.lots, ids: [REEL] }, { collection: COLLECTIONS.lotUseIndex, ids: [REEL] }, { collection: COLLECTIONS.retractions, ids: [] }],
     [{ collection: COLLECTIONS.lotUses, ids: bucketIds }],

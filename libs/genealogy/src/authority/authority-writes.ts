@@ -2,7 +2,7 @@ import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/cont
 import type { GraphWrite } from '../write/graph-writes';
 import type { Timed } from '../storage/graph.documents';
 import { factKey } from '../facts/provenance';
-import { BUCKET_FIELDS, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { BUCKET_FIELDS, bucketId, bucketOf } from '../storage/lot-uses';
 import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 
 /** The event types of trace.brand.v1: what a brand publishes about its own authority. */
@@ -101,11 +101,11 @@ export function authorityWritesFor(event: AuthorityEvent, k: string, meta: Timed
 export function partReceiptsWrites(d: MaterialReceivedData, vendorLotId: string, k: string): GraphWrite[] {
   const id = partReceiptsId(d.internalPartNumber, d.manufacturer, d.mpn);
   const part = { internalPartNumber: d.internalPartNumber, manufacturer: d.manufacturer, mpn: d.mpn };
-  const bucket = lotUseBucketOf(vendorLotId);
+  const bucket = bucketOf(vendorLotId);
   return [
     {
       collection: 'partReceiptBuckets',
-      id: unitBucketId(id, bucket),
+      id: bucketId(id, bucket),
       set: { ...part, bucket, [`receipts.${k}`]: { vendorLotId, vendorId: d.vendorId, lotIds: d.packages.map((p) => p.lotId) } },
     },
     { collection: 'partReceipts', id, set: { ...part, [BUCKET_FIELDS[bucket]!]: bucket } },

@@ -101,7 +101,7 @@ export interface PartReceiptsDoc {
 }
 
 /**
- * One bucket of a part's receipts (unitBucketId(partReceiptsId, lotUseBucketOf(vendorLotId))): one field per
+ * One bucket of a part's receipts (bucketId(partReceiptsId, bucketOf(vendorLotId))): one field per
  * MaterialReceived, keyed by factKey(eventId), so every receipt of a vendor lot is in one bucket.
  */
 export interface PartReceiptBucketDoc {

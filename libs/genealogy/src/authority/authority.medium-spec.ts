@@ -11,7 +11,7 @@ import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
 import { judgeWithReads } from './authority-judge';
 import { AuthorityRepository } from './authority.repository';
 import { authorityReaderOf } from './fake-authority';
-import { lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { bucketId, bucketOf } from '../storage/lot-uses';
 
 const t = (m: number): string => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const ev = (type: TraceEvent['type'], data: object, m: number, eventId: string): TraceEvent =>
@@ -77,8 +77,8 @@ describe('brand authority in a real database', () => {
     expect(Object.values(boms[0]!.revisions ?? {})[0]!.lines).toEqual([{ internalPartNumber: 'CAP-1', quantity: 3, refDes: ['C1', 'C2', 'C3'] }, { internalPartNumber: 'PCB', quantity: 1 }]);
     // The part's document lists its buckets; the receipt is in the one its vendor lot hashes to.
     const vendorLot = JSON.stringify(['V1', 'ALT1', 'L2']);
-    expect(Object.values(receipts[0]!.buckets ?? {})).toEqual([lotUseBucketOf(vendorLot)]);
-    const [bucket] = await repo.findPartReceiptBuckets([unitBucketId(receipts[0]!._id, lotUseBucketOf(vendorLot))]);
+    expect(Object.values(receipts[0]!.buckets ?? {})).toEqual([bucketOf(vendorLot)]);
+    const [bucket] = await repo.findPartReceiptBuckets([bucketId(receipts[0]!._id, bucketOf(vendorLot))]);
     expect(Object.values(bucket!.receipts ?? {})).toEqual([{ vendorLotId: vendorLot, vendorId: 'V1', lotIds: ['ALT'] }]);
   });
 });

@@ -47,7 +47,7 @@ export class AuthorityRepository implements AuthorityReader {
   findShipmentUnits(ids: string[]): Promise<ShipmentUnitsDoc[]> {
     return byIds(this.models.shipmentUnits, ids);
   }
-  /** Buckets of shipments' units, by bucket id (unitBucketId). */
+  /** Buckets of shipments' units, by bucket id (bucketId). */
   findShipmentUnitBuckets(ids: string[]): Promise<ShipmentUnitBucketDoc[]> {
     return byIds(this.models.shipmentUnitBuckets, ids);
   }
@@ -67,7 +67,7 @@ export class AuthorityRepository implements AuthorityReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]> {
     return byIds(this.models.partReceipts, ids);
   }
-  /** Buckets of parts' receipts, by bucket id (unitBucketId(partReceiptsId, bucket)). */
+  /** Buckets of parts' receipts, by bucket id (bucketId(partReceiptsId, bucket)). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]> {
     return byIds(this.models.partReceiptBuckets, ids);
   }

@@ -7,7 +7,7 @@ import { Part, PartUse, partKeyOf } from './authority-rules';
 /** The reads of a deviation's usage count, each one round trip by `_id` (GenealogyRepository and AuthorityRepository). */
 export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
-  /** By unitBucketId(partReceiptsId, bucket). */
+  /** By bucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
   findLots(ids: string[]): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */

@@ -2,7 +2,7 @@ import { TraceEvent, vendorLotId } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, fetchedOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
-import { LOT_USE_BUCKETS, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, bucketId, bucketOf } from '../storage/lot-uses';
 import { FactView, visibleReader } from '../facts/visibility';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { partReceiptsId } from './authority.documents';
@@ -77,9 +77,9 @@ describe("a part's receipts", () => {
     const buckets = docs(many, 'partReceiptBuckets');
     expect(buckets.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
     for (const b of buckets) {
-      expect(b._id).toBe(unitBucketId(PART, b.bucket));
+      expect(b._id).toBe(bucketId(PART, b.bucket));
       expect([b.internalPartNumber, b.manufacturer, b.mpn]).toEqual(['CAP-1', 'Kemet', 'ALT1']);
-      for (const r of Object.values(b.receipts as Record<string, { vendorLotId: string }>)) expect(lotUseBucketOf(r.vendorLotId)).toBe(b.bucket);
+      for (const r of Object.values(b.receipts as Record<string, { vendorLotId: string }>)) expect(bucketOf(r.vendorLotId)).toBe(b.bucket);
     }
     const held = buckets.flatMap((b) => Object.values(b.receipts as Record<string, { vendorLotId: string; vendorId: string; lotIds: string[] }>));
     expect(held.map((r) => r.vendorLotId).sort()).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());

@@ -1,7 +1,7 @@
 import type { UnitShippedData } from '@trace/contracts';
 import type { GraphWrite } from '../write/graph-writes';
 import type { Timed } from '../storage/graph.documents';
-import { BUCKET_FIELDS, bucketedUnits, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { BUCKET_FIELDS, bucketedUnits, bucketId, bucketOf } from '../storage/lot-uses';
 import type { ShipmentUnitBucketDoc, ShipmentUnitsDoc } from './authority.documents';
 
 /**
@@ -10,9 +10,9 @@ import type { ShipmentUnitBucketDoc, ShipmentUnitsDoc } from './authority.docume
  * shipment's document, so replays and any order of delivery end in the same documents and none grows with the units.
  */
 export function shipmentUnitsWrites(d: UnitShippedData, k: string, meta: Timed): GraphWrite[] {
-  const bucket = lotUseBucketOf(d.serial);
+  const bucket = bucketOf(d.serial);
   return [
-    { collection: 'shipmentUnitBuckets', id: unitBucketId(d.shipmentId, bucket), set: { shipmentId: d.shipmentId, bucket, [`units.${k}`]: { serial: d.serial, customer: d.customer, ...meta } } },
+    { collection: 'shipmentUnitBuckets', id: bucketId(d.shipmentId, bucket), set: { shipmentId: d.shipmentId, bucket, [`units.${k}`]: { serial: d.serial, customer: d.customer, ...meta } } },
     { collection: 'shipmentUnits', id: d.shipmentId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
   ];
 }

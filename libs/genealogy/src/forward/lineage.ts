@@ -1,6 +1,6 @@
 import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
-import { lotBrandUseIndexId, lotBrandUsesId, lotUsesId } from '../storage/lot-uses';
+import { bucketId, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import { splicePointsOf } from '../facts/candidates';
 import type { SpliceFact, VendorLotDoc } from '../storage/graph.documents';
 import type { ForwardReader } from './forward-reader';
@@ -77,7 +77,7 @@ export async function bucketsOf(reader: ForwardReader, lotIds: string[], scope: 
   const out = new Map<string, { bucket: number; id: string }[]>();
   const add = (lotId: string, bucket: number, id: string): void => void (out.get(lotId) ?? out.set(lotId, []).get(lotId)!).push({ bucket, id });
   if (scope.kind === 'site') {
-    for (const index of await reader.findLotUseIndexes(lotIds)) for (const b of Object.values(index.buckets ?? {})) add(index._id, b, lotUsesId(index._id, b));
+    for (const index of await reader.findLotUseIndexes(lotIds)) for (const b of Object.values(index.buckets ?? {})) add(index._id, b, bucketId(index._id, b));
   } else {
     const brands = [...new Set(scope.brands)].sort(compare);
     for (const index of await reader.findLotBrandUseIndexes(lotIds.flatMap((l) => brands.map((b) => lotBrandUseIndexId(l, b))))) {

@@ -4,7 +4,7 @@ import { FactView, RetractionReader, visibleReader } from '../facts/visibility';
 import type { BrandScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { VendorDoc, VendorLotDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
-import { vendorSuppliesId } from '../storage/lot-uses';
+import { bucketId } from '../storage/lot-uses';
 import type { ForwardReader } from './forward-reader';
 import { packagesOf, reachLots } from './lineage';
 import { unitsOfProducts } from './product-units';
@@ -74,7 +74,7 @@ export async function whereUsedOfVendor(reader: ForwardReader, vendorId: string,
 async function suppliedVendorLots(reader: ForwardReader, vendor: VendorDoc, index: VendorSupplyIndexDoc | undefined, stats: TraversalStats, batching: ForwardBatching): Promise<VendorLotDoc[]> {
   const buckets = Object.values(index?.buckets ?? {})
     .sort((a, b) => a - b)
-    .map((b) => vendorSuppliesId(vendor._id, b));
+    .map((b) => bucketId(vendor._id, b));
   const seen = new Set<string>();
   const unseen = (ids: Iterable<string>): string[] => {
     const out: string[] = [];

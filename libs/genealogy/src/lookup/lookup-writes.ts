@@ -1,6 +1,6 @@
 import { vendorLotId } from '@trace/contracts';
 import { factKey, provenanceOf } from '../facts/provenance';
-import { BUCKET_FIELDS, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { BUCKET_FIELDS, bucketId, bucketOf } from '../storage/lot-uses';
 import type { GraphWrite, PositionedEvent } from '../write/graph-writes';
 
 /**
@@ -17,10 +17,10 @@ export function lookupWritesFor({ event, position }: PositionedEvent): GraphWrit
     case 'UnitStarted': {
       const d = event.data;
       const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
-      const bucket = lotUseBucketOf(d.serial);
+      const bucket = bucketOf(d.serial);
       // Bucketed like lot uses: the unit in the bucket its serial hashes to, the bucket in the work order's document.
       return [
-        { collection: 'workOrderUnits', id: unitBucketId(d.workOrder, bucket), set: { workOrder: d.workOrder, bucket, [`units.${factKey(event.eventId)}`]: { serial: d.serial, brand: d.brand, productPartNumber: d.productPartNumber, ...meta } } },
+        { collection: 'workOrderUnits', id: bucketId(d.workOrder, bucket), set: { workOrder: d.workOrder, bucket, [`units.${factKey(event.eventId)}`]: { serial: d.serial, brand: d.brand, productPartNumber: d.productPartNumber, ...meta } } },
         { collection: 'workOrders', id: d.workOrder, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
       ];
     }

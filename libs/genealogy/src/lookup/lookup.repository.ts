@@ -29,7 +29,7 @@ export class LookupRepository implements LookupReader {
   findWorkOrders(workOrders: string[]): Promise<WorkOrderDoc[]> {
     return byIds(this.models.workOrders, workOrders);
   }
-  /** Buckets of work orders' units, by bucket id (unitBucketId). */
+  /** Buckets of work orders' units, by bucket id (bucketId). */
   findWorkOrderUnits(ids: string[]): Promise<WorkOrderUnitsDoc[]> {
     return byIds(this.models.workOrderUnits, ids);
   }

@@ -2,7 +2,7 @@ import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE, type BrandScope } from '../genealogy.types';
-import { LOT_USE_BUCKETS, UNITS_PER_READ, lotUseBucketOf, unitBucketId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, UNITS_PER_READ, bucketId, bucketOf } from '../storage/lot-uses';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { findIds } from '../id-lookup';
 import { readShipment, readWorkOrder } from './records';
@@ -50,8 +50,8 @@ describe("a work order's and a shipment's units", () => {
       const held = docs(many, buckets).filter((b) => b[ownerField] === owner);
       expect(held.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 serials over 1,024 buckets: ~970 non-empty
       for (const b of held) {
-        expect(b._id).toBe(unitBucketId(owner, b.bucket));
-        for (const u of Object.values(b.units as Record<string, { serial: string }>)) expect(lotUseBucketOf(u.serial)).toBe(b.bucket);
+        expect(b._id).toBe(bucketId(owner, b.bucket));
+        for (const u of Object.values(b.units as Record<string, { serial: string }>)) expect(bucketOf(u.serial)).toBe(b.bucket);
       }
       const serials = held.flatMap((b) => Object.values(b.units as Record<string, { serial: string }>).map((u) => u.serial)).sort();
       expect(serials).toEqual(Array.from({ length: 3_000 }, (_, i) => serial(i)));

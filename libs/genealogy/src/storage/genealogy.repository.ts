@@ -74,11 +74,11 @@ export class GenealogyRepository {
   findVendorSupplyIndexes(vendorIds: string[]): Promise<VendorSupplyIndexDoc[]> {
     return byIds(this.vendorSupplyIndex, vendorIds);
   }
-  /** Buckets of vendors' vendor lots, by bucket id (vendorSuppliesId). */
+  /** Buckets of vendors' vendor lots, by bucket id (bucketId(vendor, bucket)). */
   findVendorSupplies(ids: string[]): Promise<VendorSuppliesDoc[]> {
     return byIds(this.vendorSupplies, ids);
   }
-  /** Buckets of lots' forward edges, by bucket id (lotUsesId). */
+  /** Buckets of lots' forward edges, by bucket id (bucketId(lot, bucket)). */
   findLotUses(ids: string[]): Promise<LotUsesDoc[]> {
     return byIds(this.lotUses, ids);
   }

@@ -94,7 +94,7 @@ export interface LotDoc {
 /** A split or merge as the lot it came out of keeps it. */
 export type LotDerivation = { kind: 'split' | 'merge'; lotIds: string[] } & Timed;
 
-/** One bucket of a lot's derivations (every one of them, each by its fact key), `_id` lotDerivedBucketId(lot, bucket). */
+/** One bucket of a lot's derivations (every one of them, each by its fact key), `_id` bucketId(lot, bucket). */
 export interface LotDerivedBucketDoc {
   _id: string;
   lotId: string;
@@ -142,7 +142,7 @@ export interface UnitsIndexDoc<U> {
   units?: FactMap<U>;
 }
 
-/** One bucket of a work order's or a shipment's units (unitBucketId(owner, lotUseBucketOf(serial))): one field per event, keyed by factKey(eventId). */
+/** One bucket of a work order's or a shipment's units (bucketId(owner, bucketOf(serial))): one field per event, keyed by factKey(eventId). */
 export type UnitBucketDoc<U, Owner extends string> = { _id: string; bucket: number; units?: FactMap<U> } & Record<Owner, string>;
 
 /** One bucket of a vendor's forward edges (vendor -> vendor lot, for exposure): vendor lot ids keyed by entityKey(vendorLotId). */

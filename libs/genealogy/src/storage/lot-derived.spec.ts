@@ -12,7 +12,8 @@ import { partReceiptsId } from '../authority/authority.documents';
 import { authorityReaderOf } from '../authority/fake-authority';
 import { usesOfParts } from '../authority/deviation-usage';
 import type { LotDerivation } from './graph.documents';
-import { DERIVED_INLINE_CAP, lotDerivedBucketId, lotDerivedBucketOf } from './lot-derived';
+import { DERIVED_INLINE_CAP } from './lot-derived';
+import { bucketId, bucketOf } from './lot-uses';
 
 // A lot's children (splits and merges) in MongoDB's outlier pattern: inline up to DERIVED_INLINE_CAP, every one in its
 // bucket of lot_derived_buckets too, the buckets read only for a lot whose inline list is full.
@@ -85,11 +86,11 @@ describe("a lot's children", () => {
     const lot = store.lots!.get('REEL')!;
     const all = [...keysOf(n), factKey('ld5')].sort();
     expect(lot.derivedInline.map((e: { k: string }) => e.k)).toEqual(all.slice(0, DERIVED_INLINE_CAP));
-    expect(lot.derivedInline[0]).toEqual({ k: all[0], ...storeOf(split(n)).lotDerivedBuckets!.get(lotDerivedBucketId('REEL', lotDerivedBucketOf(all[0]!)))!.derived[all[0]!] });
+    expect(lot.derivedInline[0]).toEqual({ k: all[0], ...storeOf(split(n)).lotDerivedBuckets!.get(bucketId('REEL', bucketOf(all[0]!)))!.derived[all[0]!] });
     const buckets = docs(store, 'lotDerivedBuckets').filter((b) => b.lotId === 'REEL');
     for (const b of buckets) {
-      expect(b._id).toBe(lotDerivedBucketId('REEL', b.bucket));
-      for (const k of Object.keys(b.derived)) expect(lotDerivedBucketOf(k)).toBe(b.bucket);
+      expect(b._id).toBe(bucketId('REEL', b.bucket));
+      for (const k of Object.keys(b.derived)) expect(bucketOf(k)).toBe(b.bucket);
     }
     expect(buckets.flatMap((b) => Object.keys(b.derived)).sort()).toEqual(all);
     expect(Object.values(lot.derivedBuckets as Record<string, number>).sort((a, b) => a - b)).toEqual(buckets.map((b) => b.bucket).sort((a, b) => a - b));

@@ -1,10 +1,10 @@
 import type { FactMap, LotDerivation, LotDerivedBucketDoc, LotDoc } from './graph.documents';
 import { inOrderOfTime } from '../facts/facts';
-import { bucketedMaps, lotUseBucketOf, unitBucketId } from './lot-uses';
+import { bucketedMaps } from './lot-uses';
 
 // A lot's children (the forward edge of splits and merges) follow MongoDB's outlier pattern: a lot keeps them inline,
 // where a where-used reads them with the lot at no extra cost, up to DERIVED_INLINE_CAP entries; every derivation is also
-// written to one of the lot's buckets in lot_derived_buckets (chosen by lotUseBucketOf of its fact key), and only a lot
+// written to one of the lot's buckets in lot_derived_buckets (bucketId(lot, bucketOf(fact key))), and only a lot
 // whose inline list is full (the outlier: a reel split more than 1,000 times) has its buckets read.
 //
 // Determinism: the inline list is `$push`ed with `$each`, `$sort: {k: 1}` and `$slice: DERIVED_INLINE_CAP`, only to a lot
@@ -24,12 +24,6 @@ export const DERIVED_INLINE_CAP = 1_000;
 
 /** Derivations a reader of an outlier's buckets reads in one round trip, about: 4,000 (about 1.3 MB). */
 export const DERIVATIONS_PER_READ = 4_000;
-
-/** The `_id` of one bucket of a lot's derivations (lot_derived_buckets). */
-export const lotDerivedBucketId = unitBucketId;
-
-/** The bucket a derivation (by its fact key) is recorded in. */
-export const lotDerivedBucketOf = (k: string): number => lotUseBucketOf(k);
 
 /** Whether a lot's buckets must be read: its inline list is at the cap (a list can never be longer). */
 export const derivedOverflows = (doc: Pick<LotDoc, 'derivedInline'> | undefined): boolean => (doc?.derivedInline?.length ?? 0) >= DERIVED_INLINE_CAP;

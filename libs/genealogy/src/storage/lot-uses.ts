@@ -17,14 +17,23 @@ import type { FactMap, UnitsIndexDoc } from './graph.documents';
 /** Buckets per lot: about 1,000 serials per bucket (~60 KB) for a lot used in a million serials. */
 export const LOT_USE_BUCKETS = 1024;
 
-/** The bucket a serial's use of any lot is recorded in. Deterministic, so writes are idempotent. */
-export const lotUseBucketOf = boundedMemo((serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
+/**
+ * The bucket a fact goes to in every collection of the bucket pattern, by the key bucketId's callers choose it by (a
+ * serial, a vendor lot id, a derivation's fact key). Deterministic, so writes are idempotent; stored (bucket-ids.spec.ts).
+ */
+export const bucketOf = boundedMemo((serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
 
 /** `buckets.b<n>`: a bucket's field in an index of buckets (a lot's, a vendor's, a work order's, a shipment's), for every bucket. */
 export const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);
 
-/** The `_id` of one bucket of a lot's uses (JSON, so no lot id can collide with another's bucket). */
-export const lotUsesId = (lotId: string, bucket: number): string => JSON.stringify([lotId, bucket]);
+/**
+ * The `_id` of bucket `bucket` of an owner's facts, in every collection of the bucket pattern: a lot's uses (lot_uses,
+ * by the serial), a vendor's vendor lots (vendor_supplies, by the vendor lot), a work order's and a shipment's units
+ * (work_order_units, shipment_unit_buckets, by the serial, so every unit of a serial is in one bucket), a part's
+ * receipts (part_receipt_buckets, by the vendor lot), a lot's derivations (lot_derived_buckets, by the fact key). JSON,
+ * so no owner id can collide with another's bucket. Stored in every document written: bucket-ids.spec.ts pins it.
+ */
+export const bucketId = (ownerId: string, bucket: number): string => JSON.stringify([ownerId, bucket]);
 
 /** The `_id` of one bucket of a lot's uses by units of one brand. */
 export const lotBrandUsesId = (lotId: string, brand: string, bucket: number): string => JSON.stringify([lotId, brand, bucket]);
@@ -32,21 +41,8 @@ export const lotBrandUsesId = (lotId: string, brand: string, bucket: number): st
 /** The `_id` of the index of a lot's uses by units of one brand. */
 export const lotBrandUseIndexId = (lotId: string, brand: string): string => JSON.stringify([lotId, brand]);
 
-/**
- * The `_id` of one bucket of a vendor's vendor lots (vendor_supplies): the same pattern, the bucket chosen by
- * lotUseBucketOf(vendorLotId), so a vendor that supplied a million vendor lots holds about 1,000 per bucket.
- */
-export const vendorSuppliesId = (vendorId: string, bucket: number): string => JSON.stringify([vendorId, bucket]);
-
 /** The `_id` of one bucket of a product's units of one brand. */
 export const productUnitsId = (productPartNumber: string, brand: string, bucket: number): string => JSON.stringify([productPartNumber, brand, bucket]);
-
-/**
- * The `_id` of one bucket of a work order's units (work_order_units) or of a shipment's (shipment_unit_buckets): the
- * same pattern, the bucket chosen by lotUseBucketOf(serial), so every unit of a serial is in one bucket and a work order
- * of a million units holds about 1,000 per bucket; the work order's (the shipment's) own document lists its buckets.
- */
-export const unitBucketId = (ownerId: string, bucket: number): string => JSON.stringify([ownerId, bucket]);
 
 /** Units a reader that lists them all reads in one round trip, about: 8,000 (2 MB), however the buckets are filled. */
 export const UNITS_PER_READ = 8_000;
@@ -59,7 +55,7 @@ export interface BucketIndexDoc {
 
 /**
  * The facts of each owner `docs` lists, as one fact map per owner id, as the one map of the old layout held them: the
- * buckets (unitBucketId(owner, bucket)) its document lists, in owner then bucket order, a few at a time: the first read
+ * buckets (bucketId(owner, bucket)) its document lists, in owner then bucket order, a few at a time: the first read
  * takes `firstBuckets`, the next as many as hold about `perRead` facts by how full those turned out (an owner of a
  * million facts about 1,000,000 / perRead round trips). Merged with the map `legacyOf` a document written before the
  * buckets existed still holds (each fact keyed by its event, so one written both ways is one). `stats.roundTrips`
@@ -80,7 +76,7 @@ export async function bucketedMaps<D extends BucketIndexDoc, B extends { _id: st
   for (const doc of docs) {
     maps.set(doc._id, { ...legacyOf(doc) });
     for (const b of Object.values(doc.buckets ?? {}).sort((x, y) => x - y)) {
-      const id = unitBucketId(doc._id, b);
+      const id = bucketId(doc._id, b);
       ownerOf.set(id, doc._id);
       ids.push(id);
     }

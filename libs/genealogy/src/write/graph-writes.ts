@@ -2,12 +2,12 @@ import { KafkaPosition, TraceEvent, assemblyRefDes, vendorLotId } from '@trace/c
 import { authorityWritesFor, isAuthorityEvent, partReceiptsWrites } from '../authority/authority-writes';
 import { shipmentUnitsWrites } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
-import { BUCKET_FIELDS, lotBrandUseIndexId, lotBrandUsesId, lotUseBucketOf, lotUsesId, productUnitsId, vendorSuppliesId } from '../storage/lot-uses';
+import { BUCKET_FIELDS, bucketId, bucketOf, lotBrandUseIndexId, lotBrandUsesId, productUnitsId } from '../storage/lot-uses';
 import { boundedMemo } from '../facts/bounded-memo';
 import { entityKey, factKey, provenanceOf } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
 import { ConflictMark, GraphCollection, InstallFact, LotDerivation, UnitDoc } from '../storage/graph.documents';
-import { DERIVED_INLINE_CAP, lotDerivedBucketId, lotDerivedBucketOf } from '../storage/lot-derived';
+import { DERIVED_INLINE_CAP } from '../storage/lot-derived';
 
 /** The packages an installation may have come from: its lot, and its candidates when it names several. */
 const installedLotsOf = (i: Pick<InstallFact, 'lotId' | 'candidates'>): string[] => (i.candidates ? [...new Set([i.lotId, ...i.candidates.lotIds])] : [i.lotId]);
@@ -54,10 +54,10 @@ export interface CappedPush {
  * (capped, lot-derived.ts) and in its bucket of lot_derived_buckets, with the bucket in the lot's index of them.
  */
 function derivationWrites(lotId: string, k: string, fact: LotDerivation): GraphWrite[] {
-  const bucket = lotDerivedBucketOf(k);
+  const bucket = bucketOf(k);
   return [
     { collection: 'lots', id: lotId, set: { [DERIVED_BUCKET_FIELDS[bucket]!]: bucket } },
-    { collection: 'lotDerivedBuckets', id: lotDerivedBucketId(lotId, bucket), set: { lotId, bucket, [`derived.${k}`]: fact } },
+    { collection: 'lotDerivedBuckets', id: bucketId(lotId, bucket), set: { lotId, bucket, [`derived.${k}`]: fact } },
     { collection: 'lots', id: lotId, set: {}, push: { field: 'derivedInline', entry: { k, ...fact }, slice: DERIVED_INLINE_CAP } },
   ];
 }
@@ -109,13 +109,13 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       const d = event.data;
       const vl = vendorLotId(d);
       const lotIds = d.packages.map((p) => p.lotId);
-      const bucket = lotUseBucketOf(vl);
+      const bucket = bucketOf(vl);
       return [
         // The vendor's own document stays small: it only learns that it supplied (a vendor never registered is still one).
         { collection: 'vendors', id: d.vendorId, set: { supplied: true } },
         // The forward edge vendor -> vendor lot, for exposure, bucketed like lot uses: one field per vendor lot in the
         // bucket its id hashes to, and the bucket in the vendor's index; replays write the same fields again.
-        { collection: 'vendorSupplies', id: vendorSuppliesId(d.vendorId, bucket), set: { vendorId: d.vendorId, bucket, [`vendorLots.${entityKey(vl)}`]: vl } },
+        { collection: 'vendorSupplies', id: bucketId(d.vendorId, bucket), set: { vendorId: d.vendorId, bucket, [`vendorLots.${entityKey(vl)}`]: vl } },
         { collection: 'vendorSupplyIndex', id: d.vendorId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
         ...partReceiptsWrites(d, vl, k),
         {
@@ -193,7 +193,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     }
     case 'UnitStarted': {
       const d = event.data;
-      const bucket = lotUseBucketOf(d.serial);
+      const bucket = bucketOf(d.serial);
       return [
         {
           collection: 'units',
@@ -212,7 +212,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
     }
     case 'MaterialInstalled': {
       const d = event.data;
-      const bucket = lotUseBucketOf(d.serial);
+      const bucket = bucketOf(d.serial);
       const serialKey = serialField(d.serial);
       // Built field by field rather than by spreads: this is most of a shop floor's events. Optional fields are left
       // out rather than stored as undefined; a placement keeps the contract's fields only.
@@ -227,7 +227,7 @@ function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
       // unit's installs stay the source of truth.
       for (const lotId of installedLotsOf(install)) {
         writes.push(
-          { collection: 'lotUses', id: lotUsesId(lotId, bucket), set: { lotId, bucket, [serialKey]: d.serial } },
+          { collection: 'lotUses', id: bucketId(lotId, bucket), set: { lotId, bucket, [serialKey]: d.serial } },
           { collection: 'lotUseIndex', id: lotId, set: { [BUCKET_FIELDS[bucket]!]: bucket } },
         );
       }
@@ -320,7 +320,7 @@ export function brandedUseWrites(unit: DerivedFrom, need: BrandedUseNeed): Graph
   if (brands.length === 0) return []; // not started yet: its UnitStarted batch writes the edges
   const installed = new Set(Object.values(unit.installs ?? {}).flatMap(installedLotsOf));
   const lots = need.brandSet ? [...installed] : [...need.lots].filter((l) => installed.has(l));
-  const bucket = lotUseBucketOf(unit._id);
+  const bucket = bucketOf(unit._id);
   // Named once per unit (the memoized names above), not once per (lot, brand) edge: up to 700 lots x brands hashes.
   const serialKey = serialField(unit._id);
   const bucketKey = BUCKET_FIELDS[bucket]!;
@@ -344,7 +344,7 @@ export function conflictMarkWrites(unit: DerivedFrom): GraphWrite[] {
   if (start.claims.length < 2) return [];
   const fields = start.conflicts.map((c) => c.field);
   const conflicted: ConflictMark = fields.includes('productPartNumber') ? 'product' : fields.includes('brand') ? 'brand' : false;
-  const bucket = lotUseBucketOf(unit._id);
+  const bucket = bucketOf(unit._id);
   const ids = new Set(start.claims.map((c) => productUnitsId(c.productPartNumber, c.brand, bucket)));
   return [...ids].sort().map((id): GraphWrite => ({ collection: 'productUnits', id, set: { [`conflicted.${factKey(unit._id)}`]: conflicted } }));
 }

@@ -3,7 +3,7 @@ import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { entityKey } from '../facts/provenance';
-import { LOT_USE_BUCKETS, lotUseBucketOf, vendorSuppliesId } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, bucketId, bucketOf } from '../storage/lot-uses';
 import { whereUsedOfVendor } from '../forward/where-used';
 import type { WhereUsedRow } from '../forward/where-used.types';
 
@@ -41,11 +41,11 @@ describe("a vendor's vendor lots", () => {
     const buckets = docs(many, 'vendorSupplies');
     expect(buckets.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
     for (const b of buckets) {
-      expect(b._id).toBe(vendorSuppliesId('V', b.bucket));
+      expect(b._id).toBe(bucketId('V', b.bucket));
       expect(b.vendorId).toBe('V');
       for (const [key, vl] of Object.entries(b.vendorLots as Record<string, string>)) {
         expect(key).toBe(entityKey(vl));
-        expect(lotUseBucketOf(vl)).toBe(b.bucket);
+        expect(bucketOf(vl)).toBe(b.bucket);
       }
     }
     const held = buckets.flatMap((b) => Object.values(b.vendorLots as Record<string, string>)).sort();
