@@ -2,7 +2,8 @@ import { TraceEvent, vendorLotId } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, fetchedOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
-import { LOT_USE_BUCKETS, bucketId, bucketOf } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS } from '../storage/lot-uses';
+import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 import { FactView, visibleReader } from '../facts/visibility';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { partReceiptsId } from './authority.documents';
@@ -19,6 +20,13 @@ const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const PART = partReceiptsId('CAP-1', 'Kemet', 'ALT1');
 const code = (i: number) => `VL${String(i).padStart(5, '0')}`;
 const idOf = (i: number) => vendorLotId({ vendorId: 'V1', mpn: 'ALT1', vendorLotCode: code(i) });
+type Receipt = { vendorLotId: string; vendorId: string; lotIds: string[] };
+const PART_RECEIPTS: BucketCollection<Receipt> = {
+  collection: 'partReceiptBuckets',
+  ownerOf: (b) => partReceiptsId(b.internalPartNumber, b.manufacturer, b.mpn),
+  factsOf: (b) => b.receipts,
+  keyOf: (r) => r.vendorLotId,
+};
 
 /**
  * `n` receipts of the alternate part (one reel each, in its own vendor lot), a limited deviation of Acme for it, and
@@ -74,18 +82,14 @@ describe("a part's receipts", () => {
   it('go to several buckets once the part is received more often than one holds, each listed in the part document, which stays small (the stored layout)', () => {
     const few = storeOf(received(3));
     const many = storeOf(received(3_000));
-    const buckets = docs(many, 'partReceiptBuckets');
-    expect(buckets.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
-    for (const b of buckets) {
-      expect(b._id).toBe(bucketId(PART, b.bucket));
-      expect([b.internalPartNumber, b.manufacturer, b.mpn]).toEqual(['CAP-1', 'Kemet', 'ALT1']);
-      for (const r of Object.values(b.receipts as Record<string, { vendorLotId: string }>)) expect(bucketOf(r.vendorLotId)).toBe(b.bucket);
-    }
-    const held = buckets.flatMap((b) => Object.values(b.receipts as Record<string, { vendorLotId: string; vendorId: string; lotIds: string[] }>));
+    const buckets = ownerBuckets(many, PART_RECEIPTS, PART);
+    expect(buckets.misplaced).toEqual([]);
+    expect(buckets.numbers.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
+    const part = many.partReceipts!.get(PART)!;
+    expect(buckets.numbers).toEqual(indexedBuckets(part));
+    const held = buckets.facts.map(([, r]) => r);
     expect(held.map((r) => r.vendorLotId).sort()).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
     expect(held.find((r) => r.vendorLotId === idOf(7))).toEqual({ vendorLotId: idOf(7), vendorId: 'V1', lotIds: ['REEL-7'] });
-    const part = many.partReceipts!.get(PART)!;
-    expect(Object.values(part.buckets as Record<string, number>).sort((a, b) => a - b)).toEqual(buckets.map((b) => b.bucket).sort((a, b) => a - b));
     // The document holds the fields it does with three receipts and no receipt: bounded by the buckets (at most 1,024 small fields).
     expect(Object.keys(part).sort()).toEqual(Object.keys(few.partReceipts!.get(PART)!).sort());
     expect(Object.keys(part).sort()).toEqual(['_id', 'buckets', 'internalPartNumber', 'manufacturer', 'mpn']);

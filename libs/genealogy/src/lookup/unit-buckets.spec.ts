@@ -2,7 +2,8 @@ import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE, type BrandScope } from '../genealogy.types';
-import { LOT_USE_BUCKETS, UNITS_PER_READ, bucketId, bucketOf } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, UNITS_PER_READ } from '../storage/lot-uses';
+import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { findIds } from '../id-lookup';
 import { readShipment, readWorkOrder } from './records';
@@ -47,16 +48,13 @@ describe("a work order's and a shipment's units", () => {
     const few = storeOf(built(3));
     const many = storeOf(built(3_000));
     for (const [parent, buckets, owner, ownerField] of [['workOrders', 'workOrderUnits', 'WO1', 'workOrder'], ['shipmentUnits', 'shipmentUnitBuckets', 'SHP1', 'shipmentId']] as const) {
-      const held = docs(many, buckets).filter((b) => b[ownerField] === owner);
-      expect(held.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 serials over 1,024 buckets: ~970 non-empty
-      for (const b of held) {
-        expect(b._id).toBe(bucketId(owner, b.bucket));
-        for (const u of Object.values(b.units as Record<string, { serial: string }>)) expect(bucketOf(u.serial)).toBe(b.bucket);
-      }
-      const serials = held.flatMap((b) => Object.values(b.units as Record<string, { serial: string }>).map((u) => u.serial)).sort();
-      expect(serials).toEqual(Array.from({ length: 3_000 }, (_, i) => serial(i)));
+      const units: BucketCollection<{ serial: string }> = { collection: buckets, ownerOf: (b) => b[ownerField], factsOf: (b) => b.units, keyOf: (u) => u.serial };
+      const held = ownerBuckets(many, units, owner);
+      expect(held.misplaced).toEqual([]);
+      expect(held.numbers.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 serials over 1,024 buckets: ~970 non-empty
+      expect(held.facts.map(([, u]) => u.serial).sort()).toEqual(Array.from({ length: 3_000 }, (_, i) => serial(i)));
       const doc = many[parent]!.get(owner)!;
-      expect(Object.values(doc.buckets as Record<string, number>).sort((a, b) => a - b)).toEqual(held.map((b) => b.bucket).sort((a, b) => a - b));
+      expect(held.numbers).toEqual(indexedBuckets(doc));
       // The document holds the fields it does with three units and no unit: bounded by the buckets (at most 1,024 small fields).
       expect(Object.keys(doc).sort()).toEqual(Object.keys(few[parent]!.get(owner)!).sort());
       expect(Object.keys(doc).sort()).toEqual(['_id', 'buckets']);

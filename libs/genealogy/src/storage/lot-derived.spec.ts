@@ -14,6 +14,7 @@ import { usesOfParts } from '../authority/deviation-usage';
 import type { LotDerivation } from './graph.documents';
 import { DERIVED_INLINE_CAP } from './lot-derived';
 import { bucketId, bucketOf } from './lot-uses';
+import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 
 // A lot's children (splits and merges) in MongoDB's outlier pattern: inline up to DERIVED_INLINE_CAP, every one in its
 // bucket of lot_derived_buckets too, the buckets read only for a lot whose inline list is full.
@@ -21,6 +22,7 @@ import { bucketId, bucketOf } from './lot-uses';
 const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 const PART = partReceiptsId('CAP-1', 'Kemet', 'ALT1');
 const child = (i: number) => `C-${String(i).padStart(5, '0')}`;
+const LOT_DERIVED_BUCKETS: BucketCollection<LotDerivation> = { collection: 'lotDerivedBuckets', ownerOf: (b) => b.lotId, factsOf: (b) => b.derived, keyOf: (_, k) => k };
 
 /**
  * A reel of the alternate part under a limited deviation of Acme, split `n` times (one child each, event ids sp1..spN)
@@ -87,13 +89,10 @@ describe("a lot's children", () => {
     const all = [...keysOf(n), factKey('ld5')].sort();
     expect(lot.derivedInline.map((e: { k: string }) => e.k)).toEqual(all.slice(0, DERIVED_INLINE_CAP));
     expect(lot.derivedInline[0]).toEqual({ k: all[0], ...storeOf(split(n)).lotDerivedBuckets!.get(bucketId('REEL', bucketOf(all[0]!)))!.derived[all[0]!] });
-    const buckets = docs(store, 'lotDerivedBuckets').filter((b) => b.lotId === 'REEL');
-    for (const b of buckets) {
-      expect(b._id).toBe(bucketId('REEL', b.bucket));
-      for (const k of Object.keys(b.derived)) expect(bucketOf(k)).toBe(b.bucket);
-    }
-    expect(buckets.flatMap((b) => Object.keys(b.derived)).sort()).toEqual(all);
-    expect(Object.values(lot.derivedBuckets as Record<string, number>).sort((a, b) => a - b)).toEqual(buckets.map((b) => b.bucket).sort((a, b) => a - b));
+    const buckets = ownerBuckets(store, LOT_DERIVED_BUCKETS, 'REEL');
+    expect(buckets.misplaced).toEqual([]);
+    expect(buckets.facts.map(([k]) => k).sort()).toEqual(all);
+    expect(buckets.numbers).toEqual(indexedBuckets(lot, 'derivedBuckets'));
     // The cap from the BSON size: a full list of one-child splits is about 0.3 MB (under 2% of the 16 MB limit).
     const size = mongoose.mongo.BSON.calculateObjectSize(lot);
     expect(size).toBeGreaterThan(DERIVED_INLINE_CAP * 200);

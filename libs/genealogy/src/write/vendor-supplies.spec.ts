@@ -3,7 +3,8 @@ import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { entityKey } from '../facts/provenance';
-import { LOT_USE_BUCKETS, bucketId, bucketOf } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS } from '../storage/lot-uses';
+import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 import { whereUsedOfVendor } from '../forward/where-used';
 import type { WhereUsedRow } from '../forward/where-used.types';
 
@@ -27,6 +28,7 @@ function supplied(n: number): TraceEvent[] {
   return events;
 }
 const idOf = (i: number) => vendorLotId({ vendorId: 'V', mpn: 'CAP', vendorLotCode: code(i) });
+const VENDOR_SUPPLIES: BucketCollection<string> = { collection: 'vendorSupplies', ownerOf: (b) => b.vendorId, factsOf: (b) => b.vendorLots, keyOf: (vl) => vl };
 const docs = (store: FakeStore, collection: string) => [...(store[collection]?.values() ?? [])];
 const collect = async (rows: AsyncGenerator<WhereUsedRow>): Promise<WhereUsedRow[]> => {
   const out: WhereUsedRow[] = [];
@@ -38,19 +40,12 @@ describe("a vendor's vendor lots", () => {
   it('go to several buckets once the vendor supplied more than one holds, each listed in the index, and leave the vendor document its own facts (the stored layout)', () => {
     const few = storeOf(supplied(3));
     const many = storeOf(supplied(3_000));
-    const buckets = docs(many, 'vendorSupplies');
-    expect(buckets.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
-    for (const b of buckets) {
-      expect(b._id).toBe(bucketId('V', b.bucket));
-      expect(b.vendorId).toBe('V');
-      for (const [key, vl] of Object.entries(b.vendorLots as Record<string, string>)) {
-        expect(key).toBe(entityKey(vl));
-        expect(bucketOf(vl)).toBe(b.bucket);
-      }
-    }
-    const held = buckets.flatMap((b) => Object.values(b.vendorLots as Record<string, string>)).sort();
-    expect(held).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
-    expect(Object.values(many.vendorSupplyIndex!.get('V')!.buckets as Record<string, number>).sort((a, b) => a - b)).toEqual(buckets.map((b) => b.bucket).sort((a, b) => a - b));
+    const buckets = ownerBuckets(many, VENDOR_SUPPLIES, 'V');
+    expect(buckets.misplaced).toEqual([]);
+    expect(buckets.numbers.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
+    expect(buckets.numbers).toEqual(indexedBuckets(many.vendorSupplyIndex!.get('V')));
+    expect(buckets.facts.map(([key]) => key)).toEqual(buckets.facts.map(([, vl]) => entityKey(vl)));
+    expect(buckets.facts.map(([, vl]) => vl).sort()).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
     // The vendor document holds the fields it does with three vendor lots, under 1 KB: nothing that grows with them.
     const vendor = many.vendors!.get('V')!;
     expect(Object.keys(vendor).sort()).toEqual(Object.keys(few.vendors!.get('V')!).sort());
