@@ -6,7 +6,7 @@ import { judgeWithReads } from '../authority/authority-judge';
 import { authorityReaderOf } from '../authority/fake-authority';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { BackwardTracer } from '../backward/backward-tracer';
-import { FakeStore, applyWrites, fetchedOf, readerOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, applyWrites, fetchedOf, readerOf } from '../testing/fake-graph';
 import { GenealogyModule } from '../genealogy.module';
 import { GenealogyRepository } from './genealogy.repository';
 import { GraphWriteRepository } from '../write/graph-write.repository';
@@ -39,6 +39,19 @@ describe('the graph in a real database', () => {
     moduleRef = await mediumModule([GenealogyModule]);
   });
   afterEach(() => moduleRef.close());
+
+  /**
+   * `events` written as one batch, then the last `replayed` of them again, last first, as another (a replayed batch in
+   * another order, each event at its own position); with the database and the store the same events fold to without one.
+   */
+  const appliedAndReplayed = async (events: TraceEvent[], replayed = 200): Promise<{ db: NonNullable<Connection['db']>; store: FakeStore }> => {
+    const writer = moduleRef.get(GraphWriteRepository);
+    await writer.apply(writesOf(events));
+    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, replayed).flatMap(graphWritesFor)));
+    const store: FakeStore = {};
+    applyWrites(store, positioned(events).flatMap(graphWritesFor));
+    return { db: moduleRef.get<Connection>(getConnectionToken()).db!, store };
+  };
 
   it('stores what the writes say, so the genealogy read from the database equals the one built without it, replays included', async () => {
     const { ids, events } = gatewayScenario('med-');
@@ -122,16 +135,12 @@ describe('the graph in a real database', () => {
       events.push(makeEvent('MaterialReceived', { receiptId: `vs-R${i}`, vendorId: 'vs-V', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: `VL${i}`, receivedAt: t, uom: 'pcs', packages: [{ lotId: `vs-REEL-${i}`, quantity: 9 }] }, { occurredAt: t, eventId: `vs-r${i}` }));
     }
     events.push(makeEvent('MaterialInstalled', { serial: 'vs-B', lotId: 'vs-REEL-7', quantity: 1, refDes: ['C1'] }, { occurredAt: t, eventId: 'vs-i' }));
-    const writer = moduleRef.get(GraphWriteRepository);
-    await writer.apply(writesOf(events));
-    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 100).flatMap(graphWritesFor))); // a replayed batch, in another order
-    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+    const { db, store } = await appliedAndReplayed(events, 100);
     const vendor = await db.collection<{ _id: string }>(COLLECTIONS.vendors).findOne({ _id: 'vs-V' });
     expect(Object.keys(vendor!).sort()).toEqual(['_id', 'registration', 'statuses', 'supplied']);
     const index = await db.collection<{ _id: string; buckets: Record<string, number> }>(COLLECTIONS.vendorSupplyIndex).findOne({ _id: 'vs-V' });
     const buckets = Object.values(index!.buckets);
     expect(buckets.length).toBeGreaterThan(100);
-    const store = storeOf(events);
     expect(buckets.sort((a, b) => a - b)).toEqual([...store.vendorSupplies!.values()].map((b) => b.bucket as number).sort((a, b) => a - b));
     const answerOf = async (w: VendorWhereUsed | null) => {
       const rows: WhereUsedRow[] = [];
@@ -151,12 +160,7 @@ describe('the graph in a real database', () => {
       events.push(makeEvent('UnitStarted', { serial: `wb-S${i}`, brand, productPartNumber: `wb-${brand}`, workOrder: 'wb-WO' }, { occurredAt: t(i % 7), eventId: `wb-s${i}` }));
       events.push(makeEvent('UnitShipped', { serial: `wb-S${i}`, shipmentId: 'wb-SHP', customer: i % 2 === 0 ? 'Northwind' : 'Initech' }, { occurredAt: t(10 + (i % 7)), eventId: `wb-x${i}` }));
     }
-    const writer = moduleRef.get(GraphWriteRepository);
-    await writer.apply(writesOf(events));
-    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 200).flatMap(graphWritesFor))); // a replayed batch, in another order
-    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
-    const store: FakeStore = {};
-    applyWrites(store, positioned(events).flatMap(graphWritesFor));
+    const { db, store } = await appliedAndReplayed(events);
     for (const [collection, id, buckets] of [[COLLECTIONS.workOrders, 'wb-WO', 'workOrderUnits'], [COLLECTIONS.shipmentUnits, 'wb-SHP', 'shipmentUnitBuckets']] as const) {
       const doc = await db.collection<{ _id: string; buckets: Record<string, number> }>(collection).findOne({ _id: id });
       expect(Object.keys(doc!).sort()).toEqual(['_id', 'buckets']);
@@ -189,12 +193,7 @@ describe('the graph in a real database', () => {
       events.push(makeEvent('UnitStarted', { serial: `pr-S${i}`, brand: 'Acme', productPartNumber: 'pr-P', workOrder: 'pr-WO' }, { occurredAt: t(2), eventId: `pr-s${i}` }));
       events.push(makeEvent('MaterialInstalled', { serial: `pr-S${i}`, lotId: `pr-REEL-${i * 250}`, quantity: 1, refDes: ['C1'] }, { occurredAt: t(3 + i), eventId: `pr-i${i}` }));
     }
-    const writer = moduleRef.get(GraphWriteRepository);
-    await writer.apply(writesOf(events));
-    await writer.apply(mergeGraphWrites(positioned(events).reverse().slice(0, 200).flatMap(graphWritesFor))); // a replayed batch, in another order
-    const db = moduleRef.get<Connection>(getConnectionToken()).db!;
-    const store: FakeStore = {};
-    applyWrites(store, positioned(events).flatMap(graphWritesFor));
+    const { db, store } = await appliedAndReplayed(events);
     const part = await db.collection<{ _id: string; buckets: Record<string, number> }>(COLLECTIONS.partReceipts).findOne({ _id: partReceiptsId('pr-CAP', 'Kemet', 'pr-ALT') });
     expect(Object.keys(part!).sort()).toEqual(['_id', 'buckets', 'internalPartNumber', 'manufacturer', 'mpn']);
     expect(Object.values(part!.buckets).length).toBeGreaterThan(100);
