@@ -62,7 +62,18 @@ describe('the NDJSON stream reader, paced', () => {
 });
 
 describe('the frame pacer', () => {
-  const stubs = (): { frames: (() => void)[]; restore: () => void; hidden: (h: boolean) => void } => {
+  interface Page {
+    /** The pacer under test: an 8 ms budget on a clock at 0 when it was made. */
+    pause: () => Promise<void> | undefined;
+    /** Sets the clock the pacer reads. */
+    at: (ms: number) => void;
+    /** Draws the next frame the page was asked for (its requestAnimationFrame callback). */
+    drawFrame: () => void;
+    hidden: (h: boolean) => void;
+  }
+
+  /** `run` with a pacer in a page whose frames, clock and visibility the case drives; the globals restored after. */
+  const inPage = async (run: (page: Page) => Promise<void>): Promise<void> => {
     const frames: (() => void)[] = [];
     let visibility = 'visible';
     const listeners = new Set<() => void>();
@@ -76,53 +87,47 @@ describe('the frame pacer', () => {
       removeEventListener: (_: string, f: () => void) => listeners.delete(f),
     };
     g.requestAnimationFrame = (f: () => void) => frames.push(f);
-    return {
-      frames,
-      restore: () => Object.assign(g, saved),
-      hidden: (h) => {
-        visibility = h ? 'hidden' : 'visible';
-        for (const f of [...listeners]) f();
-      },
-    };
-  };
-
-  it('lets work run within its budget, then waits until a frame is drawn, then grants a new budget', async () => {
-    const env = stubs();
     try {
       let t = 0;
-      const pause = framePacer(8, () => t);
-      t = 7;
+      await run({
+        pause: framePacer(8, () => t),
+        at: (ms) => (t = ms),
+        drawFrame: () => frames.shift()!(),
+        hidden: (h) => {
+          visibility = h ? 'hidden' : 'visible';
+          for (const f of [...listeners]) f();
+        },
+      });
+    } finally {
+      Object.assign(g, saved);
+    }
+  };
+
+  it('lets work run within its budget, then waits until a frame is drawn, then grants a new budget', () =>
+    inPage(async ({ pause, at, drawFrame }) => {
+      at(7);
       expect(pause()).toBeUndefined();
-      t = 9;
+      at(9);
       const wait = pause();
       expect(wait).toBeInstanceOf(Promise);
       let resumed = false;
       void wait!.then(() => (resumed = true));
       await new Promise((r) => setTimeout(r, 5));
       expect(resumed).toBe(false); // no frame yet
-      env.frames.shift()!(); // the frame's callback; the pacer resumes once it is drawn
+      drawFrame(); // the pacer resumes once it is drawn
       await new Promise((r) => setTimeout(r, 5));
       expect(resumed).toBe(true);
-      t = 12;
+      at(12);
       expect(pause()).toBeUndefined(); // the budget counts from the frame
-    } finally {
-      env.restore();
-    }
-  });
+    }));
 
-  it('never waits in a hidden page, and stops waiting when the page is hidden', async () => {
-    const env = stubs();
-    try {
-      let t = 0;
-      const pause = framePacer(8, () => t);
-      t = 20;
+  it('never waits in a hidden page, and stops waiting when the page is hidden', () =>
+    inPage(async ({ pause, at, hidden }) => {
+      at(20);
       const wait = pause()!;
-      env.hidden(true); // no frame will come
+      hidden(true); // no frame will come
       await expect(wait).resolves.toBeUndefined();
-      t = 40;
+      at(40);
       expect(pause()).toBeUndefined();
-    } finally {
-      env.restore();
-    }
-  });
+    }));
 });
