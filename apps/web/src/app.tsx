@@ -1,70 +1,41 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ComponentType, type FormEvent, useEffect, useState } from 'react';
+import { type ComponentType, type FormEvent, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
 import type { Freshness as FreshnessInfo, SessionInfo } from './api-types';
+import { Chunk, useChunk } from './chunk';
 import { SearchPage } from './pages/search-page';
 import { Link, navigate, useLocation } from './router';
 import { type PageChunk, pageChunkOf, routeOf } from './search-routing';
 
 // Each page is its own chunk, loaded when first shown: the first paint carries the shell, sign-in and search only. The
 // chunk of the page a load lands on is fetched at the app's start, beside the session (preloadPageOf, from main.tsx),
-// and a page whose chunk is in draws at once. Not React.lazy and Suspense: a lazy component suspends on its first
-// render even when its module is in, and the session's answer renders synchronously (TanStack Query's
-// useSyncExternalStore), so React showed the fallback and then held it for 300 ms (its throttle on revealing a
-// Suspense boundary) before drawing the page: bench/web.bench.ts, the lot page drawn after navigation.
+// and a page whose chunk is in draws at once (Chunk, useChunk: not React.lazy, whose Suspense fallback held the lot
+// page back 300 ms after its chunk was in; bench/web.bench.ts, the lot page drawn after navigation).
 const chunks = {
-  admin: () => import('./pages/admin-page'),
-  brands: () => import('./pages/brand-authority-page'),
-  commonality: () => import('./pages/commonality-page'),
-  lot: () => import('./pages/lot-page'),
-  records: () => import('./pages/record-pages'),
-  reports: () => import('./pages/reports-page'),
-  serial: () => import('./pages/serial-page'),
-  vendor: () => import('./pages/vendor-page'),
-} satisfies Record<PageChunk, () => Promise<unknown>>;
-type ChunkModule<K extends PageChunk> = Awaited<ReturnType<(typeof chunks)[K]>>;
-
-/** Every chunk asked for, and each one in; a chunk that failed to load is asked for again when next shown. */
-const asked = new Map<PageChunk, Promise<unknown>>();
-const loaded = new Map<PageChunk, unknown>();
-function loadChunk<K extends PageChunk>(chunk: K): Promise<ChunkModule<K>> {
-  let p = asked.get(chunk);
-  if (!p) {
-    p = chunks[chunk]().then((m) => {
-      loaded.set(chunk, m);
-      return m;
-    });
-    p.catch(() => asked.delete(chunk));
-    asked.set(chunk, p);
-  }
-  return p as Promise<ChunkModule<K>>;
-}
+  admin: new Chunk(() => import('./pages/admin-page')),
+  brands: new Chunk(() => import('./pages/brand-authority-page')),
+  commonality: new Chunk(() => import('./pages/commonality-page')),
+  lot: new Chunk(() => import('./pages/lot-page')),
+  records: new Chunk(() => import('./pages/record-pages')),
+  reports: new Chunk(() => import('./pages/reports-page')),
+  serial: new Chunk(() => import('./pages/serial-page')),
+  vendor: new Chunk(() => import('./pages/vendor-page')),
+} satisfies Record<PageChunk, Chunk<unknown>>;
 
 /** Starts fetching the chunk of the page at `path`, if it has one of its own (the shell's pages do not). */
 export function preloadPageOf(path: string): void {
   const chunk = pageChunkOf(path);
   // A failed fetch is the page's own to show: it asks again and shows the error.
-  if (chunk) loadChunk(chunk).catch(() => undefined);
+  if (chunk) chunks[chunk].load().catch(() => undefined);
 }
 
 /** A page of a chunk: drawn at once if the chunk is in, else once it is, a loading state till then (or the error). */
-function pageOf<K extends PageChunk, P extends object>(chunk: K, pick: (m: ChunkModule<K>) => ComponentType<P>): ComponentType<P> {
+function pageOf<M, P extends object>(chunk: Chunk<M>, pick: (m: M) => ComponentType<P>): ComponentType<P> {
   return function ChunkPage(props: P) {
-    const [state, setState] = useState<{ module?: ChunkModule<K>; error?: string }>(() => ({ module: loaded.get(chunk) as ChunkModule<K> | undefined }));
-    useEffect(() => {
-      if (state.module) return;
-      let live = true;
-      loadChunk(chunk).then(
-        (module) => live && setState({ module }),
-        (error: unknown) => live && setState({ error: error instanceof Error ? error.message : String(error) }),
-      );
-      return () => {
-        live = false;
-      };
-    }, [state.module]);
-    if (state.error !== undefined) return <p role="alert">The page could not be loaded: {state.error}</p>;
-    if (!state.module) return <Loading />;
-    const Page = pick(state.module);
+    const { module, error } = useChunk(chunk);
+    if (error !== undefined) return <p role="alert">The page could not be loaded: {error}</p>;
+    if (module === undefined) return <Loading />;
+    const Page = pick(module);
     return <Page {...props} />;
   };
 }
@@ -75,16 +46,16 @@ const Loading = () => (
   </p>
 );
 
-const AdminPage = pageOf('admin', (m) => m.AdminPage);
-const CommonalityPage = pageOf('commonality', (m) => m.CommonalityPage);
-const LotPage = pageOf('lot', (m) => m.LotPage);
-const ReportsPage = pageOf('reports', (m) => m.ReportsPage);
-const SerialPage = pageOf('serial', (m) => m.SerialPage);
-const VendorPage = pageOf('vendor', (m) => m.VendorPage);
-const ShipmentPage = pageOf('records', (m) => m.ShipmentPage);
-const VendorLotPage = pageOf('records', (m) => m.VendorLotPage);
-const WorkOrderPage = pageOf('records', (m) => m.WorkOrderPage);
-const BrandPages = pageOf('brands', (m) => m.BrandPages);
+const AdminPage = pageOf(chunks.admin, (m) => m.AdminPage);
+const CommonalityPage = pageOf(chunks.commonality, (m) => m.CommonalityPage);
+const LotPage = pageOf(chunks.lot, (m) => m.LotPage);
+const ReportsPage = pageOf(chunks.reports, (m) => m.ReportsPage);
+const SerialPage = pageOf(chunks.serial, (m) => m.SerialPage);
+const VendorPage = pageOf(chunks.vendor, (m) => m.VendorPage);
+const ShipmentPage = pageOf(chunks.records, (m) => m.ShipmentPage);
+const VendorLotPage = pageOf(chunks.records, (m) => m.VendorLotPage);
+const WorkOrderPage = pageOf(chunks.records, (m) => m.WorkOrderPage);
+const BrandPages = pageOf(chunks.brands, (m) => m.BrandPages);
 
 /** Who is signed in: asked once, at the app's start (main.tsx, beside the page's chunk), and by App. */
 export const sessionQuery = { queryKey: ['session'], queryFn: currentSession, staleTime: Infinity };
