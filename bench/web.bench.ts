@@ -153,6 +153,10 @@ export interface WebFigures {
   loadFrameGap: number[];
   /** The longest gap over the whole page, load and stream (what this bench measured before 2026-12-02): information. */
   pageFrameGap: number[];
+  /** The lot page's load: from navigation until the page is drawn (its where-used count first showing). */
+  lotShown: number[];
+  /** The longest long task (> 50 ms, 0 if none) that began before the lot page was drawn: its load's longest freeze. */
+  loadLongest: number[];
 }
 
 /** The web app's figures: `runs` runs of each measure, a where-used stream of `rows` rows. */
@@ -172,6 +176,8 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
   const streamFrameGap: number[] = [];
   const loadFrameGap: number[] = [];
   const pageFrameGap: number[] = [];
+  const lotShown: number[] = [];
+  const loadLongest: number[] = [];
   const parseFloor: number[] = [];
   const streamFloor: number[] = [];
   try {
@@ -233,16 +239,18 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
       streamFrameGap.push(s.streamFrameGap);
       loadFrameGap.push(s.loadFrameGap);
       pageFrameGap.push(s.maxFrameGap);
+      lotShown.push(s.streamFrom);
+      loadLongest.push(Math.max(0, ...s.longTasks.filter((t) => t.start < s.streamFrom!).map((t) => t.duration)));
       if (process.env.BENCH_WEB_VERBOSE) process.stdout.write(`[bench:web] stream ${Math.round(s.streamFrom)}-${Math.round(s.streamTo)} ms after navigation; long tasks [start, ms]: ${JSON.stringify(s.longTasks.map((t) => [Math.round(t.start), Math.round(t.duration)]))}\n`);
       await c2.close();
-      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms (${loadFrameGap.at(-1)!.toFixed(0)} ms in the page's load before it)`);
+      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms (${loadFrameGap.at(-1)!.toFixed(0)} ms in the page's load before it, drawn ${lotShown.at(-1)!.toFixed(0)} ms after navigation, its longest task ${loadLongest.at(-1)!.toFixed(0)} ms)`);
     }
   } finally {
     await browser.close();
     server.close();
     if (!prebuilt) rmSync(root, { recursive: true, force: true });
   }
-  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap };
+  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, loadLongest };
 }
 
 async function main(): Promise<void> {
@@ -255,7 +263,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   const commit = commitInfo();
   const web = await benchWeb({ runs: Number(arg('runs') ?? 5), rows: Number(arg('rows') ?? 100_000) });
-  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap } = web;
+  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, loadLongest } = web;
   const out = [
     `genealogy of 5,000 nodes (${(genealogyBytes / 1024 / 1024).toFixed(1)} MiB of JSON), ${RUNS} runs:`,
     `  answer -> tree drawn:              ${fmt(treeDrawn)}`,
@@ -271,6 +279,9 @@ async function main(): Promise<void> {
     `  longest gap between frames:        ${fmt(streamFrameGap)}  runs: ${streamFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
     `  the same in the page's load before: ${fmt(loadFrameGap)}  runs: ${loadFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
     `  the same over the whole page:      ${fmt(pageFrameGap)}  runs: ${pageFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
+    `the lot page's load (before the stream):`,
+    `  navigation -> page drawn:          ${fmt(lotShown)}  runs: ${lotShown.map((x) => x.toFixed(0)).join(', ')}`,
+    `  longest long task before it:       ${fmt(loadLongest)}  runs: ${loadLongest.map((x) => x.toFixed(0)).join(', ')}`,
   ];
   const loadAtEnd = loadavg()[0]!;
   const metric = (id: string, label: string, value: number, unit: string, goal?: string): Metric => ({ id, label, value, unit, better: 'lower', ...(goal ? { goal } : {}) });
@@ -289,6 +300,8 @@ async function main(): Promise<void> {
       metric('web.stream.frame_gap', 'web: where-used stream, longest gap between frames', median(streamFrameGap), 'ms'),
       metric('web.stream.frame_gap_over_budget', 'web: where-used stream, longest frame gap / 100 ms', median(streamFrameGap) / 100, 'x', '<= 1'),
       metric('web.stream.load_frame_gap', 'web: the lot page, longest frame gap in its load before the stream', median(loadFrameGap), 'ms'),
+      metric('web.lot.shown', 'web: the lot page, navigation -> page drawn (its where-used count first showing)', median(lotShown), 'ms'),
+      metric('web.lot.load_longest_task', 'web: the lot page, longest long task before it is drawn (0: none over 50 ms)', median(loadLongest), 'ms'),
       metric('web.stream.page_frame_gap', 'web: the lot page, longest frame gap over load and stream', median(pageFrameGap), 'ms'),
       metric('web.stream.long_tasks', 'web: where-used stream, long tasks (> 50 ms)', median(streamLongCount), 'tasks'),
       metric('web.stream.longest_task', 'web: where-used stream, longest long task', median(streamLongest), 'ms'),

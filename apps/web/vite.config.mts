@@ -14,6 +14,11 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     rolldownOptions: {
+      // What every page needs from node_modules (React, React DOM, TanStack Query: 250 kB of the first load's 262 kB) is
+      // a chunk of its own, whose name changes only when those packages do: the API serves assets as immutable, so after a
+      // deploy that changes the app's code a browser fetches the 12 kB entry again, not the 250 kB (and keeps V8's code
+      // cache of it). The pages' own libraries (TanStack Table and Virtual, dagre) stay in the chunks of the pages using them.
+      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|@tanstack[\\/](query-core|react-query))[\\/]/ }] } },
       // TanStack Query marks its modules "use client" for server-rendering frameworks; a plain SPA has nothing to keep.
       onLog(level, log, handler) {
         if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;

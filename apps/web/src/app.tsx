@@ -1,26 +1,68 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, Suspense, lazy, useState } from 'react';
+import { type ComponentType, type FormEvent, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
 import type { Freshness as FreshnessInfo, SessionInfo } from './api-types';
+import { Chunk, useChunk } from './chunk';
 import { SearchPage } from './pages/search-page';
 import { Link, navigate, useLocation } from './router';
-import { routeOf } from './search-routing';
+import { type PageChunk, pageChunkOf, routeOf } from './search-routing';
 
-// Each page is its own chunk, loaded when first shown: the first paint carries the shell, sign-in and search only.
-const AdminPage = lazy(() => import('./pages/admin-page').then((m) => ({ default: m.AdminPage })));
-const CommonalityPage = lazy(() => import('./pages/commonality-page').then((m) => ({ default: m.CommonalityPage })));
-const LotPage = lazy(() => import('./pages/lot-page').then((m) => ({ default: m.LotPage })));
-const ReportsPage = lazy(() => import('./pages/reports-page').then((m) => ({ default: m.ReportsPage })));
-const SerialPage = lazy(() => import('./pages/serial-page').then((m) => ({ default: m.SerialPage })));
-const VendorPage = lazy(() => import('./pages/vendor-page').then((m) => ({ default: m.VendorPage })));
-const ShipmentPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.ShipmentPage })));
-const VendorLotPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.VendorLotPage })));
-const WorkOrderPage = lazy(() => import('./pages/record-pages').then((m) => ({ default: m.WorkOrderPage })));
-const BrandPages = lazy(() => import('./pages/brand-authority-page').then((m) => ({ default: m.BrandPages })));
+// Each page is its own chunk, loaded when first shown: the first paint carries the shell, sign-in and search only. The
+// chunk of the page a load lands on is fetched at the app's start, beside the session (preloadPageOf, from main.tsx),
+// and a page whose chunk is in draws at once (Chunk, useChunk: not React.lazy, whose Suspense fallback held the lot
+// page back 300 ms after its chunk was in; bench/web.bench.ts, the lot page drawn after navigation).
+const chunks = {
+  admin: new Chunk(() => import('./pages/admin-page')),
+  brands: new Chunk(() => import('./pages/brand-authority-page')),
+  commonality: new Chunk(() => import('./pages/commonality-page')),
+  lot: new Chunk(() => import('./pages/lot-page')),
+  records: new Chunk(() => import('./pages/record-pages')),
+  reports: new Chunk(() => import('./pages/reports-page')),
+  serial: new Chunk(() => import('./pages/serial-page')),
+  vendor: new Chunk(() => import('./pages/vendor-page')),
+} satisfies Record<PageChunk, Chunk<unknown>>;
+
+/** Starts fetching the chunk of the page at `path`, if it has one of its own (the shell's pages do not). */
+export function preloadPageOf(path: string): void {
+  const chunk = pageChunkOf(path);
+  // A failed fetch is the page's own to show: it asks again and shows the error.
+  if (chunk) chunks[chunk].load().catch(() => undefined);
+}
+
+/** A page of a chunk: drawn at once if the chunk is in, else once it is, a loading state till then (or the error). */
+function pageOf<M, P extends object>(chunk: Chunk<M>, pick: (m: M) => ComponentType<P>): ComponentType<P> {
+  return function ChunkPage(props: P) {
+    const { module, error } = useChunk(chunk);
+    if (error !== undefined) return <p role="alert">The page could not be loaded: {error}</p>;
+    if (module === undefined) return <Loading />;
+    const Page = pick(module);
+    return <Page {...props} />;
+  };
+}
+
+const Loading = () => (
+  <p className="loading" role="status">
+    Loading…
+  </p>
+);
+
+const AdminPage = pageOf(chunks.admin, (m) => m.AdminPage);
+const CommonalityPage = pageOf(chunks.commonality, (m) => m.CommonalityPage);
+const LotPage = pageOf(chunks.lot, (m) => m.LotPage);
+const ReportsPage = pageOf(chunks.reports, (m) => m.ReportsPage);
+const SerialPage = pageOf(chunks.serial, (m) => m.SerialPage);
+const VendorPage = pageOf(chunks.vendor, (m) => m.VendorPage);
+const ShipmentPage = pageOf(chunks.records, (m) => m.ShipmentPage);
+const VendorLotPage = pageOf(chunks.records, (m) => m.VendorLotPage);
+const WorkOrderPage = pageOf(chunks.records, (m) => m.WorkOrderPage);
+const BrandPages = pageOf(chunks.brands, (m) => m.BrandPages);
+
+/** Who is signed in: asked once, at the app's start (main.tsx, beside the page's chunk), and by App. */
+export const sessionQuery = { queryKey: ['session'], queryFn: currentSession, staleTime: Infinity };
 
 export function App() {
-  const session = useQuery({ queryKey: ['session'], queryFn: currentSession, staleTime: Infinity });
-  if (session.isPending) return <p className="loading">Loading…</p>;
+  const session = useQuery(sessionQuery);
+  if (session.isPending) return <Loading />;
   if (session.isError) return <p role="alert">The API did not answer: {session.error.message}</p>;
   if (!session.data) return <SignIn />;
   return <Workspace session={session.data} />;
@@ -92,15 +134,13 @@ function Workspace({ session }: { session: SessionInfo }) {
         </button>
       </header>
       <main>
-        <Suspense fallback={<p className="loading">Loading…</p>}>
-          {canReadData(session) ? (
-            <Page path={path} search={search} session={session} />
-          ) : session.role === 'approver' ? (
-            <BrandPages path={path} session={session} />
-          ) : (
-            <AdminPage search={path === '/admin' ? search : ''} session={session} />
-          )}
-        </Suspense>
+        {canReadData(session) ? (
+          <Page path={path} search={search} session={session} />
+        ) : session.role === 'approver' ? (
+          <BrandPages path={path} session={session} />
+        ) : (
+          <AdminPage search={path === '/admin' ? search : ''} session={session} />
+        )}
       </main>
     </>
   );

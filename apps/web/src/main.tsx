@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
+import { App, preloadPageOf, sessionQuery } from './app';
 import { ApiError } from './api';
 import './styles.css';
 
@@ -11,6 +11,10 @@ const queryClient = new QueryClient({
     queries: { retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2, refetchOnWindowFocus: false, staleTime: 10_000 },
   },
 });
+
+// The session and the chunk of the page this load lands on, both asked for before the first render rather than after it.
+void queryClient.prefetchQuery(sessionQuery);
+preloadPageOf(window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,6 +1,6 @@
 import type { SearchMatch } from './api-types';
 import { stepLabel } from './paths';
-import { matchPath, matchTitle, routeOf } from './search-routing';
+import { matchPath, matchTitle, pageChunkOf, routeOf } from './search-routing';
 
 const m = (kind: SearchMatch['kind'], id: string): SearchMatch => ({ kind, id });
 
@@ -36,5 +36,25 @@ describe('search routing', () => {
     expect(routeOf('/things/x')).toBeUndefined();
     expect(routeOf('/lots/%E0%A4%A')).toBeUndefined();
     expect(routeOf('/vendor-lots/V/M')).toBeUndefined();
+  });
+
+  it("names the chunk of the page a load lands on, none for the shell's own pages", () => {
+    for (const [path, chunk] of [
+      ['/lots/REEL%20C1', 'lot'],
+      ['/serials/GW100-0001', 'serial'],
+      ['/vendors/V-MURATA', 'vendor'],
+      ['/reports/job-1', 'reports'],
+      ['/reports', 'reports'],
+      ['/vendor-lots/V-MURATA/GRM188%2FX/M%202345', 'records'],
+      ['/shipments/SH-1', 'records'],
+      ['/work-orders/WO-1', 'records'],
+      ['/commonality', 'commonality'],
+      ['/admin', 'admin'],
+      ['/brands/Acme/authority', 'brands'],
+    ] as const)
+      expect(pageChunkOf(path)).toBe(chunk);
+    expect(pageChunkOf('/')).toBeUndefined();
+    expect(pageChunkOf('/search')).toBeUndefined();
+    expect(pageChunkOf('/things/x')).toBeUndefined();
   });
 });

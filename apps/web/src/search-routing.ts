@@ -72,3 +72,29 @@ export function routeOf(path: string): Route | undefined {
   }
   return undefined;
 }
+
+/** The chunks the pages are built into (apps/web/src/app.tsx loads each when first shown); search and home are in the shell. */
+export type PageChunk = 'admin' | 'brands' | 'commonality' | 'lot' | 'records' | 'reports' | 'serial' | 'vendor';
+
+/** The chunk of the page at `path`, for the app to fetch at its start beside the session; undefined for the shell's own pages. */
+export function pageChunkOf(path: string): PageChunk | undefined {
+  const route = routeOf(path);
+  switch (route?.kind) {
+    case 'serial':
+    case 'lot':
+    case 'vendor':
+      return route.kind;
+    case 'report':
+      return 'reports';
+    case 'vendorLot':
+    case 'shipment':
+    case 'workOrder':
+      return 'records';
+    case undefined:
+      if (path === '/commonality') return 'commonality';
+      if (path === '/reports') return 'reports';
+      if (path === '/admin') return 'admin';
+      if (path.startsWith('/brands/')) return 'brands';
+      return undefined;
+  }
+}

@@ -7,7 +7,11 @@ import { type WhereUsedFilters, filtersFromSearch, plural, whereUsedQuery } from
 import { whereUsedCsv } from '../where-used-csv';
 import { useWhereUsedStream } from './use-where-used-stream';
 import { WhereUsedTable } from './where-used-table';
-import { LineageView } from './lot-lineage';
+import { Chunk, useChunk } from '../chunk';
+
+// The lineage's drawing (dagre's layout, most of this page's code) is a chunk of its own, asked for as the page opens,
+// beside the lineage's answer: the page draws and its where-used stream starts without evaluating it first.
+const lineageChunk = new Chunk(() => import('./lot-lineage'));
 
 /** A package lot: its status, lineage and status history, where-used streamed into a virtualized table, hold and release. */
 export function LotPage({ lotId, search, session }: { lotId: string; search: string; session: SessionInfo }) {
@@ -15,6 +19,7 @@ export function LotPage({ lotId, search, session }: { lotId: string; search: str
   const base = `/v1/lots/${enc(lotId)}/where-used`;
   const summary = useQuery({ queryKey: ['where-used-summary', lotId], queryFn: () => apiJson<WhereUsedPage>(`${base}?limit=1`) });
   const lineage = useQuery({ queryKey: ['lineage', lotId], queryFn: () => apiJson<LotLineage>(`/v1/lots/${enc(lotId)}/lineage`) });
+  const drawing = useChunk(lineageChunk);
   const [generation, setGeneration] = useState(0);
   const stream = useWhereUsedStream(`${base}${whereUsedQuery(filters, { format: 'ndjson' })}`, generation);
   const self = summary.data?.lots.find((l) => l.lotId === lotId);
@@ -31,7 +36,8 @@ export function LotPage({ lotId, search, session }: { lotId: string; search: str
       )}
       <h2>Lineage</h2>
       {lineage.isError && !(lineage.error instanceof ApiError && lineage.error.status === 404) && <p role="alert">{lineage.error.message}</p>}
-      {lineage.data && <LineageView lineage={lineage.data} />}
+      {drawing.error !== undefined && <p role="alert">The lineage's drawing could not be loaded: {drawing.error}</p>}
+      {lineage.data && (drawing.module ? <drawing.module.LineageView lineage={lineage.data} /> : <p role="status">Drawing the lineage…</p>)}
       {lineage.data && <StatusHistory lineage={lineage.data} />}
       {session.role === 'quality' && summary.data && (
         <Containment lotId={lotId} units={stream.done && !stream.error && Object.keys(filters).length === 0 ? stream.count : undefined} onChanged={() => setGeneration((g) => g + 1)} />
