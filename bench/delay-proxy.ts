@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** A TCP proxy that holds every chunk for a fixed time in each direction: a network hop in front of a server. */
@@ -6,6 +7,11 @@ export interface DelayProxy {
   port: number;
   /** The delay added in each direction, ms. */
   delayMs: number;
+  /**
+   * CPU time (user + system) the proxy's threads have used so far, ms, from /proc/<pid>/task/<tid>/stat (10 ms ticks):
+   * a hop should add latency, not load on the machine. NaN where /proc has no per-thread figures.
+   */
+  cpuMs(): number;
   close(): Promise<void>;
 }
 
@@ -14,6 +20,7 @@ export interface DelayProxy {
 // 1 ms, so a remaining wait under a millisecond is spun out on setImmediate, which still lets the socket I/O through.
 // Chunks leave in arrival order (each direction is a FIFO with one due time per chunk).
 const WORKER = `
+const fs = require('node:fs');
 const net = require('node:net');
 const { parentPort, workerData } = require('node:worker_threads');
 const { upstreamHost, upstreamPort, delayMs } = workerData;
@@ -54,18 +61,35 @@ const server = net.createServer({ noDelay: true }, (client) => {
   delayedPipe(client, upstream);
   delayedPipe(upstream, client);
 });
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+let task = '';
+try { task = fs.readlinkSync('/proc/thread-self'); } catch {}
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port, task }));
 `;
 
 /** Starts a delaying proxy to `upstream` (host:port) on a free port of 127.0.0.1. */
 export async function startDelayProxy(upstream: { host: string; port: number }, delayMs: number): Promise<DelayProxy> {
   if (!(delayMs >= 0)) throw new Error(`the proxy's delay must be a number of milliseconds >= 0, not ${delayMs}`);
   const worker = new Worker(WORKER, { eval: true, workerData: { upstreamHost: upstream.host, upstreamPort: upstream.port, delayMs } });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { port: number }) => resolve(m.port));
+  const { port, task } = await new Promise<{ port: number; task: string }>((resolve, reject) => {
+    worker.once('message', resolve);
     worker.once('error', reject);
   });
-  return { port, delayMs, close: async () => void (await worker.terminate()) };
+  return { port, delayMs, cpuMs: () => threadCpuMs([task]), close: async () => void (await worker.terminate()) };
+}
+
+/** User + system CPU of threads named by their /proc/thread-self link (`<pid>/task/<tid>`), ms; NaN if unreadable. */
+function threadCpuMs(tasks: string[]): number {
+  let ticks = 0;
+  for (const task of tasks) {
+    try {
+      // Fields after the command's closing parenthesis: state is the 3rd field of the line, utime the 14th, stime the 15th.
+      const fields = fs.readFileSync(`/proc/${task}/stat`, 'utf8').split(') ').pop()!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux (getconf CLK_TCK)
 }
 
 /** The host and port of a mongodb:// URL with one host. */
