@@ -36,7 +36,7 @@ interface CommandSpan {
 }
 
 /** The API's database commands for one GET genealogy behind the proxy: how many, and how many waits one after another. */
-async function timelineOf(mongoServer: string, dbName: string, env: NodeJS.ProcessEnv, serial: string, delayMs: number): Promise<{ spans: CommandSpan[]; waves: number; totalMs: number }> {
+async function timelineOf(mongoServer: string, dbName: string, env: NodeJS.ProcessEnv, serial: string, delayMs: number): Promise<{ spans: CommandSpan[]; waves: number; totalMs: number; proxyCpuMs: number }> {
   const proxy = await startDelayProxy(hostOf(mongoServer), delayMs);
   const api = await startApiOn({ ...env, MONGO_URL: `mongodb://127.0.0.1:${proxy.port}/?monitorCommands=true`, MONGO_DB: dbName });
   try {
@@ -62,9 +62,11 @@ async function timelineOf(mongoServer: string, dbName: string, env: NodeJS.Proce
     client.on('commandFailed', end);
     await apiTrace(api, serial); // warm
     spans.length = 0;
+    const cpu0 = proxy.cpuMs();
     t0 = now();
     await apiTrace(api, serial);
     const totalMs = now() - t0;
+    const proxyCpuMs = proxy.cpuMs() - cpu0;
     await new Promise((r) => setTimeout(r, 200)); // the access log's completion, after the answer
     spans.sort((a, b) => a.startMs - b.startMs);
     // A wave: commands sent before any earlier one returned (side by side); each new wave waited for one.
@@ -76,7 +78,7 @@ async function timelineOf(mongoServer: string, dbName: string, env: NodeJS.Proce
         firstEnd = s.endMs;
       } else firstEnd = Math.min(firstEnd, s.endMs);
     }
-    return { spans, waves, totalMs };
+    return { spans, waves, totalMs, proxyCpuMs };
   } finally {
     await api.close();
     await proxy.close();
@@ -148,7 +150,11 @@ async function main(): Promise<void> {
     }
     m('g5k_proxy.commands', 'g5k_proxy: database commands for one answer', timeline.spans.length, 'commands', 'lower');
     m('g5k_proxy.waves', 'g5k_proxy: database waits one after another for one answer', timeline.waves, 'round trips', 'lower');
+    m('g5k_proxy.added_rtt', 'g5k_proxy: round trip added by the proxy (ping p50)', proxied.addedRoundTripMs, 'ms', 'none');
+    m('g5k_proxy.proxy_cpu_share', "g5k_proxy: the proxy's CPU time / the section's wall time", proxied.proxyCpuShare, 'x', 'lower');
+    m('g5k_proxy.answer_proxy_cpu', "g5k_proxy: the proxy's CPU time during one answer", timeline.proxyCpuMs, 'ms', 'lower');
     rows.push(['(info) one answer behind the proxy: commands, waits in series', `${timeline.spans.length}, ${timeline.waves}`, `${fmtMs(timeline.totalMs)} ms`, '', '', '']);
+    rows.push(["(info) the proxy's CPU: share of a core over the section; during one answer", fmtRatio(proxied.proxyCpuShare), `${fmtMs(timeline.proxyCpuMs)} ms`, '', '', '']);
     const table = renderTable(['measure', 'value', 'against', 'ratio', 'goal', 'verdict'], rows);
     const lines = timeline.spans.map((s) => `  ${s.startMs.toFixed(1).padStart(7)} -> ${s.endMs.toFixed(1).padStart(7)} ms  ${s.name} ${s.collection}${s.ids ? ` (${s.ids})` : ''}`);
     const result: BenchResult = {

@@ -292,6 +292,8 @@ export interface ProxiedGenealogyFigures {
   delayMs: number;
   /** Median `ping` round trip through the proxy minus the direct one: what a round trip costs on this hop. */
   addedRoundTripMs: number;
+  /** The proxy's CPU time over the section's wall time (1 = a whole core): what the hop costs the machine, not latency. */
+  proxyCpuShare: number;
 }
 
 /**
@@ -323,7 +325,9 @@ export async function benchBehindProxy(
     const addedRoundTripMs = (await pings(client)) - (await pings(direct));
     const api = await startApiOn({ ...env, MONGO_URL: proxiedUrl, MONGO_DB: dbName });
     try {
-      return { figures: await benchGenealogy(client.db(dbName), api, serials, rounds), delayMs, addedRoundTripMs };
+      const [cpu0, t0] = [proxy.cpuMs(), now()];
+      const figures = await benchGenealogy(client.db(dbName), api, serials, rounds);
+      return { figures, delayMs, addedRoundTripMs, proxyCpuShare: (proxy.cpuMs() - cpu0) / (now() - t0) };
     } finally {
       await api.close();
     }

@@ -434,6 +434,7 @@ function report(
     m('g5k_proxy.floor.p50', `${at}: floor p50`, p.floor.p50, 'ms', 'none');
     m('g5k_proxy.naive.p50', `${at}: naive p50`, p.naive.p50, 'ms', 'none');
     m('g5k_proxy.added_rtt', `${at}: round trip added by the proxy (ping p50)`, proxied.addedRoundTripMs, 'ms', 'none');
+    m('g5k_proxy.proxy_cpu_share', `${at}: the proxy's CPU time / the section's wall time`, proxied.proxyCpuShare, 'x', 'lower');
     const naiveOverFloor = m('g5k_proxy.naive_over_floor', `${at}: naive p50 / floor p50`, p.naive.p50 / p.floor.p50, 'x', 'none');
     rows.push(
       `Backward genealogy behind a delaying TCP proxy (${proxied.delayMs} ms each way, ${fmtMs(proxied.addedRoundTripMs)} ms added a round trip measured): ` +
