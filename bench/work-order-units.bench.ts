@@ -60,7 +60,7 @@ function counted(conn: mongoose.Connection): { src: RecordSources; reads: Reads;
     findRetractions: (ids) => repo.findRetractions(ids),
     findVendorLots: (ids) => repo.findVendorLots(ids),
     findVendors: (ids) => repo.findVendors(ids, true),
-    findLots: (ids) => repo.findLots(ids, true),
+    findLots: (ids) => repo.findLots(ids, { withoutForwardEdges: true }),
     findVendorLotCodes: byId(COLLECTIONS.vendorLotCodes),
   };
   const src: Record<string, unknown> = { anyRetraction: () => repo.anyRetraction() };

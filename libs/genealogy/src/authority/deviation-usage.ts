@@ -1,6 +1,7 @@
 import { unitStartOf } from '../facts/claims';
 import { bucketedMaps, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
+import type { LotReads } from '../storage/lot-derived';
 import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
 
@@ -9,7 +10,8 @@ export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   /** By unitBucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
-  findLots(ids: string[]): Promise<LotDoc[]>;
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own. */
+  findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
   /** By lotBrandUsesId (lot, brand, bucket). */
@@ -74,7 +76,7 @@ export async function usesOfParts(
   frontier.forEach((id) => lots.set(id, undefined));
   while (frontier.length > 0) {
     const indexIds = frontier.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
-    const [docs, indexes] = await Promise.all([reader.findLots(frontier), reader.findLotBrandUseIndexes(indexIds)]);
+    const [docs, indexes] = await Promise.all([reader.findLots(frontier, { stats }), reader.findLotBrandUseIndexes(indexIds)]);
     stats.roundTrips++;
     for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
     const next: string[] = [];

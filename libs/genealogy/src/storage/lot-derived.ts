@@ -52,6 +52,11 @@ function inTimeOrder(map: FactMap<LotDerivation>): FactMap<LotDerivation> {
   return Object.fromEntries(inOrderOfTime(entries).map((e) => [e.k, e.fact]));
 }
 
+/** How a traversal reads lots: `stats.roundTrips`, its own count, counts the reads of an outlier's buckets too. */
+export interface LotReads {
+  stats?: { roundTrips: number };
+}
+
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old
  * document's map, the inline list, and for an outlier its buckets), and the storage fields (derivedInline, derivedBuckets)
