@@ -1,5 +1,5 @@
 import { unitStartOf } from '../facts/claims';
-import { bucketedMaps, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
+import { bucketedMaps, firstBucketsFor, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
 import type { LotReads } from '../storage/lot-derived';
 import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
@@ -63,7 +63,7 @@ export async function usesOfParts(
     (b: PartReceiptBucketDoc) => b.receipts,
     (ids) => reader.findPartReceiptBuckets(ids),
     receiptsPerRead,
-    Math.max(1, Math.floor(receiptsPerRead / 1_000)),
+    firstBucketsFor(receiptsPerRead),
     stats,
   );
   const rootParts = new Map<string, Map<string, Part>>();

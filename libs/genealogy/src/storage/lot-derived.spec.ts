@@ -14,7 +14,8 @@ import { usesOfParts } from '../authority/deviation-usage';
 import { judgeWithReads } from '../authority/authority-judge';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import type { LotDerivation } from './graph.documents';
-import { DERIVED_INLINE_CAP, lotDerivedBucketId, lotDerivedBucketOf } from './lot-derived';
+import { DERIVATIONS_PER_READ, DERIVED_INLINE_CAP, lotDerivedBucketId, lotDerivedBucketOf } from './lot-derived';
+import { firstBucketsFor } from './lot-uses';
 
 // A lot's children (splits and merges) in MongoDB's outlier pattern: inline up to DERIVED_INLINE_CAP, every one in its
 // bucket of lot_derived_buckets too, the buckets read only for a lot whose inline list is full.
@@ -136,6 +137,8 @@ describe("a lot's children", () => {
     const bucketReads = reads.filter((r) => r.collection === 'lotDerivedBuckets');
     expect(bucketReads.length).toBeGreaterThan(0);
     expect(bucketReads.length).toBeLessThanOrEqual(3 * 2); // where-used, lineage and the count, two each
+    // A few buckets first (as many as a lot of a million derivations fills with a read's worth), then what the rest need.
+    expect(bucketReads[0]!.ids).toHaveLength(firstBucketsFor(DERIVATIONS_PER_READ));
   });
 
   it("past the cap count the outlier's bucket reads in each answer's round trips: where-used, lineage, the deviation's count, a genealogy under it", async () => {

@@ -1,6 +1,6 @@
 import type { FactMap, LotDerivation, LotDerivedBucketDoc, LotDoc } from './graph.documents';
 import { inOrderOfTime } from '../facts/facts';
-import { bucketedMaps, lotUseBucketOf, unitBucketId } from './lot-uses';
+import { bucketedMaps, firstBucketsFor, lotUseBucketOf, unitBucketId } from './lot-uses';
 
 // A lot's children (the forward edge of splits and merges) follow MongoDB's outlier pattern: a lot keeps them inline,
 // where a where-used reads them with the lot at no extra cost, up to DERIVED_INLINE_CAP entries; every derivation is also
@@ -60,8 +60,8 @@ export interface LotReads {
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old
  * document's map, the inline list, and for an outlier its buckets), and the storage fields (derivedInline, derivedBuckets)
- * are gone. No read for a lot under the cap; the outliers among `docs` are read together (bucketedMaps: 64 buckets first,
- * then about DERIVATIONS_PER_READ derivations a round trip). `stats.roundTrips` counts those reads.
+ * are gone. No read for a lot under the cap; the outliers among `docs` are read together (bucketedMaps: 4 buckets first,
+ * firstBucketsFor, then about DERIVATIONS_PER_READ derivations a round trip). `stats.roundTrips` counts those reads.
  */
 export async function lotsWithDerived(
   docs: LotDoc[],
@@ -78,7 +78,7 @@ export async function lotsWithDerived(
           (b: LotDerivedBucketDoc) => b.derived,
           findBuckets,
           DERIVATIONS_PER_READ,
-          64,
+          firstBucketsFor(DERIVATIONS_PER_READ),
           stats,
         );
   return docs.map((doc) => {
