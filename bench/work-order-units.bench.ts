@@ -37,12 +37,13 @@ const bsonSize = (doc: object): number => mongoose.mongo.BSON.calculateObjectSiz
 
 /** What one answer read, in all and of the work order's or shipment's own documents (its document and buckets). */
 interface Reads {
-  own: { calls: number; documents: number; bytes: number; largestDocument: number; largestRead: number };
+  own: { calls: number; documents: number; bytes: number; largestDocument: number; largestRead: number; firstBucketRead?: number };
   calls: number;
   documents: number;
   bytes: number;
 }
 const OWN_READS = new Set(['findWorkOrders', 'findWorkOrderUnits', 'findShipmentUnits', 'findShipmentUnitBuckets']);
+const BUCKET_READS = new Set(['findWorkOrderUnits', 'findShipmentUnitBuckets']);
 
 /** The record pages' sources on the database, every find counted. */
 function counted(conn: mongoose.Connection): { src: RecordSources; reads: Reads; reset(): void } {
@@ -60,7 +61,7 @@ function counted(conn: mongoose.Connection): { src: RecordSources; reads: Reads;
     findRetractions: (ids) => repo.findRetractions(ids),
     findVendorLots: (ids) => repo.findVendorLots(ids),
     findVendors: (ids) => repo.findVendors(ids, true),
-    findLots: (ids) => repo.findLots(ids, true),
+    findLots: (ids) => repo.findLots(ids, { withoutForwardEdges: true }),
     findVendorLotCodes: byId(COLLECTIONS.vendorLotCodes),
   };
   const src: Record<string, unknown> = { anyRetraction: () => repo.anyRetraction() };
@@ -78,6 +79,7 @@ function counted(conn: mongoose.Connection): { src: RecordSources; reads: Reads;
         reads.own.bytes += bytes;
         reads.own.largestDocument = Math.max(reads.own.largestDocument, ...sizes, 0);
         reads.own.largestRead = Math.max(reads.own.largestRead, bytes);
+        if (BUCKET_READS.has(name) && reads.own.firstBucketRead === undefined) reads.own.firstBucketRead = bytes;
       }
       return out;
     };
@@ -114,7 +116,7 @@ async function toOldLayout(db: mongoose.mongo.Db): Promise<void> {
 runStandaloneSection(
   'work-order-units',
   {
-    header: ['units', 'layout', 'answer', 'its doc KiB', 'its doc + buckets: reads / docs / KiB', 'largest doc KiB', 'largest read KiB', 'all reads: calls / KiB', 'ms'],
+    header: ['units', 'layout', 'answer', 'its doc KiB', 'its doc + buckets: reads / docs / KiB', 'largest doc KiB', 'largest read KiB', 'first read of buckets KiB', 'all reads: calls / KiB', 'ms'],
     datasets: { workOrderUnits: { sizes: SIZES, workOrder: WORK_ORDER, shipment: SHIPMENT, shape: 'one work order of n units (every third Globex, the rest Acme), all shipped in one shipment' } },
     notMeasured: 'everything but one work order and one shipment with many units',
   },
@@ -144,6 +146,7 @@ runStandaloneSection(
         metric(`${key}.own.bytes`, `${n} units, ${layout}, ${label}: BSON bytes of its document and buckets read`, r.own.bytes, 'bytes');
         metric(`${key}.own.largest_document`, `${n} units, ${layout}, ${label}: the largest of them`, r.own.largestDocument, 'bytes');
         metric(`${key}.own.largest_read`, `${n} units, ${layout}, ${label}: the largest read of them (one call)`, r.own.largestRead, 'bytes');
+        metric(`${key}.own.first_bucket_read`, `${n} units, ${layout}, ${label}: the first read of its buckets (one call; 0 without buckets)`, r.own.firstBucketRead ?? 0, 'bytes');
         metric(`${key}.own.round_trips`, `${n} units, ${layout}, ${label}: reads of them`, r.own.calls, 'round trips');
         metric(`${key}.all.bytes`, `${n} units, ${layout}, ${label}: BSON bytes read in all (with the units' documents)`, r.bytes, 'bytes');
         metric(`${key}.ms`, `${n} units, ${layout}, ${label}: whole answer (ms, one run after a warm-up)`, ms, 'ms');
@@ -155,6 +158,7 @@ runStandaloneSection(
           `${r.own.calls} / ${r.own.documents.toLocaleString('en-US')} / ${kib(r.own.bytes)}`,
           kib(r.own.largestDocument),
           kib(r.own.largestRead),
+          kib(r.own.firstBucketRead ?? 0),
           `${r.calls} / ${kib(r.bytes)}`,
           ms.toFixed(0),
         ]);

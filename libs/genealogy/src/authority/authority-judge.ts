@@ -105,7 +105,7 @@ export function authorityReaderFrom(authority: AuthorityRepository, graph: Genea
     findBrandBoms: (ids) => authority.findBrandBoms(ids),
     findPartReceipts: (ids) => authority.findPartReceipts(ids),
     findPartReceiptBuckets: (ids) => authority.findPartReceiptBuckets(ids),
-    findLots: (ids) => graph.findLots(ids),
+    findLots: (ids, read) => graph.findLots(ids, read),
     findLotBrandUseIndexes: (ids) => graph.findLotBrandUseIndexes(ids),
     findLotBrandUses: (ids) => graph.findLotBrandUses(ids),
     findUnits: (ids) => graph.findUnits(ids),

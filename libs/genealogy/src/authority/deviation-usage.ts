@@ -1,6 +1,7 @@
 import { unitStartOf } from '../facts/claims';
-import { bucketedMaps, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
+import { bucketedMaps, firstBucketsFor, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
+import type { LotReads } from '../storage/lot-derived';
 import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
 
@@ -9,7 +10,8 @@ export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   /** By bucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
-  findLots(ids: string[]): Promise<LotDoc[]>;
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own. */
+  findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
   /** By lotBrandUsesId (lot, brand, bucket). */
@@ -25,12 +27,21 @@ export interface UsageReader {
 export const RECEIPTS_PER_READ = 8_000;
 
 /**
+ * Lots the count reads in one round trip, with their brand indexes, about: 2,000 (about 0.9 MB of reels received once and
+ * never split). A level of more (a part received 80,000 times is 80,000 package lots in its first level) is read that
+ * many at a time, in order, so the count is the same as of one read. A multiple of byIds' chunk (200), so the documents
+ * come back in the order one read of the level gave them.
+ */
+export const LOTS_PER_READ = 2_000;
+
+/**
  * Every installation, in units of `brands`, of material received as one of the parts `partReceiptIds` (partReceiptsId:
  * IPN, manufacturer, MPN), through any splits and merges: what a deviation's quantity is counted over. Forward from
  * the part's receipts: one round trip for the parts' documents, then their buckets about RECEIPTS_PER_READ receipts a
- * round trip (none for a document of the old layout, which holds its receipts itself), one per level of lot lineage,
- * one for the lots' uses by units of `brands` (lot_brand_uses: the brands' own buckets, so the cost follows their units
- * and no other brand's unit is read), one for those units. Removed material counts too: the pieces were installed under the deviation.
+ * round trip (none for a document of the old layout, which holds its receipts itself), one per LOTS_PER_READ lots of
+ * each level of lot lineage (and those of an outlier lot's buckets), one for the lots' uses by units of `brands`
+ * (lot_brand_uses: the brands' own buckets, so the cost follows their units and no other brand's unit is read), one for
+ * those units. Removed material counts too: the pieces were installed under the deviation.
  *
  * Not the where-used traversal: that climbs to the top-level units and keeps paths; a count needs the units that
  * hold the material directly, and which part each lot carries.
@@ -41,6 +52,7 @@ export async function usesOfParts(
   brands: ReadonlySet<string>,
   stats: { roundTrips: number },
   receiptsPerRead = RECEIPTS_PER_READ,
+  lotsPerRead = LOTS_PER_READ,
 ): Promise<PartUse[]> {
   if (partReceiptIds.length === 0 || brands.size === 0) return [];
   const receipts = await reader.findPartReceipts(partReceiptIds);
@@ -51,7 +63,7 @@ export async function usesOfParts(
     (b: PartReceiptBucketDoc) => b.receipts,
     (ids) => reader.findPartReceiptBuckets(ids),
     receiptsPerRead,
-    Math.max(1, Math.floor(receiptsPerRead / 1_000)),
+    firstBucketsFor(receiptsPerRead),
     stats,
   );
   const rootParts = new Map<string, Map<string, Part>>();
@@ -73,18 +85,21 @@ export async function usesOfParts(
   let frontier = [...rootParts.keys()];
   frontier.forEach((id) => lots.set(id, undefined));
   while (frontier.length > 0) {
-    const indexIds = frontier.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
-    const [docs, indexes] = await Promise.all([reader.findLots(frontier), reader.findLotBrandUseIndexes(indexIds)]);
-    stats.roundTrips++;
-    for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
     const next: string[] = [];
-    for (const doc of docs) {
-      lots.set(doc._id, doc);
-      for (const d of Object.values(doc.derived ?? {})) {
-        for (const id of d.lotIds) {
-          if (lots.has(id)) continue;
-          lots.set(id, undefined);
-          next.push(id);
+    for (let i = 0; i < frontier.length; i += lotsPerRead) {
+      const some = frontier.slice(i, i + lotsPerRead);
+      const indexIds = some.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
+      const [docs, indexes] = await Promise.all([reader.findLots(some, { stats }), reader.findLotBrandUseIndexes(indexIds)]);
+      stats.roundTrips++;
+      for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
+      for (const doc of docs) {
+        lots.set(doc._id, doc);
+        for (const d of Object.values(doc.derived ?? {})) {
+          for (const id of d.lotIds) {
+            if (lots.has(id)) continue;
+            lots.set(id, undefined);
+            next.push(id);
+          }
         }
       }
     }

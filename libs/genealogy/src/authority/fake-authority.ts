@@ -16,7 +16,7 @@ export function authorityReaderOf(store: FakeStore): BrandListReader & UsageRead
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
     findPartReceiptBuckets: by('partReceiptBuckets'),
-    findLots: async (ids) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets')),
+    findLots: async (ids, read) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets'), read?.stats),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
     findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),

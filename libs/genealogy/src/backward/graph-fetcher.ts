@@ -66,7 +66,7 @@ export class GraphFetcher {
       const before = previous;
       const [units, lots, vendorLots, vendors] = await Promise.all([
         this.repo.findUnits(frontier.units),
-        this.repo.findLots(frontier.lots, true),
+        this.repo.findLots(frontier.lots, { withoutForwardEdges: true }),
         this.repo.findVendorLots(frontier.vendorLots),
         this.repo.findVendors(frontier.vendors, true),
         // The retractions of the level before, once this level's reads are on their way: learning them is a pass over

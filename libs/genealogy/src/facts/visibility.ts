@@ -214,7 +214,7 @@ export class FactView implements Visibility {
   }
 }
 
-type Finder = (ids: string[]) => Promise<object[]>;
+type Finder = (ids: string[], ...rest: unknown[]) => Promise<object[]>;
 
 /**
  * A reader of the `find*` methods of `reader`, each answering documents as `view` sees them: the documents, then the retractions of their
@@ -229,8 +229,8 @@ export function visibleReader<R extends object>(reader: R, view: FactView): R {
     const bound = (method as Finder).bind(reader);
     wrapped[name] = PASS_THROUGH.has(name)
       ? bound
-      : async (ids: string[]) => {
-          const docs = await bound(ids);
+      : async (ids: string[], ...rest: unknown[]) => {
+          const docs = await bound(ids, ...rest); // a read's options (findLots' stats) go through
           await view.learn(docs);
           return docs.map((d) => view.see(d));
         };

@@ -1,8 +1,10 @@
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
+import type { LotReads } from '../storage/lot-derived';
 
 /** The reads a forward traversal needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
 export interface ForwardReader {
-  findLots(ids: string[]): Promise<LotDoc[]>;
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the traversal's own. */
+  findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   findLotUseIndexes(lotIds: string[]): Promise<LotUseIndexDoc[]>;
   findLotUses(ids: string[]): Promise<LotUsesDoc[]>;
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;

@@ -42,7 +42,7 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
   const reached: ReachedWithBuckets[] = [];
   while (frontier.length > 0) {
     const ids = frontier.map((f) => f.lotId);
-    const [lots, buckets] = await Promise.all([reader.findLots(ids), bucketsOf(reader, ids, scope)]);
+    const [lots, buckets] = await Promise.all([reader.findLots(ids, { stats }), bucketsOf(reader, ids, scope)]);
     stats.roundTrips++;
     const lotById = new Map(lots.map((l) => [l._id, l]));
     const next: Root[] = [];

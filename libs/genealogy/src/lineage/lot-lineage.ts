@@ -6,6 +6,7 @@ import type { Provenance } from '../facts/provenance';
 import type { LotStatusChange } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { LotDoc, VendorLotDoc } from '../storage/graph.documents';
+import type { LotReads } from '../storage/lot-derived';
 
 /** Where a lot of a lineage stands relative to the lot asked about. */
 export type LineageRelation = 'self' | 'source' | 'derived';
@@ -49,13 +50,14 @@ export interface LotLineage {
   lots: LineageLot[];
   vendorLots: LineageVendorLot[];
   edges: LineageEdge[];
-  /** Database round trips: one per level of the deeper direction, plus one for the vendor lots. */
+  /** Database round trips: one per level of the deeper direction (more for an outlier lot's buckets), plus one for the vendor lots. */
   roundTrips: number;
 }
 
 /** The reads a lineage needs, each one round trip by `_id`. GenealogyRepository is one; tests pass fakes. */
 export interface LineageReader {
-  findLots(ids: string[]): Promise<LotDoc[]>;
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the lineage's own. */
+  findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]>;
 }
 
@@ -76,10 +78,10 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
   };
   let frontier: { id: string; relation: LineageRelation }[] = [{ id: lotId, relation: 'self' }];
   const seen = new Set([lotId]);
-  let roundTrips = 0;
+  const stats = { roundTrips: 0 };
   while (frontier.length > 0) {
-    const docs = new Map((await reader.findLots(frontier.map((f) => f.id))).map((d) => [d._id, d]));
-    roundTrips++;
+    const docs = new Map((await reader.findLots(frontier.map((f) => f.id), { stats })).map((d) => [d._id, d]));
+    stats.roundTrips++;
     const next: typeof frontier = [];
     const visit = (id: string, relation: LineageRelation): void => {
       if (seen.has(id)) return;
@@ -115,7 +117,7 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
   const receipts = [...lots.values()].flatMap(({ doc }) => lotReceiptOf(doc).claims.map((receipt) => ({ lotId: doc!._id, receipt })));
   const vendorLotIds = [...new Set(receipts.map((r) => r.receipt.vendorLotId))].sort(compare);
   const vendorLotDocs = vendorLotIds.length > 0 ? await reader.findVendorLots(vendorLotIds) : [];
-  if (vendorLotIds.length > 0) roundTrips++;
+  if (vendorLotIds.length > 0) stats.roundTrips++;
   const vendorLotById = new Map(vendorLotDocs.map((v) => [v._id, v]));
   for (const { lotId: to, receipt } of receipts) addEdge({ from: { kind: 'vendorLot', id: receipt.vendorLotId }, to, via: 'received', quantity: receipt.quantity, provenance: receipt.prov });
 
@@ -141,7 +143,7 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
       return { vendorLotId: id, vendorId, mpn, vendorLotCode, known: doc !== undefined };
     }),
     edges: [...edges.values()],
-    roundTrips,
+    roundTrips: stats.roundTrips,
   };
 }
 

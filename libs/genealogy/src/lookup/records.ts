@@ -181,7 +181,7 @@ export function sourcesOf(graph: GenealogyRepository, authority: Pick<AuthorityR
   return {
     findVendorLots: (ids) => graph.findVendorLots(ids),
     findVendors: (ids) => graph.findVendors(ids, true),
-    findLots: (ids) => graph.findLots(ids, true),
+    findLots: (ids) => graph.findLots(ids, { withoutForwardEdges: true }),
     findUnits: (ids) => graph.findUnits(ids),
     findShipmentUnits: (ids) => authority.findShipmentUnits(ids),
     findShipmentUnitBuckets: (ids) => authority.findShipmentUnitBuckets(ids),

@@ -2,7 +2,7 @@ import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE, type BrandScope } from '../genealogy.types';
-import { LOT_USE_BUCKETS, UNITS_PER_READ } from '../storage/lot-uses';
+import { LOT_USE_BUCKETS, UNITS_PER_READ, bucketedUnits, firstBucketsFor } from '../storage/lot-uses';
 import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 import { shipmentUnitsOf } from '../authority/shipment-units';
 import { findIds } from '../id-lookup';
@@ -105,8 +105,8 @@ describe("the readers of a work order's and a shipment's units", () => {
       const ids = once.reads.filter((r) => r.collection === collection).flatMap((r) => r.ids);
       expect(ids.sort()).toEqual(docs(store, collection).filter((b) => b.workOrder === owner || b.shipmentId === owner).map((b) => b._id).sort());
       expect(new Set(ids).size).toBe(ids.length);
-      // The first read takes 64 buckets, the next as many as hold about UNITS_PER_READ units: never every bucket at once.
-      expect(reads[0]!.ids).toHaveLength(64);
+      // The first read takes 8 buckets, the next as many as hold about UNITS_PER_READ units: never every bucket at once.
+      expect(reads[0]!.ids).toHaveLength(firstBucketsFor(UNITS_PER_READ));
       expect(reads.length).toBeGreaterThanOrEqual(2);
     }
     // A work order of more units than one read holds: no read of much more than UNITS_PER_READ units.
@@ -121,6 +121,22 @@ describe("the readers of a work order's and a shipment's units", () => {
     const small = readerOf(storeOf(built(3)));
     await readWorkOrder(small, 'WO1', SITE_WIDE);
     expect(small.reads.filter((r) => r.collection === 'workOrderUnits')).toEqual([{ collection: 'workOrderUnits', ids: expect.any(Array) }]);
+  });
+
+  it('read a large work order about UNITS_PER_READ units a round trip, the first read too, every unit once', async () => {
+    // Every bucket holding 250 units (256,000 in all; 64 buckets would be twice a read), one fact shared, only the keys differ.
+    const PER_BUCKET = 250;
+    const unit = { serial: 'S', prov: { eventId: 'e' } };
+    const reads: number[] = [];
+    const units = await bucketedUnits({ _id: 'WO-M', buckets: Object.fromEntries([...Array(LOT_USE_BUCKETS).keys()].map((b) => [`b${b}`, b])) }, async (ids) => {
+      reads.push(ids.length * PER_BUCKET);
+      return ids.map((id) => ({ _id: id, units: Object.fromEntries(Array.from({ length: PER_BUCKET }, (_, i) => [`${id}-${i}`, unit])) }));
+    });
+    expect(Object.keys(units!)).toHaveLength(LOT_USE_BUCKETS * PER_BUCKET);
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(LOT_USE_BUCKETS * PER_BUCKET);
+    expect(reads[0]).toBeLessThanOrEqual(UNITS_PER_READ);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(UNITS_PER_READ);
+    expect(reads.length).toBeLessThanOrEqual(Math.ceil((LOT_USE_BUCKETS * PER_BUCKET) / UNITS_PER_READ) + 1);
   });
 
   it('answer the same on documents written before the buckets, which list their units themselves, and on a mix of both', async () => {

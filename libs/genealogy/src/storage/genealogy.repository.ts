@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 import { byIds } from './by-ids';
-import { lotsWithDerived } from './lot-derived';
+import { LotReads, lotsWithDerived } from './lot-derived';
 import { MODELS } from './graph.schemas';
 
 const RETRACTION_CHUNK = 1_000;
@@ -53,12 +53,12 @@ export class GenealogyRepository {
   }
   /**
    * Lots by id, each with every derivation in `derived` (lotsWithDerived: the buckets of a lot past the inline cap are
-   * read too, in as few round trips as they fill; a lot under the cap costs none). `withoutForwardEdges` leaves out
-   * the derivations, which a backward walk never reads.
+   * read too, in as few round trips as they fill, counted in `stats`; a lot under the cap costs none).
+   * `withoutForwardEdges` leaves out the derivations, which a backward walk never reads.
    */
-  async findLots(lotIds: string[], withoutForwardEdges = false): Promise<LotDoc[]> {
+  async findLots(lotIds: string[], { withoutForwardEdges = false, stats }: LotReads & { withoutForwardEdges?: boolean } = {}): Promise<LotDoc[]> {
     if (withoutForwardEdges) return byIds(this.lots, lotIds, { derived: 0, derivedInline: 0, derivedBuckets: 0 });
-    return lotsWithDerived(await byIds(this.lots, lotIds), (ids) => byIds(this.lotDerivedBuckets, ids));
+    return lotsWithDerived(await byIds(this.lots, lotIds), (ids) => byIds(this.lotDerivedBuckets, ids), stats);
   }
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]> {
     return byIds(this.vendorLots, ids);

@@ -1,7 +1,7 @@
 import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import mongoose from 'mongoose';
-import { FakeStore, applyWrites, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, applyWrites, fetchedOf, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { factKey } from '../facts/provenance';
 import { graphWritesFor, mergeGraphWrites } from '../write/graph-writes';
@@ -11,9 +11,11 @@ import { traceLotLineage } from '../lineage/lot-lineage';
 import { partReceiptsId } from '../authority/authority.documents';
 import { authorityReaderOf } from '../authority/fake-authority';
 import { usesOfParts } from '../authority/deviation-usage';
+import { judgeWithReads } from '../authority/authority-judge';
+import { assembleGenealogy } from '../backward/assemble-genealogy';
 import type { LotDerivation } from './graph.documents';
-import { DERIVED_INLINE_CAP } from './lot-derived';
-import { bucketId, bucketOf } from './lot-uses';
+import { DERIVATIONS_PER_READ, DERIVED_INLINE_CAP } from './lot-derived';
+import { bucketId, bucketOf, firstBucketsFor } from './lot-uses';
 import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 
 // A lot's children (splits and merges) in MongoDB's outlier pattern: inline up to DERIVED_INLINE_CAP, every one in its
@@ -65,16 +67,27 @@ function legacyOf(store: FakeStore): FakeStore {
   return out;
 }
 
-/** The answers a lot's children feed: the reel's where-used, its lineage, the deviation's count; and the reads. */
+/**
+ * The answers a lot's children feed: the reel's where-used, its lineage, the deviation's count (without their round trips);
+ * the round trips each answer reports, the reads of the outlier's buckets each made, and all the reads.
+ */
 async function answersOf(store: FakeStore) {
-  const reader = readerOf(store);
-  const w = (await whereUsedOfLot(reader, 'REEL', SITE_WIDE))!;
+  const forward = readerOf(store);
+  const w = (await whereUsedOfLot(forward, 'REEL', SITE_WIDE))!;
   const rows: WhereUsedRow[] = [];
   for await (const r of w.rows({}, SITE_WIDE)) rows.push(r);
-  const lineage = await traceLotLineage(reader, 'REEL');
+  const backAndForth = readerOf(store);
+  const lineage = (await traceLotLineage(backAndForth, 'REEL'))!;
   const authority = authorityReaderOf(store);
-  const uses = await usesOfParts(authority, [PART], new Set(['Acme']), { roundTrips: 0 });
-  return { answers: JSON.stringify({ w: { ...w, rows: undefined }, rows, lineage, uses }), reads: reader.reads };
+  const count = { roundTrips: 0 };
+  const uses = await usesOfParts(authority, [PART], new Set(['Acme']), count);
+  const bucketReads = (reads: { collection: string }[]) => reads.filter((r) => r.collection === 'lotDerivedBuckets').length;
+  return {
+    answers: JSON.stringify({ w: { ...w, rows: undefined }, rows, lineage, uses }, (k, v) => (k === 'roundTrips' ? undefined : v)),
+    roundTrips: { whereUsed: w.stats.roundTrips, lineage: lineage.roundTrips, count: count.roundTrips },
+    bucketReads: { whereUsed: bucketReads(forward.reads), lineage: bucketReads(backAndForth.reads), count: bucketReads(authority.reads) },
+    reads: [...forward.reads, ...backAndForth.reads, ...authority.reads],
+  };
 }
 
 describe("a lot's children", () => {
@@ -116,22 +129,46 @@ describe("a lot's children", () => {
     expect(parsed.rows.map((r: WhereUsedRow) => `${r.lotId}>${r.serial}`).sort()).toEqual([`${child(0)}>U0`, `${child(n / 2)}>U1`, `${child(n - 1)}>U2`, 'M>U3'].sort());
     expect(parsed.lineage.lots.map((l: { lotId: string }) => l.lotId).sort()).toEqual(['M', 'REEL', ...Array.from({ length: n }, (_, i) => child(i))].sort());
     expect(parsed.uses.length).toBeGreaterThan(0);
-    expect(answers).toEqual((await answersOf(legacyOf(store))).answers);
+    const legacy = await answersOf(legacyOf(store));
+    expect(answers).toEqual(legacy.answers);
     expect((await answersOf(shuffledStoreOf(events, 3, 500))).answers).toEqual(answers);
     // The outlier's buckets are read: a few round trips, not one per bucket.
     const bucketReads = reads.filter((r) => r.collection === 'lotDerivedBuckets');
     expect(bucketReads.length).toBeGreaterThan(0);
-    expect(bucketReads.length).toBeLessThanOrEqual(2 * 2); // where-used and lineage, two each
+    expect(bucketReads.length).toBeLessThanOrEqual(3 * 2); // where-used, lineage and the count, two each
+    // A few buckets first (as many as a lot of a million derivations fills with a read's worth), then what the rest need.
+    expect(bucketReads[0]!.ids).toHaveLength(firstBucketsFor(DERIVATIONS_PER_READ));
+  });
+
+  it("past the cap count the outlier's bucket reads in each answer's round trips: where-used, lineage, the deviation's count, a genealogy under it", async () => {
+    const store = storeOf(split(DERIVED_INLINE_CAP + 100));
+    const { roundTrips, bucketReads } = await answersOf(store);
+    const legacy = await answersOf(legacyOf(store));
+    for (const answer of ['whereUsed', 'lineage', 'count'] as const) {
+      expect(bucketReads[answer]).toBeGreaterThan(0);
+      expect(legacy.bucketReads[answer]).toBe(0);
+      expect({ answer, roundTrips: roundTrips[answer] }).toEqual({ answer, roundTrips: legacy.roundTrips[answer] + bucketReads[answer] });
+    }
+    // A site-wide genealogy judged under the limited deviation: its count read through the view of the retractions.
+    const genealogyOf = async (s: FakeStore) => {
+      const reader = authorityReaderOf(s);
+      const g = await judgeWithReads(reader, assembleGenealogy('U0', fetchedOf(s)), SITE_WIDE);
+      return { roundTrips: g.roundTrips, bucketReads: reader.reads.filter((r) => r.collection === 'lotDerivedBuckets').length };
+    };
+    const [now, before] = [await genealogyOf(store), await genealogyOf(legacyOf(store))];
+    expect(now.bucketReads).toBeGreaterThan(0);
+    expect(now.roundTrips).toBe(before.roundTrips + now.bucketReads);
   });
 
   it('under the cap cost no read of a bucket: the lot document alone, as in the old layout', async () => {
     const store = storeOf(split(DERIVED_INLINE_CAP - 2)); // with the merge, one derivation short of the cap
     expect(store.lots!.get('REEL')!.derivedInline).toHaveLength(DERIVED_INLINE_CAP - 1);
-    const { answers, reads } = await answersOf(store);
+    const { answers, reads, roundTrips } = await answersOf(store);
     const legacy = await answersOf(legacyOf(store));
     expect(answers).toEqual(legacy.answers);
     expect(reads.filter((r) => r.collection === 'lotDerivedBuckets')).toEqual([]);
     expect(reads.length).toBe(legacy.reads.length);
+    expect(roundTrips).toEqual(legacy.roundTrips);
   });
 
   it('name the first copy of an event sent twice (two offsets), under the cap and past it, however the copies are batched', async () => {

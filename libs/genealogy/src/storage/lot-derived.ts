@@ -1,6 +1,6 @@
 import type { FactMap, LotDerivation, LotDerivedBucketDoc, LotDoc } from './graph.documents';
 import { inOrderOfTime } from '../facts/facts';
-import { bucketedMaps } from './lot-uses';
+import { bucketedMaps, firstBucketsFor } from './lot-uses';
 
 // A lot's children (the forward edge of splits and merges) follow MongoDB's outlier pattern: a lot keeps them inline,
 // where a where-used reads them with the lot at no extra cost, up to DERIVED_INLINE_CAP entries; every derivation is also
@@ -46,11 +46,16 @@ function inTimeOrder(map: FactMap<LotDerivation>): FactMap<LotDerivation> {
   return Object.fromEntries(inOrderOfTime(entries).map((e) => [e.k, e.fact]));
 }
 
+/** How a traversal reads lots: `stats.roundTrips`, its own count, counts the reads of an outlier's buckets too. */
+export interface LotReads {
+  stats?: { roundTrips: number };
+}
+
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old
  * document's map, the inline list, and for an outlier its buckets), and the storage fields (derivedInline, derivedBuckets)
- * are gone. No read for a lot under the cap; the outliers among `docs` are read together (bucketedMaps: 64 buckets first,
- * then about DERIVATIONS_PER_READ derivations a round trip). `stats.roundTrips` counts those reads.
+ * are gone. No read for a lot under the cap; the outliers among `docs` are read together (bucketedMaps: 4 buckets first,
+ * firstBucketsFor, then about DERIVATIONS_PER_READ derivations a round trip). `stats.roundTrips` counts those reads.
  */
 export async function lotsWithDerived(
   docs: LotDoc[],
@@ -67,7 +72,7 @@ export async function lotsWithDerived(
           (b: LotDerivedBucketDoc) => b.derived,
           findBuckets,
           DERIVATIONS_PER_READ,
-          64,
+          firstBucketsFor(DERIVATIONS_PER_READ),
           stats,
         );
   return docs.map((doc) => {

@@ -54,6 +54,13 @@ export interface BucketIndexDoc {
 }
 
 /**
+ * The buckets a reader's first read takes, for about `perRead` facts a read: as many as hold that many of an owner of a
+ * million facts (about 1,000 a bucket), at least one, so the first read is no larger than the next however full the
+ * buckets (up to a million facts an owner); the next reads follow how full those turned out (bucketedMaps).
+ */
+export const firstBucketsFor = (perRead: number): number => Math.max(1, Math.floor(perRead / 1_000));
+
+/**
  * The facts of each owner `docs` lists, as one fact map per owner id, as the one map of the old layout held them: the
  * buckets (bucketId(owner, bucket)) its document lists, in owner then bucket order, a few at a time: the first read
  * takes `firstBuckets`, the next as many as hold about `perRead` facts by how full those turned out (an owner of a
@@ -100,8 +107,9 @@ export async function bucketedMaps<D extends BucketIndexDoc, B extends { _id: st
 
 /**
  * The units of a work order or a shipment as one fact map, as the one `units` map of the old layout held them: its
- * buckets 64 first, then about UNITS_PER_READ units a round trip (bucketedMaps; a work order of 1,000 units is two
- * round trips, one of a million about 125 of 2 MB each), merged with the `units` a document written before the buckets existed still holds.
+ * buckets 8 first (firstBucketsFor), then about UNITS_PER_READ units a round trip (bucketedMaps; a work order of 1,000
+ * units is two round trips, one of a million about 129 of at most 2.4 MB each, the first too), merged with the `units` a
+ * document written before the buckets existed still holds.
  */
 export async function bucketedUnits<U>(
   doc: UnitsIndexDoc<U> | undefined,
@@ -114,6 +122,6 @@ export async function bucketedUnits<U>(
     (b) => b.units,
     findBuckets,
     UNITS_PER_READ,
-    64,
+    firstBucketsFor(UNITS_PER_READ),
   )).get(doc._id);
 }

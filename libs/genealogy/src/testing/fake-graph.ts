@@ -2,7 +2,7 @@ import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
 import type { UnitDoc } from '../storage/graph.documents';
-import { lotsWithDerived } from '../storage/lot-derived';
+import { type LotReads, lotsWithDerived } from '../storage/lot-derived';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 import type { RecordSources } from '../lookup/records';
 import type { RetractionReader } from '../facts/visibility';
@@ -105,7 +105,7 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
   const { reads, by } = recordedReads(store);
   return {
     reads,
-    findLots: async (ids) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets')),
+    findLots: async (ids: string[], read?: LotReads) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets'), read?.stats),
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
