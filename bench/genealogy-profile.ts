@@ -1,8 +1,10 @@
 /**
- * `npx ts-node --transpile-only -r tsconfig-paths/register bench/genealogy-profile.ts [--rounds 20] [--out dir]`: a CPU
- * profile (node:inspector) of the API answering the ~5,000-node genealogy over HTTP, in process, on the quick data set;
- * prints the top self-time functions and writes <out>/genealogy.cpuprofile and <out>/bodies.json (sha256 of each answer,
- * to compare a change's answers byte for byte).
+ * `npx ts-node --transpile-only -r tsconfig-paths/register bench/genealogy-profile.ts [--rounds 20] [--out dir]
+ * [--heap | --gc | --split]`: the API answering the ~5,000-node genealogy over HTTP, in process, on the quick data set,
+ * looked into. By default a CPU profile (node:inspector): the top self-time functions, and <out>/genealogy.cpuprofile.
+ * --heap: allocation by function (collected objects included); --gc: garbage collection by kind; --split: the
+ * assembly's, the judgement's and JSON.stringify's CPU on one fetched graph, the judgement's reads answered from memory.
+ * Always <out>/bodies.json, the sha256 of each answer, to compare a change's answers byte for byte.
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
@@ -12,6 +14,8 @@ import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { buildDataset, serialsNear } from './datasets';
+import { SITE_WIDE, judgeWithReads } from '@trace/genealogy';
+import { assembleGenealogy } from '@trace/genealogy/testing';
 import { startApiOn } from './genealogy.bench';
 import { loadGraph } from './graph-bulk';
 import { startStandIn } from './standalone-section';
@@ -66,6 +70,44 @@ async function main(): Promise<void> {
       walk(heap.head);
       console.log(`allocated ${(total / rounds / 1e6).toFixed(1)} MB per answer (sampled)`);
       for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${(v / rounds / 1e6).toFixed(2).padStart(6)} MB  ${k}`);
+      await api.close();
+      return;
+    }
+    if (args.includes('--split')) {
+      // The assembly's and the judgement's own CPU, without the database: one fetched graph assembled again and again,
+      // and judged with the judgement's reads answered from memory (recorded once from the database).
+      const serial = serials[0]!;
+      const graph = await api.graph.fetch(serial);
+      const recorded = new Map<string, unknown>();
+      const source = api.authority as unknown as Record<string, unknown>;
+      const reader = new Proxy(source, {
+        get(target, name) {
+          const f = target[name as string];
+          if (typeof f !== 'function') return f;
+          return async (...a: unknown[]) => {
+            const key = `${String(name)} ${JSON.stringify(a)}`;
+            if (!recorded.has(key)) recorded.set(key, await (f as (...x: unknown[]) => Promise<unknown>).apply(target, a));
+            return recorded.get(key);
+          };
+        },
+      }) as unknown as typeof api.authority;
+      await judgeWithReads(reader, assembleGenealogy(serial, graph), SITE_WIDE); // records the reads
+      const t = { assemble: [] as number[], judge: [] as number[], json: [] as number[] };
+      let digest = '';
+      for (let r = 0; r < rounds; r++) {
+        const t0 = performance.now();
+        const g = assembleGenealogy(serial, graph);
+        const t1 = performance.now();
+        const judged = await judgeWithReads(reader, g, SITE_WIDE);
+        const t2 = performance.now();
+        const json = JSON.stringify(judged);
+        t.assemble.push(t1 - t0);
+        t.judge.push(t2 - t1);
+        t.json.push(performance.now() - t2);
+        digest = createHash('sha256').update(json).digest('hex');
+      }
+      const med = (xs: number[]): string => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
+      console.log(`in process, ${rounds} rounds, medians: assembly ${med(t.assemble)} ms, judgement (reads from memory) ${med(t.judge)} ms, JSON.stringify ${med(t.json)} ms; answer sha256 ${digest.slice(0, 16)}`);
       await api.close();
       return;
     }
