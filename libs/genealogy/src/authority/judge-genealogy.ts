@@ -94,7 +94,10 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
     if (unit.productPartNumber !== undefined) brandBomIds.add(brandBomId(unit.brand, unit.productPartNumber));
     for (const material of unit.materials) {
       if (material.retracted) continue; // listed in a history answer; never happened, so never judged nor counted
-      const byPart = new Map<string, { use: PartUse; vendorLotIds: string[]; id: string }>();
+      // Nearly every material comes from one vendor lot, so one part: no map of parts for it (thousands an answer).
+      const single = material.vendorLotIds.length === 1;
+      const byPart = single ? undefined : new Map<string, { use: PartUse; vendorLotIds: string[]; id: string }>();
+      let one: { use: PartUse; vendorLotIds: string[]; id: string } | undefined;
       for (const id of material.vendorLotIds) {
         const vl = vendorLots.get(id);
         if (!vl || vl.internalPartNumber === undefined || vl.manufacturer === undefined) continue;
@@ -102,7 +105,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
         // if the brand approved it (or a deviation admits it) for the part it replaced.
         const internalPartNumber = material.bomPartNumber ?? vl.internalPartNumber;
         const { part, key } = partOf(vl, vl.manufacturer, internalPartNumber);
-        const entry = byPart.get(key) ?? {
+        const entry = byPart?.get(key) ?? {
           use: {
             eventId: material.provenance.eventId,
             at: time(material.provenance.occurredAt),
@@ -116,10 +119,11 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
           id: brandPartIdOf(unit.brand, internalPartNumber),
         };
         entry.vendorLotIds.push(id);
-        byPart.set(key, entry);
+        if (byPart) byPart.set(key, entry);
+        else one = entry;
         brandPartIds.add(entry.id);
       }
-      materials.push({ unit, material, parts: [...byPart.values()] });
+      materials.push({ unit, material, parts: byPart ? [...byPart.values()] : one ? [one] : [] });
     }
   }
   return { units, materials, brandPartIds: [...brandPartIds].sort(), brandBomIds: [...brandBomIds].sort(), inConflict };
@@ -171,7 +175,10 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
       continue;
     }
     const judged: PartJudgement[] = parts.map(({ use, vendorLotIds, id }) => {
-      return { ...judgePart(facts.parts.get(id) ?? NO_AUTHORITY, use, allocationsOf(id)), vendorLotIds: [...vendorLotIds].sort() };
+      // The part's judgement made once, its vendor lots added last (the same fields in the same order as a copy with them).
+      const j = judgePart(facts.parts.get(id) ?? NO_AUTHORITY, use, allocationsOf(id)) as PartJudgement;
+      j.vendorLotIds = [...vendorLotIds].sort();
+      return j;
     });
     const judgement: MaterialJudgement = { verdict: worst(judged.map((j) => j.verdict)), parts: judged };
     material.judgement = judgement;

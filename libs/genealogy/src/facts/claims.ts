@@ -12,8 +12,10 @@ export const ALL_VISIBLE: Visible = () => true;
 
 /** The claims of a map that are visible, in the order they happened (the event id breaks ties). */
 export function claimsOf<T extends Timed>(map: FactMap<T> | undefined, visible: Visible = ALL_VISIBLE, legacy?: T): T[] {
-  const all = [...values(map), ...(legacy ? [legacy] : [])];
-  return inOrderOfTime(all.filter(visible));
+  // values() makes a fresh array, so it is added to and sorted in place: one array per call (every lot and unit of an answer).
+  const all = values(map);
+  if (legacy) all.push(legacy);
+  return inOrderOfTime(visible === ALL_VISIBLE ? all : all.filter(visible));
 }
 
 /** One value claimed for a field, and every event that claimed it. */
