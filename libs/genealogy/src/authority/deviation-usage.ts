@@ -10,7 +10,7 @@ export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   /** By bucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
-  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own. */
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own; `read.childrenOnly`: only `_id` and `derived`. */
   findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
@@ -89,7 +89,7 @@ export async function usesOfParts(
     for (let i = 0; i < frontier.length; i += lotsPerRead) {
       const some = frontier.slice(i, i + lotsPerRead);
       const indexIds = some.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
-      const [docs, indexes] = await Promise.all([reader.findLots(some, { stats }), reader.findLotBrandUseIndexes(indexIds)]);
+      const [docs, indexes] = await Promise.all([reader.findLots(some, { stats, childrenOnly: true }), reader.findLotBrandUseIndexes(indexIds)]);
       stats.roundTrips++;
       for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
       for (const doc of docs) {
