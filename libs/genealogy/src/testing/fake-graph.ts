@@ -106,10 +106,10 @@ export function projected(doc: Record<string, any>, projection?: Record<string, 
  */
 export function recordedReads(store: FakeStore): {
   reads: { collection: string; ids: string[] }[];
-  by: (collection: string) => (ids: string[], projection?: Record<string, 0 | 1>) => Promise<any[]>;
+  by: (collection: string, projection?: Record<string, 0 | 1>) => (ids: string[]) => Promise<any[]>;
 } {
   const reads: { collection: string; ids: string[] }[] = [];
-  const by = (collection: string) => async (ids: string[], projection?: Record<string, 0 | 1>) => {
+  const by = (collection: string, projection?: Record<string, 0 | 1>) => async (ids: string[]) => {
     reads.push({ collection, ids });
     return ids.flatMap((id) => (store[collection]?.has(id) ? [projected(structuredClone(store[collection]!.get(id)!), projection)] : [])) as any[];
   };
@@ -118,7 +118,7 @@ export function recordedReads(store: FakeStore): {
 
 /** Lots as GenealogyRepository.findLots reads them (lotsWithDerived), with the projection the read asks for (lotProjectionOf). */
 export function fakeFindLots(by: ReturnType<typeof recordedReads>['by']): (ids: string[], read?: LotReads) => Promise<LotDoc[]> {
-  return async (ids, read) => lotsWithDerived(await by('lots')(ids, lotProjectionOf(read)), (bucketIds) => by('lotDerivedBuckets')(bucketIds), read?.stats);
+  return async (ids, read) => lotsWithDerived(await by('lots', lotProjectionOf(read))(ids), by('lotDerivedBuckets'), read?.stats);
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
