@@ -44,6 +44,8 @@ interface Reads {
   inFlight: number;
   /** Time in each kind of read (ms), for the log. */
   msBy: Record<string, number>;
+  /** BSON bytes and the largest read (one call) of each kind of read. */
+  bytesBy: Record<string, { bytes: number; largestRead: number }>;
 }
 const RECEIPT_READS = new Set(['findPartReceipts', 'findPartReceiptBuckets']);
 
@@ -67,6 +69,9 @@ function counted<R extends object>(repo: R, reads: Reads): R {
         reads.bytes += bytes;
         reads.largestDocument = Math.max(reads.largestDocument, ...sizes, 0);
         reads.largestRead = Math.max(reads.largestRead, bytes);
+        const by = (reads.bytesBy[name] ??= { bytes: 0, largestRead: 0 });
+        by.bytes += bytes;
+        by.largestRead = Math.max(by.largestRead, bytes);
         if (RECEIPT_READS.has(name)) {
           const r = reads.receipts;
           r.calls++;
@@ -82,7 +87,7 @@ function counted<R extends object>(repo: R, reads: Reads): R {
   }
   return wrapped as R;
 }
-const empty = (): Reads => ({ receipts: { calls: 0, documents: 0, bytes: 0, largestDocument: 0, largestRead: 0, ms: 0 }, calls: 0, documents: 0, bytes: 0, largestDocument: 0, largestRead: 0, waits: 0, inFlight: 0, msBy: {} });
+const empty = (): Reads => ({ receipts: { calls: 0, documents: 0, bytes: 0, largestDocument: 0, largestRead: 0, ms: 0 }, calls: 0, documents: 0, bytes: 0, largestDocument: 0, largestRead: 0, waits: 0, inFlight: 0, msBy: {}, bytesBy: {} });
 
 /** `n` receipts of the alternate part, one reel each; Acme's limited deviation for it; three units holding reels of it. */
 function events(n: number): { topic: string; value: string }[] {
@@ -144,6 +149,8 @@ runStandaloneSection(
       metric(`${key}.report.largest_document`, `${n} receipts, ${layout}: the largest document it read`, w.largestDocument, 'bytes');
       metric(`${key}.report.largest_read`, `${n} receipts, ${layout}: the largest read (one repository call)`, w.largestRead, 'bytes');
       metric(`${key}.report.round_trips`, `${n} receipts, ${layout}: the report's round trips (reads started with none in flight)`, w.waits, 'round trips');
+      metric(`${key}.report.lots.bytes`, `${n} receipts, ${layout}: of those, the lots' (findLots)`, w.bytesBy.findLots?.bytes ?? 0, 'bytes');
+      metric(`${key}.report.lots.largest_read`, `${n} receipts, ${layout}: the largest read of lots`, w.bytesBy.findLots?.largestRead ?? 0, 'bytes');
       metric(`${key}.report.receipts.bytes`, `${n} receipts, ${layout}: of those, the part's document and buckets`, w.receipts.bytes, 'bytes');
       metric(`${key}.report.receipts.largest_document`, `${n} receipts, ${layout}: the largest document of the part's receipts read`, w.receipts.largestDocument, 'bytes');
       metric(`${key}.report.receipts.largest_read`, `${n} receipts, ${layout}: the largest read of the part's receipts`, w.receipts.largestRead, 'bytes');
@@ -166,7 +173,7 @@ runStandaloneSection(
         w.receipts.ms.toFixed(0),
         ms.toFixed(0),
       ]);
-      log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}; ms by read: ${JSON.stringify(Object.fromEntries(Object.entries(w.msBy).map(([k, v]) => [k, Math.round(v)])))}`);
+      log(`${n} ${layout}: ${rows.at(-1)!.join(' | ')}; ms by read: ${JSON.stringify(Object.fromEntries(Object.entries(w.msBy).map(([k, v]) => [k, Math.round(v)])))}; KiB by read (all / largest): ${JSON.stringify(Object.fromEntries(Object.entries(w.bytesBy).map(([k, v]) => [k, `${kib(v.bytes)} / ${kib(v.largestRead)}`])))}`);
     });
   },
 );

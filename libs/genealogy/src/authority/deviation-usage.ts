@@ -10,7 +10,7 @@ export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   /** By bucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
-  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own. */
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own; `read.childrenOnly`: only `_id` and `derived`. */
   findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
@@ -27,8 +27,9 @@ export interface UsageReader {
 export const RECEIPTS_PER_READ = 8_000;
 
 /**
- * Lots the count reads in one round trip, with their brand indexes, about: 2,000 (about 0.9 MB of reels received once and
- * never split). A level of more (a part received 80,000 times is 80,000 package lots in its first level) is read that
+ * Lots the count reads in one round trip, with their brand indexes, about: 2,000 (about 60 KiB of reels received once and
+ * never split: only each lot's `_id` and children are read, CHILDREN_PROJECTION; 0.9 MB whole). A lot's full inline list
+ * of children is still about 0.3 MB (DERIVED_INLINE_CAP), so a level of many such lots reads more a round trip. A level of more (a part received 80,000 times is 80,000 package lots in its first level) is read that
  * many at a time, in order, so the count is the same as of one read. A multiple of byIds' chunk (200), so the documents
  * come back in the order one read of the level gave them.
  */
@@ -89,7 +90,7 @@ export async function usesOfParts(
     for (let i = 0; i < frontier.length; i += lotsPerRead) {
       const some = frontier.slice(i, i + lotsPerRead);
       const indexIds = some.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
-      const [docs, indexes] = await Promise.all([reader.findLots(some, { stats }), reader.findLotBrandUseIndexes(indexIds)]);
+      const [docs, indexes] = await Promise.all([reader.findLots(some, { stats, childrenOnly: true }), reader.findLotBrandUseIndexes(indexIds)]);
       stats.roundTrips++;
       for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
       for (const doc of docs) {

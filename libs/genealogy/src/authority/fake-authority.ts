@@ -1,5 +1,4 @@
-import { type FakeStore, recordedReads } from '../testing/fake-graph';
-import { lotsWithDerived } from '../storage/lot-derived';
+import { type FakeStore, fakeFindLots, recordedReads } from '../testing/fake-graph';
 import type { BrandListReader } from './authority.repository';
 import type { UsageReader } from './deviation-usage';
 import type { RetractionReader } from '../facts/visibility';
@@ -16,7 +15,7 @@ export function authorityReaderOf(store: FakeStore): BrandListReader & UsageRead
     findBrandBoms: by('brandBoms'),
     findPartReceipts: by('partReceipts'),
     findPartReceiptBuckets: by('partReceiptBuckets'),
-    findLots: async (ids, read) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets'), read?.stats),
+    findLots: fakeFindLots(by),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
     findLotBrandUses: by('lotBrandUses'),
     findUnits: by('units'),

@@ -5,8 +5,8 @@ import type { Model } from 'mongoose';
 // 263 ms vs 126-200 ms for 3 KB unit documents).
 const IN_CHUNK = 200;
 
-/** Documents by `_id`, as plain objects, in one wait for the database however many ids. */
-export async function byIds<T>(model: Model<T>, ids: string[], projection?: Record<string, 0>, chunk = IN_CHUNK): Promise<T[]> {
+/** Documents by `_id`, as plain objects, in one wait for the database however many ids; `projection` leaves fields out (0) or names the only ones read (1). */
+export async function byIds<T>(model: Model<T>, ids: string[], projection?: Record<string, 0> | Record<string, 1>, chunk = IN_CHUNK): Promise<T[]> {
   if (ids.length === 0) return [];
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += chunk) chunks.push(ids.slice(i, i + chunk));

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from './graph.documents';
 import { byIds } from './by-ids';
-import { LotReads, lotsWithDerived } from './lot-derived';
+import { LotReads, lotProjectionOf, lotsWithDerived } from './lot-derived';
 import { MODELS } from './graph.schemas';
 
 const RETRACTION_CHUNK = 1_000;
@@ -54,11 +54,12 @@ export class GenealogyRepository {
   /**
    * Lots by id, each with every derivation in `derived` (lotsWithDerived: the buckets of a lot past the inline cap are
    * read too, in as few round trips as they fill, counted in `stats`; a lot under the cap costs none).
-   * `withoutForwardEdges` leaves out the derivations, which a backward walk never reads.
+   * `withoutForwardEdges` leaves out the derivations, which a backward walk never reads; `childrenOnly` reads nothing
+   * else (CHILDREN_PROJECTION), as a deviation's count does.
    */
-  async findLots(lotIds: string[], { withoutForwardEdges = false, stats }: LotReads & { withoutForwardEdges?: boolean } = {}): Promise<LotDoc[]> {
+  async findLots(lotIds: string[], { withoutForwardEdges = false, ...read }: LotReads & { withoutForwardEdges?: boolean } = {}): Promise<LotDoc[]> {
     if (withoutForwardEdges) return byIds(this.lots, lotIds, { derived: 0, derivedInline: 0, derivedBuckets: 0 });
-    return lotsWithDerived(await byIds(this.lots, lotIds), (ids) => byIds(this.lotDerivedBuckets, ids), stats);
+    return lotsWithDerived(await byIds(this.lots, lotIds, lotProjectionOf(read)), (ids) => byIds(this.lotDerivedBuckets, ids), read.stats);
   }
   findVendorLots(ids: string[]): Promise<VendorLotDoc[]> {
     return byIds(this.vendorLots, ids);

@@ -237,8 +237,16 @@ describe('the graph in a real database', () => {
     expect(Object.values(read!.derived!).map((d) => d.lotIds[0])).toEqual(splits.map((e) => (e.data as { newLots: { lotId: string }[] }).newLots[0]!.lotId));
     expect(read).not.toHaveProperty('derivedInline');
     // A lot of the old layout (its children in its own `derived` map) is read as it is.
-    const old = { _id: 'OUT-OLD', derived: { e1: { kind: 'split', lotIds: ['OUT-OLD-1'], at: new Date(0), prov: { eventId: 'old-1' } } } };
+    const old = {
+      _id: 'OUT-OLD',
+      derived: { e1: { kind: 'split', lotIds: ['OUT-OLD-1'], at: new Date(0), prov: { eventId: 'old-1' } } },
+      statuses: { e2: { status: 'quarantined', reason: 'x', at: new Date(0), prov: { eventId: 'old-2' } } },
+    };
     await db.collection<{ _id: string }>(COLLECTIONS.lots).insertOne(old);
     expect(await repo.findLots(['OUT-OLD'])).toEqual([old]);
+    // A read of the children only (a deviation's count): the same children, nothing else of the lot, as the fake reads them.
+    const childrenOnly = await repo.findLots(['OUT-REEL', 'OUT-OLD'], { childrenOnly: true });
+    expect(childrenOnly.sort((a, b) => a._id.localeCompare(b._id))).toEqual([{ _id: 'OUT-OLD', derived: old.derived }, read]);
+    expect(await readerOf(store).findLots(['OUT-REEL'], { childrenOnly: true })).toEqual([read]);
   });
 });

@@ -49,7 +49,22 @@ function inTimeOrder(map: FactMap<LotDerivation>): FactMap<LotDerivation> {
 /** How a traversal reads lots: `stats.roundTrips`, its own count, counts the reads of an outlier's buckets too. */
 export interface LotReads {
   stats?: { roundTrips: number };
+  /**
+   * Only each lot's `_id` and children (CHILDREN_PROJECTION), as `derived`: what a deviation's count reads of a lot.
+   * Its receipts, sources, statuses and splices stay in the database.
+   */
+  childrenOnly?: boolean;
 }
+
+/**
+ * The fields of a lot its children are read from (lotsWithDerived), `_id` besides: the projection of a childrenOnly read,
+ * in GenealogyRepository.findLots and in the fake stores alike (testing/fake-graph.ts), so a reader that needs another
+ * field of such a read fails its spec.
+ */
+export const CHILDREN_PROJECTION = { derived: 1, derivedInline: 1, derivedBuckets: 1 } as const;
+
+/** The projection a read of lots asks for (undefined: whole documents). */
+export const lotProjectionOf = (read?: LotReads): Record<string, 1> | undefined => (read?.childrenOnly ? CHILDREN_PROJECTION : undefined);
 
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old

@@ -1,8 +1,8 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
-import type { UnitDoc } from '../storage/graph.documents';
-import { type LotReads, lotsWithDerived } from '../storage/lot-derived';
+import type { LotDoc, UnitDoc } from '../storage/graph.documents';
+import { type LotReads, lotProjectionOf, lotsWithDerived } from '../storage/lot-derived';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
 import type { RecordSources } from '../lookup/records';
 import type { RetractionReader } from '../facts/visibility';
@@ -90,14 +90,35 @@ export function fetchedOf(store: FakeStore): FetchedGraph {
   };
 }
 
-/** Reads by `_id` from the store, each recorded (collection and ids): what the fake readers are made of. */
-export function recordedReads(store: FakeStore): { reads: { collection: string; ids: string[] }[]; by: (collection: string) => (ids: string[]) => Promise<any[]> } {
+/**
+ * A document as MongoDB's projection of top-level fields leaves it: with an inclusion (1s) only `_id` and the fields
+ * named, with an exclusion (0s) all but those; undefined: the whole document.
+ */
+export function projected(doc: Record<string, any>, projection?: Record<string, 0 | 1>): Record<string, any> {
+  if (!projection) return doc;
+  const including = Object.values(projection).some((v) => v === 1);
+  return Object.fromEntries(Object.entries(doc).filter(([field]) => field === '_id' || (including ? projection[field] === 1 : projection[field] !== 0)));
+}
+
+/**
+ * Reads by `_id` from the store, each recorded (collection and ids): what the fake readers are made of. A read with a
+ * projection gets only the fields the database would send (projected).
+ */
+export function recordedReads(store: FakeStore): {
+  reads: { collection: string; ids: string[] }[];
+  by: (collection: string, projection?: Record<string, 0 | 1>) => (ids: string[]) => Promise<any[]>;
+} {
   const reads: { collection: string; ids: string[] }[] = [];
-  const by = (collection: string) => async (ids: string[]) => {
+  const by = (collection: string, projection?: Record<string, 0 | 1>) => async (ids: string[]) => {
     reads.push({ collection, ids });
-    return ids.flatMap((id) => (store[collection]?.has(id) ? [structuredClone(store[collection]!.get(id)!)] : [])) as any[];
+    return ids.flatMap((id) => (store[collection]?.has(id) ? [projected(structuredClone(store[collection]!.get(id)!), projection)] : [])) as any[];
   };
   return { reads, by };
+}
+
+/** Lots as GenealogyRepository.findLots reads them (lotsWithDerived), with the projection the read asks for (lotProjectionOf). */
+export function fakeFindLots(by: ReturnType<typeof recordedReads>['by']): (ids: string[], read?: LotReads) => Promise<LotDoc[]> {
+  return async (ids, read) => lotsWithDerived(await by('lots', lotProjectionOf(read))(ids), by('lotDerivedBuckets'), read?.stats);
 }
 
 /** A forward reader over the store that records each read (collection and ids). */
@@ -105,7 +126,7 @@ export function readerOf(store: FakeStore): ForwardReader & ProductUnitsReader &
   const { reads, by } = recordedReads(store);
   return {
     reads,
-    findLots: async (ids: string[], read?: LotReads) => lotsWithDerived(await by('lots')(ids), by('lotDerivedBuckets'), read?.stats),
+    findLots: fakeFindLots(by),
     findLotUseIndexes: by('lotUseIndex'),
     findLotUses: by('lotUses'),
     findLotBrandUseIndexes: by('lotBrandUseIndex'),
