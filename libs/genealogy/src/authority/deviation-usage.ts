@@ -10,7 +10,7 @@ export interface UsageReader {
   findPartReceipts(ids: string[]): Promise<PartReceiptsDoc[]>;
   /** By bucketId(partReceiptsId, bucket). */
   findPartReceiptBuckets(ids: string[]): Promise<PartReceiptBucketDoc[]>;
-  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own; `read.childrenOnly`: only `_id` and `derived`. */
+  /** `read.stats` counts an outlier's bucket reads (lotsWithDerived) beside the count's own; `read.childrenOnly`: only `_id` and the children (as `derived`). */
   findLots(ids: string[], read?: LotReads): Promise<LotDoc[]>;
   /** By lotBrandUseIndexId (lot, brand). */
   findLotBrandUseIndexes(ids: string[]): Promise<LotBrandUseIndexDoc[]>;
@@ -27,11 +27,12 @@ export interface UsageReader {
 export const RECEIPTS_PER_READ = 8_000;
 
 /**
- * Lots the count reads in one round trip, with their brand indexes, about: 2,000 (about 60 KiB of reels received once and
- * never split: only each lot's `_id` and children are read, CHILDREN_PROJECTION; 0.9 MB whole). A lot's full inline list
- * of children is still about 0.3 MB (DERIVED_INLINE_CAP), so a level of many such lots reads more a round trip. A level of more (a part received 80,000 times is 80,000 package lots in its first level) is read that
- * many at a time, in order, so the count is the same as of one read. A multiple of byIds' chunk (200), so the documents
- * come back in the order one read of the level gave them.
+ * Lots the count reads in one round trip, with their brand indexes: 2,000. A level of more (a part received 80,000
+ * times is 80,000 package lots in its first level) is read that many at a time, in order, so the count is the same as
+ * of one read. Only each lot's `_id` and children are read (CHILDREN_PROJECTION): about 60 KiB for 2,000 reels received
+ * once and never split (0.9 MB whole); a lot with a full inline list of children is still about 0.3 MB
+ * (DERIVED_INLINE_CAP), so this bounds the lots, not the bytes. A multiple of byIds' chunk (200), so the documents come
+ * back in the order one read of the level gave them.
  */
 export const LOTS_PER_READ = 2_000;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ALL_VISIBLE, brandOf, claimedBrands, claimsOf } from '../facts/claims';
+import { brandOf, claimedBrands, receiptClaimsOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
@@ -109,7 +109,7 @@ export class GraphFetcher {
         g.lots.set(l._id, l);
         for (const s of values(l.sources)) for (const id of s.lotIds) enqueue('lots', id, next);
         // Every claimed receipt: when two disagree, both sides' vendor lots are told (and the conflict flagged).
-        for (const r of claimsOf(l.receipts, ALL_VISIBLE, l.receipt)) { // the claims lotReceiptOf weighs, without weighing them
+        for (const r of receiptClaimsOf(l)) { // the claims lotReceiptOf weighs, without weighing them
           enqueue('vendorLots', r.vendorLotId, next);
           enqueue('vendors', r.vendorId, next); // known from the lot: fetched in the same round as its vendor lot
         }

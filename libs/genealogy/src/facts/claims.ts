@@ -98,8 +98,12 @@ export interface LotReceipt extends Agreement<Receipt> {
 }
 
 /** The lot's receipt: agreed fields, and the fields in conflict. */
+/** Every receipt claimed for a lot, visible, in time order: what lotReceiptOf weighs (a walk that only follows them needs no more). */
+export const receiptClaimsOf = (lot: LotDoc | undefined, visible: Visible = ALL_VISIBLE): (Receipt & Timed)[] =>
+  lot ? claimsOf(lot.receipts, visible, lot.receipt) : [];
+
 export function lotReceiptOf(lot: LotDoc | undefined, visible: Visible = ALL_VISIBLE): LotReceipt {
-  const claims = lot ? claimsOf(lot.receipts, visible, lot.receipt) : [];
+  const claims = receiptClaimsOf(lot, visible);
   return { received: claims.length > 0, claims, ...agreementOf(claims, RECEIPT_FIELDS) };
 }
 

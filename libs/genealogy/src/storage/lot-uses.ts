@@ -21,7 +21,7 @@ export const LOT_USE_BUCKETS = 1024;
  * The bucket a fact goes to in every collection of the bucket pattern, by the key bucketId's callers choose it by (a
  * serial, a vendor lot id, a derivation's fact key). Deterministic, so writes are idempotent; stored (bucket-ids.spec.ts).
  */
-export const bucketOf = boundedMemo((serial: string): number => hash('sha1', serial, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
+export const bucketOf = boundedMemo((key: string): number => hash('sha1', key, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
 
 /** `buckets.b<n>`: a bucket's field in an index of buckets (a lot's, a vendor's, a work order's, a shipment's), for every bucket. */
 export const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);

@@ -363,7 +363,6 @@ export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
   for (const w of writes) {
     let ids = byCollection.get(w.collection);
     if (!ids) byCollection.set(w.collection, (ids = new Map()));
-    const existing = w.push ? undefined : ids.get(w.id);
     if (w.push) {
       // The first copy of an event sent twice, as across batches (the guard keeps the entry there): the same list however batched.
       const key = JSON.stringify([w.collection, w.id, w.push.field, w.push.entry.k]);
@@ -371,6 +370,7 @@ export function mergeGraphWrites(writes: Iterable<GraphWrite>): GraphWrite[] {
       pushed.add(key);
       continue;
     }
+    const existing = ids.get(w.id);
     if (!existing) {
       const entry = { write: w, copied: false };
       ids.set(w.id, entry);
