@@ -3,7 +3,7 @@ import { testEvents } from '@trace/contracts/testing';
 import { FakeStore, readerOf, shuffledStoreOf, snapshotOf, storeOf } from '../testing/fake-graph';
 import { SITE_WIDE } from '../genealogy.types';
 import { entityKey } from '../facts/provenance';
-import { LOT_USE_BUCKETS } from '../storage/lot-uses';
+import { BUCKET_COUNT } from '../storage/lot-uses';
 import { BucketCollection, indexedBuckets, ownerBuckets } from '../testing/bucket-layout';
 import { whereUsedOfVendor } from '../forward/where-used';
 import type { WhereUsedRow } from '../forward/where-used.types';
@@ -42,7 +42,7 @@ describe("a vendor's vendor lots", () => {
     const many = storeOf(supplied(3_000));
     const buckets = ownerBuckets(many, VENDOR_SUPPLIES, 'V');
     expect(buckets.misplaced).toEqual([]);
-    expect(buckets.numbers.length).toBeGreaterThan(LOT_USE_BUCKETS / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
+    expect(buckets.numbers.length).toBeGreaterThan(BUCKET_COUNT / 2); // 3,000 vendor lots over 1,024 buckets: ~970 non-empty
     expect(buckets.numbers).toEqual(indexedBuckets(many.vendorSupplyIndex!.get('V')));
     expect(buckets.facts.map(([key]) => key)).toEqual(buckets.facts.map(([, vl]) => entityKey(vl)));
     expect(buckets.facts.map(([, vl]) => vl).sort()).toEqual(Array.from({ length: 3_000 }, (_, i) => idOf(i)).sort());
