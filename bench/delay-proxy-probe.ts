@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DelayProxy } from './delay-proxy';
+import { startEchoServer } from './echo-server';
 import { commitInfo, machineInfo, writeResultFile } from './results';
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -27,10 +28,8 @@ interface Probe {
 /** One measurement of the proxy in `modulePath`, in this process. */
 async function probe(modulePath: string, delayMs: number): Promise<Probe> {
   const { startDelayProxy } = (await import(modulePath)) as { startDelayProxy: (u: { host: string; port: number }, d: number) => Promise<DelayProxy> };
-  const echo = net.createServer({ noDelay: true }, (s) => s.pipe(s));
-  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-  const echoPort = (echo.address() as net.AddressInfo).port;
-  const proxy = await startDelayProxy({ host: '127.0.0.1', port: echoPort }, delayMs);
+  const echo = await startEchoServer();
+  const proxy = await startDelayProxy({ host: '127.0.0.1', port: echo.port }, delayMs);
   const connect = async (port: number): Promise<net.Socket> => {
     const s = net.connect({ host: '127.0.0.1', port, noDelay: true });
     await new Promise((resolve) => s.once('connect', resolve));
@@ -51,7 +50,7 @@ async function probe(modulePath: string, delayMs: number): Promise<Probe> {
     return xs;
   };
   try {
-    const direct = await pings(echoPort);
+    const direct = await pings(echo.port);
     const [cpu0, t0] = [proxy.cpuMs(), nowMs()];
     const via = await pings(proxy.port);
     const pingCpuShare = (proxy.cpuMs() - cpu0) / (nowMs() - t0);
@@ -72,7 +71,7 @@ async function probe(modulePath: string, delayMs: number): Promise<Probe> {
     return { addedRttMs: median(via) - median(direct), minRttMs: Math.min(...via), pingCpuShare, streamMs, streamCpuMs };
   } finally {
     await proxy.close();
-    echo.close();
+    await echo.close();
   }
 }
 

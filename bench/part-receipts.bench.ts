@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import mongoose from 'mongoose';
 import { AuthorityJudge, SITE_WIDE } from '@trace/genealogy';
-import { AuthorityRepository, COLLECTIONS, GenealogyRepository, LOT_USE_BUCKETS, authorityRepositoryOn, bucketId, genealogyRepositoryOn } from '@trace/genealogy/testing';
+import { AuthorityRepository, COLLECTIONS, GenealogyRepository, BUCKET_COUNT, authorityRepositoryOn, bucketId, genealogyRepositoryOn } from '@trace/genealogy/testing';
 import { LOADER_AT, eachLoadedSize, kib, loaderEvents, runStandaloneSection } from './standalone-section';
 import { now } from './stats';
 
@@ -106,7 +106,7 @@ function events(n: number): { topic: string; value: string }[] {
 
 /** The old layout: the part's buckets gone, every receipt in its document as the writer before them set it. */
 async function toOldLayout(db: mongoose.mongo.Db): Promise<void> {
-  const ids = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => bucketId(PART, b));
+  const ids = Array.from({ length: BUCKET_COUNT }, (_, b) => bucketId(PART, b));
   const held = await db.collection<{ _id: string; receipts: Record<string, object> }>(COLLECTIONS.partReceiptBuckets).find({ _id: { $in: ids } }).toArray();
   const fields = held.flatMap((b) => Object.entries(b.receipts));
   await db.collection<{ _id: string }>(COLLECTIONS.partReceipts).updateOne({ _id: PART }, { $unset: { buckets: '' } });

@@ -22,7 +22,7 @@ import {
   COLLECTIONS,
   DerivedFrom,
   GraphCollection,
-  LOT_USE_BUCKETS,
+  BUCKET_COUNT,
   brandedUseNeeds,
   brandedUseWrites,
   bucketOf,
@@ -271,7 +271,7 @@ export async function loadBulk(db: Db, shape: Shape, o: LoadOptions): Promise<Lo
     if (b % 4 === 0) systemGroups[b / 4] = groupOf(bucketOf(shape.system(b / 4)));
   }
   if (firsts.length > 0 && firsts[shape.boards - 1]! + shape.boardEventCount(shape.boards - 1) !== events) throw new Error('bulk loader: board event counts disagree with the stream');
-  if (LOT_USE_BUCKETS % GROUPS !== 0) throw new Error('bulk loader: groups must divide the buckets');
+  if (BUCKET_COUNT % GROUPS !== 0) throw new Error('bulk loader: groups must divide the buckets');
 
   let writing: Promise<void> = Promise.resolve();
   for (group = 0; group < GROUPS; group++) {

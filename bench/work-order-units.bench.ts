@@ -20,7 +20,7 @@
 import 'reflect-metadata';
 import mongoose from 'mongoose';
 import { SITE_WIDE, type BrandScope } from '@trace/genealogy';
-import { COLLECTIONS, LOT_USE_BUCKETS, bucketId, genealogyRepositoryOn, readShipment, readWorkOrder, type RecordSources } from '@trace/genealogy/testing';
+import { COLLECTIONS, BUCKET_COUNT, bucketId, genealogyRepositoryOn, readShipment, readWorkOrder, type RecordSources } from '@trace/genealogy/testing';
 import { eachLoadedSize, kib, loaderEvents, runStandaloneSection } from './standalone-section';
 import { now } from './stats';
 
@@ -103,7 +103,7 @@ function events(n: number): { topic: string; value: string }[] {
 /** The old layout: the buckets gone, every unit in the work order's (the shipment's) document as the writer before them set it. */
 async function toOldLayout(db: mongoose.mongo.Db): Promise<void> {
   for (const [parent, buckets, owner] of [[COLLECTIONS.workOrders, COLLECTIONS.workOrderUnits, WORK_ORDER], [COLLECTIONS.shipmentUnits, COLLECTIONS.shipmentUnitBuckets, SHIPMENT]] as const) {
-    const held = await db.collection<{ _id: string; units: Record<string, object> }>(buckets).find({ _id: { $in: Array.from({ length: LOT_USE_BUCKETS }, (_, b) => bucketId(owner, b)) } }).toArray();
+    const held = await db.collection<{ _id: string; units: Record<string, object> }>(buckets).find({ _id: { $in: Array.from({ length: BUCKET_COUNT }, (_, b) => bucketId(owner, b)) } }).toArray();
     const fields = held.flatMap((b) => Object.entries(b.units));
     await db.collection<{ _id: string }>(parent).updateOne({ _id: owner }, { $unset: { buckets: '' } });
     for (let i = 0; i < fields.length; i += 10_000) {

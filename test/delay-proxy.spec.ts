@@ -1,27 +1,11 @@
 import * as net from 'node:net';
 import { DelayProxy, startDelayProxy } from '../bench/delay-proxy';
+import { EchoServer, startEchoServer } from '../bench/echo-server';
 
 // The bench's delaying proxy (bench/delay-proxy.ts) in front of an echo server on the loopback: it must add at least its
 // delay in each direction, and pass every byte on in order, a half-close after the data before it.
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-/** An echo server whose sockets note when each chunk arrived (same clock as the test's). */
-async function echoServer(): Promise<{ port: number; arrivals: number[]; close: () => Promise<void> }> {
-  const arrivals: number[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ noDelay: true }, (s) => {
-    sockets.add(s);
-    s.on('data', () => arrivals.push(nowMs()));
-    s.pipe(s);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    arrivals,
-    close: () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
-  };
-}
 
 const connect = (port: number): Promise<net.Socket> =>
   new Promise((resolve, reject) => {
@@ -30,10 +14,10 @@ const connect = (port: number): Promise<net.Socket> =>
   });
 
 describe('the delaying proxy', () => {
-  let echo: Awaited<ReturnType<typeof echoServer>>;
+  let echo: EchoServer;
   let proxy: DelayProxy | undefined;
   beforeEach(async () => {
-    echo = await echoServer();
+    echo = await startEchoServer();
   });
   afterEach(async () => {
     await proxy?.close();

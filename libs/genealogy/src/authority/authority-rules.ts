@@ -194,11 +194,14 @@ export const needsUsage = (authority: PartAuthority, use: PartUse): boolean =>
   authority.deviations.length > 0 &&
   !approvalFor(authority, use) && deviationsFor(authority, use).some((d) => d.maxQuantity !== undefined);
 
-/** Rules 1-3 for one part of one installation, given the deviation counts over the brand's installations. */
-export function judgePart(authority: PartAuthority, use: PartUse, allocations: ReadonlyMap<string, Allocation>): Omit<PartJudgement, 'vendorLotIds'> {
+/**
+ * Rules 1-3 for one part of one installation, given the deviation counts over the brand's installations; the part's
+ * vendor lots (`vendorLotIds`, taken as they are: the caller sorts them) come last in every verdict's fields.
+ */
+export function judgePart(authority: PartAuthority, use: PartUse, allocations: ReadonlyMap<string, Allocation>, vendorLotIds: string[]): PartJudgement {
   const part = { vendorId: use.part.vendorId, internalPartNumber: use.part.internalPartNumber, manufacturer: use.part.manufacturer, mpn: use.part.mpn };
   const approval = approvalFor(authority, use);
-  if (approval) return { verdict: 'APPROVED', ...part, approvalId: approval.approvalId };
+  if (approval) return { verdict: 'APPROVED', ...part, approvalId: approval.approvalId, vendorLotIds };
   const allocation = allocations.size > 0 ? allocations.get(useKeyOf(use)) : undefined;
   if (allocation) {
     return {
@@ -207,9 +210,10 @@ export function judgePart(authority: PartAuthority, use: PartUse, allocations: R
       deviationId: allocation.deviationId,
       count: allocation.count,
       ...(allocation.maxQuantity !== undefined ? { maxQuantity: allocation.maxQuantity } : {}),
+      vendorLotIds,
     };
   }
-  return { verdict: hasSpoken(authority, use.at) ? 'NOT_ON_AVL' : 'AVL_MISSING', ...part };
+  return { verdict: hasSpoken(authority, use.at) ? 'NOT_ON_AVL' : 'AVL_MISSING', ...part, vendorLotIds };
 }
 
 /** A BOM revision as released. */

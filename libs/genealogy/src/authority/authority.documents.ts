@@ -83,7 +83,7 @@ export interface PartReceipt {
 
 /**
  * Per (internal part number, manufacturer, MPN): which buckets of part_receipt_buckets hold the part's receipts, keyed
- * `b<bucket>` (as LotUseIndexDoc), so it stays small (at most LOT_USE_BUCKETS small fields) however often the part is
+ * `b<bucket>` (as LotUseIndexDoc), so it stays small (at most BUCKET_COUNT small fields) however often the part is
  * received. The forward index a deviation's usage count starts from: every package of the part, whichever vendor lot
  * it came in.
  */

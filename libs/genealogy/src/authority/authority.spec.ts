@@ -1,5 +1,5 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
-import { TraceEvent, makeEvent } from '@trace/contracts';
+import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { fetchedOf, readerOf as graphReaderOf, storeOf } from '../testing/fake-graph';
 import { GraphFetcher } from '../backward/graph-fetcher';
@@ -59,6 +59,21 @@ describe('brand authority: rule 1, the approved parts', () => {
     const { g } = await judged([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)], 'U1');
     expect(materialOf(g, 'REEL-OK').judgement).toMatchObject({ verdict: 'APPROVED', parts: [{ verdict: 'APPROVED', approvalId: 'A1', internalPartNumber: 'CAP-1', mpn: 'GRM1', vendorId: 'V1' }] });
     expect(authorityFlags(g)).toEqual([]);
+  });
+
+  it("names each part's vendor lots, sorted, after the verdict's other fields, in the judgement and its flag", async () => {
+    const events = [
+      ...base(), receive('REEL-Z', 'GRM1', 'Murata'), receive('REEL-A', 'GRM1', 'Murata'), approve('A1', 1, { vendorIds: ['V1'] }),
+      ev('LotMerged', { sourceLotIds: ['REEL-Z', 'REEL-V2', 'REEL-A'], lotId: 'REEL-MIX' }, { at: 1, id: 'merge-vl' }),
+      start('U1', 2), install('U1', 'REEL-MIX', 3),
+    ];
+    const { g } = await judged(events, 'U1');
+    const vl = (vendorId: string, lotId: string): string => vendorLotId({ vendorId, mpn: 'GRM1', vendorLotCode: `VL-${lotId}` });
+    const parts = materialOf(g, 'REEL-MIX').judgement!.parts;
+    expect(parts.map((p) => [p.vendorId, p.verdict, p.vendorLotIds])).toEqual([['V1', 'APPROVED', [vl('V1', 'REEL-A'), vl('V1', 'REEL-Z')]], ['V2', 'NOT_ON_AVL', [vl('V2', 'REEL-V2')]]]);
+    // The answer's bytes: vendorLotIds last, as every answer gave it since it was a copy of the judgement with them.
+    expect(Object.keys(parts[0]!)).toEqual(['verdict', 'vendorId', 'internalPartNumber', 'manufacturer', 'mpn', 'approvalId', 'vendorLotIds']);
+    expect(authorityFlags(g)).toEqual([expect.objectContaining({ code: 'NOT_ON_AVL', vendorId: 'V2', vendorLotIds: [vl('V2', 'REEL-V2')] })]);
   });
 
   it('does not approve material bought from a vendor the approval does not name', async () => {

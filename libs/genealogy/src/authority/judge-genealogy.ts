@@ -174,12 +174,9 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
       material.judgement = { verdict: 'NOT_JUDGED', parts: [], reason: `no receipt says what lot ${material.lotId} is` };
       continue;
     }
-    const judged: PartJudgement[] = parts.map(({ use, vendorLotIds, id }) => {
-      // The part's judgement made once, its vendor lots added last (the same fields in the same order as a copy with them).
-      const j = judgePart(facts.parts.get(id) ?? NO_AUTHORITY, use, allocationsOf(id)) as PartJudgement;
-      j.vendorLotIds = [...vendorLotIds].sort();
-      return j;
-    });
+    const judged: PartJudgement[] = parts.map(({ use, vendorLotIds, id }) =>
+      judgePart(facts.parts.get(id) ?? NO_AUTHORITY, use, allocationsOf(id), [...vendorLotIds].sort()),
+    );
     const judgement: MaterialJudgement = { verdict: worst(judged.map((j) => j.verdict)), parts: judged };
     material.judgement = judgement;
     for (const j of judged) if (j.verdict !== 'APPROVED') flags.push(avlFlag(unit, material, j));

@@ -1,7 +1,7 @@
 import { detachmentOf, disassemblyOf, removalOf } from '../facts/as-built';
 import { FieldConflict, agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { candidatesOf, lotsInWords, lotsOfInstall, splicePointsOf } from '../facts/candidates';
-import { chronological, compare, lotStatusOf } from '../facts/facts';
+import { chronological, compare, lotStatusOf, vendorLotDetailsOf } from '../facts/facts';
 import { Flag, Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
 import type { FetchedGraph } from './graph-fetcher';
 import { flagsFor } from './flags';
@@ -124,10 +124,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       vendorId: doc.vendorId,
       mpn: doc.mpn,
       vendorLotCode: doc.vendorLotCode,
-      ...(doc.manufacturer !== undefined ? { manufacturer: doc.manufacturer } : {}),
-      ...(doc.internalPartNumber !== undefined ? { internalPartNumber: doc.internalPartNumber } : {}),
-      ...(doc.dateCode !== undefined ? { dateCode: doc.dateCode } : {}),
-      ...(doc.countryOfOrigin !== undefined ? { countryOfOrigin: doc.countryOfOrigin } : {}),
+      ...vendorLotDetailsOf(doc),
       receipts: chronological(doc.receipts).map((r) => ({ receiptId: r.receiptId, receivedAt: r.receivedAt, lotIds: r.lotIds, provenance: r.prov })),
     });
     vendorNode(doc.vendorId, id);

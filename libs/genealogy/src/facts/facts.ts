@@ -1,11 +1,21 @@
 import type { LotStatus } from '@trace/contracts';
-import type { FactMap, LotDoc, Timed } from '../storage/graph.documents';
+import type { FactMap, LotDoc, Timed, VendorLotDoc } from '../storage/graph.documents';
 
 // Reading facts out of documents: every traversal orders them and decides the current state the same way.
 
 /** A lot's status as the genealogy tells it: the latest change by occurredAt, else released once the lot exists. */
 export function lotStatusOf(lot: LotDoc | undefined): LotStatus | 'unknown' {
   return chronological(lot?.statuses).at(-1)?.status ?? (lot?.receipt || Object.keys(lot?.receipts ?? {}).length > 0 || Object.keys(lot?.sources ?? {}).length > 0 ? 'released' : 'unknown');
+}
+
+/** A vendor lot's label beyond its key, as its receipts gave it: only the fields they gave (an answer holds no undefined). */
+export function vendorLotDetailsOf(doc: VendorLotDoc): Pick<VendorLotDoc, 'manufacturer' | 'internalPartNumber' | 'dateCode' | 'countryOfOrigin'> {
+  return {
+    ...(doc.manufacturer !== undefined ? { manufacturer: doc.manufacturer } : {}),
+    ...(doc.internalPartNumber !== undefined ? { internalPartNumber: doc.internalPartNumber } : {}),
+    ...(doc.dateCode !== undefined ? { dateCode: doc.dateCode } : {}),
+    ...(doc.countryOfOrigin !== undefined ? { countryOfOrigin: doc.countryOfOrigin } : {}),
+  };
 }
 
 /** Code-unit order of strings: the same on every machine and locale, unlike localeCompare. */

@@ -3,7 +3,7 @@ import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AuthorityRepository } from '../authority/authority.repository';
 import { shipmentUnitsOf, type ShipmentUnitsReader } from '../authority/shipment-units';
 import { brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
-import { chronological, compare, lotStatusOf } from '../facts/facts';
+import { chronological, compare, lotStatusOf, vendorLotDetailsOf } from '../facts/facts';
 import type { Provenance } from '../facts/provenance';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
@@ -78,10 +78,7 @@ export async function readVendorLot(stored: RecordSources, vendorLotId: string):
     vendorStatus: chronological(vendor?.statuses).at(-1)?.status ?? 'unknown',
     mpn: doc.mpn,
     vendorLotCode: doc.vendorLotCode,
-    ...(doc.manufacturer !== undefined ? { manufacturer: doc.manufacturer } : {}),
-    ...(doc.internalPartNumber !== undefined ? { internalPartNumber: doc.internalPartNumber } : {}),
-    ...(doc.dateCode !== undefined ? { dateCode: doc.dateCode } : {}),
-    ...(doc.countryOfOrigin !== undefined ? { countryOfOrigin: doc.countryOfOrigin } : {}),
+    ...vendorLotDetailsOf(doc),
     receipts: receipts.map((r) => ({
       receiptId: r.receiptId,
       receivedAt: r.receivedAt,

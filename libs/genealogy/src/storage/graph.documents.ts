@@ -130,7 +130,7 @@ export interface VendorDoc {
 
 /**
  * The document of a work order or a shipment: which buckets of its units are non-empty, keyed `b<bucket>` (as
- * LotUseIndexDoc), so it stays small (at most LOT_USE_BUCKETS fields) however many units it holds.
+ * LotUseIndexDoc), so it stays small (at most BUCKET_COUNT fields) however many units it holds.
  */
 export interface UnitsIndexDoc<U> {
   _id: string;
@@ -153,7 +153,7 @@ export interface VendorSuppliesDoc {
   vendorLots?: FactMap<string>;
 }
 
-/** Which buckets of vendor_supplies hold vendor lots of a vendor, keyed `b<bucket>` (as LotUseIndexDoc): bounded by LOT_USE_BUCKETS. */
+/** Which buckets of vendor_supplies hold vendor lots of a vendor, keyed `b<bucket>` (as LotUseIndexDoc): bounded by BUCKET_COUNT. */
 export interface VendorSupplyIndexDoc {
   _id: string;
   buckets?: FactMap<number>;
@@ -167,7 +167,7 @@ export interface LotUsesDoc {
   serials?: FactMap<string>;
 }
 
-/** Which buckets of lot_uses hold serials of a lot, keyed `b<bucket>`: bounded by LOT_USE_BUCKETS. */
+/** Which buckets of lot_uses hold serials of a lot, keyed `b<bucket>`: bounded by BUCKET_COUNT. */
 export interface LotUseIndexDoc {
   _id: string;
   buckets?: FactMap<number>;

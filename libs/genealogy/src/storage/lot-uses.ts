@@ -3,28 +3,32 @@ import { boundedMemo } from '../facts/bounded-memo';
 import type { FactMap, UnitsIndexDoc } from './graph.documents';
 
 // The forward edge lot -> serial (where-used) follows MongoDB's bucket pattern: a lot used in a million
-// serials must not become one 16 MB document. Each serial goes to one of LOT_USE_BUCKETS buckets chosen by
+// serials must not become one 16 MB document. Each serial goes to one of BUCKET_COUNT buckets chosen by
 // a hash of the serial, so a replayed or reordered MaterialInstalled writes the same field of the same
-// bucket. A per-lot index document lists the non-empty buckets (at most LOT_USE_BUCKETS small fields), so a
+// bucket. A per-lot index document lists the non-empty buckets (at most BUCKET_COUNT small fields), so a
 // reader fetches exactly the buckets that hold something with `_id: {$in}`: a lot used in three serials
-// costs three bucket reads, not LOT_USE_BUCKETS.
+// costs three bucket reads, not BUCKET_COUNT.
 //
 // Why not one document per (lot, serial) read with an `_id` range: mongo-java-server scans the whole
 // collection for an `_id` range or prefix regex (measured: 22 ms at 20k, 51 ms at 100k, 134 ms at 300k
 // documents for a 4-hit range; an `$or` of 20 ranges is 20 scans, 1.7 s at 300k), while `_id: {$in}`
 // stays at about 1 ms whatever the collection size.
 
-/** Buckets per lot: about 1,000 serials per bucket (~60 KB) for a lot used in a million serials. */
-export const LOT_USE_BUCKETS = 1024;
+/**
+ * The buckets of an owner in every collection of the bucket pattern (a lot's uses, a vendor's vendor lots, a work
+ * order's and a shipment's units, a part's receipts, a lot's derivations): about 1,000 facts per bucket (~60 KB of a
+ * lot's uses) for an owner of a million. Part of every stored bucket's `_id` (bucketOf): bucket-ids.spec.ts pins it.
+ */
+export const BUCKET_COUNT = 1024;
 
 /**
  * The bucket a fact goes to in every collection of the bucket pattern, by the key bucketId's callers choose it by (a
  * serial, a vendor lot id, a derivation's fact key). Deterministic, so writes are idempotent; stored (bucket-ids.spec.ts).
  */
-export const bucketOf = boundedMemo((key: string): number => hash('sha1', key, 'buffer').readUInt32BE(0) % LOT_USE_BUCKETS);
+export const bucketOf = boundedMemo((key: string): number => hash('sha1', key, 'buffer').readUInt32BE(0) % BUCKET_COUNT);
 
 /** `buckets.b<n>`: a bucket's field in an index of buckets (a lot's, a vendor's, a work order's, a shipment's), for every bucket. */
-export const BUCKET_FIELDS: readonly string[] = Array.from({ length: LOT_USE_BUCKETS }, (_, b) => `buckets.b${b}`);
+export const BUCKET_FIELDS: readonly string[] = Array.from({ length: BUCKET_COUNT }, (_, b) => `buckets.b${b}`);
 
 /**
  * The `_id` of bucket `bucket` of an owner's facts, in every collection of the bucket pattern: a lot's uses (lot_uses,

@@ -9,7 +9,7 @@ export type { ForwardReader, ProductUnitsReader } from '../forward/forward-reade
 export { GenealogyRepository, PARENT_PROJECTION } from '../storage/genealogy.repository';
 export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
 export { brandedUseNeeds, brandedUseWrites, conflictMarkWrites, type BrandedUseNeed, type DerivedFrom } from '../write/graph-writes';
-export { LOT_USE_BUCKETS, bucketId, bucketOf } from '../storage/lot-uses';
+export { BUCKET_COUNT, bucketId, bucketOf } from '../storage/lot-uses';
 export { factKey, provenanceOf, type Provenance } from '../facts/provenance';
 export { DERIVED_FROM_FIELDS, applyGraphWrites, prepareGraphWrites, operationOf, type GraphStore, type PreparedWrites } from '../write/apply-graph-writes';
 export * from '../storage/graph.schemas';
