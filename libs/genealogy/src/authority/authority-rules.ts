@@ -105,7 +105,8 @@ export function partAuthorityOf(
   const copiedDeviations = new Set(Object.values(part?.copiedDeviations ?? {}));
   return {
     approvals: approvalIds.flatMap((id): Approval[] => {
-      // The approval's own document as the part's copies give it: its terms under the id (here and naming another IPN), its withdrawals.
+      // The approval's own document as the part's copies give it: its terms under the id (here and naming another IPN),
+      // its withdrawals. A copy naming another IPN holds only that IPN and its time: if it is the first, nothing is approved here.
       const doc: { approvals?: FactMap<ApprovalTerms & Timed>; withdrawals?: FactMap<Timed> } | undefined = copiedApprovals.has(id)
         ? {
             approvals: { ...pick(part?.approvals, (a) => a.approvalId === id), ...(pick(part?.approvalsElsewhere, (a) => a.approvalId === id) as FactMap<ApprovalTerms & Timed>) },

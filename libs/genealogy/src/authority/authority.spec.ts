@@ -360,17 +360,21 @@ describe("brand authority: withdrawals and revocations on the part's document", 
   const revoke = (deviationId: string, at: number, id: string): TraceEvent => ev('DeviationRevoked', { brand: 'Acme', deviationId, reason: 'done' }, { at, id });
   const retract = (eventId: string, at: number): TraceEvent => ev('EventRetracted', { retractedEventId: eventId, reason: 'published by mistake' }, { at, id: `retract-${eventId}` });
   const reel = (lotId: string, ipn: string): TraceEvent => receive(lotId, 'GRM1', 'Murata', 'V1', ipn);
+  const reused = (deviationId: string, ipn: string, at: number): TraceEvent =>
+    ev('DeviationApproved', { brand: 'Acme', deviationId, internalPartNumber: ipn, manufacturer: 'Kemet', mpn: 'ALT1', validFrom: t(1), validUntil: t(20), approvedBy: 'q', reason: 'shortage' }, { at, id: `dev-${deviationId}-${ipn}` });
   // A1 approved for CAP-1, withdrawn at 5 and again at 8 (the first counts); A2 approved for CAP-2 at 1, then under the
-  // same id for CAP-3 at 2 (the first holds: CAP-3 has none); D1 on CAP-1's alternate, revoked at 6; Initech withdraws its
+  // same id for CAP-3 at 2 (the first holds: CAP-3 has none), D3 likewise for CAP-2's alternate and then CAP-3's; D1 on
+  // CAP-1's alternate, revoked at 6; Initech withdraws its
   // own A1 at 2. Units installed at 3 (before every end) and at 7 (after them).
   const world = (): TraceEvent[] => [
-    ...base(), reel('REEL-2', 'CAP-2'), reel('REEL-3', 'CAP-3'),
+    ...base(), reel('REEL-2', 'CAP-2'), reel('REEL-3', 'CAP-3'), receive('REEL-ALT3', 'ALT1', 'Kemet', 'V1', 'CAP-3'),
+    reused('D3', 'CAP-2', 1), reused('D3', 'CAP-3', 2),
     approve('A1', 1), ev('PartApproved', { brand: 'Acme', approvalId: 'A2', internalPartNumber: 'CAP-2', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 1, id: 'appr-A2-cap2' }),
     ev('PartApproved', { brand: 'Acme', approvalId: 'A2', internalPartNumber: 'CAP-3', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 2, id: 'appr-A2-cap3' }),
     ev('PartApproved', { brand: 'Initech', approvalId: 'A1', internalPartNumber: 'CAP-1', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 1, id: 'appr-initech-A1' }),
     deviate('D1', 1, { from: 1, until: 20 }),
     withdraw('A1', 5, 'wd-A1'), withdraw('A1', 8, 'wd-A1-again'), revoke('D1', 6, 'rv-D1'), withdraw('A1', 2, 'wd-initech-A1', 'Initech'),
-    start('EARLY', 2), install('EARLY', 'REEL-OK', 3), install('EARLY', 'REEL-ALT', 3), install('EARLY', 'REEL-2', 3), install('EARLY', 'REEL-3', 3),
+    start('EARLY', 2), install('EARLY', 'REEL-OK', 3), install('EARLY', 'REEL-ALT', 3), install('EARLY', 'REEL-2', 3), install('EARLY', 'REEL-3', 3), install('EARLY', 'REEL-ALT3', 3),
     start('LATE', 2), install('LATE', 'REEL-OK', 7), install('LATE', 'REEL-ALT', 7),
     start('ACME', 2), install('ACME', 'REEL-OK', 3), start('INITECH', 2, { brand: 'Initech' }), install('INITECH', 'REEL-OK', 3),
   ];
@@ -386,13 +390,13 @@ describe("brand authority: withdrawals and revocations on the part's document", 
   };
   const verdicts = async (store: FakeStore, asOf?: Date) => Promise.all(serials.map(async (s) => verdictsOf((await judgedIn(store, s, asOf)).g)));
   const EXPECTED = [
-    [['REEL-2', 'APPROVED'], ['REEL-3', 'AVL_MISSING'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']],
+    [['REEL-2', 'APPROVED'], ['REEL-3', 'AVL_MISSING'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-ALT3', 'AVL_MISSING'], ['REEL-OK', 'APPROVED']],
     [['REEL-ALT', 'NOT_ON_AVL'], ['REEL-OK', 'NOT_ON_AVL']],
     [['REEL-OK', 'APPROVED']],
     [['REEL-OK', 'NOT_ON_AVL']],
   ];
 
-  it("judges withdrawals, revocations, an approval id reused for another IPN and another brand's withdrawal from the part's document alone", async () => {
+  it("judges withdrawals, revocations, an approval and a deviation id reused for another IPN and another brand's withdrawal from the part's document alone", async () => {
     const store = storeOf(world());
     expect(await verdicts(store)).toEqual(EXPECTED);
     for (const s of serials) expect((await judgedIn(store, s)).kinds.filter((k) => k === 'brandApprovals' || k === 'brandDeviations')).toEqual([]);
@@ -418,11 +422,11 @@ describe("brand authority: withdrawals and revocations on the part's document", 
     }
   });
 
-  it('does not apply a retracted withdrawal or revocation, and lets the later approval under a reused id hold once the first is retracted', async () => {
+  it('does not apply a retracted withdrawal or revocation, and lets the later approval or deviation under a reused id hold once the first is retracted', async () => {
     for (const make of [storeOf, (es: TraceEvent[]) => withoutPartCopies(storeOf(es))]) {
-      const store = make([...world(), retract('wd-A1', 9), retract('rv-D1', 9), retract('appr-A2-cap2', 9)]);
+      const store = make([...world(), retract('wd-A1', 9), retract('rv-D1', 9), retract('appr-A2-cap2', 9), retract('dev-D3-CAP-2', 9)]);
       const [early, late] = await verdicts(store);
-      expect(early).toEqual([['REEL-2', 'AVL_MISSING'], ['REEL-3', 'APPROVED'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']]);
+      expect(early).toEqual([['REEL-2', 'AVL_MISSING'], ['REEL-3', 'APPROVED'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-ALT3', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']]);
       // The second withdrawal (at 8) still ends A1, after LATE's installation at 7; D1 is no longer revoked.
       expect(late).toEqual([['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']]);
     }
