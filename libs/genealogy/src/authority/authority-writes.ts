@@ -1,6 +1,6 @@
 import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/contracts';
 import type { GraphWrite } from '../write/graph-writes';
-import type { Timed } from '../storage/graph.documents';
+import type { FactMap, Timed } from '../storage/graph.documents';
 import { factKey } from '../facts/provenance';
 import { BUCKET_FIELDS, bucketId, bucketOf } from '../storage/lot-uses';
 import { type BrandApprovalDoc, type BrandDeviationDoc, brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
@@ -129,8 +129,6 @@ export function partCopyNeeds(writes: Iterable<GraphWrite>): PartCopyNeeds {
   return { brandApprovals: [...approvals].sort(), brandDeviations: [...deviations].sort() };
 }
 
-const timed = ({ at, prov }: Timed): Timed => ({ at, prov });
-
 /**
  * What the judgement needs of an approval's (or deviation's) own document, copied to the document of every (brand, IPN)
  * it names, as read back after a batch wrote it: its withdrawals (revocations), its terms under the same id naming
@@ -142,20 +140,31 @@ const timed = ({ at, prov }: Timed): Timed => ({ at, prov });
  * copies as to the facts: each keeps its event's time and provenance.
  */
 export function partCopyWrites(doc: BrandApprovalDoc | BrandDeviationDoc): GraphWrite[] {
-  const approval = 'approvalId' in doc;
-  const id = approval ? doc.approvalId : doc.deviationId;
-  const terms: Record<string, { internalPartNumber: string } & Timed> = (approval ? doc.approvals : (doc as BrandDeviationDoc).approvals) ?? {};
-  const ends: Record<string, Timed> = (approval ? doc.withdrawals : (doc as BrandDeviationDoc).revocations) ?? {};
-  const [idField, endsField, elsewhereField, copiedField] = approval
-    ? (['approvalId', 'withdrawals', 'approvalsElsewhere', 'copiedApprovals'] as const)
-    : (['deviationId', 'revocations', 'deviationsElsewhere', 'copiedDeviations'] as const);
+  return 'approvalId' in doc
+    ? copiesOf(doc.brand, doc.approvalId, doc.approvals, doc.withdrawals, COPY_FIELDS.approval)
+    : copiesOf(doc.brand, doc.deviationId, doc.approvals, doc.revocations, COPY_FIELDS.deviation);
+}
+
+/** The fields of BrandPartDoc an approval's and a deviation's copies go to. */
+const COPY_FIELDS = {
+  approval: { id: 'approvalId', ends: 'withdrawals', elsewhere: 'approvalsElsewhere', copied: 'copiedApprovals' },
+  deviation: { id: 'deviationId', ends: 'revocations', elsewhere: 'deviationsElsewhere', copied: 'copiedDeviations' },
+} as const;
+
+function copiesOf(
+  brand: string,
+  id: string,
+  terms: FactMap<{ internalPartNumber: string } & Timed> = {},
+  ends: FactMap<Timed> = {},
+  fields: (typeof COPY_FIELDS)[keyof typeof COPY_FIELDS],
+): GraphWrite[] {
   const ipns = [...new Set(Object.values(terms).map((t) => t.internalPartNumber))].sort();
   return ipns.map((ipn): GraphWrite => {
-    const set: Record<string, unknown> = { brand: doc.brand, internalPartNumber: ipn, [`${copiedField}.${factKey(id)}`]: id };
-    for (const [k, end] of Object.entries(ends)) set[`${endsField}.${k}`] = { [idField]: id, ...timed(end) };
+    const set: Record<string, unknown> = { brand, internalPartNumber: ipn, [`${fields.copied}.${factKey(id)}`]: id };
+    for (const [k, end] of Object.entries(ends)) set[`${fields.ends}.${k}`] = { [fields.id]: id, at: end.at, prov: end.prov };
     for (const [k, t] of Object.entries(terms)) {
-      if (t.internalPartNumber !== ipn) set[`${elsewhereField}.${k}`] = { [idField]: id, internalPartNumber: t.internalPartNumber, ...timed(t) };
+      if (t.internalPartNumber !== ipn) set[`${fields.elsewhere}.${k}`] = { [fields.id]: id, internalPartNumber: t.internalPartNumber, at: t.at, prov: t.prov };
     }
-    return { collection: 'brandParts', id: brandPartId(doc.brand, ipn), set };
+    return { collection: 'brandParts', id: brandPartId(brand, ipn), set };
   });
 }
