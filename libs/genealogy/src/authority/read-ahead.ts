@@ -53,7 +53,8 @@ class ReadOnce<T extends { _id: string }> {
 /**
  * The judgement's first reads, started while the walk is still reading the graph: the (brand, IPN) and (brand, product)
  * documents a genealogy can need, as soon as a level names them, then the approvals and deviations those name (only
- * those never copied to the part's document, ownDocumentsToRead) and the retractions of all of them, each as soon as what names it has come back. The judgement then reads through `reader`,
+ * those never copied to the part's document, ownDocumentsToRead) and the retractions of all of them, each as soon as
+ * what names it has come back. The judgement then reads through `reader`,
  * which answers what it asks exactly as the repositories would (what was read ahead and not asked is never seen), and
  * finds most of it there already: its round trips overlap the walk's instead of following it.
  *

@@ -76,10 +76,11 @@ export function operationOf(w: GraphWrite): AnyBulkWriteOperation {
 const sendBulks = (store: GraphStore, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
 
 /**
- * Upserts every write, then (side by side) the capped pushes, the copies of approvals' and deviations' own documents to
- * their parts' (partCopyWrites), and the brand-bucketed forward edges and conflict marks the writes call for, derived from the units just written as the database holds them then (one more read and one more
- * bulk when the batch started units or installed material; one more bulk when it split or merged lots). Resolves once
- * the store acknowledged all of it. A failure in between is retried whole by the caller, and every write is idempotent.
+ * Upserts every write, then (side by side) the capped pushes, the brand-bucketed forward edges and conflict marks the
+ * writes call for, derived from the units just written as the database holds them then (one more read and one more
+ * bulk when the batch started units or installed material; one more bulk when it split or merged lots), and the copies
+ * of the approvals' and deviations' own documents it wrote to their parts' documents (partCopyWrites: one more read and
+ * bulk when it held brand events). Resolves once the store acknowledged all of it. A failure in between is retried whole by the caller, and every write is idempotent.
  */
 export async function applyGraphWrites(store: GraphStore, prepared: PreparedWrites): Promise<void> {
   await sendBulks(store, prepared.bulks);
