@@ -28,6 +28,7 @@ export const WRITE_CONCERN = { w: 1, journal: true } as const;
 export const rawStore = (db: Db): GraphStore => ({
   bulkUpsert: (collection, ops) => db.collection(COLLECTIONS[collection]).bulkWrite(ops, { ordered: false, writeConcern: WRITE_CONCERN }),
   readUnits: (ids) => db.collection(COLLECTIONS.units).find({ _id: { $in: ids as never[] } }, { projection: DERIVED_FROM_FIELDS }).toArray() as never,
+  readAuthority: (collection, ids) => db.collection(COLLECTIONS[collection]).find({ _id: { $in: ids as never[] } }).toArray() as never,
 });
 
 /** The writes the ingest would send for a batch, prepared: merged per document, one bulk per collection, and its read-back. */

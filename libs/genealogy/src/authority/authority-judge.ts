@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import { BrandScope, Genealogy } from '../genealogy.types';
-import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, brandApprovalId, brandDeviationId, partReceiptsId } from './authority.documents';
+import { BrandApprovalDoc, BrandBomDoc, BrandDeviationDoc, partReceiptsId } from './authority.documents';
 import { AuthorityReader, AuthorityRepository, BrandListReader } from './authority.repository';
 import { ApprovedPart, DeviationSummary, brandApprovals, brandDeviations } from './brand-lists';
-import { PartAuthority, partAuthorityOf } from './authority-rules';
+import { PartAuthority, ownDocumentsToRead, partAuthorityOf } from './authority-rules';
 import { DeviationReport, deviationReport } from './deviation-report';
 import { UsageReader, usesOfParts } from './deviation-usage';
 import { AuthoritySubject, judgeGenealogy, subjectOf, usageNeeded } from './judge-genealogy';
@@ -14,8 +14,9 @@ import { shipmentUnitsOf } from './shipment-units';
 
 /**
  * Judges a genealogy answer against its brands' authority, reading only for the brands of units in the caller's answer:
- * one round trip for the (brand, IPN) and (brand, product) documents, one for the approvals and deviations they name,
- * and, only when an installation falls under a deviation with a quantity limit, a forward count of the brand's
+ * one round trip for the (brand, IPN) and (brand, product) documents (which hold copies of their approvals' withdrawals
+ * and deviations' revocations), one for the approvals and deviations they name only in documents written before those
+ * copies, and, only when an installation falls under a deviation with a quantity limit, a forward count of the brand's
  * installations of that part (receipts, lot levels, the brand's own uses, its units). The lot levels of that count
  * climb through material every brand shares, so like where-used they are counted in `roundTrips` for site-wide
  * callers only.
@@ -50,16 +51,20 @@ export async function judgeManyWithReads(
   const approvalIds = new Set<string>();
   const deviationIds = new Set<string>();
   for (const p of rawParts) {
-    for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
-    for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
+    // Only for ids never copied to the part's document (written before the copies): of a part written since, none.
+    const own = ownDocumentsToRead(p);
+    own.approvalIds.forEach((id) => approvalIds.add(id));
+    own.deviationIds.forEach((id) => deviationIds.add(id));
   }
-  // The retractions of the brand's events are read beside the approvals and deviations, then theirs: one more round trip.
+  // The retractions of the brand's events are read beside the approvals and deviations (if any), then theirs: one more round trip.
   const [storedApprovals, storedDeviations, learnt] = await Promise.all([
     approvalIds.size > 0 ? reader.findBrandApprovals([...approvalIds].sort()) : ([] as BrandApprovalDoc[]),
     deviationIds.size > 0 ? reader.findBrandDeviations([...deviationIds].sort()) : ([] as BrandDeviationDoc[]),
     view.learn([...rawParts, ...rawBoms]),
   ]);
-  if (learnt || approvalIds.size + deviationIds.size > 0) trips++;
+  // The retractions of the documents read: one round trip after them, made now or by a read ahead during the walk
+  // (which then learnt them: `learnt` is false), beside the approvals' and deviations' own documents when any is read.
+  if (learnt || rawParts.length + rawBoms.length > 0) trips++;
   if (await view.learn([...storedApprovals, ...storedDeviations])) trips++; // their withdrawals and revocations
   // A retracted (or, as of a moment, a later) approval, deviation, withdrawal, revocation or BOM does not apply.
   const partDocs = rawParts.map((d) => view.see(d));

@@ -71,9 +71,26 @@ const firstTime = (m: FactMap<Timed> | undefined): number | undefined => {
 const sortedIds = (ids: Iterable<string>): string[] => [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
+ * The approvals' and deviations' own documents (brandApprovalId, brandDeviationId) the judgement of a part still reads:
+ * those of the ids its document names that were never copied to it (partCopyWrites), as in documents written before the
+ * copies. Of a part written since, none.
+ */
+export function ownDocumentsToRead(part: BrandPartDoc): { approvalIds: string[]; deviationIds: string[] } {
+  const copiedApprovals = new Set(Object.values(part.copiedApprovals ?? {}));
+  const copiedDeviations = new Set(Object.values(part.copiedDeviations ?? {}));
+  const approvalIds = new Set<string>();
+  const deviationIds = new Set<string>();
+  for (const a of Object.values(part.approvals ?? {})) if (!copiedApprovals.has(a.approvalId)) approvalIds.add(brandApprovalId(part.brand, a.approvalId));
+  for (const d of Object.values(part.deviations ?? {})) if (!copiedDeviations.has(d.deviationId)) deviationIds.add(brandDeviationId(part.brand, d.deviationId));
+  return { approvalIds: [...approvalIds], deviationIds: [...deviationIds] };
+}
+
+/**
  * What brand `brand` said about `internalPartNumber`: its approvals and deviations with their withdrawals and
  * revocations. The part's document lists them; the approval's and deviation's own documents hold their terms and
- * ends (a withdrawal names only the approval id), and are the truth when both have terms.
+ * ends (a withdrawal names only the approval id), and are the truth when both have terms. What the judgement needs of
+ * those is copied to the part's document (partCopyWrites): an id copied there is judged from the part's document
+ * alone, the same facts; an id never copied (a document written before the copies) from its own document, read.
  */
 export function partAuthorityOf(
   brand: string,
@@ -84,9 +101,18 @@ export function partAuthorityOf(
 ): PartAuthority {
   const approvalIds = sortedIds(Object.values(part?.approvals ?? {}).map((a) => a.approvalId));
   const deviationIds = sortedIds(Object.values(part?.deviations ?? {}).map((d) => d.deviationId));
+  const copiedApprovals = new Set(Object.values(part?.copiedApprovals ?? {}));
+  const copiedDeviations = new Set(Object.values(part?.copiedDeviations ?? {}));
   return {
     approvals: approvalIds.flatMap((id): Approval[] => {
-      const doc = approvals.get(brandApprovalId(brand, id));
+      // The approval's own document as the part's copies give it: its terms under the id (here and naming another IPN),
+      // its withdrawals. A copy naming another IPN holds only that IPN and its time: if it is the first, nothing is approved here.
+      const doc: { approvals?: FactMap<ApprovalTerms & Timed>; withdrawals?: FactMap<Timed> } | undefined = copiedApprovals.has(id)
+        ? {
+            approvals: { ...pick(part?.approvals, (a) => a.approvalId === id), ...(pick(part?.approvalsElsewhere, (a) => a.approvalId === id) as FactMap<ApprovalTerms & Timed>) },
+            withdrawals: pick(part?.withdrawals, (w) => w.approvalId === id),
+          }
+        : approvals.get(brandApprovalId(brand, id));
       const terms = earliest(doc?.approvals) ?? earliest(pick(part?.approvals, (a) => a.approvalId === id));
       if (!terms || terms.internalPartNumber !== internalPartNumber) return [];
       const withdrawnAt = firstTime(doc?.withdrawals);
@@ -101,7 +127,12 @@ export function partAuthorityOf(
       }];
     }),
     deviations: deviationIds.flatMap((id): Deviation[] => {
-      const doc = deviations.get(brandDeviationId(brand, id));
+      const doc: { approvals?: FactMap<DeviationTerms & Timed>; revocations?: FactMap<Timed> } | undefined = copiedDeviations.has(id)
+        ? {
+            approvals: { ...pick(part?.deviations, (d) => d.deviationId === id), ...(pick(part?.deviationsElsewhere, (d) => d.deviationId === id) as FactMap<DeviationTerms & Timed>) },
+            revocations: pick(part?.revocations, (r) => r.deviationId === id),
+          }
+        : deviations.get(brandDeviationId(brand, id));
       const terms = earliest(doc?.approvals) ?? earliest(pick(part?.deviations, (d) => d.deviationId === id));
       if (!terms || terms.internalPartNumber !== internalPartNumber) return [];
       const revokedAt = firstTime(doc?.revocations);

@@ -1,9 +1,9 @@
 import type { MaterialReceivedData, TraceEvent, TraceEventOf } from '@trace/contracts';
 import type { GraphWrite } from '../write/graph-writes';
-import type { Timed } from '../storage/graph.documents';
+import type { FactMap, Timed } from '../storage/graph.documents';
 import { factKey } from '../facts/provenance';
 import { BUCKET_FIELDS, bucketId, bucketOf } from '../storage/lot-uses';
-import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
+import { type BrandApprovalDoc, type BrandDeviationDoc, brandApprovalId, brandBomId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 
 /** The event types of trace.brand.v1: what a brand publishes about its own authority. */
 export const AUTHORITY_EVENT_TYPES = ['PartApproved', 'PartApprovalWithdrawn', 'DeviationApproved', 'DeviationRevoked', 'BomReleased'] as const;
@@ -110,4 +110,61 @@ export function partReceiptsWrites(d: MaterialReceivedData, vendorLotId: string,
     },
     { collection: 'partReceipts', id, set: { ...part, [BUCKET_FIELDS[bucket]!]: bucket } },
   ];
+}
+
+/** The approvals' and deviations' own documents a batch wrote, by `_id`: each is read back and copied (partCopyWrites). */
+export interface PartCopyNeeds {
+  brandApprovals: string[];
+  brandDeviations: string[];
+}
+
+/** Which approvals' and deviations' own documents a batch of writes touched (their ids, sorted). */
+export function partCopyNeeds(writes: Iterable<GraphWrite>): PartCopyNeeds {
+  const approvals = new Set<string>();
+  const deviations = new Set<string>();
+  for (const w of writes) {
+    if (w.collection === 'brandApprovals') approvals.add(w.id);
+    else if (w.collection === 'brandDeviations') deviations.add(w.id);
+  }
+  return { brandApprovals: [...approvals].sort(), brandDeviations: [...deviations].sort() };
+}
+
+/**
+ * What the judgement needs of an approval's (or deviation's) own document, copied to the document of every (brand, IPN)
+ * it names, as read back after a batch wrote it: its withdrawals (revocations), its terms under the same id naming
+ * another IPN, and the id in copiedApprovals (copiedDeviations). A withdrawal names only the approval id, so it cannot
+ * be written to the part's document without this read. Every write is a $set of fields keyed by the fact copied, so
+ * writing them twice or from two batches ends the same; and whichever of two batches (one approving, one withdrawing,
+ * or approving the same id for another IPN) reads the document last sees both facts, since each reads only after its
+ * own write is durable, so every part ends with every copy in any order of delivery. Retractions and asOf apply to the
+ * copies as to the facts: each keeps its event's time and provenance.
+ */
+export function partCopyWrites(doc: BrandApprovalDoc | BrandDeviationDoc): GraphWrite[] {
+  return 'approvalId' in doc
+    ? copiesOf(doc.brand, doc.approvalId, doc.approvals, doc.withdrawals, COPY_FIELDS.approval)
+    : copiesOf(doc.brand, doc.deviationId, doc.approvals, doc.revocations, COPY_FIELDS.deviation);
+}
+
+/** The fields of BrandPartDoc an approval's and a deviation's copies go to. */
+const COPY_FIELDS = {
+  approval: { id: 'approvalId', ends: 'withdrawals', elsewhere: 'approvalsElsewhere', copied: 'copiedApprovals' },
+  deviation: { id: 'deviationId', ends: 'revocations', elsewhere: 'deviationsElsewhere', copied: 'copiedDeviations' },
+} as const;
+
+function copiesOf(
+  brand: string,
+  id: string,
+  terms: FactMap<{ internalPartNumber: string } & Timed> = {},
+  ends: FactMap<Timed> = {},
+  fields: (typeof COPY_FIELDS)[keyof typeof COPY_FIELDS],
+): GraphWrite[] {
+  const ipns = [...new Set(Object.values(terms).map((t) => t.internalPartNumber))].sort();
+  return ipns.map((ipn): GraphWrite => {
+    const set: Record<string, unknown> = { brand, internalPartNumber: ipn, [`${fields.copied}.${factKey(id)}`]: id };
+    for (const [k, end] of Object.entries(ends)) set[`${fields.ends}.${k}`] = { [fields.id]: id, at: end.at, prov: end.prov };
+    for (const [k, t] of Object.entries(terms)) {
+      if (t.internalPartNumber !== ipn) set[`${fields.elsewhere}.${k}`] = { [fields.id]: id, internalPartNumber: t.internalPartNumber, at: t.at, prov: t.prov };
+    }
+    return { collection: 'brandParts', id: brandPartId(brand, ipn), set };
+  });
 }

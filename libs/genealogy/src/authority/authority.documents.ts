@@ -43,6 +43,25 @@ export interface BrandPartDoc {
   internalPartNumber: string;
   approvals?: FactMap<ApprovalTerms & Timed>;
   deviations?: FactMap<DeviationTerms & Timed>;
+  /**
+   * Copies from the approvals' own documents (partCopyWrites, written after them): what the judgement needs of an
+   * approval beyond its terms here, so it reads this document alone. Keyed by the fact key of the event copied.
+   * The withdrawals of the approvals this part names.
+   */
+  withdrawals?: FactMap<{ approvalId: string } & Timed>;
+  /** The approvals under the same ids naming another IPN (the first under an id holds, whichever IPN it names). */
+  approvalsElsewhere?: FactMap<{ approvalId: string; internalPartNumber: string } & Timed>;
+  /** The revocations of the deviations this part names. */
+  revocations?: FactMap<{ deviationId: string } & Timed>;
+  /** The deviations under the same ids naming another IPN. */
+  deviationsElsewhere?: FactMap<{ deviationId: string; internalPartNumber: string } & Timed>;
+  /**
+   * The approval ids (keyed by factKey(id)) whose own document was copied here at least once after it named this part.
+   * An id not in it (a document written before the copies) is judged from its brand_approvals document, read as before.
+   */
+  copiedApprovals?: FactMap<string>;
+  /** The deviation ids whose own document was copied here (as copiedApprovals). */
+  copiedDeviations?: FactMap<string>;
 }
 
 /**

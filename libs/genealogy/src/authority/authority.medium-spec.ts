@@ -60,6 +60,25 @@ describe('brand authority in a real database', () => {
     expect(fromDatabase!.summary.flags.map((f) => f.code)).toEqual(['VENDOR_STATUS_UNKNOWN', 'DEVIATION_EXCEEDED', 'BOM_MISMATCH', 'BOM_MISMATCH']); // C4 not on its line; no PCB
   });
 
+  it("copies a withdrawal delivered before its approval, and one after, to the part's document, so the judgement reads no approval's own document", async () => {
+    const writer = moduleRef.get(GraphWriteRepository);
+    const byId = new Map(events.map((e) => [e.eventId, e]));
+    const later = ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A1', reason: 'again' }, 31, 'pw2');
+    // The withdrawal first, alone in its batch; the rest; then a second withdrawal in a batch of its own.
+    const batches = [[byId.get('pw')!], events.filter((e) => e.eventId !== 'pw'), [later]];
+    let offset = 0;
+    for (const batch of batches) await writer.apply(mergeGraphWrites(batch.map((event) => ({ event, position: at(offset++) })).flatMap(graphWritesFor)));
+    const [part] = await moduleRef.get(AuthorityRepository).findBrandParts([JSON.stringify(['Acme', 'CAP-1'])]);
+    expect(Object.values(part!.withdrawals ?? {}).map((w) => w.prov.eventId).sort()).toEqual(['pw', 'pw2']);
+    const reads: string[] = [];
+    const repo = moduleRef.get(AuthorityRepository);
+    const spy = jest.spyOn(repo, 'findBrandApprovals').mockImplementation((ids) => (reads.push(...ids), Promise.resolve([])));
+    const g = await moduleRef.get(BackwardTracer).trace('S2', SITE_WIDE);
+    spy.mockRestore();
+    expect(reads).toEqual([]);
+    expect(g!.unit.materials.map((m) => [m.lotId, m.judgement?.verdict])).toEqual([['ALT-2', 'DEVIATION_EXCEEDED'], ['OK', 'APPROVED']]);
+  });
+
   it("keys each document by _id alone: one per (brand, IPN), approval, deviation, (brand, product) and part, the part's receipts in its buckets", async () => {
     await moduleRef.get(GraphWriteRepository).apply(mergeGraphWrites(events.map((event, i) => ({ event, position: at(i) })).flatMap(graphWritesFor)));
     const repo = moduleRef.get(AuthorityRepository);
@@ -74,6 +93,11 @@ describe('brand authority in a real database', () => {
     expect(Object.values(parts[0]!.deviations ?? {})).toHaveLength(1);
     expect(Object.values(approvals[0]!.withdrawals ?? {})).toEqual([expect.objectContaining({ reason: 'EOL' })]);
     expect(Object.values(deviations[0]!.revocations ?? {})).toEqual([expect.objectContaining({ reason: 'done' })]);
+    // What the judgement needs of them, copied to the part's document after they were written (partCopyWrites).
+    expect(Object.values(parts[0]!.withdrawals ?? {})).toEqual([expect.objectContaining({ approvalId: 'A1', prov: expect.objectContaining({ eventId: 'pw' }) })]);
+    expect(Object.values(parts[0]!.revocations ?? {})).toEqual([expect.objectContaining({ deviationId: 'D1', prov: expect.objectContaining({ eventId: 'dr' }) })]);
+    expect(Object.values(parts[0]!.copiedApprovals ?? {})).toEqual(['A1']);
+    expect(Object.values(parts[0]!.copiedDeviations ?? {})).toEqual(['D1']);
     expect(Object.values(boms[0]!.revisions ?? {})[0]!.lines).toEqual([{ internalPartNumber: 'CAP-1', quantity: 3, refDes: ['C1', 'C2', 'C3'] }, { internalPartNumber: 'PCB', quantity: 1 }]);
     // The part's document lists its buckets; the receipt is in the one its vendor lot hashes to.
     const vendorLot = JSON.stringify(['V1', 'ALT1', 'L2']);

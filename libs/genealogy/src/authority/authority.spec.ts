@@ -1,7 +1,9 @@
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
-import { fetchedOf, readerOf as graphReaderOf, storeOf } from '../testing/fake-graph';
+import { FakeStore, fetchedOf, readerOf as graphReaderOf, shuffledStoreOf, snapshotOf, storeOf, withoutPartCopies } from '../testing/fake-graph';
+import { FactView } from '../facts/visibility';
+import type { Timed } from '../storage/graph.documents';
 import { GraphFetcher } from '../backward/graph-fetcher';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeManyWithReads, judgeWithReads } from './authority-judge';
@@ -247,7 +249,7 @@ describe('brand authority: order, brands and need-to-know', () => {
     expect(materialOf(g, 'REEL-OK').judgement?.verdict).toBe('APPROVED');
   });
 
-  it('costs two round trips for the brand documents (their retractions beside the second), none more without a limited deviation', async () => {
+  it('costs two round trips for the brand documents (then their retractions), none more without a limited deviation', async () => {
     const store = storeOf([...base(), approve('A1', 1), start('U1', 2), install('U1', 'REEL-OK', 3)]);
     const before = assembleGenealogy('U1', fetchedOf(store));
     const trips = before.roundTrips;
@@ -265,9 +267,10 @@ describe('brand authority: order, brands and need-to-know', () => {
     const before = assembleGenealogy('U1', fetchedOf(store)).roundTrips;
     expect((await judgeWithReads(site, assembleGenealogy('U1', fetchedOf(store)), SITE_WIDE)).roundTrips - before).toBe(2 + 2 + 2 + 1 + 1);
     // A read of facts is followed by the read of the retractions of events not asked about before (the usage walk's
-    // are not counted): the approvals name the events of the part's document, the split lot the split of its source.
+    // are not counted): the split lot names the split of its source. The approval's and deviation's own documents are
+    // not read: the part's document holds what the judgement needs of them.
     expect(site.reads.map((r) => r.collection)).toEqual([
-      'brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'retractions',
+      'brandParts', 'brandBoms', 'retractions',
       'partReceipts', 'partReceiptBuckets', 'lots', 'lotBrandUseIndex', 'retractions', 'lots', 'lotBrandUseIndex', 'lotBrandUses', 'units', 'retractions',
     ]);
     const scoped = await judgeWithReads(readerOf(store), assembleGenealogy('U1', fetchedOf(store)), { kind: 'brands', brands: ['Acme'] });
@@ -312,7 +315,12 @@ describe('brand authority: judging many answers at once', () => {
     const reader = readerOf(store);
     const many = await judgeManyWithReads(reader, serials.map((s) => assembleGenealogy(s, fetchedOf(store))), SITE_WIDE);
     const kinds = reader.reads.map((r) => r.collection);
-    for (const kind of ['brandParts', 'brandBoms', 'brandApprovals', 'brandDeviations', 'partReceipts', 'partReceiptBuckets', 'lotBrandUses', 'units']) expect(kinds.filter((k) => k === kind)).toHaveLength(1);
+    for (const kind of ['brandParts', 'brandBoms', 'partReceipts', 'partReceiptBuckets', 'lotBrandUses', 'units']) expect(kinds.filter((k) => k === kind)).toHaveLength(1);
+    // Written with the parts' copies: no approval's or deviation's own document is read; without them, each kind once.
+    expect(kinds.filter((k) => k === 'brandApprovals' || k === 'brandDeviations')).toEqual([]);
+    const legacy = authorityReaderOf(withoutPartCopies(store));
+    await judgeManyWithReads(legacy, serials.map((s) => assembleGenealogy(s, fetchedOf(store))), SITE_WIDE);
+    expect(legacy.reads.map((r) => r.collection).filter((k) => k === 'brandApprovals' || k === 'brandDeviations')).toEqual(['brandApprovals', 'brandDeviations']);
     expect(reader.reads.find((r) => r.collection === 'brandParts')!.ids.map((id) => JSON.parse(id)[0])).toEqual(['Acme', 'Initech']);
     // One batch costs what one answer under a limited deviation costs: two for the brand documents, receipts and their buckets, one lot level, uses, units.
     const one = await judgeWithReads(readerOf(store), assembleGenealogy('A-1', fetchedOf(store)), SITE_WIDE);
@@ -359,6 +367,96 @@ describe("brand authority: the approver's lists", () => {
     const reader = readerOf(storeOf([...world(), retract('appr-A1'), retract('wd-A2'), retract('dev-D2'), retract('rv-D3')]));
     expect((await brandApprovals(reader, 'Acme', now)).map((a) => [a.approvalId, a.state])).toEqual([['A2', 'IN_FORCE']]);
     expect((await brandDeviations(reader, 'Acme', now)).map((d) => [d.deviationId, d.state])).toEqual([['D1', 'IN_FORCE'], ['D3', 'IN_FORCE']]);
+  });
+});
+
+describe("brand authority: withdrawals and revocations on the part's document", () => {
+  const withdraw = (approvalId: string, at: number, id: string, brand = 'Acme'): TraceEvent => ev('PartApprovalWithdrawn', { brand, approvalId, reason: 'EOL' }, { at, id });
+  const revoke = (deviationId: string, at: number, id: string): TraceEvent => ev('DeviationRevoked', { brand: 'Acme', deviationId, reason: 'done' }, { at, id });
+  const retract = (eventId: string, at: number): TraceEvent => ev('EventRetracted', { retractedEventId: eventId, reason: 'published by mistake' }, { at, id: `retract-${eventId}` });
+  const reel = (lotId: string, ipn: string): TraceEvent => receive(lotId, 'GRM1', 'Murata', 'V1', ipn);
+  const reused = (deviationId: string, ipn: string, at: number): TraceEvent =>
+    ev('DeviationApproved', { brand: 'Acme', deviationId, internalPartNumber: ipn, manufacturer: 'Kemet', mpn: 'ALT1', validFrom: t(1), validUntil: t(20), approvedBy: 'q', reason: 'shortage' }, { at, id: `dev-${deviationId}-${ipn}` });
+  // A1 approved for CAP-1, withdrawn at 5 and again at 8 (the first counts); A2 approved for CAP-2 at 1, then under the
+  // same id for CAP-3 at 2 (the first holds: CAP-3 has none), D3 likewise for CAP-2's alternate and then CAP-3's; D1 on
+  // CAP-1's alternate, revoked at 6; Initech withdraws its
+  // own A1 at 2. Units installed at 3 (before every end) and at 7 (after them).
+  const world = (): TraceEvent[] => [
+    ...base(), reel('REEL-2', 'CAP-2'), reel('REEL-3', 'CAP-3'), receive('REEL-ALT3', 'ALT1', 'Kemet', 'V1', 'CAP-3'),
+    reused('D3', 'CAP-2', 1), reused('D3', 'CAP-3', 2),
+    approve('A1', 1), ev('PartApproved', { brand: 'Acme', approvalId: 'A2', internalPartNumber: 'CAP-2', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 1, id: 'appr-A2-cap2' }),
+    ev('PartApproved', { brand: 'Acme', approvalId: 'A2', internalPartNumber: 'CAP-3', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 2, id: 'appr-A2-cap3' }),
+    ev('PartApproved', { brand: 'Initech', approvalId: 'A1', internalPartNumber: 'CAP-1', manufacturer: 'Murata', mpn: 'GRM1' }, { at: 1, id: 'appr-initech-A1' }),
+    deviate('D1', 1, { from: 1, until: 20 }),
+    withdraw('A1', 5, 'wd-A1'), withdraw('A1', 8, 'wd-A1-again'), revoke('D1', 6, 'rv-D1'), withdraw('A1', 2, 'wd-initech-A1', 'Initech'),
+    start('EARLY', 2), install('EARLY', 'REEL-OK', 3), install('EARLY', 'REEL-ALT', 3), install('EARLY', 'REEL-2', 3), install('EARLY', 'REEL-3', 3), install('EARLY', 'REEL-ALT3', 3),
+    start('LATE', 2), install('LATE', 'REEL-OK', 7), install('LATE', 'REEL-ALT', 7),
+    start('ACME', 2), install('ACME', 'REEL-OK', 3), start('INITECH', 2, { brand: 'Initech' }), install('INITECH', 'REEL-OK', 3),
+  ];
+  const serials = ['EARLY', 'LATE', 'ACME', 'INITECH'];
+  const verdictsOf = (g: Genealogy): [string, string | undefined][] =>
+    g.unit.materials.map((m): [string, string | undefined] => [m.lotId, m.judgement?.verdict]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  /** Each serial judged as the API judges it (the walk's view, retractions and asOf), with the reads of its judgement. */
+  const judgedIn = async (store: FakeStore, serial: string, asOf?: Date) => {
+    const graph = await new GraphFetcher(graphReaderOf(store) as never).fetchMany([serial], SITE_WIDE, asOf);
+    const reader = readerOf(store);
+    const g = await judgeWithReads(reader, assembleGenealogy(serial, graph), SITE_WIDE, graph.view ?? new FactView(reader, asOf));
+    return { g, kinds: reader.reads.map((r) => r.collection) };
+  };
+  const verdicts = async (store: FakeStore, asOf?: Date) => Promise.all(serials.map(async (s) => verdictsOf((await judgedIn(store, s, asOf)).g)));
+  const EXPECTED = [
+    [['REEL-2', 'APPROVED'], ['REEL-3', 'AVL_MISSING'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-ALT3', 'AVL_MISSING'], ['REEL-OK', 'APPROVED']],
+    [['REEL-ALT', 'NOT_ON_AVL'], ['REEL-OK', 'NOT_ON_AVL']],
+    [['REEL-OK', 'APPROVED']],
+    [['REEL-OK', 'NOT_ON_AVL']],
+  ];
+
+  it("judges withdrawals, revocations, an approval and a deviation id reused for another IPN and another brand's withdrawal from the part's document alone", async () => {
+    const store = storeOf(world());
+    expect(await verdicts(store)).toEqual(EXPECTED);
+    for (const s of serials) expect((await judgedIn(store, s)).kinds.filter((k) => k === 'brandApprovals' || k === 'brandDeviations')).toEqual([]);
+    // Each brand's part holds its own brand's withdrawals only: Initech's withdrawal of its A1 is not on Acme's CAP-1.
+    const withdrawals = (brand: string) => Object.values(store.brandParts!.get(JSON.stringify([brand, 'CAP-1']))!.withdrawals ?? {}).map((w) => (w as Timed).prov.eventId).sort();
+    expect(withdrawals('Acme')).toEqual(['wd-A1', 'wd-A1-again']);
+    expect(withdrawals('Initech')).toEqual(['wd-initech-A1']);
+  });
+
+  it('judges documents written before the copies from the approvals\' and deviations\' own documents, the same', async () => {
+    const legacy = withoutPartCopies(storeOf(world()));
+    expect(await verdicts(legacy)).toEqual(EXPECTED);
+    expect((await judgedIn(legacy, 'EARLY')).kinds).toEqual(expect.arrayContaining(['brandApprovals', 'brandDeviations']));
+  });
+
+  it('writes the same part documents in any order of delivery and any number of replays', async () => {
+    const expected = snapshotOf(storeOf(world()), ['brandParts']);
+    expect(expected).toContain('copiedApprovals');
+    for (const seed of [3, 17, 101, 4242]) {
+      const shuffled = shuffledStoreOf(world(), seed, 9);
+      expect(snapshotOf(shuffled, ['brandParts'])).toEqual(expected);
+      expect(await verdicts(shuffled)).toEqual(EXPECTED);
+    }
+  });
+
+  it('does not apply a retracted withdrawal or revocation, and lets the later approval or deviation under a reused id hold once the first is retracted', async () => {
+    for (const make of [storeOf, (es: TraceEvent[]) => withoutPartCopies(storeOf(es))]) {
+      const store = make([...world(), retract('wd-A1', 9), retract('rv-D1', 9), retract('appr-A2-cap2', 9), retract('dev-D3-CAP-2', 9)]);
+      const [early, late] = await verdicts(store);
+      expect(early).toEqual([['REEL-2', 'AVL_MISSING'], ['REEL-3', 'APPROVED'], ['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-ALT3', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']]);
+      // The second withdrawal (at 8) still ends A1, after LATE's installation at 7; D1 is no longer revoked.
+      expect(late).toEqual([['REEL-ALT', 'UNDER_DEVIATION'], ['REEL-OK', 'APPROVED']]);
+    }
+  });
+
+  it('judges as of a moment after a withdrawal with it, and as of a moment before it as things stood then', async () => {
+    for (const make of [storeOf, (es: TraceEvent[]) => withoutPartCopies(storeOf(es))]) {
+      const store = make(world());
+      // As of 7:30 LATE's installations are there and A1 was withdrawn at 5: not approved. As of 4, neither is yet.
+      const [, late] = await verdicts(store, new Date(Date.parse(t(7)) + 30_000));
+      expect(late).toEqual([['REEL-ALT', 'NOT_ON_AVL'], ['REEL-OK', 'NOT_ON_AVL']]);
+      const [early, lateBefore] = await verdicts(store, new Date(Date.parse(t(4))));
+      expect(early).toEqual(EXPECTED[0]);
+      expect(lateBefore).toEqual([]);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { BackwardTracer } from '../backward/backward-tracer';
 import { GraphFetcher } from '../backward/graph-fetcher';
 import { SITE_WIDE, type BrandScope, type Genealogy, type Installation } from '../genealogy.types';
-import { readerOf as graphReaderOf, storeOf } from '../testing/fake-graph';
+import { readerOf as graphReaderOf, storeOf, withoutPartCopies } from '../testing/fake-graph';
 import { AuthorityJudge, judgeWithReads } from './authority-judge';
 import { authorityReaderOf } from './fake-authority';
 import { brandPartId } from './authority.documents';
@@ -62,9 +62,24 @@ describe('the judgement reads ahead while the walk goes on', () => {
     const lastWalk = Math.max(order.lastIndexOf('vendorLots'), order.lastIndexOf('lots'));
     expect(firstParts).toBeGreaterThanOrEqual(0);
     expect(firstParts).toBeLessThan(lastWalk);
-    expect(order.filter((c) => c === 'brandApprovals').length).toBeGreaterThan(0);
+    // The part's document holds what the judgement needs of its approvals: their own documents are not read.
+    expect(order.filter((c) => c === 'brandApprovals')).toEqual([]);
     expect(g).toEqual(await judgedAfterTheWalk(world(), 'TOP'));
     expect(materials(g).map((m) => m.judgement?.verdict).sort()).toEqual(['APPROVED', 'NOT_ON_AVL']);
+  });
+
+  it('reads ahead the approvals\' own documents for parts written before the copies, and judges the same', async () => {
+    const events = [...world(), ev('PartApprovalWithdrawn', { brand: 'Acme', approvalId: 'A1', reason: 'EOL' }, 2, 'wd-A1')];
+    const { tracer, store, order } = tracerOver(events);
+    const copied = (await tracer.trace('TOP', SITE_WIDE))!;
+    Object.assign(store, withoutPartCopies(store));
+    order.length = 0;
+    const legacy = (await tracer.trace('TOP', SITE_WIDE))!;
+    expect(order.indexOf('brandParts')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('brandApprovals')).toBeGreaterThan(order.indexOf('brandParts'));
+    expect(materials(legacy).find((m) => m.lotId === 'REEL-OK')!.judgement!.verdict).toBe('NOT_ON_AVL');
+    const strip = (g: Genealogy): unknown => ({ ...g, roundTrips: undefined });
+    expect(strip(legacy)).toEqual(strip(copied));
   });
 
   it('applies a retracted approval whose retraction was read ahead, in either order of delivery', async () => {

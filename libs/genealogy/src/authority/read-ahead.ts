@@ -3,9 +3,9 @@ import { claimsOf } from '../facts/claims';
 import { values } from '../facts/facts';
 import type { FactView } from '../facts/visibility';
 import type { UnitDoc, VendorLotDoc } from '../storage/graph.documents';
-import { brandApprovalId, brandBomId, brandDeviationId, brandPartId, type BrandApprovalDoc, type BrandDeviationDoc, type BrandPartDoc } from './authority.documents';
+import { brandBomId, brandPartId, type BrandApprovalDoc, type BrandDeviationDoc, type BrandPartDoc } from './authority.documents';
 import type { AuthorityReader } from './authority.repository';
-import { partAuthorityOf, type PartAuthority } from './authority-rules';
+import { ownDocumentsToRead, partAuthorityOf, type PartAuthority } from './authority-rules';
 
 type Finder<T> = (ids: string[]) => Promise<T[]>;
 
@@ -52,8 +52,9 @@ class ReadOnce<T extends { _id: string }> {
 
 /**
  * The judgement's first reads, started while the walk is still reading the graph: the (brand, IPN) and (brand, product)
- * documents a genealogy can need, as soon as a level names them, then the approvals and deviations those name and the
- * retractions of all of them, each as soon as what names it has come back. The judgement then reads through `reader`,
+ * documents a genealogy can need, as soon as a level names them, then the approvals and deviations those name (only
+ * those never copied to the part's document, ownDocumentsToRead) and the retractions of all of them, each as soon as
+ * what names it has come back. The judgement then reads through `reader`,
  * which answers what it asks exactly as the repositories would (what was read ahead and not asked is never seen), and
  * finds most of it there already: its round trips overlap the walk's instead of following it.
  *
@@ -124,12 +125,13 @@ export class AuthorityReadAhead {
           const approvalIds = new Set<string>();
           const deviationIds = new Set<string>();
           for (const p of docs) {
-            for (const a of Object.values(p.approvals ?? {})) approvalIds.add(brandApprovalId(p.brand, a.approvalId));
-            for (const d of Object.values(p.deviations ?? {})) deviationIds.add(brandDeviationId(p.brand, d.deviationId));
+            const own = ownDocumentsToRead(p);
+            own.approvalIds.forEach((id) => approvalIds.add(id));
+            own.deviationIds.forEach((id) => deviationIds.add(id));
           }
           // What the judgement would work out for these parts, while the walk still waits for its next level: the
-          // approvals and deviations they name (read now, or already on their way for other parts) and every retraction
-          // of them known.
+          // approvals and deviations they name and never had copied (read now, or already on their way for other
+          // parts) and every retraction of them known.
           const [named, namedDeviations] = await Promise.all([this.approvals.read([...approvalIds]), this.deviations.read([...deviationIds]), this.view.learn(docs)]);
           await this.view.learn([...named, ...namedDeviations]);
           const approvalById = new Map(named.map((a) => [a._id, this.view.see(a as BrandApprovalDoc)]));

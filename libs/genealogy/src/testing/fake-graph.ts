@@ -1,6 +1,8 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
+import { partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
+import type { BrandApprovalDoc, BrandDeviationDoc } from '../authority/authority.documents';
 import type { LotDoc, UnitDoc } from '../storage/graph.documents';
 import { type LotReads, lotProjectionOf, lotsWithDerived } from '../storage/lot-derived';
 import type { ForwardReader, ProductUnitsReader } from '../forward/forward-reader';
@@ -12,7 +14,7 @@ import type { RetractionReader } from '../facts/visibility';
 /** Documents by collection and id. */
 export type FakeStore = Record<string, Map<string, Record<string, any>>>;
 
-/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges and conflict marks they call for. */
+/** MongoDB's `$set` with dotted paths and upsert, enough to apply graph writes; then, as GraphWriteRepository does, the brand-bucketed forward edges, conflict marks and parts' copies they call for. */
 export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
   set(store, writes.filter((w) => !w.push));
   push(store, writes.filter((w) => w.push));
@@ -21,6 +23,9 @@ export function applyWrites(store: FakeStore, writes: GraphWrite[]): void {
     return unit ? [...brandedUseWrites(unit as UnitDoc, need), ...(need.brandSet ? conflictMarkWrites(unit as UnitDoc) : [])] : [];
   });
   set(store, branded);
+  const copies = partCopyNeeds(writes);
+  const own = (['brandApprovals', 'brandDeviations'] as const).flatMap((c) => copies[c].flatMap((id) => store[c]?.get(id) ?? []));
+  set(store, (own as (BrandApprovalDoc | BrandDeviationDoc)[]).flatMap(partCopyWrites));
 }
 
 /** The capped pushes as operationOf sends them: no upsert, nothing when the list holds the key, then $sort by key and $slice. */
@@ -50,6 +55,15 @@ function set(store: FakeStore, writes: GraphWrite[]): void {
     }
     coll.set(w.id, doc);
   }
+}
+
+/** The part documents' copies of their approvals' and deviations' own documents (partCopyWrites), by field. */
+export const PART_COPY_FIELDS = ['withdrawals', 'approvalsElsewhere', 'revocations', 'deviationsElsewhere', 'copiedApprovals', 'copiedDeviations'] as const;
+
+/** The store as the ingest left it before the parts' copies existed: brand_parts without them (the judgement reads brand_approvals). */
+export function withoutPartCopies(store: FakeStore): FakeStore {
+  const parts = new Map([...(store.brandParts ?? [])].map(([id, doc]) => [id, Object.fromEntries(Object.entries(doc).filter(([f]) => !(PART_COPY_FIELDS as readonly string[]).includes(f)))]));
+  return { ...store, brandParts: parts };
 }
 
 /** The store after recording `events` in the given order. */

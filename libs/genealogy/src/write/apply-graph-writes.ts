@@ -1,6 +1,8 @@
 import type { mongo } from 'mongoose';
 import { GraphCollection } from '../storage/graph.documents';
 import { BrandedUseNeed, DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
+import type { BrandApprovalDoc, BrandDeviationDoc } from '../authority/authority.documents';
+import { PartCopyNeeds, partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
 
 type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
 
@@ -13,6 +15,8 @@ export interface GraphStore {
   bulkUpsert(collection: GraphCollection, ops: AnyBulkWriteOperation[]): Promise<unknown>;
   /** The units of `ids` that exist, with the fields of DERIVED_FROM_FIELDS only. */
   readUnits(ids: string[]): Promise<DerivedFrom[]>;
+  /** The approvals' or deviations' own documents of `ids` that exist, whole (partCopyWrites copies from them). */
+  readAuthority(collection: 'brandApprovals' | 'brandDeviations', ids: string[]): Promise<(BrandApprovalDoc | BrandDeviationDoc)[]>;
 }
 
 /** The projection of the units read back for the derived writes (brandedUseWrites, conflictMarkWrites). */
@@ -28,12 +32,19 @@ export const READ_BACK_CHUNK = 500;
 export interface PreparedWrites {
   bulks: [GraphCollection, AnyBulkWriteOperation[]][];
   needs: Map<string, BrandedUseNeed>;
+  /** The approvals' and deviations' own documents to read back and copy to their parts' documents. */
+  copies: PartCopyNeeds;
   pushes: [GraphCollection, AnyBulkWriteOperation[]][];
 }
 
 /** Groups writes into one bulk of idempotent upserts per collection, and notes the units whose derived writes they call for. */
 export function prepareGraphWrites(writes: GraphWrite[]): PreparedWrites {
-  return { bulks: upsertsOf(writes.filter((w) => !w.push)), needs: brandedUseNeeds(writes), pushes: upsertsOf(writes.filter((w) => w.push)) };
+  return {
+    bulks: upsertsOf(writes.filter((w) => !w.push)),
+    needs: brandedUseNeeds(writes),
+    copies: partCopyNeeds(writes),
+    pushes: upsertsOf(writes.filter((w) => w.push)),
+  };
 }
 
 function upsertsOf(writes: GraphWrite[]): [GraphCollection, AnyBulkWriteOperation[]][] {
@@ -65,14 +76,27 @@ export function operationOf(w: GraphWrite): AnyBulkWriteOperation {
 const sendBulks = (store: GraphStore, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
 
 /**
- * Upserts every write, then (side by side) the capped pushes and the brand-bucketed forward edges and conflict marks
- * the writes call for, derived from the units just written as the database holds them then (one more read and one more
- * bulk when the batch started units or installed material; one more bulk when it split or merged lots). Resolves once
- * the store acknowledged all of it. A failure in between is retried whole by the caller, and every write is idempotent.
+ * Upserts every write, then (side by side) the capped pushes, the brand-bucketed forward edges and conflict marks the
+ * writes call for, derived from the units just written as the database holds them then (one more read and one more
+ * bulk when the batch started units or installed material; one more bulk when it split or merged lots), and the copies
+ * of the approvals' and deviations' own documents it wrote to their parts' documents (partCopyWrites: one more read and
+ * bulk when it held brand events). Resolves once the store acknowledged all of it. A failure in between is retried whole by the caller, and every write is idempotent.
  */
 export async function applyGraphWrites(store: GraphStore, prepared: PreparedWrites): Promise<void> {
   await sendBulks(store, prepared.bulks);
-  await Promise.all([sendBulks(store, prepared.pushes), derivedWrites(store, prepared.needs)]);
+  await Promise.all([sendBulks(store, prepared.pushes), derivedWrites(store, prepared.needs), copyWrites(store, prepared.copies)]);
+}
+
+/** The copies of the approvals' and deviations' own documents the batch wrote, to their parts' documents (partCopyWrites). */
+async function copyWrites(store: GraphStore, copies: PartCopyNeeds): Promise<void> {
+  const reads: Promise<(BrandApprovalDoc | BrandDeviationDoc)[]>[] = [];
+  for (const collection of ['brandApprovals', 'brandDeviations'] as const) {
+    const ids = copies[collection];
+    for (let i = 0; i < ids.length; i += READ_BACK_CHUNK) reads.push(store.readAuthority(collection, ids.slice(i, i + READ_BACK_CHUNK)));
+  }
+  if (reads.length === 0) return;
+  const copied = mergeGraphWrites((await Promise.all(reads)).flat().flatMap(partCopyWrites));
+  if (copied.length > 0) await sendBulks(store, upsertsOf(copied));
 }
 
 async function derivedWrites(store: GraphStore, needs: PreparedWrites['needs']): Promise<void> {

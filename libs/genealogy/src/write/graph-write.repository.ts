@@ -40,6 +40,7 @@ export class GraphWriteRepository {
     // time on the hot path without checking anything. The write concern is the connection's.
     bulkUpsert: (collection, ops) => this.models[collection].collection.bulkWrite(ops as never, { ordered: false }),
     readUnits: (ids) => this.models.units.collection.find({ _id: { $in: ids as never[] } }, { projection: DERIVED_FROM_FIELDS }).toArray() as unknown as Promise<DerivedFrom[]>,
+    readAuthority: (collection, ids) => this.models[collection].collection.find({ _id: { $in: ids as never[] } }).toArray() as never,
   };
 
   /** Upserts every write and the writes derived from them (applyGraphWrites); resolves once all of it is acknowledged. */
