@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       if (args.includes('--profile')) {
         const load0 = os.loadavg()[0]!;
         const profile = await profileOf(variants, rounds, serials.length);
-        const file = writeResultFile(startedAt, 'fetch-floor-profile', { commit: commitInfo(), machine: machineInfo(), startedAt: startedAt.toISOString(), rounds, load: [load0, os.loadavg()[0]!], serials, ...profile });
+        const file = writeResultFile(startedAt, `${commitInfo().short}-fetch-floor-profile`, { commit: commitInfo(), machine: machineInfo(), startedAt: startedAt.toISOString(), rounds, load: [load0, os.loadavg()[0]!], serials, ...profile });
         console.log(`wrote ${file}`);
         return;
       }
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       const timeline = await commandTimeline(monitored.getClient(), watcher, watcher.db(db.databaseName), watched, serials[0]!, shapes[0]!.levels);
       await watcher.close();
       await monitored.close();
-      const file = writeResultFile(startedAt, 'fetch-floor', { commit: commitInfo(), machine: machineInfo(), startedAt: startedAt.toISOString(), rounds, load: [load0, load1], serials, nodes: shapes.map((s) => s.nodes), figures, levels: levelTable, timeline });
+      const file = writeResultFile(startedAt, `${commitInfo().short}-fetch-floor`, { commit: commitInfo(), machine: machineInfo(), startedAt: startedAt.toISOString(), rounds, load: [load0, load1], serials, nodes: shapes.map((s) => s.nodes), figures, levels: levelTable, timeline });
       console.log(`wrote ${file}`);
     } finally {
       await api.close();
