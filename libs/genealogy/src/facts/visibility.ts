@@ -135,8 +135,12 @@ export class FactView implements Visibility {
   private readonly anyRetraction: Promise<boolean>;
   /** Set once the probe has answered that no retraction was ever recorded: learning then reads nothing. */
   private noRetraction = false;
-  /** Documents whose every event id was noted (while noRetraction): learning one again has nothing fresh to note. */
-  private readonly noted = new WeakSet<object>();
+  /**
+   * Documents whose every event id was noted (while noRetraction): learning one again has nothing fresh to note. A Set,
+   * not a WeakSet: the view lives as long as its answer, which holds the documents anyway, and its `add` tells by the
+   * size whether a document is new (one hash operation, not a lookup and then an add).
+   */
+  private readonly noted = new Set<object>();
   constructor(
     private readonly reader: RetractionReader,
     readonly asOf?: Date,
@@ -189,11 +193,13 @@ export class FactView implements Visibility {
     const noteId = (id: string): void => void asked.set(id, NOTHING_TO_READ);
     // The same document learnt twice (the judgement learns what the read ahead learnt; parts share approvals) is
     // scanned once: its event ids are all noted already.
+    const noted = this.noted;
+    let fresh: object[] | undefined; // one scan of every document not noted yet, not one list a document
     for (const doc of docs) {
-      if (this.noted.has(doc)) continue;
-      forEachEventId([doc], noteId);
-      this.noted.add(doc);
+      const n = noted.size;
+      if (noted.add(doc).size > n) (fresh ??= []).push(doc);
     }
+    if (fresh) forEachEventId(fresh, noteId);
     return asked.size > before;
   }
 
