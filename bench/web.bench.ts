@@ -16,7 +16,8 @@
  * `npm run bench` runs it as its section "Web app" (benchWeb); on its own it prints the median and range over the runs
  * and writes them, every run's figure and the load average to bench/results/<time>-<sha>-web[-<label>].json
  * (`--label before`). BENCH_WEB_ROOT=<dir> measures an app built there (`npm run -s build:web -- --outDir <dir>`, e.g.
- * of another commit) instead of building this tree's, so that two builds can be measured in turn in one session.
+ * of another commit) instead of building this tree's, so that two builds can be measured in turn in one session;
+ * BENCH_WEB_TRACE=<dir> writes a Chromium trace of each lot page's load and stream there (lot-<run>.json).
  */
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -93,13 +94,17 @@ function serve(root: string, genealogy: string, ROWS: number): Promise<{ url: st
 // for a where-used stream, also when it runs (from the count's first showing, when the page starts the stream, to the
 // final count), so that its gaps are told from those of the page's load before it.
 const PROBE = `
-  window.__bench = { longTasks: [], treeAt: null, maxFrameGap: 0, frames: 0, streamFrom: null, streamTo: null, streamFrameGap: 0, loadFrameGap: 0 };
+  window.__bench = { longTasks: [], treeAt: null, maxFrameGap: 0, frames: 0, streamFrom: null, streamTo: null, streamFrameGap: 0, loadFrameGap: 0, countPainted: null };
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.identifier === 'where-used-count' && window.__bench.countPainted === null) window.__bench.countPainted = e.renderTime || e.loadTime; }).observe({ type: 'element', buffered: true });
   new MutationObserver(() => {
     const b = window.__bench;
     if (b.treeAt === null && document.querySelector('[role=tree] [role=treeitem]')) b.treeAt = performance.now();
     const count = document.querySelector('[role=status][aria-label="Where-used count"]');
-    if (count && b.streamFrom === null) b.streamFrom = performance.now();
+    if (count && b.streamFrom === null) {
+      b.streamFrom = performance.now();
+      count.setAttribute('elementtiming', 'where-used-count'); // before its first paint: Element Timing tells when that was
+    }
     if (count && b.streamTo === null && !count.textContent.includes('streaming')) b.streamTo = performance.now();
   }).observe(document, { childList: true, subtree: true, characterData: true });
   let last = performance.now();
@@ -122,6 +127,8 @@ interface Probe {
   frames: number;
   streamFrom: number | null;
   streamTo: number | null;
+  /** When the where-used count was first painted (Element Timing's renderTime), not only put in the DOM. */
+  countPainted: number | null;
   /** The longest gap between frames that overlaps the stream (streamFrom to streamTo). */
   streamFrameGap: number;
   /** The longest gap between frames before the stream began: the page's load. */
@@ -155,6 +162,8 @@ export interface WebFigures {
   pageFrameGap: number[];
   /** The lot page's load: from navigation until the page is drawn (its where-used count first showing). */
   lotShown: number[];
+  /** The same until the count is painted on the screen (Element Timing): the work of the frame that draws it included. */
+  lotPainted: number[];
   /** The longest long task (> 50 ms, 0 if none) that began before the lot page was drawn: its load's longest freeze. */
   loadLongest: number[];
 }
@@ -177,6 +186,7 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
   const loadFrameGap: number[] = [];
   const pageFrameGap: number[] = [];
   const lotShown: number[] = [];
+  const lotPainted: number[] = [];
   const loadLongest: number[] = [];
   const parseFloor: number[] = [];
   const streamFloor: number[] = [];
@@ -226,11 +236,16 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
       const c2 = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const lot = await c2.newPage();
       await lot.addInitScript(PROBE);
+      // BENCH_WEB_TRACE=<dir>: a Chromium trace of each lot page's load and stream (DevTools' Performance panel opens it;
+      // a forced layout is a Layout event with a stack), to <dir>/lot-<run>.json.
+      const trace = process.env.BENCH_WEB_TRACE ? join(process.env.BENCH_WEB_TRACE, `lot-${run + 1}.json`) : undefined;
+      if (trace) await browser.startTracing(lot, { path: trace, screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'v8.execute', 'blink.user_timing'] });
       const t0 = Date.now();
       await lot.goto(`${server.url}/lots/${LOT}`);
       const count = lot.getByRole('status', { name: 'Where-used count' });
       await count.getByText(new RegExp(`^${ROWS.toLocaleString('en').replace(/,/g, '')} rows`)).waitFor({ timeout: 120_000 });
       streamTotal.push(Date.now() - t0);
+      if (trace) await browser.stopTracing();
       const s = (await lot.evaluate('window.__bench')) as Probe;
       if (s.streamFrom === null || s.streamTo === null) throw new Error('the probe never saw the where-used count begin and end');
       const during = s.longTasks.filter((t) => t.start + t.duration > s.streamFrom! && t.start < s.streamTo!);
@@ -240,17 +255,19 @@ export async function benchWeb({ runs: RUNS, rows: ROWS, log = (line: string) =>
       loadFrameGap.push(s.loadFrameGap);
       pageFrameGap.push(s.maxFrameGap);
       lotShown.push(s.streamFrom);
+      if (s.countPainted === null) throw new Error('Element Timing never told when the where-used count was painted');
+      lotPainted.push(s.countPainted);
       loadLongest.push(Math.max(0, ...s.longTasks.filter((t) => t.start < s.streamFrom!).map((t) => t.duration)));
       if (process.env.BENCH_WEB_VERBOSE) process.stdout.write(`[bench:web] stream ${Math.round(s.streamFrom)}-${Math.round(s.streamTo)} ms after navigation; long tasks [start, ms]: ${JSON.stringify(s.longTasks.map((t) => [Math.round(t.start), Math.round(t.duration)]))}\n`);
       await c2.close();
-      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms (${loadFrameGap.at(-1)!.toFixed(0)} ms in the page's load before it, drawn ${lotShown.at(-1)!.toFixed(0)} ms after navigation, its longest task ${loadLongest.at(-1)!.toFixed(0)} ms)`);
+      log(`run ${run + 1}/${RUNS}: tree ${treeDrawn.at(-1)!.toFixed(0)} ms, interactive ${interactive.at(-1)!.toFixed(0)} ms, expand all ${expanded.toFixed(0)} ms, scroll to the last unit ${scrolled.toFixed(0)} ms; stream ${streamTotal.at(-1)} ms, longest task ${streamLongest.at(-1)!.toFixed(0)} ms (${streamLongCount.at(-1)} long tasks), longest frame gap ${streamFrameGap.at(-1)!.toFixed(0)} ms (${loadFrameGap.at(-1)!.toFixed(0)} ms in the page's load before it, drawn ${lotShown.at(-1)!.toFixed(0)} ms after navigation, painted at ${lotPainted.at(-1)!.toFixed(0)} ms, its longest task ${loadLongest.at(-1)!.toFixed(0)} ms)`);
     }
   } finally {
     await browser.close();
     server.close();
     if (!prebuilt) rmSync(root, { recursive: true, force: true });
   }
-  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, loadLongest };
+  return { runs: RUNS, rows: ROWS, genealogyBytes: genealogy.length, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, lotPainted, loadLongest };
 }
 
 async function main(): Promise<void> {
@@ -263,7 +280,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   const commit = commitInfo();
   const web = await benchWeb({ runs: Number(arg('runs') ?? 5), rows: Number(arg('rows') ?? 100_000) });
-  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, loadLongest } = web;
+  const { runs: RUNS, rows: ROWS, genealogyBytes, treeDrawn, interactive, parseFloor, expandAll, scrollEnd, streamTotal, streamFloor, streamLongest, streamLongCount, streamFrameGap, loadFrameGap, pageFrameGap, lotShown, lotPainted, loadLongest } = web;
   const out = [
     `genealogy of 5,000 nodes (${(genealogyBytes / 1024 / 1024).toFixed(1)} MiB of JSON), ${RUNS} runs:`,
     `  answer -> tree drawn:              ${fmt(treeDrawn)}`,
@@ -281,6 +298,7 @@ async function main(): Promise<void> {
     `  the same over the whole page:      ${fmt(pageFrameGap)}  runs: ${pageFrameGap.map((x) => x.toFixed(0)).join(', ')}`,
     `the lot page's load (before the stream):`,
     `  navigation -> page drawn:          ${fmt(lotShown)}  runs: ${lotShown.map((x) => x.toFixed(0)).join(', ')}`,
+    `  navigation -> count painted:       ${fmt(lotPainted)}  runs: ${lotPainted.map((x) => x.toFixed(0)).join(', ')}`,
     `  longest long task before it:       ${fmt(loadLongest)}  runs: ${loadLongest.map((x) => x.toFixed(0)).join(', ')}`,
   ];
   const loadAtEnd = loadavg()[0]!;
@@ -301,6 +319,7 @@ async function main(): Promise<void> {
       metric('web.stream.frame_gap_over_budget', 'web: where-used stream, longest frame gap / 100 ms', median(streamFrameGap) / 100, 'x', '<= 1'),
       metric('web.stream.load_frame_gap', 'web: the lot page, longest frame gap in its load before the stream', median(loadFrameGap), 'ms'),
       metric('web.lot.shown', 'web: the lot page, navigation -> page drawn (its where-used count first showing)', median(lotShown), 'ms'),
+      metric('web.lot.painted', 'web: the lot page, navigation -> its where-used count painted (Element Timing)', median(lotPainted), 'ms'),
       metric('web.lot.load_longest_task', 'web: the lot page, longest long task before it is drawn (0: none over 50 ms)', median(loadLongest), 'ms'),
       metric('web.stream.page_frame_gap', 'web: the lot page, longest frame gap over load and stream', median(pageFrameGap), 'ms'),
       metric('web.stream.long_tasks', 'web: where-used stream, long tasks (> 50 ms)', median(streamLongCount), 'tasks'),

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { gatewayAuthority, gatewayScenario } from '@trace/contracts/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWebApp, launchChromium } from './support/browser';
+import { buildWebApp, launchChromium, titled } from './support/browser';
 import { TestWorld } from './support/harness';
 
 // The brand's approver page in a real browser: its deviations and approved parts, a deviation published through the
@@ -56,6 +56,7 @@ describe("the brand's approver page in a browser", () => {
   it("shows an approver its brand's deviations with their pieces, publishes a deviation through the form and lists it, and opens a deviation's serials", async () => {
     const page = await signIn(keys.approver);
     await heading(page, 'Authority of Acme').waitFor();
+    await titled(page, 'Authority of Acme · ems-trace'); // an approver's page at /: its brand's
     const deviations = page.getByRole('table', { name: 'Deviations of Acme' });
     const cap = deviations.getByRole('row').filter({ hasText: 'D-CAP' });
     await cap.waitFor();
@@ -85,6 +86,7 @@ describe("the brand's approver page in a browser", () => {
 
     await cap.getByRole('link', { name: 'D-CAP' }).click();
     await heading(page, 'Deviation D-CAP of Acme').waitFor();
+    await titled(page, 'Deviation D-CAP of Acme · ems-trace');
     const serials = page.getByRole('table', { name: 'Serials under D-CAP' });
     await serials.getByRole('row').filter({ hasText: scenario.ids.top }).getByRole('cell', { name: /SHP-9001/ }).waitFor();
     await page.getByRole('table', { name: 'Installations beyond D-CAP' }).getByRole('row').filter({ hasText: scenario.ids.other }).getByRole('cell', { name: '2 of 1' }).waitFor();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TOPICS, makeEvent } from '@trace/contracts';
 import { gatewayScenario } from '@trace/contracts/testing';
-import { WebWorkspace, heading } from './support/browser';
+import { WebWorkspace, heading, titled } from './support/browser';
 import { sleep, TestWorld } from './support/harness';
 
 // The workspace in a real browser (Debian's chromium driven by playwright-core) against the real API, Kafka and
@@ -108,11 +108,14 @@ describe('the web workspace in a browser', () => {
     await heading(page, `Serial ${sub}`).waitFor();
     await page.getByRole('table', { name: `Materials of ${sub}` }).getByRole('link', { name: 'REEL-C1A' }).click();
     await heading(page, 'Lot REEL-C1A').waitFor();
+    await titled(page, 'Lot REEL-C1A · ems-trace'); // each page names the document too
     await page.getByRole('status', { name: 'Where-used count' }).getByText(await countOf('/v1/lots/REEL-C1A/where-used')).waitFor();
     await page.getByRole('table', { name: 'Where-used of REEL-C1A' }).getByRole('link', { name: top }).click();
     await heading(page, `Serial ${top}`).waitFor();
+    await titled(page, `Serial ${top} · ems-trace`);
     await page.goBack();
     await heading(page, 'Lot REEL-C1A').waitFor();
+    await titled(page, 'Lot REEL-C1A · ems-trace');
     // An auditor is offered no containment. Hold is drawn with the lot's summary, so wait for what that answer draws
     // (its status) first: the heading alone comes from the address.
     await page.getByText(/^Status: \w+$/).waitFor();
@@ -183,6 +186,7 @@ describe('the web workspace in a browser', () => {
   it('offers an admin key no data pages', async () => {
     const { page } = await signIn(keys.admin);
     await heading(page, 'Administration').waitFor();
+    await titled(page, 'Administration · ems-trace');
     // Search would be drawn in the same header as the session's role: once the role shows, its absence is a fact.
     await page.getByLabel('Signed in as').getByText('admin').waitFor();
     await page.getByRole('table', { name: 'Keys' }).getByRole('row').filter({ hasText: 'web test admin' }).waitFor(); // the page has its data
@@ -204,6 +208,7 @@ describe('the web workspace in a browser', () => {
     const [cookie] = await second.context.cookies();
     await second.page.getByRole('button', { name: 'Sign out' }).click();
     await second.page.getByLabel('API key').waitFor();
+    await titled(second.page, 'Sign in · ems-trace'); // not the title of the page signed out of
     const replayed = await fetch(`${w.apiUrl}/v1/search?q=${top}`, { headers: { cookie: `trace_session=${cookie!.value}` } });
     expect(replayed.status).toBe(401); // the session is gone on the server, not only in the browser
   });

@@ -89,3 +89,10 @@ export class WebWorkspace {
 
 /** A page's main heading, by its exact name (or a pattern). */
 export const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name, exact: typeof name === 'string' });
+
+/** Waits until the document's title (what a tab, the history and a screen reader name the page by) is `title`. */
+export async function titled(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
+  // Asked from here, not by waitForFunction: a predicate given as text is an eval, which the page's CSP refuses.
+  for (const deadline = Date.now() + timeoutMs; (await page.title()) !== title; await page.waitForTimeout(50))
+    if (Date.now() > deadline) throw new Error(`the page's title is "${await page.title()}", not "${title}"`);
+}

@@ -1,16 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ComponentType, type FormEvent, useState } from 'react';
+import { type ComponentType, type FormEvent, useEffect, useState } from 'react';
 import { ApiError, apiJson, currentSession, signIn, signOut } from './api';
 import type { Freshness as FreshnessInfo, SessionInfo } from './api-types';
 import { Chunk, useChunk } from './chunk';
 import { SearchPage } from './pages/search-page';
 import { Link, navigate, useLocation } from './router';
-import { type PageChunk, pageChunkOf, routeOf } from './search-routing';
+import { PAGE_CHUNK, type RoutedPage, type PageChunk, type PageName, type PageProps, pageAt } from './routes';
 
 // Each page is its own chunk, loaded when first shown: the first paint carries the shell, sign-in and search only. The
-// chunk of the page a load lands on is fetched at the app's start, beside the session (preloadPageOf, from main.tsx),
-// and a page whose chunk is in draws at once (Chunk, useChunk: not React.lazy, whose Suspense fallback held the lot
-// page back 300 ms after its chunk was in; bench/web.bench.ts, the lot page drawn after navigation).
+// chunk of the page a load lands on is fetched at the app's start, beside the session (preloadPage in routes.ts, from
+// main.tsx), and a page whose chunk is in draws at once (Chunk, useChunk: not React.lazy, whose Suspense fallback held
+// the lot page back 300 ms after its chunk was in; bench/web.bench.ts, the lot page drawn after navigation).
 const chunks = {
   admin: new Chunk(() => import('./pages/admin-page')),
   brands: new Chunk(() => import('./pages/brand-authority-page')),
@@ -21,13 +21,10 @@ const chunks = {
   serial: new Chunk(() => import('./pages/serial-page')),
   vendor: new Chunk(() => import('./pages/vendor-page')),
 } satisfies Record<PageChunk, Chunk<unknown>>;
+type ChunkModule<C extends PageChunk> = Awaited<ReturnType<(typeof chunks)[C]['load']>>;
 
-/** Starts fetching the chunk of the page at `path`, if it has one of its own (the shell's pages do not). */
-export function preloadPageOf(path: string): void {
-  const chunk = pageChunkOf(path);
-  // A failed fetch is the page's own to show: it asks again and shows the error.
-  if (chunk) chunks[chunk].load().catch(() => undefined);
-}
+/** Starts fetching a page's chunk. A failed fetch is the page's own to show: it asks again and shows the error. */
+export const loadChunk = (chunk: PageChunk): void => void chunks[chunk].load().catch(() => undefined);
 
 /** A page of a chunk: drawn at once if the chunk is in, else once it is, a loading state till then (or the error). */
 function pageOf<M, P extends object>(chunk: Chunk<M>, pick: (m: M) => ComponentType<P>): ComponentType<P> {
@@ -40,22 +37,34 @@ function pageOf<M, P extends object>(chunk: Chunk<M>, pick: (m: M) => ComponentT
   };
 }
 
+type ChunkedPage = { [P in PageName]: (typeof PAGE_CHUNK)[P] extends PageChunk ? P : never }[PageName];
+
+/** The page `page` of the chunk routes.ts names for it (PAGE_CHUNK): `pick` takes it from that chunk's module. */
+const inChunk = <P extends ChunkedPage>(page: P, pick: (m: ChunkModule<(typeof PAGE_CHUNK)[P]>) => ComponentType<PageProps[P]>): ComponentType<PageProps[P]> =>
+  pageOf(chunks[PAGE_CHUNK[page]] as Chunk<ChunkModule<(typeof PAGE_CHUNK)[P]>>, pick);
+
 const Loading = () => (
   <p className="loading" role="status">
     Loading…
   </p>
 );
 
-const AdminPage = pageOf(chunks.admin, (m) => m.AdminPage);
-const CommonalityPage = pageOf(chunks.commonality, (m) => m.CommonalityPage);
-const LotPage = pageOf(chunks.lot, (m) => m.LotPage);
-const ReportsPage = pageOf(chunks.reports, (m) => m.ReportsPage);
-const SerialPage = pageOf(chunks.serial, (m) => m.SerialPage);
-const VendorPage = pageOf(chunks.vendor, (m) => m.VendorPage);
-const ShipmentPage = pageOf(chunks.records, (m) => m.ShipmentPage);
-const VendorLotPage = pageOf(chunks.records, (m) => m.VendorLotPage);
-const WorkOrderPage = pageOf(chunks.records, (m) => m.WorkOrderPage);
-const BrandPages = pageOf(chunks.brands, (m) => m.BrandPages);
+/** The component of each page of routes.ts. */
+const PAGES: { [P in PageName]: ComponentType<PageProps[P]> } = {
+  home: Home,
+  search: SearchPage,
+  serial: inChunk('serial', (m) => m.SerialPage),
+  lot: inChunk('lot', (m) => m.LotPage),
+  vendor: inChunk('vendor', (m) => m.VendorPage),
+  vendorLot: inChunk('vendorLot', (m) => m.VendorLotPage),
+  shipment: inChunk('shipment', (m) => m.ShipmentPage),
+  workOrder: inChunk('workOrder', (m) => m.WorkOrderPage),
+  commonality: inChunk('commonality', (m) => m.CommonalityPage),
+  reports: inChunk('reports', (m) => m.ReportsPage),
+  brandAuthority: inChunk('brandAuthority', (m) => m.BrandAuthorityPage),
+  deviation: inChunk('deviation', (m) => m.DeviationPage),
+  admin: inChunk('admin', (m) => m.AdminPage),
+};
 
 /** Who is signed in: asked once, at the app's start (main.tsx, beside the page's chunk), and by App. */
 export const sessionQuery = { queryKey: ['session'], queryFn: currentSession, staleTime: Infinity };
@@ -71,6 +80,7 @@ export function App() {
 function SignIn() {
   const client = useQueryClient();
   const [key, setKey] = useState('');
+  useTitle('Sign in');
   const mutation = useMutation({
     mutationFn: signIn,
     onSuccess: (s) => {
@@ -103,6 +113,8 @@ const canReadData = (s: SessionInfo): boolean => s.role === 'quality' || s.role 
 function Workspace({ session }: { session: SessionInfo }) {
   const client = useQueryClient();
   const { path, search } = useLocation();
+  const at = pageAt(path, search, session);
+  useTitle(at.title);
   const out = useMutation({
     mutationFn: signOut,
     onSettled: () => {
@@ -134,42 +146,23 @@ function Workspace({ session }: { session: SessionInfo }) {
         </button>
       </header>
       <main>
-        {canReadData(session) ? (
-          <Page path={path} search={search} session={session} />
-        ) : session.role === 'approver' ? (
-          <BrandPages path={path} session={session} />
-        ) : (
-          <AdminPage search={path === '/admin' ? search : ''} session={session} />
-        )}
+        <PageAt at={at} />
       </main>
     </>
   );
 }
 
-function Page({ path, search, session }: { path: string; search: string; session: SessionInfo }) {
-  const route = routeOf(path);
-  switch (route?.kind) {
-    case 'serial':
-      return <SerialPage key={route.id} serial={route.id} search={search} />;
-    case 'lot':
-      return <LotPage key={route.id} lotId={route.id} search={search} session={session} />;
-    case 'vendor':
-      return <VendorPage key={route.id} vendorId={route.id} />;
-    case 'report':
-      return <ReportsPage key={route.id} jobId={route.id} />;
-    case 'vendorLot':
-      return <VendorLotPage key={path} vendorId={route.vendorId} mpn={route.mpn} vendorLotCode={route.vendorLotCode} />;
-    case 'shipment':
-      return <ShipmentPage key={route.id} shipmentId={route.id} />;
-    case 'workOrder':
-      return <WorkOrderPage key={route.id} workOrder={route.id} />;
-    case undefined:
-      if (path === '/search') return <SearchPage q={new URLSearchParams(search).get('q') ?? ''} />;
-      if (path === '/commonality') return <CommonalityPage search={search} />;
-      if (path === '/reports') return <ReportsPage />;
-      if (path.startsWith('/brands/')) return <BrandPages path={path} session={session} />;
-      return <Home />;
-  }
+/** The page of the table's answer, by its component in PAGES (a new key draws it anew). */
+function PageAt({ at }: { at: RoutedPage }) {
+  const Page = PAGES[at.page] as ComponentType<typeof at.props>;
+  return <Page key={at.key} {...at.props} />;
+}
+
+/** The document's title: the page's, then the app's name, so that a tab, the history and a screen reader name the page. */
+function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · ems-trace`;
+  }, [title]);
 }
 
 function Home() {

@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App, preloadPageOf, sessionQuery } from './app';
+import { App, loadChunk, sessionQuery } from './app';
 import { ApiError } from './api';
+import { preloadPage } from './routes';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -12,9 +13,9 @@ const queryClient = new QueryClient({
   },
 });
 
-// The session and the chunk of the page this load lands on, both asked for before the first render rather than after it.
-void queryClient.prefetchQuery(sessionQuery);
-preloadPageOf(window.location.pathname);
+// The session and the chunk of the page this load lands on, both asked for before the first render rather than after it
+// (the chunk as the session's role will see it once the session answers: routes.ts, preloadPage).
+preloadPage(window.location.pathname, queryClient.fetchQuery(sessionQuery), loadChunk);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

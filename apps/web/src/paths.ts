@@ -5,6 +5,9 @@ export const vendorPath = (vendorId: string): string => `/vendors/${encodeURICom
 export const reportPath = (jobId: string): string => `/reports/${encodeURIComponent(jobId)}`;
 export const shipmentPath = (shipmentId: string): string => `/shipments/${encodeURIComponent(shipmentId)}`;
 export const workOrderPath = (workOrder: string): string => `/work-orders/${encodeURIComponent(workOrder)}`;
+/** The approver's page of a brand, and of one of its deviations. */
+export const brandAuthorityPath = (brand: string): string => `/brands/${encodeURIComponent(brand)}/authority`;
+export const deviationPath = (brand: string, deviationId: string): string => `/brands/${encodeURIComponent(brand)}/deviations/${encodeURIComponent(deviationId)}`;
 /** A vendor lot by its natural key, one path segment each, so the deep link reads as the vendor's label does. */
 export const vendorLotPath = (k: { vendorId: string; mpn: string; vendorLotCode: string }): string =>
   `/vendor-lots/${encodeURIComponent(k.vendorId)}/${encodeURIComponent(k.mpn)}/${encodeURIComponent(k.vendorLotCode)}`;

@@ -3,15 +3,12 @@ import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tan
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, apiJson, enc } from '../api';
 import type { SessionInfo } from '../api-types';
+import { brandAuthorityPath, deviationPath } from '../paths';
 import { Link, serialPath } from '../router';
 
 // A brand's authority for its approvers: the approved parts and deviations (GET /v1/brands/{brand}/...), a deviation's
 // serials, and the forms that publish to trace.brand.v1 through the API's POST routes. The brand keeps the authority:
 // only an approver key of exactly this brand gets the forms (the API answers 403 to any other key).
-
-/** The approver's page of a brand, and of one of its deviations. */
-export const brandAuthorityPath = (brand: string): string => `/brands/${enc(brand)}/authority`;
-export const deviationPath = (brand: string, deviationId: string): string => `/brands/${enc(brand)}/deviations/${enc(deviationId)}`;
 
 interface ApprovedPart {
   approvalId: string;
@@ -357,19 +354,4 @@ export function DeviationPage({ brand, deviationId }: { brand: string; deviation
       )}
     </section>
   );
-}
-
-/**
- * The brand pages of a path (`/brands/{brand}/authority`, `/brands/{brand}/deviations/{id}`), or for an approver, whose
- * key has exactly one brand, that brand's page on any other path; null when the path is not one of them.
- */
-export function BrandPages({ path, session }: { path: string; session: SessionInfo }) {
-  const [, rawBrand, kind, rawId] = /^\/brands\/([^/]+)\/(authority|deviations)(?:\/([^/]+))?$/.exec(path) ?? [];
-  if (rawBrand !== undefined) {
-    const brand = decodeURIComponent(rawBrand);
-    if (kind === 'deviations' && rawId !== undefined) return <DeviationPage key={path} brand={brand} deviationId={decodeURIComponent(rawId)} />;
-    if (kind === 'authority') return <BrandAuthorityPage key={brand} brand={brand} session={session} />;
-  }
-  const own = session.role === 'approver' && session.brands !== '*' ? session.brands[0] : undefined;
-  return own === undefined ? null : <BrandAuthorityPage key={own} brand={own} session={session} />;
 }
