@@ -2,12 +2,13 @@ import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
 import { FakeStore, fetchedOf, readerOf as graphReaderOf, shuffledStoreOf, snapshotOf, storeOf, withoutPartCopies } from '../testing/fake-graph';
-import { FactView } from '../facts/visibility';
+import { FactView, visibleReader } from '../facts/visibility';
 import type { Timed } from '../storage/graph.documents';
 import { GraphFetcher } from '../backward/graph-fetcher';
 import type { Flag, Genealogy, Installation } from '../genealogy.types';
 import { judgeManyWithReads, judgeWithReads } from './authority-judge';
 import { brandApprovals, brandDeviations } from './brand-lists';
+import { deviationReport } from './deviation-report';
 import { authorityReaderOf } from './fake-authority';
 
 // A small world: one vendor, the approved capacitor (Murata GRM1) and an alternate (Kemet ALT1) for the brand's
@@ -435,6 +436,21 @@ describe("brand authority: withdrawals and revocations on the part's document", 
       expect(snapshotOf(shuffled, ['brandParts'])).toEqual(expected);
       expect(await verdicts(shuffled)).toEqual(EXPECTED);
     }
+  });
+
+  it("reports a revoked deviation from the part's document without reading another approval's or deviation's own document, as it reports it from documents written before the copies", async () => {
+    const reportOf = async (store: FakeStore) => {
+      const reader = readerOf(store);
+      const report = await deviationReport(visibleReader(reader, new FactView(reader)), 'Acme', 'D1', SITE_WIDE, Date.parse(t(30)));
+      return { report, own: reader.reads.filter((r) => r.collection === 'brandApprovals' || r.collection === 'brandDeviations').flatMap((r) => r.ids) };
+    };
+    const copied = await reportOf(storeOf(world()));
+    const legacy = await reportOf(withoutPartCopies(storeOf(world())));
+    expect(copied.report?.revoked?.at).toBe(t(6));
+    expect(JSON.stringify(copied.report)).toBe(JSON.stringify(legacy.report));
+    // Only the deviation's own document, which names its part: no read of what the part's copies hold.
+    expect(copied.own).toEqual([JSON.stringify(['Acme', 'D1'])]);
+    expect(legacy.own).toEqual(expect.arrayContaining([JSON.stringify(['Acme', 'A1'])]));
   });
 
   it('does not apply a retracted withdrawal or revocation, and lets the later approval or deviation under a reused id hold once the first is retracted', async () => {

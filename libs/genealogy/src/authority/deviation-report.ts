@@ -3,9 +3,9 @@ import { parentSerials } from '../facts/as-built';
 import type { BrandScope } from '../genealogy.types';
 import { inScope } from '../genealogy.types';
 import type { FactMap, Timed, UnitDoc } from '../storage/graph.documents';
-import { BrandApprovalDoc, BrandDeviationDoc, DeviationTerms, brandApprovalId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
+import { BrandApprovalDoc, BrandDeviationDoc, DeviationTerms, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 import type { AuthorityReader } from './authority.repository';
-import { allocateDeviations, partAuthorityOf, useKeyOf } from './authority-rules';
+import { allocateDeviations, ownDocumentsToRead, partAuthorityOf, useKeyOf } from './authority-rules';
 import { UsageReader, usesOfParts } from './deviation-usage';
 
 export type DeviationState = 'NOT_YET_IN_FORCE' | 'IN_FORCE' | 'EXPIRED' | 'REVOKED';
@@ -56,18 +56,25 @@ const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
 
 /**
  * The deviation `deviationId` of `brand` as of `now`, or undefined when the brand never published it (the caller has
- * checked the brand is in its scope). Reads by `_id` only: the deviation, its part's document, the approvals and
- * deviations that part names (they decide which installations count), the forward count of the part's installations
- * in the brand's units (as the judgement makes it), then one round trip per level up to the top-level units.
+ * checked the brand is in its scope). Reads by `_id` only: the deviation, its part's document (which holds what the
+ * approvals and deviations it names say: they decide which installations count; of documents written before the
+ * copies, those approvals' and deviations' own documents too), the forward count of the part's installations in the
+ * brand's units (as the judgement makes it), then one round trip per level up to the top-level units.
  */
 export async function deviationReport(reader: AuthorityReader & UsageReader, brand: string, deviationId: string, scope: BrandScope, now: number): Promise<DeviationReport | undefined> {
   const [doc] = await reader.findBrandDeviations([brandDeviationId(brand, deviationId)]);
   const terms = first(doc?.approvals);
   if (!doc || !terms) return undefined;
   const [part] = await reader.findBrandParts([brandPartId(brand, terms.internalPartNumber)]);
-  const approvalIds = Object.values(part?.approvals ?? {}).map((a) => brandApprovalId(brand, a.approvalId));
-  const deviationIds = [...new Set([doc._id, ...Object.values(part?.deviations ?? {}).map((d) => brandDeviationId(brand, d.deviationId))])];
-  const [approvals, deviations] = await Promise.all([reader.findBrandApprovals([...new Set(approvalIds)].sort()), reader.findBrandDeviations(deviationIds.sort())]);
+  // Only the own documents of ids never copied to the part's document (written before the copies, ownDocumentsToRead):
+  // of a part written since, none, and the report costs one round trip less. The deviation's own is in hand already.
+  const own = part ? ownDocumentsToRead(part) : { approvalIds: [], deviationIds: [] };
+  const deviationIds = own.deviationIds.filter((id) => id !== doc._id).sort();
+  const [approvals, others] = await Promise.all([
+    own.approvalIds.length > 0 ? reader.findBrandApprovals(own.approvalIds.sort()) : ([] as BrandApprovalDoc[]),
+    deviationIds.length > 0 ? reader.findBrandDeviations(deviationIds) : ([] as BrandDeviationDoc[]),
+  ]);
+  const deviations = [doc, ...others];
   const authority = partAuthorityOf(
     brand,
     terms.internalPartNumber,
