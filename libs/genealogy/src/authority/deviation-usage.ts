@@ -1,7 +1,7 @@
 import { unitStartOf } from '../facts/claims';
 import { bucketedMaps, firstBucketsFor, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
-import { INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, SERIAL_ENTRY_BYTES, estimatedBytes } from '../storage/read-slices';
+import { CHILD_BYTES, INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, SERIAL_ENTRY_BYTES, estimatedBytes } from '../storage/read-slices';
 import type { LotReads } from '../storage/lot-derived';
 import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
@@ -123,6 +123,7 @@ export async function usesOfParts(
           }
         }
         children.set(doc._id, own);
+        bytes += own.length * CHILD_BYTES;
       }
       return bytes;
     });

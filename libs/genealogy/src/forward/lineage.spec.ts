@@ -89,6 +89,24 @@ describe('reachLots', () => {
     expect(JSON.stringify(small.reached)).toBe(JSON.stringify((await reach()).reached));
   });
 
+  it("weighs a lot's children too: after a read that held one split into 10,000 lots, a chunk", async () => {
+    const ev = testEvents('wide', { minute: 0 });
+    const wide = (children: number) =>
+      storeOf([
+        ...Array.from({ length: 1_200 }, (_, i) => ev('MaterialReceived', { receiptId: `R${i}`, vendorId: 'V1', manufacturer: 'M', mpn: 'CAP', internalPartNumber: 'C', vendorLotCode: `VL${i}`, receivedAt: t(0), uom: 'pcs', packages: [{ lotId: reel(i), quantity: 100 }] })),
+        ev('LotSplit', { sourceLotId: reel(200), newLots: Array.from({ length: children }, (_, i) => ({ lotId: `W-${i}`, quantity: 1 })) }, 1),
+      ]);
+    const readsOf = async (children: number) => {
+      const reader = readerOf(wide(children));
+      const from = Array.from({ length: 1_200 }, (_, i) => ({ lotId: reel(i), path: [] }));
+      await reachLots(reader, from, { roundTrips: 0 }, SITE_WIDE, undefined, 170 * 1024);
+      return reader.reads.filter((r) => r.collection === 'lots').map((r) => r.ids.length);
+    };
+    // 170 KiB a read: 400 reels of one receipt (about 384 B each) a read; a chunk after the read holding the split (10,000 x 21 B more).
+    expect((await readsOf(1)).slice(0, 3)).toEqual([200, 400, 400]);
+    expect((await readsOf(10_000)).slice(0, 3)).toEqual([200, 400, 200]);
+  });
+
   it('reads nothing for no roots, and one read for a level of one lot nothing names', async () => {
     expect((await reach(undefined, SITE_WIDE, undefined, [])).reads).toEqual([]);
     const ghost = await reach(undefined, SITE_WIDE, undefined, [{ lotId: 'GHOST', path: [] }]);

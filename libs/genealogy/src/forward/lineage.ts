@@ -3,7 +3,7 @@ import type { BrandScope } from '../genealogy.types';
 import { bucketId, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import { splicePointsOf } from '../facts/candidates';
 import type { LotDoc, SpliceFact, VendorLotDoc } from '../storage/graph.documents';
-import { INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, estimatedBytes } from '../storage/read-slices';
+import { CHILD_BYTES, INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, estimatedBytes } from '../storage/read-slices';
 import type { ForwardReader } from './forward-reader';
 import type { PathStep, ReachedLot, TraversalStats } from './where-used.types';
 
@@ -79,6 +79,7 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
           splicePoints: splicePointsOf([lot]),
         });
         for (const d of chronological(lot?.derived)) {
+          bytes += d.lotIds.length * CHILD_BYTES;
           for (const child of d.lotIds) {
             if (seen.has(child)) continue;
             seen.add(child);

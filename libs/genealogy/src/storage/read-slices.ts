@@ -14,6 +14,8 @@ export const READ_BUDGET = 4 * 1024 * 1024;
 
 /** Estimated BSON bytes of a fact (an entry of a document's map or list of facts: a receipt, a derivation, an installation): 320. */
 export const FACT_BYTES = 320;
+/** Estimated BSON bytes of a child lot's id in a derivation, beyond the derivation's FACT_BYTES: 21 (lot-derived.spec.ts bounds it), so a lot split into 100 children a time weighs its 2.4 MB. */
+export const CHILD_BYTES = 21;
 /** Estimated BSON bytes of an entry of a bucket index (`b<n>: n`): 16. */
 export const INDEX_ENTRY_BYTES = 16;
 /** Estimated BSON bytes of a serial in a bucket of forward edges (`s<serial>: serial`): 64. */
