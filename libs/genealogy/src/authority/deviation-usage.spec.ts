@@ -118,6 +118,20 @@ describe("a deviation's count", () => {
     expect(sliced.roundTrips).toBe(1 + receiptBucketReads + 4 + bucketReads + sliced.useReads.length + sliced.unitReads.length);
   });
 
+  it("weighs a lot's children too: after the read holding a split into 10,000 lots, a chunk", async () => {
+    const wideOrder = await readOrder(1_200);
+    const ev = testEvents('du', { minute: 0 });
+    const readsOf = async (children: number) => {
+      const split = ev('LotSplit', { sourceLotId: wideOrder[200]!, newLots: Array.from({ length: children }, (_, i) => ({ lotId: `W-${i}`, quantity: 1 })) }, 1);
+      const reader = authorityReaderOf(storeOf([...Array.from({ length: 1_200 }, (_, i) => receipt(ev, i)), split]));
+      await usesOfParts(reader, [PART], new Set(['Acme']), { roundTrips: 0 }, undefined, undefined, 40 * 1024);
+      return reader.reads.filter((r) => r.collection === 'lots').map((r) => r.ids.length);
+    };
+    // 40 KiB a read: 600 lots of no children (64 B each) after the first read; a chunk after the read holding the split (10,000 x 21 B more).
+    expect((await readsOf(1)).slice(0, 3)).toEqual([200, 600, 400]);
+    expect((await readsOf(10_000)).slice(0, 3)).toEqual([200, 600, 200]);
+  });
+
   it('reads nothing past the part for a part never received, and no second level of lots when none was split', async () => {
     const none = authorityReaderOf(storeOf([]));
     expect(await usesOfParts(none, [PART], new Set(['Acme']), { roundTrips: 0 })).toEqual([]);
