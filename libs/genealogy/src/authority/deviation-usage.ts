@@ -1,6 +1,7 @@
 import { unitStartOf } from '../facts/claims';
 import { bucketedMaps, firstBucketsFor, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
+import { CHILD_BYTES, INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, SERIAL_ENTRY_BYTES, estimatedBytes } from '../storage/read-slices';
 import type { LotReads } from '../storage/lot-derived';
 import type { PartReceiptBucketDoc, PartReceiptsDoc } from './authority.documents';
 import { Part, PartUse, partKeyOf } from './authority-rules';
@@ -27,23 +28,32 @@ export interface UsageReader {
 export const RECEIPTS_PER_READ = 8_000;
 
 /**
- * Lots the count reads in one round trip, with their brand indexes: 2,000. A level of more (a part received 80,000
- * times is 80,000 package lots in its first level) is read that many at a time, in order, so the count is the same as
- * of one read. Only each lot's `_id` and children are read (CHILDREN_PROJECTION): about 60 KiB for 2,000 reels received
- * once and never split (0.9 MB whole); a lot with a full inline list of children is still about 0.3 MB
- * (DERIVED_INLINE_CAP), so this bounds the lots, not the bytes. A multiple of byIds' chunk (200), so the documents come
- * back in the order one read of the level gave them.
+ * Lots the count reads in one round trip at most, with their brand indexes: 8,000. A level of more (a part received
+ * 80,000 times is 80,000 package lots in its first level) is read in slices, in order, so the count is the same as of one
+ * read, each slice sized by bytes (ReadSlicer: 200 lots first, then as many as hold about READ_BUDGET, 4 MiB, by the
+ * weight of the lots read before it): only each lot's `_id` and children are read (CHILDREN_PROJECTION), about 30 B for
+ * a reel received once and never split, so such lots go 8,000 at a time (about 240 KiB); a lot with a full inline list
+ * of children is about 0.3 MB (DERIVED_INLINE_CAP), so a level of those goes about 200 at a time. A multiple of byIds'
+ * chunk (200), so the documents come back in the order one read of the level gave them.
  */
-export const LOTS_PER_READ = 2_000;
+export const LOTS_PER_READ = 8_000;
+
+/** Buckets of lot_brand_uses the count reads in one round trip at most: 2,000, fewer by bytes (ReadSlicer; a full bucket holds about 1,000 serials, 64 KiB). */
+export const USE_BUCKETS_PER_READ = 2_000;
+
+/** Units the count reads in one round trip at most: 2,000, fewer by bytes (ReadSlicer; a unit of ten installations is about 3 KiB). */
+export const UNITS_PER_READ = 2_000;
 
 /**
  * Every installation, in units of `brands`, of material received as one of the parts `partReceiptIds` (partReceiptsId:
  * IPN, manufacturer, MPN), through any splits and merges: what a deviation's quantity is counted over. Forward from
  * the part's receipts: one round trip for the parts' documents, then their buckets about RECEIPTS_PER_READ receipts a
  * round trip (none for a document of the old layout, which holds its receipts itself), one per LOTS_PER_READ lots of
- * each level of lot lineage (and those of an outlier lot's buckets), one for the lots' uses by units of `brands`
- * (lot_brand_uses: the brands' own buckets, so the cost follows their units and no other brand's unit is read), one for
- * those units. Removed material counts too: the pieces were installed under the deviation.
+ * each level of lot lineage (and those of an outlier lot's buckets), then the lots' uses by units of `brands`
+ * (lot_brand_uses: the brands' own buckets, so the cost follows their units and no other brand's unit is read) and
+ * those units, each in one round trip or, when they are many, in slices of about READ_BUDGET bytes (ReadSlicer): no read
+ * holds a whole large answer, and the units of a slice are counted and dropped before the next is read. Removed
+ * material counts too: the pieces were installed under the deviation.
  *
  * Not the where-used traversal: that climbs to the top-level units and keeps paths; a count needs the units that
  * hold the material directly, and which part each lot carries.
@@ -55,6 +65,7 @@ export async function usesOfParts(
   stats: { roundTrips: number },
   receiptsPerRead = RECEIPTS_PER_READ,
   lotsPerRead = LOTS_PER_READ,
+  budget = READ_BUDGET,
 ): Promise<PartUse[]> {
   if (partReceiptIds.length === 0 || brands.size === 0) return [];
   const receipts = await reader.findPartReceipts(partReceiptIds);
@@ -80,31 +91,42 @@ export async function usesOfParts(
     }
   }
 
-  // The lots made out of the received packages, level by level; each lot's non-empty use buckets of the brands come alongside.
+  // The lots made out of the received packages, level by level; each lot's non-empty use buckets of the brands come
+  // alongside. Of each lot only its children are kept (by id, in the order of its derivations): the read's documents
+  // go once the slice is used.
   const brandList = [...brands].sort();
-  const lots = new Map<string, LotDoc | undefined>();
+  const children = new Map<string, string[] | undefined>();
   const buckets: string[] = [];
+  const lotSlices = new ReadSlicer({ max: lotsPerRead, budget });
   let frontier = [...rootParts.keys()];
-  frontier.forEach((id) => lots.set(id, undefined));
+  frontier.forEach((id) => children.set(id, undefined));
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (let i = 0; i < frontier.length; i += lotsPerRead) {
-      const some = frontier.slice(i, i + lotsPerRead);
+    await lotSlices.each(frontier, async (some) => {
       const indexIds = some.flatMap((lotId) => brandList.map((brand) => lotBrandUseIndexId(lotId, brand)));
       const [docs, indexes] = await Promise.all([reader.findLots(some, { stats, childrenOnly: true }), reader.findLotBrandUseIndexes(indexIds)]);
       stats.roundTrips++;
-      for (const index of indexes) for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
+      let bytes = 0;
+      for (const index of indexes) {
+        bytes += estimatedBytes(index, INDEX_ENTRY_BYTES);
+        for (const b of Object.values(index.buckets ?? {})) buckets.push(lotBrandUsesId(index.lotId, index.brand, b));
+      }
       for (const doc of docs) {
-        lots.set(doc._id, doc);
+        bytes += estimatedBytes(doc);
+        const own: string[] = [];
         for (const d of Object.values(doc.derived ?? {})) {
           for (const id of d.lotIds) {
-            if (lots.has(id)) continue;
-            lots.set(id, undefined);
+            own.push(id);
+            if (children.has(id)) continue;
+            children.set(id, undefined);
             next.push(id);
           }
         }
+        children.set(doc._id, own);
+        bytes += own.length * CHILD_BYTES;
       }
-    }
+      return bytes;
+    });
     frontier = next;
   }
 
@@ -118,37 +140,55 @@ export async function usesOfParts(
     if (added.length === 0 && lotParts.has(lotId)) continue;
     added.forEach(([k, p]) => have.set(k, p));
     lotParts.set(lotId, have);
-    for (const d of Object.values(lots.get(lotId)?.derived ?? {})) for (const child of d.lotIds) work.push([child, new Map(added)]);
+    for (const child of children.get(lotId) ?? []) work.push([child, new Map(added)]);
   }
 
   if (buckets.length === 0) return [];
-  const uses = await reader.findLotBrandUses([...new Set(buckets)]);
-  stats.roundTrips++;
-  const serials = [...new Set(uses.flatMap((u) => Object.values(u.serials ?? {})))];
-  if (serials.length === 0) return [];
-  const units = await reader.findUnits(serials);
-  stats.roundTrips++;
+  const serials = new Set<string>();
+  await new ReadSlicer({ max: USE_BUCKETS_PER_READ, budget }).each([...new Set(buckets)], async (some) => {
+    const uses = await reader.findLotBrandUses(some);
+    stats.roundTrips++;
+    let bytes = 0;
+    for (const u of uses) {
+      bytes += estimatedBytes(u, SERIAL_ENTRY_BYTES);
+      for (const serial of Object.values(u.serials ?? {})) serials.add(serial);
+    }
+    return bytes;
+  });
+  if (serials.size === 0) return [];
 
   const result: PartUse[] = [];
-  for (const unit of units) {
-    // Another brand's unit, or one whose brand or product is in conflict (no side picked): read, never counted, never told.
-    const { agreed: started, conflicts } = unitStartOf(unit);
-    if (started.brand === undefined || !brands.has(started.brand) || conflicts.some((c) => c.field !== 'workOrder')) continue;
-    for (const install of Object.values(unit.installs ?? {})) {
-      for (const part of lotParts.get(install.lotId)?.values() ?? []) {
-        result.push({
-          eventId: install.prov.eventId,
-          serial: unit._id,
-          lotId: install.lotId,
-          at: new Date(install.at).getTime(),
-          quantity: install.quantity,
-          brand: started.brand,
-          ...(started.productPartNumber !== undefined ? { productPartNumber: started.productPartNumber } : {}),
-          ...(started.workOrder !== undefined ? { workOrder: started.workOrder } : {}),
-          part,
-        });
-      }
+  await new ReadSlicer({ max: UNITS_PER_READ, budget }).each([...serials], async (some) => {
+    const units = await reader.findUnits(some);
+    stats.roundTrips++;
+    let bytes = 0;
+    for (const unit of units) {
+      bytes += estimatedBytes(unit);
+      usesIn(unit, brands, lotParts, result);
+    }
+    return bytes;
+  });
+  return result;
+}
+
+/** The uses of a unit of `brands`, one a part its installed lots carry, added to `result`. */
+function usesIn(unit: UnitDoc, brands: ReadonlySet<string>, lotParts: Map<string, Map<string, Part>>, result: PartUse[]): void {
+  // Another brand's unit, or one whose brand or product is in conflict (no side picked): read, never counted, never told.
+  const { agreed: started, conflicts } = unitStartOf(unit);
+  if (started.brand === undefined || !brands.has(started.brand) || conflicts.some((c) => c.field !== 'workOrder')) return;
+  for (const install of Object.values(unit.installs ?? {})) {
+    for (const part of lotParts.get(install.lotId)?.values() ?? []) {
+      result.push({
+        eventId: install.prov.eventId,
+        serial: unit._id,
+        lotId: install.lotId,
+        at: new Date(install.at).getTime(),
+        quantity: install.quantity,
+        brand: started.brand,
+        ...(started.productPartNumber !== undefined ? { productPartNumber: started.productPartNumber } : {}),
+        ...(started.workOrder !== undefined ? { workOrder: started.workOrder } : {}),
+        part,
+      });
     }
   }
-  return result;
 }

@@ -2,7 +2,8 @@ import { chronological, compare, lotStatusOf } from '../facts/facts';
 import type { BrandScope } from '../genealogy.types';
 import { bucketId, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import { splicePointsOf } from '../facts/candidates';
-import type { SpliceFact, VendorLotDoc } from '../storage/graph.documents';
+import type { LotDoc, SpliceFact, VendorLotDoc } from '../storage/graph.documents';
+import { CHILD_BYTES, INDEX_ENTRY_BYTES, READ_BUDGET, ReadSlicer, estimatedBytes } from '../storage/read-slices';
 import type { ForwardReader } from './forward-reader';
 import type { PathStep, ReachedLot, TraversalStats } from './where-used.types';
 
@@ -28,10 +29,20 @@ export function packagesOf(vendorLot: VendorLotDoc, path: PathStep[]): Root[] {
   return lotIds.map((lotId) => ({ lotId, path: [...path, { kind: 'lot', id: lotId, via: 'received' }] }));
 }
 
+/**
+ * Lots a forward traversal reads in one round trip at most, with their forward-edge bucket indexes: 8,000, fewer by bytes
+ * (ReadSlicer: 200 first, then as many as hold about READ_BUDGET, 4 MiB, by the read before, at most four times it). A
+ * reel received once is about 0.45 KiB with its index, so a vendor of 100,000 vendor lots is read in reads of at most
+ * 8,000 lots (about 3.5 MB), not one of 44 MB. A multiple of byIds' chunk (200).
+ */
+export const REACHED_LOTS_PER_READ = 8_000;
+
 // The lots reached from the roots through splits and merges, breadth first (so each lot's path is a shortest
-// one), one round trip per level; each lot's non-empty buckets come in the same round trip: of lot_uses for a
-// site-wide caller, of lot_brand_uses of the caller's brands otherwise, so nothing of another brand's uses is read.
-export async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats, scope: BrandScope): Promise<ReachedWithBuckets[]> {
+// one), one round trip per level, or per slice of a level of more lots than a read takes (ReadSlicer), in order, so
+// the lots and their paths are those of one read of the level; each lot's non-empty buckets come in the same round
+// trip: of lot_uses for a site-wide caller, of lot_brand_uses of the caller's brands otherwise, so nothing of another
+// brand's uses is read. Of a lot only what a reached lot tells is read (REACHED_PROJECTION).
+export async function reachLots(reader: ForwardReader, roots: Root[], stats: TraversalStats, scope: BrandScope, lotsPerRead = REACHED_LOTS_PER_READ, budget = READ_BUDGET): Promise<ReachedWithBuckets[]> {
   const seen = new Set<string>();
   let frontier: Root[] = [];
   for (const r of roots) {
@@ -40,32 +51,44 @@ export async function reachLots(reader: ForwardReader, roots: Root[], stats: Tra
     frontier.push(r);
   }
   const reached: ReachedWithBuckets[] = [];
+  const slices = new ReadSlicer({ max: lotsPerRead, budget });
   while (frontier.length > 0) {
-    const ids = frontier.map((f) => f.lotId);
-    const [lots, buckets] = await Promise.all([reader.findLots(ids, { stats }), bucketsOf(reader, ids, scope)]);
-    stats.roundTrips++;
-    const lotById = new Map(lots.map((l) => [l._id, l]));
     const next: Root[] = [];
-    for (const f of frontier) {
-      const lot = lotById.get(f.lotId);
-      const own = buckets.get(f.lotId);
-      reached.push({
-        ...f,
-        // Known: a site fact (received, split, merged, a status), or used in a unit the caller may see.
-        known: lot !== undefined || own !== undefined,
-        siteFact: lot !== undefined,
-        status: lotStatusOf(lot),
-        buckets: own ?? [],
-        splicePoints: splicePointsOf([lot]),
-      });
-      for (const d of chronological(lot?.derived)) {
-        for (const id of d.lotIds) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          next.push({ lotId: id, path: [...f.path, { kind: 'lot', id, via: d.kind }] });
+    const rootOf = new Map(frontier.map((f) => [f.lotId, f]));
+    await slices.each(frontier.map((f) => f.lotId), async (ids) => {
+      const [lots, buckets] = await Promise.all([reader.findLots(ids, { stats, reachedOnly: true }), bucketsOf(reader, ids, scope)]);
+      stats.roundTrips++;
+      let bytes = 0;
+      const lotById = new Map<string, LotDoc>();
+      for (const l of lots) {
+        lotById.set(l._id, l);
+        bytes += estimatedBytes(l);
+      }
+      for (const own of buckets.values()) bytes += own.length * INDEX_ENTRY_BYTES;
+      for (const id of ids) {
+        const f = rootOf.get(id)!;
+        const lot = lotById.get(id);
+        const own = buckets.get(id);
+        reached.push({
+          ...f,
+          // Known: a site fact (received, split, merged, a status), or used in a unit the caller may see.
+          known: lot !== undefined || own !== undefined,
+          siteFact: lot !== undefined,
+          status: lotStatusOf(lot),
+          buckets: own ?? [],
+          splicePoints: splicePointsOf([lot]),
+        });
+        for (const d of chronological(lot?.derived)) {
+          bytes += d.lotIds.length * CHILD_BYTES;
+          for (const child of d.lotIds) {
+            if (seen.has(child)) continue;
+            seen.add(child);
+            next.push({ lotId: child, path: [...f.path, { kind: 'lot', id: child, via: d.kind }] });
+          }
         }
       }
-    }
+      return bytes;
+    });
     frontier = next;
   }
   return reached;

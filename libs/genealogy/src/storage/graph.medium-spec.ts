@@ -248,5 +248,12 @@ describe('the graph in a real database', () => {
     const childrenOnly = await repo.findLots(['OUT-REEL', 'OUT-OLD'], { childrenOnly: true });
     expect(childrenOnly.sort((a, b) => a._id.localeCompare(b._id))).toEqual([{ _id: 'OUT-OLD', derived: old.derived }, read]);
     expect(await readerOf(store).findLots(['OUT-REEL'], { childrenOnly: true })).toEqual([read]);
+    // A read of what a reached lot tells (a where-used's lineage): its children, receipts and statuses, not its splices, as the fake reads them.
+    const spliced = { ...old, _id: 'OUT-SPLICED', splices: { e3: { leadingLotId: 'OUT-SPLICED', trailingLotId: 'X', at: new Date(0), prov: { eventId: 'old-3' } } }, splicePoints: { e4: { leadingLotId: 'OUT-SPLICED', trailingLotId: 'X', at: new Date(0), prov: { eventId: 'old-4' } } } };
+    await db.collection<{ _id: string }>(COLLECTIONS.lots).insertOne(spliced);
+    const { splices: _splices, ...reached } = spliced;
+    expect(await repo.findLots(['OUT-SPLICED'], { reachedOnly: true })).toEqual([reached]);
+    expect(await readerOf({ lots: new Map([['OUT-SPLICED', spliced]]) }).findLots(['OUT-SPLICED'], { reachedOnly: true })).toEqual([reached]);
+    expect(await repo.findLots(['OUT-REEL'], { reachedOnly: true })).toEqual(await readerOf(store).findLots(['OUT-REEL'], { reachedOnly: true }));
   });
 });

@@ -54,6 +54,11 @@ export interface LotReads {
    * Its receipts, sources, statuses and splices stay in the database.
    */
   childrenOnly?: boolean;
+  /**
+   * Only what a forward traversal tells of a lot it reaches (REACHED_PROJECTION): its children, its receipts, sources
+   * and statuses (its status, and whether a site fact names it), its splice points. Its splices stay in the database.
+   */
+  reachedOnly?: boolean;
 }
 
 /**
@@ -63,8 +68,15 @@ export interface LotReads {
  */
 export const CHILDREN_PROJECTION = { derived: 1, derivedInline: 1, derivedBuckets: 1 } as const;
 
+/**
+ * The fields of a lot a forward traversal reads of the lots it reaches (reachLots), `_id` besides: the children (as
+ * CHILDREN_PROJECTION), what lotStatusOf decides a status from (receipt, receipts, sources, statuses) and the splice
+ * points; in GenealogyRepository.findLots and the fake stores alike.
+ */
+export const REACHED_PROJECTION = { ...CHILDREN_PROJECTION, receipt: 1, receipts: 1, sources: 1, statuses: 1, splicePoints: 1 } as const;
+
 /** The projection a read of lots asks for (undefined: whole documents). */
-export const lotProjectionOf = (read?: LotReads): Record<string, 1> | undefined => (read?.childrenOnly ? CHILDREN_PROJECTION : undefined);
+export const lotProjectionOf = (read?: LotReads): Record<string, 1> | undefined => (read?.childrenOnly ? CHILDREN_PROJECTION : read?.reachedOnly ? REACHED_PROJECTION : undefined);
 
 /**
  * Lots as readers use them: `derived` holds every derivation of the lot, as the one map of the old layout did (an old
