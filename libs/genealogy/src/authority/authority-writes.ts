@@ -159,12 +159,41 @@ function copiesOf(
   fields: (typeof COPY_FIELDS)[keyof typeof COPY_FIELDS],
 ): GraphWrite[] {
   const ipns = [...new Set(Object.values(terms).map((t) => t.internalPartNumber))].sort();
+  // An id named under more IPNs than that is not copied: each part would hold the others' terms (IPNs squared in all).
+  // Its mark is taken off the parts instead, so the judgement reads its own document (ownDocumentsToRead).
+  if (ipns.length > MAX_COPIED_IPNS) return ipns.map((ipn) => notCopied(brand, ipn, id, fields.copied));
   return ipns.map((ipn): GraphWrite => {
     const set: Record<string, unknown> = { brand, internalPartNumber: ipn, [`${fields.copied}.${factKey(id)}`]: id };
-    for (const [k, end] of Object.entries(ends)) set[`${fields.ends}.${k}`] = { [fields.id]: id, at: end.at, prov: end.prov };
+    // Keyed by the id and the fact's key: two ids' facts of one event (one event id reused) stay apart on the part.
+    for (const [k, end] of Object.entries(ends)) set[`${fields.ends}.${copyKey(id, k)}`] = { [fields.id]: id, at: end.at, prov: end.prov };
     for (const [k, t] of Object.entries(terms)) {
-      if (t.internalPartNumber !== ipn) set[`${fields.elsewhere}.${k}`] = { [fields.id]: id, internalPartNumber: t.internalPartNumber, at: t.at, prov: t.prov };
+      if (t.internalPartNumber !== ipn) set[`${fields.elsewhere}.${copyKey(id, k)}`] = { [fields.id]: id, internalPartNumber: t.internalPartNumber, at: t.at, prov: t.prov };
     }
     return { collection: 'brandParts', id: brandPartId(brand, ipn), set };
   });
+}
+
+/** The most IPNs an approval or deviation id is copied to; an id named under more is read from its own document. */
+export const MAX_COPIED_IPNS = 16;
+
+const copyKey = (id: string, k: string): string => factKey(JSON.stringify([id, k]));
+
+/** The write that marks `id` not copied on the part (brand, ipn): its copies there, if any, are no longer used. */
+const notCopied = (brand: string, ipn: string, id: string, copied: string): GraphWrite => ({
+  collection: 'brandParts',
+  id: brandPartId(brand, ipn),
+  set: { brand, internalPartNumber: ipn, [`${copied}.${factKey(id)}`]: '' },
+});
+
+/**
+ * The writes that take the marks of copies off their parts (partCopyWrites' writes given): for copies the database
+ * refused (a part's document too large), so the judgement reads those ids' own documents and nothing is judged from
+ * an incomplete copy.
+ */
+export function copyMarksOff(copies: readonly GraphWrite[]): GraphWrite[] {
+  return copies.map((w) => ({
+    collection: w.collection,
+    id: w.id,
+    set: Object.fromEntries(Object.keys(w.set).filter((f) => f.startsWith(`${COPY_FIELDS.approval.copied}.`) || f.startsWith(`${COPY_FIELDS.deviation.copied}.`)).map((f) => [f, ''])),
+  }));
 }

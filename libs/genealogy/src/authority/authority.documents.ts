@@ -57,7 +57,8 @@ export interface BrandPartDoc {
   deviationsElsewhere?: FactMap<{ deviationId: string; internalPartNumber: string } & Timed>;
   /**
    * The approval ids (keyed by factKey(id)) whose own document was copied here at least once after it named this part.
-   * An id not in it (a document written before the copies) is judged from its brand_approvals document, read as before.
+   * An id not in it (a document written before the copies) is judged from its brand_approvals document, read as before;
+   * so is an id whose mark is '' (its copy refused by the database, or the id named under more than MAX_COPIED_IPNS IPNs).
    */
   copiedApprovals?: FactMap<string>;
   /** The deviation ids whose own document was copied here (as copiedApprovals). */

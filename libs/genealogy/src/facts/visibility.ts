@@ -136,11 +136,11 @@ export class FactView implements Visibility {
   /** Set once the probe has answered that no retraction was ever recorded: learning then reads nothing. */
   private noRetraction = false;
   /**
-   * Documents whose every event id was noted (while noRetraction): learning one again has nothing fresh to note. A Set,
-   * not a WeakSet: the view lives as long as its answer, which holds the documents anyway, and its `add` tells by the
-   * size whether a document is new (one hash operation, not a lookup and then an add).
+   * Documents whose every event id was noted (while noRetraction): learning one again has nothing fresh to note. A
+   * WeakSet, not a Set: a reader that counts and drops what it reads (a deviation's count, a slice of units at a time)
+   * must not have every document it ever read held here until the answer ends.
    */
-  private readonly noted = new Set<object>();
+  private readonly noted = new WeakSet<object>();
   constructor(
     private readonly reader: RetractionReader,
     readonly asOf?: Date,
@@ -196,8 +196,9 @@ export class FactView implements Visibility {
     const noted = this.noted;
     let fresh: object[] | undefined; // one scan of every document not noted yet, not one list a document
     for (const doc of docs) {
-      const n = noted.size;
-      if (noted.add(doc).size > n) (fresh ??= []).push(doc);
+      if (noted.has(doc)) continue;
+      noted.add(doc);
+      (fresh ??= []).push(doc);
     }
     if (fresh) forEachEventId(fresh, noteId);
     return asked.size > before;

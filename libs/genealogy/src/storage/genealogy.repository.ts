@@ -55,7 +55,8 @@ export class GenealogyRepository {
    * Lots by id, each with every derivation in `derived` (lotsWithDerived: the buckets of a lot past the inline cap are
    * read too, in as few round trips as they fill, counted in `stats`; a lot under the cap costs none).
    * `withoutForwardEdges` leaves out the derivations, which a backward walk never reads; `childrenOnly` reads nothing
-   * else (CHILDREN_PROJECTION), as a deviation's count does.
+   * else (CHILDREN_PROJECTION), as a deviation's count does; `reachedOnly` reads only what a reached lot tells
+   * (REACHED_PROJECTION: its children, receipts, sources, statuses and splice points), as reachLots does.
    */
   async findLots(lotIds: string[], { withoutForwardEdges = false, ...read }: LotReads & { withoutForwardEdges?: boolean } = {}): Promise<LotDoc[]> {
     if (withoutForwardEdges) return byIds(this.lots, lotIds, { derived: 0, derivedInline: 0, derivedBuckets: 0 });

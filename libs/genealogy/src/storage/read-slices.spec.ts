@@ -69,5 +69,8 @@ describe('estimatedBytes', () => {
     expect(estimatedBytes({ _id: 'L1' })).toBe(64);
     expect(estimatedBytes({ _id: 'L1', receipts: { a: {}, b: {} }, derivedInline: [{}, {}, {}] }, 100)).toBe(48 + 16 + 500);
     expect(estimatedBytes({ _id: 'L1', missing: null })).toBe(80);
+    // A legacy single fact (a lot's `receipt`, a unit's `started`) is one entry, not one a field.
+    const receipt = { receiptId: 'R1', vendorLotId: 'VL1', vendorId: 'V1', mpn: 'M', quantity: 1, uom: 'pcs', receivedAt: 't', at: new Date(0), prov: {} };
+    expect(estimatedBytes({ _id: 'L1', receipt }, 100)).toBe(48 + 16 + 100);
   });
 });

@@ -14,7 +14,7 @@ export const READ_BUDGET = 4 * 1024 * 1024;
 
 /** Estimated BSON bytes of a fact (an entry of a document's map or list of facts: a receipt, a derivation, an installation): 320. */
 export const FACT_BYTES = 320;
-/** Estimated BSON bytes of a child lot's id in a derivation, beyond the derivation's FACT_BYTES: 21 (lot-derived.spec.ts bounds it), so a lot split into 100 children a time weighs its 2.4 MB. */
+/** Estimated BSON bytes of a child lot's id in a derivation, beyond the derivation's FACT_BYTES: 21, so a lot split into 100 children a time weighs its 2.4 MB. */
 export const CHILD_BYTES = 21;
 /** Estimated BSON bytes of an entry of a bucket index (`b<n>: n`): 16. */
 export const INDEX_ENTRY_BYTES = 16;
@@ -24,13 +24,14 @@ export const SERIAL_ENTRY_BYTES = 64;
 /**
  * A document's size as its shape tells it, without encoding it (BSON.calculateObjectSize costs 36 times as much CPU: 358
  * against 10 ms for 100,000 lots of one receipt, measured): 48 bytes, and `entryBytes` for every entry of each of its
- * top-level maps and lists, 16 for any other field.
+ * top-level maps and lists (a top-level fact of its own, with its provenance, as one entry), 16 for any other field.
  */
 export function estimatedBytes(doc: object, entryBytes = FACT_BYTES): number {
   let bytes = 48;
   for (const key in doc) {
     const value = (doc as Record<string, unknown>)[key];
     if (Array.isArray(value)) bytes += value.length * entryBytes;
+    else if (value !== null && typeof value === 'object' && 'prov' in value) bytes += entryBytes; // one fact, not a map (a legacy `receipt`)
     else if (value !== null && typeof value === 'object') for (const _ in value) bytes += entryBytes;
     else bytes += 16;
   }

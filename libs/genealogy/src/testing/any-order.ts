@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { TraceEvent } from '@trace/contracts';
 import { FakeStore, shuffledStoreOf, snapshotOf, storeOf } from './fake-graph';
 

@@ -2,7 +2,8 @@ import type { mongo } from 'mongoose';
 import { GraphCollection } from '../storage/graph.documents';
 import { BrandedUseNeed, DerivedFrom, GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, mergeGraphWrites } from './graph-writes';
 import type { BrandApprovalDoc, BrandDeviationDoc } from '../authority/authority.documents';
-import { PartCopyNeeds, partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
+import { PartCopyNeeds, copyMarksOff, partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
+import { classifyDatabaseError } from './database-errors';
 
 type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
 
@@ -96,7 +97,15 @@ async function copyWrites(store: GraphStore, copies: PartCopyNeeds): Promise<voi
   }
   if (reads.length === 0) return;
   const copied = mergeGraphWrites((await Promise.all(reads)).flat().flatMap(partCopyWrites));
-  if (copied.length > 0) await sendBulks(store, upsertsOf(copied));
+  if (copied.length === 0) return;
+  try {
+    await sendBulks(store, upsertsOf(copied));
+  } catch (error) {
+    if (classifyDatabaseError(error) !== 'refused') throw error;
+    // A part's document refused its copy (too large): the own documents are written, so the event is recorded, and the
+    // ids lose their mark on the parts, so the judgement reads their own documents, never an incomplete copy.
+    await sendBulks(store, upsertsOf(copyMarksOff(copied)));
+  }
 }
 
 async function derivedWrites(store: GraphStore, needs: PreparedWrites['needs']): Promise<void> {
