@@ -151,6 +151,9 @@ const COPY_FIELDS = {
   deviation: { id: 'deviationId', ends: 'revocations', elsewhere: 'deviationsElsewhere', copied: 'copiedDeviations' },
 } as const;
 
+/** Every field of BrandPartDoc the copies write (what a part's document held before the copies lacks). */
+export const PART_COPY_FIELDS = Object.values(COPY_FIELDS).flatMap((f) => [f.ends, f.elsewhere, f.copied]);
+
 function copiesOf(
   brand: string,
   id: string,

@@ -1,7 +1,7 @@
 import { KafkaPosition, TraceEvent, makeEvent } from '@trace/contracts';
 import type { FetchedGraph } from '../backward/graph-fetcher';
 import { GraphWrite, brandedUseNeeds, brandedUseWrites, conflictMarkWrites, graphWritesFor } from '../write/graph-writes';
-import { partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
+import { PART_COPY_FIELDS, partCopyNeeds, partCopyWrites } from '../authority/authority-writes';
 import type { BrandApprovalDoc, BrandDeviationDoc } from '../authority/authority.documents';
 import type { LotDoc, UnitDoc } from '../storage/graph.documents';
 import { type LotReads, lotProjectionOf, lotsWithDerived } from '../storage/lot-derived';
@@ -57,12 +57,9 @@ function set(store: FakeStore, writes: GraphWrite[]): void {
   }
 }
 
-/** The part documents' copies of their approvals' and deviations' own documents (partCopyWrites), by field. */
-export const PART_COPY_FIELDS = ['withdrawals', 'approvalsElsewhere', 'revocations', 'deviationsElsewhere', 'copiedApprovals', 'copiedDeviations'] as const;
-
 /** The store as the ingest left it before the parts' copies existed: brand_parts without them (the judgement reads brand_approvals). */
 export function withoutPartCopies(store: FakeStore): FakeStore {
-  const parts = new Map([...(store.brandParts ?? [])].map(([id, doc]) => [id, Object.fromEntries(Object.entries(doc).filter(([f]) => !(PART_COPY_FIELDS as readonly string[]).includes(f)))]));
+  const parts = new Map([...(store.brandParts ?? [])].map(([id, doc]) => [id, Object.fromEntries(Object.entries(doc).filter(([f]) => !(PART_COPY_FIELDS as string[]).includes(f)))]));
   return { ...store, brandParts: parts };
 }
 
