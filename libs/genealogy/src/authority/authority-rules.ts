@@ -70,14 +70,22 @@ const firstTime = (m: FactMap<Timed> | undefined): number | undefined => {
 };
 const sortedIds = (ids: Iterable<string>): string[] => [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
+/** The ids a part's copies judge: marked copied ('' is no id) and not marked not copied. */
+function copiedIds(copied: FactMap<string> | undefined, notCopied: FactMap<string> | undefined): Set<string> {
+  const ids = new Set(Object.values(copied ?? {}));
+  for (const id of Object.values(notCopied ?? {})) ids.delete(id);
+  ids.delete('');
+  return ids;
+}
+
 /**
  * The approvals' and deviations' own documents (brandApprovalId, brandDeviationId) the judgement of a part still reads:
  * those of the ids its document names that were never copied to it (partCopyWrites), as in documents written before the
  * copies. Of a part written since, none.
  */
 export function ownDocumentsToRead(part: BrandPartDoc): { approvalIds: string[]; deviationIds: string[] } {
-  const copiedApprovals = new Set(Object.values(part.copiedApprovals ?? {}));
-  const copiedDeviations = new Set(Object.values(part.copiedDeviations ?? {}));
+  const copiedApprovals = copiedIds(part.copiedApprovals, part.notCopiedApprovals);
+  const copiedDeviations = copiedIds(part.copiedDeviations, part.notCopiedDeviations);
   const approvalIds = new Set<string>();
   const deviationIds = new Set<string>();
   for (const a of Object.values(part.approvals ?? {})) if (!copiedApprovals.has(a.approvalId)) approvalIds.add(brandApprovalId(part.brand, a.approvalId));
@@ -101,8 +109,8 @@ export function partAuthorityOf(
 ): PartAuthority {
   const approvalIds = sortedIds(Object.values(part?.approvals ?? {}).map((a) => a.approvalId));
   const deviationIds = sortedIds(Object.values(part?.deviations ?? {}).map((d) => d.deviationId));
-  const copiedApprovals = new Set(Object.values(part?.copiedApprovals ?? {}));
-  const copiedDeviations = new Set(Object.values(part?.copiedDeviations ?? {}));
+  const copiedApprovals = copiedIds(part?.copiedApprovals, part?.notCopiedApprovals);
+  const copiedDeviations = copiedIds(part?.copiedDeviations, part?.notCopiedDeviations);
   return {
     approvals: approvalIds.flatMap((id): Approval[] => {
       // The approval's own document as the part's copies give it: its terms under the id (here and naming another IPN),

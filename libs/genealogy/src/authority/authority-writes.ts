@@ -147,12 +147,12 @@ export function partCopyWrites(doc: BrandApprovalDoc | BrandDeviationDoc): Graph
 
 /** The fields of BrandPartDoc an approval's and a deviation's copies go to. */
 const COPY_FIELDS = {
-  approval: { id: 'approvalId', ends: 'withdrawals', elsewhere: 'approvalsElsewhere', copied: 'copiedApprovals' },
-  deviation: { id: 'deviationId', ends: 'revocations', elsewhere: 'deviationsElsewhere', copied: 'copiedDeviations' },
+  approval: { id: 'approvalId', ends: 'withdrawals', elsewhere: 'approvalsElsewhere', copied: 'copiedApprovals', notCopied: 'notCopiedApprovals' },
+  deviation: { id: 'deviationId', ends: 'revocations', elsewhere: 'deviationsElsewhere', copied: 'copiedDeviations', notCopied: 'notCopiedDeviations' },
 } as const;
 
 /** Every field of BrandPartDoc the copies write (what a part's document held before the copies lacks). */
-export const PART_COPY_FIELDS = Object.values(COPY_FIELDS).flatMap((f) => [f.ends, f.elsewhere, f.copied]);
+export const PART_COPY_FIELDS = Object.values(COPY_FIELDS).flatMap((f) => [f.ends, f.elsewhere, f.copied, f.notCopied]);
 
 function copiesOf(
   brand: string,
@@ -163,8 +163,8 @@ function copiesOf(
 ): GraphWrite[] {
   const ipns = [...new Set(Object.values(terms).map((t) => t.internalPartNumber))].sort();
   // An id named under more IPNs than that is not copied: each part would hold the others' terms (IPNs squared in all).
-  // Its mark is taken off the parts instead, so the judgement reads its own document (ownDocumentsToRead).
-  if (ipns.length > MAX_COPIED_IPNS) return ipns.map((ipn) => notCopied(brand, ipn, id, fields.copied));
+  // It is marked not copied on the parts instead, so the judgement reads its own document (ownDocumentsToRead).
+  if (ipns.length > MAX_COPIED_IPNS) return ipns.map((ipn) => notCopied(brand, ipn, id, fields.notCopied));
   return ipns.map((ipn): GraphWrite => {
     const set: Record<string, unknown> = { brand, internalPartNumber: ipn, [`${fields.copied}.${factKey(id)}`]: id };
     // Keyed by the id and the fact's key: two ids' facts of one event (one event id reused) stay apart on the part.
@@ -181,22 +181,28 @@ export const MAX_COPIED_IPNS = 16;
 
 const copyKey = (id: string, k: string): string => factKey(JSON.stringify([id, k]));
 
-/** The write that marks `id` not copied on the part (brand, ipn): its copies there, if any, are no longer used. */
-const notCopied = (brand: string, ipn: string, id: string, copied: string): GraphWrite => ({
+/**
+ * The write that marks `id` not copied on the part (brand, ipn): its copies there, if any, are no longer used. The mark
+ * is a field of its own that nothing takes off, not the copied mark set to '': a copy read before it and landing after
+ * it (another batch's, of fewer facts) sets the copied mark again, and must not make the part judged from that copy.
+ */
+const notCopied = (brand: string, ipn: string, id: string, field: string): GraphWrite => ({
   collection: 'brandParts',
   id: brandPartId(brand, ipn),
-  set: { brand, internalPartNumber: ipn, [`${copied}.${factKey(id)}`]: '' },
+  set: { brand, internalPartNumber: ipn, [`${field}.${factKey(id)}`]: id },
 });
 
 /**
- * The writes that take the marks of copies off their parts (partCopyWrites' writes given): for copies the database
- * refused (a part's document too large), so the judgement reads those ids' own documents and nothing is judged from
- * an incomplete copy.
+ * The writes that mark the ids of copies not copied on their parts (partCopyWrites' writes given): for copies the
+ * database refused (a part's document too large), so the judgement reads those ids' own documents and nothing is
+ * judged from an incomplete copy, whatever copy of another batch lands after.
  */
 export function copyMarksOff(copies: readonly GraphWrite[]): GraphWrite[] {
-  return copies.map((w) => ({
-    collection: w.collection,
-    id: w.id,
-    set: Object.fromEntries(Object.keys(w.set).filter((f) => f.startsWith(`${COPY_FIELDS.approval.copied}.`) || f.startsWith(`${COPY_FIELDS.deviation.copied}.`)).map((f) => [f, ''])),
-  }));
+  return copies.map((w) => {
+    const set: Record<string, unknown> = {};
+    for (const fields of Object.values(COPY_FIELDS)) {
+      for (const [f, id] of Object.entries(w.set)) if (f.startsWith(`${fields.copied}.`)) set[`${fields.notCopied}.${f.slice(fields.copied.length + 1)}`] = id;
+    }
+    return { collection: w.collection, id: w.id, set };
+  });
 }

@@ -58,11 +58,19 @@ export interface BrandPartDoc {
   /**
    * The approval ids (keyed by factKey(id)) whose own document was copied here at least once after it named this part.
    * An id not in it (a document written before the copies) is judged from its brand_approvals document, read as before;
-   * so is an id whose mark is '' (its copy refused by the database, or the id named under more than MAX_COPIED_IPNS IPNs).
+   * so is an id in notCopiedApprovals, and one whose mark is '' (as an ingest of f1573bb marked them).
    */
   copiedApprovals?: FactMap<string>;
   /** The deviation ids whose own document was copied here (as copiedApprovals). */
   copiedDeviations?: FactMap<string>;
+  /**
+   * The approval ids (keyed by factKey(id)) whose copies here are not used, for good: a copy of theirs the database
+   * refused (the part's document too large), or the id named under more than MAX_COPIED_IPNS IPNs. Judged from their
+   * own documents whatever copiedApprovals says, since a copy read before the mark may land after it.
+   */
+  notCopiedApprovals?: FactMap<string>;
+  /** The deviation ids whose copies here are not used (as notCopiedApprovals). */
+  notCopiedDeviations?: FactMap<string>;
 }
 
 /**

@@ -9,7 +9,8 @@ import { GraphFetcher } from '../backward/graph-fetcher';
 import type { Genealogy } from '../genealogy.types';
 import { judgeWithReads } from './authority-judge';
 import { brandApprovals } from './brand-lists';
-import { MAX_COPIED_IPNS } from './authority-writes';
+import { MAX_COPIED_IPNS, partCopyWrites } from './authority-writes';
+import type { BrandApprovalDoc } from './authority.documents';
 import { authorityReaderOf } from './fake-authority';
 import { EventRecorder } from '../write/event-recorder';
 import { applyGraphWrites, prepareGraphWrites, type GraphStore } from '../write/apply-graph-writes';
@@ -98,10 +99,39 @@ describe('brand authority: the part copies under a refusal, a reused event id, a
     for (const n of [MAX_COPIED_IPNS, MAX_COPIED_IPNS + 1]) {
       const store = storeOf(named(n));
       const part = store.brandParts!.get(JSON.stringify(['Acme', 'CAP-1']))!;
-      const marks = Object.values(part.copiedApprovals ?? {});
-      expect(marks).toEqual(n > MAX_COPIED_IPNS ? [''] : ['BLANKET']);
+      expect(Object.values(part.copiedApprovals ?? {})).toEqual(['BLANKET']); // copied while under the cap
+      expect(Object.values(part.notCopiedApprovals ?? {})).toEqual(n > MAX_COPIED_IPNS ? ['BLANKET'] : []);
       expect(Object.keys(part.approvalsElsewhere ?? {})).toHaveLength(MAX_COPIED_IPNS - 1); // copied while under the cap: kept, and no longer used
       expect([await verdict(store, 'U1'), await verdict(store, 'U2')]).toEqual(['APPROVED', 'NOT_ON_AVL']);
     }
+  });
+
+  // Two batches each write an approval's own document, read it back and write its copies; the copies of the batch that
+  // read first may land last. The older copy holds fewer facts: a mark it sets again must not make the part judged from it.
+  const ownDoc = (store: FakeStore, approvalId: string): BrandApprovalDoc => structuredClone(store.brandApprovals!.get(JSON.stringify(['Acme', approvalId]))) as BrandApprovalDoc;
+  const landLate = (store: FakeStore, doc: BrandApprovalDoc): Promise<unknown> =>
+    fakeGraphStore(store, () => false).bulkUpsert('brandParts', partCopyWrites(doc).map((w) => ({ updateOne: { filter: { _id: w.id }, update: { $set: w.set }, upsert: true } })) as never);
+
+  it(`keeps an id named under more than ${MAX_COPIED_IPNS} IPNs not copied when an older copy, read under the cap, lands after`, async () => {
+    // BLANKET under CAP-1 and 15 other IPNs (batch A), then under one more IPN with an earlier time (batch B): the first
+    // approval under the id names IPN-EARLY, so nothing is approved under it for CAP-1.
+    const underCap = [...base(), ...Array.from({ length: MAX_COPIED_IPNS }, (_, i) => approve('BLANKET', i === 0 ? 'CAP-1' : `IPN-${i}`, 2, `appr-B-${i}`))];
+    const readByA = ownDoc(storeOf(underCap), 'BLANKET');
+    const store = storeOf([...underCap, approve('BLANKET', 'IPN-EARLY', 1, 'appr-B-early'), start('U1'), install('U1', 'REEL-OK', 7)]);
+    expect(await verdict(store, 'U1')).toBe('AVL_MISSING');
+    await landLate(store, readByA);
+    expect(Object.keys(store.brandParts!.get(JSON.stringify(['Acme', 'CAP-1']))!.approvalsElsewhere ?? {})).toHaveLength(MAX_COPIED_IPNS - 1); // the copy lacks IPN-EARLY
+    expect(await verdict(store, 'U1')).toBe('AVL_MISSING');
+  });
+
+  it('keeps a refused copy\'s id not copied when an older copy of its document lands after the refusal', async () => {
+    const store = storeOf([...base(), approve('A1', 'CAP-1', 1, 'appr-A1'), start('U1'), install('U1', 'REEL-OK', 7)]);
+    const readBeforeWithdrawal = ownDoc(store, 'A1');
+    const graph = fakeGraphStore(store, (collection, set) => collection === 'brandParts' && Object.keys(set).some((k) => k.startsWith('withdrawals.')));
+    const recorder = new EventRecorder({ apply: (writes: never) => applyGraphWrites(graph, prepareGraphWrites(writes)) } as never);
+    expect(await recorder.record([{ event: withdraw('A1', 5, 'wd-A1'), position: { topic: 'trace.brand.v1', partition: 0, offset: '99' } }])).toEqual({ recorded: 1, refused: [] });
+    await landLate(store, readBeforeWithdrawal); // the approval's copy, read before the withdrawal: no withdrawal in it
+    expect(Object.keys(store.brandParts!.get(JSON.stringify(['Acme', 'CAP-1']))!.withdrawals ?? {})).toHaveLength(0);
+    expect(await verdict(store, 'U1')).toBe('NOT_ON_AVL');
   });
 });
