@@ -7,7 +7,10 @@
  * with a `node_modules` link) or two sets of flags on one tree. Before timing, the two answers of every serial must be
  * byte for byte the same (sha256 of the body), else the run stops. The data set is written by this tree's bulk loader
  * and the judged floor replays this tree's judgement reads (listed in the table): run from the older tree, the newer
- * side reads documents as the older writer left them. Writes bench/results/<time>-<sha>-genealogy-ab.json.
+ * side reads documents as the older writer left them. `--a-as-before`: side a reads a copy of the data set with every
+ * provenance as the object it was stored as before it was one string (provenanceFrom of each `prov`), so a tree from
+ * before that form reads what it wrote while b reads what this tree writes (the floors read b's documents).
+ * Writes bench/results/<time>-<sha>-genealogy-ab.json.
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
+import { provenanceFrom } from '@trace/genealogy/testing';
 import { buildDataset, serialsNear } from './datasets';
 import { floorTrace, judgedFloorTrace, judgementRoundsOf, levelsOf, startApiOn } from './genealogy.bench';
 import { hostOf, startDelayProxy } from './delay-proxy';
@@ -44,6 +48,22 @@ function sideOf(name: 'a' | 'b', arg: string | undefined): Side {
   const dir = path.resolve(tree);
   if (!fs.existsSync(path.join(dir, 'apps/api/src/main.ts'))) throw new Error(`--${name}: ${dir} holds no apps/api/src/main.ts`);
   return { name, tree: dir, flags: flags.split(/\s+/).filter(Boolean).map((f) => (f.startsWith('--') ? f : `--${f}`)) };
+}
+
+/** Every document of `from` into `to`, each `prov` string as the object it stood for (documents as written before the string form). */
+async function copyAsWrittenBefore(from: mongoose.mongo.Db, to: mongoose.mongo.Db): Promise<number> {
+  const back = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(back);
+    if (v === null || typeof v !== 'object' || v instanceof Date || !(Object.getPrototypeOf(v) === Object.prototype)) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'prov' && typeof x === 'string' ? provenanceFrom(x) : back(x)]));
+  };
+  let n = 0;
+  for (const { name } of await from.listCollections({}, { nameOnly: true }).toArray()) {
+    const docs = await from.collection(name).find({}).toArray();
+    for (let i = 0; i < docs.length; i += 2_000) await to.collection(name).insertMany(docs.slice(i, i + 2_000).map((d) => back(d) as typeof d));
+    n += docs.length;
+  }
+  return n;
 }
 
 function spawnApi(side: Side, env: NodeJS.ProcessEnv, port: number): ChildProcess {
@@ -130,6 +150,9 @@ async function main(): Promise<void> {
     await loadGraph(db, sets.flatMap((d) => d.messages));
     const serials = serialsNear(sets[1]!, 5_000, 3).map((t) => t.serial);
     const env = { ...process.env, KAFKA_BROKERS: '127.0.0.1:9', MONGO_URL: mongo, MONGO_DB: db.databaseName, MONGO_WRITE_CONCERN: '1', LOG_LEVEL: 'warn', RATE_LIMIT_EXPENSIVE: '1000000000' };
+    const asBefore = args.includes('--a-as-before');
+    if (asBefore) log(`side a's copy, as written before the provenance was one string: ${await copyAsWrittenBefore(db, client.db(`${db.databaseName}_before`))} documents`);
+    const envOf = (side: Side): NodeJS.ProcessEnv => (asBefore && side.name === 'a' ? { ...env, MONGO_DB: `${db.databaseName}_before` } : env);
     // The key, the shapes and the judgement's round trips from an API in this process (untimed), then it is closed.
     const inProcess = await startApiOn(env);
     const key = inProcess.key;
@@ -141,7 +164,7 @@ async function main(): Promise<void> {
 
     const ports = { a: await freePort(), b: await freePort() };
     const urls = { a: `http://127.0.0.1:${ports.a}`, b: `http://127.0.0.1:${ports.b}` };
-    for (const side of [a, b]) children.push(spawnApi(side, env, ports[side.name]));
+    for (const side of [a, b]) children.push(spawnApi(side, envOf(side), ports[side.name]));
     await Promise.all([untilUp(urls.a, children[0]!), untilUp(urls.b, children[1]!)]);
     log(`API a: ${a.tree} ${a.flags.join(' ')}; API b: ${b.tree} ${b.flags.join(' ')}`);
 
@@ -191,6 +214,7 @@ async function main(): Promise<void> {
       ["floor with the judgement's reads, p50 / p99 ms", `${fmtMs(lj.p50)} / ${fmtMs(lj.p99)}`, fmtRatio(m('ab.judged_floor.over_floor', 'judged floor / floor', lj.p50 / lf.p50, 'x', 'lower')), ''],
       // The judgement's reads as this tree makes them (the judged floor replays them): per round trip, documents asked by collection.
       ["the judgement's round trips (first serial): ids asked per collection", judgementRounds[0]!.map((r) => r.map(([c, n]) => `${n} ${c}`).join(' + ')).join(', then ') || 'none', '', ''],
+      ...(asBefore ? [["side a's documents", 'as written before the provenance was one string (--a-as-before)', '', '']] : []),
       ['b / a: median of the pairs', fmtRatio(m('ab.b_over_a', 'b / a, median of the pairs', median(t.pair), 'x', 'lower')), '', ''],
       ['CPU of the API process per request (every thread), median ms: a, b', `${fmtMs(m('ab.a.cpu', 'a: CPU ms per request', median(t.cpuA), 'ms', 'lower'))}, ${fmtMs(m('ab.b.cpu', 'b: CPU ms per request', median(t.cpuB), 'ms', 'lower'))}`, '', ''],
     ];

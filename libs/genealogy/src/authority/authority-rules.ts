@@ -1,3 +1,4 @@
+import { eventIdOf } from '../facts/provenance';
 import type { FactMap, Timed } from '../storage/graph.documents';
 import {
   ApprovalTerms,
@@ -61,7 +62,7 @@ export interface PartUse {
 export const useKeyOf = (u: { eventId: string; part: Part }): string => `${u.eventId}\u0000${partKeyOf(u.part)}`;
 
 const time = (t: Date | string | number): number => new Date(t).getTime();
-const byTimeThenEvent = (a: Timed, b: Timed): number => time(a.at) - time(b.at) || (a.prov.eventId < b.prov.eventId ? -1 : a.prov.eventId > b.prov.eventId ? 1 : 0);
+const byTimeThenEvent = (a: Timed, b: Timed): number => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : eventIdOf(a.prov) > eventIdOf(b.prov) ? 1 : 0);
 /** The first fact by occurredAt, event id breaking ties: a re-published approval keeps its first terms. */
 const earliest = <T extends Timed>(m: FactMap<T> | undefined): T | undefined => Object.values(m ?? {}).sort(byTimeThenEvent)[0];
 const firstTime = (m: FactMap<Timed> | undefined): number | undefined => {
@@ -269,7 +270,7 @@ export function bomRevisionAt(doc: BrandBomDoc | undefined, at: number): BomRevi
     .filter((r) => time(r.effectiveFrom) <= at)
     .sort((a, b) => time(b.effectiveFrom) - time(a.effectiveFrom) || -byTimeThenEvent(a, b));
   const r = inForce[0];
-  return r && { revision: r.revision, effectiveFrom: time(r.effectiveFrom), lines: r.lines, eventId: r.prov.eventId };
+  return r && { revision: r.revision, effectiveFrom: time(r.effectiveFrom), lines: r.lines, eventId: eventIdOf(r.prov) };
 }
 
 /** What a unit holds directly, as the BOM check sees it. */

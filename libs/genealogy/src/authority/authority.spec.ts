@@ -1,3 +1,4 @@
+import { eventIdOf } from '../facts/provenance';
 import { BrandScope, SITE_WIDE } from '../genealogy.types';
 import { TraceEvent, makeEvent, vendorLotId } from '@trace/contracts';
 import { assembleGenealogy } from '../backward/assemble-genealogy';
@@ -417,7 +418,7 @@ describe("brand authority: withdrawals and revocations on the part's document", 
     expect(await verdicts(store)).toEqual(EXPECTED);
     for (const s of serials) expect((await judgedIn(store, s)).kinds.filter((k) => k === 'brandApprovals' || k === 'brandDeviations')).toEqual([]);
     // Each brand's part holds its own brand's withdrawals only: Initech's withdrawal of its A1 is not on Acme's CAP-1.
-    const withdrawals = (brand: string) => Object.values(store.brandParts!.get(JSON.stringify([brand, 'CAP-1']))!.withdrawals ?? {}).map((w) => (w as Timed).prov.eventId).sort();
+    const withdrawals = (brand: string) => Object.values(store.brandParts!.get(JSON.stringify([brand, 'CAP-1']))!.withdrawals ?? {}).map((w) => eventIdOf((w as Timed).prov)).sort();
     expect(withdrawals('Acme')).toEqual(['wd-A1', 'wd-A1-again']);
     expect(withdrawals('Initech')).toEqual(['wd-initech-A1']);
   });

@@ -1,3 +1,4 @@
+import { eventIdOf } from '../facts/provenance';
 import type { FactMap, Timed } from '../storage/graph.documents';
 import { ApprovalTerms, BrandApprovalDoc, BrandDeviationDoc, DeviationTerms, brandApprovalId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 import type { BrandListReader } from './authority.repository';
@@ -28,7 +29,7 @@ export interface DeviationSummary extends DeviationTerms {
 const time = (t: Date | string | number): number => new Date(t).getTime();
 const iso = (t: number): string => new Date(t).toISOString();
 const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
-  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (a.prov.eventId < b.prov.eventId ? -1 : 1))[0];
+  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : 1))[0];
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The stored terms without the fact's time and provenance. */

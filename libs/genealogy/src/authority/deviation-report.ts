@@ -1,3 +1,4 @@
+import { eventIdOf } from '../facts/provenance';
 import { brandOf } from '../facts/claims';
 import { parentSerials } from '../facts/as-built';
 import type { BrandScope } from '../genealogy.types';
@@ -52,7 +53,7 @@ export interface DeviationReport extends Omit<DeviationTerms, 'maxQuantity'> {
 const time = (t: Date | string | number): number => new Date(t).getTime();
 const iso = (t: number): string => new Date(t).toISOString();
 const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
-  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (a.prov.eventId < b.prov.eventId ? -1 : 1))[0];
+  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : 1))[0];
 
 /**
  * The deviation `deviationId` of `brand` as of `now`, or undefined when the brand never published it (the caller has

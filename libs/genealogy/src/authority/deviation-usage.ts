@@ -1,3 +1,4 @@
+import { eventIdOf } from '../facts/provenance';
 import { unitStartOf } from '../facts/claims';
 import { bucketedMaps, firstBucketsFor, lotBrandUseIndexId, lotBrandUsesId } from '../storage/lot-uses';
 import type { LotBrandUseIndexDoc, LotBrandUsesDoc, LotDoc, UnitDoc } from '../storage/graph.documents';
@@ -179,7 +180,7 @@ function usesIn(unit: UnitDoc, brands: ReadonlySet<string>, lotParts: Map<string
   for (const install of Object.values(unit.installs ?? {})) {
     for (const part of lotParts.get(install.lotId)?.values() ?? []) {
       result.push({
-        eventId: install.prov.eventId,
+        eventId: eventIdOf(install.prov),
         serial: unit._id,
         lotId: install.lotId,
         at: new Date(install.at).getTime(),

@@ -2,6 +2,7 @@ import { detachmentOf, disassemblyOf, removalOf } from '../facts/as-built';
 import { FieldConflict, agreedReceipt, brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { candidatesOf, lotsInWords, lotsOfInstall, splicePointsOf } from '../facts/candidates';
 import { chronological, compare, lotStatusOf, vendorLotDetailsOf } from '../facts/facts';
+import { provenanceFrom } from '../facts/provenance';
 import { Flag, Gap, GapCode, Genealogy, Installation, LotNode, SITE_WIDE, UnitNode, VendorLotNode, VendorNode, inScope } from '../genealogy.types';
 import type { FetchedGraph } from './graph-fetcher';
 import { flagsFor } from './flags';
@@ -42,11 +43,11 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     let node = vendors.get(vendorId);
     if (!node) {
       const doc = g.vendors.get(vendorId);
-      const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+      const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: provenanceFrom(s.prov) }));
       node = {
         vendorId,
         registered: doc?.registration !== undefined,
-        ...(doc?.registration ? { name: doc.registration.name, country: doc.registration.country, provenance: doc.registration.prov } : {}),
+        ...(doc?.registration ? { name: doc.registration.name, country: doc.registration.country, provenance: provenanceFrom(doc.registration.prov) } : {}),
         status: history.at(-1)?.status ?? 'unknown',
         statusHistory: history,
       };
@@ -64,12 +65,12 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     const done = lots.get(lotId);
     if (done) return done;
     const doc = g.lots.get(lotId);
-    const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov }));
+    const history = chronological(doc?.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: provenanceFrom(s.prov) }));
     const sources = chronological(doc?.sources).map((s) => ({
       kind: s.kind,
       lotIds: s.lotIds,
       ...(s.quantity !== undefined ? { quantity: s.quantity } : {}),
-      provenance: s.prov,
+      provenance: provenanceFrom(s.prov),
     }));
     const receipt = lotReceiptOf(doc);
     const node: LotNode = {
@@ -80,7 +81,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       origin: receipt.received ? 'received' : sources[0]?.kind ?? 'unknown',
       sources,
       vendorLotIds: [],
-      ...(doc?.splices ? { splices: chronological(doc.splices).map(({ at: _at, prov, ...splice }) => ({ ...splice, provenance: prov })) } : {}),
+      ...(doc?.splices ? { splices: chronological(doc.splices).map(({ at: _at, prov, ...splice }) => ({ ...splice, provenance: provenanceFrom(prov) })) } : {}),
     };
     lots.set(lotId, node);
     const roots = new Set<string>();
@@ -125,7 +126,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       mpn: doc.mpn,
       vendorLotCode: doc.vendorLotCode,
       ...vendorLotDetailsOf(doc),
-      receipts: chronological(doc.receipts).map((r) => ({ receiptId: r.receiptId, receivedAt: r.receivedAt, lotIds: r.lotIds, provenance: r.prov })),
+      receipts: chronological(doc.receipts).map((r) => ({ receiptId: r.receiptId, receivedAt: r.receivedAt, lotIds: r.lotIds, provenance: provenanceFrom(r.prov) })),
     });
     vendorNode(doc.vendorId, id);
   };
@@ -179,7 +180,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       if (retraction) {
         // Listed for the auditor, and nothing else: a retracted installation never happened, so it counts nowhere.
         const lot = lotNode(i.lotId, []);
-        return [{ lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: i.prov, retracted: true, retraction }];
+        return [{ lotId: i.lotId, quantity: i.quantity, refDes: i.refDes, lotStatus: lot.status, vendorLotIds: lot.vendorLotIds, provenance: provenanceFrom(i.prov), retracted: true, retraction }];
       }
       installationCount++;
       // A grey-zone placement stands for every candidate package until a splice point settles it (candidates.ts).
@@ -203,7 +204,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
         refDes: i.refDes,
         lotStatus: (only ?? lotNode(lotId, [])).status,
         vendorLotIds: only ? only.vendorLotIds.slice() : [...vendorLotIds].sort(),
-        provenance: i.prov,
+        provenance: provenanceFrom(i.prov),
         ...(removal ? { removed: true, removal } : {}),
         ...(i.placements ? { placements: i.placements } : {}),
         ...(i.bomPartNumber !== undefined ? { bomPartNumber: i.bomPartNumber } : {}),
@@ -240,15 +241,15 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
       if (removal || retraction) told.get(c.childSerial)?.parents.delete(s);
       return [{
         ...(c.refDes !== undefined ? { refDes: c.refDes } : {}),
-        provenance: c.prov,
+        provenance: provenanceFrom(c.prov),
         unit: child,
         ...(removal ? { removed: true, removal } : {}),
         ...(retraction ? { retracted: true, retraction } : {}),
       }];
     });
-    node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: x.prov })) : [];
+    node.shipments = open ? chronological(doc?.shipments).map((x) => ({ shipmentId: x.shipmentId, customer: x.customer, provenance: provenanceFrom(x.prov) })) : [];
     node.shipped = node.shipments.length > 0;
-    const disqualifications = open ? chronological(doc?.disqualifications).map((x) => ({ reason: x.reason, provenance: x.prov })) : [];
+    const disqualifications = open ? chronological(doc?.disqualifications).map((x) => ({ reason: x.reason, provenance: provenanceFrom(x.prov) })) : [];
     if (disqualifications.length > 0) node.disqualifications = disqualifications;
     return node;
   };
@@ -267,7 +268,7 @@ export function assembleGenealogy(serial: string, g: FetchedGraph, { history = f
     const inPlace = Object.values(doc.parents ?? {}).filter((p) => !detachmentOf(doc, p));
     const parents = [...new Set(inPlace.map((p) => p.serial))].sort(compare);
     if (parents.length < 2 || (scope.kind !== 'site' && !parents.every((p) => told.has(p)))) continue;
-    const values = parents.map((p) => ({ value: p, provenance: inPlace.filter((x) => x.serial === p).map((x) => x.prov).sort((a, b) => compare(a.eventId, b.eventId)) }));
+    const values = parents.map((p) => ({ value: p, provenance: inPlace.filter((x) => x.serial === p).map((x) => provenanceFrom(x.prov)).sort((a, b) => compare(a.eventId, b.eventId)) }));
     conflicts.push({ subject: { serial: s }, conflict: { field: 'parentSerial', values } });
   }
   const flags = [...flagsFor(lots, vendors, vendorLots, lotSerials), ...conflicts.map((c) => conflictFlag(c.subject, c.conflict, lotSerials))];

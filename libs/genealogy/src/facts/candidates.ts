@@ -1,5 +1,5 @@
 import { chronological } from './facts';
-import type { Provenance } from './provenance';
+import { type Provenance, provenanceFrom } from './provenance';
 import { removalOf } from './as-built';
 import type { InstallFact, LotDoc, SpliceFact, UnitDoc } from '../storage/graph.documents';
 
@@ -34,7 +34,7 @@ export function candidatesOf(install: InstallFact, splicePoints: readonly Splice
     ? install.placements.map((p) => time(p.placedAt ?? install.at))
     : [time(install.at)];
   const side = times.every((t) => t < at) ? point.leadingLotId : times.every((t) => t >= at) ? point.trailingLotId : undefined;
-  return side === undefined ? reading : { ...reading, settledTo: side, settledBy: point.prov };
+  return side === undefined ? reading : { ...reading, settledTo: side, settledBy: provenanceFrom(point.prov) };
 }
 
 /** The splice points stored on some lots, distinct and in the order they happened. */

@@ -1,5 +1,5 @@
 import { compare, inOrderOfTime, values } from './facts';
-import type { Provenance } from './provenance';
+import { type Provenance, provenanceFrom } from './provenance';
 import type { FactMap, LotDoc, Receipt, StartClaim, Timed, UnitDoc } from '../storage/graph.documents';
 
 // Facts that have one value (a unit's brand, product and work order; a package's receipt) are stored once per event
@@ -52,7 +52,7 @@ export function agreementOf<T extends object>(claims: readonly (T & Timed)[], fi
       const value = c[field] as unknown as string | number | undefined;
       if (value === undefined) continue;
       const entry = byValue.get(value) ?? byValue.set(value, { value, provenance: [] }).get(value)!;
-      entry.provenance.push(c.prov);
+      entry.provenance.push(provenanceFrom(c.prov));
     }
     if (byValue.size === 1) agreed[field] = [...byValue.keys()][0] as T[typeof field];
     else if (byValue.size > 1) conflicts.push({ field, values: [...byValue.values()] });
@@ -78,7 +78,7 @@ const legacyStart = (unit: UnitDoc): (StartClaim & Timed) | undefined => unit.st
 /** The unit's start: agreed brand, product and work order, and the fields in conflict. */
 export function unitStartOf(unit: UnitDoc | undefined, visible: Visible = ALL_VISIBLE): UnitStart {
   const claims = unit ? claimsOf(unit.starts, visible, legacyStart(unit)) : [];
-  return { started: claims.length > 0, claims, ...(claims[0] ? { provenance: claims[0].prov } : {}), ...agreementOf(claims, START_FIELDS) };
+  return { started: claims.length > 0, claims, ...(claims[0] ? { provenance: provenanceFrom(claims[0].prov) } : {}), ...agreementOf(claims, START_FIELDS) };
 }
 
 /**
@@ -111,5 +111,5 @@ export function lotReceiptOf(lot: LotDoc | undefined, visible: Visible = ALL_VIS
 export function agreedReceipt(r: LotReceipt): (Receipt & { provenance: Provenance }) | undefined {
   if (!r.received || r.conflicts.length > 0) return undefined;
   const a = r.agreed as Receipt;
-  return { ...a, provenance: r.claims[0]!.prov };
+  return { ...a, provenance: provenanceFrom(r.claims[0]!.prov) };
 }

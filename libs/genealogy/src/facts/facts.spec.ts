@@ -1,3 +1,4 @@
+import { eventIdOf } from './provenance';
 import type { Timed } from '../storage/graph.documents';
 import { chronological, inOrderOfTime } from './facts';
 
@@ -18,7 +19,7 @@ describe('facts in time order', () => {
 
   it('gives the order of comparing each pair of times, for a map of facts in any order', () => {
     const facts = Array.from({ length: 200 }, (_, i) => fact(`e${(i * 37) % 200}`, new Date(Date.UTC(2026, 10, 1, 8, (i * 7919) % 13)).toISOString()));
-    const pairwise = [...facts].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (a.prov.eventId < b.prov.eventId ? -1 : a.prov.eventId > b.prov.eventId ? 1 : 0));
+    const pairwise = [...facts].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : eventIdOf(a.prov) > eventIdOf(b.prov) ? 1 : 0));
     const map = Object.fromEntries(facts.map((f) => [f.id, f]));
     expect(chronological(map).map((f) => f.id)).toEqual(pairwise.map((f) => f.id));
     expect(chronological(undefined)).toEqual([]);

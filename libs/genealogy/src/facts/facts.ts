@@ -1,5 +1,6 @@
 import type { LotStatus } from '@trace/contracts';
 import type { FactMap, LotDoc, Timed, VendorLotDoc } from '../storage/graph.documents';
+import { eventIdOf } from './provenance';
 
 // Reading facts out of documents: every traversal orders them and decides the current state the same way.
 
@@ -32,7 +33,7 @@ export const chronological = <T extends Timed>(m: FactMap<T> | undefined): T[] =
 export function inOrderOfTime<T extends Timed>(facts: T[]): T[] {
   if (facts.length < 2) return facts;
   const keyed = facts.map((fact) => ({ fact, t: new Date(fact.at).getTime() }));
-  keyed.sort((a, b) => a.t - b.t || compare(a.fact.prov.eventId, b.fact.prov.eventId));
+  keyed.sort((a, b) => a.t - b.t || compare(eventIdOf(a.fact.prov), eventIdOf(b.fact.prov)));
   for (let i = 0; i < keyed.length; i++) facts[i] = keyed[i]!.fact;
   return facts;
 }

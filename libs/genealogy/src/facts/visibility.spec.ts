@@ -1,3 +1,4 @@
+import { provenanceFrom } from './provenance';
 import { TraceEvent } from '@trace/contracts';
 import { testEvents } from '@trace/contracts/testing';
 import { BackwardTracer } from '../backward/backward-tracer';
@@ -12,7 +13,7 @@ import { FactView, isVisible, visibleDoc, visibleReader } from './visibility';
 const ev = testEvents('v');
 const at = (m: number): Date => new Date(Date.UTC(2026, 10, 1, 8, m));
 const fact = (eventId: string, m: number): Timed => ({ at: at(m), prov: { eventId, type: 'MaterialInstalled', source: 's', occurredAt: at(m).toISOString(), topic: 't', partition: 0, offset: '0' } });
-const retraction = { reason: 'wrong reel scanned', provenance: fact('r1', 9).prov };
+const retraction = { reason: 'wrong reel scanned', provenance: provenanceFrom(fact('r1', 9).prov) };
 
 describe('the visibility of a fact', () => {
   it('is visible unless its event is retracted', () => {

@@ -1,5 +1,5 @@
 import { compare } from './facts';
-import type { Provenance } from './provenance';
+import { type Provenance, eventIdOf, provenanceFrom } from './provenance';
 import type { FactMap, RetractionDoc, Timed } from '../storage/graph.documents';
 
 // Which facts an answer is made of, decided at read time and in one place. The graph keeps every fact an event
@@ -21,24 +21,24 @@ export interface Visibility {
 const time = (fact: Timed): number => new Date(fact.at).getTime();
 
 /** The retraction of the event behind `fact`, if there is one. */
-export const retractionOf = (fact: Timed, v: Visibility): Retraction | undefined => v.retractions.get(fact.prov.eventId);
+export const retractionOf = (fact: Timed, v: Visibility): Retraction | undefined => v.retractions.get(eventIdOf(fact.prov));
 
 /** Whether the fact happened at or before the view's asOf (always, without one). */
 export const happenedBy = (fact: Timed, v: Visibility): boolean => v.asOf === undefined || time(fact) <= v.asOf.getTime();
 
 /** Whether a fact is part of an answer: its event is not retracted and, with an asOf, it happened at or before it. */
-export const isVisible = (fact: Timed, v: Visibility): boolean => !v.retractions.has(fact.prov.eventId) && happenedBy(fact, v);
+export const isVisible = (fact: Timed, v: Visibility): boolean => !v.retractions.has(eventIdOf(fact.prov)) && happenedBy(fact, v);
 
 /** The retraction that counts for an event: the earliest by occurredAt (the event id breaks ties), so arrival never decides. */
 export function retractionIn(doc: RetractionDoc): Retraction | undefined {
-  const first = Object.values(doc.retractions ?? {}).sort((a, b) => time(a) - time(b) || compare(a.prov.eventId, b.prov.eventId))[0];
-  return first && { reason: first.reason, provenance: first.prov };
+  const first = Object.values(doc.retractions ?? {}).sort((a, b) => time(a) - time(b) || compare(eventIdOf(a.prov), eventIdOf(b.prov)))[0];
+  return first && { reason: first.reason, provenance: provenanceFrom(first.prov) };
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date);
 const isTimed = (x: unknown): x is Timed =>
-  isRecord(x) && 'at' in x && isRecord(x.prov) && typeof x.prov.eventId === 'string';
+  isRecord(x) && 'at' in x && (typeof x.prov === 'string' || (isRecord(x.prov) && typeof x.prov.eventId === 'string'));
 const isFactMap = (x: unknown): x is FactMap<unknown> => isRecord(x) && !isTimed(x) && Object.values(x).some(isTimed);
 
 /** The event ids of every fact of a document: its single facts (a unit's start, a lot's receipt) and its maps of facts. */
@@ -58,11 +58,11 @@ function forEachEventId(docs: readonly object[], f: (id: string) => void): void 
     const d = doc as Record<string, unknown>;
     for (const field in d) {
       const value = d[field];
-      if (isTimed(value)) f(value.prov.eventId);
+      if (isTimed(value)) f(eventIdOf(value.prov));
       else if (isRecord(value)) {
         for (const key in value) {
           const fact = value[key];
-          if (isTimed(fact)) f(fact.prov.eventId);
+          if (isTimed(fact)) f(eventIdOf(fact.prov));
         }
       }
     }

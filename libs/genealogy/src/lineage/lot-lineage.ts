@@ -2,7 +2,7 @@ import { agreedReceipt, lotReceiptOf } from '../facts/claims';
 import { Injectable } from '@nestjs/common';
 import type { LotStatus } from '@trace/contracts';
 import { chronological, compare, lotStatusOf } from '../facts/facts';
-import type { Provenance } from '../facts/provenance';
+import { type Provenance, provenanceFrom } from '../facts/provenance';
 import type { LotStatusChange } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { LotDoc, VendorLotDoc } from '../storage/graph.documents';
@@ -95,14 +95,14 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
         for (const src of s.lotIds) {
           // A lot made from this one tells its quantity on its own side; its other sources are not this lineage.
           if (relation === 'derived' && !seen.has(src)) continue;
-          addEdge({ from: { kind: 'lot', id: src }, to: id, via: s.kind, ...(s.quantity !== undefined ? { quantity: s.quantity } : {}), provenance: s.prov });
+          addEdge({ from: { kind: 'lot', id: src }, to: id, via: s.kind, ...(s.quantity !== undefined ? { quantity: s.quantity } : {}), provenance: provenanceFrom(s.prov) });
           if (relation !== 'derived') visit(src, 'source');
         }
       }
       if (relation !== 'source') {
         for (const d of chronological(doc?.derived)) {
           for (const to of d.lotIds) {
-            addEdge({ from: { kind: 'lot', id }, to, via: d.kind, provenance: d.prov });
+            addEdge({ from: { kind: 'lot', id }, to, via: d.kind, provenance: provenanceFrom(d.prov) });
             visit(to, 'derived');
           }
         }
@@ -119,12 +119,12 @@ export async function traceLotLineage(reader: LineageReader, lotId: string): Pro
   const vendorLotDocs = vendorLotIds.length > 0 ? await reader.findVendorLots(vendorLotIds) : [];
   if (vendorLotIds.length > 0) stats.roundTrips++;
   const vendorLotById = new Map(vendorLotDocs.map((v) => [v._id, v]));
-  for (const { lotId: to, receipt } of receipts) addEdge({ from: { kind: 'vendorLot', id: receipt.vendorLotId }, to, via: 'received', quantity: receipt.quantity, provenance: receipt.prov });
+  for (const { lotId: to, receipt } of receipts) addEdge({ from: { kind: 'vendorLot', id: receipt.vendorLotId }, to, via: 'received', quantity: receipt.quantity, provenance: provenanceFrom(receipt.prov) });
 
   return {
     lotId,
     status: lotStatusOf(self),
-    statusHistory: chronological(self.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: s.prov })),
+    statusHistory: chronological(self.statuses).map((s) => ({ status: s.status, reason: s.reason, provenance: provenanceFrom(s.prov) })),
     lots: [...lots].map(([id, { doc, relation }]): LineageLot => {
       const receipt = lotReceiptOf(doc);
       const agreed = agreedReceipt(receipt);

@@ -1,5 +1,5 @@
 import { vendorLotId } from '@trace/contracts';
-import { factKey, provenanceOf } from '../facts/provenance';
+import { factKey, provenanceOf, storedProvenance } from '../facts/provenance';
 import { BUCKET_FIELDS, bucketId, bucketOf } from '../storage/lot-uses';
 import type { GraphWrite, PositionedEvent } from '../write/graph-writes';
 
@@ -16,7 +16,7 @@ export function lookupWritesFor({ event, position }: PositionedEvent): GraphWrit
     }
     case 'UnitStarted': {
       const d = event.data;
-      const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
+      const meta = { at: new Date(event.occurredAt), prov: storedProvenance(provenanceOf(event, position)) };
       const bucket = bucketOf(d.serial);
       // Bucketed like lot uses: the unit in the bucket its serial hashes to, the bucket in the work order's document.
       return [

@@ -4,7 +4,7 @@ import { AuthorityRepository } from '../authority/authority.repository';
 import { shipmentUnitsOf, type ShipmentUnitsReader } from '../authority/shipment-units';
 import { brandOf, lotReceiptOf, unitStartOf } from '../facts/claims';
 import { chronological, compare, lotStatusOf, vendorLotDetailsOf } from '../facts/facts';
-import type { Provenance } from '../facts/provenance';
+import { type Provenance, type StoredProvenance, provenanceFrom } from '../facts/provenance';
 import { BrandScope, inScope } from '../genealogy.types';
 import { GenealogyRepository } from '../storage/genealogy.repository';
 import type { LotDoc, UnitDoc, VendorDoc, VendorLotDoc } from '../storage/graph.documents';
@@ -12,6 +12,12 @@ import { bucketedUnits } from '../storage/lot-uses';
 import { LookupRepository, type LookupReader } from './lookup.repository';
 import type { WorkOrderDoc } from './lookup.documents';
 import { FactView, type RetractionReader, visibleReader } from '../facts/visibility';
+
+/** A fact's time as its event says it, and its provenance. */
+function provAt(f: { prov: StoredProvenance }): { at: string; provenance: Provenance } {
+  const provenance = provenanceFrom(f.prov);
+  return { at: provenance.occurredAt, provenance };
+}
 
 /** A vendor lot as received: the vendor's label and every receipt with the package lots it came as. */
 export interface VendorLotRecord {
@@ -82,7 +88,7 @@ export async function readVendorLot(stored: RecordSources, vendorLotId: string):
     receipts: receipts.map((r) => ({
       receiptId: r.receiptId,
       receivedAt: r.receivedAt,
-      provenance: r.prov,
+      provenance: provenanceFrom(r.prov),
       lots: r.lotIds.map((lotId) => {
         const lot = lotById.get(lotId);
         const receipt = lotReceiptOf(lot).claims.find((c) => c.receiptId === r.receiptId);
@@ -125,7 +131,7 @@ export async function readShipment(stored: RecordSources, shipmentId: string, sc
     const unit = units.get(s.serial);
     if (seen.has(s.serial) || !inScope(scope, brandOf(unit))) return [];
     seen.add(s.serial);
-    return [{ serial: s.serial, ...unitFacts(unit), customer: s.customer, at: s.prov.occurredAt, provenance: s.prov }];
+    return [{ serial: s.serial, ...unitFacts(unit), customer: s.customer, ...provAt(s) }];
   });
   return listed.length > 0 ? { shipmentId, units: listed.sort((a, b) => compare(a.serial, b.serial)) } : undefined;
 }
@@ -139,7 +145,7 @@ export async function readWorkOrder(stored: RecordSources, workOrder: string, sc
   const bySerial = new Map<string, RecordUnit>();
   for (const u of claimed) {
     if (!visible.has(u.serial)) continue;
-    bySerial.set(u.serial, { serial: u.serial, brand: u.brand, productPartNumber: u.productPartNumber, workOrder, at: u.prov.occurredAt, provenance: u.prov });
+    bySerial.set(u.serial, { serial: u.serial, brand: u.brand, productPartNumber: u.productPartNumber, workOrder, ...provAt(u) });
   }
   return bySerial.size > 0 ? { workOrder, units: [...bySerial.values()].sort((a, b) => compare(a.serial, b.serial)) } : undefined;
 }

@@ -1,7 +1,7 @@
 import type { LotStatus, VendorStatus } from '@trace/contracts';
 import { AUTHORITY_COLLECTIONS } from '../authority/authority.documents';
 import { LOOKUP_COLLECTIONS } from '../lookup/lookup.documents';
-import type { Provenance } from '../facts/provenance';
+import type { StoredProvenance } from '../facts/provenance';
 
 // The stored shape of the graph. Every fact an event establishes lives in a map keyed by factKey(eventId):
 // writing it twice is writing the same field twice, and facts from different events never collide,
@@ -12,7 +12,7 @@ export type FactMap<T> = Record<string, T>;
 export interface Timed {
   /** occurredAt as a Date, to order facts (status changes) by when they happened, not when they arrived. */
   at: Date;
-  prov: Provenance;
+  prov: StoredProvenance;
 }
 
 /** One MaterialInstalled as stored; the optional parts only when the event carried them (IPC-CFX detail). */

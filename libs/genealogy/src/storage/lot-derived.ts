@@ -15,8 +15,9 @@ import { bucketedMaps, firstBucketsFor } from './lot-uses';
 // buckets hold them all (each by its fact key, so a replay writes the same field again).
 
 /**
- * Inline derivations per lot: 1,000. An entry is about 310 B of BSON with one child (its fact key, kind, date and
- * provenance; bounded in lot-derived.spec.ts) and 21 B more a child lot, so a full list is about 0.3 MB for one-child
+ * Inline derivations per lot: 1,000. An entry is about 180 B of BSON with one child (its fact key, kind, date and
+ * provenance as one string; bounded in lot-derived.spec.ts; 310 B with the provenance as an object, as written before)
+ * and 21 B more a child lot, so a full list is about 0.2 MB (0.3 MB as written before) for one-child
  * splits (2% of MongoDB's 16 MB document limit, which the old map reached at about 55,000 such splits) and 2.4 MB at 100
  * children a split; the lot's bucket index adds at most 1,024 small fields (about 20 KB).
  */

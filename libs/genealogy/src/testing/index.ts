@@ -10,7 +10,7 @@ export { GenealogyRepository, PARENT_PROJECTION } from '../storage/genealogy.rep
 export { COLLECTIONS, type GraphCollection } from '../storage/graph.documents';
 export { brandedUseNeeds, brandedUseWrites, conflictMarkWrites, type BrandedUseNeed, type DerivedFrom } from '../write/graph-writes';
 export { BUCKET_COUNT, bucketId, bucketOf } from '../storage/lot-uses';
-export { factKey, provenanceOf, type Provenance } from '../facts/provenance';
+export { factKey, provenanceFrom, provenanceOf, type Provenance } from '../facts/provenance';
 export { DERIVED_FROM_FIELDS, applyGraphWrites, prepareGraphWrites, operationOf, type GraphStore, type PreparedWrites } from '../write/apply-graph-writes';
 export * from '../storage/graph.schemas';
 export { traceLotLineage } from '../lineage/lot-lineage';

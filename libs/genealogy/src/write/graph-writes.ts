@@ -4,7 +4,7 @@ import { shipmentUnitsWrites } from '../authority/shipment-units';
 import { lookupWritesFor } from '../lookup/lookup-writes';
 import { BUCKET_FIELDS, bucketId, bucketOf, lotBrandUseIndexId, lotBrandUsesId, productUnitsId } from '../storage/lot-uses';
 import { boundedMemo } from '../facts/bounded-memo';
-import { entityKey, factKey, provenanceOf } from '../facts/provenance';
+import { entityKey, factKey, provenanceOf, storedProvenance } from '../facts/provenance';
 import { claimedBrands, unitStartOf } from '../facts/claims';
 import { ConflictMark, GraphCollection, InstallFact, LotDerivation, UnitDoc } from '../storage/graph.documents';
 import { DERIVED_INLINE_CAP } from '../storage/lot-derived';
@@ -85,7 +85,7 @@ export function graphWritesFor(positioned: PositionedEvent): GraphWrite[] {
 
 function factWritesFor({ event, position }: PositionedEvent): GraphWrite[] {
   const k = factKey(event.eventId);
-  const meta = { at: new Date(event.occurredAt), prov: provenanceOf(event, position) };
+  const meta = { at: new Date(event.occurredAt), prov: storedProvenance(provenanceOf(event, position)) };
   if (isAuthorityEvent(event)) return authorityWritesFor(event, k, meta);
   switch (event.type) {
     case 'VendorRegistered': {
