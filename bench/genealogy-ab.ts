@@ -151,7 +151,6 @@ async function main(): Promise<void> {
     const serials = serialsNear(sets[1]!, 5_000, 3).map((t) => t.serial);
     const env = { ...process.env, KAFKA_BROKERS: '127.0.0.1:9', MONGO_URL: mongo, MONGO_DB: db.databaseName, MONGO_WRITE_CONCERN: '1', LOG_LEVEL: 'warn', RATE_LIMIT_EXPENSIVE: '1000000000' };
     const asBefore = args.includes('--a-as-before');
-    if (asBefore) log(`side a's copy, as written before the provenance was one string: ${await copyAsWrittenBefore(db, client.db(`${db.databaseName}_before`))} documents`);
     const envOf = (side: Side): NodeJS.ProcessEnv => (asBefore && side.name === 'a' ? { ...env, MONGO_DB: `${db.databaseName}_before` } : env);
     // The key, the shapes and the judgement's round trips from an API in this process (untimed), then it is closed.
     const inProcess = await startApiOn(env);
@@ -161,6 +160,8 @@ async function main(): Promise<void> {
     for (const s of serials) judgement.push(await judgementRoundsOf(inProcess, s));
     const judgementRounds = judgement.map((rounds) => rounds.map((round): [string, number][] => round.map((r) => [r.collection, r.ids.length])));
     await inProcess.close();
+    // After the key is made: the copy holds it.
+    if (asBefore) log(`side a's copy, as written before the provenance was one string: ${await copyAsWrittenBefore(db, client.db(`${db.databaseName}_before`))} documents`);
 
     const ports = { a: await freePort(), b: await freePort() };
     const urls = { a: `http://127.0.0.1:${ports.a}`, b: `http://127.0.0.1:${ports.b}` };
