@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { canonicalDocument } from './canonical-document';
+import { storedProvenance } from '../facts/provenance';
 import { GRAPH_COLLECTIONS, digestOf, formatDigest } from './graph-digest';
 
 describe("the graph digest's canonical form", () => {
@@ -8,6 +9,14 @@ describe("the graph digest's canonical form", () => {
     const b = { installs: { e1: { refDes: ['R2', 'R1'], lotId: 'L1' }, e2: { lotId: 'L2' } }, started: { at: 1, brand: 'Acme' }, _id: 'SN-1' };
     expect(canonicalDocument(a)).toBe(canonicalDocument(b));
     expect(canonicalDocument(a)).toBe('{"_id":"SN-1","installs":{"e1":{"lotId":"L1","refDes":["R2","R1"]},"e2":{"lotId":"L2"}},"started":{"at":1,"brand":"Acme"}}');
+  });
+
+  it("writes a fact's provenance in one form, stored as the object (before) or as the string (now)", () => {
+    const prov = { eventId: 'e-1', type: 'MaterialInstalled', source: 'line-1', occurredAt: '2026-11-01T08:00:00.000Z', topic: 't', partition: 0, offset: '7' } as const;
+    const fact = (p: unknown) => ({ _id: 'SN-1', installs: { e1: { lotId: 'L1', at: new Date(prov.occurredAt), prov: p } } });
+    expect(canonicalDocument(fact(prov))).toBe(canonicalDocument(fact(storedProvenance(prov))));
+    expect(canonicalDocument(fact({ ...prov, offset: '8' }))).not.toBe(canonicalDocument(fact(storedProvenance(prov))));
+    expect(canonicalDocument({ prov: { ...prov, extra: 1 } })).toContain('"extra":1'); // not a provenance: as it is
   });
 
   it('keeps the order of arrays: an array is a sequence, not a set', () => {
