@@ -1,3 +1,4 @@
+import { byTimeThenEventId, earliest } from '../facts/facts';
 import { eventIdOf } from '../facts/provenance';
 import type { FactMap, Timed } from '../storage/graph.documents';
 import {
@@ -62,9 +63,7 @@ export interface PartUse {
 export const useKeyOf = (u: { eventId: string; part: Part }): string => `${u.eventId}\u0000${partKeyOf(u.part)}`;
 
 const time = (t: Date | string | number): number => new Date(t).getTime();
-const byTimeThenEvent = (a: Timed, b: Timed): number => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : eventIdOf(a.prov) > eventIdOf(b.prov) ? 1 : 0);
 /** The first fact by occurredAt, event id breaking ties: a re-published approval keeps its first terms. */
-const earliest = <T extends Timed>(m: FactMap<T> | undefined): T | undefined => Object.values(m ?? {}).sort(byTimeThenEvent)[0];
 const firstTime = (m: FactMap<Timed> | undefined): number | undefined => {
   const e = earliest(m);
   return e && time(e.at);
@@ -268,7 +267,7 @@ export interface BomRevision {
 export function bomRevisionAt(doc: BrandBomDoc | undefined, at: number): BomRevision | undefined {
   const inForce = Object.values(doc?.revisions ?? {})
     .filter((r) => time(r.effectiveFrom) <= at)
-    .sort((a, b) => time(b.effectiveFrom) - time(a.effectiveFrom) || -byTimeThenEvent(a, b));
+    .sort((a, b) => time(b.effectiveFrom) - time(a.effectiveFrom) || -byTimeThenEventId(a, b));
   const r = inForce[0];
   return r && { revision: r.revision, effectiveFrom: time(r.effectiveFrom), lines: r.lines, eventId: eventIdOf(r.prov) };
 }

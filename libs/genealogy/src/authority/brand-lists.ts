@@ -1,5 +1,5 @@
-import { eventIdOf } from '../facts/provenance';
-import type { FactMap, Timed } from '../storage/graph.documents';
+import { earliest } from '../facts/facts';
+import type { Timed } from '../storage/graph.documents';
 import { ApprovalTerms, BrandApprovalDoc, BrandDeviationDoc, DeviationTerms, brandApprovalId, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 import type { BrandListReader } from './authority.repository';
 import { allocateDeviations, partAuthorityOf } from './authority-rules';
@@ -28,8 +28,6 @@ export interface DeviationSummary extends DeviationTerms {
 
 const time = (t: Date | string | number): number => new Date(t).getTime();
 const iso = (t: number): string => new Date(t).toISOString();
-const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
-  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : 1))[0];
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The stored terms without the fact's time and provenance. */
@@ -50,9 +48,9 @@ export async function brandApprovals(stored: BrandListReader & RetractionReader,
   const docs = await reader.findBrandApprovals(ids.map((id) => brandApprovalId(brand, id)));
   return docs
     .flatMap((doc): ApprovedPart[] => {
-      const terms = first(doc.approvals);
+      const terms = earliest(doc.approvals);
       if (!terms) return []; // only a withdrawal of it arrived so far
-      const withdrawal = first(doc.withdrawals);
+      const withdrawal = earliest(doc.withdrawals);
       const withdrawn = withdrawal && time(withdrawal.at) <= now ? withdrawal : undefined;
       return [{
         ...termsOf(terms),
@@ -76,7 +74,7 @@ export async function brandDeviations(stored: BrandListReader & UsageReader & Re
   const ids = Object.values(index?.deviations ?? {}).sort(compare);
   if (ids.length === 0) return [];
   const docs = (await reader.findBrandDeviations(ids.map((id) => brandDeviationId(brand, id)))).flatMap((doc) => {
-    const terms = first(doc.approvals);
+    const terms = earliest(doc.approvals);
     return terms ? [{ doc, terms }] : [];
   });
   const ipns = [...new Set(docs.map((d) => d.terms.internalPartNumber))].sort(compare);
@@ -103,7 +101,7 @@ export async function brandDeviations(stored: BrandListReader & UsageReader & Re
 
   return docs
     .map(({ doc, terms }): DeviationSummary => {
-      const revocation = first(doc.revocations);
+      const revocation = earliest(doc.revocations);
       const revoked = revocation && time(revocation.at) <= now ? revocation : undefined;
       const state: DeviationState = revoked ? 'REVOKED' : now < time(terms.validFrom) ? 'NOT_YET_IN_FORCE' : now > time(terms.validUntil) ? 'EXPIRED' : 'IN_FORCE';
       const piecesUsed = used.get(terms.deviationId) ?? 0;

@@ -1,9 +1,9 @@
-import { eventIdOf } from '../facts/provenance';
+import { earliest } from '../facts/facts';
 import { brandOf } from '../facts/claims';
 import { parentSerials } from '../facts/as-built';
 import type { BrandScope } from '../genealogy.types';
 import { inScope } from '../genealogy.types';
-import type { FactMap, Timed, UnitDoc } from '../storage/graph.documents';
+import type { UnitDoc } from '../storage/graph.documents';
 import { BrandApprovalDoc, BrandDeviationDoc, DeviationTerms, brandDeviationId, brandPartId, partReceiptsId } from './authority.documents';
 import type { AuthorityReader } from './authority.repository';
 import { allocateDeviations, ownDocumentsToRead, partAuthorityOf, useKeyOf } from './authority-rules';
@@ -52,8 +52,6 @@ export interface DeviationReport extends Omit<DeviationTerms, 'maxQuantity'> {
 
 const time = (t: Date | string | number): number => new Date(t).getTime();
 const iso = (t: number): string => new Date(t).toISOString();
-const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
-  Object.values(m ?? {}).sort((a, b) => time(a.at) - time(b.at) || (eventIdOf(a.prov) < eventIdOf(b.prov) ? -1 : 1))[0];
 
 /**
  * The deviation `deviationId` of `brand` as of `now`, or undefined when the brand never published it (the caller has
@@ -64,7 +62,7 @@ const first = <T extends Timed>(m: FactMap<T> | undefined): T | undefined =>
  */
 export async function deviationReport(reader: AuthorityReader & UsageReader, brand: string, deviationId: string, scope: BrandScope, now: number): Promise<DeviationReport | undefined> {
   const [doc] = await reader.findBrandDeviations([brandDeviationId(brand, deviationId)]);
-  const terms = first(doc?.approvals);
+  const terms = earliest(doc?.approvals);
   if (!doc || !terms) return undefined;
   const [part] = await reader.findBrandParts([brandPartId(brand, terms.internalPartNumber)]);
   // Only the own documents of ids never copied to the part's document (written before the copies, ownDocumentsToRead):
@@ -106,7 +104,7 @@ export async function deviationReport(reader: AuthorityReader & UsageReader, bra
   const piecesUsed = installations.at(-1)?.count ?? 0;
 
   const tops = await topsOf(reader, [...perSerial.keys()], scope);
-  const revocation = first(doc.revocations);
+  const revocation = earliest(doc.revocations);
   const validFrom = time(terms.validFrom);
   const validUntil = time(terms.validUntil);
   const state: DeviationState =

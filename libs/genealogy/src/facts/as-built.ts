@@ -1,5 +1,5 @@
-import { compare } from './facts';
-import { type Provenance, eventIdOf, provenanceFrom } from './provenance';
+import { earliest } from './facts';
+import { type Provenance, provenanceFrom } from './provenance';
 import { Timed, UnitDoc } from '../storage/graph.documents';
 
 // What a unit contains and what contains it, read from its document. The traversals ask these questions
@@ -14,8 +14,6 @@ export interface Removal {
 }
 
 const time = (t: Timed): number => new Date(t.at).getTime();
-const earliest = <T extends Timed>(facts: T[]): T | undefined =>
-  facts.sort((a, b) => time(a) - time(b) || compare(eventIdOf(a.prov), eventIdOf(b.prov)))[0];
 const removal = (fact: { reason: string } & Timed): Removal => ({ reason: fact.reason, provenance: provenanceFrom(fact.prov) });
 
 /**

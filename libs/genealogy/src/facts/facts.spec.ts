@@ -1,6 +1,7 @@
 import { eventIdOf } from './provenance';
 import type { Timed } from '../storage/graph.documents';
-import { chronological, inOrderOfTime } from './facts';
+import { byTimeThenEventId, chronological, earliest, inOrderOfTime } from './facts';
+import { storedProvenance } from './provenance';
 
 // Facts as stored: `at` is occurredAt (a Date in the driver's hands, an ISO string in fakes and older documents).
 const fact = (eventId: string, at: string | Date): Timed & { id: string } =>
@@ -23,5 +24,18 @@ describe('facts in time order', () => {
     const map = Object.fromEntries(facts.map((f) => [f.id, f]));
     expect(chronological(map).map((f) => f.id)).toEqual(pairwise.map((f) => f.id));
     expect(chronological(undefined)).toEqual([]);
+    expect([...facts].sort(byTimeThenEventId).map((f) => f.id)).toEqual(pairwise.map((f) => f.id));
+  });
+
+  it('takes the earliest of a map or a list in one pass, as the first in time order, the provenance in either stored form', () => {
+    const facts = Array.from({ length: 50 }, (_, i) => fact(`e${(i * 37) % 50}`, new Date(Date.UTC(2026, 10, 1, 8, (i * 7919) % 5)).toISOString()));
+    const asStored = facts.map((f, i) => (i % 2 ? { ...f, prov: storedProvenance({ eventId: eventIdOf(f.prov), type: 'UnitStarted', source: 's', occurredAt: String(f.at), topic: 't', partition: 0, offset: '1' }) } : f));
+    for (const list of [facts, asStored, [...asStored].reverse()]) {
+      expect(earliest(list)?.id).toBe(chronological(Object.fromEntries(list.map((f) => [f.id, f])))[0]!.id);
+      expect(earliest(Object.fromEntries(list.map((f) => [f.id, f])))?.id).toBe(earliest(list)?.id);
+    }
+    expect(earliest(facts)?.id).toBe('e0'); // minute 0 holds e0 and e35, e10, ...: the event id decides
+    expect(earliest(undefined)).toBeUndefined();
+    expect(earliest([])).toBeUndefined();
   });
 });

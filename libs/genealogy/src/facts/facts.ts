@@ -21,6 +21,16 @@ export function vendorLotDetailsOf(doc: VendorLotDoc): Pick<VendorLotDoc, 'manuf
 
 /** Code-unit order of strings: the same on every machine and locale, unlike localeCompare. */
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Two facts in the order they happened: occurredAt, then the event id (the order `chronological` gives). */
+export const byTimeThenEventId = (a: Timed, b: Timed): number => new Date(a.at).getTime() - new Date(b.at).getTime() || compare(eventIdOf(a.prov), eventIdOf(b.prov));
+
+/** The fact that happened first (the event id breaking ties), in one pass: `chronological(m)[0]` without the sort. */
+export function earliest<T extends Timed>(facts: FactMap<T> | readonly T[] | undefined): T | undefined {
+  let first: T | undefined;
+  for (const fact of Array.isArray(facts) ? (facts as readonly T[]) : Object.values(facts ?? {})) if (first === undefined || byTimeThenEventId(fact, first) < 0) first = fact;
+  return first;
+}
 /** The facts of a map, in no particular order. */
 export const values = <T>(m: FactMap<T> | undefined): T[] => (m ? Object.values(m) : []);
 /** Facts in the order they happened; the event id breaks ties so the order never depends on arrival. */

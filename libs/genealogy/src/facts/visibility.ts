@@ -1,4 +1,4 @@
-import { compare } from './facts';
+import { earliest } from './facts';
 import { type Provenance, eventIdOf, provenanceFrom } from './provenance';
 import type { FactMap, RetractionDoc, Timed } from '../storage/graph.documents';
 
@@ -31,7 +31,7 @@ export const isVisible = (fact: Timed, v: Visibility): boolean => !v.retractions
 
 /** The retraction that counts for an event: the earliest by occurredAt (the event id breaks ties), so arrival never decides. */
 export function retractionIn(doc: RetractionDoc): Retraction | undefined {
-  const first = Object.values(doc.retractions ?? {}).sort((a, b) => time(a) - time(b) || compare(eventIdOf(a.prov), eventIdOf(b.prov)))[0];
+  const first = earliest(doc.retractions);
   return first && { reason: first.reason, provenance: provenanceFrom(first.prov) };
 }
 
