@@ -3,7 +3,8 @@
  * [--heap | --gc | --split]`: the API answering the ~5,000-node genealogy over HTTP, in process, on the quick data set,
  * looked into. By default a CPU profile (node:inspector): the top self-time functions, and <out>/genealogy.cpuprofile.
  * --heap: allocation by function (collected objects included); --gc: garbage collection by kind; --split: the
- * assembly's, the judgement's and JSON.stringify's CPU on one fetched graph, the judgement's reads answered from memory.
+ * assembly's, the judgement's and JSON.stringify's CPU on one fetched graph, the judgement's reads answered from memory
+ * (with --cpu, first a CPU profile of the judgement alone on answers assembled beforehand: <out>/judgement.cpuprofile).
  * Always <out>/bodies.json, the sha256 of each answer, to compare a change's answers byte for byte.
  */
 import 'reflect-metadata';
@@ -22,6 +23,19 @@ import { startStandIn } from './standalone-section';
 
 interface HeapNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: HeapNode[] }
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
+interface Profile { nodes: Node[]; startTime: number; endTime: number; samples: number[] }
+
+/** The top self-time functions of a CPU profile, each as a share and as milliseconds of the mean `ms` per `what`. */
+function printTop(profile: Profile, ms: number, what: string): void {
+  const total = profile.nodes.reduce((n, x) => n + x.hitCount, 0);
+  const self = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\/(node_modules|libs|apps)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+    self.set(k, (self.get(k) ?? 0) + n.hitCount);
+  }
+  console.log(`mean ${ms.toFixed(1)} ms per ${what}; samples ${total}`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${((v / total) * ms).toFixed(1).padStart(6)} ms  ${k}`);
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -106,6 +120,19 @@ async function main(): Promise<void> {
         t.json.push(performance.now() - t2);
         digest = createHash('sha256').update(json).digest('hex');
       }
+      if (args.includes('--cpu')) {
+        // Only the judgement profiled: answers assembled beforehand, then judged one after the other under the profiler.
+        const assembled = Array.from({ length: rounds }, () => assembleGenealogy(serial, graph));
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.start');
+        const t0 = performance.now();
+        for (const g of assembled) await judgeWithReads(reader, g, SITE_WIDE);
+        const ms = (performance.now() - t0) / rounds;
+        const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+        fs.writeFileSync(path.join(out, 'judgement.cpuprofile'), JSON.stringify(profile));
+        printTop(profile, ms, 'judgement alone');
+      }
       const med = (xs: number[]): string => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
       console.log(`in process, ${rounds} rounds, medians: assembly ${med(t.assemble)} ms, judgement (reads from memory) ${med(t.judge)} ms, JSON.stringify ${med(t.json)} ms; answer sha256 ${digest.slice(0, 16)}`);
       await api.close();
@@ -141,16 +168,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (let r = 0; r < rounds; r++) await get(serials[r % serials.length]!);
     const ms = (performance.now() - t0) / rounds;
-    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: Node[]; startTime: number; endTime: number; samples: number[] } };
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
     fs.writeFileSync(path.join(out, 'genealogy.cpuprofile'), JSON.stringify(profile));
-    const total = profile.nodes.reduce((n, x) => n + x.hitCount, 0);
-    const self = new Map<string, number>();
-    for (const n of profile.nodes) {
-      const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\/(node_modules|libs|apps)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
-      self.set(k, (self.get(k) ?? 0) + n.hitCount);
-    }
-    console.log(`mean ${ms.toFixed(1)} ms per answer over ${rounds}; samples ${total}`);
-    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${((v / total) * ms).toFixed(1).padStart(6)} ms  ${k}`);
+    printTop(profile, ms, 'answer');
     await api.close();
   } finally {
     await client.close();

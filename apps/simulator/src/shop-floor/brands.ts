@@ -18,7 +18,7 @@ export interface Brand {
 export function brandsOf(site: Site, parts: Parts, count: number, partsPerBoard: number): Brand[] {
   return BRANDS.slice(0, count).map((name, b) => ({
     name,
-    product: designProduct(site, parts, name, `${name.slice(0, 3).toUpperCase()}-${100 + b * 10}`, Math.max(6, partsPerBoard), 0, site.rnd.int(2, 3), b * 2),
+    product: designProduct(site, parts, name, `${name.slice(0, 3).toUpperCase()}-${site.tag}-${100 + b * 10}`, Math.max(6, partsPerBoard), 0, site.rnd.int(2, 3), b * 2),
     customers: REGIONS.map((r) => `${name} ${r} distribution centre`),
     awaitingShipment: [],
     shipAt: site.rnd.int(5, 20),

@@ -54,7 +54,7 @@ export class Parts {
     const wanted = rnd.int(1, 3);
     while (vendorIds.size < wanted) vendorIds.add(rnd.pick(this.vendors.all).vendorId);
     return {
-      ipn: `${kind.code}-${pad(n, 5)}`,
+      ipn: `${kind.code}-${this.site.tag}-${pad(n, 5)}`, // the site's tag: two seeds in one database never share a number
       kind,
       manufacturer,
       mpn: `${mpnPrefix}${suffix}${pad(n, 3)}`,
