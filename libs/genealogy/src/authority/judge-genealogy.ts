@@ -51,6 +51,14 @@ export interface AuthorityFacts {
 
 const time = (iso: string): number => new Date(iso).getTime();
 
+/** An installation of `part` in `unit` as the deviation counts see it (never part of an answer: its field order is free). */
+function useOf(unit: UnitNode & { brand: string }, material: Installation, part: Part): PartUse {
+  const use: PartUse = { eventId: material.provenance.eventId, at: time(material.provenance.occurredAt), quantity: material.quantity, brand: unit.brand, part };
+  if (unit.productPartNumber !== undefined) use.productPartNumber = unit.productPartNumber;
+  if (unit.workOrder !== undefined) use.workOrder = unit.workOrder;
+  return use;
+}
+
 /** The units of the answer whose brand the caller may see (each once), and what to read for them. */
 export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
   const vendorLots = new Map<string, VendorLotNode>(g.vendorLots.map((v) => [v.vendorLotId, v]));
@@ -105,19 +113,7 @@ export function subjectOf(g: Genealogy, scope: BrandScope): AuthoritySubject {
         // if the brand approved it (or a deviation admits it) for the part it replaced.
         const internalPartNumber = material.bomPartNumber ?? vl.internalPartNumber;
         const { part, key } = partOf(vl, vl.manufacturer, internalPartNumber);
-        const entry = byPart?.get(key) ?? {
-          use: {
-            eventId: material.provenance.eventId,
-            at: time(material.provenance.occurredAt),
-            quantity: material.quantity,
-            brand: unit.brand,
-            ...(unit.productPartNumber !== undefined ? { productPartNumber: unit.productPartNumber } : {}),
-            ...(unit.workOrder !== undefined ? { workOrder: unit.workOrder } : {}),
-            part,
-          },
-          vendorLotIds: [],
-          id: brandPartIdOf(unit.brand, internalPartNumber),
-        };
+        const entry = byPart?.get(key) ?? { use: useOf(unit, material, part), vendorLotIds: [], id: brandPartIdOf(unit.brand, internalPartNumber) };
         entry.vendorLotIds.push(id);
         if (byPart) byPart.set(key, entry);
         else one = entry;
@@ -202,7 +198,8 @@ export function judgeGenealogy(g: Genealogy, subject: AuthoritySubject, facts: A
     const mine = (materialsOf.get(unit) ?? []).filter((m) => !m.material.removed);
     const items: BuiltItem[] = [
       ...mine.map((m) => ({
-        internalPartNumbers: [...new Set(m.parts.map((p) => p.use.part.internalPartNumber))],
+        // One part behind nearly every material: its IPN, without a set to make it distinct.
+        internalPartNumbers: m.parts.length === 1 ? [m.parts[0]!.use.part.internalPartNumber] : [...new Set(m.parts.map((p) => p.use.part.internalPartNumber))],
         quantity: m.material.quantity,
         refDes: m.material.refDes,
         lotId: m.material.lotId,
