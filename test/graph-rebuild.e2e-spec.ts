@@ -108,6 +108,16 @@ describe('a graph rebuilt from the trace topics', () => {
     expect(again.stdout).toBe('');
   }, 240_000);
 
+  it("recopies the own documents to their parts (graph recopy), which changes nothing in a graph written with its copies", async () => {
+    const before = await cli(world, ['graph', 'digest']);
+    const recopied = await cli(world, ['graph', 'recopy']);
+    expect(recopied).toMatchObject({ code: 0, stdout: expect.stringMatching(/^recopied [1-9]\d* approvals and [1-9]\d* deviations to their parts' documents in /) });
+    expect(recopied.stderr).toContain('own documents');
+    expect((await cli(world, ['graph', 'digest'])).stdout).toBe(before.stdout);
+    const nowhere = await cli(world, ['graph', 'recopy'], { MONGO_URL: 'mongodb://127.0.0.1:1/nowhere' });
+    expect(nowhere).toMatchObject({ code: 5, stdout: '', stderr: expect.stringContaining('cannot reach the database at mongodb://127.0.0.1:1/nowhere') });
+  }, 120_000);
+
   it('says which of the brokers and the target it cannot reach, each with its own exit status', async () => {
     const [noBroker, noDatabase] = await Promise.all([
       cli(world, ['graph', 'rebuild', '--target', urlOf(world.env.MONGO_URL!, `${world.env.MONGO_DB!}_nobroker`)], { KAFKA_BROKERS: '127.0.0.1:1' }),

@@ -3,8 +3,9 @@ import { parseGraphArgs, runGraph } from './graph.command';
 import { UsageError } from './usage';
 
 describe('graph command line', () => {
-  it('takes digest alone, and rebuild with a target that names its database, --force optional', () => {
+  it('takes digest and recopy alone, and rebuild with a target that names its database, --force optional', () => {
     expect(parseGraphArgs(['digest'])).toEqual({ command: 'digest' });
+    expect(parseGraphArgs(['recopy'])).toEqual({ command: 'recopy' });
     expect(parseGraphArgs(['rebuild', '--target', 'mongodb://db1:27017/trace_rebuilt'])).toEqual({ command: 'rebuild', target: 'mongodb://db1:27017/trace_rebuilt', force: false });
     expect(parseGraphArgs(['rebuild', '--force', '--target', 'mongodb+srv://u:p@cluster.example/trace2?retryWrites=true'])).toMatchObject({ force: true, target: 'mongodb+srv://u:p@cluster.example/trace2?retryWrites=true' });
   });
@@ -21,6 +22,8 @@ describe('graph command line', () => {
     [['rebuild', '--target', 'mongodb://db1/t', '--frce']],
     [['digest', '--force']],
     [['digest', 'mongodb://db1/t']],
+    [['recopy', 'mongodb://db1/t']],
+    [['recopy', '--force']],
     [['restore']],
   ])('refuses %j as a usage error', (args) => {
     expect(() => parseGraphArgs(args)).toThrow(UsageError);

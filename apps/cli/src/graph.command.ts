@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventRecorder, GraphDigester, formatDigest } from '@trace/genealogy';
+import { EventRecorder, GraphDigester, GraphWriteRepository, formatDigest } from '@trace/genealogy';
 import { PlatformEnv, loadEnv } from '@trace/platform';
 import { Presets, SingleBar } from 'cli-progress';
 import { GRAPH_EXIT, GraphCommandError, ReplayProgress, messageOf, replayTopics } from './graph-rebuild';
@@ -15,10 +15,14 @@ export const GRAPH_USAGE = `usage:
                                              offsets taken at the start, then print the digest of the rebuilt graph;
                                              a target that holds a graph already is refused unless --force (replays
                                              over it: writes are idempotent, nothing is removed)
+  graph recopy                               copy every approval's and deviation's own document at MONGO_URL to the
+                                             documents of the parts it names, as the ingest does after each batch, so
+                                             parts written before those copies existed are judged in one round trip
+                                             without a rebuild; safe while the ingest runs, and again (idempotent)
   exit status: 0 done, 1 failed, 2 usage, 3 target not empty, 4 brokers unreachable, 5 database unreachable`;
 
 /** The parsed `graph` command line. */
-export type GraphArgs = { command: 'digest' } | { command: 'rebuild'; target: string; force: boolean };
+export type GraphArgs = { command: 'digest' } | { command: 'recopy' } | { command: 'rebuild'; target: string; force: boolean };
 
 export function parseGraphArgs(args: string[]): GraphArgs {
   const [sub, ...rest] = args;
@@ -27,6 +31,11 @@ export function parseGraphArgs(args: string[]): GraphArgs {
       const { positionals } = parseCommandLine(rest, {});
       if (positionals.length > 0) throw new UsageError(`graph digest takes no argument (the database is MONGO_URL), not ${positionals[0]!}`);
       return { command: 'digest' };
+    }
+    case 'recopy': {
+      const { positionals } = parseCommandLine(rest, {});
+      if (positionals.length > 0) throw new UsageError(`graph recopy takes no argument (the database is MONGO_URL), not ${positionals[0]!}`);
+      return { command: 'recopy' };
     }
     case 'rebuild': {
       const { values, positionals } = parseCommandLine(rest, { target: { type: 'string' }, force: { type: 'boolean' } });
@@ -61,6 +70,7 @@ export async function runGraph(args: string[], environment: NodeJS.ProcessEnv = 
   try {
     const env = loadEnv(PlatformEnv, environment);
     if (parsed.command === 'digest') await digest(env.MONGO_URL, env, io);
+    else if (parsed.command === 'recopy') await recopy(env.MONGO_URL, env, io);
     else await rebuild(parsed, env, io);
     return GRAPH_EXIT.ok;
   } catch (error) {
@@ -73,6 +83,26 @@ async function digest(mongoUrl: string, env: PlatformEnv, io: GraphIo): Promise<
   const app = await openGraph(mongoUrl, env);
   try {
     io.out.write(formatDigest(await app.get(GraphDigester).digest()).join('\n') + '\n');
+  } finally {
+    await app.close();
+  }
+}
+
+async function recopy(mongoUrl: string, env: PlatformEnv, io: GraphIo): Promise<void> {
+  const app = await openGraph(mongoUrl, env);
+  try {
+    const writer = app.get(GraphWriteRepository);
+    const started = Date.now();
+    const bar = progressBar(io, 'recopy [{bar}] {percentage}% | {value}/{total} own documents | {rate}/s | ETA {eta_formatted}');
+    bar.start(await writer.ownAuthorityDocuments());
+    let done: Awaited<ReturnType<GraphWriteRepository['recopyParts']>>;
+    try {
+      done = await writer.recopyParts((n) => bar.advance(n));
+    } finally {
+      bar.stop();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    io.out.write(`recopied ${done.brandApprovals} approvals and ${done.brandDeviations} deviations to their parts' documents in ${seconds.toFixed(1)} s\n`);
   } finally {
     await app.close();
   }
@@ -91,7 +121,8 @@ async function rebuild({ target, force }: { target: string; force: boolean }, en
     }
     const log = (line: string) => void io.err.write(`${line}\n`);
     if (held.length > 0) log(`replaying over the graph in ${redacted(target)} (--force): ${held.join(', ')} hold documents already`);
-    const result = await replayTopics({ brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX, recorder: app.get(EventRecorder), progress: progressBar(io), log });
+    const progress = progressBar(io, 'rebuild [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | lag {lag} | ETA {eta_formatted}');
+    const result = await replayTopics({ brokers: env.KAFKA_BROKERS, topicPrefix: env.TOPIC_PREFIX, recorder: app.get(EventRecorder), progress, log });
     const rate = result.seconds > 0 ? Math.round(result.messages / result.seconds) : 0;
     log(
       `rebuilt ${redacted(target)} from ${result.messages} messages in ${result.seconds.toFixed(1)} s (${rate} messages/s): ${result.recorded} events recorded, ` +
@@ -114,13 +145,16 @@ async function openGraph(mongoUrl: string, env: PlatformEnv): Promise<INestAppli
 /** The URL without its password, for messages. */
 const redacted = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
+/** A replay's progress (ReplayProgress), or a recopy's (no lag). */
+type Progress = Omit<ReplayProgress, 'advance'> & { advance(n: number, lag?: number): void };
+
 // cli-progress: a bar redrawn in place on a terminal; where stderr is no terminal (a log, CI), a plain line every 5 s.
-function progressBar(io: GraphIo): ReplayProgress {
+function progressBar(io: GraphIo, format: string): Progress {
   const started = Date.now();
   const bar = new SingleBar(
     {
       stream: io.err,
-      format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | lag {lag} | ETA {eta_formatted}',
+      format,
       noTTYOutput: true,
       notTTYSchedule: 5_000,
       etaBuffer: 100,
@@ -133,7 +167,7 @@ function progressBar(io: GraphIo): ReplayProgress {
     start: (total) => bar.start(total, 0, { rate: 0, lag: total }),
     advance: (n, lag) => {
       done += n;
-      bar.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)), lag });
+      bar.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)), ...(lag !== undefined ? { lag } : {}) });
     },
     stop: () => bar.stop(),
   };

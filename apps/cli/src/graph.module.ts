@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { GenealogyModule } from '@trace/genealogy';
 import { PlatformEnv, mongooseOptions } from '@trace/platform';
 
-/** The graph at one database (the live one for `graph digest`, the target of `graph rebuild`). */
+/** The graph at one database (the live one for `graph digest` and `graph recopy`, the target of `graph rebuild`). */
 @Module({})
 export class GraphCliModule {
   static forRoot(mongoUrl: string, env: PlatformEnv): DynamicModule {

@@ -74,7 +74,7 @@ export function operationOf(w: GraphWrite): AnyBulkWriteOperation {
   };
 }
 
-const sendBulks = (store: GraphStore, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
+const sendBulks = (store: Pick<GraphStore, 'bulkUpsert'>, bulks: PreparedWrites['bulks']): Promise<unknown> => Promise.all(bulks.map(([collection, ops]) => store.bulkUpsert(collection, ops)));
 
 /**
  * Upserts every write, then (side by side) the capped pushes, the brand-bucketed forward edges and conflict marks the
@@ -88,8 +88,11 @@ export async function applyGraphWrites(store: GraphStore, prepared: PreparedWrit
   await Promise.all([sendBulks(store, prepared.pushes), derivedWrites(store, prepared.needs), copyWrites(store, prepared.copies)]);
 }
 
-/** The copies of the approvals' and deviations' own documents the batch wrote, to their parts' documents (partCopyWrites). */
-async function copyWrites(store: GraphStore, copies: PartCopyNeeds): Promise<void> {
+/**
+ * The copies of the approvals' and deviations' own documents of `copies`, as the database holds them now, to their
+ * parts' documents (partCopyWrites): after a batch, of the ones it wrote; in `graph recopy`, of every one stored.
+ */
+export async function copyWrites(store: Pick<GraphStore, 'bulkUpsert' | 'readAuthority'>, copies: PartCopyNeeds): Promise<void> {
   const reads: Promise<(BrandApprovalDoc | BrandDeviationDoc)[]>[] = [];
   for (const collection of ['brandApprovals', 'brandDeviations'] as const) {
     const ids = copies[collection];

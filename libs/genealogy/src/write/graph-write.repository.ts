@@ -5,6 +5,7 @@ import { AuthorityRepository } from '../authority/authority.repository';
 import { LookupRepository } from '../lookup/lookup.repository';
 import { DERIVED_FROM_FIELDS, GraphStore, applyGraphWrites, prepareGraphWrites } from './apply-graph-writes';
 import { DerivedFrom, GraphWrite } from './graph-writes';
+import { RecopiedCollection, recopyParts } from './recopy-parts';
 import { GraphCollection, RetractionDoc, LotBrandUseIndexDoc, LotBrandUsesDoc, LotDerivedBucketDoc, LotDoc, LotUseIndexDoc, LotUsesDoc, ProductUnitIndexDoc, ProductUnitsDoc, UnitDoc, VendorDoc, VendorLotDoc, VendorSuppliesDoc, VendorSupplyIndexDoc } from '../storage/graph.documents';
 import { MODELS } from '../storage/graph.schemas';
 
@@ -46,5 +47,29 @@ export class GraphWriteRepository {
   /** Upserts every write and the writes derived from them (applyGraphWrites); resolves once all of it is acknowledged. */
   async apply(writes: GraphWrite[]): Promise<void> {
     await applyGraphWrites(this.store, prepareGraphWrites(writes));
+  }
+
+  /** How many approvals' and deviations' own documents there are (an estimate from the collections' metadata). */
+  async ownAuthorityDocuments(): Promise<number> {
+    const [approvals, deviations] = await Promise.all([this.models.brandApprovals.collection.estimatedDocumentCount(), this.models.brandDeviations.collection.estimatedDocumentCount()]);
+    return approvals + deviations;
+  }
+
+  /** Copies every approval's and deviation's own document to its parts' documents again (recopyParts, `graph recopy`). */
+  recopyParts(progress?: (copied: number) => void): Promise<Record<RecopiedCollection, number>> {
+    return recopyParts(
+      {
+        ...this.store,
+        authorityIds: async (collection, after, limit) => {
+          const docs = await this.models[collection].collection
+            .find(after === undefined ? {} : { _id: { $gt: after as never } }, { projection: { _id: 1 } })
+            .sort({ _id: 1 })
+            .limit(limit)
+            .toArray();
+          return docs.map((d) => String(d._id));
+        },
+      },
+      progress,
+    );
   }
 }
