@@ -18,7 +18,8 @@ export const GRAPH_USAGE = `usage:
   graph recopy                               copy every approval's and deviation's own document at MONGO_URL to the
                                              documents of the parts it names, as the ingest does after each batch, so
                                              parts written before those copies existed are judged in one round trip
-                                             without a rebuild; safe while the ingest runs, and again (idempotent)
+                                             without a rebuild; safe while an ingest that writes the copies runs
+                                             (not beside an older version's), and again (idempotent)
   exit status: 0 done, 1 failed, 2 usage, 3 target not empty, 4 brokers unreachable, 5 database unreachable`;
 
 /** The parsed `graph` command line. */

@@ -15,7 +15,8 @@ export const RECOPY_PAGE = 500;
 /**
  * Copies every approval's and deviation's own document, as stored now, to the documents of the (brand, IPN)s it names
  * (copyWrites, the writer's own step after each batch), so parts written before the copies existed are judged from
- * their own document in one round trip, without a replay of the topics. Safe beside a running ingest: the copies are
+ * their own document in one round trip, without a replay of the topics. Safe beside a running ingest of a version that
+ * writes the copies (not beside an older one, whose withdrawals reach the own documents only): the copies are
  * `$set`s keyed by the fact copied, facts are only ever added, and a not-copied mark is never taken off, so a page
  * copied from a document read before the ingest added a withdrawal to it adds nothing the ingest's own copy lacks and
  * takes nothing from it. `progress` is told how many own documents each page copied.
