@@ -99,7 +99,15 @@ export async function copyWrites(store: Pick<GraphStore, 'bulkUpsert' | 'readAut
     for (let i = 0; i < ids.length; i += READ_BACK_CHUNK) reads.push(store.readAuthority(collection, ids.slice(i, i + READ_BACK_CHUNK)));
   }
   if (reads.length === 0) return;
-  const copied = mergeGraphWrites((await Promise.all(reads)).flat().flatMap(partCopyWrites));
+  await copyDocuments(store, (await Promise.all(reads)).flat());
+}
+
+/**
+ * Writes the copies of approvals' and deviations' own documents already read (partCopyWrites) to their parts' documents;
+ * a refused bulk (a part's document too large) marks those ids not copied on the parts instead.
+ */
+export async function copyDocuments(store: Pick<GraphStore, 'bulkUpsert'>, docs: readonly (BrandApprovalDoc | BrandDeviationDoc)[]): Promise<void> {
+  const copied = mergeGraphWrites(docs.flatMap(partCopyWrites));
   if (copied.length === 0) return;
   try {
     await sendBulks(store, upsertsOf(copied));

@@ -60,14 +60,12 @@ export class GraphWriteRepository {
     return recopyParts(
       {
         ...this.store,
-        authorityIds: async (collection, after, limit) => {
-          const docs = await this.models[collection].collection
-            .find(after === undefined ? {} : { _id: { $gt: after as never } }, { projection: { _id: 1 } })
+        authorityPage: (collection, after, limit) =>
+          this.models[collection].collection
+            .find(after === undefined ? {} : { _id: { $gt: after as never } })
             .sort({ _id: 1 })
             .limit(limit)
-            .toArray();
-          return docs.map((d) => String(d._id));
-        },
+            .toArray() as never,
       },
       progress,
     );

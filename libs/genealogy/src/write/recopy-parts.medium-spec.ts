@@ -19,7 +19,7 @@ const at = (i: number): KafkaPosition => ({ topic: 'medium', partition: 0, offse
 const ipns = Array.from({ length: MAX_COPIED_IPNS + 1 }, (_, i) => `CAP-${i + 1}`);
 
 // A withdrawn approval and a revoked deviation of CAP-1 (the unit's part, installed after both ended: NOT_ON_AVL), a
-// blanket approval id named under one IPN more than the cap, and enough other approvals that the recopy takes two pages.
+// blanket approval id named under one IPN more than the cap, and enough other approvals for two pages of them (three in all).
 const events: TraceEvent[] = [
   ev('VendorRegistered', { vendorId: 'V1', name: 'Distri', country: 'DE', status: 'approved' }, 0, 'vr'),
   ev('MaterialReceived', { receiptId: 'R1', vendorId: 'V1', manufacturer: 'Murata', mpn: 'GRM1', internalPartNumber: 'CAP-1', vendorLotCode: 'L1', receivedAt: t(0), uom: 'pcs', packages: [{ lotId: 'REEL', quantity: 100 }] }, 0, 'rcv'),

@@ -1,20 +1,21 @@
-import { copyWrites, type GraphStore } from './apply-graph-writes';
+import type { BrandApprovalDoc, BrandDeviationDoc } from '../authority/authority.documents';
+import { copyDocuments, type GraphStore } from './apply-graph-writes';
 
 /** The own documents `graph recopy` copies again: approvals' and deviations'. */
 export type RecopiedCollection = 'brandApprovals' | 'brandDeviations';
 
-/** What recopyParts reads and writes: the writer's store, and the ids of the own documents page by page. */
-export interface RecopyStore extends Pick<GraphStore, 'bulkUpsert' | 'readAuthority'> {
-  /** Up to `limit` ids of `collection` after `after` (from the first when undefined), in `_id` order. */
-  authorityIds(collection: RecopiedCollection, after: string | undefined, limit: number): Promise<string[]>;
+/** What recopyParts reads and writes: the writer's store, and the own documents page by page. */
+export interface RecopyStore extends Pick<GraphStore, 'bulkUpsert'> {
+  /** Up to `limit` documents of `collection` whose `_id` follows `after` (from the first when undefined), in `_id` order, whole. */
+  authorityPage(collection: RecopiedCollection, after: string | undefined, limit: number): Promise<(BrandApprovalDoc | BrandDeviationDoc)[]>;
 }
 
-/** Own documents copied per page: one read of their ids, one of them whole, one bulk of copies. */
+/** Own documents copied per page: one read of them whole, one bulk of copies. */
 export const RECOPY_PAGE = 500;
 
 /**
  * Copies every approval's and deviation's own document, as stored now, to the documents of the (brand, IPN)s it names
- * (copyWrites, the writer's own step after each batch), so parts written before the copies existed are judged from
+ * (copyDocuments, the writer's own step after each batch), so parts written before the copies existed are judged from
  * their own document in one round trip, without a replay of the topics. Safe beside a running ingest of a version that
  * writes the copies (not beside an older one, whose withdrawals reach the own documents only): the copies are
  * `$set`s keyed by the fact copied, facts are only ever added, and a not-copied mark is never taken off, so a page
@@ -26,12 +27,12 @@ export async function recopyParts(store: RecopyStore, progress?: (copied: number
   for (const collection of ['brandApprovals', 'brandDeviations'] as const) {
     let after: string | undefined;
     for (;;) {
-      const ids = await store.authorityIds(collection, after, RECOPY_PAGE);
-      if (ids.length === 0) break;
-      await copyWrites(store, { brandApprovals: collection === 'brandApprovals' ? ids : [], brandDeviations: collection === 'brandDeviations' ? ids : [] });
-      done[collection] += ids.length;
-      progress?.(ids.length);
-      after = ids.at(-1);
+      const docs = await store.authorityPage(collection, after, RECOPY_PAGE);
+      if (docs.length === 0) break;
+      await copyDocuments(store, docs);
+      done[collection] += docs.length;
+      progress?.(docs.length);
+      after = docs.at(-1)!._id;
     }
   }
   return done;
