@@ -13,7 +13,7 @@ import { MAX_COPIED_IPNS, partCopyWrites } from './authority-writes';
 import type { BrandApprovalDoc } from './authority.documents';
 import { authorityReaderOf } from './fake-authority';
 import { EventRecorder } from '../write/event-recorder';
-import { applyGraphWrites, prepareGraphWrites, type GraphStore } from '../write/apply-graph-writes';
+import { applyGraphWrites, prepareGraphWrites, refusedWrites, type GraphStore } from '../write/apply-graph-writes';
 
 const t = (m: number): string => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
 let seq = 0;
@@ -36,18 +36,15 @@ const verdict = async (store: FakeStore, serial: string): Promise<string | undef
 };
 
 // $set with dotted paths over a FakeStore, as a GraphStore (what GraphWriteRepository gives applyGraphWrites); `refuse`
-// says which updates the database refuses as too large (code 17419), each bulk refused whole.
+// says which updates the database refuses as too large (code 17419). A bulk is unordered, as the repository's: every
+// other operation is applied, and the error names each refused one by its index.
 function fakeGraphStore(store: FakeStore, refuse: (collection: string, set: Record<string, unknown>) => boolean): GraphStore {
   return {
     bulkUpsert: async (collection, ops) => {
-      for (const op of ops as any[]) {
-        const { update } = op.updateOne;
-        if (refuse(collection, update.$set)) {
-          throw Object.assign(new Error('BulkWriteError: Resulting document after update is larger than 16777216'), { name: 'MongoBulkWriteError', code: 17419, writeErrors: [{ code: 17419 }] });
-        }
-      }
-      for (const op of ops as any[]) {
+      const writeErrors: { code: number; index: number }[] = [];
+      (ops as any[]).forEach((op, index) => {
         const { filter, update } = op.updateOne;
+        if (refuse(collection, update.$set)) return void writeErrors.push({ code: 17419, index });
         const c = (store[collection] ??= new Map());
         const doc = c.get(filter._id) ?? { _id: filter._id };
         for (const [path, value] of Object.entries(update.$set as Record<string, unknown>)) {
@@ -57,6 +54,9 @@ function fakeGraphStore(store: FakeStore, refuse: (collection: string, set: Reco
           o[parts.at(-1)!] = structuredClone(value);
         }
         c.set(filter._id, doc);
+      });
+      if (writeErrors.length > 0) {
+        throw Object.assign(new Error('BulkWriteError: Resulting document after update is larger than 16777216'), { name: 'MongoBulkWriteError', code: 17419, writeErrors });
       }
     },
     readUnits: async (ids) => ids.flatMap((id) => (store.units?.get(id) ? [store.units.get(id) as any] : [])),
@@ -77,6 +77,27 @@ describe('brand authority: the part copies under a refusal, a reused event id, a
     expect((await brandApprovals(authorityReaderOf(store), 'Acme', Date.parse(t(30)))).map((a) => a.state)).toEqual(['WITHDRAWN']);
     expect(await verdict(withoutPartCopies(store), 'U1')).toBe('NOT_ON_AVL');
     expect(await verdict(store, 'U1')).toBe('NOT_ON_AVL');
+  });
+
+  it('marks not copied only the part that refused its copy, and copies to the others of the same batch', async () => {
+    const store = storeOf([
+      ...base(), receive('REEL-R', 'RES-1'), approve('A1', 'CAP-1', 1, 'appr-A1'), approve('A2', 'RES-1', 1, 'appr-A2'),
+      start('U1'), install('U1', 'REEL-OK', 7), start('U2'), install('U2', 'REEL-R', 7),
+    ]);
+    expect([await verdict(store, 'U1'), await verdict(store, 'U2')]).toEqual(['APPROVED', 'APPROVED']);
+    const partOf = (ipn: string) => store.brandParts!.get(JSON.stringify(['Acme', ipn]))!;
+    // CAP-1's document refuses the copy of A1's withdrawal; RES-1's takes A2's, in the same bulk.
+    const graph = fakeGraphStore(store, (collection, set) => collection === 'brandParts' && set.internalPartNumber === 'CAP-1' && Object.keys(set).some((k) => k.startsWith('withdrawals.')));
+    const recorder = new EventRecorder({ apply: (writes: never) => applyGraphWrites(graph, prepareGraphWrites(writes)) } as never);
+    const at = (offset: string) => ({ topic: 'trace.brand.v1', partition: 0, offset });
+    expect(await recorder.record([{ event: withdraw('A1', 5, 'wd-A1'), position: at('98') }, { event: withdraw('A2', 5, 'wd-A2'), position: at('99') }])).toEqual({ recorded: 2, refused: [] });
+    expect(Object.values(partOf('CAP-1').notCopiedApprovals ?? {})).toEqual(['A1']);
+    expect(Object.keys(partOf('CAP-1').withdrawals ?? {})).toHaveLength(0);
+    expect(Object.values(partOf('RES-1').notCopiedApprovals ?? {})).toEqual([]); // its copy landed: judged from it
+    expect(Object.keys(partOf('RES-1').withdrawals ?? {})).toHaveLength(1);
+    expect([await verdict(store, 'U1'), await verdict(store, 'U2')]).toEqual(['NOT_ON_AVL', 'NOT_ON_AVL']);
+    const legacy = withoutPartCopies(store);
+    expect([await verdict(legacy, 'U1'), await verdict(legacy, 'U2')]).toEqual(['NOT_ON_AVL', 'NOT_ON_AVL']);
   });
 
   it("keeps two approvals' withdrawals of one part apart when one event id names both", async () => {
@@ -133,5 +154,24 @@ describe('brand authority: the part copies under a refusal, a reused event id, a
     await landLate(store, readBeforeWithdrawal); // the approval's copy, read before the withdrawal: no withdrawal in it
     expect(Object.keys(store.brandParts!.get(JSON.stringify(['Acme', 'CAP-1']))!.withdrawals ?? {})).toHaveLength(0);
     expect(await verdict(store, 'U1')).toBe('NOT_ON_AVL');
+  });
+});
+
+describe('refusedWrites: which copies of an unordered bulk its error names', () => {
+  const copy = (ipn: string) => ({ collection: 'brandParts' as const, id: JSON.stringify(['Acme', ipn]), set: { internalPartNumber: ipn } });
+  const writes = [copy('A'), copy('B'), copy('C')];
+  const bulkError = (extra: object) => Object.assign(new Error('refused'), { name: 'MongoBulkWriteError', code: 28, ...extra });
+
+  it('gives the writes at the indexes of the write errors, each once, in order', () => {
+    expect(refusedWrites(writes, bulkError({ writeErrors: [{ code: 28, index: 2 }, { code: 28, index: 0 }, { code: 28, index: 2 }] }))).toEqual([writes[0], writes[2]]);
+  });
+
+  it('gives every write when the error does not say which', () => {
+    expect(refusedWrites(writes, bulkError({}))).toBe(writes); // the driver refusing a document before sending
+    expect(refusedWrites(writes, bulkError({ writeErrors: [] }))).toBe(writes);
+    expect(refusedWrites(writes, bulkError({ writeErrors: [{ code: 28, index: 1 }], writeConcernError: { code: 100 } }))).toBe(writes);
+    expect(refusedWrites(writes, bulkError({ writeErrors: [{ code: 28, index: 3 }] }))).toBe(writes);
+    expect(refusedWrites(writes, bulkError({ writeErrors: [{ code: 28 }] }))).toBe(writes);
+    expect(refusedWrites([...writes, { ...copy('D'), collection: 'units' as const }], bulkError({ writeErrors: [{ code: 28, index: 0 }] }))).toHaveLength(4); // two bulks: indexes of which?
   });
 });

@@ -104,7 +104,7 @@ export async function copyWrites(store: Pick<GraphStore, 'bulkUpsert' | 'readAut
 
 /**
  * Writes the copies of approvals' and deviations' own documents already read (partCopyWrites) to their parts' documents;
- * a refused bulk (a part's document too large) marks those ids not copied on the parts instead.
+ * a part that refuses its copy (its document too large) gets those ids marked not copied instead.
  */
 export async function copyDocuments(store: Pick<GraphStore, 'bulkUpsert'>, docs: readonly (BrandApprovalDoc | BrandDeviationDoc)[]): Promise<void> {
   const copied = mergeGraphWrites(docs.flatMap(partCopyWrites));
@@ -114,9 +114,24 @@ export async function copyDocuments(store: Pick<GraphStore, 'bulkUpsert'>, docs:
   } catch (error) {
     if (classifyDatabaseError(error) !== 'refused') throw error;
     // A part's document refused its copy (too large): the own documents are written, so the event is recorded, and the
-    // ids lose their mark on the parts, so the judgement reads their own documents, never an incomplete copy.
-    await sendBulks(store, upsertsOf(copyMarksOff(copied)));
+    // ids lose their mark on that part, so its judgement reads their own documents, never an incomplete copy.
+    await sendBulks(store, upsertsOf(copyMarksOff(refusedWrites(copied, error))));
   }
+}
+
+/**
+ * The writes of one unordered bulk (upsertsOf of `writes`, one collection: the parts' copies) that a refused bulk's
+ * error names: its write errors by index, every other operation having been applied (ordered: false). All of them when
+ * the error does not say which (the driver refusing a document before sending, a write concern error, an index out
+ * of range): taking a mark off a part whose copy did land only costs a read of the own document.
+ */
+export function refusedWrites(writes: readonly GraphWrite[], error: unknown): readonly GraphWrite[] {
+  const e = error as { writeErrors?: unknown; writeConcernError?: unknown };
+  const collections = new Set(writes.map((w) => w.collection));
+  if (collections.size !== 1 || e.writeConcernError || !Array.isArray(e.writeErrors) || e.writeErrors.length === 0) return writes;
+  const indexes = (e.writeErrors as { index?: unknown }[]).map((w) => w.index);
+  if (!indexes.every((i): i is number => Number.isInteger(i) && (i as number) >= 0 && (i as number) < writes.length)) return writes;
+  return [...new Set(indexes)].sort((a, b) => a - b).map((i) => writes[i]!);
 }
 
 async function derivedWrites(store: GraphStore, needs: PreparedWrites['needs']): Promise<void> {
