@@ -2,7 +2,7 @@
  * Scale: the same questions on a graph of one million installations and on a larger one (ten million where it fits),
  * both in one stand-in, timed round-robin in the same run, so that the growth ratio compares figures seconds apart.
  *
- *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory] [--heap 6g] [--rounds 15] [--dry]
+ *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory|compact] [--heap 6g] [--rounds 15] [--dry]
  *
  * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), with the H2
  * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 3.6 GiB of heap per
@@ -67,7 +67,7 @@ const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
-if (BACKEND !== 'h2' && BACKEND !== 'memory') throw new Error('--backend: h2 or memory');
+if (BACKEND !== 'h2' && BACKEND !== 'memory' && BACKEND !== 'compact') throw new Error('--backend: h2, memory or compact');
 if (ORDER !== 'query' && ORDER !== 'size') throw new Error('--order: query or size');
 if (!LOADERS.includes(LOADER)) throw new Error(`--loader: ${LOADERS.join(' or ')}`);
 
@@ -125,7 +125,7 @@ async function startStandIn(): Promise<StandIn> {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const spec = BACKEND === 'h2' ? `h2:${file}` : 'memory';
+  const spec = BACKEND === 'h2' ? `h2:${file}` : BACKEND;
   const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
     stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
     detached: KEEP, // a kept server outlives this process

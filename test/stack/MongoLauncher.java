@@ -1,16 +1,41 @@
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
+import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
+import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Runs mongo-java-server (MongoDB wire protocol) for local tests, reporting MongoDB 7.0.0 / wire version 21 so that
  * the Node.js driver 7 (mongoose 9) accepts it. No build step:
  *
- * <pre>java -cp '.stack/lib/*' test/stack/MongoLauncher.java &lt;host&gt; &lt;port&gt; [memory|h2:&lt;file&gt;]</pre>
+ * <pre>java -cp '.stack/lib/*' test/stack/MongoLauncher.java &lt;host&gt; &lt;port&gt; [memory|compact|h2:&lt;file&gt;]</pre>
+ *
+ * {@code compact} is the memory backend with each document held as its BSON bytes (CompactBackend, below): about its
+ * BSON size on the heap instead of the memory backend's ~7 times, at the cost of a decode per document read and an
+ * encode per document written. For the scale bench; the tests use {@code memory}.
  *
  * Prints one line starting with "ready" once it accepts connections; stops cleanly on SIGTERM/SIGINT (an H2 store
  * is only durable after such a clean stop, not after SIGKILL).
@@ -34,7 +59,7 @@ public final class MongoLauncher {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: java -cp '.stack/lib/*' test/stack/MongoLauncher.java <host> <port> [memory|h2:<file>]");
+            System.err.println("usage: java -cp '.stack/lib/*' test/stack/MongoLauncher.java <host> <port> [memory|compact|h2:<file>]");
             System.exit(2);
         }
         String host = args[0];
@@ -44,10 +69,12 @@ public final class MongoLauncher {
         MongoBackend backend;
         if (backendSpec.equals("memory")) {
             backend = new MemoryBackend();
+        } else if (backendSpec.equals("compact")) {
+            backend = new CompactBackend();
         } else if (backendSpec.startsWith("h2:") && backendSpec.length() > 3) {
             backend = new H2Backend(backendSpec.substring(3));
         } else {
-            System.err.println("unknown backend '" + backendSpec + "': use memory or h2:<file>");
+            System.err.println("unknown backend '" + backendSpec + "': use memory, compact or h2:<file>");
             System.exit(2);
             return;
         }
@@ -75,5 +102,150 @@ public final class MongoLauncher {
             + " (reports MongoDB " + Mongo7.INSTANCE.toVersionString() + ", wire version " + Mongo7.INSTANCE.getWireVersion() + ")");
         System.out.flush();
         stopped.await(); // Netty's threads keep the JVM alive; this only parks main until the hook ran
+    }
+}
+
+/**
+ * mongo-java-server's memory backend (MemoryBackend, MemoryDatabase, MemoryCollection of 1.47.0) with one change: a
+ * collection holds each document as its BSON bytes, not as a Document of boxed values and UTF-16 strings (about 7.4
+ * times its BSON on the heap, bench/README "What ten million needs"). Reading a document decodes it into a fresh
+ * Document, and every write of one (insert, update: handleUpdate gets the document as updated) encodes it again, so
+ * nothing outside holds a reference into the store. The unique indexes (`_id` and declared ones) are the memory
+ * backend's own, by position.
+ */
+final class CompactBackend extends AbstractMongoBackend {
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new CompactDatabase(databaseName, getCursorRegistry());
+    }
+}
+
+final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Integer> {
+    CompactDatabase(String databaseName, CursorRegistry cursorRegistry) {
+        super(databaseName, cursorRegistry);
+        initializeNamespacesAndIndexes();
+    }
+
+    @Override
+    protected CompactCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+        return new CompactCollection(this, collectionName, options, cursorRegistry);
+    }
+
+    @Override
+    protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        return new MemoryUniqueIndex(indexName, keys, sparse);
+    }
+
+    @Override
+    protected long getStorageSize() {
+        return 0;
+    }
+
+    @Override
+    protected long getFileSize() {
+        return 0;
+    }
+}
+
+final class CompactCollection extends AbstractSynchronizedMongoCollection<Integer> {
+    /** Each document's BSON by position; null where one was removed (its position is reused). */
+    private final ArrayList<byte[]> documents = new ArrayList<>();
+    private final ArrayDeque<Integer> emptyPositions = new ArrayDeque<>();
+    private int dataSize;
+
+    CompactCollection(MongoDatabase database, String collectionName, CollectionOptions options, CursorRegistry cursorRegistry) {
+        super(database, collectionName, options, cursorRegistry);
+    }
+
+    private static byte[] encode(Document document) {
+        ByteBuf buffer = Unpooled.buffer();
+        try {
+            BsonEncoder.encodeDocument(document, buffer);
+            byte[] bytes = new byte[buffer.readableBytes()];
+            buffer.readBytes(bytes);
+            return bytes;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    private static Document decode(byte[] bytes) {
+        return bytes == null ? null : BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bytes));
+    }
+
+    @Override
+    protected synchronized void updateDataSize(int sizeDelta) {
+        dataSize += sizeDelta;
+    }
+
+    @Override
+    protected synchronized int getDataSize() {
+        return dataSize;
+    }
+
+    @Override
+    protected Integer addDocumentInternal(Document document) {
+        Integer position = emptyPositions.poll();
+        byte[] bytes = encode(document);
+        if (position == null) {
+            position = documents.size();
+            documents.add(bytes);
+        } else {
+            documents.set(position, bytes);
+        }
+        return position;
+    }
+
+    /** Every stored document decoded, in insertion order (reversed for a descending natural order), one at a time. */
+    private Stream<Document> allDocuments(boolean reversed) {
+        int n = documents.size();
+        return IntStream.range(0, n).map(i -> reversed ? n - 1 - i : i).mapToObj(documents::get).filter(Objects::nonNull).map(CompactCollection::decode);
+    }
+
+    @Override
+    protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+        return matchDocumentsFromStream(allDocuments(isNaturalDescending(orderBy)), query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    @Override
+    public synchronized int count() {
+        return documents.size() - emptyPositions.size();
+    }
+
+    @Override
+    public synchronized boolean isEmpty() {
+        return count() == 0 || super.isEmpty();
+    }
+
+    @Override
+    protected Integer findDocumentPosition(Document document) {
+        for (int i = 0; i < documents.size(); i++) {
+            byte[] bytes = documents.get(i);
+            if (bytes != null && document.equals(decode(bytes))) return i;
+        }
+        return null;
+    }
+
+    @Override
+    protected Stream<DocumentWithPosition<Integer>> streamAllDocumentsWithPosition() {
+        return IntStream.range(0, documents.size())
+            .filter(i -> documents.get(i) != null)
+            .mapToObj(i -> new DocumentWithPosition<>(decode(documents.get(i)), i));
+    }
+
+    @Override
+    protected void removeDocument(Integer position) {
+        documents.set(position, null);
+        emptyPositions.add(position);
+    }
+
+    @Override
+    protected Document getDocument(Integer position) {
+        return decode(documents.get(position));
+    }
+
+    @Override
+    protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
+        documents.set(position, encode(newDocument));
     }
 }

@@ -61,6 +61,11 @@ export interface LocalStackOptions {
    * the JVM also returns freed heap to the system (heap free ratios 10-40%).
    */
   mongoHeap?: string;
+  /**
+   * The stand-in's store: `memory` (mongo-java-server's memory backend, the default) or `compact` (the same with each
+   * document held as its BSON bytes: MongoLauncher.java's CompactBackend). Default: STACK_MONGO_BACKEND, else memory.
+   */
+  mongoBackend?: 'memory' | 'compact';
 }
 
 export interface LocalStack {
@@ -479,6 +484,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
   const mongoHeap = opts.mongoHeap ?? '1g';
   if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`Invalid stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m.`);
+  const mongoBackend = opts.mongoBackend ?? process.env.STACK_MONGO_BACKEND ?? 'memory';
+  if (mongoBackend !== 'memory' && mongoBackend !== 'compact') throw new Error(`Invalid stand-in backend '${mongoBackend}' (STACK_MONGO_BACKEND): memory or compact.`);
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }
@@ -550,7 +557,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // A heap asked for is a ceiling, not a reservation: G1 grows to -Xmx under load and keeps it; these ratios make it
     // give back what a dropped database freed (at the next marking cycle), on a machine shared with other JVMs.
     const giveBack = opts.mongoHeap ? ['-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=40'] : [];
-    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...giveBack, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), 'memory'], mongoLog, true);
+    const mongo = await spawnJava([`-Xmx${mongoHeap}`, ...giveBack, ...jvm, MONGO_LAUNCHER, host, String(opts.mongoPort), mongoBackend], mongoLog, true);
     watch(mongo, 'mongo-java-server', mongoLog);
     mongoPid = mongo.pid;
     const mongoReady = waitFor(`mongo-java-server on ${host}:${opts.mongoPort}`, mongo, mongoLog, () => canConnect(host, opts.mongoPort));

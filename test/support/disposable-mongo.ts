@@ -43,12 +43,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The in-memory store: the memory backend, or with STACK_MONGO_BACKEND=compact its BSON-bytes twin (as the local stack). */
+function inMemoryStore(): 'memory' | 'compact' {
+  const store = process.env.STACK_MONGO_BACKEND ?? 'memory';
+  if (store !== 'memory' && store !== 'compact') throw new Error(`Invalid stand-in backend '${store}' (STACK_MONGO_BACKEND): memory or compact.`);
+  return store;
+}
+
 async function localMongo(lib: string, backend: 'h2' | 'memory'): Promise<DisposableMongo> {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'trace-outage-')), 'db.mv');
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : 'memory'], {
+    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : inMemoryStore()], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {
