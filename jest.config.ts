@@ -17,7 +17,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'medium',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.medium-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs}/**/*.medium-spec.ts', '<rootDir>/test/stack/*.medium-spec.ts'],
       globalSetup: '<rootDir>/test/support/medium-setup.ts',
       globalTeardown: '<rootDir>/test/support/medium-teardown.ts',
     },

@@ -18,8 +18,11 @@ export interface DisposableMongo {
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `backend: 'memory'` for a fast throwaway server (the medium tier); the default `h2` file survives a clean stop. */
-export async function disposableMongo(backend: 'h2' | 'memory' = 'h2'): Promise<DisposableMongo> {
+/**
+ * `backend: 'memory'` (or `'compact'`, the same with each document held as its BSON bytes) for a fast throwaway
+ * server (the medium tier); the default `h2` file survives a clean stop.
+ */
+export async function disposableMongo(backend: 'h2' | 'memory' | 'compact' = 'h2'): Promise<DisposableMongo> {
   const { existsSync, readdirSync } = await import('node:fs');
   const lib = join(ROOT, '.stack', 'lib');
   if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('mongo-java-server'))) return localMongo(lib, backend);
@@ -43,19 +46,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The in-memory store: the memory backend, or with STACK_MONGO_BACKEND=compact its BSON-bytes twin (as the local stack). */
-function inMemoryStore(): 'memory' | 'compact' {
+/** The in-memory store the tests run on: the memory backend, or with STACK_MONGO_BACKEND=compact its BSON-bytes twin (as the local stack). */
+export function inMemoryStore(): 'memory' | 'compact' {
   const store = process.env.STACK_MONGO_BACKEND ?? 'memory';
   if (store !== 'memory' && store !== 'compact') throw new Error(`Invalid stand-in backend '${store}' (STACK_MONGO_BACKEND): memory or compact.`);
   return store;
 }
 
-async function localMongo(lib: string, backend: 'h2' | 'memory'): Promise<DisposableMongo> {
+async function localMongo(lib: string, backend: 'h2' | 'memory' | 'compact'): Promise<DisposableMongo> {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'trace-outage-')), 'db.mv');
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : inMemoryStore()], {
+    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : backend], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {

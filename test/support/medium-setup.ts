@@ -1,4 +1,4 @@
-import { disposableMongo, type DisposableMongo } from './disposable-mongo';
+import { disposableMongo, inMemoryStore, type DisposableMongo } from './disposable-mongo';
 
 // Runs once before the medium tier: a real MongoDB-wire server and nothing else (no Kafka, no HTTP).
 // MONGO_URL from the environment wins; else the local stand-in (mongo-java-server, memory backend) on a free
@@ -9,7 +9,7 @@ export default async function mediumSetup(): Promise<void> {
     return;
   }
   const started = Date.now();
-  const mongo = await disposableMongo('memory');
+  const mongo = await disposableMongo(inMemoryStore());
   process.env.MEDIUM_MONGO_URL = mongo.url;
   (globalThis as { __mediumMongo?: DisposableMongo }).__mediumMongo = mongo;
   console.log(`\n[medium] database ${mongo.url} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
