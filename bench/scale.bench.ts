@@ -2,12 +2,12 @@
  * Scale: the same questions on a graph of one million installations and on a larger one (ten million where it fits),
  * both in one stand-in, timed round-robin in the same run, so that the growth ratio compares figures seconds apart.
  *
- *   npm run bench:scale -- [--installations 1000000,10000000] [--backend h2|memory|compact] [--heap 6g] [--rounds 15] [--dry]
+ *   npm run bench:scale -- [--installations 1000000,10000000] [--backend compact|memory|h2] [--heap 18g] [--rounds 15] [--dry]
  *
- * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), with the H2
- * backend in a file under .stack/<BENCH_STACK_NAME or bench>-scale/ (the memory backend holds about 3.6 GiB of heap per
- * million installations with string deduplication: see bench/README.md "Scale"); or uses MONGO_URL (then no JVM heap
- * or disk figures).
+ * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), by default
+ * with its compact store (each document held as its BSON bytes: about 0.8 GiB of heap per million installations,
+ * where the memory backend holds 3.6 with string deduplication, see bench/README.md "Scale"), or the H2 backend in a
+ * file under .stack/<BENCH_STACK_NAME or bench>-scale/; or uses MONGO_URL (then no JVM heap or disk figures).
  *
  * Data set (bench/where-used.bench.ts's shape, with the reels growing with the boards): per board 10 installations,
  * 9 from common reels (one reel per 100 boards, a board's 9 the next in turn: a reel is in 900 boards, and a system's 4
@@ -45,8 +45,8 @@ const argOf = (name: string): string | undefined => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const SIZES = (argOf('installations') ?? '1000000,10000000').split(',').map(Number);
-const BACKEND = argOf('backend') ?? 'h2';
-const HEAP = argOf('heap') ?? '6g';
+const BACKEND = argOf('backend') ?? 'compact';
+const HEAP = argOf('heap') ?? '18g';
 const ROUNDS = Number(argOf('rounds') ?? 15);
 const SAMPLE = Number(argOf('sample') ?? 40);
 /** Leave the stand-in running at the end (its pid and URL in kept.json), so a later run times the same data again. */
@@ -67,7 +67,7 @@ const PAGE = 1_000;
 const log = (s: string): void => void process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1_000 || n % 10 !== 0)) throw new Error('--installations: comma-separated multiples of 10, at least 1000');
-if (BACKEND !== 'h2' && BACKEND !== 'memory' && BACKEND !== 'compact') throw new Error('--backend: h2, memory or compact');
+if (BACKEND !== 'h2' && BACKEND !== 'memory' && BACKEND !== 'compact') throw new Error('--backend: compact, memory or h2');
 if (ORDER !== 'query' && ORDER !== 'size') throw new Error('--order: query or size');
 if (!LOADERS.includes(LOADER)) throw new Error(`--loader: ${LOADERS.join(' or ')}`);
 
@@ -126,7 +126,7 @@ async function startStandIn(): Promise<StandIn> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const spec = BACKEND === 'h2' ? `h2:${file}` : BACKEND;
-  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
+  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
     stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
     detached: KEEP, // a kept server outlives this process
   });
