@@ -67,9 +67,7 @@ describe('two ingest instances in one consumer group', () => {
     expect(units).toHaveLength(SERIALS);
     for (const u of units) expect(Object.keys(u.installs ?? {})).toHaveLength(5);
 
-    // Still two members, each with partitions of its own, once any rebalance in between has settled.
-    const group = await stableGroup(admin, world.env.KAFKA_GROUP_ID!, 2);
-    expect(group.members).toHaveLength(2);
-    for (const member of group.members) expect(partitionsOf(member)).toBeGreaterThan(0);
+    // Still two members, each with partitions of its own, once any rebalance in between has settled (stableGroup throws otherwise).
+    await stableGroup(admin, world.env.KAFKA_GROUP_ID!, 2);
   });
 });

@@ -478,14 +478,23 @@ function describeExit(child: ChildProcess): string {
   return child.signalCode !== null ? `signal ${child.signalCode}` : `code ${String(child.exitCode)}`;
 }
 
+/**
+ * The in-memory store the stand-in runs on unless told otherwise: the memory backend, or with STACK_MONGO_BACKEND=compact
+ * its BSON-bytes twin (MongoLauncher.java's CompactBackend). The local stack and the medium tier's server both use it.
+ */
+export function inMemoryStore(): 'memory' | 'compact' {
+  const store = process.env.STACK_MONGO_BACKEND ?? 'memory';
+  if (store !== 'memory' && store !== 'compact') throw new Error(`Invalid stand-in backend '${store}' (STACK_MONGO_BACKEND): memory or compact.`);
+  return store;
+}
+
 /** Starts Kafka (KRaft, fresh data) and mongo-java-server as child JVMs and resolves once both serve requests. */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const host = opts.host ?? '127.0.0.1';
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`Invalid stack name '${opts.name}': use letters, digits, '.', '_', '-'.`);
   const mongoHeap = opts.mongoHeap ?? '1g';
   if (!/^[1-9]\d*[kmg]$/i.test(mongoHeap)) throw new Error(`Invalid stand-in heap '${mongoHeap}': give a size such as 1g, 8g or 512m.`);
-  const mongoBackend = opts.mongoBackend ?? process.env.STACK_MONGO_BACKEND ?? 'memory';
-  if (mongoBackend !== 'memory' && mongoBackend !== 'compact') throw new Error(`Invalid stand-in backend '${mongoBackend}' (STACK_MONGO_BACKEND): memory or compact.`);
+  const mongoBackend = opts.mongoBackend ?? inMemoryStore();
   if (!jarsReady()) {
     throw new Error(`The stack's jars are not in ${LIB_DIR}: call ensureJars() first (or run: npm run stack:setup).`);
   }

@@ -46,13 +46,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The in-memory store the tests run on: the memory backend, or with STACK_MONGO_BACKEND=compact its BSON-bytes twin (as the local stack). */
-export function inMemoryStore(): 'memory' | 'compact' {
-  const store = process.env.STACK_MONGO_BACKEND ?? 'memory';
-  if (store !== 'memory' && store !== 'compact') throw new Error(`Invalid stand-in backend '${store}' (STACK_MONGO_BACKEND): memory or compact.`);
-  return store;
-}
-
 async function localMongo(lib: string, backend: 'h2' | 'memory' | 'compact'): Promise<DisposableMongo> {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'trace-outage-')), 'db.mv');

@@ -1,4 +1,5 @@
-import { disposableMongo, inMemoryStore, type DisposableMongo } from './disposable-mongo';
+import { inMemoryStore } from '../stack/local-stack';
+import { disposableMongo, type DisposableMongo } from './disposable-mongo';
 
 // Runs once before the medium tier: a real MongoDB-wire server and nothing else (no Kafka, no HTTP).
 // MONGO_URL from the environment wins; else the local stand-in (mongo-java-server, memory backend) on a free
