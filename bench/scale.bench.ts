@@ -106,6 +106,12 @@ async function startStandIn(): Promise<StandIn> {
       log(`stand-in kept running: pid ${pid}, mongodb://127.0.0.1:${port} (${keptFile}); stop it with kill ${pid}`);
       return;
     }
+    if (!alive(pid)) {
+      // It died on its own (an OutOfMemoryError, the kernel's OOM killer): keep its log and GC log to read, drop only the store.
+      fs.rmSync(file, { force: true });
+      log(`the stand-in had exited before the bench stopped it: its logs are kept in ${dir} (mongo.err, gc.log)`);
+      return;
+    }
     process.kill(pid, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
     if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -126,7 +132,7 @@ async function startStandIn(): Promise<StandIn> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const spec = BACKEND === 'h2' ? `h2:${file}` : BACKEND;
-  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
+  const child: ChildProcess = spawn('java', [`-Xmx${HEAP}`, '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', `-Xlog:gc:file=${path.join(dir, 'gc.log')}`, ...JVM_OPTS, '-cp', path.join(ROOT, '.stack/lib/*'), path.join(ROOT, 'test/stack/MongoLauncher.java'), '127.0.0.1', String(port), spec], {
     stdio: ['ignore', 'pipe', fs.openSync(path.join(dir, 'mongo.err'), 'w')],
     detached: KEEP, // a kept server outlives this process
   });

@@ -5,23 +5,29 @@ import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
 import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
 import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
@@ -110,8 +116,8 @@ public final class MongoLauncher {
  * collection holds each document as its BSON bytes, not as a Document of boxed values and UTF-16 strings (about 7.4
  * times its BSON on the heap, bench/README "What ten million needs"). Reading a document decodes it into a fresh
  * Document, and every write of one (insert, update: handleUpdate gets the document as updated) encodes it again, so
- * nothing outside holds a reference into the store. The unique indexes (`_id` and declared ones) are the memory
- * backend's own, by position.
+ * nothing outside holds a reference into the store. The unique indexes (`_id` and declared ones) are CompactUniqueIndex:
+ * the memory backend's index by position, with its string keys held as bytes in an open-addressing table.
  */
 final class CompactBackend extends AbstractMongoBackend {
     @Override
@@ -133,7 +139,7 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Integer> {
 
     @Override
     protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
-        return new MemoryUniqueIndex(indexName, keys, sparse);
+        return new CompactUniqueIndex(indexName, keys, sparse);
     }
 
     @Override
@@ -247,5 +253,140 @@ final class CompactCollection extends AbstractSynchronizedMongoCollection<Intege
     @Override
     protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
         documents.set(position, encode(newDocument));
+    }
+}
+
+/**
+ * The memory backend's unique index (MemoryUniqueIndex of 1.47.0: a map of key to position) with its commonest key, one
+ * string (every `_id` this project writes), held compactly: the string's Latin-1 bytes in an open-addressing table
+ * (linear probing, deletion by backward shift) beside an int array of positions. MemoryUniqueIndex holds such a key as
+ * a map node, a KeyValue, its list, the String and a boxed Integer: about 2.4 GB of the ~9 GB live at 11 million
+ * installations (bench/README "Ten million on the compact store, tried"). Every other key (a number, a document, a
+ * compound key, a string with a character above U+00FF) stays in a map as there, so each key has exactly one home and
+ * equality is the memory backend's: two strings of chars below 256 are equal exactly when their Latin-1 bytes are.
+ */
+final class CompactUniqueIndex extends AbstractUniqueIndex<Integer> {
+    private byte[][] keys = new byte[16][];
+    private int[] positions = new int[16];
+    private int size;
+    private final Map<KeyValue, Integer> others = new HashMap<>();
+
+    CompactUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
+        super(name, keys, sparse);
+    }
+
+    /** The key's bytes when it is one string of chars below 256 (one byte each, so exact), else null. */
+    private static byte[] latin1(KeyValue keyValue) {
+        if (keyValue.size() != 1 || !(keyValue.get(0) instanceof String)) return null;
+        String s = (String) keyValue.get(0);
+        byte[] bytes = new byte[s.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF) return null;
+            bytes[i] = (byte) c;
+        }
+        return bytes;
+    }
+
+    private static int hash(byte[] key) {
+        int h = Arrays.hashCode(key); // then murmur3's finaliser, so that similar ids spread over the table
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
+    }
+
+    /** The slot holding key, or the empty slot where it would go. */
+    private int slotOf(byte[] key) {
+        int mask = keys.length - 1;
+        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+            if (keys[i] == null || Arrays.equals(keys[i], key)) return i;
+        }
+    }
+
+    private void grow() {
+        byte[][] oldKeys = keys;
+        int[] oldPositions = positions;
+        keys = new byte[oldKeys.length * 2][];
+        positions = new int[oldKeys.length * 2];
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] == null) continue;
+            int slot = slotOf(oldKeys[i]);
+            keys[slot] = oldKeys[i];
+            positions[slot] = oldPositions[i];
+        }
+    }
+
+    /** Empties a slot and moves back each later key of its run that may not sit beyond the gap (backward shift). */
+    private void clear(int gap) {
+        int mask = keys.length - 1;
+        keys[gap] = null;
+        for (int j = (gap + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
+            int home = hash(keys[j]) & mask;
+            if (((j - home) & mask) >= ((j - gap) & mask)) { // the gap lies between the key's home and its slot
+                keys[gap] = keys[j];
+                positions[gap] = positions[j];
+                keys[j] = null;
+                gap = j;
+            }
+        }
+    }
+
+    @Override
+    public synchronized long getCount() {
+        return size + others.size();
+    }
+
+    @Override
+    public synchronized boolean isEmpty() {
+        return getCount() == 0;
+    }
+
+    @Override
+    public long getDataSize() {
+        return getCount(); // as MemoryUniqueIndex
+    }
+
+    @Override
+    protected synchronized Integer removeDocument(KeyValue keyValue) {
+        byte[] key = latin1(keyValue);
+        if (key == null) return others.remove(keyValue);
+        int slot = slotOf(key);
+        if (keys[slot] == null) return null;
+        int position = positions[slot];
+        clear(slot);
+        size--;
+        return position;
+    }
+
+    @Override
+    protected synchronized boolean putKeyPosition(KeyValue keyValue, Integer position) {
+        byte[] key = latin1(keyValue);
+        if (key == null) return others.putIfAbsent(keyValue, position) == null;
+        int slot = slotOf(key);
+        if (keys[slot] != null) return false;
+        keys[slot] = key;
+        positions[slot] = position;
+        if (++size * 3 > keys.length * 2) grow(); // at most two thirds full
+        return true;
+    }
+
+    @Override
+    protected synchronized Integer getPosition(KeyValue keyValue) {
+        byte[] key = latin1(keyValue);
+        if (key == null) return others.get(keyValue);
+        int slot = slotOf(key);
+        return keys[slot] == null ? null : positions[slot];
+    }
+
+    /** Every key and its position (a regular expression on the key reads them all), as a copy. */
+    @Override
+    protected synchronized Iterable<Map.Entry<KeyValue, Integer>> getIterable() {
+        List<Map.Entry<KeyValue, Integer>> entries = new ArrayList<>(others.entrySet());
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) entries.add(new SimpleImmutableEntry<>(new KeyValue(new String(keys[i], StandardCharsets.ISO_8859_1)), positions[i]));
+        }
+        return entries;
     }
 }

@@ -80,6 +80,25 @@ async function script(db: Db): Promise<unknown[]> {
   out.push(await outcome(() => units.replaceOne({ _id: 'U-4' }, { brand: 'Initech', replaced: true })));
   out.push(await outcome(() => units.findOneAndUpdate({ _id: 'U-5' }, { $set: { 'n.int': -1 } }, { returnDocument: 'after' })));
   out.push(await all(), await db.collection<Doc>('lots').find({}).toArray());
+  // The _id index under load: thousands of string keys (the table grows), a third deleted (runs shifted back), some
+  // inserted again; keys that are not one Latin-1 string (a number, a document, characters above U+00FF); duplicates of
+  // each kind refused; reads by $in, by equality and by a regular expression on _id.
+  const keyed = db.collection<{ _id: unknown; i: number }>('keyed');
+  const n = 5000;
+  await keyed.insertMany(Array.from({ length: n }, (_, i) => ({ _id: `unit:Acme:SN-${i}`, i })));
+  out.push(await outcome(() => keyed.deleteMany({ i: { $mod: [3, 0] } }).then((r) => r.deletedCount)));
+  await keyed.insertMany(Array.from({ length: n / 10 }, (_, k) => ({ _id: `unit:Acme:SN-${k * 30}`, i: -k })));
+  const odd: { _id: unknown; i: number }[] = [{ _id: 7, i: 1 }, { _id: { a: 1 }, i: 2 }, { _id: 'Zählwerk-ä', i: 3 }, { _id: 'µ-€-𝄞', i: 4 }, { _id: '', i: 5 }];
+  await keyed.insertMany(odd);
+  const duplicates: unknown[] = [];
+  for (const dup of [{ _id: 'unit:Acme:SN-1', i: 0 }, { _id: 'unit:Acme:SN-30', i: 0 }, ...odd]) duplicates.push(await outcome(() => keyed.insertOne(dup)));
+  out.push({ duplicates });
+  out.push(await outcome(() => keyed.insertOne({ _id: 'unit:Acme:SN-3', i: 3 }).then((r) => r.insertedId)));
+  const asked = [...Array.from({ length: 600 }, (_, k) => `unit:Acme:SN-${k * 7}`), 7, 7.0, { a: 1 }, 'Zählwerk-ä', 'µ-€-𝄞', '', 'missing'];
+  out.push(await keyed.find({ _id: { $in: asked as never[] } }).sort({ i: 1 }).toArray());
+  out.push(await Promise.all(['unit:Acme:SN-4999', 'unit:Acme:SN-4998', 'µ-€-𝄞', 'Zählwerk-ä'].map((id) => keyed.findOne({ _id: id as never }))));
+  out.push(await keyed.find({ _id: /^unit:Acme:SN-49[0-9]$|ä|€/ as never }).sort({ i: 1 }).toArray());
+  out.push(await keyed.countDocuments({}), await keyed.estimatedDocumentCount());
   return out;
 }
 
@@ -107,6 +126,8 @@ describe('the stand-in\'s compact store', () => {
     // The script did what it says on the memory backend: the refused update named by its index, the capped list capped.
     expect(answers[0]![1]).toEqual({ failed: { name: 'MongoBulkWriteError', code: 28, writeErrors: [{ index: 1, code: 28 }] } });
     expect((answers[0]![2] as { _id: string; derived?: unknown }[]).find((d) => d._id === 'U-2')?.derived).toEqual([{ k: 'a' }, { k: 'b' }]);
+    const duplicates = answers[0]!.find((a): a is { duplicates: unknown[] } => typeof a === 'object' && a !== null && 'duplicates' in a)!.duplicates;
+    expect(duplicates).toEqual(Array(7).fill({ failed: { name: 'MongoServerError', code: 11000, writeErrors: undefined } }));
     expect(answers[1]).toEqual(answers[0]);
   }, 120_000);
 });
