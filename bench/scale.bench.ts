@@ -101,7 +101,9 @@ async function startStandIn(): Promise<StandIn> {
   const dir = path.join(ROOT, '.stack', `${process.env.BENCH_STACK_NAME ?? 'bench'}-scale`);
   const keptFile = path.join(dir, 'kept.json');
   const file = path.join(dir, 'scale.mv.db');
+  let stopping = false;
   const stopPid = async (pid: number, exited: Promise<void>): Promise<void> => {
+    stopping = true;
     if (KEEP) {
       log(`stand-in kept running: pid ${pid}, mongodb://127.0.0.1:${port} (${keptFile}); stop it with kill ${pid}`);
       return;
@@ -152,6 +154,13 @@ async function startStandIn(): Promise<StandIn> {
     child.once('exit', (code) => reject(new Error(`stand-in exited with ${code} (see ${dir}/mongo.err; port ${port} taken? set BENCH_MONGO_PORT)`)));
   });
   const url = `mongodb://127.0.0.1:${port}`;
+  // A stand-in that dies mid-run (an OutOfMemoryError, the OOM killer) ends the run at once, its logs kept, instead of
+  // leaving the driver to retry a refused connection for ever.
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    log(`the stand-in exited by itself (${signal ?? `code ${code}`}): the run stops here; its logs are in ${dir} (mongo.err, gc.log)`);
+    process.exit(1);
+  });
   if (KEEP) fs.writeFileSync(keptFile, JSON.stringify({ pid: child.pid, url, store: BACKEND, heap: HEAP }));
   log(`stand-in: ${spec}, -Xmx${HEAP} ${JVM_OPTS.join(' ')}, pid ${child.pid}, ${url}`);
   return { url, pid: child.pid, ...(BACKEND === 'h2' ? { file } : {}), stop: () => stopPid(child.pid!, exited) };

@@ -20,12 +20,13 @@ const ROOT = join(__dirname, '..', '..');
 
 /**
  * `backend: 'memory'` (or `'compact'`, the same with each document held as its BSON bytes) for a fast throwaway
- * server (the medium tier); the default `h2` file survives a clean stop.
+ * server (the medium tier); the default `h2` file survives a clean stop. `heap` (e.g. `'160m'`) caps the local
+ * stand-in's JVM heap (a container ignores it).
  */
-export async function disposableMongo(backend: 'h2' | 'memory' | 'compact' = 'h2'): Promise<DisposableMongo> {
+export async function disposableMongo(backend: 'h2' | 'memory' | 'compact' = 'h2', options: { heap?: string } = {}): Promise<DisposableMongo> {
   const { existsSync, readdirSync } = await import('node:fs');
   const lib = join(ROOT, '.stack', 'lib');
-  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('mongo-java-server'))) return localMongo(lib, backend);
+  if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith('mongo-java-server'))) return localMongo(lib, backend, options.heap);
   try {
     return await containerMongo();
   } catch (error) {
@@ -46,12 +47,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function localMongo(lib: string, backend: 'h2' | 'memory' | 'compact'): Promise<DisposableMongo> {
+async function localMongo(lib: string, backend: 'h2' | 'memory' | 'compact', heap: string | undefined): Promise<DisposableMongo> {
   const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'trace-outage-')), 'db.mv');
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('java', ['-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : backend], {
+    child = spawn('java', [...(heap ? [`-Xmx${heap}`] : []), '-cp', `${lib}/*`, join(ROOT, 'test', 'stack', 'MongoLauncher.java'), '127.0.0.1', String(port), backend === 'h2' ? `h2:${file}` : backend], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {
