@@ -56,6 +56,8 @@ export interface Loaded {
   documents?: number;
   /** The largest document of each collection, BSON bytes, every document measured (bulk loader only). */
   largest?: Record<string, { id: string; bytes: number }>;
+  /** Each collection's BSON bytes, the sum of every document written (bulk loader only). */
+  bson?: Record<string, number>;
 }
 
 const TOPIC = 'bench.scale';
@@ -232,6 +234,7 @@ export async function loadBulk(db: Db, shape: Shape, o: LoadOptions): Promise<Lo
   const t0 = now();
   const events = shape.firstEventOf(shape.boards);
   const largest: Record<string, { id: string; bytes: number }> = {};
+  const bson: Record<string, number> = {};
   let documents = 0;
   let group = 0;
   const between = guard(o, () => `group ${group} of ${GROUPS}, ${documents.toLocaleString('en-US')} documents, ${Math.round(documents / ((now() - t0) / 1000))} docs/s`);
@@ -241,6 +244,7 @@ export async function loadBulk(db: Db, shape: Shape, o: LoadOptions): Promise<Lo
     for (const d of docs) {
       const bytes = mongoose.mongo.BSON.calculateObjectSize(d);
       if (bytes > (largest[name]?.bytes ?? -1)) largest[name] = { id: d._id, bytes };
+      bson[name] = (bson[name] ?? 0) + bytes;
     }
     for (let i = 0; i < docs.length; i += INSERT_BATCH) {
       while (inFlight.size >= INSERTS_IN_FLIGHT) await Promise.race(inFlight);
@@ -302,5 +306,5 @@ export async function loadBulk(db: Db, shape: Shape, o: LoadOptions): Promise<Lo
   await writing;
   await insertAll(global);
   await drain();
-  return { events, seconds: (now() - t0) / 1000, documents, largest };
+  return { events, seconds: (now() - t0) / 1000, documents, largest, bson };
 }
