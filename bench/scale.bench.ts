@@ -2,10 +2,10 @@
  * Scale: the same questions on a graph of one million installations and on a larger one (ten million where it fits),
  * both in one stand-in, timed round-robin in the same run, so that the growth ratio compares figures seconds apart.
  *
- *   npm run bench:scale -- [--installations 1000000,10000000] [--backend compact|memory|h2] [--heap 18g] [--rounds 15] [--dry]
+ *   npm run bench:scale -- [--installations 1000000,10000000] [--backend compact|memory|h2] [--heap 14g] [--rounds 15] [--dry]
  *
  * Starts its own mongo-java-server (test/stack/MongoLauncher.java) on BENCH_MONGO_PORT (default 27029), by default
- * with its compact store (each document held as its BSON bytes: about 0.8 GiB of heap per million installations,
+ * with its compact store (each document held as its BSON bytes: about 0.6 GiB of heap per million installations,
  * where the memory backend holds 3.6 with string deduplication, see bench/README.md "Scale"), or the H2 backend in a
  * file under .stack/<BENCH_STACK_NAME or bench>-scale/; or uses MONGO_URL (then no JVM heap or disk figures).
  *
@@ -46,7 +46,7 @@ const argOf = (name: string): string | undefined => {
 };
 const SIZES = (argOf('installations') ?? '1000000,10000000').split(',').map(Number);
 const BACKEND = argOf('backend') ?? 'compact';
-const HEAP = argOf('heap') ?? '18g';
+const HEAP = argOf('heap') ?? '14g';
 const ROUNDS = Number(argOf('rounds') ?? 15);
 const SAMPLE = Number(argOf('sample') ?? 40);
 /** Leave the stand-in running at the end (its pid and URL in kept.json), so a later run times the same data again. */
